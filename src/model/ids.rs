@@ -1,0 +1,96 @@
+//! Newtype identifiers, so a school id can never be passed where a teacher id is meant.
+
+use std::fmt;
+
+macro_rules! string_id {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+        pub struct $name(pub String);
+
+        impl $name {
+            pub fn new(s: impl Into<String>) -> Self {
+                Self(s.into())
+            }
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(s: &str) -> Self {
+                Self(s.to_string())
+            }
+        }
+    };
+}
+
+string_id!(
+    /// `school_id` (学校代码).
+    SchoolId
+);
+string_id!(
+    /// `teacher_id` (工号).
+    TeacherId
+);
+string_id!(
+    /// `evaluator_id` (评委编号).
+    EvaluatorId
+);
+string_id!(
+    /// A normalised subject: the English word for the fifteen known subjects
+    /// (from English or Chinese input), anything else kept as written.
+    Subject
+);
+
+/// The fifteen subjects the contract normalises, as (English, Chinese).
+pub const KNOWN_SUBJECTS: &[(&str, &str)] = &[
+    ("chinese", "语文"),
+    ("math", "数学"),
+    ("english", "英语"),
+    ("physics", "物理"),
+    ("chemistry", "化学"),
+    ("biology", "生物"),
+    ("history", "历史"),
+    ("geography", "地理"),
+    ("politics", "道德与法治"),
+    ("science", "科学"),
+    ("music", "音乐"),
+    ("pe", "体育"),
+    ("art", "美术"),
+    ("it", "信息技术"),
+    ("psychology", "心理健康"),
+];
+
+impl Subject {
+    /// Normalises a subject as written in a spreadsheet: known subjects in English
+    /// (any case) or Chinese become the English word; other values are kept trimmed.
+    pub fn normalise(raw: &str) -> Subject {
+        let t = raw.trim();
+        for (en, zh) in KNOWN_SUBJECTS {
+            if t.eq_ignore_ascii_case(en) || t == *zh {
+                return Subject((*en).to_string());
+            }
+        }
+        Subject(t.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subjects_normalise_from_both_languages() {
+        assert_eq!(Subject::normalise(" 数学 ").as_str(), "math");
+        assert_eq!(Subject::normalise("Math").as_str(), "math");
+        assert_eq!(Subject::normalise("道德与法治").as_str(), "politics");
+        assert_eq!(Subject::normalise("书法").as_str(), "书法");
+    }
+}
