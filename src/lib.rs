@@ -2,6 +2,13 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used))]
 
 pub mod model;
+pub mod output;
+pub mod cli;
+pub mod eligibility;
+pub mod plan;
 pub mod rules;
+pub mod shortfall;
+pub mod stats;
+pub mod verify;
 pub mod gen;
 pub mod input;

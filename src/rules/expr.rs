@@ -1,25 +1,622 @@
-//! Custom exclusion expressions (placeholder until the CEL-backed version lands).
+//! Custom exclusion expressions: `[[eligibility.exclude]] when = "…"`, written in CEL
+//! (Common Expression Language) and evaluated with the `cel` crate.
+//!
+//! An expression sees one teacher, their school and the plan year through the
+//! variables of [`EXPR_FIELDS`]; it must give a bool (true = excluded). It is compiled
+//! once when the rules are read; naming a variable that does not exist, calling a
+//! function that does not exist or giving something other than a bool is an error then,
+//! not when the plan runs.
+//!
+//! Evaluation binds no variables: a resolver reads them straight from the teacher and
+//! the school on demand, so evaluating an expression costs about as much as the
+//! operators it runs (no map of variables is built per teacher).
 
-/// Fields an exclusion expression may name.
-pub const EXPR_FIELDS: &[&str] = &[];
+use crate::model::{School, Teacher};
+use cel::common::ast::{EntryExpr, Expr as Ast, IdedExpr};
+use cel::common::types::{CelBool, CelInt, CelString};
+use cel::common::value::CowVal;
+use cel::context::VariableResolver;
+use cel::{Context, Env, ExecutionError, Program, Value};
+use std::collections::BTreeSet;
+use std::fmt;
+use std::sync::{Arc, OnceLock};
 
-#[derive(Debug, Clone)]
-pub struct Expr {
-    pub source: String,
-}
+/// The variables an exclusion expression may name. Enumerated values are their
+/// English words, as in the output files (`status == 'maternity'`, `locality ==
+/// 'rural'`); subjects are normalised (`subject == 'math'`, never `'数学'`).
+///
+/// | name | type | meaning |
+/// |---|---|---|
+/// | `teacher_id` | string | 工号 |
+/// | `name` | string | 姓名 |
+/// | `gender` | string | `"M"` or `"F"` |
+/// | `birth_year` | int | 出生年份 |
+/// | `age` | int | `year - birth_year` |
+/// | `school_id` | string | the teacher's current school |
+/// | `subject` | string | normalised English subject (`math`, `physics`, …; others as written) |
+/// | `title` | string | `none`, `junior`, `intermediate`, `senior`, `full_senior` |
+/// | `backbone` | string | `none`, `county`, `city`, `province` |
+/// | `is_backbone` | bool | `backbone != 'none'` |
+/// | `role` | string | `teacher`, `principal`, `vice_principal` |
+/// | `joined_school_year` | int | 到校年份 |
+/// | `years_at_school` | int | `year - joined_school_year` |
+/// | `status` | string | `active`, `leave`, `sick`, `maternity`, `seconded` |
+/// | `volunteer` | bool | asked to be exchanged |
+/// | `retirement_age` | int | the rules' retirement age for the teacher's gender |
+/// | `years_to_retirement` | int | `retirement_age - age` |
+/// | `year` | int | the plan year Y |
+/// | `school_name` | string | the school's name |
+/// | `district` | string | the school's district (县区) |
+/// | `township` | string | the school's township, `""` when absent |
+/// | `locality` | string | `urban`, `town`, `rural` |
+/// | `weak` | bool | the school is a designated weak school |
+/// | `stage` | string | `primary`, `junior`, `nine_year` |
+/// | `staff` | int | the school's `staff` column, `-1` when absent |
+///
+/// The whole of CEL is available: `&&`, `||`, `!`, `? :`, `in` (`subject in ['music',
+/// 'art']`), arithmetic, `size()`, `startsWith()`, `contains()`, `matches()` and the
+/// list macros (`['a', 'b'].exists(s, s == district)`).
+pub const EXPR_FIELDS: &[&str] = &[
+    "teacher_id",
+    "name",
+    "gender",
+    "birth_year",
+    "age",
+    "school_id",
+    "subject",
+    "title",
+    "backbone",
+    "is_backbone",
+    "role",
+    "joined_school_year",
+    "years_at_school",
+    "status",
+    "volunteer",
+    "retirement_age",
+    "years_to_retirement",
+    "year",
+    "school_name",
+    "district",
+    "township",
+    "locality",
+    "weak",
+    "stage",
+    "staff",
+];
+
+/// Type names CEL lets an expression use as identifiers (`type(age) == int`).
+const CEL_TYPE_NAMES: &[&str] = &[
+    "int",
+    "uint",
+    "double",
+    "bool",
+    "string",
+    "bytes",
+    "list",
+    "map",
+    "null_type",
+    "type",
+];
+
+/// Longest expression accepted, in characters: a `when` is a condition, not a program.
+const MAX_SOURCE_CHARS: usize = 4000;
 
 /// The values an expression sees for one teacher in one plan year.
+#[derive(Debug, Clone, Copy)]
 pub struct ExclusionContext<'a> {
-    pub teacher: &'a crate::model::Teacher,
-    pub school: &'a crate::model::School,
+    pub teacher: &'a Teacher,
+    pub school: &'a School,
     pub year: i32,
+    /// The retirement age of the teacher's gender under the rules in force.
+    pub retirement_age: i32,
+}
+
+/// A compiled exclusion expression. Cheap to clone (the program is shared) and safe to
+/// evaluate from many threads at once.
+#[derive(Clone)]
+pub struct Expr {
+    /// The expression as written.
+    pub source: String,
+    program: Arc<Program>,
+    variables: Vec<String>,
+}
+
+impl fmt::Debug for Expr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Expr").field(&self.source).finish()
+    }
+}
+
+impl PartialEq for Expr {
+    fn eq(&self, other: &Self) -> bool {
+        self.source == other.source
+    }
+}
+
+// Evaluated in parallel (rayon): keep these true.
+const _: () = {
+    const fn send_sync<T: Send + Sync>() {}
+    send_sync::<Expr>();
+    send_sync::<ExclusionContext<'static>>();
+};
+
+/// The standard CEL environment, built once.
+fn env() -> &'static Arc<Env> {
+    static ENV: OnceLock<Arc<Env>> = OnceLock::new();
+    ENV.get_or_init(|| Arc::new(Env::stdlib()))
 }
 
 impl Expr {
+    /// Compiles an expression. Errors: it does not parse; it names a variable that is
+    /// not one of [`EXPR_FIELDS`]; it calls an unknown function, applies an operator
+    /// to the wrong types or does not give a bool (found by trying it on two sample
+    /// teachers).
     pub fn parse(source: &str) -> Result<Expr, String> {
-        Ok(Expr { source: source.to_string() })
+        if source.trim().is_empty() {
+            return Err("the expression is empty".into());
+        }
+        if source.chars().count() > MAX_SOURCE_CHARS {
+            return Err(format!(
+                "the expression is longer than {MAX_SOURCE_CHARS} characters"
+            ));
+        }
+        let program = env().compile(source).map_err(|e| syntax_message(&e))?;
+        let mut used = BTreeSet::new();
+        let mut bound = Vec::new();
+        free_variables(program.expression(), &mut bound, &mut used);
+        let unknown: Vec<&String> = used
+            .iter()
+            .filter(|v| !EXPR_FIELDS.contains(&v.as_str()) && !CEL_TYPE_NAMES.contains(&v.as_str()))
+            .collect();
+        if let Some(first) = unknown.first() {
+            let names = unknown
+                .iter()
+                .map(|v| format!("`{v}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let mut msg = format!(
+                "unknown field{} {names}",
+                if unknown.len() > 1 { "s" } else { "" }
+            );
+            if let Some(s) = super::suggest::closest(first, EXPR_FIELDS.iter().copied()) {
+                msg.push_str(&format!(" (did you mean `{s}`?)"));
+            } else if first.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                && unknown.len() == 1
+            {
+                msg.push_str(&format!(
+                    " (a text value needs quotes: '{first}'); fields are: {}",
+                    EXPR_FIELDS.join(", ")
+                ));
+            } else {
+                msg.push_str(&format!("; fields are: {}", EXPR_FIELDS.join(", ")));
+            }
+            return Err(msg);
+        }
+        let variables = used
+            .into_iter()
+            .filter(|v| EXPR_FIELDS.contains(&v.as_str()))
+            .collect();
+        let expr = Expr {
+            source: source.to_string(),
+            program: Arc::new(program),
+            variables,
+        };
+        expr.trial()?;
+        Ok(expr)
     }
-    pub fn eval(&self, _ctx: &ExclusionContext<'_>) -> Result<bool, String> {
-        Err("not implemented".into())
+
+    /// Whether the expression is true for this teacher (true = excluded). Errors: the
+    /// expression fails at run time (e.g. division by zero) or does not give a bool.
+    pub fn eval(&self, ctx: &ExclusionContext<'_>) -> Result<bool, String> {
+        match self.run(ctx) {
+            Ok(v) => as_bool(&v),
+            Err(e) => Err(e.to_string()),
+        }
+    }
+
+    /// The fields of [`EXPR_FIELDS`] the expression names, sorted.
+    pub fn variables(&self) -> &[String] {
+        &self.variables
+    }
+
+    fn run(&self, ctx: &ExclusionContext<'_>) -> Result<Value, ExecutionError> {
+        let resolver = Fields(ctx);
+        let mut context = Context::with_env(Arc::clone(env()));
+        context.set_variable_resolver(&resolver);
+        self.program.execute(&context)
+    }
+
+    /// Runs the expression on two sample teachers, so that errors that do not depend
+    /// on the values (unknown functions, wrong operand types, a non-bool result) are
+    /// reported when the rules are read.
+    fn trial(&self) -> Result<(), String> {
+        for (teacher, school) in samples() {
+            let ctx = ExclusionContext {
+                teacher: &teacher,
+                school: &school,
+                year: 2021,
+                retirement_age: 60,
+            };
+            match self.run(&ctx) {
+                Ok(v) => {
+                    as_bool(&v)?;
+                }
+                Err(
+                    e @ (ExecutionError::UndeclaredReference(_)
+                    | ExecutionError::NoSuchOverload(_)
+                    | ExecutionError::NotSupportedAsMethod { .. }
+                    | ExecutionError::InvalidArgumentCount { .. }),
+                ) => return Err(e.to_string()),
+                // Value-dependent failures (division by zero, a bad index, …) are not
+                // the expression's fault on made-up values.
+                Err(_) => {}
+            }
+        }
+        Ok(())
+    }
+}
+
+fn as_bool(v: &Value) -> Result<bool, String> {
+    match v {
+        Value::Bool(b) => Ok(*b),
+        other => Err(format!(
+            "the expression gives a value of type {}, not a bool (true = excluded)",
+            other.type_of()
+        )),
+    }
+}
+
+/// The first parse error, short: `not a valid CEL expression: at column 10: mismatched
+/// input '<EOF>'` (the parser's list of expected tokens left out).
+fn syntax_message(e: &cel::ParseErrors) -> String {
+    let Some(first) = e.errors.first() else {
+        return "not a valid CEL expression".into();
+    };
+    let msg = first.msg.trim();
+    let msg = msg.strip_prefix("Syntax error: ").unwrap_or(msg);
+    // A nested error is shown as its Debug form: keep its message only.
+    let msg = match msg.split_once("msg: \"") {
+        Some((_, inner)) => inner.split('"').next().unwrap_or(inner),
+        None => msg,
+    };
+    let msg = match msg.find(" expecting ") {
+        Some(i) => &msg[..i],
+        None => msg,
+    };
+    let at = if first.pos.0 > 1 {
+        format!("at line {} column {}: ", first.pos.0, first.pos.1)
+    } else if first.pos.1 > 0 {
+        format!("at column {}: ", first.pos.1)
+    } else {
+        String::new()
+    };
+    format!("not a valid CEL expression: {at}{msg}")
+}
+
+/// The identifiers an expression reads that are not bound by a comprehension
+/// (`list.exists(x, …)` binds `x`).
+fn free_variables(e: &IdedExpr, bound: &mut Vec<String>, out: &mut BTreeSet<String>) {
+    match &e.expr {
+        Ast::Unspecified | Ast::Literal(_) => {}
+        Ast::Ident(name) => {
+            if !name.starts_with('@') && !bound.iter().any(|b| b == name) {
+                out.insert(name.clone());
+            }
+        }
+        Ast::Call(call) => {
+            if let Some(t) = &call.target {
+                free_variables(t, bound, out);
+            }
+            for a in &call.args {
+                free_variables(a, bound, out);
+            }
+        }
+        Ast::Comprehension(c) => {
+            free_variables(&c.iter_range, bound, out);
+            free_variables(&c.accu_init, bound, out);
+            let depth = bound.len();
+            bound.push(c.iter_var.clone());
+            if let Some(v2) = &c.iter_var2 {
+                bound.push(v2.clone());
+            }
+            bound.push(c.accu_var.clone());
+            free_variables(&c.loop_cond, bound, out);
+            free_variables(&c.loop_step, bound, out);
+            free_variables(&c.result, bound, out);
+            bound.truncate(depth);
+        }
+        Ast::List(l) => {
+            for x in &l.elements {
+                free_variables(x, bound, out);
+            }
+        }
+        Ast::Map(m) => {
+            for entry in &m.entries {
+                entry_variables(&entry.expr, bound, out);
+            }
+        }
+        Ast::Struct(s) => {
+            for entry in &s.entries {
+                entry_variables(&entry.expr, bound, out);
+            }
+        }
+        Ast::Select(s) => free_variables(&s.operand, bound, out),
+    }
+}
+
+fn entry_variables(e: &EntryExpr, bound: &mut Vec<String>, out: &mut BTreeSet<String>) {
+    match e {
+        EntryExpr::StructField(f) => free_variables(&f.value, bound, out),
+        EntryExpr::MapEntry(m) => {
+            free_variables(&m.key, bound, out);
+            free_variables(&m.value, bound, out);
+        }
+    }
+}
+
+/// Reads the variables of [`EXPR_FIELDS`] from a teacher and school on demand.
+struct Fields<'a>(&'a ExclusionContext<'a>);
+
+impl VariableResolver for Fields<'_> {
+    fn resolve<'b>(&'b self, variable: &str) -> Option<CowVal<'b, 'b>> {
+        let c = self.0;
+        let t = c.teacher;
+        let s = c.school;
+        fn st(v: &str) -> Option<CowVal<'_, '_>> {
+            Some(CowVal::owned(CelString::from(v)))
+        }
+        fn int<'x>(v: i64) -> Option<CowVal<'x, 'x>> {
+            Some(CowVal::owned(CelInt::from(v)))
+        }
+        fn bool<'x>(v: bool) -> Option<CowVal<'x, 'x>> {
+            Some(CowVal::owned(CelBool::from(v)))
+        }
+        let age = i64::from(c.year) - i64::from(t.birth_year);
+        match variable {
+            "teacher_id" => st(t.id.as_str()),
+            "name" => st(&t.name),
+            "gender" => st(t.gender.as_str()),
+            "birth_year" => int(i64::from(t.birth_year)),
+            "age" => int(age),
+            "school_id" => st(t.school.as_str()),
+            "subject" => st(t.subject.as_str()),
+            "title" => st(t.title.as_str()),
+            "backbone" => st(t.backbone.as_str()),
+            "is_backbone" => bool(t.is_backbone()),
+            "role" => st(t.role.as_str()),
+            "joined_school_year" => int(i64::from(t.joined_school_year)),
+            "years_at_school" => int(i64::from(c.year) - i64::from(t.joined_school_year)),
+            "status" => st(t.status.as_str()),
+            "volunteer" => bool(t.volunteer),
+            "retirement_age" => int(i64::from(c.retirement_age)),
+            "years_to_retirement" => int(i64::from(c.retirement_age) - age),
+            "year" => int(i64::from(c.year)),
+            "school_name" => st(&s.name),
+            "district" => st(&s.district),
+            "township" => st(s.township.as_deref().unwrap_or("")),
+            "locality" => st(s.locality.as_str()),
+            "weak" => bool(s.weak),
+            "stage" => st(s.stage.as_str()),
+            "staff" => int(s.staff.map_or(-1, i64::from)),
+            _ => None,
+        }
+    }
+}
+
+/// Two made-up teachers with opposite values, for [`Expr::trial`].
+fn samples() -> [(Teacher, School); 2] {
+    use crate::model::{Backbone, Gender, Locality, Role, SchoolId, Stage, Status, Subject};
+    use crate::model::{TeacherId, Title};
+    let teacher = |female: bool| Teacher {
+        id: TeacherId::new(if female { "T2" } else { "T1" }),
+        name: if female { "王芳" } else { "" }.into(),
+        gender: if female { Gender::F } else { Gender::M },
+        birth_year: if female { 1970 } else { 1990 },
+        school: SchoolId::new("S1"),
+        subject: Subject::normalise(if female { "math" } else { "" }),
+        title: if female { Title::Senior } else { Title::None },
+        backbone: if female {
+            Backbone::City
+        } else {
+            Backbone::None
+        },
+        role: if female {
+            Role::Principal
+        } else {
+            Role::Teacher
+        },
+        joined_school_year: 2010,
+        status: if female {
+            Status::Maternity
+        } else {
+            Status::Active
+        },
+        volunteer: female,
+    };
+    let school = |weak: bool| School {
+        id: SchoolId::new("S1"),
+        name: "".into(),
+        district: if weak { "东湖区" } else { "" }.into(),
+        township: weak.then(|| "town".to_string()),
+        locality: if weak {
+            Locality::Rural
+        } else {
+            Locality::Urban
+        },
+        weak,
+        stage: if weak {
+            Stage::NineYear
+        } else {
+            Stage::Primary
+        },
+        coord: None,
+        staff: weak.then_some(40),
+    };
+    [
+        (teacher(false), school(false)),
+        (teacher(true), school(true)),
+    ]
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+    use crate::model::{Backbone, Gender, Locality, Role, SchoolId, Stage, Status, Subject};
+    use crate::model::{TeacherId, Title};
+
+    fn teacher() -> Teacher {
+        Teacher {
+            id: TeacherId::new("T001"),
+            name: "李娜".into(),
+            gender: Gender::F,
+            birth_year: 1990,
+            school: SchoolId::new("S01"),
+            subject: Subject::normalise("数学"),
+            title: Title::Intermediate,
+            backbone: Backbone::County,
+            role: Role::Teacher,
+            joined_school_year: 2012,
+            status: Status::Maternity,
+            volunteer: false,
+        }
+    }
+
+    fn school() -> School {
+        School {
+            id: SchoolId::new("S01"),
+            name: "南昌市第一小学".into(),
+            district: "东湖区".into(),
+            township: None,
+            locality: Locality::Urban,
+            weak: false,
+            stage: Stage::Primary,
+            coord: None,
+            staff: None,
+        }
+    }
+
+    fn eval(src: &str) -> Result<bool, String> {
+        let (t, s) = (teacher(), school());
+        let ctx = ExclusionContext {
+            teacher: &t,
+            school: &s,
+            year: 2023,
+            retirement_age: 55,
+        };
+        Expr::parse(src)?.eval(&ctx)
+    }
+
+    #[test]
+    fn evaluates_every_field() {
+        let cases = [
+            "teacher_id == 'T001'",
+            "name == '李娜'",
+            "gender == 'F'",
+            "birth_year == 1990",
+            "age == 33",
+            "school_id == 'S01'",
+            "subject == 'math'",
+            "title == 'intermediate'",
+            "backbone == 'county'",
+            "is_backbone",
+            "role == 'teacher'",
+            "joined_school_year == 2012",
+            "years_at_school == 11",
+            "status == 'maternity'",
+            "!volunteer",
+            "retirement_age == 55",
+            "years_to_retirement == 22",
+            "year == 2023",
+            "school_name.startsWith('南昌')",
+            "district == '东湖区'",
+            "township == ''",
+            "locality == 'urban'",
+            "!weak",
+            "stage == 'primary'",
+            "staff == -1",
+        ];
+        assert_eq!(cases.len(), EXPR_FIELDS.len());
+        for (case, field) in cases.iter().zip(EXPR_FIELDS) {
+            assert!(case.contains(field), "{case} should test {field}");
+            assert_eq!(eval(case), Ok(true), "{case}");
+        }
+        assert_eq!(eval("status == 'active'"), Ok(false));
+        assert_eq!(
+            eval("subject in ['music', 'art'] || (age < 35 && gender == 'F')"),
+            Ok(true)
+        );
+        assert_eq!(
+            eval("['东湖区', '西湖区'].exists(d, d == district)"),
+            Ok(true)
+        );
+        assert_eq!(eval("[1, 2].all(x, x < age)"), Ok(true));
+    }
+
+    #[test]
+    fn rejects_bad_expressions() {
+        let e = Expr::parse("status == ").unwrap_err();
+        assert!(e.contains("not a valid CEL expression"), "{e}");
+        let e = Expr::parse("stauts == 'maternity'").unwrap_err();
+        assert!(
+            e.contains("unknown field `stauts`") && e.contains("`status`"),
+            "{e}"
+        );
+        let e = Expr::parse("status == maternity").unwrap_err();
+        assert!(
+            e.contains("unknown field `maternity`") && e.contains("quotes"),
+            "{e}"
+        );
+        let e = Expr::parse("age + 1").unwrap_err();
+        assert!(e.contains("not a bool"), "{e}");
+        let e = Expr::parse("nosuchfn(age)").unwrap_err();
+        assert!(e.contains("nosuchfn"), "{e}");
+        let e = Expr::parse("age > 'forty'").unwrap_err();
+        assert!(e.contains("overload"), "{e}");
+        assert!(Expr::parse("").is_err());
+        assert!(Expr::parse(&"(".repeat(5000)).is_err());
+        let e = Expr::parse(&format!("{}1{}", "[".repeat(300), "]".repeat(300))).unwrap_err();
+        assert!(e.ends_with("Recursion limit of 96 exceeded"), "{e}");
+        assert!(Expr::parse(&format!("{}true{}", "(".repeat(500), ")".repeat(500))).is_err());
+    }
+
+    #[test]
+    fn runtime_errors_are_errors() {
+        // Value-dependent: fine on the samples (staff 40 / -1), fails on staff 0.
+        let x = Expr::parse("100 / (staff + 1) > 1").unwrap();
+        let (t, s) = (teacher(), school());
+        let ctx = ExclusionContext {
+            teacher: &t,
+            school: &s,
+            year: 2023,
+            retirement_age: 55,
+        };
+        assert!(x
+            .eval(&ctx)
+            .unwrap_err()
+            .to_lowercase()
+            .contains("division"));
+        assert_eq!(x.variables(), ["staff".to_string()]);
+    }
+
+    #[test]
+    fn shared_across_threads() {
+        let x = Expr::parse("status == 'maternity' && age < 40").unwrap();
+        let (t, s) = (teacher(), school());
+        std::thread::scope(|sc| {
+            for _ in 0..4 {
+                let x = x.clone();
+                let (t, s) = (&t, &s);
+                sc.spawn(move || {
+                    let ctx = ExclusionContext {
+                        teacher: t,
+                        school: s,
+                        year: 2023,
+                        retirement_age: 55,
+                    };
+                    assert_eq!(x.eval(&ctx), Ok(true));
+                });
+            }
+        });
     }
 }

@@ -7,9 +7,10 @@
 mod expr;
 mod parse;
 mod share;
+mod suggest;
 
 pub use expr::{ExclusionContext, Expr, EXPR_FIELDS};
-pub use parse::{load_rules, parse_rules, RuleError, RuleErrors};
+pub use parse::{load_rules, parse_rules, RuleError, RuleErrorKind, RuleErrors};
 pub use share::Share;
 
 use crate::model::{Date, Form, Locality, MonthDay, Role, Status, Subject};

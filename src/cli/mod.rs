@@ -1,0 +1,67 @@
+//! The command-line front end: argument parsing and dispatch. Each command lives in its
+//! own file and returns an [`Exit`]; nothing here panics on user input.
+
+mod check;
+mod common;
+mod gen;
+mod plan;
+
+use clap::{Parser, Subcommand};
+use std::ffi::OsString;
+
+pub use common::{DataArgs, RuleArgs};
+
+/// Exit codes of contract §5.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    Done = 0,
+    Failure = 1,
+    Invalid = 2,
+    Strict = 3,
+}
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "rotaplan",
+    version,
+    about = "Teacher exchange rotation (交流轮岗) planning: eligibility, optimal plans, reasons"
+)]
+pub struct Cli {
+    /// Silence progress and the stdout summary.
+    #[arg(long, global = true)]
+    pub quiet: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Load and validate rules and data; print every problem; exit 0 or 2.
+    Check(check::CheckArgs),
+    /// Plan one year: eligibility, optimal plan, statistics.
+    Plan(plan::PlanArgs),
+    /// Write a synthetic data folder.
+    Gen(gen::GenArgs),
+}
+
+/// Runs the CLI on `args` (including the program name) and returns the exit code.
+pub fn run<I, T>(args: I) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { Exit::Invalid } else { Exit::Done };
+            let _ = e.print();
+            return code as i32;
+        }
+    };
+    let exit = match cli.command {
+        Command::Check(a) => check::run(&a, cli.quiet),
+        Command::Plan(a) => plan::run(&a, cli.quiet),
+        Command::Gen(a) => gen::run(&a, cli.quiet),
+    };
+    exit as i32
+}

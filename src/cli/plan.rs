@@ -1,0 +1,78 @@
+//! `rotaplan plan --year Y`: one plan year, end to end.
+
+use super::common::{load_all, DataArgs, RuleArgs};
+use super::Exit;
+use crate::output::{plan_files, render_plan_summary, Staged};
+use crate::plan::{plan_year, PlanError, PlanOptions};
+use crate::shortfall::shortfall_reasons;
+use crate::stats::summarize;
+use clap::Args;
+use std::path::PathBuf;
+
+#[derive(Args, Debug)]
+pub struct PlanArgs {
+    #[command(flatten)]
+    pub rules: RuleArgs,
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Plan year Y (the school year starting in September of Y).
+    #[arg(long)]
+    pub year: i32,
+    /// Output folder.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Exit 3 when the plan has a shortfall.
+    #[arg(long)]
+    pub strict: bool,
+    /// Seconds the solver may spend on one component before taking its best plan
+    /// (then marked optimal: false).
+    #[arg(long, default_value_t = 120.0, value_name = "SECONDS")]
+    pub time_limit: f64,
+}
+
+pub fn run(a: &PlanArgs, quiet: bool) -> Exit {
+    let (rules, loaded) = match load_all(&a.rules, &a.data) {
+        Ok(x) => x,
+        Err(e) => return e,
+    };
+    let data = &loaded.data;
+    let opts = PlanOptions {
+        time_limit: a.time_limit,
+    };
+    let plan = match plan_year(data, &rules, a.year, &data.ledger, &opts) {
+        Ok(p) => p,
+        Err(e @ PlanError::Exclusion(_)) => {
+            eprintln!("{}: {e}\nnothing was written.", rules.source);
+            return Exit::Invalid;
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Exit::Failure;
+        }
+    };
+    let (rows, summary) = match summarize(data, &rules, &plan) {
+        Ok(x) => x,
+        Err(e) => {
+            eprintln!("error: {e}\nnothing was written.");
+            return Exit::Failure;
+        }
+    };
+    let mut staged = Staged::default();
+    let reasons = shortfall_reasons(data, &rules, &plan);
+    if let Err(e) = plan_files(&mut staged, "", data, &rules, &plan, &rows, &summary, &reasons) {
+        eprintln!("error: {e}");
+        return Exit::Failure;
+    }
+    if let Err(e) = staged.commit(&a.out) {
+        eprintln!("error: cannot write to {}: {e}", a.out.display());
+        return Exit::Failure;
+    }
+    if !quiet {
+        print!("{}", render_plan_summary(&summary));
+        println!("wrote {}", a.out.display());
+    }
+    if a.strict && summary.shortfall > 0 {
+        return Exit::Strict;
+    }
+    Exit::Done
+}

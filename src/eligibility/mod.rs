@@ -1,0 +1,161 @@
+//! Who may be exchanged in a plan year, and why not.
+//!
+//! Every failing rule is kept (not just the first) as a [`Reason`] with the values it
+//! looked at, so `eligibility.csv`, `explain` and the report all render the same data.
+
+mod reason;
+
+pub use reason::Reason;
+
+use crate::model::{Dataset, LedgerEntry, School, SchoolId, Teacher};
+use crate::rules::{ExclusionContext, Rules};
+use std::collections::HashMap;
+
+/// The eligibility verdict of one teacher in one plan year.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verdict {
+    pub reasons: Vec<Reason>,
+}
+
+impl Verdict {
+    pub fn eligible(&self) -> bool {
+        self.reasons.is_empty()
+    }
+}
+
+/// A custom exclusion whose expression failed at run time (e.g. compared a number with
+/// a string); a rule error, reported with the teacher it failed on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExclusionFailure {
+    pub exclusion: String,
+    pub teacher: String,
+    pub message: String,
+}
+
+/// Assesses every teacher of `data` for plan year `year`. `ledger` is the ledger in
+/// force (the data's own, or in `horizon` that plus the exchanges planned so far).
+/// Returns one verdict per teacher, in roster order.
+pub fn assess(
+    data: &Dataset,
+    rules: &Rules,
+    year: i32,
+    ledger: &[LedgerEntry],
+) -> Result<Vec<Verdict>, ExclusionFailure> {
+    let schools: HashMap<&SchoolId, &School> = data.schools.iter().map(|s| (&s.id, s)).collect();
+    let mut by_teacher: HashMap<&str, Vec<&LedgerEntry>> = HashMap::new();
+    for e in ledger {
+        by_teacher.entry(e.teacher.as_str()).or_default().push(e);
+    }
+    let mut out = Vec::with_capacity(data.teachers.len());
+    for t in &data.teachers {
+        let Some(school) = schools.get(&t.school) else {
+            // The loader rejects unknown schools; a teacher without one cannot move.
+            out.push(Verdict {
+                reasons: vec![Reason::SendingLocality { locality: None }],
+            });
+            continue;
+        };
+        let history = by_teacher.get(t.id.as_str()).map(Vec::as_slice).unwrap_or(&[]);
+        out.push(assess_one(t, school, history, rules, year)?);
+    }
+    Ok(out)
+}
+
+/// The verdict for one teacher, given the ledger entries of that teacher.
+pub fn assess_one(
+    t: &Teacher,
+    school: &School,
+    history: &[&LedgerEntry],
+    rules: &Rules,
+    year: i32,
+) -> Result<Verdict, ExclusionFailure> {
+    let e = &rules.eligibility;
+    let mut reasons = Vec::new();
+    if !e.statuses.contains(&t.status) {
+        reasons.push(Reason::Status { status: t.status });
+    }
+    if !e.roles.contains(&t.role) {
+        reasons.push(Reason::Role { role: t.role });
+    }
+    let years_at_school = year - t.joined_school_year;
+    if years_at_school < e.min_years_at_school {
+        reasons.push(Reason::MinYearsAtSchool {
+            years: years_at_school,
+            min: e.min_years_at_school,
+        });
+    }
+    let age = year - t.birth_year;
+    let retirement_age = rules.retirement_age(t.gender);
+    let years_left = retirement_age - age;
+    if years_left <= e.exempt_years_before_retirement {
+        reasons.push(Reason::NearRetirement {
+            age,
+            retirement_age,
+            years_left,
+            exempt: e.exempt_years_before_retirement,
+        });
+    }
+    if !e.sending_localities.contains(&school.locality) {
+        reasons.push(Reason::SendingLocality {
+            locality: Some(school.locality),
+        });
+    }
+    if school.weak && !e.weak_schools_send {
+        reasons.push(Reason::WeakSchool);
+    }
+    // The ledger, as the contract words it: excluded by (A) a planned or active
+    // exchange whose term covers the year, or (B) a non-cancelled one whose end_year >
+    // year − min_years_between_exchanges. Reported as on_exchange when it has not
+    // ended before the year, else as min_years_between_exchanges.
+    let mut on: Option<&LedgerEntry> = None;
+    let mut recent: Option<&LedgerEntry> = None;
+    for x in history {
+        use crate::model::LedgerStatus::{Active, Cancelled, Planned};
+        let a = matches!(x.status, Planned | Active) && x.start_year <= year && year <= x.end_year;
+        let b = x.status != Cancelled && x.end_year > year - e.min_years_between_exchanges;
+        if a || (b && x.end_year >= year) {
+            if on.is_none_or(|o| (x.start_year, x.end_year) < (o.start_year, o.end_year)) {
+                on = Some(x);
+            }
+        } else if b && recent.is_none_or(|r| x.end_year > r.end_year) {
+            recent = Some(x);
+        }
+    }
+    if let Some(x) = on {
+        reasons.push(Reason::OnExchange {
+            to_school: x.to_school.clone(),
+            start_year: x.start_year,
+            end_year: x.end_year,
+            status: x.status,
+        });
+    }
+    if let Some(x) = recent {
+        reasons.push(Reason::MinYearsBetweenExchanges {
+            end_year: x.end_year,
+            years_since: year - x.end_year,
+            min: e.min_years_between_exchanges,
+        });
+    }
+    if !e.exclude.is_empty() {
+        let ctx = ExclusionContext {
+            teacher: t,
+            school,
+            year,
+            retirement_age,
+        };
+        for ex in &e.exclude {
+            match ex.when.eval(&ctx) {
+                Ok(true) => reasons.push(Reason::Custom { id: ex.id.clone() }),
+                Ok(false) => {}
+                Err(message) => {
+                    return Err(ExclusionFailure {
+                        exclusion: ex.id.clone(),
+                        teacher: t.id.to_string(),
+                        message,
+                    })
+                }
+            }
+        }
+    }
+    Ok(Verdict { reasons })
+}

@@ -1,0 +1,69 @@
+//! Why a teacher is not eligible: one variant per eligibility rule, carrying the values
+//! the rule looked at. Rendering (CSV ids, English and Chinese sentences) is separate.
+
+use crate::model::{LedgerStatus, Locality, Role, SchoolId, Status};
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reason {
+    /// `eligibility.statuses` does not include the teacher's status.
+    Status { status: Status },
+    /// `eligibility.roles` does not include the teacher's role.
+    Role { role: Role },
+    /// Fewer than `min_years_at_school` years at the current school.
+    MinYearsAtSchool { years: i32, min: i32 },
+    /// Within `exempt_years_before_retirement` years of retirement (or past it).
+    NearRetirement {
+        age: i32,
+        retirement_age: i32,
+        years_left: i32,
+        exempt: i32,
+    },
+    /// The school's locality is not in `sending_localities` (None: school unknown).
+    SendingLocality { locality: Option<Locality> },
+    /// A weak school, and `weak_schools_send` is false.
+    WeakSchool,
+    /// A non-cancelled ledger exchange that has not ended before this year.
+    OnExchange {
+        to_school: SchoolId,
+        start_year: i32,
+        end_year: i32,
+        status: LedgerStatus,
+    },
+    /// Back from an exchange fewer than `min_years_between_exchanges` years ago.
+    MinYearsBetweenExchanges {
+        end_year: i32,
+        years_since: i32,
+        min: i32,
+    },
+    /// A custom `[[eligibility.exclude]]` rule matched.
+    Custom { id: String },
+}
+
+impl Reason {
+    /// The rule id used in `eligibility.csv` and by `explain`.
+    pub fn id(&self) -> &str {
+        match self {
+            Reason::Status { .. } => "status",
+            Reason::Role { .. } => "role",
+            Reason::MinYearsAtSchool { .. } => "min_years_at_school",
+            Reason::NearRetirement { .. } => "near_retirement",
+            Reason::SendingLocality { .. } => "sending_locality",
+            Reason::WeakSchool => "weak_school",
+            Reason::OnExchange { .. } => "on_exchange",
+            Reason::MinYearsBetweenExchanges { .. } => "min_years_between_exchanges",
+            Reason::Custom { id } => id,
+        }
+    }
+
+    /// The built-in rule ids, in the order they are checked.
+    pub const BUILTIN_IDS: [&'static str; 8] = [
+        "status",
+        "role",
+        "min_years_at_school",
+        "near_retirement",
+        "sending_locality",
+        "weak_school",
+        "on_exchange",
+        "min_years_between_exchanges",
+    ];
+}

@@ -1,0 +1,384 @@
+//! The columns of each input file and the matching of a header row against them.
+//!
+//! Clerks rename, reorder and translate headers; the contract allows the English name or
+//! the Chinese alias in any order and any case. Columns nobody asked for are fine (a
+//! notice, never an error), but when one looks like a misspelt known column the notice
+//! says so, since the real column will then be reported missing.
+
+use super::error::{InputError, InputErrorKind};
+use csv::StringRecord;
+
+/// One column of an input file.
+#[derive(Debug)]
+pub(crate) struct Col {
+    pub en: &'static str,
+    pub zh: &'static str,
+    pub required: bool,
+}
+
+const fn req(en: &'static str, zh: &'static str) -> Col {
+    Col {
+        en,
+        zh,
+        required: true,
+    }
+}
+
+const fn opt(en: &'static str, zh: &'static str) -> Col {
+    Col {
+        en,
+        zh,
+        required: false,
+    }
+}
+
+/// The columns of one file; each per-file parser indexes `cols` by its own constants.
+#[derive(Debug)]
+pub(crate) struct Spec {
+    pub cols: &'static [Col],
+}
+
+pub(crate) const SCHOOLS: Spec = Spec {
+    cols: &[
+        req("school_id", "学校代码"),
+        req("name", "学校名称"),
+        req("district", "县区"),
+        opt("township", "乡镇"),
+        req("locality", "城乡类型"),
+        req("weak", "薄弱学校"),
+        req("stage", "学段"),
+        opt("lat", "纬度"),
+        opt("lon", "经度"),
+        opt("staff", "编制数"),
+    ],
+};
+
+pub(crate) const TEACHERS: Spec = Spec {
+    cols: &[
+        req("teacher_id", "工号"),
+        req("name", "姓名"),
+        req("gender", "性别"),
+        req("birth_year", "出生年份"),
+        req("school_id", "学校代码"),
+        req("subject", "任教学科"),
+        req("title", "职称"),
+        req("backbone", "骨干级别"),
+        req("role", "岗位"),
+        req("joined_school_year", "到校年份"),
+        req("status", "状态"),
+        opt("volunteer", "自愿交流"),
+    ],
+};
+
+pub(crate) const NEEDS: Spec = Spec {
+    cols: &[
+        req("school_id", "学校代码"),
+        req("subject", "学科"),
+        req("count", "人数"),
+        opt("priority", "优先级"),
+    ],
+};
+
+pub(crate) const LEDGER: Spec = Spec {
+    cols: &[
+        req("teacher_id", "工号"),
+        req("from_school", "派出学校"),
+        req("to_school", "接收学校"),
+        req("subject", "学科"),
+        req("form", "形式"),
+        req("start_year", "开始年份"),
+        req("end_year", "结束年份"),
+        req("status", "状态"),
+    ],
+};
+
+pub(crate) const EVALUATORS: Spec = Spec {
+    cols: &[
+        req("evaluator_id", "评委编号"),
+        req("name", "姓名"),
+        opt("school_id", "所在学校"),
+        req("district", "县区"),
+        req("subjects", "学科"),
+        opt("max_per_day", "每日上限"),
+        opt("unavailable", "不可用日期"),
+    ],
+};
+
+/// Where each column of a spec sits in the file, and how to name it in messages.
+#[derive(Debug, Clone)]
+pub(crate) struct HeaderMap {
+    /// Field index in the file, per spec column.
+    pub index: Vec<Option<usize>>,
+    /// Per spec column: the header as written, with the English name added when the
+    /// header was the Chinese alias (`出生年份 (birth_year)`); the English name when absent.
+    pub labels: Vec<String>,
+    /// Number of cells in the header row.
+    pub width: usize,
+}
+
+impl HeaderMap {
+    pub(crate) fn has(&self, col: usize) -> bool {
+        matches!(self.index.get(col), Some(Some(_)))
+    }
+
+    pub(crate) fn label(&self, col: usize) -> &str {
+        self.labels.get(col).map_or("", String::as_str)
+    }
+}
+
+/// A header cell as compared: without a stray BOM and surrounding (also full-width)
+/// spaces.
+fn clean(h: &str) -> &str {
+    h.trim_start_matches('\u{feff}').trim()
+}
+
+fn matches(h: &str, c: &Col) -> bool {
+    h.eq_ignore_ascii_case(c.en) || h == c.zh
+}
+
+/// Matches a header row against `spec`. Missing required columns and duplicated columns
+/// are errors; unknown columns become notices.
+pub(crate) fn map_headers(
+    spec: &Spec,
+    header: &StringRecord,
+    row: usize,
+    file: &str,
+    errors: &mut Vec<InputError>,
+    notices: &mut Vec<String>,
+) -> HeaderMap {
+    let mut index: Vec<Option<usize>> = vec![None; spec.cols.len()];
+    let mut labels: Vec<String> = spec.cols.iter().map(|c| c.en.to_string()).collect();
+    for (pos, raw) in header.iter().enumerate() {
+        let h = clean(raw);
+        if h.is_empty() {
+            continue;
+        }
+        let Some(ci) = spec.cols.iter().position(|c| matches(h, c)) else {
+            let mut n = format!(
+                "{file}: column {} \"{h}\" is not used by rotaplan and was ignored",
+                column_letter(pos)
+            );
+            if let Some(s) = suggest(h, spec) {
+                n.push_str(&format!(" (did you mean {s}?)"));
+            }
+            notices.push(n);
+            continue;
+        };
+        let col = spec.cols.get(ci);
+        let label = match col {
+            Some(c) if !h.eq_ignore_ascii_case(c.en) => format!("{h} ({})", c.en),
+            _ => h.to_string(),
+        };
+        match index.get_mut(ci) {
+            Some(slot @ None) => {
+                *slot = Some(pos);
+                if let Some(l) = labels.get_mut(ci) {
+                    *l = label;
+                }
+            }
+            Some(Some(first)) => {
+                let first = format!(
+                    "{} in column {}",
+                    labels.get(ci).map_or("", String::as_str),
+                    column_letter(*first)
+                );
+                errors.push(InputError::at(
+                    file,
+                    row,
+                    Some(&format!("{label} in column {}", column_letter(pos))),
+                    None,
+                    InputErrorKind::DuplicateColumn { first },
+                ));
+            }
+            None => {}
+        }
+    }
+    for (i, c) in spec.cols.iter().enumerate() {
+        if c.required && !matches!(index.get(i), Some(Some(_))) {
+            errors.push(InputError::at(
+                file,
+                row,
+                None,
+                None,
+                InputErrorKind::MissingColumn {
+                    english: c.en.to_string(),
+                    chinese: c.zh.to_string(),
+                },
+            ));
+        }
+    }
+    HeaderMap {
+        index,
+        labels,
+        width: header.len(),
+    }
+}
+
+/// `expected` for an empty file: every required column in both languages.
+pub(crate) fn describe(spec: &Spec) -> String {
+    spec.cols
+        .iter()
+        .filter(|c| c.required)
+        .map(|c| format!("{} ({})", c.en, c.zh))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Spreadsheet column letters: 0 → A, 25 → Z, 26 → AA.
+pub(crate) fn column_letter(mut i: usize) -> String {
+    let mut s = Vec::new();
+    loop {
+        s.push(char::from(b'A' + (i % 26) as u8));
+        if i < 26 {
+            break;
+        }
+        i = i / 26 - 1;
+    }
+    s.iter().rev().collect()
+}
+
+/// The known column an unknown header was probably meant to be.
+fn suggest(h: &str, spec: &Spec) -> Option<String> {
+    let lower = h.to_lowercase();
+    let normalised: String = lower
+        .chars()
+        .map(|c| if c == ' ' || c == '-' { '_' } else { c })
+        .collect();
+    spec.cols
+        .iter()
+        .filter_map(|c| {
+            let d_en = edit_distance(&normalised, c.en);
+            let d_zh = edit_distance(h, c.zh);
+            let en_close = d_en <= (c.en.chars().count() / 4).max(1);
+            let zh_close = d_zh <= (c.zh.chars().count() / 3).max(1)
+                || (h.chars().count() >= 2 && (c.zh.contains(h) || h.contains(c.zh)));
+            let d = match (en_close, zh_close) {
+                (true, true) => d_en.min(d_zh),
+                (true, false) => d_en,
+                (false, true) => d_zh,
+                (false, false) => return None,
+            };
+            Some((d, c))
+        })
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| format!("{} ({})", c.en, c.zh))
+}
+
+/// Levenshtein distance in characters.
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.chars().enumerate() {
+        if let Some(c0) = cur.first_mut() {
+            *c0 = i + 1;
+        }
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev
+                .get(j)
+                .map_or(usize::MAX, |p| p + usize::from(ca != *cb));
+            let del = prev.get(j + 1).map_or(usize::MAX, |p| p + 1);
+            let ins = cur.get(j).map_or(usize::MAX, |p| p + 1);
+            if let Some(slot) = cur.get_mut(j + 1) {
+                *slot = sub.min(del).min(ins);
+            }
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev.last().copied().unwrap_or(0)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn map(header: &[&str]) -> (HeaderMap, Vec<InputError>, Vec<String>) {
+        let (mut e, mut n) = (Vec::new(), Vec::new());
+        let m = map_headers(
+            &NEEDS,
+            &StringRecord::from(header.to_vec()),
+            1,
+            "needs.csv",
+            &mut e,
+            &mut n,
+        );
+        (m, e, n)
+    }
+
+    #[test]
+    fn english_or_chinese_any_order_and_case() {
+        let (m, e, n) = map(&[" 人数 ", "School_ID", "\u{feff}学科"]);
+        assert!(e.is_empty() && n.is_empty());
+        assert_eq!(m.index, vec![Some(1), Some(2), Some(0), None]);
+        assert_eq!(m.label(0), "School_ID");
+        assert_eq!(m.label(2), "人数 (count)");
+        assert_eq!(m.label(3), "priority");
+    }
+
+    #[test]
+    fn missing_duplicate_and_unknown_columns() {
+        let (_, e, n) = map(&["school_id", "学校代码", "subjet", "备注", ""]);
+        let kinds: Vec<_> = e.iter().map(|x| x.kind.clone()).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                InputErrorKind::DuplicateColumn {
+                    first: "school_id in column A".into()
+                },
+                InputErrorKind::MissingColumn {
+                    english: "subject".into(),
+                    chinese: "学科".into()
+                },
+                InputErrorKind::MissingColumn {
+                    english: "count".into(),
+                    chinese: "人数".into()
+                },
+            ]
+        );
+        assert_eq!(
+            e[0].column.as_deref(),
+            Some("学校代码 (school_id) in column B")
+        );
+        assert_eq!(n.len(), 2);
+        assert!(n[0].contains("did you mean subject (学科)?"), "{}", n[0]);
+        assert!(n[1].contains("\"备注\"") && !n[1].contains("did you mean"));
+        assert!(e[1]
+            .to_string()
+            .contains("missing required column subject (学科)"));
+    }
+
+    #[test]
+    fn suggestions_in_both_languages() {
+        assert_eq!(
+            suggest("Birth Year", &TEACHERS).as_deref(),
+            Some("birth_year (出生年份)")
+        );
+        assert_eq!(
+            suggest("出生年", &TEACHERS).as_deref(),
+            Some("birth_year (出生年份)")
+        );
+        assert_eq!(
+            suggest("学科", &TEACHERS).as_deref(),
+            Some("subject (任教学科)")
+        );
+        assert_eq!(suggest("remarks", &TEACHERS), None);
+    }
+
+    #[test]
+    fn letters() {
+        assert_eq!(column_letter(0), "A");
+        assert_eq!(column_letter(25), "Z");
+        assert_eq!(column_letter(26), "AA");
+        assert_eq!(column_letter(27), "AB");
+        assert_eq!(column_letter(701), "ZZ");
+        assert_eq!(column_letter(702), "AAA");
+    }
+
+    #[test]
+    fn distance() {
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("出生年", "出生年份"), 1);
+    }
+}

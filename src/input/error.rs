@@ -1,0 +1,186 @@
+//! Input problems, worded for the person who fixes the spreadsheet: each one names the
+//! file, the spreadsheet row, the column as it is headed in that file and the offending
+//! value, so it can be found and fixed without knowing anything about rotaplan.
+
+use std::fmt;
+
+/// What is wrong with one file, row or cell.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InputErrorKind {
+    /// A required file could not be found.
+    #[error("required file is missing: {detail}")]
+    MissingFile { detail: String },
+    /// The file exists but could not be read (I/O, a broken spreadsheet, bad CSV).
+    #[error("cannot read the file: {reason}")]
+    Unreadable { reason: String },
+    /// The file has no header row at all.
+    #[error("the file is empty: expected a header row with the columns {expected}")]
+    NoHeader { expected: String },
+    /// A required column is not in the header row.
+    #[error("missing required column {english} ({chinese})")]
+    MissingColumn { english: String, chinese: String },
+    /// Two header cells name the same column (perhaps once in English, once in Chinese).
+    #[error("this column appears twice in the header (first as {first})")]
+    DuplicateColumn { first: String },
+    /// A required value is empty.
+    #[error("a value is required here but the cell is empty")]
+    Empty,
+    /// The value is not of the expected form or out of range.
+    #[error("expected {expected}")]
+    BadValue { expected: String },
+    /// An id that must be unique was already used.
+    #[error("duplicate: this id was already used on row {first_row}")]
+    Duplicate { first_row: usize },
+    /// A reference to a row of another file that does not exist.
+    #[error("no such {what}")]
+    UnknownReference { what: String },
+    /// Values of one row contradict each other.
+    #[error("{detail}")]
+    Inconsistent { detail: String },
+}
+
+/// One problem in the input data.
+///
+/// `row` uses spreadsheet numbering: the header is row 1 and the first data row is
+/// row 2, exactly as Excel or WPS shows the file (blank lines count as rows, a quoted
+/// cell spanning several lines does not add rows).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputError {
+    /// The file as given or resolved, e.g. `data/teachers.csv`.
+    pub file: String,
+    pub row: Option<usize>,
+    /// The column as headed in the file, followed by its English name in parentheses
+    /// when the header was a Chinese alias, e.g. `出生年份 (birth_year)`.
+    pub column: Option<String>,
+    pub value: Option<String>,
+    pub kind: InputErrorKind,
+}
+
+/// Values are echoed back for orientation, not for completeness: a runaway cell (a
+/// whole file pasted into one field) must not swamp the report.
+const MAX_VALUE_CHARS: usize = 80;
+
+pub(crate) fn shorten(value: &str) -> String {
+    match value.char_indices().nth(MAX_VALUE_CHARS) {
+        None => value.to_string(),
+        Some((cut, _)) => format!("{}…", value.get(..cut).unwrap_or(value)),
+    }
+}
+
+impl InputError {
+    /// A problem with the file as a whole.
+    pub(crate) fn file(file: &str, kind: InputErrorKind) -> InputError {
+        InputError {
+            file: file.to_string(),
+            row: None,
+            column: None,
+            value: None,
+            kind,
+        }
+    }
+
+    /// A problem at one row, optionally at one cell.
+    pub(crate) fn at(
+        file: &str,
+        row: usize,
+        column: Option<&str>,
+        value: Option<&str>,
+        kind: InputErrorKind,
+    ) -> InputError {
+        InputError {
+            file: file.to_string(),
+            row: Some(row),
+            column: column.map(str::to_string),
+            value: value.map(shorten),
+            kind,
+        }
+    }
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: ", self.file)?;
+        let mut sep = "";
+        if let Some(row) = self.row {
+            write!(f, "row {row}")?;
+            sep = ", ";
+        }
+        if let Some(col) = &self.column {
+            write!(f, "{sep}column {col}")?;
+            sep = ", ";
+        }
+        if let Some(v) = &self.value {
+            write!(f, "{sep}value \"{v}\"")?;
+            sep = ", ";
+        }
+        if !sep.is_empty() {
+            f.write_str(": ")?;
+        }
+        write!(f, "{}", self.kind)
+    }
+}
+
+impl std::error::Error for InputError {}
+
+/// Every problem found in a data folder, in file order (schools, teachers, needs,
+/// ledger, evaluators) and by row within a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputErrors(pub Vec<InputError>);
+
+impl fmt::Display for InputErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, e) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str("\n")?;
+            }
+            write!(f, "{e}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for InputErrors {}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_like_the_brief() {
+        let e = InputError::at(
+            "teachers.csv",
+            7,
+            Some("birth_year"),
+            Some("19x2"),
+            InputErrorKind::BadValue {
+                expected: "a whole year such as 1980".into(),
+            },
+        );
+        assert_eq!(
+            e.to_string(),
+            "teachers.csv: row 7, column birth_year, value \"19x2\": expected a whole year such as 1980"
+        );
+        let f = InputError::file(
+            "d/schools.csv",
+            InputErrorKind::MissingFile {
+                detail: "no such file".into(),
+            },
+        );
+        assert_eq!(
+            f.to_string(),
+            "d/schools.csv: required file is missing: no such file"
+        );
+        let both = InputErrors(vec![e, f]);
+        assert_eq!(both.to_string().lines().count(), 2);
+    }
+
+    #[test]
+    fn long_values_are_cut() {
+        let long = "字".repeat(500);
+        let s = shorten(&long);
+        assert_eq!(s.chars().count(), MAX_VALUE_CHARS + 1);
+        assert!(s.ends_with('…'));
+        assert_eq!(shorten("abc"), "abc");
+    }
+}

@@ -1,0 +1,49 @@
+//! `needs.csv`. Rows with the same school and subject are kept apart, in file order:
+//! adding them up is the planner's business, and keeping them lets messages point at
+//! the row as written.
+
+use super::checks::{unknown_school, IdIndex};
+use super::columns::NEEDS;
+use super::rows::{drive, FileReport, Rows};
+use super::table::Table;
+use crate::model::{Need, SchoolId};
+
+const SCHOOL: usize = 0;
+const SUBJECT: usize = 1;
+const COUNT: usize = 2;
+const PRIORITY: usize = 3;
+
+/// Parses needs; `schools` (when schools.csv was read whole) checks each `school_id`.
+pub(crate) fn parse(
+    table: &mut Table,
+    report: &mut FileReport,
+    schools: Option<&IdIndex<'_>>,
+) -> Rows<Need> {
+    let mut out = Rows::default();
+    let map = drive(table, &NEEDS, report, |r| {
+        let school = match r.text(SCHOOL) {
+            Some(id) if schools.is_some_and(|s| !s.contains(id)) => {
+                r.error(SCHOOL, Some(id), unknown_school());
+                None
+            }
+            other => other.map(SchoolId::from),
+        };
+        let subject = r.subject(SUBJECT);
+        let count = r.count(COUNT, 0);
+        let priority = r.opt_count(PRIORITY, 1);
+        match (school, subject, count, priority) {
+            (Some(school), Some(subject), Some(count), Ok(priority)) => out.accept(
+                Need {
+                    school,
+                    subject,
+                    count,
+                    priority: priority.unwrap_or(1),
+                },
+                r.row,
+            ),
+            _ => out.reject(None, r.row),
+        }
+    });
+    out.map = map;
+    out
+}

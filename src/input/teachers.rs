@@ -1,0 +1,122 @@
+//! `teachers.csv`.
+
+use super::cells::RowCtx;
+use super::checks::{unknown_school, IdIndex};
+use super::columns::TEACHERS;
+use super::error::InputErrorKind;
+use super::rows::{drive, FileReport, Rows};
+use super::table::Table;
+use crate::model::{Backbone, Gender, Role, SchoolId, Status, Teacher, TeacherId, Title};
+
+pub(crate) const ID: usize = 0;
+const NAME: usize = 1;
+const GENDER: usize = 2;
+const BIRTH_YEAR: usize = 3;
+const SCHOOL: usize = 4;
+const SUBJECT: usize = 5;
+const TITLE: usize = 6;
+const BACKBONE: usize = 7;
+const ROLE: usize = 8;
+const JOINED: usize = 9;
+const STATUS: usize = 10;
+const VOLUNTEER: usize = 11;
+
+/// Nobody starts teaching at a school younger than this; an earlier joining year is a
+/// typo in one of the two years.
+const MIN_JOINING_AGE: i32 = 16;
+
+/// Parses teachers; `schools` (when schools.csv was read whole) checks each `school_id`.
+pub(crate) fn parse(
+    table: &mut Table,
+    report: &mut FileReport,
+    schools: Option<&IdIndex<'_>>,
+) -> Rows<Teacher> {
+    let mut out = Rows::default();
+    let map = drive(table, &TEACHERS, report, |r| {
+        let id = r.string(ID);
+        let name = r.string(NAME);
+        let gender = r.vocab::<Gender>(GENDER);
+        let birth_year = r.year(BIRTH_YEAR);
+        let school = school(r, schools);
+        let subject = r.subject(SUBJECT);
+        let title = r.vocab::<Title>(TITLE);
+        let backbone = r.vocab::<Backbone>(BACKBONE);
+        let role = r.vocab::<Role>(ROLE);
+        let joined = r.year(JOINED);
+        let status = r.vocab::<Status>(STATUS);
+        let volunteer = r.opt_flag(VOLUNTEER, false);
+        let ages_ok = match (birth_year, joined) {
+            (Some(b), Some(j)) => ages_agree(r, b, j),
+            _ => true,
+        };
+        match (
+            id, name, gender, birth_year, school, subject, title, backbone, role, joined, status,
+            volunteer, ages_ok,
+        ) {
+            (
+                Some(id),
+                Some(name),
+                Some(gender),
+                Some(birth_year),
+                Some(school),
+                Some(subject),
+                Some(title),
+                Some(backbone),
+                Some(role),
+                Some(joined_school_year),
+                Some(status),
+                Ok(volunteer),
+                true,
+            ) => out.accept(
+                Teacher {
+                    id: TeacherId(id),
+                    name,
+                    gender,
+                    birth_year,
+                    school,
+                    subject,
+                    title,
+                    backbone,
+                    role,
+                    joined_school_year,
+                    status,
+                    volunteer,
+                },
+                r.row,
+            ),
+            (id, ..) => out.reject(id, r.row),
+        }
+    });
+    report.complete &= map.as_ref().is_some_and(|m| m.has(ID));
+    out.map = map;
+    out
+}
+
+fn school(r: &mut RowCtx<'_>, schools: Option<&IdIndex<'_>>) -> Option<SchoolId> {
+    let id = r.text(SCHOOL)?;
+    if schools.is_some_and(|s| !s.contains(id)) {
+        r.error(SCHOOL, Some(id), unknown_school());
+        return None;
+    }
+    Some(SchoolId::from(id))
+}
+
+fn ages_agree(r: &mut RowCtx<'_>, birth: i32, joined: i32) -> bool {
+    if joined - birth >= MIN_JOINING_AGE {
+        return true;
+    }
+    let b = r.label(BIRTH_YEAR);
+    let j = r.label(JOINED);
+    let detail = if joined < birth {
+        format!("{j} {joined} is before {b} {birth}; one of the two years is wrong")
+    } else {
+        format!(
+            "the teacher would have been {} when joining (born {birth}); expected at least \
+             {MIN_JOINING_AGE}: check {b} and {j}",
+            joined - birth
+        )
+    };
+    let raw = r.cell(JOINED);
+    r.error(JOINED, raw, InputErrorKind::Inconsistent { detail });
+    false
+}

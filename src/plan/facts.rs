@@ -1,0 +1,118 @@
+//! Per-school figures of one plan year: staff, eligible, quota, cap, open posts.
+
+use crate::eligibility::Verdict;
+use crate::model::{Dataset, LedgerEntry, SchoolId, Subject};
+use crate::rules::Rules;
+use std::collections::{BTreeMap, HashMap};
+
+/// The figures of one school in one plan year.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SchoolFacts {
+    pub staff: u32,
+    pub eligible: u32,
+    pub eligible_backbone: u32,
+    pub quota: u32,
+    pub cap: u32,
+}
+
+/// Open posts of one (school, subject): (priority, open count), highest priority first.
+pub type PostSlots = Vec<(u32, u32)>;
+
+/// Everything about a plan year that does not depend on the plan.
+#[derive(Debug, Clone)]
+pub struct YearFacts {
+    pub year: i32,
+    pub schools: Vec<SchoolFacts>,
+    pub school_index: HashMap<SchoolId, usize>,
+    /// (receiving school index, post subject) → open posts by priority.
+    pub open_posts: BTreeMap<(usize, Subject), PostSlots>,
+}
+
+impl YearFacts {
+    pub fn compute(
+        data: &Dataset,
+        rules: &Rules,
+        year: i32,
+        ledger: &[LedgerEntry],
+        verdicts: &[Verdict],
+    ) -> YearFacts {
+        let school_index: HashMap<SchoolId, usize> = data
+            .schools
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id.clone(), i))
+            .collect();
+        let mut facts = vec![SchoolFacts::default(); data.schools.len()];
+        let mut roster = vec![0u32; data.schools.len()];
+        for (t, v) in data.teachers.iter().zip(verdicts) {
+            let Some(&si) = school_index.get(&t.school) else {
+                continue;
+            };
+            if year - t.birth_year < rules.retirement_age(t.gender) {
+                roster[si] += 1;
+            }
+            if v.eligible() {
+                facts[si].eligible += 1;
+                if t.is_backbone() {
+                    facts[si].eligible_backbone += 1;
+                }
+            }
+        }
+        let q = &rules.quota;
+        for (i, s) in data.schools.iter().enumerate() {
+            let f = &mut facts[i];
+            f.staff = s.staff.unwrap_or(roster[i]);
+            f.quota = q.min_share_of_eligible.ceil_mul(f.eligible);
+            let mut cap = q.max_outflow_share_of_staff.floor_mul(f.staff).max(1);
+            if !q.fill_beyond_quota {
+                cap = cap.min(f.quota);
+            }
+            f.cap = cap;
+        }
+        YearFacts {
+            year,
+            open_posts: open_posts(data, year, ledger, &school_index),
+            schools: facts,
+            school_index,
+        }
+    }
+}
+
+/// Posts of needs.csv less those held by exchanges covering `year`. Rows of the same
+/// school and subject add up; an exchange is taken to hold the highest-priority post
+/// of its school and subject (it was filled first).
+fn open_posts(
+    data: &Dataset,
+    year: i32,
+    ledger: &[LedgerEntry],
+    index: &HashMap<SchoolId, usize>,
+) -> BTreeMap<(usize, Subject), PostSlots> {
+    let mut by_prio: BTreeMap<(usize, Subject), BTreeMap<u32, u32>> = BTreeMap::new();
+    for n in &data.needs {
+        if let Some(&si) = index.get(&n.school) {
+            *by_prio
+                .entry((si, n.subject.clone()))
+                .or_default()
+                .entry(n.priority)
+                .or_default() += n.count;
+        }
+    }
+    for e in ledger.iter().filter(|e| e.covers(year)) {
+        let Some(&si) = index.get(&e.to_school) else {
+            continue;
+        };
+        if let Some(slots) = by_prio.get_mut(&(si, e.subject.clone())) {
+            if let Some((_, c)) = slots.iter_mut().rev().find(|(_, c)| **c > 0) {
+                *c -= 1;
+            }
+        }
+    }
+    by_prio
+        .into_iter()
+        .map(|(k, m)| {
+            let slots: PostSlots = m.into_iter().rev().filter(|&(_, c)| c > 0).collect();
+            (k, slots)
+        })
+        .filter(|(_, v)| !v.is_empty())
+        .collect()
+}

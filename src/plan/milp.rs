@@ -1,0 +1,274 @@
+//! The MILP of one component, built with good_lp and solved by its backend.
+//!
+//! Variables: `y[arc]` teachers moved along an arc (supply → post group), `c[supply][b][v]`
+//! teachers moved by backbone/volunteer class, `short[s]` quota shortfall, and per
+//! backbone group `k[g]` = ceil(share × sent) and `bshort[g]`. Objective levels, in
+//! order: (1) minimise shortfall, (2) maximise Σ priority of filled posts, (3) maximise
+//! volunteers sent. Levels are folded into one weighted objective when the weights stay
+//! small enough for exact integer arithmetic in the solver's doubles; otherwise they are
+//! solved one after another, each fixing the optimum of the one before.
+
+use super::problem::Component;
+use good_lp::{
+    constraint, microlp, variable, Expression, ProblemVariables, Solution, SolutionStatus,
+    SolverModel, Variable, WithTimeLimit,
+};
+
+/// Largest objective magnitude we let a single weighted solve reach.
+const SAFE_MAGNITUDE: f64 = 1e8;
+
+/// What the solver decided for one component, in aggregated form.
+#[derive(Debug, Clone, Default)]
+pub struct ComponentSolution {
+    /// Teachers moved along each arc (same order as `Component::arcs`).
+    pub arc_flow: Vec<u32>,
+    /// Teachers moved per supply, by [backbone][volunteer].
+    pub class_flow: Vec<[[u32; 2]; 2]>,
+    /// Whether every objective level was proven optimal.
+    pub optimal: bool,
+    /// How many solver calls it took (1 when levels were folded).
+    pub solves: u32,
+}
+
+struct Vars {
+    y: Vec<Variable>,
+    c: Vec<[[Option<Variable>; 2]; 2]>,
+    shortfall: Expression,
+    priority: Expression,
+    volunteers: Expression,
+}
+
+fn build(comp: &Component, pv: &mut ProblemVariables) -> (Vars, Vec<good_lp::Constraint>) {
+    let mut cons = Vec::new();
+    let y: Vec<Variable> = comp
+        .arcs
+        .iter()
+        .map(|&(si, gi)| {
+            let ub = comp.supplies[si]
+                .total()
+                .min(comp.groups[gi].capacity)
+                .min(comp.senders[comp.supplies[si].sender].cap);
+            pv.add(variable().integer().min(0).max(ub))
+        })
+        .collect();
+    let mut out_of: Vec<Expression> = vec![Expression::from(0.0); comp.supplies.len()];
+    let mut into: Vec<Expression> = vec![Expression::from(0.0); comp.groups.len()];
+    let mut priority = Expression::from(0.0);
+    for (a, &(si, gi)) in comp.arcs.iter().enumerate() {
+        out_of[si].add_mul(1.0, y[a]);
+        into[gi].add_mul(1.0, y[a]);
+        priority.add_mul(f64::from(comp.groups[gi].priority), y[a]);
+    }
+    for (gi, g) in comp.groups.iter().enumerate() {
+        cons.push(constraint!(into[gi].clone() <= f64::from(g.capacity)));
+    }
+    let mut sent: Vec<Expression> = vec![Expression::from(0.0); comp.senders.len()];
+    let mut bsent: Vec<Expression> = vec![Expression::from(0.0); comp.senders.len()];
+    let mut volunteers = Expression::from(0.0);
+    let mut c = Vec::with_capacity(comp.supplies.len());
+    for (si, sup) in comp.supplies.iter().enumerate() {
+        let mut cv: [[Option<Variable>; 2]; 2] = [[None; 2]; 2];
+        let mut sum = Expression::from(0.0);
+        for b in 0..2 {
+            for v in 0..2 {
+                let n = sup.counts[b][v];
+                if n == 0 {
+                    continue;
+                }
+                let x = pv.add(variable().integer().min(0).max(n));
+                sum.add_mul(1.0, x);
+                sent[sup.sender].add_mul(1.0, x);
+                if b == 1 {
+                    bsent[sup.sender].add_mul(1.0, x);
+                }
+                if v == 1 {
+                    volunteers.add_mul(1.0, x);
+                }
+                cv[b][v] = Some(x);
+            }
+        }
+        cons.push(constraint!(sum == out_of[si].clone()));
+        c.push(cv);
+    }
+    let mut shortfall = Expression::from(0.0);
+    for (p, s) in comp.senders.iter().enumerate() {
+        cons.push(constraint!(sent[p].clone() <= f64::from(s.cap)));
+        if s.quota > 0 {
+            let sh = pv.add(variable().min(0).max(s.quota));
+            cons.push(constraint!(sh + sent[p].clone() >= f64::from(s.quota)));
+            shortfall.add_mul(1.0, sh);
+        }
+    }
+    let mut vars = Vars {
+        y,
+        c,
+        shortfall,
+        priority,
+        volunteers,
+    };
+    add_backbone(comp, pv, &sent, &bsent, &mut vars, &mut cons);
+    (vars, cons)
+}
+
+/// Adds, per backbone group, `den·k ≥ num·sent` (k = ceil(share × sent) at the
+/// optimum, since nothing rewards a larger k) and `bshort ≥ k − bsent`.
+fn add_backbone(
+    comp: &Component,
+    pv: &mut ProblemVariables,
+    sent: &[Expression],
+    bsent: &[Expression],
+    vars: &mut Vars,
+    cons: &mut Vec<good_lp::Constraint>,
+) {
+    let (num, den) = comp.backbone_share;
+    if num == 0 {
+        return;
+    }
+    for group in &comp.backbone_groups {
+        let max_sent: u32 = group.iter().map(|&p| comp.senders[p].cap).sum();
+        if max_sent == 0 {
+            continue;
+        }
+        let mut gs = Expression::from(0.0);
+        let mut gb = Expression::from(0.0);
+        for &p in group {
+            gs += sent[p].clone();
+            gb += bsent[p].clone();
+        }
+        let k = pv.add(variable().integer().min(0).max(max_sent));
+        let bshort = pv.add(variable().min(0).max(max_sent));
+        cons.push(constraint!(den as f64 * k >= (num as f64) * gs));
+        cons.push(constraint!(bshort + gb >= k));
+        vars.shortfall.add_mul(1.0, bshort);
+    }
+}
+
+/// Solves one component to the lexicographic optimum (or the best found within
+/// `time_limit` seconds, with `optimal: false`).
+pub fn solve(comp: &Component, time_limit: f64) -> Result<ComponentSolution, String> {
+    if comp.arcs.is_empty() {
+        return Ok(ComponentSolution {
+            arc_flow: Vec::new(),
+            class_flow: vec![[[0; 2]; 2]; comp.supplies.len()],
+            optimal: true,
+            solves: 0,
+        });
+    }
+    let v_max: f64 = comp
+        .supplies
+        .iter()
+        .map(|s| f64::from(s.counts[0][1] + s.counts[1][1]))
+        .sum();
+    let p_max = comp.max_priority() as f64;
+    let s_max: f64 = comp
+        .senders
+        .iter()
+        .map(|s| f64::from(s.quota) + f64::from(s.cap))
+        .sum();
+    let w2 = v_max + 1.0;
+    let w1 = w2 * p_max + v_max + 1.0;
+    if w1 * s_max + w2 * p_max <= SAFE_MAGNITUDE {
+        let mut pv = ProblemVariables::new();
+        let (vars, cons) = build(comp, &mut pv);
+        let objective =
+            w1 * vars.shortfall.clone() - w2 * vars.priority.clone() - vars.volunteers.clone();
+        let (sol, optimal) = run(pv.minimise(objective), cons, time_limit)?;
+        return extract(comp, &vars, &sol, optimal, 1);
+    }
+    // Lexicographic, one level at a time.
+    let mut fixed: Vec<(u8, f64)> = Vec::new();
+    let mut optimal = true;
+    for level in 0..3u8 {
+        let mut pv = ProblemVariables::new();
+        let (vars, mut cons) = build(comp, &mut pv);
+        for &(l, value) in &fixed {
+            cons.push(match l {
+                0 => constraint!(vars.shortfall.clone() <= value + 0.5),
+                1 => constraint!(vars.priority.clone() >= value - 0.5),
+                _ => constraint!(vars.volunteers.clone() >= value - 0.5),
+            });
+        }
+        let problem = match level {
+            0 => pv.minimise(vars.shortfall.clone()),
+            1 => pv.maximise(vars.priority.clone()),
+            _ => pv.maximise(vars.volunteers.clone()),
+        };
+        let (sol, opt) = run(problem, cons, time_limit)?;
+        optimal &= opt;
+        if level == 2 {
+            return extract(comp, &vars, &sol, optimal, 3);
+        }
+        let value = match level {
+            0 => vars.shortfall.eval_with(&sol).round(),
+            _ => vars.priority.eval_with(&sol).round(),
+        };
+        fixed.push((level, value));
+    }
+    Err("unreachable: three levels always return".into())
+}
+
+fn run(
+    problem: good_lp::variable::UnsolvedProblem,
+    cons: Vec<good_lp::Constraint>,
+    time_limit: f64,
+) -> Result<(impl Solution, bool), String> {
+    let mut model = problem.using(microlp).with_time_limit(time_limit);
+    for c in cons {
+        model.add_constraint(c);
+    }
+    let sol = model.solve().map_err(|e| format!("solver failed: {e}"))?;
+    let optimal = matches!(sol.status(), SolutionStatus::Optimal);
+    Ok((sol, optimal))
+}
+
+fn extract(
+    comp: &Component,
+    vars: &Vars,
+    sol: &impl Solution,
+    optimal: bool,
+    solves: u32,
+) -> Result<ComponentSolution, String> {
+    let round = |x: f64| x.round().max(0.0) as u32;
+    ComponentSolution {
+        arc_flow: vars.y.iter().map(|&v| round(sol.value(v))).collect(),
+        class_flow: vars
+            .c
+            .iter()
+            .map(|cv| {
+                let mut out = [[0u32; 2]; 2];
+                for b in 0..2 {
+                    for v in 0..2 {
+                        if let Some(x) = cv[b][v] {
+                            out[b][v] = round(sol.value(x));
+                        }
+                    }
+                }
+                out
+            })
+            .collect(),
+        optimal,
+        solves,
+    }
+    .balanced(comp)
+}
+
+impl ComponentSolution {
+    /// Rejects a solver answer whose rounded flows do not balance; such an answer is
+    /// reported, never turned into a plan.
+    fn balanced(self, comp: &Component) -> Result<Self, String> {
+        let mut out = vec![0u32; comp.supplies.len()];
+        for (a, &(si, _)) in comp.arcs.iter().enumerate() {
+            out[si] += self.arc_flow[a];
+        }
+        for (si, cf) in self.class_flow.iter().enumerate() {
+            let s: u32 = cf.iter().flatten().sum();
+            if s != out[si] {
+                return Err(format!(
+                    "the solver returned unbalanced flows ({s} ≠ {}) for supply {si}",
+                    out[si]
+                ));
+            }
+        }
+        Ok(self)
+    }
+}

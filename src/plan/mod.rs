@@ -1,0 +1,129 @@
+//! One plan year: eligibility, the optimal plan, and its independent check.
+//!
+//! The pipeline is facts → components → MILP per component (in parallel) → named
+//! moves → `verify` (which shares nothing with the model). A plan that fails the check
+//! is an error, never output.
+
+mod assign;
+mod facts;
+mod geo;
+mod milp;
+mod pairs;
+mod problem;
+mod transport;
+
+pub use assign::Move;
+pub use facts::{SchoolFacts, YearFacts};
+pub use geo::great_circle_km;
+pub use pairs::{allowed, distance_km, pair_blocks, stages_compatible, PairBlock};
+pub use problem::{build_components, Component};
+
+use crate::eligibility::{self, ExclusionFailure, Verdict};
+use crate::model::{Dataset, LedgerEntry};
+use crate::rules::Rules;
+use crate::verify;
+use rayon::prelude::*;
+use std::time::Instant;
+
+/// Knobs of the solve that are not rules.
+#[derive(Debug, Clone)]
+pub struct PlanOptions {
+    /// Seconds per component before the best plan found is taken (optimal: false).
+    pub time_limit: f64,
+}
+
+impl Default for PlanOptions {
+    fn default() -> Self {
+        PlanOptions { time_limit: 120.0 }
+    }
+}
+
+/// The plan of one year, with everything the outputs and explanations need.
+#[derive(Debug, Clone)]
+pub struct YearPlan {
+    pub year: i32,
+    pub verdicts: Vec<Verdict>,
+    pub facts: YearFacts,
+    /// Sorted by sending school, then teacher id.
+    pub moves: Vec<Move>,
+    /// Whether every component reached the proven optimum of levels (1) and (2).
+    pub optimal: bool,
+    pub components: usize,
+    pub solve_seconds: f64,
+    /// The independent check's figures (shortfall, priority, …).
+    pub check: verify::Figures,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PlanError {
+    #[error("custom exclusion `{}` failed on teacher {}: {}", .0.exclusion, .0.teacher, .0.message)]
+    Exclusion(ExclusionFailure),
+    #[error("the solver failed: {0}")]
+    Solver(String),
+    #[error("the plan failed the independent check (a bug; nothing was written):\n{}", .0.join("\n"))]
+    Verification(Vec<String>),
+}
+
+/// Plans one year. `ledger` is the ledger in force (the data's, or in `horizon` that
+/// plus the exchanges planned in earlier years).
+pub fn plan_year(
+    data: &Dataset,
+    rules: &Rules,
+    year: i32,
+    ledger: &[LedgerEntry],
+    opts: &PlanOptions,
+) -> Result<YearPlan, PlanError> {
+    let start = Instant::now();
+    let verdicts = eligibility::assess(data, rules, year, ledger).map_err(PlanError::Exclusion)?;
+    let facts = YearFacts::compute(data, rules, year, ledger, &verdicts);
+    let eligible: Vec<bool> = verdicts.iter().map(Verdict::eligible).collect();
+    let comps = build_components(data, rules, &facts, &eligible);
+
+    let mut candidates = assign::Candidates::new();
+    for (ti, t) in data.teachers.iter().enumerate() {
+        if eligible[ti] {
+            if let Some(&si) = facts.school_index.get(&t.school) {
+                candidates.entry((si, t.subject.clone())).or_default().push(ti);
+            }
+        }
+    }
+    for list in candidates.values_mut() {
+        assign::preference_order(data, list);
+    }
+
+    // Largest components first so the parallel tail is short.
+    let mut order: Vec<usize> = (0..comps.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(comps[i].arcs.len()));
+    let solved: Vec<(usize, Result<milp::ComponentSolution, String>)> = order
+        .par_iter()
+        .map(|&i| (i, milp::solve(&comps[i], opts.time_limit)))
+        .collect();
+    let mut optimal = true;
+    let mut moves = Vec::new();
+    let mut solved = solved;
+    solved.sort_by_key(|x| x.0);
+    for (i, res) in solved {
+        let sol = res.map_err(PlanError::Solver)?;
+        optimal &= sol.optimal;
+        moves.extend(assign::assign(data, &comps[i], &sol, &candidates));
+    }
+    moves.sort_by(|a, b| {
+        (a.from, &data.teachers[a.teacher].id).cmp(&(b.from, &data.teachers[b.teacher].id))
+    });
+    let solve_seconds = start.elapsed().as_secs_f64();
+
+    let check = verify::check(data, rules, year, ledger, &moves);
+    if !check.violations.is_empty() {
+        return Err(PlanError::Verification(check.violations));
+    }
+    Ok(YearPlan {
+        year,
+        verdicts,
+        facts,
+        moves,
+        optimal,
+        components: comps.len(),
+        solve_seconds,
+        check: check.figures,
+    })
+}

@@ -1,0 +1,266 @@
+//! The aggregated planning problem of one independent component.
+//!
+//! Teachers who differ only in who they are (same school, subject, backbone and
+//! volunteer flags) are interchangeable for objectives (1) and (2), and receiving
+//! schools that accept exactly the same sending schools for the same subject and
+//! priority are interchangeable too. Merging them makes the model a small transport
+//! problem plus a few integer side constraints; the exact aggregation is undone later
+//! (`assign`), choosing individuals by the stated tie-breaks.
+
+use super::facts::YearFacts;
+use super::pairs::allowed;
+use crate::model::{Dataset, Subject};
+use crate::rules::{BackboneLevel, Rules};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A sending school's teachers of one subject: counts by [backbone][volunteer].
+#[derive(Debug, Clone)]
+pub struct Supply {
+    /// Position in `Component::senders`.
+    pub sender: usize,
+    pub subject: Subject,
+    pub counts: [[u32; 2]; 2],
+}
+
+impl Supply {
+    pub fn total(&self) -> u32 {
+        self.counts.iter().flatten().sum()
+    }
+}
+
+/// Receiving posts that accept the same senders, for one subject and priority.
+#[derive(Debug, Clone)]
+pub struct PostGroup {
+    pub subject: Subject,
+    pub priority: u32,
+    pub capacity: u32,
+    /// (school index, open posts) of the member schools, by school index.
+    pub members: Vec<(usize, u32)>,
+    /// Positions in `Component::senders` allowed to send here.
+    pub senders: Vec<usize>,
+}
+
+/// A sending school with its quota and cap.
+#[derive(Debug, Clone)]
+pub struct Sender {
+    pub school: usize,
+    pub quota: u32,
+    pub cap: u32,
+}
+
+/// One independent sub-problem (a district, or a connected set of districts).
+#[derive(Debug, Clone, Default)]
+pub struct Component {
+    pub senders: Vec<Sender>,
+    pub supplies: Vec<Supply>,
+    pub groups: Vec<PostGroup>,
+    /// (supply index, group index): a teacher of the supply may fill a post of the group.
+    pub arcs: Vec<(usize, usize)>,
+    /// Groups of sender positions whose backbone share is counted together.
+    pub backbone_groups: Vec<Vec<usize>>,
+    /// `min_backbone_share` as num/den.
+    pub backbone_share: (i64, i64),
+}
+
+impl Component {
+    /// Σ priority × capacity: the largest possible value of objective (2).
+    pub fn max_priority(&self) -> u64 {
+        self.groups
+            .iter()
+            .map(|g| u64::from(g.priority) * u64::from(g.capacity))
+            .sum()
+    }
+}
+
+/// Minimal union–find over school indices (components of the allowed-pair graph).
+struct UnionFind(Vec<usize>);
+
+impl UnionFind {
+    fn find(&mut self, mut x: usize) -> usize {
+        while self.0[x] != x {
+            self.0[x] = self.0[self.0[x]];
+            x = self.0[x];
+        }
+        x
+    }
+    fn union(&mut self, a: usize, b: usize) {
+        let (ra, rb) = (self.find(a), self.find(b));
+        if ra != rb {
+            let (lo, hi) = (ra.min(rb), ra.max(rb));
+            self.0[hi] = lo;
+        }
+    }
+}
+
+/// Splits the year's problem into independent components.
+///
+/// `eligible` lists, per teacher, whether they are eligible this year.
+pub fn build_components(
+    data: &Dataset,
+    rules: &Rules,
+    facts: &YearFacts,
+    eligible: &[bool],
+) -> Vec<Component> {
+    let n = data.schools.len();
+    // Supplies per school.
+    let mut supply: BTreeMap<(usize, Subject), [[u32; 2]; 2]> = BTreeMap::new();
+    for (t, &ok) in data.teachers.iter().zip(eligible) {
+        if !ok {
+            continue;
+        }
+        let Some(&si) = facts.school_index.get(&t.school) else {
+            continue;
+        };
+        if facts.schools[si].cap == 0 {
+            continue;
+        }
+        let c = supply.entry((si, t.subject.clone())).or_default();
+        c[usize::from(t.is_backbone())][usize::from(t.volunteer)] += 1;
+    }
+    let sender_schools: BTreeSet<usize> = supply.keys().map(|(s, _)| *s).collect();
+    let receiver_schools: BTreeSet<usize> = facts.open_posts.keys().map(|(r, _)| *r).collect();
+
+    // Allowed senders of each receiving school. With `same_district` only the
+    // district's own senders are candidates, which keeps national runs linear.
+    let mut by_district: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for &s in &sender_schools {
+        by_district
+            .entry(data.schools[s].district.as_str())
+            .or_default()
+            .push(s);
+    }
+    let all_senders: Vec<usize> = sender_schools.iter().copied().collect();
+    let mut signature: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for &r in &receiver_schools {
+        let rs = &data.schools[r];
+        let candidates: &[usize] = if rules.flow.same_district {
+            by_district.get(rs.district.as_str()).map_or(&[], Vec::as_slice)
+        } else {
+            &all_senders
+        };
+        let sig: Vec<usize> = candidates
+            .iter()
+            .copied()
+            .filter(|&s| allowed(&data.schools[s], rs, rules))
+            .collect();
+        if !sig.is_empty() {
+            signature.insert(r, sig);
+        }
+    }
+
+    // Components: a receiver joins its senders; backbone levels join more.
+    let mut uf = UnionFind((0..n).collect());
+    for (&r, sig) in &signature {
+        for &s in sig {
+            uf.union(r, s);
+        }
+    }
+    match rules.quota.backbone_share_level {
+        BackboneLevel::School => {}
+        BackboneLevel::District => {
+            for list in by_district.values() {
+                for w in list.windows(2) {
+                    uf.union(w[0], w[1]);
+                }
+            }
+        }
+        BackboneLevel::Plan => {
+            for w in all_senders.windows(2) {
+                uf.union(w[0], w[1]);
+            }
+        }
+    }
+
+    let mut comps: BTreeMap<usize, Component> = BTreeMap::new();
+    let mut sender_pos: BTreeMap<usize, (usize, usize)> = BTreeMap::new();
+    for &s in &sender_schools {
+        let root = uf.find(s);
+        let c = comps.entry(root).or_default();
+        sender_pos.insert(s, (root, c.senders.len()));
+        let f = &facts.schools[s];
+        c.senders.push(Sender {
+            school: s,
+            quota: f.quota,
+            cap: f.cap,
+        });
+    }
+    let mut supply_index: BTreeMap<(usize, Subject), usize> = BTreeMap::new();
+    for ((s, subject), counts) in supply {
+        let Some(&(root, pos)) = sender_pos.get(&s) else {
+            continue;
+        };
+        let Some(c) = comps.get_mut(&root) else {
+            continue;
+        };
+        supply_index.insert((s, subject.clone()), c.supplies.len());
+        c.supplies.push(Supply {
+            sender: pos,
+            subject,
+            counts,
+        });
+    }
+    // Post groups: (signature, subject, priority).
+    let mut groups: BTreeMap<(Vec<usize>, Subject, u32), Vec<(usize, u32)>> = BTreeMap::new();
+    for ((r, subject), slots) in &facts.open_posts {
+        let Some(sig) = signature.get(r) else {
+            continue;
+        };
+        for &(priority, open) in slots {
+            groups
+                .entry((sig.clone(), subject.clone(), priority))
+                .or_default()
+                .push((*r, open));
+        }
+    }
+    for ((sig, subject, priority), members) in groups {
+        let root = uf.find(sig[0]);
+        let Some(c) = comps.get_mut(&root) else {
+            continue;
+        };
+        let senders: Vec<usize> = sig
+            .iter()
+            .filter_map(|s| sender_pos.get(s).map(|&(_, p)| p))
+            .collect();
+        let gi = c.groups.len();
+        for &sp in &senders {
+            let school = c.senders[sp].school;
+            for (tsubj, si) in supply_index.range((school, Subject::default())..) {
+                if tsubj.0 != school {
+                    break;
+                }
+                if rules.subject_fits(&tsubj.1, &subject) {
+                    c.arcs.push((*si, gi));
+                }
+            }
+        }
+        c.groups.push(PostGroup {
+            subject,
+            priority,
+            capacity: members.iter().map(|m| m.1).sum(),
+            members,
+            senders,
+        });
+    }
+    for c in comps.values_mut() {
+        c.arcs.sort_unstable();
+        c.backbone_groups = backbone_groups(data, rules, &c.senders);
+        c.backbone_share = rules.quota.min_backbone_share.ratio();
+    }
+    comps.into_values().filter(|c| !c.senders.is_empty()).collect()
+}
+
+fn backbone_groups(data: &Dataset, rules: &Rules, senders: &[Sender]) -> Vec<Vec<usize>> {
+    match rules.quota.backbone_share_level {
+        BackboneLevel::School => (0..senders.len()).map(|p| vec![p]).collect(),
+        BackboneLevel::District => {
+            let mut m: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+            for (p, s) in senders.iter().enumerate() {
+                m.entry(data.schools[s.school].district.as_str())
+                    .or_default()
+                    .push(p);
+            }
+            m.into_values().collect()
+        }
+        BackboneLevel::Plan => vec![(0..senders.len()).collect()],
+    }
+}

@@ -1,0 +1,280 @@
+//! The independent checker: every plan is checked against the rules before it is
+//! written, by code that shares nothing with the solver's model (no facts, components
+//! or aggregation; its own distances, posts, caps and eligibility), so a wrong answer
+//! from a solver backend, or a modelling bug, is caught instead of published.
+
+use crate::model::{Dataset, LedgerEntry, LedgerStatus, SchoolId, Stage, Subject};
+use crate::plan::Move;
+use crate::rules::{BackboneLevel, ExclusionContext, Rules, StageMatch};
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::Decimal;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// The plan's figures as the checker computes them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Figures {
+    pub eligible: u64,
+    pub sent: u64,
+    pub backbone_sent: u64,
+    pub quota_shortfall: u64,
+    pub backbone_shortfall: u64,
+    pub shortfall: u64,
+    pub filled_priority: u64,
+    pub posts: u64,
+    pub posts_filled: u64,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    pub figures: Figures,
+    /// Every broken hard rule, in words; empty for a valid plan.
+    pub violations: Vec<String>,
+}
+
+fn haversine(a: (f64, f64), b: (f64, f64)) -> f64 {
+    let r = 6371.0_f64;
+    let (p1, p2) = (a.0.to_radians(), b.0.to_radians());
+    let dp = p2 - p1;
+    let dl = (b.1 - a.1).to_radians();
+    let x = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
+    2.0 * r * x.sqrt().atan2((1.0 - x).sqrt())
+}
+
+fn share(d: Decimal, n: u64, up: bool) -> u64 {
+    let x = d * Decimal::from(n);
+    (if up { x.ceil() } else { x.floor() }).to_u64().unwrap_or(u64::MAX)
+}
+
+/// Checks `moves` as the plan of `year` against every hard rule and computes its
+/// figures.
+pub fn check(
+    data: &Dataset,
+    rules: &Rules,
+    year: i32,
+    ledger: &[LedgerEntry],
+    moves: &[Move],
+) -> Report {
+    let mut bad = Vec::new();
+    let e = &rules.eligibility;
+    let school: HashMap<&SchoolId, usize> = data
+        .schools
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (&s.id, i))
+        .collect();
+    let retire = |g| rules.retirement_age(g);
+
+    // Eligibility, recomputed from the contract's wording.
+    let eligible = |ti: usize| -> Result<bool, String> {
+        let t = &data.teachers[ti];
+        let Some(&si) = school.get(&t.school) else {
+            return Ok(false);
+        };
+        let s = &data.schools[si];
+        let in_ledger = ledger.iter().filter(|x| x.teacher == t.id).any(|x| {
+            (matches!(x.status, LedgerStatus::Planned | LedgerStatus::Active)
+                && x.start_year <= year
+                && year <= x.end_year)
+                || (x.status != LedgerStatus::Cancelled
+                    && x.end_year > year - e.min_years_between_exchanges)
+        });
+        let mut ok = e.statuses.contains(&t.status)
+            && e.roles.contains(&t.role)
+            && year - t.joined_school_year >= e.min_years_at_school
+            && retire(t.gender) - (year - t.birth_year) > e.exempt_years_before_retirement
+            && e.sending_localities.contains(&s.locality)
+            && (!s.weak || e.weak_schools_send)
+            && !in_ledger;
+        if ok {
+            let ctx = ExclusionContext {
+                teacher: t,
+                school: s,
+                year,
+                retirement_age: retire(t.gender),
+            };
+            for x in &e.exclude {
+                if x.when.eval(&ctx)? {
+                    ok = false;
+                }
+            }
+        }
+        Ok(ok)
+    };
+    let mut eligible_at: Vec<u64> = vec![0; data.schools.len()];
+    let mut n_eligible = 0u64;
+    let mut is_eligible = vec![false; data.teachers.len()];
+    for (ti, t) in data.teachers.iter().enumerate() {
+        match eligible(ti) {
+            Ok(true) => {
+                is_eligible[ti] = true;
+                n_eligible += 1;
+                if let Some(&si) = school.get(&t.school) {
+                    eligible_at[si] += 1;
+                }
+            }
+            Ok(false) => {}
+            Err(m) => bad.push(format!("teacher {}: exclusion failed: {m}", t.id)),
+        }
+    }
+
+    // Open posts per (school, subject), as priorities highest first.
+    let mut slots: BTreeMap<(usize, Subject), Vec<u32>> = BTreeMap::new();
+    for n in &data.needs {
+        if let Some(&si) = school.get(&n.school) {
+            let v = slots.entry((si, n.subject.clone())).or_default();
+            v.extend(std::iter::repeat_n(n.priority, n.count as usize));
+        }
+    }
+    for v in slots.values_mut() {
+        v.sort_unstable_by(|a, b| b.cmp(a));
+    }
+    for x in ledger {
+        if x.status != LedgerStatus::Cancelled && x.start_year <= year && year <= x.end_year {
+            if let Some(&si) = school.get(&x.to_school) {
+                if let Some(v) = slots.get_mut(&(si, x.subject.clone())) {
+                    if !v.is_empty() {
+                        v.remove(0);
+                    }
+                }
+            }
+        }
+    }
+
+    // Each move.
+    let mut seen = HashSet::new();
+    let mut filled: BTreeMap<(usize, Subject), u64> = BTreeMap::new();
+    let mut sent = vec![0u64; data.schools.len()];
+    let mut bsent = vec![0u64; data.schools.len()];
+    for m in moves {
+        let Some(t) = data.teachers.get(m.teacher) else {
+            bad.push(format!("a move names teacher #{} who does not exist", m.teacher));
+            continue;
+        };
+        let who = &t.id;
+        if !seen.insert(m.teacher) {
+            bad.push(format!("teacher {who} moves more than once"));
+        }
+        if !is_eligible[m.teacher] {
+            bad.push(format!("teacher {who} is not eligible in {year}"));
+        }
+        let Some(&si) = school.get(&t.school) else {
+            continue;
+        };
+        if m.from != si {
+            bad.push(format!("teacher {who} is sent from a school that is not theirs"));
+        }
+        let Some(r) = data.schools.get(m.to) else {
+            bad.push(format!("teacher {who} goes to a school that does not exist"));
+            continue;
+        };
+        let s = &data.schools[si];
+        if r.id == s.id {
+            bad.push(format!("teacher {who} stays at their own school"));
+        }
+        let subject_ok = t.subject == m.subject
+            || rules
+                .matching
+                .substitutes
+                .get(&m.subject)
+                .is_some_and(|l| l.contains(&t.subject));
+        if !subject_ok {
+            bad.push(format!("teacher {who} ({}) fills a {} post", t.subject, m.subject));
+        }
+        let stage_ok = s.stage == r.stage
+            || (rules.flow.stage_match == StageMatch::Compatible
+                && (s.stage == Stage::NineYear || r.stage == Stage::NineYear));
+        if !stage_ok {
+            bad.push(format!("teacher {who}: stages {} → {} do not match", s.stage, r.stage));
+        }
+        let dir_ok = rules.flow.directions.iter().any(|&(a, b)| a == s.locality && b == r.locality)
+            || (r.weak && !s.weak && rules.flow.to_weak_from_any_non_weak);
+        if !dir_ok {
+            bad.push(format!(
+                "teacher {who}: {} → {} is not an allowed direction",
+                s.locality, r.locality
+            ));
+        }
+        if rules.flow.same_district && s.district != r.district {
+            bad.push(format!("teacher {who} leaves the district"));
+        }
+        if let (Some(a), Some(b)) = (s.coord, r.coord) {
+            let km = haversine(a, b);
+            if km > rules.flow.max_distance_km {
+                bad.push(format!("teacher {who} travels {km:.1} km"));
+            }
+        }
+        *filled.entry((m.to, m.subject.clone())).or_default() += 1;
+        sent[si] += 1;
+        if t.backbone != crate::model::Backbone::None {
+            bsent[si] += 1;
+        }
+    }
+    let mut filled_priority = 0u64;
+    let mut posts_filled = 0u64;
+    for ((r, subj), k) in &filled {
+        let open = slots.get(&(*r, subj.clone())).map_or(&[][..], Vec::as_slice);
+        if *k > open.len() as u64 {
+            bad.push(format!(
+                "school {} gets {k} {subj} teachers for {} open posts",
+                data.schools[*r].id,
+                open.len()
+            ));
+        }
+        filled_priority += open.iter().take(*k as usize).map(|&p| u64::from(p)).sum::<u64>();
+        posts_filled += *k;
+    }
+    let posts: u64 = slots.values().map(|v| v.len() as u64).sum();
+
+    // Quotas, caps and backbone shares with exact decimals.
+    let q = &rules.quota;
+    let mut roster = vec![0u64; data.schools.len()];
+    for t in &data.teachers {
+        if let Some(&si) = school.get(&t.school) {
+            if year - t.birth_year < retire(t.gender) {
+                roster[si] += 1;
+            }
+        }
+    }
+    let mut quota_short = 0u64;
+    for (si, s) in data.schools.iter().enumerate() {
+        let staff = s.staff.map_or(roster[si], u64::from);
+        let quota = share(q.min_share_of_eligible.decimal(), eligible_at[si], true);
+        let mut cap = share(q.max_outflow_share_of_staff.decimal(), staff, false).max(1);
+        if !q.fill_beyond_quota {
+            cap = cap.min(quota);
+        }
+        if sent[si] > cap {
+            bad.push(format!("school {} sends {} over its cap of {cap}", s.id, sent[si]));
+        }
+        quota_short += quota.saturating_sub(sent[si]);
+    }
+    let mut groups: BTreeMap<String, (u64, u64)> = BTreeMap::new();
+    for (si, s) in data.schools.iter().enumerate() {
+        let key = match q.backbone_share_level {
+            BackboneLevel::School => s.id.to_string(),
+            BackboneLevel::District => s.district.clone(),
+            BackboneLevel::Plan => String::new(),
+        };
+        let g = groups.entry(key).or_default();
+        g.0 += sent[si];
+        g.1 += bsent[si];
+    }
+    let backbone_short: u64 = groups
+        .values()
+        .map(|&(s, b)| share(q.min_backbone_share.decimal(), s, true).saturating_sub(b))
+        .sum();
+    Report {
+        figures: Figures {
+            eligible: n_eligible,
+            sent: sent.iter().sum(),
+            backbone_sent: bsent.iter().sum(),
+            quota_shortfall: quota_short,
+            backbone_shortfall: backbone_short,
+            shortfall: quota_short + backbone_short,
+            filled_priority,
+            posts,
+            posts_filled,
+        },
+        violations: bad,
+    }
+}
