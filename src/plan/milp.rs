@@ -28,6 +28,8 @@ pub struct ComponentSolution {
     pub optimal: bool,
     /// How many solver calls it took (1 when levels were folded).
     pub solves: u32,
+    /// Branch-and-bound nodes of the flow search (0 for the MILP).
+    pub nodes: usize,
 }
 
 struct Vars {
@@ -152,6 +154,7 @@ pub fn solve(comp: &Component, time_limit: f64) -> Result<ComponentSolution, Str
             class_flow: vec![[[0; 2]; 2]; comp.supplies.len()],
             optimal: true,
             solves: 0,
+            nodes: 0,
         });
     }
     let v_max: f64 = comp
@@ -248,6 +251,7 @@ fn extract(
             .collect(),
         optimal,
         solves,
+        nodes: 0,
     }
     .balanced(comp)
 }

@@ -6,10 +6,12 @@
 
 mod assign;
 mod facts;
+mod flow;
 mod geo;
 mod milp;
 mod pairs;
 mod problem;
+mod search;
 mod transport;
 
 pub use assign::Move;
@@ -96,7 +98,23 @@ pub fn plan_year(
     order.sort_by_key(|&i| std::cmp::Reverse(comps[i].arcs.len()));
     let solved: Vec<(usize, Result<milp::ComponentSolution, String>)> = order
         .par_iter()
-        .map(|&i| (i, milp::solve(&comps[i], opts.time_limit)))
+        .map(|&i| {
+            let t = Instant::now();
+            let r = solve_component(&comps[i], opts.time_limit);
+            if std::env::var_os("ROTAPLAN_DEBUG").is_some() {
+                let c = &comps[i];
+                eprintln!(
+                    "component {i}: {} senders, {} supplies, {} groups, {} arcs: {:.3} s {:?}",
+                    c.senders.len(),
+                    c.supplies.len(),
+                    c.groups.len(),
+                    c.arcs.len(),
+                    t.elapsed().as_secs_f64(),
+                    r.as_ref().map(|s| (s.optimal, s.solves, s.nodes))
+                );
+            }
+            (i, r)
+        })
         .collect();
     let mut optimal = true;
     let mut moves = Vec::new();
@@ -126,4 +144,20 @@ pub fn plan_year(
         solve_seconds,
         check: check.figures,
     })
+}
+
+/// The flow search first; the MILP only when the search cannot prove its answer (it
+/// can always prove it for school-level backbone groups) and finds a better one.
+fn solve_component(comp: &Component, time_limit: f64) -> Result<milp::ComponentSolution, String> {
+    let searched = search::solve(comp, time_limit, 200_000);
+    if let Some(o) = &searched {
+        if o.proven {
+            return Ok(o.solution.clone());
+        }
+    }
+    match (milp::solve(comp, time_limit), searched) {
+        (Ok(m), _) if m.optimal => Ok(m),
+        (_, Some(o)) => Ok(o.solution),
+        (m, None) => m,
+    }
 }
