@@ -144,9 +144,9 @@ fn grid_district(
 ) -> DistrictSpec {
     let side = (n as f64).sqrt().ceil() as usize;
     let (row, col) = (i / side, i % side);
-    let kind = if i % 10 == 0 {
+    let kind = if i.is_multiple_of(10) {
         Kind::Urban
-    } else if i % 3 == 0 {
+    } else if i.is_multiple_of(3) {
         Kind::Mixed
     } else {
         Kind::Rural

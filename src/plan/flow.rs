@@ -180,9 +180,9 @@ mod tests {
             let mut g = Graph::new(6);
             g.add_arc(0, 1, sup[0], 0);
             g.add_arc(0, 2, sup[1], 0);
-            for i in 0..2 {
-                for j in 0..2 {
-                    g.add_arc(1 + i, 3 + j, 10, cost[i][j]);
+            for (i, row) in cost.iter().enumerate() {
+                for (j, &c) in row.iter().enumerate() {
+                    g.add_arc(1 + i, 3 + j, 10, c);
                 }
             }
             g.add_arc(3, 5, cap[0], 0);

@@ -71,8 +71,8 @@ fn build(comp: &Component, pv: &mut ProblemVariables) -> (Vars, Vec<good_lp::Con
     for (si, sup) in comp.supplies.iter().enumerate() {
         let mut cv: [[Option<Variable>; 2]; 2] = [[None; 2]; 2];
         let mut sum = Expression::from(0.0);
-        for b in 0..2 {
-            for v in 0..2 {
+        for (b, row) in cv.iter_mut().enumerate() {
+            for (v, slot) in row.iter_mut().enumerate() {
                 let n = sup.counts[b][v];
                 if n == 0 {
                     continue;
@@ -86,7 +86,7 @@ fn build(comp: &Component, pv: &mut ProblemVariables) -> (Vars, Vec<good_lp::Con
                 if v == 1 {
                     volunteers.add_mul(1.0, x);
                 }
-                cv[b][v] = Some(x);
+                *slot = Some(x);
             }
         }
         cons.push(constraint!(sum == out_of[si].clone()));

@@ -72,6 +72,9 @@ impl Component {
     }
 }
 
+/// Post groups are keyed by (allowed senders, subject, priority).
+type GroupKey = (Vec<usize>, Subject, u32);
+
 /// Minimal union–find over school indices (components of the allowed-pair graph).
 struct UnionFind(Vec<usize>);
 
@@ -134,7 +137,9 @@ pub fn build_components(
     for &r in &receiver_schools {
         let rs = &data.schools[r];
         let candidates: &[usize] = if rules.flow.same_district {
-            by_district.get(rs.district.as_str()).map_or(&[], Vec::as_slice)
+            by_district
+                .get(rs.district.as_str())
+                .map_or(&[], Vec::as_slice)
         } else {
             &all_senders
         };
@@ -200,7 +205,7 @@ pub fn build_components(
         });
     }
     // Post groups: (signature, subject, priority).
-    let mut groups: BTreeMap<(Vec<usize>, Subject, u32), Vec<(usize, u32)>> = BTreeMap::new();
+    let mut groups: BTreeMap<GroupKey, Vec<(usize, u32)>> = BTreeMap::new();
     for ((r, subject), slots) in &facts.open_posts {
         let Some(sig) = signature.get(r) else {
             continue;
@@ -246,7 +251,10 @@ pub fn build_components(
         c.backbone_groups = backbone_groups(data, rules, &c.senders);
         c.backbone_share = rules.quota.min_backbone_share.ratio();
     }
-    comps.into_values().filter(|c| !c.senders.is_empty()).collect()
+    comps
+        .into_values()
+        .filter(|c| !c.senders.is_empty())
+        .collect()
 }
 
 fn backbone_groups(data: &Dataset, rules: &Rules, senders: &[Sender]) -> Vec<Vec<usize>> {
