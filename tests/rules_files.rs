@@ -1,7 +1,6 @@
 //! The rule files shipped under `rules/` parse without a single error, and the Nanchang
 //! file says exactly what the contract (and `Rules::default()`) says.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-#![allow(clippy::expect_used)]
 
 use rotaplan::model::{
     Backbone, Date, Form, Gender, Locality, Role, School, SchoolId, Stage, Status, Subject,
