@@ -1,0 +1,50 @@
+//! Plan time, load to plan (no file writing), on the bundled fixtures:
+//! `cargo bench --bench plan`. Figures and the machine go in BENCHMARKS.md.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use rotaplan::input::{load, DataSources};
+use rotaplan::plan::{plan_year, PlanOptions};
+use rotaplan::rules::load_rules;
+use std::path::PathBuf;
+
+fn main() {
+    divan::main();
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn run(fixture: &str) -> usize {
+    let rules = load_rules(&root().join("rules/nanchang-2021-2025.toml"), &[]).unwrap();
+    let loaded = load(&DataSources {
+        dir: Some(root().join("fixtures").join(fixture)),
+        ..Default::default()
+    })
+    .unwrap();
+    let plan = plan_year(
+        &loaded.data,
+        &rules,
+        2021,
+        &loaded.data.ledger,
+        &PlanOptions::default(),
+    )
+    .unwrap();
+    assert!(plan.optimal);
+    plan.moves.len()
+}
+
+#[divan::bench(sample_count = 10)]
+fn tiny() -> usize {
+    run("tiny")
+}
+
+#[divan::bench(sample_count = 10)]
+fn county() -> usize {
+    run("county")
+}
+
+#[divan::bench(sample_count = 5)]
+fn nanchang() -> usize {
+    run("nanchang")
+}
