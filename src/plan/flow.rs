@@ -93,23 +93,100 @@ impl Graph {
             if path_cost >= 0 {
                 break;
             }
-            let mut push = i64::MAX;
-            let mut v = t;
-            while v != s {
-                let e = prev[v] as usize;
-                push = push.min(self.cap[e]);
-                v = self.to[e ^ 1] as usize;
-            }
-            let mut v = t;
-            while v != s {
-                let e = prev[v] as usize;
-                self.cap[e] -= push;
-                self.cap[e ^ 1] += push;
-                v = self.to[e ^ 1] as usize;
-            }
-            total += push * path_cost;
+            // Push a blocking flow along every cheapest path at once (arcs of zero
+            // reduced cost), Dinic-style, before the next Dijkstra.
+            total += path_cost * self.blocking_flow(s, t, &pot);
         }
         total
+    }
+
+    /// Augments along arcs of zero reduced cost until `t` is unreachable through them;
+    /// returns the units pushed. Levels keep the admissible graph acyclic.
+    fn blocking_flow(&mut self, s: usize, t: usize, pot: &[i64]) -> i64 {
+        let n = self.adj.len();
+        let admissible = |g: &Graph, e: usize, u: usize| {
+            let v = g.to[e] as usize;
+            g.cap[e] > 0
+                && pot[v] != i64::MAX
+                && g.cost[e] + pot[u] - pot[v] == 0
+        };
+        let mut pushed = 0i64;
+        let mut level = vec![u32::MAX; n];
+        let mut next = vec![0usize; n];
+        loop {
+            level.iter_mut().for_each(|l| *l = u32::MAX);
+            level[s] = 0;
+            let mut queue = std::collections::VecDeque::from([s]);
+            while let Some(u) = queue.pop_front() {
+                for &e in &self.adj[u] {
+                    let e = e as usize;
+                    let v = self.to[e] as usize;
+                    if level[v] == u32::MAX && admissible(self, e, u) {
+                        level[v] = level[u] + 1;
+                        queue.push_back(v);
+                    }
+                }
+            }
+            if level[t] == u32::MAX {
+                return pushed;
+            }
+            next.iter_mut().for_each(|x| *x = 0);
+            loop {
+                let f = self.dfs(s, t, i64::MAX, &level, &mut next, pot);
+                if f == 0 {
+                    break;
+                }
+                pushed += f;
+            }
+        }
+    }
+
+    /// One augmenting path of the level graph, iteratively (no recursion depth limit).
+    fn dfs(
+        &mut self,
+        s: usize,
+        t: usize,
+        limit: i64,
+        level: &[u32],
+        next: &mut [usize],
+        pot: &[i64],
+    ) -> i64 {
+        let mut path: Vec<usize> = Vec::new();
+        let mut u = s;
+        loop {
+            if u == t {
+                let push = path.iter().fold(limit, |m, &e| m.min(self.cap[e]));
+                for &e in &path {
+                    self.cap[e] -= push;
+                    self.cap[e ^ 1] += push;
+                }
+                return push;
+            }
+            let mut advanced = false;
+            while next[u] < self.adj[u].len() {
+                let e = self.adj[u][next[u]] as usize;
+                let v = self.to[e] as usize;
+                if self.cap[e] > 0
+                    && level[v] == level[u].wrapping_add(1)
+                    && pot[v] != i64::MAX
+                    && self.cost[e] + pot[u] - pot[v] == 0
+                {
+                    path.push(e);
+                    u = v;
+                    advanced = true;
+                    break;
+                }
+                next[u] += 1;
+            }
+            if !advanced {
+                // Dead end: retreat and skip the arc that led here.
+                let Some(e) = path.pop() else {
+                    return 0;
+                };
+                u = self.to[e ^ 1] as usize;
+                next[u] += 1;
+            }
+        }
     }
 
     /// Shortest distances from `s` over arcs with capacity (costs may be negative; the

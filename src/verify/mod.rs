@@ -3,7 +3,7 @@
 //! or aggregation; its own distances, posts, caps and eligibility), so a wrong answer
 //! from a solver backend, or a modelling bug, is caught instead of published.
 
-use crate::model::{Dataset, LedgerEntry, LedgerStatus, SchoolId, Stage, Subject};
+use crate::model::{Dataset, LedgerEntry, LedgerStatus, SchoolId, Stage, Subject, TeacherId};
 use crate::plan::Move;
 use crate::rules::{BackboneLevel, ExclusionContext, Rules, StageMatch};
 use rust_decimal::prelude::ToPrimitive;
@@ -65,6 +65,10 @@ pub fn check(
         .map(|(i, s)| (&s.id, i))
         .collect();
     let retire = |g| rules.retirement_age(g);
+    let mut by_teacher: BTreeMap<&TeacherId, Vec<&LedgerEntry>> = BTreeMap::new();
+    for x in ledger {
+        by_teacher.entry(&x.teacher).or_default().push(x);
+    }
 
     // Eligibility, recomputed from the contract's wording.
     let eligible = |ti: usize| -> Result<bool, String> {
@@ -73,7 +77,8 @@ pub fn check(
             return Ok(false);
         };
         let s = &data.schools[si];
-        let in_ledger = ledger.iter().filter(|x| x.teacher == t.id).any(|x| {
+        let mine = by_teacher.get(&t.id).map_or(&[][..], Vec::as_slice);
+        let in_ledger = mine.iter().any(|x| {
             (matches!(x.status, LedgerStatus::Planned | LedgerStatus::Active)
                 && x.start_year <= year
                 && year <= x.end_year)
