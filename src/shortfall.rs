@@ -65,11 +65,29 @@ pub fn shortfall_reasons(
             }
         }
     }
+    // Only a district's own posts are candidates under `same_district`: this keeps
+    // national runs linear.
+    let mut by_district: BTreeMap<&str, Vec<(&(usize, Subject), &crate::plan::PostSlots)>> =
+        BTreeMap::new();
+    for (key, slots) in &facts.open_posts {
+        let district = if rules.flow.same_district {
+            data.schools[key.0].district.as_str()
+        } else {
+            ""
+        };
+        by_district.entry(district).or_default().push((key, slots));
+    }
     let reachable = |si: usize, subj: &BTreeSet<Subject>| -> (u32, u32) {
         // (allowed open posts, of which still unfilled)
         let mut total = 0;
         let mut left = 0;
-        for ((r, ps), slots) in &facts.open_posts {
+        let district = if rules.flow.same_district {
+            data.schools[si].district.as_str()
+        } else {
+            ""
+        };
+        let candidates = by_district.get(district).map_or(&[][..], Vec::as_slice);
+        for &((r, ps), slots) in candidates {
             if !subj.iter().any(|ts| rules.subject_fits(ts, ps))
                 || !allowed(&data.schools[si], &data.schools[*r], rules)
             {

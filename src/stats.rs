@@ -4,7 +4,7 @@
 use crate::model::{Dataset, Locality};
 use crate::plan::YearPlan;
 use crate::rules::{BackboneLevel, Rules};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// One row of the output `schools.csv`.
@@ -27,7 +27,7 @@ pub struct SchoolRow {
 }
 
 /// Figures of one district (`by_district` in summary.json, the stdout table).
-#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct DistrictFigures {
     pub schools: u32,
     pub eligible: u32,
@@ -43,7 +43,7 @@ pub struct DistrictFigures {
 }
 
 /// summary.json of `plan`.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Summary {
     pub year: i32,
     pub rules_name: String,
@@ -60,7 +60,7 @@ pub struct Summary {
     pub optimal: bool,
     pub solve_seconds: f64,
     pub components: usize,
-    pub backbone_share_level: &'static str,
+    pub backbone_share_level: String,
     pub by_district: BTreeMap<String, DistrictFigures>,
 }
 
@@ -170,7 +170,7 @@ pub fn summarize(
         optimal: plan.optimal,
         solve_seconds: (plan.solve_seconds * 1000.0).round() / 1000.0,
         components: plan.components,
-        backbone_share_level: q.backbone_share_level.as_str(),
+        backbone_share_level: q.backbone_share_level.as_str().to_string(),
         by_district: districts,
     };
     let c = &plan.check;

@@ -82,7 +82,10 @@ pub fn load_all(rules: &RuleArgs, data: &DataArgs) -> Result<(Rules, Loaded), Ex
         }
     }
     match (r, d) {
-        (Ok(r), Ok(d)) if !failed => Ok((r, d)),
+        (Ok(r), Ok(mut d)) if !failed => {
+            d.data.group_by_district();
+            Ok((r, d))
+        }
         _ => {
             eprintln!("nothing was written.");
             Err(Exit::Invalid)

@@ -4,6 +4,7 @@
 mod check;
 mod common;
 mod gen;
+mod merge;
 mod plan;
 
 use clap::{Parser, Subcommand};
@@ -42,6 +43,8 @@ pub enum Command {
     Plan(plan::PlanArgs),
     /// Write a synthetic data folder.
     Gen(gen::GenArgs),
+    /// Merge the output folders of `plan --shard I/N` into what one run writes.
+    Merge(merge::MergeArgs),
 }
 
 /// Runs the CLI on `args` (including the program name) and returns the exit code.
@@ -66,6 +69,7 @@ where
         Command::Check(a) => check::run(&a, cli.quiet),
         Command::Plan(a) => plan::run(&a, cli.quiet),
         Command::Gen(a) => gen::run(&a, cli.quiet),
+        Command::Merge(a) => merge::run(&a, cli.quiet),
     };
     exit as i32
 }

@@ -2,8 +2,10 @@
 
 use super::common::{load_all, DataArgs, RuleArgs};
 use super::Exit;
+use crate::merge::{ShardManifest, MANIFEST};
 use crate::output::{plan_files, render_plan_summary, Staged};
 use crate::plan::{plan_year, PlanError, PlanOptions};
+use crate::shard::Shard;
 use crate::shortfall::shortfall_reasons;
 use crate::stats::summarize;
 use clap::Args;
@@ -28,12 +30,37 @@ pub struct PlanArgs {
     /// (then marked optimal: false).
     #[arg(long, default_value_t = 120.0, value_name = "SECONDS")]
     pub time_limit: f64,
+    /// Plan only the districts of shard I of N (1-based; a stable split by district
+    /// name); combine the shard folders with `rotaplan merge`.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<String>,
 }
 
 pub fn run(a: &PlanArgs, quiet: bool) -> Exit {
-    let (rules, loaded) = match load_all(&a.rules, &a.data) {
+    let shard = match a.shard.as_deref().map(Shard::parse).transpose() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}\nnothing was written.");
+            return Exit::Invalid;
+        }
+    };
+    let (rules, mut loaded) = match load_all(&a.rules, &a.data) {
         Ok(x) => x,
         Err(e) => return e,
+    };
+    let manifest = match shard {
+        None => None,
+        Some(sh) => {
+            if let Err(e) = Shard::check_rules(&rules) {
+                eprintln!("{}: {e}\nnothing was written.", rules.source);
+                return Exit::Invalid;
+            }
+            let districts = sh.filter(&mut loaded.data);
+            Some(ShardManifest {
+                shard: sh,
+                districts,
+            })
+        }
     };
     let data = &loaded.data;
     let opts = PlanOptions {
@@ -71,6 +98,18 @@ pub fn run(a: &PlanArgs, quiet: bool) -> Exit {
     ) {
         eprintln!("error: {e}");
         return Exit::Failure;
+    }
+    if let Some(m) = &manifest {
+        match serde_json::to_vec_pretty(m) {
+            Ok(mut json) => {
+                json.push(b'\n');
+                staged.add(MANIFEST, json);
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                return Exit::Failure;
+            }
+        }
     }
     if let Err(e) = staged.commit(&a.out) {
         eprintln!("error: cannot write to {}: {e}", a.out.display());

@@ -125,9 +125,9 @@ impl Profile {
                     lon,
                 }
             }
-            Profile::Province => grid_district(i, 100, "36", 78, (24.5, 30.0), (114.0, 118.5)),
-            // 10.7 million teachers / 2,800 counties / 64 per school ≈ 60 schools.
-            Profile::National => grid_district(i, 2_800, "C", 60, (20.0, 46.0), (86.0, 126.0)),
+            Profile::Province => grid_district(i, 100, "36", 85, (24.5, 30.0), (114.0, 118.5)),
+            // 10.7 million teachers / 2,800 counties / 64 per school ≈ 60 schools; the rural mix makes schools smaller, so 64.
+            Profile::National => grid_district(i, 2_800, "C", 64, (20.0, 46.0), (86.0, 126.0)),
         }
     }
 }

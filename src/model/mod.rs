@@ -103,3 +103,33 @@ pub struct Dataset {
     pub ledger: Vec<LedgerEntry>,
     pub evaluators: Vec<Evaluator>,
 }
+
+impl Dataset {
+    /// Orders schools by district (stably: input order within a district) and teachers
+    /// likewise by their school's district. Every output follows this order, so the
+    /// files of a run are made of whole-district blocks in district order, which is
+    /// what lets `merge` rebuild a single run's files from shard outputs.
+    pub fn group_by_district(&mut self) {
+        if !self.schools.is_sorted_by(|a, b| a.district <= b.district) {
+            self.schools.sort_by(|a, b| a.district.cmp(&b.district));
+        }
+        // Rank of each school's district; teachers at unknown schools (impossible after
+        // validation) sort last.
+        let mut rank: std::collections::HashMap<&str, u32> =
+            std::collections::HashMap::with_capacity(self.schools.len());
+        let mut r = 0u32;
+        let mut last: Option<&str> = None;
+        for s in &self.schools {
+            if last != Some(s.district.as_str()) {
+                r += 1;
+                last = Some(s.district.as_str());
+            }
+            rank.insert(s.id.as_str(), r);
+        }
+        let key = |t: &Teacher| rank.get(t.school.as_str()).copied().unwrap_or(u32::MAX);
+        if !self.teachers.is_sorted_by_key(key) {
+            // Stable: input order is kept within a district.
+            self.teachers.sort_by_cached_key(key);
+        }
+    }
+}

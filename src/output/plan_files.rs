@@ -112,27 +112,25 @@ pub fn plan_files(
         csv_table(&SCHOOLS_HEADER, &school_rows).map_err(err)?,
     );
 
-    let elig: Vec<Vec<String>> = data
-        .teachers
-        .iter()
-        .zip(&plan.verdicts)
-        .map(|(t, v)| {
-            vec![
-                t.id.to_string(),
-                t.school.to_string(),
-                v.eligible().to_string(),
-                v.reasons
-                    .iter()
-                    .map(|r| r.id())
-                    .collect::<Vec<_>>()
-                    .join(";"),
-            ]
-        })
-        .collect();
-    staged.add(
-        format!("{prefix}eligibility.csv"),
-        csv_table(&["teacher_id", "school_id", "eligible", "reasons"], &elig).map_err(err)?,
-    );
+    // Written row by row: at national scale a table of strings would need gigabytes.
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(["teacher_id", "school_id", "eligible", "reasons"])
+        .map_err(err)?;
+    let mut reasons_buf = String::new();
+    for (t, v) in data.teachers.iter().zip(&plan.verdicts) {
+        reasons_buf.clear();
+        for (i, r) in v.reasons.iter().enumerate() {
+            if i > 0 {
+                reasons_buf.push(';');
+            }
+            reasons_buf.push_str(r.id());
+        }
+        let eligible = if v.eligible() { "true" } else { "false" };
+        w.write_record([t.id.as_str(), t.school.as_str(), eligible, &reasons_buf])
+            .map_err(err)?;
+    }
+    let elig = w.into_inner().map_err(|e| e.into_error().to_string())?;
+    staged.add(format!("{prefix}eligibility.csv"), elig);
 
     let mut json = serde_json::to_vec_pretty(summary).map_err(|e| e.to_string())?;
     json.push(b'\n');

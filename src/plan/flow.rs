@@ -106,9 +106,7 @@ impl Graph {
         let n = self.adj.len();
         let admissible = |g: &Graph, e: usize, u: usize| {
             let v = g.to[e] as usize;
-            g.cap[e] > 0
-                && pot[v] != i64::MAX
-                && g.cost[e] + pot[u] - pot[v] == 0
+            g.cap[e] > 0 && pot[v] != i64::MAX && g.cost[e] + pot[u] - pot[v] == 0
         };
         let mut pushed = 0i64;
         let mut level = vec![u32::MAX; n];

@@ -15,7 +15,7 @@ mod search;
 mod transport;
 
 pub use assign::Move;
-pub use facts::{SchoolFacts, YearFacts};
+pub use facts::{PostSlots, SchoolFacts, YearFacts};
 pub use geo::great_circle_km;
 pub use pairs::{allowed, distance_km, pair_blocks, stages_compatible, PairBlock};
 pub use problem::{build_components, Component};
