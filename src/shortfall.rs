@@ -67,8 +67,8 @@ pub fn shortfall_reasons(
     }
     // Only a district's own posts are candidates under `same_district`: this keeps
     // national runs linear.
-    let mut by_district: BTreeMap<&str, Vec<(&(usize, Subject), &crate::plan::PostSlots)>> =
-        BTreeMap::new();
+    type Candidate<'a> = (&'a (usize, Subject), &'a crate::plan::PostSlots);
+    let mut by_district: BTreeMap<&str, Vec<Candidate>> = BTreeMap::new();
     for (key, slots) in &facts.open_posts {
         let district = if rules.flow.same_district {
             data.schools[key.0].district.as_str()
