@@ -26,6 +26,9 @@ struct Weights {
     w1: i64,
     w2: i64,
     w3: i64,
+    /// Unit of the backbone-free bonus: costs are scaled by the share's denominator so
+    /// that the fractional charge share × sent stays an integer.
+    unit: i64,
 }
 
 impl Weights {
@@ -40,7 +43,8 @@ impl Weights {
             .iter()
             .map(|s| u128::from(s.counts[0][1] + s.counts[1][1]))
             .sum();
-        let w3 = bb + 1;
+        let unit = comp.backbone_share.1.max(1) as u128;
+        let w3 = (bb + 1) * unit;
         let w2 = w3 * (vol + 1);
         let w1 = w2 * (u128::from(comp.max_priority()) + 1);
         let shortfall_max: u128 = comp
@@ -57,6 +61,7 @@ impl Weights {
             w1: w1 as i64,
             w2: w2 as i64,
             w3: w3 as i64,
+            unit: unit as i64,
         })
     }
 }
@@ -75,6 +80,8 @@ struct Solved {
     sol: ComponentSolution,
     /// A group whose charged deficit is below the true one and a k to split at.
     branch: Option<(usize, u32)>,
+    /// Every such group, with its k (for the diving heuristic).
+    gaps: Vec<(usize, u32)>,
     /// Whether the bound may be loose in a way branching on k cannot fix (a group of
     /// several schools sending more backbone teachers than it needs).
     loose: bool,
@@ -114,6 +121,24 @@ pub fn solve(comp: &Component, time_limit: f64, max_nodes: usize) -> Option<Outc
     let mut solved_nodes = 0usize;
 
     let root_solved = evaluate(comp, w, &root);
+    // Dive: charge every gapped group its current k at once, a few times over. The
+    // flow then moves backbone teachers where it can, which gives an incumbent close
+    // to the optimum so that the best-first search below prunes early.
+    let mut dive = root.clone();
+    let mut gaps = root_solved.gaps.clone();
+    for _ in 0..8 {
+        if gaps.is_empty() {
+            break;
+        }
+        for &(g, k) in &gaps {
+            dive.lo[g] = k.min(dive.hi[g]);
+        }
+        let d = evaluate(comp, w, &dive);
+        if best.as_ref().is_none_or(|(c, _)| d.cost < *c) {
+            best = Some((d.cost, d.sol));
+        }
+        gaps = d.gaps;
+    }
     heap.push((
         std::cmp::Reverse(root_solved.bound),
         std::cmp::Reverse(next_id),
@@ -206,6 +231,30 @@ fn evaluate(comp: &Component, w: Weights, node: &Node) -> Solved {
             group_of[p] = gi;
         }
     }
+    // A school on its own that has no eligible backbone teacher with a post owes ceil(share × sent)
+    // whatever it does; while its k is unbounded below (lo = 0) charge the convex
+    // envelope share × sent per teacher sent, a much tighter bound than nothing.
+    let per_unit = w.w1 / w.unit * num;
+    let mut has_arc = vec![false; comp.supplies.len()];
+    for &(si, _) in &comp.arcs {
+        has_arc[si] = true;
+    }
+    let enveloped: Vec<bool> = comp
+        .backbone_groups
+        .iter()
+        .enumerate()
+        .map(|(gi, m)| {
+            node.lo[gi] == 0
+                && num > 0
+                && m.len() == 1
+                && comp
+                    .supplies
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, s)| s.sender == m[0])
+                    .all(|(si, s)| !has_arc[si] || s.counts[1][0] + s.counts[1][1] == 0)
+        })
+        .collect();
     let group_nodes: Vec<usize> = comp
         .backbone_groups
         .iter()
@@ -224,8 +273,9 @@ fn evaluate(comp: &Component, w: Weights, node: &Node) -> Solved {
         let cap = i64::from(s.cap);
         let rewarded = i64::from(s.quota.min(s.cap));
         constant += w.w1 * i64::from(s.quota);
-        g.add_arc(group_nodes[group_of[p]], v, rewarded, -w.w1);
-        g.add_arc(group_nodes[group_of[p]], v, cap - rewarded, 0);
+        let charge = if enveloped[group_of[p]] { per_unit } else { 0 };
+        g.add_arc(group_nodes[group_of[p]], v, rewarded, charge - w.w1);
+        g.add_arc(group_nodes[group_of[p]], v, cap - rewarded, charge);
         let other = g.add_node();
         let backbone = g.add_node();
         g.add_arc(v, other, big, 0);
@@ -245,7 +295,7 @@ fn evaluate(comp: &Component, w: Weights, node: &Node) -> Solved {
             }
             let v = g.add_node();
             nodes[b] = v;
-            let bonus = if b == 1 { -1 } else { 0 };
+            let bonus = if b == 1 { -w.unit } else { 0 };
             arcs[b][0] = g.add_arc(lanes[sup.sender][b], v, i64::from(sup.counts[b][0]), bonus);
             arcs[b][1] = g.add_arc(
                 lanes[sup.sender][b],
@@ -310,6 +360,7 @@ fn evaluate(comp: &Component, w: Weights, node: &Node) -> Solved {
         shortfall += i64::from(s.quota.saturating_sub(sent[p]));
     }
     let mut branch = None;
+    let mut gaps = Vec::new();
     let mut loose = false;
     let mut worst_gap = 0i64;
     for (gi, members) in comp.backbone_groups.iter().enumerate() {
@@ -319,11 +370,18 @@ fn evaluate(comp: &Component, w: Weights, node: &Node) -> Solved {
         let true_deficit = i64::from(k.saturating_sub(gb));
         shortfall += true_deficit;
         let lo = node.lo[gi];
-        let rewarded: u32 = members.iter().map(|&p| bsent[p].min(lo)).sum();
-        let charged = i64::from(lo) - i64::from(rewarded);
-        if true_deficit > charged {
-            let gap = true_deficit - charged;
+        // In units of share denominators: W1 / unit per unit of charge.
+        let charged = if enveloped[gi] {
+            num * i64::from(gs)
+        } else {
+            let rewarded: u32 = members.iter().map(|&p| bsent[p].min(lo)).sum();
+            (i64::from(lo) - i64::from(rewarded)) * den.max(1)
+        };
+        let owed = true_deficit * den.max(1);
+        if owed > charged {
+            let gap = owed - charged;
             if k > lo {
+                gaps.push((gi, k));
                 if gap > worst_gap {
                     worst_gap = gap;
                     branch = Some((gi, k));
@@ -333,7 +391,7 @@ fn evaluate(comp: &Component, w: Weights, node: &Node) -> Solved {
             }
         }
     }
-    let cost = w.w1 * shortfall - w.w2 * priority - w.w3 * volunteers - backbone_total;
+    let cost = w.w1 * shortfall - w.w2 * priority - w.w3 * volunteers - w.unit * backbone_total;
     Solved {
         bound,
         cost,
@@ -345,6 +403,7 @@ fn evaluate(comp: &Component, w: Weights, node: &Node) -> Solved {
             nodes: 0,
         },
         branch,
+        gaps,
         loose,
     }
 }
