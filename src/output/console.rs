@@ -3,6 +3,23 @@
 use crate::stats::Summary;
 use std::fmt::Write;
 
+/// Terminal columns of a string: CJK and other wide characters take two.
+pub fn display_width(s: &str) -> usize {
+    s.chars()
+        .map(|c| match c as u32 {
+            0x1100..=0x115F
+            | 0x2E80..=0xA4CF
+            | 0xAC00..=0xD7A3
+            | 0xF900..=0xFAFF
+            | 0xFE30..=0xFE4F
+            | 0xFF00..=0xFF60
+            | 0xFFE0..=0xFFE6
+            | 0x20000..=0x3FFFD => 2,
+            _ => 1,
+        })
+        .sum()
+}
+
 fn pct(part: u64, whole: u64) -> String {
     if whole == 0 {
         "-".into()
@@ -41,7 +58,7 @@ pub fn render_plan_summary(s: &Summary) -> String {
     let w = s
         .by_district
         .keys()
-        .map(|k| k.chars().count())
+        .map(|k| display_width(k))
         .max()
         .unwrap_or(8)
         .max(8);
@@ -51,8 +68,8 @@ pub fn render_plan_summary(s: &Summary) -> String {
         "district", "eligible", "quota", "sent", "backbone", "shortfall", "posts filled"
     );
     for (name, d) in &s.by_district {
-        // Pad by characters so CJK names line up as well as a terminal allows.
-        let pad = w.saturating_sub(name.chars().count());
+        // Pad by display width so Chinese names line up.
+        let pad = w.saturating_sub(display_width(name));
         let _ = writeln!(
             o,
             "{name}{:pad$}  {:>8} {:>6} {:>6} {:>9} {:>9} {:>13}",
