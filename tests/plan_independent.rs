@@ -283,8 +283,8 @@ fn per_district_optimum(d: &Dataset, rules: &Rules, year: i32) -> (u64, u64) {
     total
 }
 
+/// Three instances of 5,000 teachers (`RP_INDEPENDENT_TEACHERS` to change the size).
 #[test]
-#[ignore = "large: run in release with RP_INDEPENDENT_TEACHERS=5000"]
 fn agrees_with_per_teacher_model_at_scale() {
     let n: usize = std::env::var("RP_INDEPENDENT_TEACHERS")
         .ok()
