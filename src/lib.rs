@@ -7,6 +7,7 @@ pub mod cli;
 pub mod eligibility;
 pub mod plan;
 pub mod rules;
+pub mod schedule;
 pub mod shortfall;
 pub mod stats;
 pub mod verify;

@@ -5,6 +5,7 @@ mod check;
 mod common;
 mod gen;
 mod plan;
+mod schedule;
 
 use clap::{Parser, Subcommand};
 use std::ffi::OsString;
@@ -42,6 +43,8 @@ pub enum Command {
     Plan(plan::PlanArgs),
     /// Write a synthetic data folder.
     Gen(gen::GenArgs),
+    /// Schedule the evaluations of a plan's exchanged teachers (panels, dates).
+    Schedule(schedule::ScheduleArgs),
 }
 
 /// Runs the CLI on `args` (including the program name) and returns the exit code.
@@ -62,6 +65,7 @@ where
         Command::Check(a) => check::run(&a, cli.quiet),
         Command::Plan(a) => plan::run(&a, cli.quiet),
         Command::Gen(a) => gen::run(&a, cli.quiet),
+        Command::Schedule(a) => schedule::run(&a, cli.quiet),
     };
     exit as i32
 }
