@@ -115,7 +115,14 @@ pub fn run(a: &ScheduleArgs, quiet: bool) -> Exit {
         .collect();
     let bound = lower_bound(&events, &placeable, data, ev_rules);
     let seconds = t0.elapsed().as_secs_f64();
-    let summary = summarize(year, &rules.plan.name, &events, &sched, placeable.len(), bound);
+    let summary = summarize(
+        year,
+        &rules.plan.name,
+        &events,
+        &sched,
+        placeable.len(),
+        bound,
+    );
 
     let mut staged = Staged::default();
     if let Err(e) = files(&mut staged, a, data, &events, &sched, &summary) {
@@ -228,7 +235,9 @@ fn files(
             let school = data.schools.get(ev.host)?;
             Some(vec![
                 ev.id.clone(),
-                ev.teacher.as_ref().map_or(String::new(), ToString::to_string),
+                ev.teacher
+                    .as_ref()
+                    .map_or(String::new(), ToString::to_string),
                 school.id.to_string(),
                 p.date.to_string(),
                 ids(&p.panel),
@@ -244,8 +253,17 @@ fn files(
         })
         .collect();
     let header = [
-        "event_id", "teacher_id", "school_id", "date", "panel", "kind", "subject",
-        "school_name", "district", "sending_school", "panel_names",
+        "event_id",
+        "teacher_id",
+        "school_id",
+        "date",
+        "panel",
+        "kind",
+        "subject",
+        "school_name",
+        "district",
+        "sending_school",
+        "panel_names",
     ];
     staged.add("schedule.csv", csv_table(&header, &rows).map_err(err)?);
 
@@ -256,20 +274,34 @@ fn files(
             let ev = events.get(*i)?;
             Some(vec![
                 ev.id.clone(),
-                ev.teacher.as_ref().map_or(String::new(), ToString::to_string),
+                ev.teacher
+                    .as_ref()
+                    .map_or(String::new(), ToString::to_string),
                 r.id().to_string(),
-                data.schools.get(ev.host).map_or(String::new(), |s| s.id.to_string()),
+                data.schools
+                    .get(ev.host)
+                    .map_or(String::new(), |s| s.id.to_string()),
                 ev.subject.to_string(),
                 r.to_string(),
             ])
         })
         .collect();
-    let header = ["event_id", "teacher_id", "reason", "school_id", "subject", "detail"];
+    let header = [
+        "event_id",
+        "teacher_id",
+        "reason",
+        "school_id",
+        "subject",
+        "detail",
+    ];
     staged.add("unscheduled.csv", csv_table(&header, &un).map_err(err)?);
 
     let all: Vec<&Placement> = sched.placed.iter().collect();
     let name = format!("交流轮岗考核 {}", summary.year);
-    staged.add("schedule.ics", ics::calendar(&name, events, data, &all).into_bytes());
+    staged.add(
+        "schedule.ics",
+        ics::calendar(&name, events, data, &all).into_bytes(),
+    );
     if a.ics_per_evaluator {
         let mut by: BTreeMap<usize, Vec<&Placement>> = BTreeMap::new();
         for p in &sched.placed {

@@ -74,9 +74,13 @@ pub fn lower_bound(
         return 0;
     }
     let per_school = rules.max_per_school_per_day.max(1) as usize;
-    let c = max_daily_cap(data, rules).min(per_school);
     if !rules.one_school_per_evaluator_day {
-        let slots: usize = placeable.iter().map(|&i| events[i].panel_size as usize).sum();
+        // An evaluator-day may span schools: only the evaluator's own limit bounds it.
+        let c = max_daily_cap(data, rules);
+        let slots: usize = placeable
+            .iter()
+            .map(|&i| events[i].panel_size as usize)
+            .sum();
         let pmax = placeable
             .iter()
             .map(|&i| events[i].panel_size as usize)
@@ -84,11 +88,14 @@ pub fn lower_bound(
             .unwrap_or(0);
         return pmax.max(slots.div_ceil(c));
     }
+    let c = max_daily_cap(data, rules).min(per_school);
     // host school → (count, smallest panel, slots)
     let mut by_school: BTreeMap<usize, (usize, usize, usize)> = BTreeMap::new();
     for &i in placeable {
         let p = events[i].panel_size as usize;
-        let e = by_school.entry(events[i].host).or_insert((0, usize::MAX, 0));
+        let e = by_school
+            .entry(events[i].host)
+            .or_insert((0, usize::MAX, 0));
         e.0 += 1;
         e.1 = e.1.min(p);
         e.2 += p;

@@ -6,14 +6,8 @@ use crate::model::{Date, MonthDay};
 /// February of a non-leap year moves inward (to 1 March at the start, 28 February at
 /// the end), so the window never grows.
 pub fn window_in_year(window: (MonthDay, MonthDay), year: i32) -> Option<(Date, Date)> {
-    let start = window
-        .0
-        .in_year(year)
-        .or_else(|| Date::new(year, 3, 1))?;
-    let end = window
-        .1
-        .in_year(year)
-        .or_else(|| Date::new(year, 2, 28))?;
+    let start = window.0.in_year(year).or_else(|| Date::new(year, 3, 1))?;
+    let end = window.1.in_year(year).or_else(|| Date::new(year, 2, 28))?;
     (start <= end).then_some((start, end))
 }
 
@@ -35,24 +29,36 @@ mod tests {
     #[test]
     fn weekdays_without_holidays() {
         let w = window_in_year(
-            (MonthDay { month: 11, day: 1 }, MonthDay { month: 11, day: 7 }),
+            (
+                MonthDay { month: 11, day: 1 },
+                MonthDay { month: 11, day: 7 },
+            ),
             2021,
         )
         .unwrap();
         let hol = [Date::new(2021, 11, 3).unwrap()];
         let days: Vec<String> = usable_days(w, &hol).iter().map(|d| d.to_string()).collect();
-        assert_eq!(days, ["2021-11-01", "2021-11-02", "2021-11-04", "2021-11-05"]);
+        assert_eq!(
+            days,
+            ["2021-11-01", "2021-11-02", "2021-11-04", "2021-11-05"]
+        );
     }
 
     #[test]
     fn leap_day_edges_move_inward() {
         let w = window_in_year(
-            (MonthDay { month: 2, day: 29 }, MonthDay { month: 2, day: 29 }),
+            (
+                MonthDay { month: 2, day: 29 },
+                MonthDay { month: 2, day: 29 },
+            ),
             2021,
         );
         assert_eq!(w, None);
         let w = window_in_year(
-            (MonthDay { month: 2, day: 1 }, MonthDay { month: 2, day: 29 }),
+            (
+                MonthDay { month: 2, day: 1 },
+                MonthDay { month: 2, day: 29 },
+            ),
             2021,
         )
         .unwrap();

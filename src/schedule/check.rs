@@ -12,21 +12,70 @@ use std::fmt;
 /// One broken hard rule.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Violation {
-    UnknownEvent { event: usize },
-    PlacedTwice { event: String },
-    Missing { event: String },
-    OutsideWindow { event: String, date: Date },
-    NotWorkday { event: String, date: Date },
-    Holiday { event: String, date: Date },
-    PanelSize { event: String, size: usize, wanted: u32 },
-    UnknownEvaluator { event: String },
-    DuplicateMember { event: String, evaluator: String },
-    Unavailable { event: String, evaluator: String, date: Date },
-    TooFewSubject { event: String, have: usize, wanted: u32 },
-    Recused { event: String, evaluator: String, why: &'static str },
-    EvaluatorOverloaded { evaluator: String, date: Date, load: u32, cap: u32 },
-    TwoSchoolsOneDay { evaluator: String, date: Date },
-    SchoolOverloaded { school: String, date: Date, load: u32, cap: u32 },
+    UnknownEvent {
+        event: usize,
+    },
+    PlacedTwice {
+        event: String,
+    },
+    Missing {
+        event: String,
+    },
+    OutsideWindow {
+        event: String,
+        date: Date,
+    },
+    NotWorkday {
+        event: String,
+        date: Date,
+    },
+    Holiday {
+        event: String,
+        date: Date,
+    },
+    PanelSize {
+        event: String,
+        size: usize,
+        wanted: u32,
+    },
+    UnknownEvaluator {
+        event: String,
+    },
+    DuplicateMember {
+        event: String,
+        evaluator: String,
+    },
+    Unavailable {
+        event: String,
+        evaluator: String,
+        date: Date,
+    },
+    TooFewSubject {
+        event: String,
+        have: usize,
+        wanted: u32,
+    },
+    Recused {
+        event: String,
+        evaluator: String,
+        why: &'static str,
+    },
+    EvaluatorOverloaded {
+        evaluator: String,
+        date: Date,
+        load: u32,
+        cap: u32,
+    },
+    TwoSchoolsOneDay {
+        evaluator: String,
+        date: Date,
+    },
+    SchoolOverloaded {
+        school: String,
+        date: Date,
+        load: u32,
+        cap: u32,
+    },
 }
 
 impl fmt::Display for Violation {
@@ -56,13 +105,22 @@ pub fn check(
         let id = ev.id.clone();
         let d = p.date;
         if d < ev.window.0 || d > ev.window.1 {
-            v.push(Violation::OutsideWindow { event: id.clone(), date: d });
+            v.push(Violation::OutsideWindow {
+                event: id.clone(),
+                date: d,
+            });
         }
         if d.weekday() > 4 {
-            v.push(Violation::NotWorkday { event: id.clone(), date: d });
+            v.push(Violation::NotWorkday {
+                event: id.clone(),
+                date: d,
+            });
         }
         if rules.holidays.contains(&d) {
-            v.push(Violation::Holiday { event: id.clone(), date: d });
+            v.push(Violation::Holiday {
+                event: id.clone(),
+                date: d,
+            });
         }
         if p.panel.len() != ev.panel_size as usize {
             v.push(Violation::PanelSize {
@@ -84,10 +142,17 @@ pub fn check(
             };
             let name = e.id.to_string();
             if p.panel[..k].contains(&m) {
-                v.push(Violation::DuplicateMember { event: id.clone(), evaluator: name.clone() });
+                v.push(Violation::DuplicateMember {
+                    event: id.clone(),
+                    evaluator: name.clone(),
+                });
             }
             if e.unavailable.contains(&d) {
-                v.push(Violation::Unavailable { event: id.clone(), evaluator: name.clone(), date: d });
+                v.push(Violation::Unavailable {
+                    event: id.clone(),
+                    evaluator: name.clone(),
+                    date: d,
+                });
             }
             if e.subjects.contains(&ev.subject) {
                 subject += 1;
@@ -96,23 +161,39 @@ pub fn check(
             if from_host
                 && (rules.recuse.contains(&Recusal::HostSchool) || ev.kind == EventKind::Inspection)
             {
-                v.push(Violation::Recused { event: id.clone(), evaluator: name.clone(), why: "host_school" });
+                v.push(Violation::Recused {
+                    event: id.clone(),
+                    evaluator: name.clone(),
+                    why: "host_school",
+                });
             }
             if rules.recuse.contains(&Recusal::SendingSchool)
                 && sending.is_some()
                 && e.school.as_ref() == sending
             {
-                v.push(Violation::Recused { event: id.clone(), evaluator: name.clone(), why: "sending_school" });
+                v.push(Violation::Recused {
+                    event: id.clone(),
+                    evaluator: name.clone(),
+                    why: "sending_school",
+                });
             }
             if rules.recuse.contains(&Recusal::HostDistrict) && e.district == host.district {
-                v.push(Violation::Recused { event: id.clone(), evaluator: name.clone(), why: "host_district" });
+                v.push(Violation::Recused {
+                    event: id.clone(),
+                    evaluator: name.clone(),
+                    why: "host_district",
+                });
             }
             let slot = ev_load.entry((m, d)).or_insert((0, Vec::new()));
             slot.0 += 1;
             slot.1.push(host.id.as_str());
         }
         if subject < rules.min_same_subject as usize {
-            v.push(Violation::TooFewSubject { event: id, have: subject, wanted: rules.min_same_subject });
+            v.push(Violation::TooFewSubject {
+                event: id,
+                have: subject,
+                wanted: rules.min_same_subject,
+            });
         }
         *school_load.entry((ev.host, d)).or_insert(0) += 1;
     }
@@ -122,16 +203,27 @@ pub fn check(
         };
         let cap = e.max_per_day.unwrap_or(rules.max_per_evaluator_per_day);
         if *load > cap {
-            v.push(Violation::EvaluatorOverloaded { evaluator: e.id.to_string(), date: *d, load: *load, cap });
+            v.push(Violation::EvaluatorOverloaded {
+                evaluator: e.id.to_string(),
+                date: *d,
+                load: *load,
+                cap,
+            });
         }
         if rules.one_school_per_evaluator_day && schools.iter().any(|s| *s != schools[0]) {
-            v.push(Violation::TwoSchoolsOneDay { evaluator: e.id.to_string(), date: *d });
+            v.push(Violation::TwoSchoolsOneDay {
+                evaluator: e.id.to_string(),
+                date: *d,
+            });
         }
     }
     for ((s, d), load) in &school_load {
         if *load > rules.max_per_school_per_day {
             v.push(Violation::SchoolOverloaded {
-                school: data.schools.get(*s).map_or(String::new(), |x| x.id.to_string()),
+                school: data
+                    .schools
+                    .get(*s)
+                    .map_or(String::new(), |x| x.id.to_string()),
                 date: *d,
                 load: *load,
                 cap: rules.max_per_school_per_day,
@@ -146,8 +238,12 @@ pub fn check(
     for (i, n) in seen.iter().enumerate() {
         match n {
             1 => {}
-            0 => v.push(Violation::Missing { event: events[i].id.clone() }),
-            _ => v.push(Violation::PlacedTwice { event: events[i].id.clone() }),
+            0 => v.push(Violation::Missing {
+                event: events[i].id.clone(),
+            }),
+            _ => v.push(Violation::PlacedTwice {
+                event: events[i].id.clone(),
+            }),
         }
     }
     v

@@ -88,7 +88,9 @@ impl Sheet {
             }
         }
         let Some((_, header)) = records.first().cloned() else {
-            errors.push(whole("the file is empty: expected a header row".to_string()));
+            errors.push(whole(
+                "the file is empty: expected a header row".to_string(),
+            ));
             return None;
         };
         records.remove(0);
@@ -118,7 +120,13 @@ impl Sheet {
         (!c.is_empty()).then_some(c)
     }
 
-    fn err(&self, row: usize, col: &str, value: Option<&str>, problem: impl Into<String>) -> EventInputError {
+    fn err(
+        &self,
+        row: usize,
+        col: &str,
+        value: Option<&str>,
+        problem: impl Into<String>,
+    ) -> EventInputError {
         EventInputError {
             file: self.file.clone(),
             row,
@@ -296,7 +304,11 @@ pub fn plan_events(
     Ok((year, events))
 }
 
-fn rule_window(rules: &Rules, year: i32, path: &Path) -> Result<(Date, Date), Vec<EventInputError>> {
+fn rule_window(
+    rules: &Rules,
+    year: i32,
+    path: &Path,
+) -> Result<(Date, Date), Vec<EventInputError>> {
     window_in_year(rules.evaluation.window, year).ok_or_else(|| {
         vec![EventInputError {
             file: path.display().to_string(),
@@ -367,17 +379,32 @@ pub fn extra_events(
         );
         if let Some(id) = id {
             if taken.contains(id) {
-                errors.push(sheet.err(row, "event_id", Some(id), "this id is already used by an evaluation of the plan"));
+                errors.push(sheet.err(
+                    row,
+                    "event_id",
+                    Some(id),
+                    "this id is already used by an evaluation of the plan",
+                ));
                 ok = false;
             } else if let Some(first) = ids.insert(id.to_string(), row) {
-                errors.push(sheet.err(row, "event_id", Some(id), format!("duplicate: already used on row {first}")));
+                errors.push(sheet.err(
+                    row,
+                    "event_id",
+                    Some(id),
+                    format!("duplicate: already used on row {first}"),
+                ));
                 ok = false;
             }
         }
         let kind = kind.and_then(|k| {
             let v = EventKind::parse(k);
             if v.is_none() {
-                errors.push(sheet.err(row, "kind", Some(k), "expected evaluation (考核) or inspection (督查)"));
+                errors.push(sheet.err(
+                    row,
+                    "kind",
+                    Some(k),
+                    "expected evaluation (考核) or inspection (督查)",
+                ));
                 ok = false;
             }
             v
@@ -395,7 +422,12 @@ pub fn extra_events(
             Some(t) => match teachers.get(t).and_then(|s| schools.get(s.as_str())) {
                 Some(&i) => Some(i),
                 None => {
-                    errors.push(sheet.err(row, "teacher_id", Some(t), "no such teacher in teachers.csv"));
+                    errors.push(sheet.err(
+                        row,
+                        "teacher_id",
+                        Some(t),
+                        "no such teacher in teachers.csv",
+                    ));
                     ok = false;
                     None
                 }
@@ -403,7 +435,12 @@ pub fn extra_events(
             None => None,
         };
         if kind == Some(EventKind::Evaluation) && teacher.is_none() {
-            errors.push(sheet.err(row, "teacher_id", None, "an evaluation needs the teacher assessed"));
+            errors.push(sheet.err(
+                row,
+                "teacher_id",
+                None,
+                "an evaluation needs the teacher assessed",
+            ));
             ok = false;
         }
         let mut date = |col: &str, v: Option<&str>| {
@@ -418,7 +455,12 @@ pub fn extra_events(
         let (start, end) = (date("window_start", ws), date("window_end", we));
         if let (Some(s), Some(e)) = (start, end) {
             if e < s {
-                errors.push(sheet.err(row, "window_end", we, format!("the window ends before it starts ({s})")));
+                errors.push(sheet.err(
+                    row,
+                    "window_end",
+                    we,
+                    format!("the window ends before it starts ({s})"),
+                ));
                 ok = false;
             }
         }

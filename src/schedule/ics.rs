@@ -61,12 +61,7 @@ fn ymd(d: Date) -> String {
 }
 
 /// The calendar of `placed` (all of them, or those of one evaluator), named `name`.
-pub fn calendar(
-    name: &str,
-    events: &[Event],
-    data: &Dataset,
-    placed: &[&Placement],
-) -> String {
+pub fn calendar(name: &str, events: &[Event], data: &Dataset, placed: &[&Placement]) -> String {
     let mut out = String::new();
     line(&mut out, "BEGIN:VCALENDAR");
     line(&mut out, "VERSION:2.0");
@@ -85,7 +80,10 @@ pub fn calendar(
         line(&mut out, &format!("UID:{}@rotaplan", token(&ev.id)));
         line(&mut out, &format!("DTSTAMP:{}T000000Z", ymd(p.date)));
         line(&mut out, &format!("DTSTART;VALUE=DATE:{}", ymd(p.date)));
-        line(&mut out, &format!("DTEND;VALUE=DATE:{}", ymd(p.date.succ())));
+        line(
+            &mut out,
+            &format!("DTEND;VALUE=DATE:{}", ymd(p.date.succ())),
+        );
         let what = match (ev.kind, &ev.teacher) {
             (EventKind::Evaluation, Some(t)) => {
                 let tname = data
@@ -101,11 +99,17 @@ pub fn calendar(
         line(&mut out, &format!("SUMMARY:{}", text(&what)));
         line(
             &mut out,
-            &format!("LOCATION:{}", text(&format!("{} ({})", school.name, school.id))),
+            &format!(
+                "LOCATION:{}",
+                text(&format!("{} ({})", school.name, school.id))
+            ),
         );
         line(
             &mut out,
-            &format!("DESCRIPTION:{}", text(&format!("event {} kind {}", ev.id, ev.kind.as_str()))),
+            &format!(
+                "DESCRIPTION:{}",
+                text(&format!("event {} kind {}", ev.id, ev.kind.as_str()))
+            ),
         );
         line(&mut out, "TRANSP:TRANSPARENT");
         for &m in &p.panel {
@@ -137,7 +141,10 @@ mod tests {
         for l in o.split("\r\n") {
             assert!(l.len() <= 75, "{l}");
         }
-        assert_eq!(o.replace("\r\n ", ""), format!("SUMMARY:{}\r\n", "考".repeat(40)));
+        assert_eq!(
+            o.replace("\r\n ", ""),
+            format!("SUMMARY:{}\r\n", "考".repeat(40))
+        );
     }
 
     #[test]

@@ -11,7 +11,11 @@ pub enum Unscheduled {
     /// Fewer evaluators than the panel needs are not recused at all.
     TooFewEvaluators { needed: u32, available: usize },
     /// Fewer than `min_same_subject` non-recused evaluators list the subject.
-    NoSubjectEvaluator { subject: Subject, needed: u32, available: usize },
+    NoSubjectEvaluator {
+        subject: Subject,
+        needed: u32,
+        available: usize,
+    },
     /// On no usable day are enough of them free of `unavailable` dates.
     NoDayAvailable { subject: Subject, days: usize },
     /// The event could be placed alone, but every such day's evaluators or the

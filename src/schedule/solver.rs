@@ -52,8 +52,8 @@ impl World<'_> {
         let p = &self.people[e];
         let event = &self.events[ev];
         let host = event.host;
-        let host_school = self.rules.recuse.contains(&Recusal::HostSchool)
-            || event.kind == EventKind::Inspection;
+        let host_school =
+            self.rules.recuse.contains(&Recusal::HostSchool) || event.kind == EventKind::Inspection;
         (host_school && p.school == Some(host))
             || (self.rules.recuse.contains(&Recusal::SendingSchool)
                 && event.sending.is_some()
@@ -102,8 +102,14 @@ fn build_world<'a>(events: &'a [Event], data: &Dataset, rules: &'a EvaluationRul
         .evaluators
         .iter()
         .map(|e| Person {
-            school: e.school.as_ref().and_then(|s| school_idx.get(s.as_str()).copied()),
-            district: districts.get(e.district.as_str()).copied().unwrap_or(usize::MAX),
+            school: e
+                .school
+                .as_ref()
+                .and_then(|s| school_idx.get(s.as_str()).copied()),
+            district: districts
+                .get(e.district.as_str())
+                .copied()
+                .unwrap_or(usize::MAX),
             subjects: e
                 .subjects
                 .iter()
@@ -116,7 +122,12 @@ fn build_world<'a>(events: &'a [Event], data: &Dataset, rules: &'a EvaluationRul
     let school_district = data
         .schools
         .iter()
-        .map(|s| districts.get(s.district.as_str()).copied().unwrap_or(usize::MAX))
+        .map(|s| {
+            districts
+                .get(s.district.as_str())
+                .copied()
+                .unwrap_or(usize::MAX)
+        })
         .collect();
     World {
         events,
@@ -125,7 +136,12 @@ fn build_world<'a>(events: &'a [Event], data: &Dataset, rules: &'a EvaluationRul
         school_district,
         event_subject: events
             .iter()
-            .map(|e| subjects.get(e.subject.as_str()).copied().unwrap_or(usize::MAX))
+            .map(|e| {
+                subjects
+                    .get(e.subject.as_str())
+                    .copied()
+                    .unwrap_or(usize::MAX)
+            })
             .collect(),
         event_days: events
             .iter()
@@ -189,7 +205,14 @@ fn alone(w: &World<'_>, ev: usize) -> Result<usize, Unscheduled> {
 
 /// Whether evaluator `e` can take one more evaluation at `school` on `day`, and
 /// whether that would start a new evaluator-day.
-fn can_take(w: &World<'_>, book: &Book, e: usize, school: usize, day: i64, extra: u32) -> Option<bool> {
+fn can_take(
+    w: &World<'_>,
+    book: &Book,
+    e: usize,
+    school: usize,
+    day: i64,
+    extra: u32,
+) -> Option<bool> {
     let p = &w.people[e];
     if p.unavailable.contains(&day) {
         return None;
@@ -209,7 +232,10 @@ fn try_place(w: &World<'_>, book: &Book, group: &[usize], day: i64) -> Option<Ve
     let district = w.school_district[host];
     let need_s = w.rules.min_same_subject as usize;
     let c = (max_cap(w) as usize).min(w.rules.max_per_school_per_day.max(1) as usize);
-    let slots: usize = group.iter().map(|&ev| w.events[ev].panel_size as usize).sum();
+    let slots: usize = group
+        .iter()
+        .map(|&ev| w.events[ev].panel_size as usize)
+        .sum();
     let pmax = group
         .iter()
         .map(|&ev| w.events[ev].panel_size as usize)
@@ -315,7 +341,11 @@ fn deal(
             };
             let mut pool: Vec<usize> = crew.iter().copied().filter(|&e| fits(e, &load)).collect();
             pool.sort_by_key(|&e| (load.get(&e).copied().unwrap_or(0), e));
-            let subj: Vec<usize> = pool.iter().copied().filter(|&e| w.lists(e, subject)).collect();
+            let subj: Vec<usize> = pool
+                .iter()
+                .copied()
+                .filter(|&e| w.lists(e, subject))
+                .collect();
             let mut panel: Vec<usize> = subj.iter().copied().take(need_s).collect();
             for &e in &pool {
                 if panel.len() >= p {
@@ -420,8 +450,11 @@ pub fn solve(events: &[Event], data: &Dataset, rules: &EvaluationRules) -> Sched
     let mut groups: Vec<Vec<usize>> = Vec::new();
     for ((_, _, _, p), mut evs) in buckets {
         evs.sort_by(|&a, &b| {
-            (w.event_subject[a], &events[a].sending, &events[a].id)
-                .cmp(&(w.event_subject[b], &events[b].sending, &events[b].id))
+            (w.event_subject[a], &events[a].sending, &events[a].id).cmp(&(
+                w.event_subject[b],
+                &events[b].sending,
+                &events[b].id,
+            ))
         });
         let (_, sizes) = day_split(evs.len(), p as usize, c, per_school);
         let mut rest = evs.as_slice();
@@ -454,10 +487,14 @@ pub fn solve(events: &[Event], data: &Dataset, rules: &EvaluationRules) -> Sched
         }
     }
     out.placed.sort_by(|a, b| {
-        (a.date, events[a.event].host, &events[a.event].id)
-            .cmp(&(b.date, events[b.event].host, &events[b.event].id))
+        (a.date, events[a.event].host, &events[a.event].id).cmp(&(
+            b.date,
+            events[b.event].host,
+            &events[b.event].id,
+        ))
     });
-    out.unscheduled.sort_by(|a, b| events[a.0].id.cmp(&events[b.0].id));
+    out.unscheduled
+        .sort_by(|a, b| events[a.0].id.cmp(&events[b.0].id));
     out
 }
 
@@ -477,7 +514,12 @@ fn place_group(w: &World<'_>, book: &mut Book, out: &mut Schedule, g: &[usize]) 
             book.school_day.get(&(host, *d)).copied().unwrap_or(0) + g.len() as u32 <= per_school
         })
         .collect();
-    days.sort_by_key(|d| (book.district_day.get(&(district, *d)).copied().unwrap_or(0), *d));
+    days.sort_by_key(|d| {
+        (
+            book.district_day.get(&(district, *d)).copied().unwrap_or(0),
+            *d,
+        )
+    });
     for day in days {
         if let Some(panels) = try_place(w, book, g, day) {
             commit(w, book, g, day, &panels);
