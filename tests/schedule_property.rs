@@ -2,6 +2,8 @@
 //! checker), every event is accounted for, and the lower bound never exceeds a schedule
 //! that places every placeable event. Also: the checker does catch broken schedules.
 
+#![allow(clippy::unwrap_used)]
+
 use proptest::prelude::*;
 use rotaplan::model::{
     Dataset, Date, Evaluator, EvaluatorId, Locality, MonthDay, School, SchoolId, Stage, Subject,

@@ -107,6 +107,7 @@ pub fn lower_bound(
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -23,6 +23,7 @@ pub fn usable_days(window: (Date, Date), holidays: &[Date]) -> Vec<Date> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

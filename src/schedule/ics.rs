@@ -131,6 +131,7 @@ pub fn calendar(name: &str, events: &[Event], data: &Dataset, placed: &[&Placeme
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
