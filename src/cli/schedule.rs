@@ -297,10 +297,11 @@ fn files(
     staged.add("unscheduled.csv", csv_table(&header, &un).map_err(err)?);
 
     let all: Vec<&Placement> = sched.placed.iter().collect();
+    let teachers = ics::teacher_names(data);
     let name = format!("交流轮岗考核 {}", summary.year);
     staged.add(
         "schedule.ics",
-        ics::calendar(&name, events, data, &all).into_bytes(),
+        ics::calendar(&name, events, data, &teachers, &all).into_bytes(),
     );
     if a.ics_per_evaluator {
         let mut by: BTreeMap<usize, Vec<&Placement>> = BTreeMap::new();
@@ -312,7 +313,8 @@ fn files(
         for (m, ps) in by {
             if let Some(e) = data.evaluators.get(m) {
                 let file = format!("ics/{}.ics", safe_file_name(e.id.as_str()));
-                let cal = ics::calendar(&format!("{name} {}", e.name), events, data, &ps);
+                let cal =
+                    ics::calendar(&format!("{name} {}", e.name), events, data, &teachers, &ps);
                 staged.add(file, cal.into_bytes());
             }
         }

@@ -5,6 +5,15 @@
 
 use super::{Event, EventKind, Placement};
 use crate::model::{Dataset, Date};
+use std::collections::BTreeMap;
+
+/// Teacher id → name, built once for all calendars of a run.
+pub fn teacher_names(data: &Dataset) -> BTreeMap<&str, &str> {
+    data.teachers
+        .iter()
+        .map(|t| (t.id.as_str(), t.name.as_str()))
+        .collect()
+}
 
 /// Escapes a TEXT value (RFC 5545 §3.3.11).
 fn text(s: &str) -> String {
@@ -61,7 +70,13 @@ fn ymd(d: Date) -> String {
 }
 
 /// The calendar of `placed` (all of them, or those of one evaluator), named `name`.
-pub fn calendar(name: &str, events: &[Event], data: &Dataset, placed: &[&Placement]) -> String {
+pub fn calendar(
+    name: &str,
+    events: &[Event],
+    data: &Dataset,
+    names: &BTreeMap<&str, &str>,
+    placed: &[&Placement],
+) -> String {
     let mut out = String::new();
     line(&mut out, "BEGIN:VCALENDAR");
     line(&mut out, "VERSION:2.0");
@@ -86,11 +101,9 @@ pub fn calendar(name: &str, events: &[Event], data: &Dataset, placed: &[&Placeme
         );
         let what = match (ev.kind, &ev.teacher) {
             (EventKind::Evaluation, Some(t)) => {
-                let tname = data
-                    .teachers
-                    .iter()
-                    .find(|x| &x.id == t)
-                    .map_or(String::new(), |x| format!(" {}", x.name));
+                let tname = names
+                    .get(t.as_str())
+                    .map_or(String::new(), |n| format!(" {n}"));
                 format!("交流教师考核 {t}{tname} ({})", ev.subject)
             }
             (EventKind::Inspection, _) => format!("督查考核 {} ({})", school.name, ev.subject),
