@@ -267,9 +267,9 @@ fn try_place(w: &World<'_>, book: &Book, group: &[usize], day: i64) -> Option<Ve
         (
             std::cmp::Reverse(cover),
             new,
-            p.district != district,
             recusals,
             book.days_worked.get(e).copied().unwrap_or(0),
+            p.district != district,
             std::cmp::Reverse(p.cap),
             e,
         )
