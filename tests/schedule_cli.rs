@@ -269,3 +269,56 @@ fn ics_parses_with_a_real_parser() {
         assert_eq!(parsed.components.len(), events.len());
     }
 }
+
+#[test]
+fn generated_data_has_evaluators_and_schedules() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let st = bin()
+        .args([
+            "gen",
+            "--profile",
+            "tiny",
+            "--seed",
+            "7",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&data)
+        .status()
+        .unwrap();
+    assert!(st.success());
+    assert!(data.join("evaluators.csv").is_file());
+    let plan = tmp.path().join("plan");
+    let st = bin()
+        .args(["plan", "--year", "2021", "--quiet", "--data"])
+        .arg(&data)
+        .arg("--out")
+        .arg(&plan)
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let out = tmp.path().join("s");
+    let o = bin()
+        .args(["schedule", "--quiet", "--data"])
+        .arg(&data)
+        .arg("--plan")
+        .arg(plan.join("plan.csv"))
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let s: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+    let planned = rows(&plan.join("plan.csv")).len();
+    assert_eq!(s["events"].as_u64().unwrap() as usize, planned);
+    assert!(
+        s["evaluator_days"].as_u64().unwrap() >= s["evaluator_days_lower_bound"].as_u64().unwrap()
+    );
+}

@@ -105,13 +105,14 @@ pub fn run(a: &ScheduleArgs, quiet: bool) -> Exit {
         eprintln!("nothing was written.");
         return Exit::Failure;
     }
+    let intrinsic: BTreeSet<usize> = sched
+        .unscheduled
+        .iter()
+        .filter(|(_, r)| r.is_intrinsic())
+        .map(|(i, _)| *i)
+        .collect();
     let placeable: Vec<usize> = (0..events.len())
-        .filter(|i| {
-            !sched
-                .unscheduled
-                .iter()
-                .any(|(j, r)| j == i && r.is_intrinsic())
-        })
+        .filter(|i| !intrinsic.contains(i))
         .collect();
     let bound = lower_bound(&events, &placeable, data, ev_rules);
     let seconds = t0.elapsed().as_secs_f64();
