@@ -11,6 +11,7 @@ pub mod output;
 pub mod plan;
 pub mod rules;
 pub mod shard;
+pub mod schedule;
 pub mod shortfall;
 pub mod stats;
 pub mod verify;

@@ -6,6 +6,7 @@ mod common;
 mod gen;
 mod merge;
 mod plan;
+mod schedule;
 
 use clap::{Parser, Subcommand};
 use std::ffi::OsString;
@@ -45,6 +46,8 @@ pub enum Command {
     Gen(gen::GenArgs),
     /// Merge the output folders of `plan --shard I/N` into what one run writes.
     Merge(merge::MergeArgs),
+    /// Schedule the evaluations of a plan's exchanged teachers (panels, dates).
+    Schedule(schedule::ScheduleArgs),
 }
 
 /// Runs the CLI on `args` (including the program name) and returns the exit code.
@@ -70,6 +73,7 @@ where
         Command::Plan(a) => plan::run(&a, cli.quiet),
         Command::Gen(a) => gen::run(&a, cli.quiet),
         Command::Merge(a) => merge::run(&a, cli.quiet),
+        Command::Schedule(a) => schedule::run(&a, cli.quiet),
     };
     exit as i32
 }

@@ -1,0 +1,342 @@
+//! `rotaplan schedule --plan F`: dated evaluations with conflict-free panels.
+
+use super::common::{load_all, DataArgs, RuleArgs};
+use super::Exit;
+use crate::output::{csv_table, Staged};
+use crate::schedule::bound::lower_bound;
+use crate::schedule::check::check;
+use crate::schedule::events::{extra_events, plan_events, EventInputError};
+use crate::schedule::{ics, solve, Event, Placement};
+use clap::Args;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+use std::time::Instant;
+
+#[derive(Args, Debug)]
+pub struct ScheduleArgs {
+    #[command(flatten)]
+    pub rules: RuleArgs,
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// plan.csv as written by `plan`: one evaluation per exchange covering the year.
+    #[arg(long, value_name = "FILE")]
+    pub plan: PathBuf,
+    /// Calendar year of the evaluations (default: the earliest start_year in the plan).
+    #[arg(long)]
+    pub year: Option<i32>,
+    /// Extra events (event_id, kind, teacher_id, school_id, subject, window_start,
+    /// window_end, panel_size), e.g. school inspections.
+    #[arg(long, value_name = "FILE")]
+    pub events: Option<PathBuf>,
+    /// Also write one calendar per evaluator under ics/.
+    #[arg(long)]
+    pub ics_per_evaluator: bool,
+    /// Output folder.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Exit 3 when any evaluation is unscheduled.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+/// `summary.json` of a schedule. No timings: the same input gives the same file.
+#[derive(Debug, Serialize)]
+pub struct ScheduleSummary {
+    pub year: i32,
+    pub rules_name: String,
+    pub events: usize,
+    pub scheduled: usize,
+    pub unscheduled: usize,
+    /// Events no schedule can place (each has an intrinsic reason).
+    pub unplaceable: usize,
+    pub evaluator_days: usize,
+    /// Valid for every schedule placing all placeable events.
+    pub evaluator_days_lower_bound: usize,
+    /// (evaluator_days − bound) / bound, in percent, two decimals.
+    pub evaluator_days_gap_percent: f64,
+    pub optimal: bool,
+    pub scheduled_proven_max: bool,
+    pub evaluator_days_proven_min: bool,
+    pub evaluators_used: usize,
+    pub days_per_evaluator_max: usize,
+    pub days_per_evaluator_min_used: usize,
+    pub evaluations_per_evaluator_day: f64,
+    pub unscheduled_by_reason: BTreeMap<String, usize>,
+}
+
+fn report(errors: &[EventInputError]) -> Exit {
+    for e in errors {
+        eprintln!("{e}");
+    }
+    eprintln!("nothing was written.");
+    Exit::Invalid
+}
+
+pub fn run(a: &ScheduleArgs, quiet: bool) -> Exit {
+    let (rules, loaded) = match load_all(&a.rules, &a.data) {
+        Ok(x) => x,
+        Err(e) => return e,
+    };
+    let data = &loaded.data;
+    let (year, mut events) = match plan_events(&a.plan, data, &rules, a.year) {
+        Ok(x) => x,
+        Err(e) => return report(&e),
+    };
+    if let Some(path) = &a.events {
+        let taken: BTreeSet<String> = events.iter().map(|e| e.id.clone()).collect();
+        match extra_events(path, data, &rules, &taken) {
+            Ok(mut extra) => events.append(&mut extra),
+            Err(e) => return report(&e),
+        }
+    }
+    if data.evaluators.is_empty() && !events.is_empty() {
+        eprintln!("notice: no evaluators were loaded (evaluators.csv); nothing can be scheduled");
+    }
+    let t0 = Instant::now();
+    let ev_rules = &rules.evaluation;
+    let sched = solve(&events, data, ev_rules);
+    let violations = check(&events, data, ev_rules, &sched);
+    if !violations.is_empty() {
+        eprintln!("error: the schedule breaks hard rules (a bug; please report it):");
+        for v in violations.iter().take(20) {
+            eprintln!("  {v}");
+        }
+        eprintln!("nothing was written.");
+        return Exit::Failure;
+    }
+    let intrinsic: BTreeSet<usize> = sched
+        .unscheduled
+        .iter()
+        .filter(|(_, r)| r.is_intrinsic())
+        .map(|(i, _)| *i)
+        .collect();
+    let placeable: Vec<usize> = (0..events.len())
+        .filter(|i| !intrinsic.contains(i))
+        .collect();
+    let bound = lower_bound(&events, &placeable, data, ev_rules);
+    let seconds = t0.elapsed().as_secs_f64();
+    let summary = summarize(
+        year,
+        &rules.plan.name,
+        &events,
+        &sched,
+        placeable.len(),
+        bound,
+    );
+
+    let mut staged = Staged::default();
+    if let Err(e) = files(&mut staged, a, data, &events, &sched, &summary) {
+        eprintln!("error: {e}");
+        return Exit::Failure;
+    }
+    if let Err(e) = staged.commit(&a.out) {
+        eprintln!("error: cannot write to {}: {e}", a.out.display());
+        return Exit::Failure;
+    }
+    if !quiet {
+        println!(
+            "year {year}: {} evaluations, {} scheduled, {} unscheduled ({} cannot be placed at all)",
+            summary.events, summary.scheduled, summary.unscheduled, summary.unplaceable
+        );
+        println!(
+            "evaluator-days {} (lower bound {}, gap {:.2} %), {} evaluators used; solved in {seconds:.2} s",
+            summary.evaluator_days,
+            summary.evaluator_days_lower_bound,
+            summary.evaluator_days_gap_percent,
+            summary.evaluators_used
+        );
+        println!("wrote {}", a.out.display());
+    }
+    if a.strict && summary.unscheduled > 0 {
+        return Exit::Strict;
+    }
+    Exit::Done
+}
+
+fn summarize(
+    year: i32,
+    rules_name: &str,
+    events: &[Event],
+    sched: &crate::schedule::Schedule,
+    placeable: usize,
+    bound: usize,
+) -> ScheduleSummary {
+    let days = sched.evaluator_days();
+    let mut per: BTreeMap<usize, BTreeSet<crate::model::Date>> = BTreeMap::new();
+    for p in &sched.placed {
+        for &e in &p.panel {
+            per.entry(e).or_default().insert(p.date);
+        }
+    }
+    let mut by_reason = BTreeMap::new();
+    for (_, r) in &sched.unscheduled {
+        *by_reason.entry(r.id().to_string()).or_insert(0) += 1;
+    }
+    let slots: usize = sched.placed.iter().map(|p| p.panel.len()).sum();
+    let round2 = |x: f64| (x * 100.0).round() / 100.0;
+    let scheduled_max = sched.placed.len() == placeable;
+    ScheduleSummary {
+        year,
+        rules_name: rules_name.to_string(),
+        events: events.len(),
+        scheduled: sched.placed.len(),
+        unscheduled: sched.unscheduled.len(),
+        unplaceable: events.len() - placeable,
+        evaluator_days: days,
+        evaluator_days_lower_bound: bound,
+        evaluator_days_gap_percent: if bound == 0 {
+            0.0
+        } else {
+            round2((days as f64 - bound as f64) * 100.0 / bound as f64)
+        },
+        optimal: scheduled_max && days == bound,
+        scheduled_proven_max: scheduled_max,
+        evaluator_days_proven_min: scheduled_max && days == bound,
+        evaluators_used: per.len(),
+        days_per_evaluator_max: per.values().map(BTreeSet::len).max().unwrap_or(0),
+        days_per_evaluator_min_used: per.values().map(BTreeSet::len).min().unwrap_or(0),
+        evaluations_per_evaluator_day: if days == 0 {
+            0.0
+        } else {
+            round2(slots as f64 / days as f64)
+        },
+        unscheduled_by_reason: by_reason,
+    }
+}
+
+fn files(
+    staged: &mut Staged,
+    a: &ScheduleArgs,
+    data: &crate::model::Dataset,
+    events: &[Event],
+    sched: &crate::schedule::Schedule,
+    summary: &ScheduleSummary,
+) -> Result<(), String> {
+    let err = |e: csv::Error| e.to_string();
+    let ids = |panel: &[usize]| {
+        panel
+            .iter()
+            .filter_map(|&m| data.evaluators.get(m).map(|e| e.id.to_string()))
+            .collect::<Vec<_>>()
+            .join(";")
+    };
+    let names = |panel: &[usize]| {
+        panel
+            .iter()
+            .filter_map(|&m| data.evaluators.get(m).map(|e| e.name.clone()))
+            .collect::<Vec<_>>()
+            .join(";")
+    };
+    let rows: Vec<Vec<String>> = sched
+        .placed
+        .iter()
+        .filter_map(|p| {
+            let ev = events.get(p.event)?;
+            let school = data.schools.get(ev.host)?;
+            Some(vec![
+                ev.id.clone(),
+                ev.teacher
+                    .as_ref()
+                    .map_or(String::new(), ToString::to_string),
+                school.id.to_string(),
+                p.date.to_string(),
+                ids(&p.panel),
+                ev.kind.as_str().to_string(),
+                ev.subject.to_string(),
+                school.name.clone(),
+                school.district.clone(),
+                ev.sending
+                    .and_then(|s| data.schools.get(s))
+                    .map_or(String::new(), |s| s.id.to_string()),
+                names(&p.panel),
+            ])
+        })
+        .collect();
+    let header = [
+        "event_id",
+        "teacher_id",
+        "school_id",
+        "date",
+        "panel",
+        "kind",
+        "subject",
+        "school_name",
+        "district",
+        "sending_school",
+        "panel_names",
+    ];
+    staged.add("schedule.csv", csv_table(&header, &rows).map_err(err)?);
+
+    let un: Vec<Vec<String>> = sched
+        .unscheduled
+        .iter()
+        .filter_map(|(i, r)| {
+            let ev = events.get(*i)?;
+            Some(vec![
+                ev.id.clone(),
+                ev.teacher
+                    .as_ref()
+                    .map_or(String::new(), ToString::to_string),
+                r.id().to_string(),
+                data.schools
+                    .get(ev.host)
+                    .map_or(String::new(), |s| s.id.to_string()),
+                ev.subject.to_string(),
+                r.to_string(),
+            ])
+        })
+        .collect();
+    let header = [
+        "event_id",
+        "teacher_id",
+        "reason",
+        "school_id",
+        "subject",
+        "detail",
+    ];
+    staged.add("unscheduled.csv", csv_table(&header, &un).map_err(err)?);
+
+    let all: Vec<&Placement> = sched.placed.iter().collect();
+    let teachers = ics::teacher_names(data);
+    let name = format!("交流轮岗考核 {}", summary.year);
+    staged.add(
+        "schedule.ics",
+        ics::calendar(&name, events, data, &teachers, &all).into_bytes(),
+    );
+    if a.ics_per_evaluator {
+        let mut by: BTreeMap<usize, Vec<&Placement>> = BTreeMap::new();
+        for p in &sched.placed {
+            for &m in &p.panel {
+                by.entry(m).or_default().push(p);
+            }
+        }
+        for (m, ps) in by {
+            if let Some(e) = data.evaluators.get(m) {
+                let file = format!("ics/{}.ics", safe_file_name(e.id.as_str()));
+                let cal =
+                    ics::calendar(&format!("{name} {}", e.name), events, data, &teachers, &ps);
+                staged.add(file, cal.into_bytes());
+            }
+        }
+    }
+    let mut json = serde_json::to_vec_pretty(summary).map_err(|e| e.to_string())?;
+    json.push(b'\n');
+    staged.add("summary.json", json);
+    Ok(())
+}
+
+/// An evaluator id as a file name: path separators and other risky characters become _.
+fn safe_file_name(id: &str) -> String {
+    id.chars()
+        .map(|c| {
+            if c.is_alphanumeric() || "-_.".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect::<String>()
+        .trim_start_matches('.')
+        .to_string()
+}
