@@ -11,4 +11,5 @@ pub mod shortfall;
 pub mod stats;
 pub mod verify;
 pub mod gen;
+pub mod horizon;
 pub mod input;

@@ -4,6 +4,7 @@
 mod check;
 mod common;
 mod gen;
+mod horizon;
 mod plan;
 
 use clap::{Parser, Subcommand};
@@ -40,6 +41,8 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Plan one year: eligibility, optimal plan, statistics.
     Plan(plan::PlanArgs),
+    /// The whole plan period year by year, with returns and ageing; progress to the target.
+    Horizon(horizon::HorizonArgs),
     /// Write a synthetic data folder.
     Gen(gen::GenArgs),
 }
@@ -62,6 +65,7 @@ where
         Command::Check(a) => check::run(&a, cli.quiet),
         Command::Plan(a) => plan::run(&a, cli.quiet),
         Command::Gen(a) => gen::run(&a, cli.quiet),
+        Command::Horizon(a) => horizon::run(&a, cli.quiet),
     };
     exit as i32
 }
