@@ -66,9 +66,21 @@ pub fn run(a: &HorizonArgs, quiet: bool) -> Exit {
         let (rows, summary) = summarize(v.roster, &rules, v.plan)?;
         let reasons = shortfall_reasons(v.roster, &rules, v.plan);
         let prefix = format!("{}/", v.row.year);
-        plan_files(&mut staged, &prefix, v.roster, &rules, v.plan, &rows, &summary, &reasons)?;
+        plan_files(
+            &mut staged,
+            &prefix,
+            v.roster,
+            &rules,
+            v.plan,
+            &rows,
+            &summary,
+            &reasons,
+        )?;
         if show {
-            eprintln!("planned {}: {} sent, cumulative {}", v.row.year, v.row.sent, v.row.cumulative);
+            eprintln!(
+                "planned {}: {} sent, cumulative {}",
+                v.row.year, v.row.sent, v.row.cumulative
+            );
         }
         Ok(())
     });

@@ -59,7 +59,16 @@ pub fn run(a: &PlanArgs, quiet: bool) -> Exit {
     };
     let mut staged = Staged::default();
     let reasons = shortfall_reasons(data, &rules, &plan);
-    if let Err(e) = plan_files(&mut staged, "", data, &rules, &plan, &rows, &summary, &reasons) {
+    if let Err(e) = plan_files(
+        &mut staged,
+        "",
+        data,
+        &rules,
+        &plan,
+        &rows,
+        &summary,
+        &reasons,
+    ) {
         eprintln!("error: {e}");
         return Exit::Failure;
     }

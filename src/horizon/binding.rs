@@ -67,8 +67,16 @@ pub fn binding(rows: &[YearRow]) -> Binding {
         by_year.push((r.year, b));
     }
     let top = freq.iter().copied().max().unwrap_or(0);
-    let all = [Bound::Posts, Bound::Caps, Bound::EligiblePool, Bound::AllowedPairs];
-    let binds = all.into_iter().filter(|b| top > 0 && freq[*b as usize] == top).collect();
+    let all = [
+        Bound::Posts,
+        Bound::Caps,
+        Bound::EligiblePool,
+        Bound::AllowedPairs,
+    ];
+    let binds = all
+        .into_iter()
+        .filter(|b| top > 0 && freq[*b as usize] == top)
+        .collect();
     Binding {
         by_year,
         binds,

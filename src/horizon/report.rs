@@ -130,7 +130,14 @@ pub fn render(s: &HorizonSummary) -> String {
         let _ = writeln!(
             o,
             "{:>6} {:>9} {:>7} {:>9} {:>9} {:>11} {:>11} {:>10}",
-            r.year, r.eligible, r.sent, r.returned, r.counted, r.cumulative, r.target_cumulative, r.shortfall
+            r.year,
+            r.eligible,
+            r.sent,
+            r.returned,
+            r.counted,
+            r.cumulative,
+            r.target_cumulative,
+            r.shortfall
         );
     }
     let _ = writeln!(o);
@@ -176,7 +183,11 @@ pub fn render(s: &HorizonSummary) -> String {
             if let Some(b) = &s.target_search.binding {
                 let at_one = s.target_search.probes.iter().find(|p| p.index_is_top());
                 if let Some(p) = at_one {
-                    let _ = write!(o, ": even at 1.000 the period reaches only {}", p.cumulative);
+                    let _ = write!(
+                        o,
+                        ": even at 1.000 the period reaches only {}",
+                        p.cumulative
+                    );
                 }
                 let words: Vec<&str> = b.binds.iter().map(|x| bound_words(*x)).collect();
                 let _ = write!(o, "; what binds: {}", words.join(" and "));
@@ -184,7 +195,10 @@ pub fn render(s: &HorizonSummary) -> String {
                     .by_year
                     .iter()
                     .map(|(y, bs)| {
-                        format!("{y} {}", bs.iter().map(|x| x.id()).collect::<Vec<_>>().join("+"))
+                        format!(
+                            "{y} {}",
+                            bs.iter().map(|x| x.id()).collect::<Vec<_>>().join("+")
+                        )
                     })
                     .collect();
                 let _ = write!(o, " (by year: {})", years.join(", "));

@@ -88,7 +88,9 @@ fn counts(rules: &Rules, e: &LedgerEntry) -> bool {
 fn counted_through(rules: &Rules, ledger: &[LedgerEntry], upto: i32) -> u64 {
     ledger
         .iter()
-        .filter(|e| counts(rules, e) && e.start_year >= rules.plan.first_year && e.start_year <= upto)
+        .filter(|e| {
+            counts(rules, e) && e.start_year >= rules.plan.first_year && e.start_year <= upto
+        })
         .count() as u64
 }
 
@@ -120,7 +122,11 @@ where
         let plan = plan_year(&roster, rules, year, &ledger, &opts.plan)
             .map_err(|source| HorizonError::Plan { year, source })?;
         let live = |e: &&LedgerEntry| e.status != LedgerStatus::Cancelled;
-        let returned = ledger.iter().filter(live).filter(|e| e.end_year == year - 1).count();
+        let returned = ledger
+            .iter()
+            .filter(live)
+            .filter(|e| e.end_year == year - 1)
+            .count();
         let ledger_started = ledger[..base_len]
             .iter()
             .filter(|e| counts(rules, e) && e.start_year == year)
@@ -128,7 +134,11 @@ where
         let sent = plan.moves.len() as u64;
         let planned_counts = rules.plan.count_forms.contains(&rules.term.form);
         let counted = ledger_started + if planned_counts { sent } else { 0 };
-        cumulative += if year >= rules.plan.first_year { counted } else { 0 };
+        cumulative += if year >= rules.plan.first_year {
+            counted
+        } else {
+            0
+        };
         let away = ledger.iter().filter(|e| e.covers(year)).count() as u64 + sent;
         let c = &plan.check;
         let f = &plan.facts.schools;

@@ -18,7 +18,8 @@ use serde::Serialize;
 pub const GRID_POINTS: u32 = 200;
 
 pub fn grid_share(i: u32) -> Share {
-    Share::from_decimal(Decimal::new(5 * i64::from(i.min(GRID_POINTS)), 3)).unwrap_or(Share::hundredths(100))
+    Share::from_decimal(Decimal::new(5 * i64::from(i.min(GRID_POINTS)), 3))
+        .unwrap_or(Share::hundredths(100))
 }
 
 /// The grid index of `s`, when it is on the grid.
@@ -122,7 +123,9 @@ pub fn search(
                 v
             }
         };
-        points.retain(|&p| p > lo && hi.is_none_or(|h| p < h) && !probes.iter().any(|x| x.index == p));
+        points.retain(|&p| {
+            p > lo && hi.is_none_or(|h| p < h) && !probes.iter().any(|x| x.index == p)
+        });
         points.sort_unstable();
         points.dedup();
         if points.is_empty() {
@@ -150,7 +153,10 @@ pub fn search(
         .collect();
     let binding = match hi {
         Some(_) => None,
-        None => probes.iter().find(|p| p.index == GRID_POINTS).map(|p| binding(&p.rows)),
+        None => probes
+            .iter()
+            .find(|p| p.index == GRID_POINTS)
+            .map(|p| binding(&p.rows)),
     };
     Ok(TargetSearch {
         share_to_meet_target: hi.map(|h| grid_share(h).to_f64()),

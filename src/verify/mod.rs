@@ -42,7 +42,9 @@ fn haversine(a: (f64, f64), b: (f64, f64)) -> f64 {
 
 fn share(d: Decimal, n: u64, up: bool) -> u64 {
     let x = d * Decimal::from(n);
-    (if up { x.ceil() } else { x.floor() }).to_u64().unwrap_or(u64::MAX)
+    (if up { x.ceil() } else { x.floor() })
+        .to_u64()
+        .unwrap_or(u64::MAX)
 }
 
 /// Checks `moves` as the plan of `year` against every hard rule and computes its
@@ -65,13 +67,19 @@ pub fn check(
     let retire = |g| rules.retirement_age(g);
 
     // Eligibility, recomputed from the contract's wording.
+    // Each teacher's ledger entries, found once (a horizon's ledger holds thousands).
+    let mut history: HashMap<&str, Vec<&LedgerEntry>> = HashMap::new();
+    for x in ledger {
+        history.entry(x.teacher.as_str()).or_default().push(x);
+    }
     let eligible = |ti: usize| -> Result<bool, String> {
         let t = &data.teachers[ti];
         let Some(&si) = school.get(&t.school) else {
             return Ok(false);
         };
         let s = &data.schools[si];
-        let in_ledger = ledger.iter().filter(|x| x.teacher == t.id).any(|x| {
+        let mine = history.get(t.id.as_str()).map(Vec::as_slice).unwrap_or(&[]);
+        let in_ledger = mine.iter().any(|x| {
             (matches!(x.status, LedgerStatus::Planned | LedgerStatus::Active)
                 && x.start_year <= year
                 && year <= x.end_year)
@@ -147,7 +155,10 @@ pub fn check(
     let mut bsent = vec![0u64; data.schools.len()];
     for m in moves {
         let Some(t) = data.teachers.get(m.teacher) else {
-            bad.push(format!("a move names teacher #{} who does not exist", m.teacher));
+            bad.push(format!(
+                "a move names teacher #{} who does not exist",
+                m.teacher
+            ));
             continue;
         };
         let who = &t.id;
@@ -161,10 +172,14 @@ pub fn check(
             continue;
         };
         if m.from != si {
-            bad.push(format!("teacher {who} is sent from a school that is not theirs"));
+            bad.push(format!(
+                "teacher {who} is sent from a school that is not theirs"
+            ));
         }
         let Some(r) = data.schools.get(m.to) else {
-            bad.push(format!("teacher {who} goes to a school that does not exist"));
+            bad.push(format!(
+                "teacher {who} goes to a school that does not exist"
+            ));
             continue;
         };
         let s = &data.schools[si];
@@ -178,15 +193,25 @@ pub fn check(
                 .get(&m.subject)
                 .is_some_and(|l| l.contains(&t.subject));
         if !subject_ok {
-            bad.push(format!("teacher {who} ({}) fills a {} post", t.subject, m.subject));
+            bad.push(format!(
+                "teacher {who} ({}) fills a {} post",
+                t.subject, m.subject
+            ));
         }
         let stage_ok = s.stage == r.stage
             || (rules.flow.stage_match == StageMatch::Compatible
                 && (s.stage == Stage::NineYear || r.stage == Stage::NineYear));
         if !stage_ok {
-            bad.push(format!("teacher {who}: stages {} → {} do not match", s.stage, r.stage));
+            bad.push(format!(
+                "teacher {who}: stages {} → {} do not match",
+                s.stage, r.stage
+            ));
         }
-        let dir_ok = rules.flow.directions.iter().any(|&(a, b)| a == s.locality && b == r.locality)
+        let dir_ok = rules
+            .flow
+            .directions
+            .iter()
+            .any(|&(a, b)| a == s.locality && b == r.locality)
             || (r.weak && !s.weak && rules.flow.to_weak_from_any_non_weak);
         if !dir_ok {
             bad.push(format!(
@@ -212,7 +237,9 @@ pub fn check(
     let mut filled_priority = 0u64;
     let mut posts_filled = 0u64;
     for ((r, subj), k) in &filled {
-        let open = slots.get(&(*r, subj.clone())).map_or(&[][..], Vec::as_slice);
+        let open = slots
+            .get(&(*r, subj.clone()))
+            .map_or(&[][..], Vec::as_slice);
         if *k > open.len() as u64 {
             bad.push(format!(
                 "school {} gets {k} {subj} teachers for {} open posts",
@@ -220,7 +247,11 @@ pub fn check(
                 open.len()
             ));
         }
-        filled_priority += open.iter().take(*k as usize).map(|&p| u64::from(p)).sum::<u64>();
+        filled_priority += open
+            .iter()
+            .take(*k as usize)
+            .map(|&p| u64::from(p))
+            .sum::<u64>();
         posts_filled += *k;
     }
     let posts: u64 = slots.values().map(|v| v.len() as u64).sum();
@@ -244,7 +275,10 @@ pub fn check(
             cap = cap.min(quota);
         }
         if sent[si] > cap {
-            bad.push(format!("school {} sends {} over its cap of {cap}", s.id, sent[si]));
+            bad.push(format!(
+                "school {} sends {} over its cap of {cap}",
+                s.id, sent[si]
+            ));
         }
         quota_short += quota.saturating_sub(sent[si]);
     }
