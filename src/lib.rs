@@ -5,6 +5,7 @@ pub mod cli;
 pub mod eligibility;
 pub mod gen;
 pub mod input;
+pub mod horizon;
 pub mod merge;
 pub mod model;
 pub mod output;

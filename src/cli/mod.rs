@@ -5,6 +5,7 @@ mod check;
 mod common;
 mod gen;
 mod merge;
+mod horizon;
 mod plan;
 mod schedule;
 
@@ -42,6 +43,8 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Plan one year: eligibility, optimal plan, statistics.
     Plan(plan::PlanArgs),
+    /// The whole plan period year by year, with returns and ageing; progress to the target.
+    Horizon(horizon::HorizonArgs),
     /// Write a synthetic data folder.
     Gen(gen::GenArgs),
     /// Merge the output folders of `plan --shard I/N` into what one run writes.
@@ -74,6 +77,7 @@ where
         Command::Gen(a) => gen::run(&a, cli.quiet),
         Command::Merge(a) => merge::run(&a, cli.quiet),
         Command::Schedule(a) => schedule::run(&a, cli.quiet),
+        Command::Horizon(a) => horizon::run(&a, cli.quiet),
     };
     exit as i32
 }

@@ -1,0 +1,136 @@
+//! `rotaplan horizon`: the whole plan period year by year, progress to the target and
+//! the smallest share that meets it.
+
+use super::common::{load_all, DataArgs, RuleArgs};
+use super::Exit;
+use crate::horizon::{self, HorizonError, HorizonOptions, HorizonSummary};
+use crate::output::{plan_files, Staged};
+use crate::plan::{PlanError, PlanOptions};
+use crate::shortfall::shortfall_reasons;
+use crate::stats::summarize;
+use clap::Args;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::time::Instant;
+
+#[derive(Args, Debug)]
+pub struct HorizonArgs {
+    #[command(flatten)]
+    pub rules: RuleArgs,
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Output folder.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Exit 3 when the period's target is not met.
+    #[arg(long)]
+    pub strict: bool,
+    /// Seconds the solver may spend on one component before taking its best plan.
+    #[arg(long, default_value_t = 120.0, value_name = "SECONDS")]
+    pub time_limit: f64,
+}
+
+fn fail(e: HorizonError, source: &str) -> Exit {
+    match e {
+        HorizonError::Plan {
+            source: PlanError::Exclusion(_),
+            ..
+        } => {
+            eprintln!("{source}: {e}\nnothing was written.");
+            Exit::Invalid
+        }
+        e => {
+            eprintln!("error: {e}\nnothing was written.");
+            Exit::Failure
+        }
+    }
+}
+
+pub fn run(a: &HorizonArgs, quiet: bool) -> Exit {
+    let (rules, loaded) = match load_all(&a.rules, &a.data) {
+        Ok(x) => x,
+        Err(e) => return e,
+    };
+    let data = &loaded.data;
+    let opts = HorizonOptions {
+        plan: PlanOptions {
+            time_limit: a.time_limit,
+        },
+        stop_when_met: false,
+    };
+    let show = !quiet && std::io::stderr().is_terminal();
+    let mut staged = Staged::default();
+    let t0 = Instant::now();
+    let years = rules.plan.first_year..=rules.plan.last_year;
+    let base = horizon::run(data, &rules, years, &opts, |v| {
+        let (rows, summary) = summarize(v.roster, &rules, v.plan)?;
+        let reasons = shortfall_reasons(v.roster, &rules, v.plan);
+        let prefix = format!("{}/", v.row.year);
+        plan_files(
+            &mut staged,
+            &prefix,
+            v.roster,
+            &rules,
+            v.plan,
+            &rows,
+            &summary,
+            &reasons,
+        )?;
+        if show {
+            eprintln!(
+                "planned {}: {} sent, cumulative {}",
+                v.row.year, v.row.sent, v.row.cumulative
+            );
+        }
+        Ok(())
+    });
+    let base = match base {
+        Ok(b) => b,
+        Err(e) => return fail(e, &rules.source),
+    };
+    let horizon_seconds = t0.elapsed().as_secs_f64();
+    if show {
+        eprintln!("searching the share that meets the target…");
+    }
+    let t1 = Instant::now();
+    let search = match horizon::search(data, &rules, &base, &opts) {
+        Ok(s) => s,
+        Err(e) => return fail(e, &rules.source),
+    };
+    let search_seconds = t1.elapsed().as_secs_f64();
+    let summary = HorizonSummary::new(&rules, base.rows, search);
+    match horizon::horizon_csv(&summary.years) {
+        Ok(b) => staged.add("horizon.csv", b),
+        Err(e) => {
+            eprintln!("error: {e}\nnothing was written.");
+            return Exit::Failure;
+        }
+    }
+    match serde_json::to_vec_pretty(&summary) {
+        Ok(mut b) => {
+            b.push(b'\n');
+            staged.add("summary.json", b);
+        }
+        Err(e) => {
+            eprintln!("error: {e}\nnothing was written.");
+            return Exit::Failure;
+        }
+    }
+    if let Err(e) = staged.commit(&a.out) {
+        eprintln!("error: cannot write to {}: {e}", a.out.display());
+        return Exit::Failure;
+    }
+    if !quiet {
+        print!("{}", horizon::render(&summary));
+        println!(
+            "horizon {horizon_seconds:.1} s, target search {search_seconds:.1} s ({} horizons in {} rounds)",
+            summary.target_search.probes.len(),
+            summary.target_search.rounds
+        );
+        println!("wrote {}", a.out.display());
+    }
+    if a.strict && !summary.target_met {
+        return Exit::Strict;
+    }
+    Exit::Done
+}

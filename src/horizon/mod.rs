@@ -1,0 +1,37 @@
+//! The whole plan period (`horizon`): every year planned in turn with the state carried
+//! forward exactly as contract §2 "Horizon, exactly" says, the cumulative person-times
+//! against the target path, and the smallest quota share that meets the target.
+//!
+//! State is carried as a ledger: each year's planned moves become `LedgerEntry`s
+//! (status planned, term per `[term]`), so eligibility ("away", "held back") and open
+//! posts ("occupied", "reopened") follow from the same rules as the one-year plan.
+
+mod binding;
+mod report;
+mod run;
+mod search;
+mod target;
+
+pub use binding::{Binding, Bound};
+pub use report::{horizon_csv, render, HorizonSummary, HORIZON_HEADER};
+pub use run::{roster_for_year, run, HorizonRun, YearRow, YearView};
+pub use search::{grid_share, search, Probe, TargetSearch, GRID_POINTS};
+pub use target::{first_met, target_cumulative};
+
+use crate::plan::{PlanError, PlanOptions};
+
+/// Knobs of a horizon run that are not rules.
+#[derive(Debug, Clone, Default)]
+pub struct HorizonOptions {
+    pub plan: PlanOptions,
+    /// Stop after the first year whose cumulative reaches the target (target search).
+    pub stop_when_met: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum HorizonError {
+    #[error("plan year {year}: {source}")]
+    Plan { year: i32, source: PlanError },
+    #[error("plan year {year}: {message}")]
+    Output { year: i32, message: String },
+}
