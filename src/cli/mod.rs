@@ -3,6 +3,7 @@
 
 mod check;
 mod common;
+mod compare;
 mod gen;
 mod plan;
 
@@ -40,6 +41,8 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Plan one year: eligibility, optimal plan, statistics.
     Plan(plan::PlanArgs),
+    /// The same data under several rule sets or values, side by side.
+    Compare(compare::CompareArgs),
     /// Write a synthetic data folder.
     Gen(gen::GenArgs),
 }
@@ -53,7 +56,11 @@ where
     let cli = match Cli::try_parse_from(args) {
         Ok(c) => c,
         Err(e) => {
-            let code = if e.use_stderr() { Exit::Invalid } else { Exit::Done };
+            let code = if e.use_stderr() {
+                Exit::Invalid
+            } else {
+                Exit::Done
+            };
             let _ = e.print();
             return code as i32;
         }
@@ -62,6 +69,7 @@ where
         Command::Check(a) => check::run(&a, cli.quiet),
         Command::Plan(a) => plan::run(&a, cli.quiet),
         Command::Gen(a) => gen::run(&a, cli.quiet),
+        Command::Compare(a) => compare::run(&a, cli.quiet),
     };
     exit as i32
 }

@@ -3,7 +3,7 @@
 use super::common::{load_all, DataArgs, RuleArgs};
 use super::Exit;
 use crate::output::{plan_files, render_plan_summary, Staged};
-use crate::plan::{plan_year, PlanError, PlanOptions};
+use crate::plan::{plan_year, Method, PlanError, PlanOptions};
 use crate::shortfall::shortfall_reasons;
 use crate::stats::summarize;
 use clap::Args;
@@ -28,6 +28,9 @@ pub struct PlanArgs {
     /// (then marked optimal: false).
     #[arg(long, default_value_t = 120.0, value_name = "SECONDS")]
     pub time_limit: f64,
+    /// `optimal` (the exact optimizer) or `seniority` (the hand method baseline).
+    #[arg(long, value_enum, default_value_t = Method::Optimal)]
+    pub method: Method,
 }
 
 pub fn run(a: &PlanArgs, quiet: bool) -> Exit {
@@ -38,6 +41,7 @@ pub fn run(a: &PlanArgs, quiet: bool) -> Exit {
     let data = &loaded.data;
     let opts = PlanOptions {
         time_limit: a.time_limit,
+        method: a.method,
     };
     let plan = match plan_year(data, &rules, a.year, &data.ledger, &opts) {
         Ok(p) => p,
@@ -59,7 +63,16 @@ pub fn run(a: &PlanArgs, quiet: bool) -> Exit {
     };
     let mut staged = Staged::default();
     let reasons = shortfall_reasons(data, &rules, &plan);
-    if let Err(e) = plan_files(&mut staged, "", data, &rules, &plan, &rows, &summary, &reasons) {
+    if let Err(e) = plan_files(
+        &mut staged,
+        "",
+        data,
+        &rules,
+        &plan,
+        &rows,
+        &summary,
+        &reasons,
+    ) {
         eprintln!("error: {e}");
         return Exit::Failure;
     }

@@ -5,8 +5,8 @@ use crate::model::Dataset;
 use crate::plan::{distance_km, YearPlan};
 use crate::rules::Rules;
 use crate::shortfall::ShortfallReason;
-use std::collections::BTreeMap;
 use crate::stats::{SchoolRow, Summary};
+use std::collections::BTreeMap;
 
 pub const PLAN_HEADER: [&str; 12] = [
     "teacher_id",
@@ -76,7 +76,10 @@ pub fn plan_files(
             ]
         })
         .collect();
-    staged.add(format!("{prefix}plan.csv"), csv_table(&PLAN_HEADER, &moves).map_err(err)?);
+    staged.add(
+        format!("{prefix}plan.csv"),
+        csv_table(&PLAN_HEADER, &moves).map_err(err)?,
+    );
 
     let school_rows: Vec<Vec<String>> = rows
         .iter()
