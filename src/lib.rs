@@ -4,6 +4,7 @@
 pub mod cli;
 pub mod compare;
 pub mod eligibility;
+pub mod explain;
 pub mod gen;
 pub mod input;
 pub mod model;

@@ -4,6 +4,7 @@
 mod check;
 mod common;
 mod compare;
+mod explain;
 mod gen;
 mod plan;
 
@@ -43,6 +44,8 @@ pub enum Command {
     Plan(plan::PlanArgs),
     /// The same data under several rule sets or values, side by side.
     Compare(compare::CompareArgs),
+    /// Why a teacher is or is not eligible and placed; a school's quota, cap, who went.
+    Explain(explain::ExplainArgs),
     /// Write a synthetic data folder.
     Gen(gen::GenArgs),
 }
@@ -70,6 +73,7 @@ where
         Command::Plan(a) => plan::run(&a, cli.quiet),
         Command::Gen(a) => gen::run(&a, cli.quiet),
         Command::Compare(a) => compare::run(&a, cli.quiet),
+        Command::Explain(a) => explain::run(&a, cli.quiet),
     };
     exit as i32
 }
