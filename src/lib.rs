@@ -2,17 +2,19 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used))]
 
 pub mod cli;
+pub mod compare;
 pub mod eligibility;
+pub mod explain;
 pub mod gen;
-pub mod input;
 pub mod horizon;
+pub mod input;
 pub mod merge;
 pub mod model;
 pub mod output;
 pub mod plan;
 pub mod rules;
-pub mod shard;
 pub mod schedule;
+pub mod shard;
 pub mod shortfall;
 pub mod stats;
 pub mod verify;

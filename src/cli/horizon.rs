@@ -55,6 +55,7 @@ pub fn run(a: &HorizonArgs, quiet: bool) -> Exit {
     let opts = HorizonOptions {
         plan: PlanOptions {
             time_limit: a.time_limit,
+            ..PlanOptions::default()
         },
         stop_when_met: false,
     };

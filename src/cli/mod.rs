@@ -3,6 +3,8 @@
 
 mod check;
 mod common;
+mod compare;
+mod explain;
 mod gen;
 mod merge;
 mod horizon;
@@ -45,6 +47,10 @@ pub enum Command {
     Plan(plan::PlanArgs),
     /// The whole plan period year by year, with returns and ageing; progress to the target.
     Horizon(horizon::HorizonArgs),
+    /// The same data under several rule sets or values, side by side.
+    Compare(compare::CompareArgs),
+    /// Why a teacher is or is not eligible and placed; a school's quota, cap, who went.
+    Explain(explain::ExplainArgs),
     /// Write a synthetic data folder.
     Gen(gen::GenArgs),
     /// Merge the output folders of `plan --shard I/N` into what one run writes.
@@ -78,6 +84,8 @@ where
         Command::Merge(a) => merge::run(&a, cli.quiet),
         Command::Schedule(a) => schedule::run(&a, cli.quiet),
         Command::Horizon(a) => horizon::run(&a, cli.quiet),
+        Command::Compare(a) => compare::run(&a, cli.quiet),
+        Command::Explain(a) => explain::run(&a, cli.quiet),
     };
     exit as i32
 }

@@ -4,7 +4,7 @@ use super::common::{load_all, DataArgs, RuleArgs};
 use super::Exit;
 use crate::merge::{ShardManifest, MANIFEST};
 use crate::output::{plan_files, render_plan_summary, Staged};
-use crate::plan::{plan_year, PlanError, PlanOptions};
+use crate::plan::{plan_year, Method, PlanError, PlanOptions};
 use crate::shard::Shard;
 use crate::shortfall::shortfall_reasons;
 use crate::stats::summarize;
@@ -34,6 +34,9 @@ pub struct PlanArgs {
     /// name); combine the shard folders with `rotaplan merge`.
     #[arg(long, value_name = "I/N")]
     pub shard: Option<String>,
+    /// `optimal` (the exact optimizer) or `seniority` (the hand method baseline).
+    #[arg(long, value_enum, default_value_t = Method::Optimal)]
+    pub method: Method,
 }
 
 pub fn run(a: &PlanArgs, quiet: bool) -> Exit {
@@ -65,6 +68,7 @@ pub fn run(a: &PlanArgs, quiet: bool) -> Exit {
     let data = &loaded.data;
     let opts = PlanOptions {
         time_limit: a.time_limit,
+        method: a.method,
     };
     let plan = match plan_year(data, &rules, a.year, &data.ledger, &opts) {
         Ok(p) => p,

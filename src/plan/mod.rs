@@ -12,6 +12,7 @@ mod milp;
 mod pairs;
 mod problem;
 mod search;
+mod seniority;
 mod transport;
 
 pub use assign::Move;
@@ -32,11 +33,35 @@ use std::time::Instant;
 pub struct PlanOptions {
     /// Seconds per component before the best plan found is taken (optimal: false).
     pub time_limit: f64,
+    /// The optimizer, or the hand method baseline.
+    pub method: Method,
 }
 
 impl Default for PlanOptions {
     fn default() -> Self {
-        PlanOptions { time_limit: 120.0 }
+        PlanOptions {
+            time_limit: 120.0,
+            method: Method::Optimal,
+        }
+    }
+}
+
+/// How the plan is made. Both obey the same hard rules and pass the same check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Method {
+    /// The exact optimizer (contract objective).
+    #[default]
+    Optimal,
+    /// The hand method: longest-serving first, each to the nearest open post.
+    Seniority,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Optimal => "optimal",
+            Method::Seniority => "seniority",
+        }
     }
 }
 
@@ -79,6 +104,20 @@ pub fn plan_year(
     let verdicts = eligibility::assess(data, rules, year, ledger).map_err(PlanError::Exclusion)?;
     let facts = YearFacts::compute(data, rules, year, ledger, &verdicts);
     let eligible: Vec<bool> = verdicts.iter().map(Verdict::eligible).collect();
+    if opts.method == Method::Seniority {
+        let moves = seniority::seniority_moves(data, rules, &facts, &eligible);
+        return finish(
+            data,
+            rules,
+            year,
+            ledger,
+            (verdicts, facts),
+            moves,
+            false,
+            0,
+            start,
+        );
+    }
     let comps = build_components(data, rules, &facts, &eligible);
 
     let mut candidates = assign::Candidates::new();
@@ -131,8 +170,34 @@ pub fn plan_year(
     moves.sort_by(|a, b| {
         (a.from, &data.teachers[a.teacher].id).cmp(&(b.from, &data.teachers[b.teacher].id))
     });
-    let solve_seconds = start.elapsed().as_secs_f64();
+    let n = comps.len();
+    finish(
+        data,
+        rules,
+        year,
+        ledger,
+        (verdicts, facts),
+        moves,
+        optimal,
+        n,
+        start,
+    )
+}
 
+/// Runs the independent check and assembles the plan.
+#[allow(clippy::too_many_arguments)]
+fn finish(
+    data: &Dataset,
+    rules: &Rules,
+    year: i32,
+    ledger: &[LedgerEntry],
+    (verdicts, facts): (Vec<Verdict>, YearFacts),
+    moves: Vec<Move>,
+    optimal: bool,
+    components: usize,
+    start: Instant,
+) -> Result<YearPlan, PlanError> {
+    let solve_seconds = start.elapsed().as_secs_f64();
     let check = verify::check(data, rules, year, ledger, &moves);
     if !check.violations.is_empty() {
         return Err(PlanError::Verification(check.violations));
@@ -143,7 +208,7 @@ pub fn plan_year(
         facts,
         moves,
         optimal,
-        components: comps.len(),
+        components,
         solve_seconds,
         check: check.figures,
     })

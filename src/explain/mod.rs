@@ -1,0 +1,251 @@
+//! `explain`: why a teacher is or is not eligible, and why they are or are not placed;
+//! and for a school, its quota, cap, who went and what bound.
+//!
+//! Explanations are typed values ([`Placement`], [`SchoolBound`]) derived from the
+//! plan itself, so they cannot disagree with it; `render` turns them into sentences.
+
+mod render;
+
+pub use render::{render_school, render_teacher};
+
+use crate::eligibility::Reason;
+use crate::model::{Dataset, Subject};
+use crate::plan::{allowed, distance_km, YearPlan};
+use crate::rules::Rules;
+use std::collections::BTreeMap;
+
+/// The outcome of an eligible teacher in the plan.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Placement {
+    /// Not eligible: the reasons are the verdict's.
+    NotEligible,
+    /// Placed at `to` on a post of `subject` with `priority`; `alternatives` counts
+    /// the other allowed posts that were open, `nearest` whether `to` was the nearest.
+    Placed {
+        to: usize,
+        subject: Subject,
+        priority: u32,
+        km: Option<f64>,
+        best_priority: u32,
+        alternatives: u32,
+    },
+    /// No open post of a subject the teacher may fill at any school their school may
+    /// send to; `blocked` counts fitting posts at schools ruled out by the flow rules.
+    NoAllowedPost { blocked: u32 },
+    /// The school sent as many as its cap allows; `went` are the colleagues who went
+    /// (preferred: the optimum's class counts, then longer tenure, then age, then id).
+    CapReached {
+        cap: u32,
+        quota: u32,
+        went: Vec<usize>,
+    },
+    /// Every allowed post that fits was filled by others (`by`: who filled them).
+    PostsTaken { posts: u32, by: Vec<usize> },
+    /// Posts were open and the school under its cap, but sending one more
+    /// non-backbone teacher would raise the backbone shortfall more than it lowers
+    /// the quota shortfall (objective (1) comes first).
+    BackboneShare { sent: u32, backbone_sent: u32 },
+}
+
+/// Everything `explain --teacher` says.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TeacherExplanation {
+    pub teacher: usize,
+    pub school: Option<usize>,
+    pub reasons: Vec<Reason>,
+    pub placement: Placement,
+}
+
+/// Explains teacher index `t` in `plan`.
+pub fn explain_teacher(
+    data: &Dataset,
+    rules: &Rules,
+    plan: &YearPlan,
+    t: usize,
+) -> TeacherExplanation {
+    let teacher = &data.teachers[t];
+    let school = plan.facts.school_index.get(&teacher.school).copied();
+    let reasons = plan
+        .verdicts
+        .get(t)
+        .map(|v| v.reasons.clone())
+        .unwrap_or_default();
+    let placement = match school {
+        Some(s) if reasons.is_empty() => placement(data, rules, plan, t, s),
+        _ => Placement::NotEligible,
+    };
+    TeacherExplanation {
+        teacher: t,
+        school,
+        reasons,
+        placement,
+    }
+}
+
+/// Open posts (from facts) that `t` may fill: (school, subject) → count, best priority.
+fn fitting_posts(
+    data: &Dataset,
+    rules: &Rules,
+    plan: &YearPlan,
+    t: usize,
+    s: usize,
+) -> (BTreeMap<(usize, Subject), (u32, u32)>, u32) {
+    let teacher = &data.teachers[t];
+    let from = &data.schools[s];
+    let mut ok = BTreeMap::new();
+    let mut blocked = 0;
+    for ((r, subj), slots) in &plan.facts.open_posts {
+        if !rules.subject_fits(&teacher.subject, subj) {
+            continue;
+        }
+        let count: u32 = slots.iter().map(|x| x.1).sum();
+        if allowed(from, &data.schools[*r], rules) {
+            let best = slots.iter().map(|x| x.0).max().unwrap_or(0);
+            ok.insert((*r, subj.clone()), (count, best));
+        } else {
+            blocked += count;
+        }
+    }
+    (ok, blocked)
+}
+
+fn placement(data: &Dataset, rules: &Rules, plan: &YearPlan, t: usize, s: usize) -> Placement {
+    let (posts, blocked) = fitting_posts(data, rules, plan, t, s);
+    if let Some(m) = plan.moves.iter().find(|m| m.teacher == t) {
+        let total: u32 = posts.values().map(|x| x.0).sum();
+        let best_priority = posts.values().map(|x| x.1).max().unwrap_or(m.priority);
+        return Placement::Placed {
+            to: m.to,
+            subject: m.subject.clone(),
+            priority: m.priority,
+            km: distance_km(&data.schools[s], &data.schools[m.to]),
+            best_priority,
+            alternatives: total.saturating_sub(1),
+        };
+    }
+    if posts.is_empty() {
+        return Placement::NoAllowedPost { blocked };
+    }
+    let f = &plan.facts.schools[s];
+    let went: Vec<usize> = plan
+        .moves
+        .iter()
+        .filter(|m| m.from == s)
+        .map(|m| m.teacher)
+        .collect();
+    if went.len() as u32 >= f.cap {
+        return Placement::CapReached {
+            cap: f.cap,
+            quota: f.quota,
+            went,
+        };
+    }
+    let mut filled: BTreeMap<(usize, &Subject), Vec<usize>> = BTreeMap::new();
+    for m in &plan.moves {
+        filled
+            .entry((m.to, &m.subject))
+            .or_default()
+            .push(m.teacher);
+    }
+    let mut by = Vec::new();
+    let mut any_open = false;
+    let mut total = 0;
+    for ((r, subj), (count, _)) in &posts {
+        total += count;
+        let f = filled.get(&(*r, subj)).map_or(&[][..], Vec::as_slice);
+        if (f.len() as u32) < *count {
+            any_open = true;
+        }
+        by.extend_from_slice(f);
+    }
+    if !any_open {
+        by.sort_by(|a, b| data.teachers[*a].id.cmp(&data.teachers[*b].id));
+        by.dedup();
+        return Placement::PostsTaken { posts: total, by };
+    }
+    let backbone_sent = went
+        .iter()
+        .filter(|&&x| data.teachers[x].is_backbone())
+        .count() as u32;
+    Placement::BackboneShare {
+        sent: went.len() as u32,
+        backbone_sent,
+    }
+}
+
+/// What bound a school's sending.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SchoolBound {
+    /// It sent its quota: nothing more was required.
+    QuotaMet,
+    /// It sent its cap, below its quota.
+    CapReached,
+    /// It sent fewer than its cap: no more allowed posts its eligible teachers fit
+    /// (or the backbone share, see teachers' explanations).
+    PostsOrBackbone,
+    /// It has no eligible teacher.
+    NoEligible,
+}
+
+/// Everything `explain --school` says.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SchoolExplanation {
+    pub school: usize,
+    pub staff: u32,
+    pub eligible: u32,
+    pub quota: u32,
+    pub cap: u32,
+    /// (teacher, receiving school) of those who went.
+    pub went: Vec<(usize, usize)>,
+    /// (teacher, sending school) of those who arrive.
+    pub arrive: Vec<(usize, usize)>,
+    pub posts: u32,
+    pub bound: SchoolBound,
+}
+
+pub fn explain_school(plan: &YearPlan, s: usize) -> SchoolExplanation {
+    let f = plan.facts.schools.get(s).cloned().unwrap_or_default();
+    let went: Vec<(usize, usize)> = plan
+        .moves
+        .iter()
+        .filter(|m| m.from == s)
+        .map(|m| (m.teacher, m.to))
+        .collect();
+    let arrive: Vec<(usize, usize)> = plan
+        .moves
+        .iter()
+        .filter(|m| m.to == s)
+        .map(|m| (m.teacher, m.from))
+        .collect();
+    let posts = plan
+        .facts
+        .open_posts
+        .iter()
+        .filter(|((r, _), _)| *r == s)
+        .map(|(_, v)| v.iter().map(|x| x.1).sum::<u32>())
+        .sum();
+    let sent = went.len() as u32;
+    let bound = if f.eligible == 0 {
+        SchoolBound::NoEligible
+    } else if sent >= f.quota {
+        SchoolBound::QuotaMet
+    } else if sent >= f.cap {
+        SchoolBound::CapReached
+    } else {
+        SchoolBound::PostsOrBackbone
+    };
+    SchoolExplanation {
+        school: s,
+        staff: f.staff,
+        eligible: f.eligible,
+        quota: f.quota,
+        cap: f.cap,
+        went,
+        arrive,
+        posts,
+        bound,
+    }
+}
+
+#[cfg(test)]
+mod tests;

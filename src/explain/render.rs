@@ -1,0 +1,253 @@
+//! Plain-language rendering of explanations (English, with the Chinese rule names).
+
+use super::{Placement, SchoolBound, SchoolExplanation, TeacherExplanation};
+use crate::eligibility::Reason;
+use crate::model::Dataset;
+use crate::rules::Rules;
+use std::fmt::Write;
+
+fn reason_text(r: &Reason) -> String {
+    match r {
+        Reason::Status { status } => format!(
+            "status {} ({}) is not among the eligible statuses",
+            status.as_str(),
+            status.zh()
+        ),
+        Reason::Role { role } => format!(
+            "role {} ({}) is not an eligible role",
+            role.as_str(),
+            role.zh()
+        ),
+        Reason::MinYearsAtSchool { years, min } => {
+            format!("{years} years at the school, fewer than the {min} required (到校年限不足)")
+        }
+        Reason::NearRetirement {
+            age,
+            retirement_age,
+            years_left,
+            exempt,
+        } => format!(
+            "age {age}, retirement at {retirement_age}: {years_left} years left, within the \
+             {exempt}-year exemption (临近退休)"
+        ),
+        Reason::SendingLocality { locality } => match locality {
+            Some(l) => format!(
+                "the school is {} ({}), not a sending locality",
+                l.as_str(),
+                l.zh()
+            ),
+            None => "the teacher's school is not in schools.csv".into(),
+        },
+        Reason::WeakSchool => "the school is a weak school (薄弱学校), which does not send".into(),
+        Reason::OnExchange {
+            to_school,
+            start_year,
+            end_year,
+            status,
+        } => format!(
+            "on an exchange to {to_school}, {start_year}–{end_year} ({}), in force this year",
+            status.as_str()
+        ),
+        Reason::MinYearsBetweenExchanges {
+            end_year,
+            years_since,
+            min,
+        } => format!(
+            "back from an exchange that ended in {end_year}: {years_since} years ago, fewer \
+             than the {min} required between exchanges"
+        ),
+        Reason::Custom { id } => format!("the custom exclusion `{id}` matched"),
+    }
+}
+
+fn who(data: &Dataset, list: &[usize]) -> String {
+    list.iter()
+        .map(|&t| format!("{} {}", data.teachers[t].id, data.teachers[t].name))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Renders `explain --teacher`.
+pub fn render_teacher(data: &Dataset, rules: &Rules, year: i32, x: &TeacherExplanation) -> String {
+    let t = &data.teachers[x.teacher];
+    let mut o = String::new();
+    let school = x.school.map(|s| &data.schools[s]);
+    let _ = writeln!(
+        o,
+        "teacher {} {} ({}), school {} {}, plan year {year}",
+        t.id,
+        t.name,
+        t.subject,
+        t.school,
+        school.map_or("", |s| s.name.as_str())
+    );
+    let _ = writeln!(o, "eligibility (资格):");
+    let e = &rules.eligibility;
+    let age = year - t.birth_year;
+    let looked_at: [(&str, String); 8] = [
+        ("status", format!("status {}", t.status.as_str())),
+        ("role", format!("role {}", t.role.as_str())),
+        (
+            "min_years_at_school",
+            format!(
+                "{} years at school (min {})",
+                year - t.joined_school_year,
+                e.min_years_at_school
+            ),
+        ),
+        (
+            "near_retirement",
+            format!(
+                "age {age}, retirement age {} (exempt {} years before)",
+                rules.retirement_age(t.gender),
+                e.exempt_years_before_retirement
+            ),
+        ),
+        (
+            "sending_locality",
+            format!(
+                "school locality {}",
+                school.map_or("?", |s| s.locality.as_str())
+            ),
+        ),
+        (
+            "weak_school",
+            format!("weak school: {}", school.is_some_and(|s| s.weak)),
+        ),
+        ("on_exchange", "ledger exchanges in force".to_string()),
+        (
+            "min_years_between_exchanges",
+            format!(
+                "{} years required since the last exchange",
+                e.min_years_between_exchanges
+            ),
+        ),
+    ];
+    for (id, values) in looked_at {
+        let failed: Vec<&Reason> = x.reasons.iter().filter(|r| r.id() == id).collect();
+        if failed.is_empty() {
+            let _ = writeln!(o, "  pass  {id}: {values}");
+        }
+        for r in failed {
+            let _ = writeln!(o, "  FAIL  {id}: {}", reason_text(r));
+        }
+    }
+    for c in &e.exclude {
+        let failed = x.reasons.iter().any(|r| r.id() == c.id);
+        let _ = writeln!(
+            o,
+            "  {}  {}: custom exclusion",
+            if failed { "FAIL" } else { "pass" },
+            c.id
+        );
+    }
+    let _ = writeln!(o, "outcome (结果):");
+    let line = match &x.placement {
+        Placement::NotEligible => "not eligible, so not placed (不符合交流条件).".to_string(),
+        Placement::Placed {
+            to,
+            subject,
+            priority,
+            km,
+            best_priority,
+            alternatives,
+        } => {
+            let r = &data.schools[*to];
+            let mut s = format!(
+                "placed (交流): to {} {} ({}, {}), a {subject} post of priority {priority}",
+                r.id,
+                r.name,
+                r.district,
+                r.locality.as_str()
+            );
+            if let Some(km) = km {
+                let _ = write!(s, ", {km:.1} km away");
+            }
+            let _ = write!(
+                s,
+                ". Why this post: the plan minimises shortfall, then maximises the priority \
+                 of filled posts (best open priority for this teacher: {best_priority}), then \
+                 prefers shorter distance; {alternatives} other allowed post(s) were open."
+            );
+            s
+        }
+        Placement::NoAllowedPost { blocked } => format!(
+            "eligible but not placed: no open post of a subject this teacher may fill at \
+             any school theirs may send to (same district, direction, stage, distance); \
+             {blocked} fitting post(s) elsewhere are ruled out by those rules."
+        ),
+        Placement::CapReached { cap, quota, went } => format!(
+            "eligible but not placed: the school's cap of {cap} (quota {quota}) was reached \
+             by {} — preferred for the plan's objective (backbone share, posts' \
+             priority), then longer tenure, age and id.",
+            who(data, went)
+        ),
+        Placement::PostsTaken { posts, by } => format!(
+            "eligible but not placed: all {posts} allowed post(s) of a fitting subject were \
+             filled by {}, preferred for the plan's objective.",
+            who(data, by)
+        ),
+        Placement::BackboneShare {
+            sent,
+            backbone_sent,
+        } => format!(
+            "eligible but not placed: the school sent {sent} ({backbone_sent} backbone); \
+             one more non-backbone teacher would raise the backbone shortfall \
+             (ceil({} × sent)) more than the quota shortfall falls.",
+            rules.quota.min_backbone_share.decimal()
+        ),
+    };
+    let _ = writeln!(o, "  {line}");
+    o
+}
+
+/// Renders `explain --school`.
+pub fn render_school(data: &Dataset, year: i32, x: &SchoolExplanation) -> String {
+    let s = &data.schools[x.school];
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "school {} {} ({}, {}{}), plan year {year}",
+        s.id,
+        s.name,
+        s.district,
+        s.locality.as_str(),
+        if s.weak { ", weak" } else { "" }
+    );
+    let _ = writeln!(
+        o,
+        "  staff {}  eligible {}  quota {}  cap {}  sent {}  open posts {}  arriving {}",
+        x.staff,
+        x.eligible,
+        x.quota,
+        x.cap,
+        x.went.len(),
+        x.posts,
+        x.arrive.len()
+    );
+    for (t, r) in &x.went {
+        let _ = writeln!(
+            o,
+            "  went: {} {} → {}",
+            data.teachers[*t].id, data.teachers[*t].name, data.schools[*r].id
+        );
+    }
+    for (t, f) in &x.arrive {
+        let _ = writeln!(
+            o,
+            "  arrives: {} {} from {}",
+            data.teachers[*t].id, data.teachers[*t].name, data.schools[*f].id
+        );
+    }
+    let bound = match x.bound {
+        SchoolBound::NoEligible => "no eligible teacher: the school sends nobody.",
+        SchoolBound::QuotaMet => "the quota was met.",
+        SchoolBound::CapReached => "the cap bound: it sent its cap, below its quota.",
+        SchoolBound::PostsOrBackbone => {
+            "below quota and cap: no more allowed open posts its eligible teachers fit \
+             (or the backbone share); see explain --teacher for each."
+        }
+    };
+    let _ = writeln!(o, "  what bound: {bound}");
+    o
+}
