@@ -6,8 +6,8 @@ mod common;
 mod compare;
 mod explain;
 mod gen;
-mod merge;
 mod horizon;
+mod merge;
 mod plan;
 mod schedule;
 

@@ -82,6 +82,9 @@ pub fn explain_teacher(
     }
 }
 
+/// (school, subject) → (open count, best priority).
+type FittingPosts = BTreeMap<(usize, Subject), (u32, u32)>;
+
 /// Open posts (from facts) that `t` may fill: (school, subject) → count, best priority.
 fn fitting_posts(
     data: &Dataset,
@@ -89,7 +92,7 @@ fn fitting_posts(
     plan: &YearPlan,
     t: usize,
     s: usize,
-) -> (BTreeMap<(usize, Subject), (u32, u32)>, u32) {
+) -> (FittingPosts, u32) {
     let teacher = &data.teachers[t];
     let from = &data.schools[s];
     let mut ok = BTreeMap::new();
