@@ -36,7 +36,7 @@ pub struct CompareArgs {
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
     /// Seconds the solver may spend on one component.
-    #[arg(long, default_value_t = 120.0, value_name = "SECONDS")]
+    #[arg(long, default_value_t = 15.0, value_name = "SECONDS")]
     pub time_limit: f64,
 }
 

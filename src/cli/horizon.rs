@@ -26,7 +26,7 @@ pub struct HorizonArgs {
     #[arg(long)]
     pub strict: bool,
     /// Seconds the solver may spend on one component before taking its best plan.
-    #[arg(long, default_value_t = 120.0, value_name = "SECONDS")]
+    #[arg(long, default_value_t = 15.0, value_name = "SECONDS")]
     pub time_limit: f64,
 }
 

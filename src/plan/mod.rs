@@ -216,11 +216,21 @@ fn finish(
 
 /// The flow search first; the MILP only when the search cannot prove its answer (it
 /// can always prove it for school-level backbone groups) and finds a better one.
+const MILP_MAX_ARCS: usize = 400;
+
 fn solve_component(comp: &Component, time_limit: f64) -> Result<milp::ComponentSolution, String> {
     let searched = search::solve(comp, time_limit, 200_000);
     if let Some(o) = &searched {
         if o.proven {
             return Ok(o.solution.clone());
+        }
+    }
+    // microlp's branch and bound was measured to stall on components of a few
+    // hundred arcs and more (no feasible point within minutes); only smaller ones are
+    // worth the second opinion.
+    if comp.arcs.len() > MILP_MAX_ARCS {
+        if let Some(o) = searched {
+            return Ok(o.solution);
         }
     }
     match (milp::solve(comp, time_limit), searched) {
