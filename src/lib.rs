@@ -12,3 +12,6 @@ pub mod stats;
 pub mod verify;
 pub mod gen;
 pub mod input;
+pub mod report;
+pub mod xlsx;
+pub mod progress;

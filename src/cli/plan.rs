@@ -2,7 +2,8 @@
 
 use super::common::{load_all, DataArgs, RuleArgs};
 use super::Exit;
-use crate::output::{plan_files, render_plan_summary, Staged};
+use crate::output::{plan_files_lang, render_plan_summary, Staged};
+use crate::report::Lang;
 use crate::plan::{plan_year, PlanError, PlanOptions};
 use crate::shortfall::shortfall_reasons;
 use crate::stats::summarize;
@@ -28,6 +29,9 @@ pub struct PlanArgs {
     /// (then marked optimal: false).
     #[arg(long, default_value_t = 120.0, value_name = "SECONDS")]
     pub time_limit: f64,
+    /// Language of report.html.
+    #[arg(long, value_enum, default_value_t = Lang::Zh)]
+    pub lang: Lang,
 }
 
 pub fn run(a: &PlanArgs, quiet: bool) -> Exit {
@@ -59,7 +63,17 @@ pub fn run(a: &PlanArgs, quiet: bool) -> Exit {
     };
     let mut staged = Staged::default();
     let reasons = shortfall_reasons(data, &rules, &plan);
-    if let Err(e) = plan_files(&mut staged, "", data, &rules, &plan, &rows, &summary, &reasons) {
+    if let Err(e) = plan_files_lang(
+        &mut staged,
+        "",
+        data,
+        &rules,
+        &plan,
+        &rows,
+        &summary,
+        &reasons,
+        a.lang,
+    ) {
         eprintln!("error: {e}");
         return Exit::Failure;
     }

@@ -1,8 +1,11 @@
-//! `plan`'s files: plan.csv, schools.csv, eligibility.csv, summary.json.
+//! `plan`'s files: plan.csv, schools.csv, eligibility.csv, summary.json, report.html,
+//! plan.xlsx.
 
 use super::{csv_table, Staged};
 use crate::model::Dataset;
 use crate::plan::{distance_km, YearPlan};
+use crate::report::{plan_page, Lang, PlanReport};
+use crate::xlsx::{workbook, Kind, Sheet};
 use crate::rules::Rules;
 use crate::shortfall::ShortfallReason;
 use std::collections::BTreeMap;
@@ -41,7 +44,9 @@ pub const SCHOOLS_HEADER: [&str; 15] = [
     "shortfall_reasons",
 ];
 
-/// Renders the four files of a plan year under `prefix` (e.g. "" or "2021/").
+/// Renders the files of a plan year under `prefix` (e.g. "" or "2021/"), the report
+/// in Chinese.
+#[allow(clippy::too_many_arguments)]
 pub fn plan_files(
     staged: &mut Staged,
     prefix: &str,
@@ -51,6 +56,22 @@ pub fn plan_files(
     rows: &[SchoolRow],
     summary: &Summary,
     reasons: &BTreeMap<usize, Vec<ShortfallReason>>,
+) -> Result<(), String> {
+    plan_files_lang(staged, prefix, data, rules, plan, rows, summary, reasons, Lang::Zh)
+}
+
+/// [`plan_files`] with the report in `lang`.
+#[allow(clippy::too_many_arguments)]
+pub fn plan_files_lang(
+    staged: &mut Staged,
+    prefix: &str,
+    data: &Dataset,
+    rules: &Rules,
+    plan: &YearPlan,
+    rows: &[SchoolRow],
+    summary: &Summary,
+    reasons: &BTreeMap<usize, Vec<ShortfallReason>>,
+    lang: Lang,
 ) -> Result<(), String> {
     let err = |e: csv::Error| e.to_string();
     let end = plan.year + rules.term.years - 1;
@@ -76,7 +97,10 @@ pub fn plan_files(
             ]
         })
         .collect();
-    staged.add(format!("{prefix}plan.csv"), csv_table(&PLAN_HEADER, &moves).map_err(err)?);
+    staged.add(
+        format!("{prefix}plan.csv"),
+        csv_table(&PLAN_HEADER, &moves).map_err(err)?,
+    );
 
     let school_rows: Vec<Vec<String>> = rows
         .iter()
@@ -127,11 +151,108 @@ pub fn plan_files(
         .collect();
     staged.add(
         format!("{prefix}eligibility.csv"),
-        csv_table(&["teacher_id", "school_id", "eligible", "reasons"], &elig).map_err(err)?,
+        csv_table(&ELIG_HEADER, &elig).map_err(err)?,
+    );
+
+    let report = PlanReport {
+        data,
+        plan,
+        rows,
+        summary,
+        reasons,
+        backbone_target: rules.quota.min_backbone_share.to_f64(),
+    };
+    staged.add(
+        format!("{prefix}report.html"),
+        plan_page(&report, lang).render().into_bytes(),
+    );
+    staged.add(
+        format!("{prefix}plan.xlsx"),
+        plan_workbook(&moves, &school_rows, &elig, summary).map_err(|e| e.to_string())?,
     );
 
     let mut json = serde_json::to_vec_pretty(summary).map_err(|e| e.to_string())?;
     json.push(b'\n');
     staged.add(format!("{prefix}summary.json"), json);
     Ok(())
+}
+
+const ELIG_HEADER: [&str; 4] = ["teacher_id", "school_id", "eligible", "reasons"];
+const DISTRICT_HEADER: [&str; 10] = [
+    "district",
+    "schools",
+    "eligible",
+    "quota",
+    "sent",
+    "backbone_sent",
+    "shortfall",
+    "posts",
+    "posts_filled",
+    "urban_to_rural",
+];
+
+/// plan.xlsx: the CSV tables plus the per-district figures, one sheet each.
+fn plan_workbook(
+    moves: &[Vec<String>],
+    schools: &[Vec<String>],
+    elig: &[Vec<String>],
+    summary: &Summary,
+) -> Result<Vec<u8>, crate::xlsx::XlsxWriteError> {
+    use Kind::{Bool, Decimal, Integer, Text};
+    let districts: Vec<Vec<String>> = summary
+        .by_district
+        .iter()
+        .map(|(d, f)| {
+            let mut row = vec![d.clone()];
+            row.extend(
+                [
+                    f.schools,
+                    f.eligible,
+                    f.quota,
+                    f.sent,
+                    f.backbone_sent,
+                    f.shortfall,
+                    f.posts,
+                    f.posts_filled,
+                    f.urban_to_rural,
+                ]
+                .iter()
+                .map(|v| v.to_string()),
+            );
+            row
+        })
+        .collect();
+    let mut plan_kinds = vec![Text; 9];
+    plan_kinds.extend([Integer, Integer, Decimal]);
+    let mut school_kinds = vec![Text, Text, Text, Bool];
+    school_kinds.extend([Integer; 10]);
+    school_kinds.push(Text);
+    let mut district_kinds = vec![Text];
+    district_kinds.extend([Integer; 9]);
+    workbook(&[
+        Sheet {
+            name: "交流名单",
+            header: &PLAN_HEADER,
+            kinds: plan_kinds,
+            rows: moves,
+        },
+        Sheet {
+            name: "学校",
+            header: &SCHOOLS_HEADER,
+            kinds: school_kinds,
+            rows: schools,
+        },
+        Sheet {
+            name: "区县",
+            header: &DISTRICT_HEADER,
+            kinds: district_kinds,
+            rows: &districts,
+        },
+        Sheet {
+            name: "资格",
+            header: &ELIG_HEADER,
+            kinds: vec![Text, Text, Bool, Text],
+            rows: elig,
+        },
+    ])
 }
