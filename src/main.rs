@@ -13,7 +13,9 @@ fn main() {
             .location()
             .map(|l| format!(" at {}:{}", l.file(), l.line()))
             .unwrap_or_default();
-        eprintln!("rotaplan: internal error{at}: {msg}. Please report it with the command you ran.");
+        eprintln!(
+            "rotaplan: internal error{at}: {msg}. Please report it with the command you ran."
+        );
         std::process::exit(1);
     }));
     std::process::exit(rotaplan::cli::run(std::env::args_os()));

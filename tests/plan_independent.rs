@@ -44,7 +44,11 @@ fn instance(seed: u64, teachers: usize) -> Dataset {
                 township: None,
                 locality,
                 weak: g.next(6) == 0,
-                stage: if g.next(5) == 0 { Stage::Junior } else { Stage::Primary },
+                stage: if g.next(5) == 0 {
+                    Stage::Junior
+                } else {
+                    Stage::Primary
+                },
                 coord: Some((
                     28.0 + di as f64 + g.next(40) as f64 / 100.0,
                     115.0 + g.next(40) as f64 / 100.0,
@@ -64,7 +68,11 @@ fn instance(seed: u64, teachers: usize) -> Dataset {
             school: s.id.clone(),
             subject: Subject::new(SUBJECTS[g.next(4) as usize]),
             title: Title::Intermediate,
-            backbone: if g.next(5) == 0 { Backbone::County } else { Backbone::None },
+            backbone: if g.next(5) == 0 {
+                Backbone::County
+            } else {
+                Backbone::None
+            },
             role: Role::Teacher,
             joined_school_year: 2000 + g.next(21) as i32,
             status: Status::Active,
@@ -92,11 +100,17 @@ fn instance(seed: u64, teachers: usize) -> Dataset {
 /// Solves the per-teacher model to the lexicographic optimum: (shortfall, priority).
 fn per_teacher_optimum(d: &Dataset, rules: &Rules, year: i32) -> (u64, u64) {
     let verdicts = eligibility::assess(d, rules, year, &d.ledger).unwrap();
-    let idx: BTreeMap<&SchoolId, usize> =
-        d.schools.iter().enumerate().map(|(i, s)| (&s.id, i)).collect();
+    let idx: BTreeMap<&SchoolId, usize> = d
+        .schools
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (&s.id, i))
+        .collect();
     let mut posts: BTreeMap<(usize, Subject), (u32, u32)> = BTreeMap::new();
     for n in &d.needs {
-        let e = posts.entry((idx[&n.school], n.subject.clone())).or_insert((0, n.priority));
+        let e = posts
+            .entry((idx[&n.school], n.subject.clone()))
+            .or_insert((0, n.priority));
         e.0 += n.count;
     }
     // Quota and cap from scratch.
@@ -112,11 +126,21 @@ fn per_teacher_optimum(d: &Dataset, rules: &Rules, year: i32) -> (u64, u64) {
         }
     }
     let q = &rules.quota;
-    let quota: Vec<u32> = eligible.iter().map(|&e| q.min_share_of_eligible.ceil_mul(e)).collect();
+    let quota: Vec<u32> = eligible
+        .iter()
+        .map(|&e| q.min_share_of_eligible.ceil_mul(e))
+        .collect();
     let cap: Vec<u32> = (0..d.schools.len())
         .map(|s| {
-            let c = q.max_outflow_share_of_staff.floor_mul(d.schools[s].staff.unwrap_or(roster[s])).max(1);
-            if q.fill_beyond_quota { c } else { c.min(quota[s]) }
+            let c = q
+                .max_outflow_share_of_staff
+                .floor_mul(d.schools[s].staff.unwrap_or(roster[s]))
+                .max(1);
+            if q.fill_beyond_quota {
+                c
+            } else {
+                c.min(quota[s])
+            }
         })
         .collect();
     let solve = |level: u8, fixed: Option<f64>| -> (f64, f64) {
@@ -133,12 +157,15 @@ fn per_teacher_optimum(d: &Dataset, rules: &Rules, year: i32) -> (u64, u64) {
             let s = idx[&t.school];
             let mut mine = Expression::from(0.0);
             for ((r, ps), &(count, p)) in &posts {
-                if count == 0 || *ps != t.subject || !allowed(&d.schools[s], &d.schools[*r], rules) {
+                if count == 0 || *ps != t.subject || !allowed(&d.schools[s], &d.schools[*r], rules)
+                {
                     continue;
                 }
                 let x = pv.add(variable().binary());
                 mine += x;
-                *into.entry((*r, ps.clone())).or_insert_with(|| Expression::from(0.0)) += x;
+                *into
+                    .entry((*r, ps.clone()))
+                    .or_insert_with(|| Expression::from(0.0)) += x;
                 sent[s] += x;
                 if t.is_backbone() {
                     bsent[s] += x;
@@ -197,10 +224,14 @@ fn per_teacher_optimum(d: &Dataset, rules: &Rules, year: i32) -> (u64, u64) {
 fn rules_for(seed: u64) -> Rules {
     let mut r = Rules::default();
     let mut g = Rng(seed | 1);
-    r.quota.min_share_of_eligible = Share::parse(["0.1", "0.2", "0.3"][g.next(3) as usize]).unwrap();
+    r.quota.min_share_of_eligible =
+        Share::parse(["0.1", "0.2", "0.3"][g.next(3) as usize]).unwrap();
     r.quota.min_backbone_share = Share::parse(["0.2", "0.5"][g.next(2) as usize]).unwrap();
-    r.quota.backbone_share_level =
-        [BackboneLevel::School, BackboneLevel::District, BackboneLevel::Plan][g.next(3) as usize];
+    r.quota.backbone_share_level = [
+        BackboneLevel::School,
+        BackboneLevel::District,
+        BackboneLevel::Plan,
+    ][g.next(3) as usize];
     r.quota.fill_beyond_quota = g.next(2) == 0;
     r
 }
@@ -213,7 +244,11 @@ fn compare(seed: u64, teachers: usize) {
     // Needs in this generator have one priority per (school, subject), so the
     // per-teacher model's priority is exact.
     let want = per_teacher_optimum(&d, &rules, 2021);
-    assert_eq!((plan.check.shortfall, plan.check.filled_priority), want, "seed {seed}");
+    assert_eq!(
+        (plan.check.shortfall, plan.check.filled_priority),
+        want,
+        "seed {seed}"
+    );
     assert!(plan.check.sent > 0, "seed {seed}: a degenerate instance");
 }
 

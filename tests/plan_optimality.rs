@@ -14,7 +14,10 @@ use rotaplan::verify;
 struct Rng(u64);
 impl Rng {
     fn next(&mut self, k: u64) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         (self.0 >> 33) % k.max(1)
     }
     fn pick<T: Copy>(&mut self, xs: &[T]) -> T {
@@ -33,12 +36,21 @@ fn instance(seed: u64) -> (Dataset, Rules) {
         let locality = if i < 2 {
             g.pick(&[Locality::Urban, Locality::Urban, Locality::Town])
         } else {
-            g.pick(&[Locality::Town, Locality::Rural, Locality::Rural, Locality::Urban])
+            g.pick(&[
+                Locality::Town,
+                Locality::Rural,
+                Locality::Rural,
+                Locality::Urban,
+            ])
         };
         data.schools.push(School {
             id: SchoolId::new(format!("S{i}")),
             name: format!("school {i}"),
-            district: if g.next(10) == 0 { "B".into() } else { "A".into() },
+            district: if g.next(10) == 0 {
+                "B".into()
+            } else {
+                "A".into()
+            },
             township: None,
             locality,
             weak: g.next(if i < 2 { 10 } else { 3 }) == 0,
@@ -50,14 +62,25 @@ fn instance(seed: u64) -> (Dataset, Rules) {
             coord: if g.next(3) == 0 {
                 None
             } else {
-                Some((28.0 + g.next(60) as f64 / 100.0, 115.0 + g.next(60) as f64 / 100.0))
+                Some((
+                    28.0 + g.next(60) as f64 / 100.0,
+                    115.0 + g.next(60) as f64 / 100.0,
+                ))
             },
-            staff: if g.next(2) == 0 { None } else { Some(g.next(40) as u32) },
+            staff: if g.next(2) == 0 {
+                None
+            } else {
+                Some(g.next(40) as u32)
+            },
         });
     }
     let n_teachers = 3 + g.next(5) as usize;
     for i in 0..n_teachers {
-        let at = if g.next(8) == 0 { g.next(n_schools as u64) } else { g.next(2) };
+        let at = if g.next(8) == 0 {
+            g.next(n_schools as u64)
+        } else {
+            g.next(2)
+        };
         let school = data.schools[at as usize].id.clone();
         data.teachers.push(Teacher {
             id: TeacherId::new(format!("T{i}")),
@@ -70,14 +93,20 @@ fn instance(seed: u64) -> (Dataset, Rules) {
             backbone: g.pick(&[Backbone::None, Backbone::None, Backbone::County]),
             role: Role::Teacher,
             joined_school_year: 2003 + g.next(16) as i32,
-            status: if g.next(12) == 0 { Status::Sick } else { Status::Active },
+            status: if g.next(12) == 0 {
+                Status::Sick
+            } else {
+                Status::Active
+            },
             volunteer: g.next(4) == 0,
         });
     }
     let n_needs = 1 + g.next(3) as usize;
     for _ in 0..n_needs {
         data.needs.push(Need {
-            school: data.schools[2 + g.next(n_schools as u64 - 2) as usize].id.clone(),
+            school: data.schools[2 + g.next(n_schools as u64 - 2) as usize]
+                .id
+                .clone(),
             subject: Subject::new(g.pick(&SUBJECTS)),
             count: 1 + g.next(2) as u32,
             priority: 1 + g.next(3) as u32,
@@ -102,8 +131,11 @@ fn instance(seed: u64) -> (Dataset, Rules) {
     rules.quota.min_backbone_share = share(g.pick(&["0", "0.2", "0.5"]));
     rules.quota.max_outflow_share_of_staff = share(g.pick(&["0.15", "0.5", "1"]));
     rules.quota.fill_beyond_quota = g.next(2) == 0;
-    rules.quota.backbone_share_level =
-        g.pick(&[BackboneLevel::School, BackboneLevel::District, BackboneLevel::Plan]);
+    rules.quota.backbone_share_level = g.pick(&[
+        BackboneLevel::School,
+        BackboneLevel::District,
+        BackboneLevel::Plan,
+    ]);
     rules.flow.same_district = g.next(4) != 0;
     rules.flow.max_distance_km = g.pick(&[30.0, 60.0, 200.0]);
     rules.eligibility.min_years_at_school = g.pick(&[3, 6]);
@@ -121,7 +153,11 @@ fn brute_force(data: &Dataset, rules: &Rules, year: i32) -> (u64, u64) {
     let mut targets: Vec<(usize, Subject)> = Vec::new();
     for n in &data.needs {
         if n.count > 0 {
-            let r = data.schools.iter().position(|s| s.id == n.school).unwrap_or(0);
+            let r = data
+                .schools
+                .iter()
+                .position(|s| s.id == n.school)
+                .unwrap_or(0);
             if !targets.contains(&(r, n.subject.clone())) {
                 targets.push((r, n.subject.clone()));
             }
@@ -160,7 +196,10 @@ fn brute_force(data: &Dataset, rules: &Rules, year: i32) -> (u64, u64) {
                 .collect();
             let rep = verify::check(data, rules, year, &data.ledger, &moves);
             if rep.violations.is_empty() {
-                let key = (rep.figures.shortfall, u64::MAX - rep.figures.filled_priority);
+                let key = (
+                    rep.figures.shortfall,
+                    u64::MAX - rep.figures.filled_priority,
+                );
                 if best.is_none_or(|b| key < b) {
                     *best = Some(key);
                 }

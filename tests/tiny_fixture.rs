@@ -41,7 +41,11 @@ fn tiny_plan_matches_the_hand_worked_plan() {
         .arg(out.path())
         .output()
         .unwrap();
-    assert!(st.status.success(), "{}", String::from_utf8_lossy(&st.stderr));
+    assert!(
+        st.status.success(),
+        "{}",
+        String::from_utf8_lossy(&st.stderr)
+    );
     let plan = std::fs::read_to_string(out.path().join("plan.csv")).unwrap();
     let mut rows: Vec<String> = plan
         .lines()
@@ -104,9 +108,15 @@ fn tiny_plan_matches_the_hand_worked_plan() {
     // shortfall,received,posts,posts_filled
     assert_eq!(row("U1"), "U1,青山湖区,urban,false,20,11,2,2,2,1,0,0,1,0,");
     assert_eq!(row("U2"), "U2,青山湖区,urban,false,6,4,1,1,1,1,0,0,0,0,");
-    assert_eq!(row("T1"), "T1,青山湖区,town,false,10,2,1,1,1,0,1,1,1,1,no_backbone_candidate");
+    assert_eq!(
+        row("T1"),
+        "T1,青山湖区,town,false,10,2,1,1,1,0,1,1,1,1,no_backbone_candidate"
+    );
     assert_eq!(row("R1"), "R1,青山湖区,rural,true,1,0,0,0,0,0,0,2,3,2,");
-    assert_eq!(row("X1"), "X1,湾里管理局,urban,false,1,1,1,1,0,0,1,0,0,0,no_allowed_post");
+    assert_eq!(
+        row("X1"),
+        "X1,湾里管理局,urban,false,1,1,1,1,0,0,1,0,0,0,no_allowed_post"
+    );
 }
 
 #[test]

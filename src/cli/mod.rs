@@ -53,7 +53,11 @@ where
     let cli = match Cli::try_parse_from(args) {
         Ok(c) => c,
         Err(e) => {
-            let code = if e.use_stderr() { Exit::Invalid } else { Exit::Done };
+            let code = if e.use_stderr() {
+                Exit::Invalid
+            } else {
+                Exit::Done
+            };
             let _ = e.print();
             return code as i32;
         }

@@ -3,8 +3,8 @@
 use super::common::{load_all, DataArgs, RuleArgs};
 use super::Exit;
 use crate::output::{plan_files_lang, render_plan_summary, Staged};
-use crate::report::Lang;
 use crate::plan::{plan_year, PlanError, PlanOptions};
+use crate::report::Lang;
 use crate::shortfall::shortfall_reasons;
 use crate::stats::summarize;
 use clap::Args;

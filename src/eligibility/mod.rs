@@ -55,7 +55,10 @@ pub fn assess(
             });
             continue;
         };
-        let history = by_teacher.get(t.id.as_str()).map(Vec::as_slice).unwrap_or(&[]);
+        let history = by_teacher
+            .get(t.id.as_str())
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
         out.push(assess_one(t, school, history, rules, year)?);
     }
     Ok(out)

@@ -166,8 +166,16 @@ pub fn generate(profile: Profile, seed: u64, index: usize) -> std::io::Result<Fr
             loc_word(loc),
             if weak { "true" } else { "false" },
             stage_word(stage),
-            &if has_coords { format!("{lat:.5}") } else { String::new() },
-            &if has_coords { format!("{lon:.5}") } else { String::new() },
+            &if has_coords {
+                format!("{lat:.5}")
+            } else {
+                String::new()
+            },
+            &if has_coords {
+                format!("{lon:.5}")
+            } else {
+                String::new()
+            },
             &staff,
         ])?;
 
@@ -209,7 +217,14 @@ pub fn generate(profile: Profile, seed: u64, index: usize) -> std::io::Result<Fr
     let receivers: Vec<usize> = (0..schools.len())
         .filter(|&i| schools[i].receives())
         .collect();
-    out.n_posts = needs(&mut r, &mut w_needs, &schools, &receivers, quota_total, &sender_mix)?;
+    out.n_posts = needs(
+        &mut r,
+        &mut w_needs,
+        &schools,
+        &receivers,
+        quota_total,
+        &sender_mix,
+    )?;
     out.n_ledger = ledger(&mut r, &mut w_ledger, &schools, &receivers, &ledger_pool)?;
     out.n_evaluators = evaluators(&mut r, &mut w_eval, &spec, &schools, n_teachers_district)?;
 
@@ -498,7 +513,11 @@ fn evaluators(
         if r.chance(0.2) {
             for _ in 0..r.range(1, 3) {
                 let day = r.range(0, 49);
-                let (m, d) = if day < 30 { (11, day + 1) } else { (12, day - 29) };
+                let (m, d) = if day < 30 {
+                    (11, day + 1)
+                } else {
+                    (12, day - 29)
+                };
                 unavailable.push(format!("{BASE_YEAR}-{m:02}-{d:02}"));
             }
             unavailable.sort();

@@ -110,10 +110,13 @@ fn write_all(
             .collect();
         for fragments in batch {
             let f = fragments?;
-            for (w, bytes) in writers
-                .iter_mut()
-                .zip([&f.schools, &f.teachers, &f.needs, &f.ledger, &f.evaluators])
-            {
+            for (w, bytes) in writers.iter_mut().zip([
+                &f.schools,
+                &f.teachers,
+                &f.needs,
+                &f.ledger,
+                &f.evaluators,
+            ]) {
                 w.write_all(bytes)?;
             }
             summary.schools += f.n_schools;

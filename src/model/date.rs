@@ -133,7 +133,10 @@ mod tests {
         let d = Date::parse("2021-11-01").unwrap();
         assert_eq!(d.weekday(), 0); // a Monday
         assert_eq!(Date::from_ordinal(d.ordinal()), d);
-        assert_eq!(Date::parse("2024-02-29").unwrap().succ().to_string(), "2024-03-01");
+        assert_eq!(
+            Date::parse("2024-02-29").unwrap().succ().to_string(),
+            "2024-03-01"
+        );
         assert!(Date::parse("2023-02-29").is_none());
         assert!(Date::parse("2023-2-01").is_none());
         for n in -800_000..800_000i64 {

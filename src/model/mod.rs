@@ -10,8 +10,8 @@ mod vocab;
 
 pub use date::{Date, MonthDay};
 pub use ids::{EvaluatorId, SchoolId, Subject, TeacherId};
-pub use vocab::{parse_bool, 
-    Backbone, Form, Gender, LedgerStatus, Locality, Role, Stage, Status, Title, Vocab,
+pub use vocab::{
+    parse_bool, Backbone, Form, Gender, LedgerStatus, Locality, Role, Stage, Status, Title, Vocab,
 };
 
 /// A school as given in `schools.csv`.

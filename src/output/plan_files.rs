@@ -5,11 +5,11 @@ use super::{csv_table, Staged};
 use crate::model::Dataset;
 use crate::plan::{distance_km, YearPlan};
 use crate::report::{plan_page, Lang, PlanReport};
-use crate::xlsx::{workbook, Kind, Sheet};
 use crate::rules::Rules;
 use crate::shortfall::ShortfallReason;
-use std::collections::BTreeMap;
 use crate::stats::{SchoolRow, Summary};
+use crate::xlsx::{workbook, Kind, Sheet};
+use std::collections::BTreeMap;
 
 pub const PLAN_HEADER: [&str; 12] = [
     "teacher_id",
@@ -57,7 +57,17 @@ pub fn plan_files(
     summary: &Summary,
     reasons: &BTreeMap<usize, Vec<ShortfallReason>>,
 ) -> Result<(), String> {
-    plan_files_lang(staged, prefix, data, rules, plan, rows, summary, reasons, Lang::Zh)
+    plan_files_lang(
+        staged,
+        prefix,
+        data,
+        rules,
+        plan,
+        rows,
+        summary,
+        reasons,
+        Lang::Zh,
+    )
 }
 
 /// [`plan_files`] with the report in `lang`.

@@ -6,8 +6,8 @@
 //! first, then older, then teacher id; each post group's arrivals are routed to its
 //! member schools by shortest total distance (exact min-cost transport).
 
-use super::pairs::distance_km;
 use super::milp::ComponentSolution;
+use super::pairs::distance_km;
 use super::problem::Component;
 use super::transport::transport;
 use crate::model::{Dataset, Subject};
@@ -56,7 +56,10 @@ pub fn assign(
     let mut arcs_of_group: BTreeMap<usize, Vec<(usize, u32)>> = BTreeMap::new();
     for (a, &(si, gi)) in comp.arcs.iter().enumerate() {
         if sol.arc_flow[a] > 0 {
-            arcs_of_group.entry(gi).or_default().push((si, sol.arc_flow[a]));
+            arcs_of_group
+                .entry(gi)
+                .or_default()
+                .push((si, sol.arc_flow[a]));
         }
     }
     for (gi, arcs) in arcs_of_group {

@@ -85,7 +85,10 @@ pub fn plan_year(
     for (ti, t) in data.teachers.iter().enumerate() {
         if eligible[ti] {
             if let Some(&si) = facts.school_index.get(&t.school) {
-                candidates.entry((si, t.subject.clone())).or_default().push(ti);
+                candidates
+                    .entry((si, t.subject.clone()))
+                    .or_default()
+                    .push(ti);
             }
         }
     }

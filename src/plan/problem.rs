@@ -134,7 +134,9 @@ pub fn build_components(
     for &r in &receiver_schools {
         let rs = &data.schools[r];
         let candidates: &[usize] = if rules.flow.same_district {
-            by_district.get(rs.district.as_str()).map_or(&[], Vec::as_slice)
+            by_district
+                .get(rs.district.as_str())
+                .map_or(&[], Vec::as_slice)
         } else {
             &all_senders
         };
@@ -246,7 +248,10 @@ pub fn build_components(
         c.backbone_groups = backbone_groups(data, rules, &c.senders);
         c.backbone_share = rules.quota.min_backbone_share.ratio();
     }
-    comps.into_values().filter(|c| !c.senders.is_empty()).collect()
+    comps
+        .into_values()
+        .filter(|c| !c.senders.is_empty())
+        .collect()
 }
 
 fn backbone_groups(data: &Dataset, rules: &Rules, senders: &[Sender]) -> Vec<Vec<usize>> {

@@ -17,7 +17,7 @@
 use super::flow::Graph;
 use super::milp::ComponentSolution;
 use super::problem::Component;
-use std::collections::{BinaryHeap, BTreeMap};
+use std::collections::{BTreeMap, BinaryHeap};
 use std::time::Instant;
 
 /// Objective weights of one component.
@@ -30,8 +30,16 @@ struct Weights {
 
 impl Weights {
     fn of(comp: &Component) -> Option<Weights> {
-        let bb: u128 = comp.supplies.iter().map(|s| u128::from(s.counts[1][0] + s.counts[1][1])).sum();
-        let vol: u128 = comp.supplies.iter().map(|s| u128::from(s.counts[0][1] + s.counts[1][1])).sum();
+        let bb: u128 = comp
+            .supplies
+            .iter()
+            .map(|s| u128::from(s.counts[1][0] + s.counts[1][1]))
+            .sum();
+        let vol: u128 = comp
+            .supplies
+            .iter()
+            .map(|s| u128::from(s.counts[0][1] + s.counts[1][1]))
+            .sum();
         let w3 = bb + 1;
         let w2 = w3 * (vol + 1);
         let w1 = w2 * (u128::from(comp.max_priority()) + 1);
@@ -107,7 +115,10 @@ pub fn solve(comp: &Component, time_limit: f64, max_nodes: usize) -> Option<Outc
     let mut solved_nodes = 0usize;
 
     let root_solved = evaluate(comp, w, &root);
-    heap.push((std::cmp::Reverse(root_solved.bound), std::cmp::Reverse(next_id)));
+    heap.push((
+        std::cmp::Reverse(root_solved.bound),
+        std::cmp::Reverse(next_id),
+    ));
     let mut pending: BTreeMap<usize, Solved> = BTreeMap::new();
     pending.insert(next_id, root_solved);
     nodes.insert(next_id, root);

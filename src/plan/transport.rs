@@ -108,7 +108,12 @@ mod tests {
     fn total_cost(f: &[Vec<u32>], c: &[Vec<i64>]) -> i64 {
         f.iter()
             .zip(c)
-            .map(|(fr, cr)| fr.iter().zip(cr).map(|(&x, &y)| i64::from(x) * y).sum::<i64>())
+            .map(|(fr, cr)| {
+                fr.iter()
+                    .zip(cr)
+                    .map(|(&x, &y)| i64::from(x) * y)
+                    .sum::<i64>()
+            })
             .sum()
     }
 
@@ -125,14 +130,17 @@ mod tests {
     fn brute_force_agrees_on_small_cases() {
         let mut seed = 7u64;
         let mut next = |k: u64| {
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             (seed >> 33) % k
         };
         for _ in 0..300 {
             let m = 1 + next(3) as usize;
             let n = 1 + next(3) as usize;
-            let cost: Vec<Vec<i64>> =
-                (0..m).map(|_| (0..n).map(|_| next(20) as i64).collect()).collect();
+            let cost: Vec<Vec<i64>> = (0..m)
+                .map(|_| (0..n).map(|_| next(20) as i64).collect())
+                .collect();
             let cap: Vec<u32> = (0..n).map(|_| next(3) as u32).collect();
             let total: u32 = cap.iter().sum();
             let mut sup: Vec<u32> = (0..m).map(|_| next(3) as u32).collect();

@@ -57,11 +57,26 @@ impl Text {
             Text::Optimal => ("已证明最优", "Proven optimal"),
             Text::Yes => ("是", "yes"),
             Text::No => ("否", "no"),
-            Text::Flows => ("交流流向（区县·城乡）", "Exchange flows (district · locality)"),
-            Text::FlowsNote => ("左：派出；右：接收；宽度为人数。", "Left: sending; right: receiving; width = teachers."),
-            Text::Attainment => ("各校完成率（派出/应交流）", "Quota attainment per school (sent / quota)"),
-            Text::AttainmentNote => ("按完成率排序，红色为有缺口的学校。", "Sorted by attainment; red = school with a shortfall."),
-            Text::BackboneShare => ("各区县派出骨干占比（目标 20%）", "Backbone share of those sent per district (target 20 %)"),
+            Text::Flows => (
+                "交流流向（区县·城乡）",
+                "Exchange flows (district · locality)",
+            ),
+            Text::FlowsNote => (
+                "左：派出；右：接收；宽度为人数。",
+                "Left: sending; right: receiving; width = teachers.",
+            ),
+            Text::Attainment => (
+                "各校完成率（派出/应交流）",
+                "Quota attainment per school (sent / quota)",
+            ),
+            Text::AttainmentNote => (
+                "按完成率排序，红色为有缺口的学校。",
+                "Sorted by attainment; red = school with a shortfall.",
+            ),
+            Text::BackboneShare => (
+                "各区县派出骨干占比（目标 20%）",
+                "Backbone share of those sent per district (target 20 %)",
+            ),
             Text::PostsBySubject => ("各学科岗位补充情况", "Posts filled by subject"),
             Text::Shortfalls => ("缺口及原因", "Shortfalls and reasons"),
             Text::NoShortfall => ("无缺口。", "No shortfall."),
@@ -70,7 +85,10 @@ impl Text {
             Text::Reasons => ("原因", "Reasons"),
             Text::Other => ("其他", "other"),
             Text::QuotaMet => ("完成 100%", "100 % met"),
-            Text::Generated => ("由 rotaplan 生成；图表可离线查看与打印。", "Made by rotaplan; works offline and on paper."),
+            Text::Generated => (
+                "由 rotaplan 生成；图表可离线查看与打印。",
+                "Made by rotaplan; works offline and on paper.",
+            ),
         };
         match lang {
             Lang::Zh => zh,

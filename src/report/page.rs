@@ -20,7 +20,10 @@ pub enum Block {
     Chart(String),
     Note(String),
     /// A table: header and rows of plain text cells.
-    Table { header: Vec<String>, rows: Vec<Vec<String>> },
+    Table {
+        header: Vec<String>,
+        rows: Vec<Vec<String>>,
+    },
 }
 
 /// A titled section of a page.
@@ -78,7 +81,11 @@ fn render_block(h: &mut String, b: &Block) {
         Block::Figures(figs) => {
             h.push_str("<div class=\"figs\">");
             for f in figs {
-                h.push_str(if f.alert { "<div class=\"fig alert\"><b>" } else { "<div class=\"fig\"><b>" });
+                h.push_str(if f.alert {
+                    "<div class=\"fig alert\"><b>"
+                } else {
+                    "<div class=\"fig\"><b>"
+                });
                 h.push_str(&esc(&f.value));
                 h.push_str("</b><span>");
                 h.push_str(&esc(&f.caption));

@@ -26,7 +26,11 @@ pub struct PlanReport<'a> {
 pub fn plan_page(r: &PlanReport, lang: Lang) -> Page {
     let t = |x: Text| x.get(lang).to_string();
     let s = r.summary;
-    let fig = |c: Text, v: String, alert: bool| Figure { caption: t(c), value: v, alert };
+    let fig = |c: Text, v: String, alert: bool| Figure {
+        caption: t(c),
+        value: v,
+        alert,
+    };
     let figures = vec![
         fig(Text::Eligible, s.eligible.to_string(), false),
         fig(Text::Quota, s.quota.to_string(), false),
@@ -35,26 +39,54 @@ pub fn plan_page(r: &PlanReport, lang: Lang) -> Page {
         fig(Text::Shortfall, s.shortfall.to_string(), s.shortfall > 0),
         fig(Text::Posts, s.posts.to_string(), false),
         fig(Text::PostsFilled, s.posts_filled.to_string(), false),
-        fig(Text::Optimal, t(if s.optimal { Text::Yes } else { Text::No }), !s.optimal),
+        fig(
+            Text::Optimal,
+            t(if s.optimal { Text::Yes } else { Text::No }),
+            !s.optimal,
+        ),
     ];
     let sections = vec![
-        Section { heading: format!("{} {}", t(Text::Year), s.year), blocks: vec![Block::Figures(figures)] },
+        Section {
+            heading: format!("{} {}", t(Text::Year), s.year),
+            blocks: vec![Block::Figures(figures)],
+        },
         Section {
             heading: t(Text::Flows),
-            blocks: vec![Block::Chart(flow_chart(r, lang)), Block::Note(t(Text::FlowsNote))],
+            blocks: vec![
+                Block::Chart(flow_chart(r, lang)),
+                Block::Note(t(Text::FlowsNote)),
+            ],
         },
         Section {
             heading: t(Text::Attainment),
-            blocks: vec![Block::Chart(attainment_chart(r, lang)), Block::Note(t(Text::AttainmentNote))],
+            blocks: vec![
+                Block::Chart(attainment_chart(r, lang)),
+                Block::Note(t(Text::AttainmentNote)),
+            ],
         },
-        Section { heading: t(Text::BackboneShare), blocks: vec![Block::Chart(backbone_chart(r, lang))] },
-        Section { heading: t(Text::PostsBySubject), blocks: vec![Block::Chart(subject_chart(r, lang))] },
-        Section { heading: t(Text::Shortfalls), blocks: vec![shortfall_table(r, lang)] },
+        Section {
+            heading: t(Text::BackboneShare),
+            blocks: vec![Block::Chart(backbone_chart(r, lang))],
+        },
+        Section {
+            heading: t(Text::PostsBySubject),
+            blocks: vec![Block::Chart(subject_chart(r, lang))],
+        },
+        Section {
+            heading: t(Text::Shortfalls),
+            blocks: vec![shortfall_table(r, lang)],
+        },
     ];
     Page {
         lang,
         title: t(Text::PlanTitle),
-        subtitle: format!("{}: {} · {} {}", t(Text::Rules), s.rules_name, t(Text::Year), s.year),
+        subtitle: format!(
+            "{}: {} · {} {}",
+            t(Text::Rules),
+            s.rules_name,
+            t(Text::Year),
+            s.year
+        ),
         sections,
         footer: t(Text::Generated),
     }
@@ -72,7 +104,10 @@ fn flow_chart(r: &PlanReport, lang: Lang) -> String {
     for mv in &r.plan.moves {
         *m.entry((key(mv.from), key(mv.to))).or_default() += 1;
     }
-    let flows: Vec<Flow> = m.into_iter().map(|((from, to), value)| Flow { from, to, value }).collect();
+    let flows: Vec<Flow> = m
+        .into_iter()
+        .map(|((from, to), value)| Flow { from, to, value })
+        .collect();
     sankey(&flows, 14, Text::Other.get(lang), Text::Flows.get(lang))
 }
 
@@ -92,7 +127,12 @@ fn attainment_chart(r: &PlanReport, lang: Lang) -> String {
             alert: x.shortfall > 0,
         })
         .collect();
-    columns(&cols, 1.5, Text::Attainment.get(lang), Text::QuotaMet.get(lang))
+    columns(
+        &cols,
+        1.5,
+        Text::Attainment.get(lang),
+        Text::QuotaMet.get(lang),
+    )
 }
 
 fn backbone_chart(r: &PlanReport, lang: Lang) -> String {
@@ -101,7 +141,11 @@ fn backbone_chart(r: &PlanReport, lang: Lang) -> String {
         .by_district
         .iter()
         .map(|(d, f)| {
-            let share = if f.sent > 0 { f64::from(f.backbone_sent) / f64::from(f.sent) } else { 0.0 };
+            let share = if f.sent > 0 {
+                f64::from(f.backbone_sent) / f64::from(f.sent)
+            } else {
+                0.0
+            };
             Bar {
                 label: d.clone(),
                 value: share,
@@ -112,13 +156,18 @@ fn backbone_chart(r: &PlanReport, lang: Lang) -> String {
         })
         .collect();
     let reference = format!("{:.0}%", r.backbone_target * 100.0);
-    hbars(&bars, Some((r.backbone_target, &reference)), Text::BackboneShare.get(lang))
+    hbars(
+        &bars,
+        Some((r.backbone_target, &reference)),
+        Text::BackboneShare.get(lang),
+    )
 }
 
 fn subject_chart(r: &PlanReport, lang: Lang) -> String {
     let mut posts: BTreeMap<&Subject, (u64, u64)> = BTreeMap::new();
     for ((_, subject), slots) in &r.plan.facts.open_posts {
-        posts.entry(subject).or_default().0 += slots.iter().map(|(_, n)| u64::from(*n)).sum::<u64>();
+        posts.entry(subject).or_default().0 +=
+            slots.iter().map(|(_, n)| u64::from(*n)).sum::<u64>();
     }
     for mv in &r.plan.moves {
         posts.entry(&mv.subject).or_default().1 += 1;
@@ -146,7 +195,12 @@ fn shortfall_table(r: &PlanReport, lang: Lang) -> Block {
             let why = r
                 .reasons
                 .get(&i)
-                .map(|v| v.iter().map(|z| reason_text(z, lang)).collect::<Vec<_>>().join("；"))
+                .map(|v| {
+                    v.iter()
+                        .map(|z| reason_text(z, lang))
+                        .collect::<Vec<_>>()
+                        .join("；")
+                })
                 .unwrap_or_default();
             vec![
                 x.school_id.clone(),
@@ -185,7 +239,11 @@ pub fn reason_text(r: &ShortfallReason, lang: Lang) -> String {
             }
         }
         ShortfallReason::NoAllowedPost { subjects } => {
-            let list = subjects.iter().map(|s| s.to_string()).collect::<Vec<_>>().join(", ");
+            let list = subjects
+                .iter()
+                .map(|s| s.to_string())
+                .collect::<Vec<_>>()
+                .join(", ");
             if zh {
                 format!("可去学校没有对应学科（{list}）的空岗")
             } else {
@@ -196,7 +254,9 @@ pub fn reason_text(r: &ShortfallReason, lang: Lang) -> String {
             if zh {
                 format!("{allowed_posts} 个可去岗位已由更优先的交流占用")
             } else {
-                format!("all {allowed_posts} allowed posts were taken by moves that counted for more")
+                format!(
+                    "all {allowed_posts} allowed posts were taken by moves that counted for more"
+                )
             }
         }
         ShortfallReason::BackboneTradeoff { eligible_backbone } => {
@@ -210,7 +270,9 @@ pub fn reason_text(r: &ShortfallReason, lang: Lang) -> String {
             if zh {
                 format!("有可去岗位的符合条件骨干不足（{eligible_backbone} 人）")
             } else {
-                format!("too few eligible backbone teachers with an allowed post ({eligible_backbone})")
+                format!(
+                    "too few eligible backbone teachers with an allowed post ({eligible_backbone})"
+                )
             }
         }
     }

@@ -21,7 +21,11 @@ pub fn esc(s: &str) -> String {
 
 /// A coordinate or length, printed with at most one decimal.
 fn n(v: f64) -> String {
-    let v = if v.is_finite() { (v * 10.0).round() / 10.0 } else { 0.0 };
+    let v = if v.is_finite() {
+        (v * 10.0).round() / 10.0
+    } else {
+        0.0
+    };
     if v == v.trunc() {
         format!("{}", v as i64)
     } else {
@@ -93,7 +97,10 @@ impl Svg {
 
     /// A polyline through `points`.
     pub fn polyline(&mut self, points: &[(f64, f64)], class: &str, title: &str) {
-        let pts: Vec<String> = points.iter().map(|(x, y)| format!("{},{}", n(*x), n(*y))).collect();
+        let pts: Vec<String> = points
+            .iter()
+            .map(|(x, y)| format!("{},{}", n(*x), n(*y)))
+            .collect();
         let _ = write!(
             self.body,
             r#"<polyline points="{}" class="{}""#,
@@ -105,7 +112,15 @@ impl Svg {
 
     /// A filled band between two vertical spans at x0 and x1, drawn as a cubic ribbon
     /// (the links of a flow chart).
-    pub fn ribbon(&mut self, x0: f64, y0: (f64, f64), x1: f64, y1: (f64, f64), class: &str, title: &str) {
+    pub fn ribbon(
+        &mut self,
+        x0: f64,
+        y0: (f64, f64),
+        x1: f64,
+        y1: (f64, f64),
+        class: &str,
+        title: &str,
+    ) {
         let m = (x0 + x1) / 2.0;
         let _ = write!(
             self.body,
@@ -150,7 +165,12 @@ impl Svg {
         if title.is_empty() {
             self.body.push_str("/>");
         } else {
-            let _ = write!(self.body, "><title>{}</title></{}>", esc(title), self.last_tag());
+            let _ = write!(
+                self.body,
+                "><title>{}</title></{}>",
+                esc(title),
+                self.last_tag()
+            );
         }
     }
 

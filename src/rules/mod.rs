@@ -186,7 +186,10 @@ impl Default for Rules {
                 form: Form::Transfer,
             },
             evaluation: EvaluationRules {
-                window: (MonthDay { month: 11, day: 1 }, MonthDay { month: 12, day: 20 }),
+                window: (
+                    MonthDay { month: 11, day: 1 },
+                    MonthDay { month: 12, day: 20 },
+                ),
                 holidays: Vec::new(),
                 panel_size: 3,
                 min_same_subject: 1,

@@ -45,12 +45,18 @@ impl Share {
 
     /// ceil(share × n), exactly.
     pub fn ceil_mul(self, n: u32) -> u32 {
-        (self.0 * Decimal::from(n)).ceil().to_u32().unwrap_or(u32::MAX)
+        (self.0 * Decimal::from(n))
+            .ceil()
+            .to_u32()
+            .unwrap_or(u32::MAX)
     }
 
     /// floor(share × n), exactly.
     pub fn floor_mul(self, n: u32) -> u32 {
-        (self.0 * Decimal::from(n)).floor().to_u32().unwrap_or(u32::MAX)
+        (self.0 * Decimal::from(n))
+            .floor()
+            .to_u32()
+            .unwrap_or(u32::MAX)
     }
 
     /// The share as a fraction num/den in lowest terms (den a power of ten reduced),

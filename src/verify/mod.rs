@@ -42,7 +42,9 @@ fn haversine(a: (f64, f64), b: (f64, f64)) -> f64 {
 
 fn share(d: Decimal, n: u64, up: bool) -> u64 {
     let x = d * Decimal::from(n);
-    (if up { x.ceil() } else { x.floor() }).to_u64().unwrap_or(u64::MAX)
+    (if up { x.ceil() } else { x.floor() })
+        .to_u64()
+        .unwrap_or(u64::MAX)
 }
 
 /// Checks `moves` as the plan of `year` against every hard rule and computes its
@@ -147,7 +149,10 @@ pub fn check(
     let mut bsent = vec![0u64; data.schools.len()];
     for m in moves {
         let Some(t) = data.teachers.get(m.teacher) else {
-            bad.push(format!("a move names teacher #{} who does not exist", m.teacher));
+            bad.push(format!(
+                "a move names teacher #{} who does not exist",
+                m.teacher
+            ));
             continue;
         };
         let who = &t.id;
@@ -161,10 +166,14 @@ pub fn check(
             continue;
         };
         if m.from != si {
-            bad.push(format!("teacher {who} is sent from a school that is not theirs"));
+            bad.push(format!(
+                "teacher {who} is sent from a school that is not theirs"
+            ));
         }
         let Some(r) = data.schools.get(m.to) else {
-            bad.push(format!("teacher {who} goes to a school that does not exist"));
+            bad.push(format!(
+                "teacher {who} goes to a school that does not exist"
+            ));
             continue;
         };
         let s = &data.schools[si];
@@ -178,15 +187,25 @@ pub fn check(
                 .get(&m.subject)
                 .is_some_and(|l| l.contains(&t.subject));
         if !subject_ok {
-            bad.push(format!("teacher {who} ({}) fills a {} post", t.subject, m.subject));
+            bad.push(format!(
+                "teacher {who} ({}) fills a {} post",
+                t.subject, m.subject
+            ));
         }
         let stage_ok = s.stage == r.stage
             || (rules.flow.stage_match == StageMatch::Compatible
                 && (s.stage == Stage::NineYear || r.stage == Stage::NineYear));
         if !stage_ok {
-            bad.push(format!("teacher {who}: stages {} → {} do not match", s.stage, r.stage));
+            bad.push(format!(
+                "teacher {who}: stages {} → {} do not match",
+                s.stage, r.stage
+            ));
         }
-        let dir_ok = rules.flow.directions.iter().any(|&(a, b)| a == s.locality && b == r.locality)
+        let dir_ok = rules
+            .flow
+            .directions
+            .iter()
+            .any(|&(a, b)| a == s.locality && b == r.locality)
             || (r.weak && !s.weak && rules.flow.to_weak_from_any_non_weak);
         if !dir_ok {
             bad.push(format!(
@@ -212,7 +231,9 @@ pub fn check(
     let mut filled_priority = 0u64;
     let mut posts_filled = 0u64;
     for ((r, subj), k) in &filled {
-        let open = slots.get(&(*r, subj.clone())).map_or(&[][..], Vec::as_slice);
+        let open = slots
+            .get(&(*r, subj.clone()))
+            .map_or(&[][..], Vec::as_slice);
         if *k > open.len() as u64 {
             bad.push(format!(
                 "school {} gets {k} {subj} teachers for {} open posts",
@@ -220,7 +241,11 @@ pub fn check(
                 open.len()
             ));
         }
-        filled_priority += open.iter().take(*k as usize).map(|&p| u64::from(p)).sum::<u64>();
+        filled_priority += open
+            .iter()
+            .take(*k as usize)
+            .map(|&p| u64::from(p))
+            .sum::<u64>();
         posts_filled += *k;
     }
     let posts: u64 = slots.values().map(|v| v.len() as u64).sum();
@@ -244,7 +269,10 @@ pub fn check(
             cap = cap.min(quota);
         }
         if sent[si] > cap {
-            bad.push(format!("school {} sends {} over its cap of {cap}", s.id, sent[si]));
+            bad.push(format!(
+                "school {} sends {} over its cap of {cap}",
+                s.id, sent[si]
+            ));
         }
         quota_short += quota.saturating_sub(sent[si]);
     }

@@ -105,7 +105,9 @@ fn col(c: usize) -> u16 {
 
 /// Width in Excel character units: CJK characters take two.
 fn display_width(s: &str) -> usize {
-    s.chars().map(|ch| if (ch as u32) >= 0x2E80 { 2 } else { 1 }).sum()
+    s.chars()
+        .map(|ch| if (ch as u32) >= 0x2E80 { 2 } else { 1 })
+        .sum()
 }
 
 fn write_cell(
@@ -157,8 +159,18 @@ mod tests {
     #[test]
     fn round_trips_through_calamine() {
         let rows = vec![
-            vec!["007".to_string(), "3".to_string(), "1.50".to_string(), "true".to_string()],
-            vec!["008".to_string(), "".to_string(), "2.25".to_string(), "false".to_string()],
+            vec![
+                "007".to_string(),
+                "3".to_string(),
+                "1.50".to_string(),
+                "true".to_string(),
+            ],
+            vec![
+                "008".to_string(),
+                "".to_string(),
+                "2.25".to_string(),
+                "false".to_string(),
+            ],
         ];
         let sheet = Sheet {
             name: "学校",
