@@ -1,7 +1,7 @@
 //! `rotaplan gen --profile P --seed N --out DIR`: a synthetic data folder.
 
 use super::Exit;
-use crate::gen::{generate, Profile};
+use crate::gen::{generate_with_progress, Profile};
 use clap::Args;
 use std::path::PathBuf;
 
@@ -26,7 +26,8 @@ pub fn run(a: &GenArgs, quiet: bool) -> Exit {
         );
         return Exit::Invalid;
     };
-    match generate(profile, a.seed, &a.out) {
+    let progress = crate::progress::bar(profile.districts() as u64, "districts", quiet);
+    match generate_with_progress(profile, a.seed, &a.out, &progress) {
         Ok(s) => {
             if !quiet {
                 println!(

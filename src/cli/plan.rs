@@ -3,8 +3,9 @@
 use super::common::{load_all, DataArgs, RuleArgs};
 use super::Exit;
 use crate::merge::{ShardManifest, MANIFEST};
-use crate::output::{plan_files, render_plan_summary, Staged};
+use crate::output::{plan_files_lang, render_plan_summary, Staged};
 use crate::plan::{plan_year, Method, PlanError, PlanOptions};
+use crate::report::Lang;
 use crate::shard::Shard;
 use crate::shortfall::shortfall_reasons;
 use crate::stats::summarize;
@@ -37,6 +38,9 @@ pub struct PlanArgs {
     /// `optimal` (the exact optimizer) or `seniority` (the hand method baseline).
     #[arg(long, value_enum, default_value_t = Method::Optimal)]
     pub method: Method,
+    /// Language of report.html.
+    #[arg(long, value_enum, default_value_t = Lang::Zh)]
+    pub lang: Lang,
 }
 
 pub fn run(a: &PlanArgs, quiet: bool) -> Exit {
@@ -90,7 +94,7 @@ pub fn run(a: &PlanArgs, quiet: bool) -> Exit {
     };
     let mut staged = Staged::default();
     let reasons = shortfall_reasons(data, &rules, &plan);
-    if let Err(e) = plan_files(
+    if let Err(e) = plan_files_lang(
         &mut staged,
         "",
         data,
@@ -99,6 +103,7 @@ pub fn run(a: &PlanArgs, quiet: bool) -> Exit {
         &rows,
         &summary,
         &reasons,
+        a.lang,
     ) {
         eprintln!("error: {e}");
         return Exit::Failure;

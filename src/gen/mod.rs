@@ -53,12 +53,23 @@ const BATCH: usize = 64;
 /// into `out` (created if needed). Files are written under temporary names and renamed
 /// at the end, so an interrupted run leaves no half-written data folder behind.
 pub fn generate(profile: Profile, seed: u64, out: &Path) -> io::Result<GenSummary> {
+    generate_with_progress(profile, seed, out, &indicatif::ProgressBar::hidden())
+}
+
+/// [`generate`], advancing `progress` by one per district written.
+pub fn generate_with_progress(
+    profile: Profile,
+    seed: u64,
+    out: &Path,
+    progress: &indicatif::ProgressBar,
+) -> io::Result<GenSummary> {
+    progress.set_length(profile.districts() as u64);
     fs::create_dir_all(out)?;
     let tmp: Vec<PathBuf> = FILES
         .iter()
         .map(|(name, _)| out.join(format!(".{name}.partial")))
         .collect();
-    let result = write_all(profile, seed, &tmp);
+    let result = write_all(profile, seed, &tmp, progress);
     match result {
         Ok(summary) => {
             for (path, (name, _)) in tmp.iter().zip(FILES) {
@@ -75,7 +86,12 @@ pub fn generate(profile: Profile, seed: u64, out: &Path) -> io::Result<GenSummar
     }
 }
 
-fn write_all(profile: Profile, seed: u64, paths: &[PathBuf]) -> io::Result<GenSummary> {
+fn write_all(
+    profile: Profile,
+    seed: u64,
+    paths: &[PathBuf],
+    progress: &indicatif::ProgressBar,
+) -> io::Result<GenSummary> {
     let mut writers = Vec::with_capacity(FILES.len());
     for (path, (_, header)) in paths.iter().zip(FILES) {
         let mut w = BufWriter::with_capacity(1 << 20, fs::File::create(path)?);
@@ -108,8 +124,10 @@ fn write_all(profile: Profile, seed: u64, paths: &[PathBuf]) -> io::Result<GenSu
             summary.posts += f.n_posts;
             summary.ledger += f.n_ledger;
             summary.evaluators += f.n_evaluators;
+            progress.inc(1);
         }
     }
+    progress.finish_and_clear();
     for mut w in writers {
         w.flush()?;
         w.into_inner().map_err(|e| e.into_error())?.sync_all()?;

@@ -1,11 +1,14 @@
-//! `plan`'s files: plan.csv, schools.csv, eligibility.csv, summary.json.
+//! `plan`'s files: plan.csv, schools.csv, eligibility.csv, summary.json, report.html,
+//! plan.xlsx.
 
 use super::{csv_table, Staged};
 use crate::model::Dataset;
 use crate::plan::{distance_km, YearPlan};
+use crate::report::{plan_page, Lang, PlanReport};
 use crate::rules::Rules;
 use crate::shortfall::ShortfallReason;
 use crate::stats::{SchoolRow, Summary};
+use crate::xlsx::{workbook, Kind, Sheet};
 use std::collections::BTreeMap;
 
 pub const PLAN_HEADER: [&str; 12] = [
@@ -41,7 +44,8 @@ pub const SCHOOLS_HEADER: [&str; 15] = [
     "shortfall_reasons",
 ];
 
-/// Renders the four files of a plan year under `prefix` (e.g. "" or "2021/").
+/// Renders the files of a plan year under `prefix` (e.g. "" or "2021/"), the report
+/// in Chinese.
 #[allow(clippy::too_many_arguments)]
 pub fn plan_files(
     staged: &mut Staged,
@@ -52,6 +56,32 @@ pub fn plan_files(
     rows: &[SchoolRow],
     summary: &Summary,
     reasons: &BTreeMap<usize, Vec<ShortfallReason>>,
+) -> Result<(), String> {
+    plan_files_lang(
+        staged,
+        prefix,
+        data,
+        rules,
+        plan,
+        rows,
+        summary,
+        reasons,
+        Lang::Zh,
+    )
+}
+
+/// [`plan_files`] with the report in `lang`.
+#[allow(clippy::too_many_arguments)]
+pub fn plan_files_lang(
+    staged: &mut Staged,
+    prefix: &str,
+    data: &Dataset,
+    rules: &Rules,
+    plan: &YearPlan,
+    rows: &[SchoolRow],
+    summary: &Summary,
+    reasons: &BTreeMap<usize, Vec<ShortfallReason>>,
+    lang: Lang,
 ) -> Result<(), String> {
     let err = |e: csv::Error| e.to_string();
     let end = plan.year + rules.term.years - 1;
@@ -114,9 +144,12 @@ pub fn plan_files(
 
     // Written row by row: at national scale a table of strings would need gigabytes.
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(["teacher_id", "school_id", "eligible", "reasons"])
-        .map_err(err)?;
+    w.write_record(ELIG_HEADER).map_err(err)?;
     let mut reasons_buf = String::new();
+    // The workbook's eligibility sheet, only when it fits in a worksheet (Excel's limit
+    // is 1,048,576 rows); a province or the country gets the CSV only.
+    let mut elig: Vec<Vec<String>> = Vec::new();
+    let elig_sheet = data.teachers.len() < XLSX_MAX_ROWS;
     for (t, v) in data.teachers.iter().zip(&plan.verdicts) {
         reasons_buf.clear();
         for (i, r) in v.reasons.iter().enumerate() {
@@ -128,12 +161,120 @@ pub fn plan_files(
         let eligible = if v.eligible() { "true" } else { "false" };
         w.write_record([t.id.as_str(), t.school.as_str(), eligible, &reasons_buf])
             .map_err(err)?;
+        if elig_sheet {
+            elig.push(vec![
+                t.id.to_string(),
+                t.school.to_string(),
+                eligible.to_string(),
+                reasons_buf.clone(),
+            ]);
+        }
     }
-    let elig = w.into_inner().map_err(|e| e.into_error().to_string())?;
-    staged.add(format!("{prefix}eligibility.csv"), elig);
+    let elig_csv = w.into_inner().map_err(|e| e.into_error().to_string())?;
+    staged.add(format!("{prefix}eligibility.csv"), elig_csv);
+
+    let report = PlanReport {
+        data,
+        plan,
+        rows,
+        summary,
+        reasons,
+        backbone_target: rules.quota.min_backbone_share.to_f64(),
+    };
+    staged.add(
+        format!("{prefix}report.html"),
+        plan_page(&report, lang).render().into_bytes(),
+    );
+    staged.add(
+        format!("{prefix}plan.xlsx"),
+        plan_workbook(&moves, &school_rows, &elig, summary).map_err(|e| e.to_string())?,
+    );
 
     let mut json = serde_json::to_vec_pretty(summary).map_err(|e| e.to_string())?;
     json.push(b'\n');
     staged.add(format!("{prefix}summary.json"), json);
     Ok(())
+}
+
+/// Rows a worksheet can hold, header included.
+const XLSX_MAX_ROWS: usize = 1_048_575;
+
+const ELIG_HEADER: [&str; 4] = ["teacher_id", "school_id", "eligible", "reasons"];
+const DISTRICT_HEADER: [&str; 10] = [
+    "district",
+    "schools",
+    "eligible",
+    "quota",
+    "sent",
+    "backbone_sent",
+    "shortfall",
+    "posts",
+    "posts_filled",
+    "urban_to_rural",
+];
+
+/// plan.xlsx: the CSV tables plus the per-district figures, one sheet each.
+fn plan_workbook(
+    moves: &[Vec<String>],
+    schools: &[Vec<String>],
+    elig: &[Vec<String>],
+    summary: &Summary,
+) -> Result<Vec<u8>, crate::xlsx::XlsxWriteError> {
+    use Kind::{Bool, Decimal, Integer, Text};
+    let districts: Vec<Vec<String>> = summary
+        .by_district
+        .iter()
+        .map(|(d, f)| {
+            let mut row = vec![d.clone()];
+            row.extend(
+                [
+                    f.schools,
+                    f.eligible,
+                    f.quota,
+                    f.sent,
+                    f.backbone_sent,
+                    f.shortfall,
+                    f.posts,
+                    f.posts_filled,
+                    f.urban_to_rural,
+                ]
+                .iter()
+                .map(|v| v.to_string()),
+            );
+            row
+        })
+        .collect();
+    let mut plan_kinds = vec![Text; 9];
+    plan_kinds.extend([Integer, Integer, Decimal]);
+    let mut school_kinds = vec![Text, Text, Text, Bool];
+    school_kinds.extend([Integer; 10]);
+    school_kinds.push(Text);
+    let mut district_kinds = vec![Text];
+    district_kinds.extend([Integer; 9]);
+    workbook(&[
+        Sheet {
+            name: "交流名单",
+            header: &PLAN_HEADER,
+            kinds: plan_kinds,
+            rows: moves,
+        },
+        Sheet {
+            name: "学校",
+            header: &SCHOOLS_HEADER,
+            kinds: school_kinds,
+            rows: schools,
+        },
+        Sheet {
+            name: "区县",
+            header: &DISTRICT_HEADER,
+            kinds: district_kinds,
+            rows: &districts,
+        },
+        Sheet {
+            name: "资格",
+            header: &ELIG_HEADER,
+            kinds: vec![Text, Text, Bool, Text],
+            rows: elig,
+        },
+    ])
 }

@@ -1,0 +1,108 @@
+//! The report's words in Chinese and English. Every string a page prints comes from
+//! [`Text`], so a page is complete in either language.
+
+/// Report language (`--lang zh|en`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Lang {
+    #[default]
+    Zh,
+    En,
+}
+
+/// A translatable string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Text {
+    PlanTitle,
+    Year,
+    Rules,
+    Eligible,
+    Quota,
+    Sent,
+    BackboneSent,
+    Shortfall,
+    Posts,
+    PostsFilled,
+    Optimal,
+    Yes,
+    No,
+    Flows,
+    FlowsNote,
+    Attainment,
+    AttainmentNote,
+    BackboneShare,
+    PostsBySubject,
+    Shortfalls,
+    NoShortfall,
+    School,
+    District,
+    Reasons,
+    Other,
+    QuotaMet,
+    Generated,
+}
+
+impl Text {
+    pub fn get(self, lang: Lang) -> &'static str {
+        let (zh, en) = match self {
+            Text::PlanTitle => ("教师交流轮岗年度方案", "Teacher exchange plan"),
+            Text::Year => ("年度", "Year"),
+            Text::Rules => ("规则", "Rules"),
+            Text::Eligible => ("符合条件", "Eligible"),
+            Text::Quota => ("应交流", "Quota"),
+            Text::Sent => ("派出", "Sent"),
+            Text::BackboneSent => ("派出骨干", "Backbone sent"),
+            Text::Shortfall => ("缺口", "Shortfall"),
+            Text::Posts => ("岗位", "Posts"),
+            Text::PostsFilled => ("已补岗位", "Posts filled"),
+            Text::Optimal => ("已证明最优", "Proven optimal"),
+            Text::Yes => ("是", "yes"),
+            Text::No => ("否", "no"),
+            Text::Flows => (
+                "交流流向（区县·城乡）",
+                "Exchange flows (district · locality)",
+            ),
+            Text::FlowsNote => (
+                "左：派出；右：接收；宽度为人数。",
+                "Left: sending; right: receiving; width = teachers.",
+            ),
+            Text::Attainment => (
+                "各校完成率（派出/应交流）",
+                "Quota attainment per school (sent / quota)",
+            ),
+            Text::AttainmentNote => (
+                "按完成率排序，红色为有缺口的学校。",
+                "Sorted by attainment; red = school with a shortfall.",
+            ),
+            Text::BackboneShare => (
+                "各区县派出骨干占比（目标 20%）",
+                "Backbone share of those sent per district (target 20 %)",
+            ),
+            Text::PostsBySubject => ("各学科岗位补充情况", "Posts filled by subject"),
+            Text::Shortfalls => ("缺口及原因", "Shortfalls and reasons"),
+            Text::NoShortfall => ("无缺口。", "No shortfall."),
+            Text::School => ("学校", "School"),
+            Text::District => ("区县", "District"),
+            Text::Reasons => ("原因", "Reasons"),
+            Text::Other => ("其他", "other"),
+            Text::QuotaMet => ("完成 100%", "100 % met"),
+            Text::Generated => (
+                "由 rotaplan 生成；图表可离线查看与打印。",
+                "Made by rotaplan; works offline and on paper.",
+            ),
+        };
+        match lang {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
+}
+
+impl Lang {
+    /// The `lang` attribute of the page.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+}

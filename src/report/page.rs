@@ -1,0 +1,126 @@
+//! Page layout: a self-contained HTML document (inline CSS, inline SVG, no scripts)
+//! built from typed sections, readable on a phone and printable on A4.
+
+use super::i18n::Lang;
+use super::svg::esc;
+
+/// A headline figure (big number with a caption).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Figure {
+    pub caption: String,
+    pub value: String,
+    pub alert: bool,
+}
+
+/// Content of a section.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Block {
+    Figures(Vec<Figure>),
+    /// An `<svg>` from [`super::charts`].
+    Chart(String),
+    Note(String),
+    /// A table: header and rows of plain text cells.
+    Table {
+        header: Vec<String>,
+        rows: Vec<Vec<String>>,
+    },
+}
+
+/// A titled section of a page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Section {
+    pub heading: String,
+    pub blocks: Vec<Block>,
+}
+
+/// A whole page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page {
+    pub lang: Lang,
+    pub title: String,
+    pub subtitle: String,
+    pub sections: Vec<Section>,
+    pub footer: String,
+}
+
+const CSS: &str = include_str!("style.css");
+
+impl Page {
+    /// The HTML document.
+    pub fn render(&self) -> String {
+        let mut h = String::new();
+        h.push_str("<!DOCTYPE html>\n<html lang=\"");
+        h.push_str(self.lang.code());
+        h.push_str("\"><head><meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
+        h.push_str(&esc(&self.title));
+        h.push_str("</title>\n<style>\n");
+        h.push_str(CSS);
+        h.push_str("</style></head>\n<body><main>\n<header><h1>");
+        h.push_str(&esc(&self.title));
+        h.push_str("</h1><p class=\"sub\">");
+        h.push_str(&esc(&self.subtitle));
+        h.push_str("</p></header>\n");
+        for s in &self.sections {
+            h.push_str("<section><h2>");
+            h.push_str(&esc(&s.heading));
+            h.push_str("</h2>\n");
+            for b in &s.blocks {
+                render_block(&mut h, b);
+            }
+            h.push_str("</section>\n");
+        }
+        h.push_str("<footer>");
+        h.push_str(&esc(&self.footer));
+        h.push_str("</footer>\n</main></body></html>\n");
+        h
+    }
+}
+
+fn render_block(h: &mut String, b: &Block) {
+    match b {
+        Block::Figures(figs) => {
+            h.push_str("<div class=\"figs\">");
+            for f in figs {
+                h.push_str(if f.alert {
+                    "<div class=\"fig alert\"><b>"
+                } else {
+                    "<div class=\"fig\"><b>"
+                });
+                h.push_str(&esc(&f.value));
+                h.push_str("</b><span>");
+                h.push_str(&esc(&f.caption));
+                h.push_str("</span></div>");
+            }
+            h.push_str("</div>\n");
+        }
+        Block::Chart(svg) => {
+            h.push_str("<figure>");
+            h.push_str(svg);
+            h.push_str("</figure>\n");
+        }
+        Block::Note(t) => {
+            h.push_str("<p class=\"note\">");
+            h.push_str(&esc(t));
+            h.push_str("</p>\n");
+        }
+        Block::Table { header, rows } => {
+            h.push_str("<div class=\"tbl\"><table><thead><tr>");
+            for c in header {
+                h.push_str("<th>");
+                h.push_str(&esc(c));
+                h.push_str("</th>");
+            }
+            h.push_str("</tr></thead><tbody>\n");
+            for r in rows {
+                h.push_str("<tr>");
+                for c in r {
+                    h.push_str("<td>");
+                    h.push_str(&esc(c));
+                    h.push_str("</td>");
+                }
+                h.push_str("</tr>\n");
+            }
+            h.push_str("</tbody></table></div>\n");
+        }
+    }
+}

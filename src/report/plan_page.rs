@@ -1,0 +1,279 @@
+//! The `plan` report: headline figures, exchange flows, quota attainment per school,
+//! backbone share per district against 20 %, posts filled by subject, shortfalls with
+//! their reasons.
+
+use super::charts::{columns, hbars, sankey, Bar, Column, Flow};
+use super::i18n::{Lang, Text};
+use super::page::{Block, Figure, Page, Section};
+use crate::model::{Dataset, Subject};
+use crate::plan::YearPlan;
+use crate::shortfall::ShortfallReason;
+use crate::stats::{SchoolRow, Summary};
+use std::collections::BTreeMap;
+
+/// Everything the plan page is made from (the same values the CSV files hold).
+pub struct PlanReport<'a> {
+    pub data: &'a Dataset,
+    pub plan: &'a YearPlan,
+    pub rows: &'a [SchoolRow],
+    pub summary: &'a Summary,
+    pub reasons: &'a BTreeMap<usize, Vec<ShortfallReason>>,
+    /// The backbone share the rules ask for (0.20 in Nanchang), for the reference line.
+    pub backbone_target: f64,
+}
+
+/// The plan page.
+pub fn plan_page(r: &PlanReport, lang: Lang) -> Page {
+    let t = |x: Text| x.get(lang).to_string();
+    let s = r.summary;
+    let fig = |c: Text, v: String, alert: bool| Figure {
+        caption: t(c),
+        value: v,
+        alert,
+    };
+    let figures = vec![
+        fig(Text::Eligible, s.eligible.to_string(), false),
+        fig(Text::Quota, s.quota.to_string(), false),
+        fig(Text::Sent, s.sent.to_string(), false),
+        fig(Text::BackboneSent, s.backbone_sent.to_string(), false),
+        fig(Text::Shortfall, s.shortfall.to_string(), s.shortfall > 0),
+        fig(Text::Posts, s.posts.to_string(), false),
+        fig(Text::PostsFilled, s.posts_filled.to_string(), false),
+        fig(
+            Text::Optimal,
+            t(if s.optimal { Text::Yes } else { Text::No }),
+            !s.optimal,
+        ),
+    ];
+    let sections = vec![
+        Section {
+            heading: format!("{} {}", t(Text::Year), s.year),
+            blocks: vec![Block::Figures(figures)],
+        },
+        Section {
+            heading: t(Text::Flows),
+            blocks: vec![
+                Block::Chart(flow_chart(r, lang)),
+                Block::Note(t(Text::FlowsNote)),
+            ],
+        },
+        Section {
+            heading: t(Text::Attainment),
+            blocks: vec![
+                Block::Chart(attainment_chart(r, lang)),
+                Block::Note(t(Text::AttainmentNote)),
+            ],
+        },
+        Section {
+            heading: t(Text::BackboneShare),
+            blocks: vec![Block::Chart(backbone_chart(r, lang))],
+        },
+        Section {
+            heading: t(Text::PostsBySubject),
+            blocks: vec![Block::Chart(subject_chart(r, lang))],
+        },
+        Section {
+            heading: t(Text::Shortfalls),
+            blocks: vec![shortfall_table(r, lang)],
+        },
+    ];
+    Page {
+        lang,
+        title: t(Text::PlanTitle),
+        subtitle: format!(
+            "{}: {} · {} {}",
+            t(Text::Rules),
+            s.rules_name,
+            t(Text::Year),
+            s.year
+        ),
+        sections,
+        footer: t(Text::Generated),
+    }
+}
+
+fn flow_chart(r: &PlanReport, lang: Lang) -> String {
+    let mut m: BTreeMap<(String, String), u64> = BTreeMap::new();
+    let key = |i: usize| {
+        let sc = &r.data.schools[i];
+        match lang {
+            Lang::Zh => format!("{}·{}", sc.district, sc.locality.zh()),
+            Lang::En => format!("{} · {}", sc.district, sc.locality.as_str()),
+        }
+    };
+    for mv in &r.plan.moves {
+        *m.entry((key(mv.from), key(mv.to))).or_default() += 1;
+    }
+    let flows: Vec<Flow> = m
+        .into_iter()
+        .map(|((from, to), value)| Flow { from, to, value })
+        .collect();
+    sankey(&flows, 14, Text::Other.get(lang), Text::Flows.get(lang))
+}
+
+fn attainment_chart(r: &PlanReport, lang: Lang) -> String {
+    let mut cols: Vec<(f64, &SchoolRow)> = r
+        .rows
+        .iter()
+        .filter(|x| x.quota > 0)
+        .map(|x| (f64::from(x.sent) / f64::from(x.quota), x))
+        .collect();
+    cols.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.school_id.cmp(&b.1.school_id)));
+    let cols: Vec<Column> = cols
+        .into_iter()
+        .map(|(ratio, x)| Column {
+            title: format!("{} ({}): {} / {}", x.school_id, x.district, x.sent, x.quota),
+            ratio,
+            alert: x.shortfall > 0,
+        })
+        .collect();
+    columns(
+        &cols,
+        1.5,
+        Text::Attainment.get(lang),
+        Text::QuotaMet.get(lang),
+    )
+}
+
+fn backbone_chart(r: &PlanReport, lang: Lang) -> String {
+    let bars: Vec<Bar> = r
+        .summary
+        .by_district
+        .iter()
+        .map(|(d, f)| {
+            let share = if f.sent > 0 {
+                f64::from(f.backbone_sent) / f64::from(f.sent)
+            } else {
+                0.0
+            };
+            Bar {
+                label: d.clone(),
+                value: share,
+                max: 1.0,
+                alert: f.sent > 0 && share + 1e-9 < r.backbone_target,
+                note: format!("{:.1}% ({}/{})", share * 100.0, f.backbone_sent, f.sent),
+            }
+        })
+        .collect();
+    let reference = format!("{:.0}%", r.backbone_target * 100.0);
+    hbars(
+        &bars,
+        Some((r.backbone_target, &reference)),
+        Text::BackboneShare.get(lang),
+    )
+}
+
+fn subject_chart(r: &PlanReport, lang: Lang) -> String {
+    let mut posts: BTreeMap<&Subject, (u64, u64)> = BTreeMap::new();
+    for ((_, subject), slots) in &r.plan.facts.open_posts {
+        posts.entry(subject).or_default().0 +=
+            slots.iter().map(|(_, n)| u64::from(*n)).sum::<u64>();
+    }
+    for mv in &r.plan.moves {
+        posts.entry(&mv.subject).or_default().1 += 1;
+    }
+    let bars: Vec<Bar> = posts
+        .into_iter()
+        .map(|(subject, (open, filled))| Bar {
+            label: subject.to_string(),
+            value: filled as f64,
+            max: open.max(filled) as f64,
+            alert: filled < open,
+            note: format!("{filled} / {open}"),
+        })
+        .collect();
+    hbars(&bars, None, Text::PostsBySubject.get(lang))
+}
+
+fn shortfall_table(r: &PlanReport, lang: Lang) -> Block {
+    let rows: Vec<Vec<String>> = r
+        .rows
+        .iter()
+        .enumerate()
+        .filter(|(_, x)| x.shortfall > 0)
+        .map(|(i, x)| {
+            let why = r
+                .reasons
+                .get(&i)
+                .map(|v| {
+                    v.iter()
+                        .map(|z| reason_text(z, lang))
+                        .collect::<Vec<_>>()
+                        .join("；")
+                })
+                .unwrap_or_default();
+            vec![
+                x.school_id.clone(),
+                x.district.clone(),
+                format!("{} / {}", x.sent, x.quota),
+                x.shortfall.to_string(),
+                why,
+            ]
+        })
+        .collect();
+    if rows.is_empty() {
+        return Block::Note(Text::NoShortfall.get(lang).to_string());
+    }
+    let t = |x: Text| x.get(lang).to_string();
+    Block::Table {
+        header: vec![
+            t(Text::School),
+            t(Text::District),
+            format!("{} / {}", t(Text::Sent), t(Text::Quota)),
+            t(Text::Shortfall),
+            t(Text::Reasons),
+        ],
+        rows,
+    }
+}
+
+/// A shortfall reason in words, with its values (the typed reason rendered).
+pub fn reason_text(r: &ShortfallReason, lang: Lang) -> String {
+    let zh = lang == Lang::Zh;
+    match r {
+        ShortfallReason::CapBelowQuota { cap, quota } => {
+            if zh {
+                format!("交流上限 {cap} 低于应交流人数 {quota}")
+            } else {
+                format!("outflow cap {cap} is below the quota {quota}")
+            }
+        }
+        ShortfallReason::NoAllowedPost { subjects } => {
+            let list = subjects
+                .iter()
+                .map(|s| s.to_string())
+                .collect::<Vec<_>>()
+                .join(", ");
+            if zh {
+                format!("可去学校没有对应学科（{list}）的空岗")
+            } else {
+                format!("no allowed receiving school has an open post in {list}")
+            }
+        }
+        ShortfallReason::PostsTaken { allowed_posts } => {
+            if zh {
+                format!("{allowed_posts} 个可去岗位已由更优先的交流占用")
+            } else {
+                format!(
+                    "all {allowed_posts} allowed posts were taken by moves that counted for more"
+                )
+            }
+        }
+        ShortfallReason::BackboneTradeoff { eligible_backbone } => {
+            if zh {
+                format!("多派非骨干会造成同等骨干缺口（符合条件骨干 {eligible_backbone} 人）")
+            } else {
+                format!("sending more non-backbone teachers would open an equal backbone shortfall ({eligible_backbone} eligible backbone)")
+            }
+        }
+        ShortfallReason::NoBackboneCandidate { eligible_backbone } => {
+            if zh {
+                format!("有可去岗位的符合条件骨干不足（{eligible_backbone} 人）")
+            } else {
+                format!(
+                    "too few eligible backbone teachers with an allowed post ({eligible_backbone})"
+                )
+            }
+        }
+    }
+}

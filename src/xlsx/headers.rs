@@ -1,0 +1,46 @@
+//! Chinese column headers for the workbook sheets (the CSV files keep the contract's
+//! English names; Excel users read Chinese).
+
+/// The Chinese header of an output column; unknown names are kept as they are.
+pub fn zh_header(name: &str) -> &str {
+    match name {
+        "teacher_id" => "教师编号",
+        "name" => "姓名",
+        "subject" => "学科",
+        "backbone" => "骨干级别",
+        "from_school" => "派出学校",
+        "from_district" => "派出区县",
+        "to_school" => "接收学校",
+        "to_district" => "接收区县",
+        "form" => "交流形式",
+        "start_year" => "开始年份",
+        "end_year" => "结束年份",
+        "distance_km" => "距离(公里)",
+        "school_id" => "学校编号",
+        "district" => "区县",
+        "locality" => "城乡类别",
+        "weak" => "薄弱学校",
+        "staff" => "在编教师",
+        "eligible" => "符合条件",
+        "quota" => "应交流人数",
+        "cap" => "交流上限",
+        "sent" => "派出人数",
+        "backbone_sent" => "派出骨干",
+        "shortfall" => "缺口",
+        "received" => "接收人数",
+        "posts" => "岗位数",
+        "posts_filled" => "已补岗位",
+        "shortfall_reasons" => "缺口原因",
+        "reasons" => "不符合原因",
+        "year" => "年度",
+        "returned" => "返回人数",
+        "cumulative" => "累计人次",
+        "target_cumulative" => "累计目标",
+        "event_id" => "评价编号",
+        "date" => "日期",
+        "panel" => "评价组",
+        "reason" => "原因",
+        "variant" => "方案",
+        _ => name,
+    }
+}
