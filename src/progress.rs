@@ -19,6 +19,7 @@ pub fn bar(len: u64, what: &str, quiet: bool) -> ProgressBar {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     #[test]
     fn quiet_bar_is_hidden() {

@@ -2,6 +2,8 @@
 //! figures equal the CSV files, the page is self-contained and in the chosen language,
 //! and (when Chromium is installed) it renders headless without console errors.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use calamine::{Data, Reader, Xlsx};
 use std::path::Path;
 use std::process::Command;

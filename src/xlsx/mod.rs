@@ -151,6 +151,7 @@ fn write_cell(
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
     use calamine::{Data, Reader, Xlsx};
