@@ -13,6 +13,7 @@ pub mod model;
 pub mod output;
 pub mod plan;
 pub mod progress;
+pub mod quota_progress;
 pub mod report;
 pub mod rules;
 pub mod schedule;

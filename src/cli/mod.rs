@@ -9,6 +9,7 @@ mod gen;
 mod horizon;
 mod merge;
 mod plan;
+mod progress_cmd;
 mod schedule;
 
 use clap::{Parser, Subcommand};
@@ -53,6 +54,8 @@ pub enum Command {
     Explain(explain::ExplainArgs),
     /// Write a synthetic data folder.
     Gen(gen::GenArgs),
+    /// Actual exchanges in a ledger against the target path, with a forecast.
+    Progress(progress_cmd::ProgressArgs),
     /// Merge the output folders of `plan --shard I/N` into what one run writes.
     Merge(merge::MergeArgs),
     /// Schedule the evaluations of a plan's exchanged teachers (panels, dates).
@@ -82,6 +85,7 @@ where
         Command::Plan(a) => plan::run(&a, cli.quiet),
         Command::Gen(a) => gen::run(&a, cli.quiet),
         Command::Merge(a) => merge::run(&a, cli.quiet),
+        Command::Progress(a) => progress_cmd::run(&a, cli.quiet),
         Command::Schedule(a) => schedule::run(&a, cli.quiet),
         Command::Horizon(a) => horizon::run(&a, cli.quiet),
         Command::Compare(a) => compare::run(&a, cli.quiet),

@@ -1,0 +1,181 @@
+//! `rotaplan progress --ledger F [--as-of Y]`: actual exchanges against the target
+//! path, and a forecast for the rest of the period.
+
+use super::common::{load_all, DataArgs, RuleArgs};
+use super::Exit;
+use crate::horizon::HorizonOptions;
+use crate::output::{csv_bytes, Staged};
+use crate::plan::PlanOptions;
+use crate::quota_progress::{progress, Progress};
+use clap::Args;
+use std::fmt::Write;
+use std::path::PathBuf;
+
+#[derive(Args, Debug)]
+pub struct ProgressArgs {
+    #[command(flatten)]
+    pub rules: RuleArgs,
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Count exchanges that started up to this plan year (default: the latest start
+    /// year in the ledger within the period).
+    #[arg(long, value_name = "Y")]
+    pub as_of: Option<i32>,
+    /// Write progress.csv, districts.csv, unknown.csv and summary.json here.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Seconds per component for the forecast years.
+    #[arg(long, default_value_t = 15.0, value_name = "SECONDS")]
+    pub time_limit: f64,
+}
+
+pub fn run(a: &ProgressArgs, quiet: bool) -> Exit {
+    let (rules, loaded) = match load_all(&a.rules, &a.data) {
+        Ok(x) => x,
+        Err(e) => return e,
+    };
+    // `--ledger F` (the data option) names the ledger of exchanges actually made; it
+    // replaces the data folder's ledger.csv.
+    let Some(ledger_file) = a.data.ledger.clone() else {
+        eprintln!(
+            "error: progress needs --ledger FILE (the exchanges made so far)\nnothing was written."
+        );
+        return Exit::Invalid;
+    };
+    let ledger = loaded.data.ledger.clone();
+    let (first, last) = (rules.plan.first_year, rules.plan.last_year);
+    let as_of = a.as_of.unwrap_or_else(|| {
+        ledger
+            .iter()
+            .map(|e| e.start_year)
+            .filter(|&y| (first..=last).contains(&y))
+            .max()
+            .unwrap_or(first)
+    });
+    let opts = HorizonOptions {
+        plan: PlanOptions {
+            time_limit: a.time_limit,
+            ..PlanOptions::default()
+        },
+        stop_when_met: false,
+    };
+    let p = match progress(&loaded.data, &rules, &ledger, as_of, &opts) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {e}\nnothing was written.");
+            return Exit::Failure;
+        }
+    };
+    for u in &p.unknown {
+        eprintln!(
+            "notice: {}: row {}: {} {} is not in the data (counted anyway)",
+            ledger_file.display(),
+            u.row,
+            u.what,
+            u.id
+        );
+    }
+    if let Some(out) = &a.out {
+        let mut staged = Staged::default();
+        let files = (|| -> Result<(), String> {
+            staged.add(
+                "progress.csv",
+                csv_bytes(&p.years).map_err(|e| e.to_string())?,
+            );
+            staged.add(
+                "districts.csv",
+                csv_bytes(&p.districts).map_err(|e| e.to_string())?,
+            );
+            staged.add(
+                "unknown.csv",
+                csv_bytes(&p.unknown).map_err(|e| e.to_string())?,
+            );
+            let mut json = serde_json::to_vec_pretty(&p).map_err(|e| e.to_string())?;
+            json.push(b'\n');
+            staged.add("summary.json", json);
+            Ok(())
+        })();
+        if let Err(e) = files.and_then(|()| staged.commit(out).map_err(|e| e.to_string())) {
+            eprintln!("error: cannot write to {}: {e}", out.display());
+            return Exit::Failure;
+        }
+    }
+    if !quiet {
+        print!("{}", render(&rules.plan.name, &p));
+    }
+    Exit::Done
+}
+
+fn render(name: &str, p: &Progress) -> String {
+    let mut o = String::new();
+    let _ = writeln!(o, "{name} — progress as of {}", p.as_of);
+    let _ = writeln!(
+        o,
+        "{:>6} {:>9} {:>10} {:>8} {:>8} {:>9} {:>12} {:>11} {:>7} {:>6}",
+        "year",
+        "transfer",
+        "itinerant",
+        "support",
+        "counted",
+        "backbone",
+        "urban→rural",
+        "cumulative",
+        "target",
+        "gap"
+    );
+    for y in &p.years {
+        let _ = writeln!(
+            o,
+            "{:>6} {:>9} {:>10} {:>8} {:>8} {:>9} {:>12} {:>11} {:>7} {:>6}{}",
+            y.year,
+            y.transfer,
+            y.itinerant,
+            y.support,
+            y.counted,
+            y.backbone,
+            y.urban_to_rural,
+            y.cumulative,
+            y.target_cumulative,
+            y.gap,
+            if y.forecast { "  (forecast)" } else { "" }
+        );
+    }
+    let _ = writeln!(
+        o,
+        "Actual: {} person-times by {} against {} on the target path (gap {}).",
+        p.actual, p.as_of, p.target_as_of, p.gap
+    );
+    let _ = writeln!(
+        o,
+        "Forecast: {} of {} by the end of the period if the remaining years are planned \
+         under the rules — the target {}{}.",
+        p.forecast_cumulative,
+        p.target_exchanges,
+        if p.forecast_met {
+            "will be met"
+        } else {
+            "will not be met"
+        },
+        if p.forecast_optimal {
+            ""
+        } else {
+            " (some forecast years not proven optimal)"
+        }
+    );
+    let _ = writeln!(o, "\nby district (sending school):");
+    for d in &p.districts {
+        let _ = writeln!(
+            o,
+            "  {}: {} counted ({} transfer, {} itinerant, {} support), {} backbone, {} urban→rural",
+            d.district, d.counted, d.transfer, d.itinerant, d.support, d.backbone, d.urban_to_rural
+        );
+    }
+    if !p.unknown.is_empty() {
+        let _ = writeln!(
+            o,
+            "{} ledger references not in the data (see above).",
+            p.unknown.len()
+        );
+    }
+    o
+}
