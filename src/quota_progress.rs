@@ -66,11 +66,47 @@ pub struct Progress {
     pub unknown: Vec<Unknown>,
 }
 
-fn bump(form: Form, t: &mut (u64, u64, u64)) {
-    match form {
-        Form::Transfer => t.0 += 1,
-        Form::Itinerant => t.1 += 1,
-        Form::Support => t.2 += 1,
+/// The counters a year row and a district row share, in one order: transfer,
+/// itinerant, support, counted, backbone, urban→rural.
+trait Tally {
+    fn counters(&mut self) -> [&mut u64; 6];
+
+    fn add(&mut self, form: Form, counted: bool, backbone: bool, u2r: bool) {
+        let [transfer, itinerant, support, c, b, u] = self.counters();
+        *match form {
+            Form::Transfer => transfer,
+            Form::Itinerant => itinerant,
+            Form::Support => support,
+        } += 1;
+        *c += u64::from(counted);
+        *b += u64::from(backbone);
+        *u += u64::from(u2r);
+    }
+}
+
+impl Tally for YearTally {
+    fn counters(&mut self) -> [&mut u64; 6] {
+        [
+            &mut self.transfer,
+            &mut self.itinerant,
+            &mut self.support,
+            &mut self.counted,
+            &mut self.backbone,
+            &mut self.urban_to_rural,
+        ]
+    }
+}
+
+impl Tally for DistrictTally {
+    fn counters(&mut self) -> [&mut u64; 6] {
+        [
+            &mut self.transfer,
+            &mut self.itinerant,
+            &mut self.support,
+            &mut self.counted,
+            &mut self.backbone,
+            &mut self.urban_to_rural,
+        ]
     }
 }
 
@@ -135,12 +171,7 @@ pub fn progress(
             year: e.start_year,
             ..YearTally::default()
         });
-        let mut f = (y.transfer, y.itinerant, y.support);
-        bump(e.form, &mut f);
-        (y.transfer, y.itinerant, y.support) = f;
-        y.counted += u64::from(counted);
-        y.backbone += u64::from(backbone);
-        y.urban_to_rural += u64::from(u2r);
+        y.add(e.form, counted, backbone, u2r);
         let district = from.map_or_else(|| "(unknown school)".to_string(), |s| s.district.clone());
         let d = by_district
             .entry(district.clone())
@@ -148,12 +179,7 @@ pub fn progress(
                 district,
                 ..DistrictTally::default()
             });
-        let mut f = (d.transfer, d.itinerant, d.support);
-        bump(e.form, &mut f);
-        (d.transfer, d.itinerant, d.support) = f;
-        d.counted += u64::from(counted);
-        d.backbone += u64::from(backbone);
-        d.urban_to_rural += u64::from(u2r);
+        d.add(e.form, counted, backbone, u2r);
     }
     let mut years = Vec::new();
     let mut cumulative = 0u64;
