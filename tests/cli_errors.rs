@@ -24,6 +24,21 @@ fn text(o: &Output) -> String {
     )
 }
 
+/// `plan --year 2021` on a data folder and rule file, into `out`.
+fn plan_2021(data: &Path, rules: &Path, out: &Path) -> Output {
+    run(&[
+        "plan",
+        "--data",
+        s(data),
+        "--rules",
+        s(rules),
+        "--year",
+        "2021",
+        "--out",
+        s(out),
+    ])
+}
+
 fn s(p: &Path) -> &str {
     p.to_str().unwrap()
 }
@@ -74,17 +89,7 @@ fn bad_rules_name_file_line_key_and_suggest() {
     .unwrap();
     let out = tmp.path().join("out");
     let tiny = root().join("fixtures/tiny");
-    let o = run(&[
-        "plan",
-        "--data",
-        s(&tiny),
-        "--rules",
-        s(&rules),
-        "--year",
-        "2021",
-        "--out",
-        s(&out),
-    ]);
+    let o = plan_2021(&tiny, &rules, &out);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     let t = text(&o);
     let file = s(&rules);
@@ -180,17 +185,7 @@ fn quota_of_thirty_eligible_is_three() {
     std::fs::write(d.join("needs.csv"), "school_id,subject,count\nR,math,10\n").unwrap();
     let out = tmp.path().join("out");
     let rules = root().join("rules/nanchang-2021-2025.toml");
-    let o = run(&[
-        "plan",
-        "--data",
-        s(&d),
-        "--rules",
-        s(&rules),
-        "--year",
-        "2021",
-        "--out",
-        s(&out),
-    ]);
+    let o = plan_2021(&d, &rules, &out);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let schools = std::fs::read_to_string(out.join("schools.csv")).unwrap();
     let header: Vec<&str> = schools.lines().next().unwrap().split(',').collect();
