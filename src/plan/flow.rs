@@ -4,41 +4,82 @@
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
+use std::sync::Arc;
+
+impl Warm {
+    /// Bytes held, to bound what a search keeps of its open nodes.
+    pub fn bytes(&self) -> usize {
+        self.flows.len() * std::mem::size_of::<(u32, i64)>() + self.pot.len() * 8
+    }
+}
+
+/// Capacity of the return arc t→s that closes a flow into a circulation.
+const RETURN_CAP: i64 = 1 << 40;
+
+/// An optimal circulation and its potentials, to restart a modified graph from.
+#[derive(Debug, Clone, Default)]
+pub struct Warm {
+    /// (arc, flow) of the forward arcs that carry flow.
+    flows: Vec<(u32, i64)>,
+    /// Every residual arc has cost + pot[from] − pot[to] ≥ 0.
+    pot: Vec<i64>,
+}
 
 #[derive(Debug, Clone, Default)]
 pub struct Graph {
-    adj: Vec<Vec<u32>>,
-    to: Vec<u32>,
+    /// The shape is shared between copies of one network (nodes of a search differ
+    /// only in capacities and costs), so copying a graph copies two arrays.
+    adj: Arc<Vec<Vec<u32>>>,
+    to: Arc<Vec<u32>>,
     cap: Vec<i64>,
     cost: Vec<i64>,
+    /// Shortest residual distances from the source once `min_cost_flow` ended
+    /// (i64::MAX: unreachable). Their negatives price the arcs into the sink.
+    last_dist: Vec<i64>,
 }
 
 impl Graph {
     pub fn new(nodes: usize) -> Graph {
         Graph {
-            adj: vec![Vec::new(); nodes],
+            adj: Arc::new(vec![Vec::new(); nodes]),
             ..Graph::default()
         }
     }
 
     pub fn add_node(&mut self) -> usize {
-        self.adj.push(Vec::new());
-        self.adj.len() - 1
+        let adj = Arc::make_mut(&mut self.adj);
+        adj.push(Vec::new());
+        adj.len() - 1
+    }
+
+    /// Resets arc `e` of a graph that carries no flow yet to capacity `cap`, cost `cost`.
+    pub fn set_arc(&mut self, e: usize, cap: i64, cost: i64) {
+        self.cap[e] = cap.max(0);
+        self.cap[e ^ 1] = 0;
+        self.cost[e] = cost;
+        self.cost[e ^ 1] = -cost;
     }
 
     /// Adds arc u→v and returns its id (for `flow`). Arcs of zero capacity are kept so
     /// that ids stay predictable.
     pub fn add_arc(&mut self, u: usize, v: usize, cap: i64, cost: i64) -> usize {
         let e = self.to.len();
-        self.to.push(v as u32);
+        let to = Arc::make_mut(&mut self.to);
+        to.push(v as u32);
+        to.push(u as u32);
         self.cap.push(cap.max(0));
         self.cost.push(cost);
-        self.adj[u].push(e as u32);
-        self.to.push(u as u32);
         self.cap.push(0);
         self.cost.push(-cost);
-        self.adj[v].push(e as u32 + 1);
+        let adj = Arc::make_mut(&mut self.adj);
+        adj[u].push(e as u32);
+        adj[v].push(e as u32 + 1);
         e
+    }
+
+    /// Residual distance from the source of the last `min_cost_flow` to `v`.
+    pub fn distance(&self, v: usize) -> i64 {
+        self.last_dist.get(v).copied().unwrap_or(i64::MAX)
     }
 
     pub fn flow(&self, arc: usize) -> i64 {
@@ -80,17 +121,37 @@ impl Graph {
                     }
                 }
             }
-            if dist[t] == i64::MAX {
-                break;
-            }
+            // After this, pot holds true shortest distances from `s` for every node
+            // Dijkstra reached (`dist` stays for the ones it did not).
             for v in 0..n {
                 if dist[v] != i64::MAX && pot[v] != i64::MAX {
                     pot[v] += dist[v];
                 }
             }
+            if dist[t] == i64::MAX {
+                self.last_dist = (0..n)
+                    .map(|v| {
+                        if dist[v] == i64::MAX {
+                            i64::MAX
+                        } else {
+                            pot[v] - pot[s]
+                        }
+                    })
+                    .collect();
+                break;
+            }
             // pot[t] - pot[s] is now the true cost of the cheapest path.
             let path_cost = pot[t] - pot[s];
             if path_cost >= 0 {
+                self.last_dist = (0..n)
+                    .map(|v| {
+                        if dist[v] == i64::MAX {
+                            i64::MAX
+                        } else {
+                            pot[v] - pot[s]
+                        }
+                    })
+                    .collect();
                 break;
             }
             // Push a blocking flow along every cheapest path at once (arcs of zero
@@ -187,6 +248,203 @@ impl Graph {
         }
     }
 
+    /// Closes the flow of the last `min_cost_flow(s, t)` into a circulation through
+    /// `ret`, an arc t→s of cost 0 added when the graph was built, and finds potentials
+    /// under which every residual arc has a non-negative reduced cost. `None` when they
+    /// cannot be found within the work limit (the caller then solves cold again).
+    pub fn warm_state(&mut self, s: usize, t: usize, ret: usize) -> Option<Warm> {
+        if self.to.get(ret).copied() != Some(s as u32) || self.to[ret ^ 1] != t as u32 {
+            return None;
+        }
+        let into_t: i64 = self.adj[t]
+            .iter()
+            .map(|&e| e as usize)
+            .filter(|&e| e & 1 == 1 && e ^ 1 != ret)
+            .map(|e| self.cap[e])
+            .sum::<i64>()
+            - self.adj[t]
+                .iter()
+                .map(|&e| e as usize)
+                .filter(|&e| e & 1 == 0 && e != ret)
+                .map(|e| self.cap[e ^ 1])
+                .sum::<i64>();
+        // The return arc is built with capacity 0 so that the cold solve never sees it.
+        self.cap[ret] = RETURN_CAP - into_t;
+        self.cap[ret ^ 1] = into_t;
+        let pot = self.feasible_potentials()?;
+        Some(self.snapshot(pot))
+    }
+
+    /// Potentials with non-negative reduced costs on all residual arcs (Bellman–Ford
+    /// from a virtual root at distance 0 to every node); `None` on a negative cycle or
+    /// too much work.
+    fn feasible_potentials(&self) -> Option<Vec<i64>> {
+        let n = self.adj.len();
+        let mut pot = vec![0i64; n];
+        let mut queued = vec![true; n];
+        let mut queue: std::collections::VecDeque<usize> = (0..n).collect();
+        let mut budget = 64usize.saturating_mul(self.to.len()).max(1 << 16);
+        while let Some(u) = queue.pop_front() {
+            queued[u] = false;
+            for &e in &self.adj[u] {
+                let e = e as usize;
+                if self.cap[e] == 0 {
+                    continue;
+                }
+                budget = budget.checked_sub(1)?;
+                let v = self.to[e] as usize;
+                let nd = pot[u] + self.cost[e];
+                if nd < pot[v] {
+                    pot[v] = nd;
+                    if !queued[v] {
+                        queued[v] = true;
+                        queue.push_back(v);
+                    }
+                }
+            }
+        }
+        Some(pot)
+    }
+
+    fn snapshot(&self, pot: Vec<i64>) -> Warm {
+        let flows = (0..self.to.len())
+            .step_by(2)
+            .filter(|&e| self.cap[e ^ 1] > 0)
+            .map(|e| (e as u32, self.cap[e ^ 1]))
+            .collect();
+        Warm { flows, pot }
+    }
+
+    /// Σ cost × flow over the arcs.
+    pub fn total_cost(&self) -> i64 {
+        (0..self.to.len())
+            .step_by(2)
+            .map(|e| self.cost[e] * self.cap[e ^ 1])
+            .sum()
+    }
+
+    /// The dual price of the capacity of arc u→`t` under the potentials of `warm`.
+    pub fn capacity_price(warm: &Warm, u: usize, t: usize) -> i64 {
+        match (warm.pot.get(u), warm.pot.get(t)) {
+            (Some(&pu), Some(&pt)) => (pt - pu).max(0),
+            _ => 0,
+        }
+    }
+
+    /// Restarts from `warm`, the optimal circulation of a graph built the same way
+    /// (same nodes and arcs, in the same order) but with other capacities or costs,
+    /// and restores optimality: arcs whose reduced cost now says so are saturated or
+    /// emptied, and the imbalances this leaves are routed along cheapest paths
+    /// (successive shortest paths from many sources). Far fewer Dijkstra runs than a
+    /// cold solve when few arcs changed. `None` when the state does not fit this graph
+    /// or the work grows too large; the graph is then unusable for this solve.
+    pub fn reoptimize(&mut self, warm: &Warm, ret: usize) -> Option<Warm> {
+        let n = self.adj.len();
+        let m = self.to.len();
+        if warm.pot.len() != n || ret >= m || ret & 1 == 1 {
+            return None;
+        }
+        self.cap[ret] = RETURN_CAP;
+        self.cap[ret ^ 1] = 0;
+        let mut pot = warm.pot.clone();
+        let mut x = vec![0i64; m / 2];
+        for &(e, f) in &warm.flows {
+            *x.get_mut(e as usize / 2)? = f;
+        }
+        let mut excess = vec![0i64; n];
+        for e in (0..m).step_by(2) {
+            let total = self.cap[e] + self.cap[e ^ 1];
+            let (u, v) = (self.to[e ^ 1] as usize, self.to[e] as usize);
+            let rc = self.cost[e] + pot[u] - pot[v];
+            let f = if rc < 0 {
+                total
+            } else if rc > 0 {
+                0
+            } else {
+                x[e / 2].min(total)
+            };
+            self.cap[e] = total - f;
+            self.cap[e ^ 1] = f;
+            excess[v] += f;
+            excess[u] -= f;
+        }
+        let mut left: i64 = excess.iter().filter(|&&x| x > 0).sum();
+        if left > 1 << 20 {
+            return None;
+        }
+        let mut dist = vec![i64::MAX; n];
+        let mut prev = vec![u32::MAX; n];
+        let mut heap = BinaryHeap::new();
+        while left > 0 {
+            dist.iter_mut().for_each(|d| *d = i64::MAX);
+            prev.iter_mut().for_each(|p| *p = u32::MAX);
+            heap.clear();
+            for v in 0..n {
+                if excess[v] > 0 {
+                    dist[v] = 0;
+                    heap.push(Reverse((0i64, v as u32)));
+                }
+            }
+            let mut target = None;
+            while let Some(Reverse((d, u))) = heap.pop() {
+                let u = u as usize;
+                if d > dist[u] {
+                    continue;
+                }
+                if excess[u] < 0 {
+                    target = Some(u);
+                    break;
+                }
+                for &e in &self.adj[u] {
+                    let e = e as usize;
+                    if self.cap[e] == 0 {
+                        continue;
+                    }
+                    let v = self.to[e] as usize;
+                    let rc = self.cost[e] + pot[u] - pot[v];
+                    if rc < 0 {
+                        return None;
+                    }
+                    let nd = d + rc;
+                    if nd < dist[v] {
+                        dist[v] = nd;
+                        prev[v] = e as u32;
+                        heap.push(Reverse((nd, v as u32)));
+                    }
+                }
+            }
+            let t = target?;
+            let reach = dist[t];
+            for v in 0..n {
+                pot[v] += dist[v].min(reach);
+            }
+            // Walk back to the source of the path.
+            let mut push = -excess[t];
+            let mut v = t;
+            while prev[v] != u32::MAX {
+                let e = prev[v] as usize;
+                push = push.min(self.cap[e]);
+                v = self.to[e ^ 1] as usize;
+            }
+            push = push.min(excess[v]);
+            if push <= 0 {
+                return None;
+            }
+            let src = v;
+            let mut v = t;
+            while prev[v] != u32::MAX {
+                let e = prev[v] as usize;
+                self.cap[e] -= push;
+                self.cap[e ^ 1] += push;
+                v = self.to[e ^ 1] as usize;
+            }
+            excess[src] -= push;
+            excess[t] += push;
+            left -= push;
+        }
+        Some(self.snapshot(pot))
+    }
+
     /// Shortest distances from `s` over arcs with capacity (costs may be negative; the
     /// graphs built here have no negative cycles). Unreachable nodes get i64::MAX and
     /// stay unreachable: augmenting only adds arcs between reachable nodes.
@@ -244,7 +502,62 @@ mod tests {
         best
     }
 
+    /// A layered network s → 3 → 3 → t with the given (cap, cost) per arc, closed by a
+    /// return arc t → s of capacity 0.
+    fn layered(arcs: &[(i64, i64)]) -> (Graph, usize) {
+        let mut g = Graph::new(8);
+        let mut it = arcs.iter();
+        let mut next = || *it.next().unwrap_or(&(0, 0));
+        for a in 2..5 {
+            let (c, k) = next();
+            g.add_arc(0, a, c, k);
+        }
+        for a in 2..5 {
+            for b in 5..8 {
+                let (c, k) = next();
+                g.add_arc(a, b, c, k);
+            }
+        }
+        for b in 5..8 {
+            let (c, k) = next();
+            g.add_arc(b, 1, c, k);
+        }
+        let ret = g.add_arc(1, 0, 0, 0);
+        (g, ret)
+    }
+
     proptest! {
+        /// A warm start from the optimum of one network reaches the cold optimum of a
+        /// network of the same shape with other capacities and costs.
+        #[test]
+        fn warm_start_matches_cold(
+            before in proptest::collection::vec((0i64..5, -6i64..6), 15),
+            after in proptest::collection::vec((0i64..5, -6i64..6), 15),
+            keep in proptest::collection::vec(proptest::bool::ANY, 15),
+        ) {
+            let (mut g0, ret) = layered(&before);
+            g0.min_cost_flow(0, 1);
+            let warm = g0.warm_state(0, 1, ret);
+            prop_assert!(warm.is_some());
+            let mixed: Vec<(i64, i64)> = before
+                .iter()
+                .zip(&after)
+                .zip(&keep)
+                .map(|((b, a), &k)| if k { *b } else { *a })
+                .collect();
+            let (mut cold, _) = layered(&mixed);
+            let want = cold.min_cost_flow(0, 1);
+            let (mut hot, ret) = layered(&mixed);
+            let state = hot.reoptimize(&warm.unwrap_or_default(), ret);
+            prop_assert!(state.is_some());
+            prop_assert_eq!(hot.total_cost(), want);
+            // And the state it leaves restarts the next network too.
+            let (mut again, ret) = layered(&before);
+            let (mut cold0, _) = layered(&before);
+            prop_assert!(again.reoptimize(&state.unwrap_or_default(), ret).is_some());
+            prop_assert_eq!(again.total_cost(), cold0.min_cost_flow(0, 1));
+        }
+
         #[test]
         fn matches_brute_force(
             sup in proptest::array::uniform2(0i64..4),

@@ -8,6 +8,7 @@ mod assign;
 mod facts;
 mod flow;
 mod geo;
+mod lagrange;
 mod milp;
 mod pairs;
 mod problem;

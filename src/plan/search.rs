@@ -14,11 +14,17 @@
 //! them lexicographic: W1·shortfall − W2·priority − W3·volunteers − backbone_sent. Costs
 //! are exact 64-bit integers; no floating point is involved.
 
-use super::flow::Graph;
+use super::flow::{Graph, Warm};
+use super::lagrange::{self, ceil_share, max_sent_for};
 use super::milp::ComponentSolution;
 use super::problem::Component;
 use std::collections::{BTreeMap, BinaryHeap};
 use std::time::Instant;
+
+/// Memory the open nodes of one search may hold in warm-start states. Two searches
+/// run at once on two cores, so this bounds the solver's peak well below a national
+/// run's budget.
+const WARM_BUDGET: usize = 128 << 20;
 
 /// Objective weights of one component.
 #[derive(Debug, Clone, Copy)]
@@ -85,6 +91,8 @@ struct Solved {
     /// Whether the bound may be loose in a way branching on k cannot fix (a group of
     /// several schools sending more backbone teachers than it needs).
     loose: bool,
+    /// The node's optimal circulation, for its children to start from.
+    warm: Option<Warm>,
 }
 
 pub struct Outcome {
@@ -119,8 +127,10 @@ pub fn solve(comp: &Component, time_limit: f64, max_nodes: usize) -> Option<Outc
     let mut next_id = 0usize;
     let mut proven = true;
     let mut solved_nodes = 0usize;
+    let mut warm_bytes = 0usize;
 
-    let root_solved = evaluate(comp, w, &root);
+    let tpl = build(comp, w, &root);
+    let root_solved = evaluate((comp, &tpl), w, &root, None);
     // Dive: charge every gapped group its current k at once, a few times over. The
     // flow then moves backbone teachers where it can, which gives an incumbent close
     // to the optimum so that the best-first search below prunes early.
@@ -133,7 +143,7 @@ pub fn solve(comp: &Component, time_limit: f64, max_nodes: usize) -> Option<Outc
         for &(g, k) in &gaps {
             dive.lo[g] = k.min(dive.hi[g]);
         }
-        let d = evaluate(comp, w, &dive);
+        let d = evaluate((comp, &tpl), w, &dive, root_solved.warm.as_ref());
         if best.as_ref().is_none_or(|(c, _)| d.cost < *c) {
             best = Some((d.cost, d.sol));
         }
@@ -152,11 +162,13 @@ pub fn solve(comp: &Component, time_limit: f64, max_nodes: usize) -> Option<Outc
         let (Some(node), Some(s)) = (nodes.remove(&id), pending.remove(&id)) else {
             continue;
         };
+        warm_bytes = warm_bytes.saturating_sub(s.warm.as_ref().map_or(0, Warm::bytes));
         if best.as_ref().is_some_and(|(c, _)| bound >= *c) {
             continue;
         }
         solved_nodes += 1;
         if best.as_ref().is_none_or(|(c, _)| s.cost < *c) {
+            // Only the root reaches here with its plan untaken.
             best = Some((s.cost, s.sol));
         }
         let Some((g, k)) = s.branch else {
@@ -178,9 +190,22 @@ pub fn solve(comp: &Component, time_limit: f64, max_nodes: usize) -> Option<Outc
             if child.lo[g] > child.hi[g] {
                 continue;
             }
-            let cs = evaluate(comp, w, &child);
+            let mut cs = evaluate((comp, &tpl), w, &child, s.warm.as_ref());
+            // Every node's flow is a real plan: take it as soon as it is better, and do
+            // not keep it in the queue (memory grows with the open nodes).
+            if best.as_ref().is_none_or(|(c, _)| cs.cost < *c) {
+                best = Some((cs.cost, std::mem::take(&mut cs.sol)));
+            } else {
+                cs.sol = ComponentSolution::default();
+            }
             if best.as_ref().is_some_and(|(c, _)| cs.bound >= *c) {
                 continue;
+            }
+            // Warm states of open nodes are kept up to a memory budget; beyond it a
+            // node is solved cold when its turn comes.
+            match cs.warm.as_ref().map(Warm::bytes) {
+                Some(b) if warm_bytes + b <= WARM_BUDGET => warm_bytes += b,
+                _ => cs.warm = None,
             }
             heap.push((std::cmp::Reverse(cs.bound), std::cmp::Reverse(next_id)));
             pending.insert(next_id, cs);
@@ -202,28 +227,97 @@ pub fn solve(comp: &Component, time_limit: f64, max_nodes: usize) -> Option<Outc
     })
 }
 
-/// ceil(num/den × n) in integers.
-fn ceil_share(n: u32, num: i64, den: i64) -> u32 {
-    if num <= 0 || den <= 0 {
-        return 0;
-    }
-    ((i64::from(n) * num + den - 1) / den) as u32
+/// The flow network of a component, built once; each node of the search copies it
+/// and resets the few arcs its bounds on k change.
+struct Template {
+    g: Graph,
+    src: usize,
+    sink: usize,
+    /// The return arc sink → src (capacity 0 until a warm start closes the circulation).
+    ret: usize,
+    group_sink: Vec<usize>,
+    class_arcs: Vec<[[usize; 2]; 2]>,
+    post_arcs: Vec<[usize; 2]>,
+    /// Per backbone group: the arc from the source (capacity N(hi)).
+    group_src: Vec<usize>,
+    /// Per sender: [quota-rewarded arc, rest of the cap, backbone reward arc (cap lo)].
+    sender_arcs: Vec<[usize; 3]>,
+    group_of: Vec<usize>,
+    /// Groups that may be charged the envelope while their lo is 0.
+    envelope_ok: Vec<bool>,
+    per_unit: i64,
+    /// W1 × Σ quota.
+    quota_constant: i64,
 }
 
-/// The largest sent whose required backbone count is at most k: floor(k × den / num).
-fn max_sent_for(k: u32, num: i64, den: i64) -> i64 {
-    if num <= 0 {
-        return i64::MAX / 4;
-    }
-    i64::from(k) * den / num
+/// One node's network: the template with the node's capacities and charges.
+struct Built {
+    g: Graph,
+    constant: i64,
+    enveloped: Vec<bool>,
 }
 
-fn evaluate(comp: &Component, w: Weights, node: &Node) -> Solved {
+impl Template {
+    fn node(&self, comp: &Component, w: Weights, node: &Node) -> Built {
+        let (num, den) = comp.backbone_share;
+        let big = i64::from(u32::MAX);
+        let mut g = self.g.clone();
+        let mut constant = self.quota_constant;
+        for (gi, &e) in self.group_src.iter().enumerate() {
+            g.set_arc(e, max_sent_for(node.hi[gi], num, den).min(big), 0);
+            constant += w.w1 * i64::from(node.lo[gi]);
+        }
+        let enveloped: Vec<bool> = self
+            .envelope_ok
+            .iter()
+            .zip(&node.lo)
+            .map(|(&ok, &lo)| ok && lo == 0)
+            .collect();
+        for (p, s) in comp.senders.iter().enumerate() {
+            let gi = self.group_of[p];
+            let charge = if enveloped[gi] { self.per_unit } else { 0 };
+            let rewarded = i64::from(s.quota.min(s.cap));
+            let [a, b, r] = self.sender_arcs[p];
+            g.set_arc(a, rewarded, charge - w.w1);
+            g.set_arc(b, i64::from(s.cap) - rewarded, charge);
+            g.set_arc(r, i64::from(node.lo[gi]), -w.w1);
+        }
+        Built {
+            g,
+            constant,
+            enveloped,
+        }
+    }
+}
+
+/// Solves the node's flow, warm from its parent's circulation when there is one (the
+/// network is the same for every node, only capacities and costs differ). The result
+/// is the same minimum either way; a failed warm start solves cold.
+fn solve_flow(
+    tpl: &Template,
+    comp: &Component,
+    w: Weights,
+    node: &Node,
+    parent: Option<&Warm>,
+) -> (Built, Option<Warm>) {
+    if let Some(p) = parent {
+        let mut b = tpl.node(comp, w, node);
+        if let Some(state) = b.g.reoptimize(p, tpl.ret) {
+            return (b, Some(state));
+        }
+    }
+    let mut b = tpl.node(comp, w, node);
+    b.g.min_cost_flow(tpl.src, tpl.sink);
+    let state = b.g.warm_state(tpl.src, tpl.sink, tpl.ret);
+    (b, state)
+}
+
+fn build(comp: &Component, w: Weights, node: &Node) -> Template {
     let (num, den) = comp.backbone_share;
     let big = i64::from(u32::MAX);
     let mut g = Graph::new(2);
     let (src, sink) = (0, 1);
-    let mut constant = 0i64;
+    let mut quota_constant = 0i64;
     // Which backbone group each sender is in.
     let mut group_of = vec![0usize; comp.senders.len()];
     for (gi, members) in comp.backbone_groups.iter().enumerate() {
@@ -239,13 +333,11 @@ fn evaluate(comp: &Component, w: Weights, node: &Node) -> Solved {
     for &(si, _) in &comp.arcs {
         has_arc[si] = true;
     }
-    let enveloped: Vec<bool> = comp
+    let envelope_ok: Vec<bool> = comp
         .backbone_groups
         .iter()
-        .enumerate()
-        .map(|(gi, m)| {
-            node.lo[gi] == 0
-                && num > 0
+        .map(|m| {
+            num > 0
                 && m.len() == 1
                 && comp
                     .supplies
@@ -255,32 +347,33 @@ fn evaluate(comp: &Component, w: Weights, node: &Node) -> Solved {
                     .all(|(si, s)| !has_arc[si] || s.counts[1][0] + s.counts[1][1] == 0)
         })
         .collect();
+    let mut group_src = Vec::with_capacity(comp.backbone_groups.len());
     let group_nodes: Vec<usize> = comp
         .backbone_groups
         .iter()
         .enumerate()
         .map(|(gi, _)| {
             let v = g.add_node();
-            g.add_arc(src, v, max_sent_for(node.hi[gi], num, den).min(big), 0);
-            constant += w.w1 * i64::from(node.lo[gi]);
+            group_src.push(g.add_arc(src, v, max_sent_for(node.hi[gi], num, den).min(big), 0));
             v
         })
         .collect();
+    let mut sender_arcs = Vec::with_capacity(comp.senders.len());
     // Per sender: lane nodes [other, backbone].
     let mut lanes = Vec::with_capacity(comp.senders.len());
     for (p, s) in comp.senders.iter().enumerate() {
         let v = g.add_node();
         let cap = i64::from(s.cap);
         let rewarded = i64::from(s.quota.min(s.cap));
-        constant += w.w1 * i64::from(s.quota);
-        let charge = if enveloped[group_of[p]] { per_unit } else { 0 };
-        g.add_arc(group_nodes[group_of[p]], v, rewarded, charge - w.w1);
-        g.add_arc(group_nodes[group_of[p]], v, cap - rewarded, charge);
+        quota_constant += w.w1 * i64::from(s.quota);
+        let a = g.add_arc(group_nodes[group_of[p]], v, rewarded, -w.w1);
+        let b = g.add_arc(group_nodes[group_of[p]], v, cap - rewarded, 0);
         let other = g.add_node();
         let backbone = g.add_node();
         g.add_arc(v, other, big, 0);
-        g.add_arc(v, backbone, i64::from(node.lo[group_of[p]]), -w.w1);
+        let r = g.add_arc(v, backbone, i64::from(node.lo[group_of[p]]), -w.w1);
         g.add_arc(v, backbone, big, 0);
+        sender_arcs.push([a, b, r]);
         lanes.push([other, backbone]);
     }
     // Supplies by class: arcs from the lane (non-volunteers, volunteers).
@@ -328,8 +421,64 @@ fn evaluate(comp: &Component, w: Weights, node: &Node) -> Solved {
         }
         post_arcs.push(pair);
     }
-    let flow_cost = g.min_cost_flow(src, sink);
-    let bound = constant + flow_cost;
+    let ret = g.add_arc(sink, src, 0, 0);
+    Template {
+        g,
+        src,
+        sink,
+        ret,
+        group_sink,
+        class_arcs,
+        post_arcs,
+        group_src,
+        sender_arcs,
+        group_of,
+        envelope_ok,
+        per_unit,
+        quota_constant,
+    }
+}
+
+fn evaluate(
+    (comp, tpl): (&Component, &Template),
+    w: Weights,
+    node: &Node,
+    parent: Option<&Warm>,
+) -> Solved {
+    let (num, den) = comp.backbone_share;
+    let (built, warm) = solve_flow(tpl, comp, w, node, parent);
+    let Built {
+        g,
+        constant,
+        enveloped,
+    } = built;
+    let (sink, group_sink, class_arcs, post_arcs) =
+        (tpl.sink, &tpl.group_sink, &tpl.class_arcs, &tpl.post_arcs);
+    let flow_cost = g.total_cost();
+    let mut bound = constant + flow_cost;
+    if lagrange::applies(comp) {
+        // Price each post group by what one more post there would save the flow.
+        let lambda: Vec<i64> = group_sink
+            .iter()
+            .map(|&v| match &warm {
+                Some(state) => Graph::capacity_price(state, v, sink),
+                None => match g.distance(v) {
+                    i64::MAX => 0,
+                    d => (-d).max(0),
+                },
+            })
+            .collect();
+        let costs = lagrange::Costs {
+            w1: w.w1,
+            w2: w.w2,
+            w3: w.w3,
+            unit: w.unit,
+        };
+        bound = match lagrange::bound(comp, costs, (&node.lo, &node.hi), &lambda) {
+            Some(l) => bound.max(l),
+            None => i64::MAX / 4,
+        };
+    }
 
     let f = |e: usize| if e == usize::MAX { 0 } else { g.flow(e) as u32 };
     let arc_flow: Vec<u32> = post_arcs.iter().map(|p| f(p[0]) + f(p[1])).collect();
@@ -395,6 +544,7 @@ fn evaluate(comp: &Component, w: Weights, node: &Node) -> Solved {
     Solved {
         bound,
         cost,
+        warm,
         sol: ComponentSolution {
             arc_flow,
             class_flow,
