@@ -126,7 +126,9 @@ fn build(
         })
         .collect();
     // At most one ledger row per teacher, from the teacher's own school; `completed`
-    // only for a term that ended before the period (a completed exchange is over).
+    // only for a term that ended before the period. (A `completed` row whose term still
+    // covers Y reads as ended early: with min_years_between_exchanges = 0 the contract
+    // makes that teacher eligible in Y, so (c) would not hold for such data.)
     let ledger = teachers
         .iter()
         .zip(ledger)
