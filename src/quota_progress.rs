@@ -6,9 +6,16 @@
 //! sending school), backbone or not, and urban→rural or not. Ledger rows naming a
 //! teacher or school that is not in the data are reported, and still counted (the
 //! ledger is the record of what happened; the roster may have moved on).
+//!
+//! The forecast years (after `as_of`) are tallied by the same code from the same kind
+//! of record: the ledger's exchanges starting in those years plus the exchanges the
+//! rules would plan (the horizon's carried-forward ledger entries), so forecast rows
+//! carry the same breakdowns as actual ones.
 
 use crate::horizon::{run, target_cumulative, HorizonError, HorizonOptions};
-use crate::model::{Dataset, Form, LedgerEntry, LedgerStatus, Locality, SchoolId, TeacherId};
+use crate::model::{
+    Dataset, Form, LedgerEntry, LedgerStatus, Locality, School, SchoolId, TeacherId,
+};
 use crate::rules::Rules;
 use std::collections::BTreeMap;
 
@@ -40,6 +47,8 @@ pub struct DistrictTally {
     pub counted: u64,
     pub backbone: u64,
     pub urban_to_rural: u64,
+    /// Whether the row tallies the forecast years rather than the actual ones.
+    pub forecast: bool,
 }
 
 /// A ledger row that names something the data does not know.
@@ -62,6 +71,7 @@ pub struct Progress {
     pub forecast_met: bool,
     pub forecast_optimal: bool,
     pub years: Vec<YearTally>,
+    /// Actual rows (by district) first, then the forecast years' rows.
     pub districts: Vec<DistrictTally>,
     pub unknown: Vec<Unknown>,
 }
@@ -110,6 +120,101 @@ impl Tally for DistrictTally {
     }
 }
 
+/// Where a ledger row's ids lead in the data.
+struct Lookup<'a> {
+    data: &'a Dataset,
+    schools: BTreeMap<&'a SchoolId, usize>,
+    teachers: BTreeMap<&'a TeacherId, usize>,
+}
+
+impl<'a> Lookup<'a> {
+    fn new(data: &'a Dataset) -> Self {
+        Lookup {
+            data,
+            schools: data
+                .schools
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (&s.id, i))
+                .collect(),
+            teachers: data
+                .teachers
+                .iter()
+                .enumerate()
+                .map(|(i, t)| (&t.id, i))
+                .collect(),
+        }
+    }
+
+    /// Every id of the ledger that the data does not know, with its file row.
+    fn unknown(&self, ledger: &[LedgerEntry]) -> Vec<Unknown> {
+        let mut unknown = Vec::new();
+        for (i, e) in ledger.iter().enumerate() {
+            let row = i + 2;
+            if !self.teachers.contains_key(&e.teacher) {
+                unknown.push(Unknown {
+                    row,
+                    what: "teacher",
+                    id: e.teacher.to_string(),
+                });
+            }
+            for s in [&e.from_school, &e.to_school] {
+                if !self.schools.contains_key(s) {
+                    unknown.push(Unknown {
+                        row,
+                        what: "school",
+                        id: s.to_string(),
+                    });
+                }
+            }
+        }
+        unknown
+    }
+
+    fn school(&self, id: &SchoolId) -> Option<&'a School> {
+        self.schools.get(id).map(|&i| &self.data.schools[i])
+    }
+
+    /// Tallies `entries` by start year and by district, every row flagged `forecast`.
+    fn tally<'e>(
+        &self,
+        rules: &Rules,
+        entries: impl Iterator<Item = &'e LedgerEntry>,
+        forecast: bool,
+    ) -> (BTreeMap<i32, YearTally>, Vec<DistrictTally>) {
+        let mut by_year: BTreeMap<i32, YearTally> = BTreeMap::new();
+        let mut by_district: BTreeMap<String, DistrictTally> = BTreeMap::new();
+        for e in entries {
+            let from = self.school(&e.from_school);
+            let to = self.school(&e.to_school);
+            let backbone = self
+                .teachers
+                .get(&e.teacher)
+                .is_some_and(|&i| self.data.teachers[i].is_backbone());
+            let u2r = from.is_some_and(|s| s.locality == Locality::Urban)
+                && to.is_some_and(|s| s.locality == Locality::Rural);
+            let counted = rules.plan.count_forms.contains(&e.form);
+            let y = by_year.entry(e.start_year).or_insert_with(|| YearTally {
+                year: e.start_year,
+                forecast,
+                ..YearTally::default()
+            });
+            y.add(e.form, counted, backbone, u2r);
+            let district =
+                from.map_or_else(|| "(unknown school)".to_string(), |s| s.district.clone());
+            let d = by_district
+                .entry(district.clone())
+                .or_insert_with(|| DistrictTally {
+                    district,
+                    forecast,
+                    ..DistrictTally::default()
+                });
+            d.add(e.form, counted, backbone, u2r);
+        }
+        (by_year, by_district.into_values().collect())
+    }
+}
+
 /// Tallies `ledger` up to `as_of` and forecasts the rest of the period with `data`'s
 /// roster, the given ledger in force.
 pub fn progress(
@@ -119,83 +224,38 @@ pub fn progress(
     as_of: i32,
     opts: &HorizonOptions,
 ) -> Result<Progress, HorizonError> {
-    let schools: BTreeMap<&SchoolId, usize> = data
-        .schools
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (&s.id, i))
-        .collect();
-    let teachers: BTreeMap<&TeacherId, usize> = data
-        .teachers
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (&t.id, i))
-        .collect();
-    let mut unknown = Vec::new();
-    for (i, e) in ledger.iter().enumerate() {
-        let row = i + 2;
-        if !teachers.contains_key(&e.teacher) {
-            unknown.push(Unknown {
-                row,
-                what: "teacher",
-                id: e.teacher.to_string(),
-            });
-        }
-        for s in [&e.from_school, &e.to_school] {
-            if !schools.contains_key(s) {
-                unknown.push(Unknown {
-                    row,
-                    what: "school",
-                    id: s.to_string(),
-                });
-            }
-        }
-    }
+    let lookup = Lookup::new(data);
+    let unknown = lookup.unknown(ledger);
     let first = rules.plan.first_year;
     let last = rules.plan.last_year;
-    let live = |e: &&LedgerEntry| {
-        e.status != LedgerStatus::Cancelled && e.start_year >= first && e.start_year <= as_of
-    };
-    let mut by_year: BTreeMap<i32, YearTally> = BTreeMap::new();
-    let mut by_district: BTreeMap<String, DistrictTally> = BTreeMap::new();
-    for e in ledger.iter().filter(live) {
-        let from = schools.get(&e.from_school).map(|&i| &data.schools[i]);
-        let to = schools.get(&e.to_school).map(|&i| &data.schools[i]);
-        let backbone = teachers
-            .get(&e.teacher)
-            .is_some_and(|&i| data.teachers[i].is_backbone());
-        let u2r = from.is_some_and(|s| s.locality == Locality::Urban)
-            && to.is_some_and(|s| s.locality == Locality::Rural);
-        let counted = rules.plan.count_forms.contains(&e.form);
-        let y = by_year.entry(e.start_year).or_insert_with(|| YearTally {
-            year: e.start_year,
-            ..YearTally::default()
-        });
-        y.add(e.form, counted, backbone, u2r);
-        let district = from.map_or_else(|| "(unknown school)".to_string(), |s| s.district.clone());
-        let d = by_district
-            .entry(district.clone())
-            .or_insert_with(|| DistrictTally {
-                district,
-                ..DistrictTally::default()
-            });
-        d.add(e.form, counted, backbone, u2r);
-    }
+    let live = |e: &&LedgerEntry| e.status != LedgerStatus::Cancelled;
+    let (mut actual_years, mut districts) = lookup.tally(
+        rules,
+        ledger
+            .iter()
+            .filter(live)
+            .filter(|e| (first..=as_of).contains(&e.start_year)),
+        false,
+    );
     let mut years = Vec::new();
     let mut cumulative = 0u64;
+    let mut push = |mut y: YearTally, years: &mut Vec<YearTally>| {
+        cumulative += y.counted;
+        y.cumulative = cumulative;
+        y.target_cumulative = target_cumulative(rules, y.year);
+        y.gap = y.target_cumulative as i64 - cumulative as i64;
+        years.push(y);
+    };
     for year in first..=as_of.min(last) {
-        let mut y = by_year.remove(&year).unwrap_or(YearTally {
+        let y = actual_years.remove(&year).unwrap_or(YearTally {
             year,
             ..YearTally::default()
         });
-        cumulative += y.counted;
-        y.cumulative = cumulative;
-        y.target_cumulative = target_cumulative(rules, year);
-        y.gap = y.target_cumulative as i64 - cumulative as i64;
-        years.push(y);
+        push(y, &mut years);
     }
-    let actual = cumulative;
-    // Forecast: the remaining years planned under the rules, this ledger in force.
+    let actual = years.last().map_or(0, |y| y.cumulative);
+    // Forecast: the remaining years planned under the rules, this ledger in force;
+    // the ledger's own exchanges of those years count there too.
     let mut forecast_optimal = true;
     if as_of < last {
         let mut view = data.clone();
@@ -207,53 +267,34 @@ pub fn progress(
             opts,
             |_| Ok(()),
         )?;
+        let decided = ledger
+            .iter()
+            .filter(live)
+            .filter(|e| e.start_year > as_of && (first..=last).contains(&e.start_year));
+        let planned = h.ledger.get(ledger.len()..).unwrap_or_default();
+        let (mut forecast_years, forecast_districts) =
+            lookup.tally(rules, decided.chain(planned), true);
+        districts.extend(forecast_districts);
         for r in &h.rows {
-            cumulative += r.sent;
             forecast_optimal &= r.optimal;
-            years.push(YearTally {
+            let y = forecast_years.remove(&r.year).unwrap_or(YearTally {
                 year: r.year,
-                transfer: if rules.term.form == Form::Transfer {
-                    r.sent
-                } else {
-                    0
-                },
-                itinerant: if rules.term.form == Form::Itinerant {
-                    r.sent
-                } else {
-                    0
-                },
-                support: if rules.term.form == Form::Support {
-                    r.sent
-                } else {
-                    0
-                },
-                counted: if rules.plan.count_forms.contains(&rules.term.form) {
-                    r.sent
-                } else {
-                    0
-                },
-                backbone: r.backbone_sent,
-                urban_to_rural: 0,
-                cumulative,
-                target_cumulative: target_cumulative(rules, r.year),
-                gap: target_cumulative(rules, r.year) as i64 - cumulative as i64,
                 forecast: true,
+                ..YearTally::default()
             });
-        }
-        if !rules.plan.count_forms.contains(&rules.term.form) {
-            cumulative = actual;
+            push(y, &mut years);
         }
     }
+    let forecast_cumulative = years.last().map_or(0, |y| y.cumulative);
     let target_as_of = target_cumulative(rules, as_of.clamp(first, last));
-    let districts: Vec<DistrictTally> = by_district.into_values().collect();
     Ok(Progress {
         as_of,
         target_exchanges: rules.plan.target_exchanges,
         actual,
         target_as_of,
         gap: target_as_of as i64 - actual as i64,
-        forecast_cumulative: cumulative,
-        forecast_met: cumulative >= u64::from(rules.plan.target_exchanges),
+        forecast_cumulative,
+        forecast_met: forecast_cumulative >= u64::from(rules.plan.target_exchanges),
         forecast_optimal,
         years,
         districts,

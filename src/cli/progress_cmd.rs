@@ -166,8 +166,15 @@ fn render(name: &str, p: &Progress) -> String {
     for d in &p.districts {
         let _ = writeln!(
             o,
-            "  {}: {} counted ({} transfer, {} itinerant, {} support), {} backbone, {} urban→rural",
-            d.district, d.counted, d.transfer, d.itinerant, d.support, d.backbone, d.urban_to_rural
+            "  {}: {} counted ({} transfer, {} itinerant, {} support), {} backbone, {} urban→rural{}",
+            d.district,
+            d.counted,
+            d.transfer,
+            d.itinerant,
+            d.support,
+            d.backbone,
+            d.urban_to_rural,
+            if d.forecast { "  (forecast)" } else { "" }
         );
     }
     if !p.unknown.is_empty() {
