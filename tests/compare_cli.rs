@@ -306,3 +306,31 @@ fn period_flags_are_exclusive_and_required() {
         assert!(!target.exists());
     }
 }
+
+#[test]
+fn bad_sweep_value_in_horizon_mode_writes_nothing() {
+    let out = tempfile::tempdir().unwrap();
+    let target = out.path().join("o");
+    let o = rotaplan(
+        &[
+            "compare".as_ref(),
+            "--horizon".as_ref(),
+            "--data".as_ref(),
+            root().join("fixtures/tiny").as_os_str(),
+            "--rules".as_ref(),
+            rules("nanchang-2021-2025.toml").as_os_str(),
+            "--set".as_ref(),
+            "quota.min_share_of_eligible=0.10,lots".as_ref(),
+            "--out".as_ref(),
+            target.as_os_str(),
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("quota.min_share_of_eligible=lots") && err.contains("nothing was written"),
+        "{err}"
+    );
+    assert!(!target.exists());
+}
