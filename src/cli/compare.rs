@@ -1,18 +1,21 @@
-//! `rotaplan compare --rules A --rules B … [--set KEY=V1,V2 …] --year Y`.
+//! `rotaplan compare --rules A --rules B … [--set KEY=V1,V2 …] (--year Y | --horizon)`.
 
 use super::common::DataArgs;
 use super::Exit;
 use crate::compare::{
-    compare_csv, expand, load_variant_rules, moves_csv, render_table, run_variants, CompareError,
+    compare_csv, expand, load_variant_rules, moves_csv, period_compare_csv, period_moves_csv,
+    render_period_table, render_table, run_periods, run_variants, CompareError, Variant,
 };
-use crate::input;
+use crate::input::{self, Loaded};
 use crate::output::Staged;
 use crate::plan::Method;
-use clap::Args;
+use crate::rules::Rules;
+use clap::{ArgGroup, Args};
 use std::path::PathBuf;
 use std::time::Instant;
 
 #[derive(Args, Debug)]
+#[command(group(ArgGroup::new("period").required(true).args(["year", "horizon"])))]
 pub struct CompareArgs {
     /// Rule set (TOML); repeat for several.
     #[arg(long, value_name = "FILE", required = true)]
@@ -23,9 +26,13 @@ pub struct CompareArgs {
     pub set: Vec<String>,
     #[command(flatten)]
     pub data: DataArgs,
-    /// Plan year Y.
+    /// Plan year Y (exactly one of --year and --horizon).
     #[arg(long)]
-    pub year: i32,
+    pub year: Option<i32>,
+    /// Plan every variant over its whole plan period ([plan] first_year..last_year),
+    /// with cumulative figures.
+    #[arg(long)]
+    pub horizon: bool,
     /// Methods to run for every variant (comma-separated): optimal, seniority.
     #[arg(long, value_enum, value_delimiter = ',', default_value = "optimal")]
     pub methods: Vec<Method>,
@@ -71,41 +78,114 @@ pub fn run(a: &CompareArgs, quiet: bool) -> Exit {
     for n in &loaded.notices {
         eprintln!("notice: {n}");
     }
-    if !quiet {
-        eprintln!("planning {} variants…", variants.len());
+    match a.year {
+        Some(year) => run_year(a, quiet, &variants, rules, &loaded, year),
+        None => run_horizon(a, quiet, &variants, rules, &loaded),
     }
-    let start = Instant::now();
-    let data = &loaded.data;
-    let outcomes = match run_variants(data, &variants, rules, a.year, a.time_limit) {
-        Ok(o) => o,
-        Err(e @ CompareError::Rules(_)) => {
+}
+
+/// Exit code and message for a failed variant; nothing is written.
+fn failed(e: CompareError) -> Exit {
+    match e {
+        e @ CompareError::Rules(_) => {
             eprintln!("{e}\nnothing was written.");
-            return Exit::Invalid;
+            Exit::Invalid
         }
-        Err(e) => {
+        e => {
             eprintln!("error: {e}\nnothing was written.");
-            return Exit::Failure;
+            Exit::Failure
         }
-    };
+    }
+}
+
+/// Stages compare.csv and moves.csv and writes them atomically.
+fn write(
+    a: &CompareArgs,
+    compare: Result<Vec<u8>, csv::Error>,
+    moves: Result<Vec<u8>, csv::Error>,
+) -> Result<(), Exit> {
     let mut staged = Staged::default();
-    match (compare_csv(data, &outcomes), moves_csv(data, &outcomes)) {
+    match (compare, moves) {
         (Ok(c), Ok(m)) => {
             staged.add("compare.csv", c);
             staged.add("moves.csv", m);
         }
         (Err(e), _) | (_, Err(e)) => {
             eprintln!("error: {e}\nnothing was written.");
-            return Exit::Failure;
+            return Err(Exit::Failure);
         }
     }
     if let Err(e) = staged.commit(&a.out) {
         eprintln!("error: cannot write to {}: {e}", a.out.display());
-        return Exit::Failure;
+        return Err(Exit::Failure);
+    }
+    Ok(())
+}
+
+/// `compare --year Y`: every variant plans year Y.
+fn run_year(
+    a: &CompareArgs,
+    quiet: bool,
+    variants: &[Variant],
+    rules: Vec<Rules>,
+    loaded: &Loaded,
+    year: i32,
+) -> Exit {
+    if !quiet {
+        eprintln!("planning {} variants…", variants.len());
+    }
+    let start = Instant::now();
+    let data = &loaded.data;
+    let outcomes = match run_variants(data, variants, rules, year, a.time_limit) {
+        Ok(o) => o,
+        Err(e) => return failed(e),
+    };
+    if let Err(e) = write(a, compare_csv(data, &outcomes), moves_csv(data, &outcomes)) {
+        return e;
     }
     if !quiet {
         print!("{}", render_table(data, &outcomes));
         println!(
             "{} variants in {:.2} s; wrote {}",
+            outcomes.len(),
+            start.elapsed().as_secs_f64(),
+            a.out.display()
+        );
+    }
+    Exit::Done
+}
+
+/// `compare --horizon`: every variant plans its whole period.
+fn run_horizon(
+    a: &CompareArgs,
+    quiet: bool,
+    variants: &[Variant],
+    rules: Vec<Rules>,
+    loaded: &Loaded,
+) -> Exit {
+    if !quiet {
+        eprintln!(
+            "planning {} variants over their plan periods…",
+            variants.len()
+        );
+    }
+    let start = Instant::now();
+    let data = &loaded.data;
+    let outcomes = match run_periods(data, variants, rules, a.time_limit) {
+        Ok(o) => o,
+        Err(e) => return failed(e),
+    };
+    if let Err(e) = write(
+        a,
+        period_compare_csv(&outcomes),
+        period_moves_csv(data, &outcomes),
+    ) {
+        return e;
+    }
+    if !quiet {
+        print!("{}", render_period_table(&outcomes));
+        println!(
+            "{} variants in {:.2} s (target search not run: see `horizon`); wrote {}",
             outcomes.len(),
             start.elapsed().as_secs_f64(),
             a.out.display()

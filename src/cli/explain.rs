@@ -1,4 +1,5 @@
 //! `rotaplan explain --teacher ID --year Y` / `explain --school ID --year Y`.
+//! Both flags repeat, so one run (one plan) explains many teachers and schools.
 
 use super::common::{load_all, DataArgs, RuleArgs};
 use super::Exit;
@@ -12,12 +13,12 @@ pub struct ExplainArgs {
     pub rules: RuleArgs,
     #[command(flatten)]
     pub data: DataArgs,
-    /// Teacher id (工号) or exact name (姓名).
-    #[arg(long, alias = "工号", value_name = "ID", conflicts_with = "school")]
-    pub teacher: Option<String>,
-    /// School id (学校代码) or exact name (学校名称).
+    /// Teacher id (工号) or exact name (姓名); repeat for several.
+    #[arg(long, alias = "工号", value_name = "ID")]
+    pub teacher: Vec<String>,
+    /// School id (学校代码) or exact name (学校名称); repeat for several.
     #[arg(long, alias = "学校代码", value_name = "ID")]
-    pub school: Option<String>,
+    pub school: Vec<String>,
     /// Plan year Y.
     #[arg(long, alias = "年份")]
     pub year: i32,
@@ -28,8 +29,21 @@ pub struct ExplainArgs {
     pub time_limit: f64,
 }
 
+/// Index of the first item whose id is `key`, else of the first named `key`.
+fn find<T>(
+    items: &[T],
+    key: &str,
+    id: impl Fn(&T) -> &str,
+    name: impl Fn(&T) -> &str,
+) -> Option<usize> {
+    items
+        .iter()
+        .position(|x| id(x) == key)
+        .or_else(|| items.iter().position(|x| name(x) == key))
+}
+
 pub fn run(a: &ExplainArgs, _quiet: bool) -> Exit {
-    if a.teacher.is_none() && a.school.is_none() {
+    if a.teacher.is_empty() && a.school.is_empty() {
         eprintln!("explain: give --teacher ID (工号) or --school ID (学校代码)");
         return Exit::Invalid;
     }
@@ -38,6 +52,29 @@ pub fn run(a: &ExplainArgs, _quiet: bool) -> Exit {
         Err(e) => return e,
     };
     let data = &loaded.data;
+    let mut missing = Vec::new();
+    let mut teachers = Vec::new();
+    for key in a.teacher.iter().map(|k| k.trim()) {
+        match find(&data.teachers, key, |t| t.id.as_str(), |t| t.name.as_str()) {
+            Some(t) => teachers.push(t),
+            None => missing.push(format!(
+                "explain: no teacher with id or name `{key}` in teachers.csv"
+            )),
+        }
+    }
+    let mut schools = Vec::new();
+    for key in a.school.iter().map(|k| k.trim()) {
+        match find(&data.schools, key, |s| s.id.as_str(), |s| s.name.as_str()) {
+            Some(s) => schools.push(s),
+            None => missing.push(format!(
+                "explain: no school with id or name `{key}` in schools.csv"
+            )),
+        }
+    }
+    if !missing.is_empty() {
+        eprintln!("{}", missing.join("\n"));
+        return Exit::Invalid;
+    }
     let opts = PlanOptions {
         time_limit: a.time_limit,
         method: a.method,
@@ -49,39 +86,14 @@ pub fn run(a: &ExplainArgs, _quiet: bool) -> Exit {
             return Exit::Failure;
         }
     };
-    if let Some(key) = &a.teacher {
-        let key = key.trim();
-        let found = data
-            .teachers
-            .iter()
-            .position(|t| t.id.as_str() == key)
-            .or_else(|| data.teachers.iter().position(|t| t.name == key));
-        let Some(t) = found else {
-            eprintln!("explain: no teacher with id or name `{key}` in teachers.csv");
-            return Exit::Invalid;
-        };
-        print!(
-            "{}",
-            render_teacher(
-                data,
-                &rules,
-                a.year,
-                &explain_teacher(data, &rules, &plan, t)
-            )
-        );
+    let mut blocks = Vec::new();
+    for t in teachers {
+        let x = explain_teacher(data, &rules, &plan, t);
+        blocks.push(render_teacher(data, &rules, a.year, &x));
     }
-    if let Some(key) = &a.school {
-        let key = key.trim();
-        let found = data
-            .schools
-            .iter()
-            .position(|s| s.id.as_str() == key)
-            .or_else(|| data.schools.iter().position(|s| s.name == key));
-        let Some(s) = found else {
-            eprintln!("explain: no school with id or name `{key}` in schools.csv");
-            return Exit::Invalid;
-        };
-        print!("{}", render_school(data, a.year, &explain_school(&plan, s)));
+    for s in schools {
+        blocks.push(render_school(data, a.year, &explain_school(&plan, s)));
     }
+    print!("{}", blocks.join("\n"));
     Exit::Done
 }

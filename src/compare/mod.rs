@@ -5,14 +5,20 @@
 //! collected in variant order, so every output is byte-identical whatever the thread
 //! count. Timings are never written to files for the same reason.
 
+mod figures;
+mod period;
 mod tables;
 mod variants;
 
+pub use figures::{DistrictTotals, Figures};
+pub use period::{
+    period_compare_csv, period_moves_csv, render_period_table, run_periods, PeriodOutcome,
+};
 pub use tables::{compare_csv, moves_csv, render_table};
 pub use variants::{expand, split_sweep, Variant};
 
 use crate::model::Dataset;
-use crate::plan::{plan_year, PlanOptions, YearPlan};
+use crate::plan::{plan_year, PlanError, PlanOptions, YearPlan};
 use crate::rules::{load_rules, Rules};
 use crate::stats::{summarize, SchoolRow, Summary};
 use rayon::prelude::*;
@@ -35,6 +41,18 @@ pub enum CompareError {
     /// A variant could not be planned (exit 1).
     #[error("variant `{variant}`: {message}")]
     Plan { variant: String, message: String },
+}
+
+/// A planning error of one variant: a failing custom exclusion is a rules error
+/// (exit 2), anything else a failure (exit 1).
+fn variant_error(label: String, e: PlanError) -> CompareError {
+    match e {
+        e @ PlanError::Exclusion(_) => CompareError::Rules(vec![format!("variant `{label}`: {e}")]),
+        e => CompareError::Plan {
+            variant: label,
+            message: e.to_string(),
+        },
+    }
 }
 
 /// Loads every variant's rules; reports all rule errors at once.
@@ -75,13 +93,13 @@ pub fn run_variants(
                 time_limit,
                 method: variant.method,
             };
-            let fail = |message: String| CompareError::Plan {
-                variant: variant.label(),
-                message,
-            };
             let plan = plan_year(data, &rules, year, &data.ledger, &opts)
-                .map_err(|e| fail(e.to_string()))?;
-            let (rows, summary) = summarize(data, &rules, &plan).map_err(fail)?;
+                .map_err(|e| variant_error(variant.label(), e))?;
+            let (rows, summary) =
+                summarize(data, &rules, &plan).map_err(|message| CompareError::Plan {
+                    variant: variant.label(),
+                    message,
+                })?;
             Ok(Outcome {
                 variant,
                 rules,

@@ -11,7 +11,7 @@ pub use render::{render_school, render_teacher};
 use crate::eligibility::Reason;
 use crate::model::{Dataset, Subject};
 use crate::plan::{allowed, distance_km, YearPlan};
-use crate::rules::Rules;
+use crate::rules::{BackboneLevel, Rules};
 use std::collections::BTreeMap;
 
 /// The outcome of an eligible teacher in the plan.
@@ -39,12 +39,26 @@ pub enum Placement {
         quota: u32,
         went: Vec<usize>,
     },
-    /// Every allowed post that fits was filled by others (`by`: who filled them).
-    PostsTaken { posts: u32, by: Vec<usize> },
-    /// Posts were open and the school under its cap, but sending one more
-    /// non-backbone teacher would raise the backbone shortfall more than it lowers
-    /// the quota shortfall (objective (1) comes first).
-    BackboneShare { sent: u32, backbone_sent: u32 },
+    /// Every allowed post that fits was filled by others: `posts` lists them as
+    /// (receiving school, subject, open count), `by` who filled them.
+    PostsTaken {
+        posts: Vec<(usize, Subject, u32)>,
+        by: Vec<usize>,
+    },
+    /// Posts were open and the school under its cap, but sending this (non-backbone)
+    /// teacher would raise the backbone shortfall of their group (school, district or
+    /// plan, per `backbone_share_level`) by more than it lowers the quota shortfall,
+    /// so objective (1) forbids it. `sent`/`backbone_sent` are the group's.
+    BackboneShare {
+        sent: u32,
+        backbone_sent: u32,
+        quota_gain: u32,
+        backbone_loss: u32,
+    },
+    /// A fitting allowed post was open, the school under its cap, and sending this
+    /// teacher would not have raised the shortfall: only a plan whose optimum was not
+    /// proven (`optimal` false: the solver's time limit) leaves them at home.
+    NotProven { optimal: bool },
 }
 
 /// Everything `explain --teacher` says.
@@ -152,27 +166,64 @@ fn placement(data: &Dataset, rules: &Rules, plan: &YearPlan, t: usize, s: usize)
     }
     let mut by = Vec::new();
     let mut any_open = false;
-    let mut total = 0;
+    let mut listed = Vec::new();
     for ((r, subj), (count, _)) in &posts {
-        total += count;
         let f = filled.get(&(*r, subj)).map_or(&[][..], Vec::as_slice);
         if (f.len() as u32) < *count {
             any_open = true;
         }
+        listed.push((*r, subj.clone(), *count));
         by.extend_from_slice(f);
     }
     if !any_open {
         by.sort_by(|a, b| data.teachers[*a].id.cmp(&data.teachers[*b].id));
         by.dedup();
-        return Placement::PostsTaken { posts: total, by };
+        return Placement::PostsTaken { posts: listed, by };
     }
-    let backbone_sent = went
-        .iter()
-        .filter(|&&x| data.teachers[x].is_backbone())
-        .count() as u32;
-    Placement::BackboneShare {
-        sent: went.len() as u32,
-        backbone_sent,
+    one_more(data, rules, plan, t, s, went.len() as u32)
+}
+
+/// Posts are open and the school is under its cap: what sending `t` as well would do
+/// to objective (1) — quota shortfall of the school, backbone shortfall of its group.
+fn one_more(
+    data: &Dataset,
+    rules: &Rules,
+    plan: &YearPlan,
+    t: usize,
+    s: usize,
+    school_sent: u32,
+) -> Placement {
+    let q = &rules.quota;
+    let group = |x: usize| {
+        let school = &data.schools[x];
+        match q.backbone_share_level {
+            BackboneLevel::School => school.id.to_string(),
+            BackboneLevel::District => school.district.clone(),
+            BackboneLevel::Plan => String::new(),
+        }
+    };
+    let mine = group(s);
+    let (mut sent, mut backbone_sent) = (0u32, 0u32);
+    for m in plan.moves.iter().filter(|m| group(m.from) == mine) {
+        sent += 1;
+        backbone_sent += u32::from(data.teachers[m.teacher].is_backbone());
+    }
+    let short = |n: u32, b: u32| q.min_backbone_share.ceil_mul(n).saturating_sub(b);
+    let bb = u32::from(data.teachers[t].is_backbone());
+    let backbone_loss =
+        short(sent + 1, backbone_sent + bb).saturating_sub(short(sent, backbone_sent));
+    let quota_gain = u32::from(school_sent < plan.facts.schools[s].quota);
+    if backbone_loss > quota_gain {
+        Placement::BackboneShare {
+            sent,
+            backbone_sent,
+            quota_gain,
+            backbone_loss,
+        }
+    } else {
+        Placement::NotProven {
+            optimal: plan.optimal,
+        }
     }
 }
 

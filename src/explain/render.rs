@@ -60,9 +60,22 @@ fn reason_text(r: &Reason) -> String {
     }
 }
 
-fn who(data: &Dataset, list: &[usize]) -> String {
+/// Teachers with the facts the plan's preference looks at: school, backbone,
+/// volunteer, years at the school.
+fn who_detail(data: &Dataset, year: i32, list: &[usize]) -> String {
     list.iter()
-        .map(|&t| format!("{} {}", data.teachers[t].id, data.teachers[t].name))
+        .map(|&t| {
+            let t = &data.teachers[t];
+            let mut facts = vec![format!("from {}", t.school)];
+            if t.is_backbone() {
+                facts.push("backbone".into());
+            }
+            if t.volunteer {
+                facts.push("volunteer".into());
+            }
+            facts.push(format!("{} yrs at school", year - t.joined_school_year));
+            format!("{} {} ({})", t.id, t.name, facts.join(", "))
+        })
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -176,26 +189,66 @@ pub fn render_teacher(data: &Dataset, rules: &Rules, year: i32, x: &TeacherExpla
              any school theirs may send to (same district, direction, stage, distance); \
              {blocked} fitting post(s) elsewhere are ruled out by those rules."
         ),
-        Placement::CapReached { cap, quota, went } => format!(
-            "eligible but not placed: the school's cap of {cap} (quota {quota}) was reached \
-             by {} — preferred for the plan's objective (backbone share, posts' \
-             priority), then longer tenure, age and id.",
-            who(data, went)
-        ),
-        Placement::PostsTaken { posts, by } => format!(
-            "eligible but not placed: all {posts} allowed post(s) of a fitting subject were \
-             filled by {}, preferred for the plan's objective.",
-            who(data, by)
-        ),
+        Placement::CapReached { cap, quota, went } => {
+            let why = if cap == quota && !rules.quota.fill_beyond_quota {
+                format!("quota {quota}: the cap is the quota, as fill_beyond_quota is false")
+            } else {
+                format!("quota {quota}; max_outflow_share_of_staff × staff")
+            };
+            format!(
+                "eligible but not placed: the school's cap of {cap} ({why}) was reached by \
+                 {} — preferred for the plan's objective (backbone share, posts' priority), \
+                 then longer tenure, age and id.",
+                who_detail(data, year, went)
+            )
+        }
+        Placement::PostsTaken { posts, by } => {
+            let total: u32 = posts.iter().map(|p| p.2).sum();
+            let list: Vec<String> = posts
+                .iter()
+                .map(|(r, subj, n)| {
+                    let id = &data.schools[*r].id;
+                    if *n == 1 {
+                        format!("{id} {subj}")
+                    } else {
+                        format!("{id} {subj} ×{n}")
+                    }
+                })
+                .collect();
+            format!(
+                "eligible but not placed: all {total} allowed post(s) of a fitting subject \
+                 ({}) were filled by {}; they were preferred for the plan's objective \
+                 (their schools' quota and backbone share, then the posts' priority), \
+                 then longer tenure, age and id.",
+                list.join(", "),
+                who_detail(data, year, by)
+            )
+        }
         Placement::BackboneShare {
             sent,
             backbone_sent,
+            quota_gain,
+            backbone_loss,
         } => format!(
-            "eligible but not placed: the school sent {sent} ({backbone_sent} backbone); \
-             one more non-backbone teacher would raise the backbone shortfall \
-             (ceil({} × sent)) more than the quota shortfall falls.",
-            rules.quota.min_backbone_share.decimal()
+            "eligible but not placed: posts were open and the school under its cap, but \
+             the backbone group ({}) sent {sent} with {backbone_sent} backbone; one more \
+             non-backbone teacher would need ceil({} × {}) backbone, raising the backbone \
+             shortfall by {backbone_loss} while lowering the quota shortfall by only \
+             {quota_gain}.",
+            rules.quota.backbone_share_level.as_str(),
+            rules.quota.min_backbone_share.decimal(),
+            sent + 1
         ),
+        Placement::NotProven { optimal: false } => "eligible but not placed although an \
+             allowed post of a fitting subject was open and the school under its cap: the \
+             solver reached its time limit before proving the optimum, so this plan is not \
+             the best possible (rerun with a larger --time-limit)."
+            .to_string(),
+        Placement::NotProven { optimal: true } => "eligible but not placed although an \
+             allowed post of a fitting subject was open and the school under its cap, in a \
+             plan reported optimal: this contradicts the objective (a bug; please report \
+             it with the data)."
+            .to_string(),
     };
     let _ = writeln!(o, "  {line}");
     o

@@ -45,9 +45,17 @@ fn every_tiny_teacher_has_a_reason_matching_the_plan() {
                     assert!(moved.is_none());
                     assert!(!by.is_empty());
                 }
-                Placement::BackboneShare { .. } => {
+                Placement::BackboneShare {
+                    quota_gain,
+                    backbone_loss,
+                    ..
+                } => {
                     assert!(moved.is_none());
                     assert!(!data.teachers[t].is_backbone());
+                    assert!(backbone_loss > quota_gain);
+                }
+                Placement::NotProven { .. } => {
+                    panic!("tiny plans are optimal (or the hand method): {t}")
                 }
             }
             let text = render_teacher(&data, &rules, 2021, &x);

@@ -1,0 +1,281 @@
+//! The figures `compare.csv` shows for one plan, kept as integers so a horizon can sum
+//! them over its years and both modes format them the same way.
+
+use crate::model::{Dataset, Locality};
+use crate::plan::{distance_km, YearPlan};
+use crate::stats::{SchoolRow, Summary};
+use std::collections::BTreeMap;
+
+/// Per-district figures of `compare.csv` (`<district>:sent`, `:shortfall`,
+/// `:posts_filled`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DistrictTotals {
+    pub sent: u64,
+    pub shortfall: u64,
+    pub posts_filled: u64,
+}
+
+/// The plan summary's figures plus what `compare` adds (urban→rural, rural posts,
+/// distance); sums of these over a horizon's years are still meaningful.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Figures {
+    pub eligible: u64,
+    pub quota: u64,
+    pub sent: u64,
+    pub backbone_sent: u64,
+    pub shortfall: u64,
+    pub quota_shortfall: u64,
+    pub backbone_shortfall: u64,
+    pub filled_priority: u64,
+    pub posts: u64,
+    pub posts_filled: u64,
+    pub urban_to_rural: u64,
+    pub rural_posts: u64,
+    pub rural_posts_filled: u64,
+    /// Total distance of the moves in metres (rounded per move), so sums are exact.
+    pub metres: u64,
+    /// Every plan summed was proven optimal.
+    pub optimal: bool,
+    pub by_district: BTreeMap<String, DistrictTotals>,
+}
+
+impl Default for Figures {
+    /// The neutral element of [`Figures::add`] (nothing planned is trivially optimal).
+    fn default() -> Self {
+        Figures {
+            eligible: 0,
+            quota: 0,
+            sent: 0,
+            backbone_sent: 0,
+            shortfall: 0,
+            quota_shortfall: 0,
+            backbone_shortfall: 0,
+            filled_priority: 0,
+            posts: 0,
+            posts_filled: 0,
+            urban_to_rural: 0,
+            rural_posts: 0,
+            rural_posts_filled: 0,
+            metres: 0,
+            optimal: true,
+            by_district: BTreeMap::new(),
+        }
+    }
+}
+
+/// The figure columns, in `compare.csv` order (after the leading columns).
+pub const FIGURE_COLUMNS: [&str; 17] = [
+    "eligible",
+    "quota",
+    "sent",
+    "backbone_sent",
+    "backbone_share",
+    "shortfall",
+    "quota_shortfall",
+    "backbone_shortfall",
+    "filled_priority",
+    "posts",
+    "posts_filled",
+    "urban_to_rural_share",
+    "rural_posts_filled",
+    "distance_km",
+    "optimal",
+    "urban_to_rural",
+    "rural_posts",
+];
+
+/// The per-district figure names (`<district>:<name>` columns).
+pub const DISTRICT_COLUMNS: [&str; 3] = ["sent", "shortfall", "posts_filled"];
+
+/// `part / whole` with four decimals, exact (integer arithmetic), "" when whole is 0.
+pub fn ratio(part: u64, whole: u64) -> String {
+    if whole == 0 {
+        return String::new();
+    }
+    let scaled = (u128::from(part) * 20_000 / u128::from(whole)).div_ceil(2);
+    format!("{}.{:04}", scaled / 10_000, scaled % 10_000)
+}
+
+impl Figures {
+    /// The figures of one planned year; `data` is the dataset `plan` indexes into.
+    pub fn of(data: &Dataset, plan: &YearPlan, rows: &[SchoolRow], s: &Summary) -> Figures {
+        let rural = |r: &&SchoolRow| r.locality == Locality::Rural.as_str();
+        Figures {
+            eligible: s.eligible,
+            quota: s.quota,
+            sent: s.sent,
+            backbone_sent: s.backbone_sent,
+            shortfall: s.shortfall,
+            quota_shortfall: s.quota_shortfall,
+            backbone_shortfall: s.backbone_shortfall,
+            filled_priority: s.filled_priority,
+            posts: s.posts,
+            posts_filled: s.posts_filled,
+            urban_to_rural: s
+                .by_district
+                .values()
+                .map(|d| u64::from(d.urban_to_rural))
+                .sum(),
+            rural_posts: rows.iter().filter(rural).map(|r| u64::from(r.posts)).sum(),
+            rural_posts_filled: rows
+                .iter()
+                .filter(rural)
+                .map(|r| u64::from(r.posts_filled))
+                .sum(),
+            metres: plan
+                .moves
+                .iter()
+                .map(|m| {
+                    distance_km(&data.schools[m.from], &data.schools[m.to])
+                        .map_or(0, |km| (km * 1000.0).round() as u64)
+                })
+                .sum(),
+            optimal: s.optimal,
+            by_district: s
+                .by_district
+                .iter()
+                .map(|(d, f)| {
+                    let t = DistrictTotals {
+                        sent: u64::from(f.sent),
+                        shortfall: u64::from(f.shortfall),
+                        posts_filled: u64::from(f.posts_filled),
+                    };
+                    (d.clone(), t)
+                })
+                .collect(),
+        }
+    }
+
+    /// Adds `o` (another year of a horizon) to these figures.
+    pub fn add(&mut self, o: &Figures) {
+        self.eligible += o.eligible;
+        self.quota += o.quota;
+        self.sent += o.sent;
+        self.backbone_sent += o.backbone_sent;
+        self.shortfall += o.shortfall;
+        self.quota_shortfall += o.quota_shortfall;
+        self.backbone_shortfall += o.backbone_shortfall;
+        self.filled_priority += o.filled_priority;
+        self.posts += o.posts;
+        self.posts_filled += o.posts_filled;
+        self.urban_to_rural += o.urban_to_rural;
+        self.rural_posts += o.rural_posts;
+        self.rural_posts_filled += o.rural_posts_filled;
+        self.metres += o.metres;
+        self.optimal &= o.optimal;
+        for (d, f) in &o.by_district {
+            let e = self.by_district.entry(d.clone()).or_default();
+            e.sent += f.sent;
+            e.shortfall += f.shortfall;
+            e.posts_filled += f.posts_filled;
+        }
+    }
+
+    pub fn backbone_share(&self) -> String {
+        ratio(self.backbone_sent, self.sent)
+    }
+
+    pub fn urban_to_rural_share(&self) -> String {
+        ratio(self.urban_to_rural, self.sent)
+    }
+
+    /// Total distance, km with three decimals.
+    pub fn distance_km(&self) -> String {
+        format!("{}.{:03}", self.metres / 1000, self.metres % 1000)
+    }
+
+    /// The cells under [`FIGURE_COLUMNS`].
+    pub fn cells(&self) -> Vec<String> {
+        vec![
+            self.eligible.to_string(),
+            self.quota.to_string(),
+            self.sent.to_string(),
+            self.backbone_sent.to_string(),
+            self.backbone_share(),
+            self.shortfall.to_string(),
+            self.quota_shortfall.to_string(),
+            self.backbone_shortfall.to_string(),
+            self.filled_priority.to_string(),
+            self.posts.to_string(),
+            self.posts_filled.to_string(),
+            self.urban_to_rural_share(),
+            self.rural_posts_filled.to_string(),
+            self.distance_km(),
+            self.optimal.to_string(),
+            self.urban_to_rural.to_string(),
+            self.rural_posts.to_string(),
+        ]
+    }
+
+    /// The cells under `<district>:` [`DISTRICT_COLUMNS`] for district `d`.
+    pub fn district_cells(&self, d: &str) -> [String; 3] {
+        let f = self.by_district.get(d).cloned().unwrap_or_default();
+        [
+            f.sent.to_string(),
+            f.shortfall.to_string(),
+            f.posts_filled.to_string(),
+        ]
+    }
+}
+
+/// `bb%`-style percentage with one decimal from a `ratio` string ("-" when empty).
+pub fn percent(ratio: &str) -> String {
+    ratio
+        .parse::<f64>()
+        .map(|v| format!("{:.1}", v * 100.0))
+        .unwrap_or_else(|_| "-".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exact_ratio() {
+        assert_eq!(ratio(1, 3), "0.3333");
+        assert_eq!(ratio(2, 3), "0.6667");
+        assert_eq!(ratio(3, 3), "1.0000");
+        assert_eq!(ratio(0, 5), "0.0000");
+        assert_eq!(ratio(1, 0), "");
+    }
+
+    #[test]
+    fn sums_over_years() {
+        let mut a = Figures {
+            sent: 3,
+            backbone_sent: 1,
+            metres: 1500,
+            ..Figures::default()
+        };
+        a.by_district.insert(
+            "东湖区".into(),
+            DistrictTotals {
+                sent: 3,
+                shortfall: 1,
+                posts_filled: 3,
+            },
+        );
+        let mut b = Figures {
+            sent: 1,
+            backbone_sent: 1,
+            metres: 2501,
+            optimal: false,
+            ..Figures::default()
+        };
+        b.by_district.insert(
+            "东湖区".into(),
+            DistrictTotals {
+                sent: 1,
+                shortfall: 0,
+                posts_filled: 1,
+            },
+        );
+        a.add(&b);
+        assert_eq!(a.sent, 4);
+        assert_eq!(a.backbone_share(), "0.5000");
+        assert_eq!(a.distance_km(), "4.001");
+        assert!(!a.optimal);
+        assert_eq!(a.district_cells("东湖区"), ["4", "1", "4"]);
+        assert_eq!(a.district_cells("西湖区"), ["0", "0", "0"]);
+    }
+}

@@ -1,0 +1,336 @@
+//! `compare` through the binary: `--year` and `--horizon` agree with `plan` and
+//! `horizon` run on their own, outputs do not depend on the thread count, and the
+//! period flags are checked.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn rules(name: &str) -> PathBuf {
+    root().join("rules").join(name)
+}
+
+fn rotaplan(args: &[&std::ffi::OsStr], threads: Option<&str>) -> Output {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_rotaplan"));
+    c.args(args);
+    if let Some(n) = threads {
+        c.env("RAYON_NUM_THREADS", n);
+    }
+    c.output().unwrap()
+}
+
+fn ok(o: &Output) {
+    assert!(
+        o.status.success(),
+        "{}\n{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+/// A CSV file as header → column maps, one per row.
+fn table(path: &Path) -> Vec<BTreeMap<String, String>> {
+    let mut r = csv::Reader::from_path(path).unwrap();
+    let h: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
+    r.records()
+        .map(|rec| {
+            let rec = rec.unwrap();
+            h.iter()
+                .cloned()
+                .zip(rec.iter().map(String::from))
+                .collect()
+        })
+        .collect()
+}
+
+fn num(row: &BTreeMap<String, String>, col: &str) -> u64 {
+    row.get(col)
+        .unwrap_or_else(|| panic!("no column {col}"))
+        .parse()
+        .unwrap_or_else(|_| panic!("{col} = {:?}", row[col]))
+}
+
+/// compare --horizon on `data` with two rule files, a sweep and the seniority
+/// baseline, run with `threads`; returns the output folder.
+fn compare_horizon(data: &str, sweep: &str, threads: &str) -> tempfile::TempDir {
+    let out = tempfile::tempdir().unwrap();
+    let o = rotaplan(
+        &[
+            "compare".as_ref(),
+            "--quiet".as_ref(),
+            "--horizon".as_ref(),
+            "--data".as_ref(),
+            root().join("fixtures").join(data).as_os_str(),
+            "--rules".as_ref(),
+            rules("nanchang-2021-2025.toml").as_os_str(),
+            "--rules".as_ref(),
+            rules("variant-cross-district.toml").as_os_str(),
+            "--set".as_ref(),
+            sweep.as_ref(),
+            "--seniority".as_ref(),
+            "--out".as_ref(),
+            out.path().as_os_str(),
+        ],
+        Some(threads),
+    );
+    ok(&o);
+    out
+}
+
+fn same_files(a: &Path, b: &Path) {
+    for f in ["compare.csv", "moves.csv"] {
+        assert_eq!(
+            std::fs::read(a.join(f)).unwrap(),
+            std::fs::read(b.join(f)).unwrap(),
+            "{f} differs between thread counts"
+        );
+    }
+}
+
+#[test]
+fn tiny_horizon_matches_horizon_and_is_thread_independent() {
+    let sweep = "quota.min_share_of_eligible=0.10,0.30";
+    let one = compare_horizon("tiny", sweep, "1");
+    let two = compare_horizon("tiny", sweep, "2");
+    same_files(one.path(), two.path());
+
+    let rows = table(&one.path().join("compare.csv"));
+    let labels: Vec<&str> = rows.iter().map(|r| r["variant"].as_str()).collect();
+    assert_eq!(
+        labels,
+        vec![
+            "nanchang-2021-2025.toml quota.min_share_of_eligible=0.10",
+            "nanchang-2021-2025.toml quota.min_share_of_eligible=0.10 method=seniority",
+            "nanchang-2021-2025.toml quota.min_share_of_eligible=0.30",
+            "nanchang-2021-2025.toml quota.min_share_of_eligible=0.30 method=seniority",
+            "variant-cross-district.toml quota.min_share_of_eligible=0.10",
+            "variant-cross-district.toml quota.min_share_of_eligible=0.10 method=seniority",
+            "variant-cross-district.toml quota.min_share_of_eligible=0.30",
+            "variant-cross-district.toml quota.min_share_of_eligible=0.30 method=seniority",
+        ]
+    );
+    for r in &rows {
+        let years: Vec<i32> = (2021..=2025).collect();
+        // Sums and the per-year columns agree with each other.
+        let sent: u64 = years.iter().map(|y| num(r, &format!("{y}:sent"))).sum();
+        assert_eq!(sent, num(r, "sent"), "{}", r["variant"]);
+        assert_eq!(num(r, "2025:cumulative"), num(r, "cumulative"));
+        let by_district: u64 = r
+            .iter()
+            .filter(|(k, _)| k.ends_with(":cumulative") && !k.starts_with("20"))
+            .map(|(_, v)| v.parse::<u64>().unwrap())
+            .sum();
+        assert_eq!(by_district, num(r, "cumulative"), "{}", r["variant"]);
+        let d_sent: u64 = r
+            .iter()
+            .filter(|(k, _)| k.ends_with(":sent") && !k.starts_with("20"))
+            .map(|(_, v)| v.parse::<u64>().unwrap())
+            .sum();
+        assert_eq!(d_sent, sent);
+        assert_eq!(num(r, "target_exchanges"), 5000);
+        assert_eq!(r["target_met"], "false");
+        assert_eq!(r["met_in_year"], "");
+    }
+
+    // The first variant is exactly what `horizon` plans with the same rules.
+    let h = tempfile::tempdir().unwrap();
+    ok(&rotaplan(
+        &[
+            "horizon".as_ref(),
+            "--quiet".as_ref(),
+            "--data".as_ref(),
+            root().join("fixtures/tiny").as_os_str(),
+            "--rules".as_ref(),
+            rules("nanchang-2021-2025.toml").as_os_str(),
+            "--set".as_ref(),
+            "quota.min_share_of_eligible=0.10".as_ref(),
+            "--out".as_ref(),
+            h.path().as_os_str(),
+        ],
+        None,
+    ));
+    let first = &rows[0];
+    let mut moves_by_teacher: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let (mut eligible, mut shortfall, mut filled) = (0, 0, 0);
+    for y in table(&h.path().join("horizon.csv")) {
+        let year = &y["year"];
+        assert_eq!(num(first, &format!("{year}:sent")), num(&y, "sent"));
+        assert_eq!(
+            num(first, &format!("{year}:cumulative")),
+            num(&y, "cumulative")
+        );
+        eligible += num(&y, "eligible");
+        shortfall += num(&y, "shortfall");
+        filled += num(&y, "posts_filled");
+        for m in table(&h.path().join(format!("{year}/plan.csv"))) {
+            moves_by_teacher
+                .entry(m["teacher_id"].clone())
+                .or_default()
+                .push(format!("{year}:{}", m["to_school"]));
+        }
+    }
+    assert_eq!(num(first, "eligible"), eligible);
+    assert_eq!(num(first, "shortfall"), shortfall);
+    assert_eq!(num(first, "posts_filled"), filled);
+
+    // moves.csv: every listed teacher's first-variant cell is what horizon planned,
+    // and every teacher horizon moves but moves.csv omits moves the same everywhere.
+    let moves = table(&one.path().join("moves.csv"));
+    assert!(!moves.is_empty());
+    let col = labels[0];
+    for m in &moves {
+        let planned = moves_by_teacher
+            .get(&m["teacher_id"])
+            .map(|v| v.join(";"))
+            .unwrap_or_default();
+        assert_eq!(m[col], planned, "{}", m["teacher_id"]);
+        let cells: Vec<&String> = labels.iter().map(|l| &m[*l]).collect();
+        assert!(
+            cells.iter().any(|c| *c != cells[0]),
+            "{} is listed but moves the same everywhere",
+            m["teacher_id"]
+        );
+        let moved_in = cells.iter().filter(|c| !c.is_empty()).count() as u64;
+        assert_eq!(num(m, "moved_in"), moved_in);
+    }
+}
+
+#[test]
+fn county_horizon_is_thread_independent() {
+    let sweep = "quota.fill_beyond_quota=false,true";
+    let one = compare_horizon("county", sweep, "1");
+    let two = compare_horizon("county", sweep, "2");
+    same_files(one.path(), two.path());
+    let rows = table(&one.path().join("compare.csv"));
+    assert_eq!(rows.len(), 8);
+    for r in &rows {
+        assert!(num(r, "cumulative") > 0, "{}", r["variant"]);
+        if r["method"] == "optimal" {
+            assert_eq!(r["optimal"], "true", "{}", r["variant"]);
+        }
+    }
+    // Filling beyond the quota never sends fewer over the period's first year.
+    assert!(num(&rows[2], "2021:sent") >= num(&rows[0], "2021:sent"));
+}
+
+#[test]
+fn tiny_year_matches_plan() {
+    let out = tempfile::tempdir().unwrap();
+    let data = root().join("fixtures/tiny");
+    let base = rules("nanchang-2021-2025.toml");
+    let o = rotaplan(
+        &[
+            "compare".as_ref(),
+            "--year".as_ref(),
+            "2021".as_ref(),
+            "--data".as_ref(),
+            data.as_os_str(),
+            "--rules".as_ref(),
+            base.as_os_str(),
+            "--rules".as_ref(),
+            rules("variant-cross-district.toml").as_os_str(),
+            "--seniority".as_ref(),
+            "--out".as_ref(),
+            out.path().as_os_str(),
+        ],
+        None,
+    );
+    ok(&o);
+    // One stdout line per variant, after the header.
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(stdout.lines().filter(|l| l.contains(".toml")).count(), 4);
+    let p = tempfile::tempdir().unwrap();
+    ok(&rotaplan(
+        &[
+            "plan".as_ref(),
+            "--quiet".as_ref(),
+            "--year".as_ref(),
+            "2021".as_ref(),
+            "--data".as_ref(),
+            data.as_os_str(),
+            "--rules".as_ref(),
+            base.as_os_str(),
+            "--out".as_ref(),
+            p.path().as_os_str(),
+        ],
+        None,
+    ));
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(p.path().join("summary.json")).unwrap()).unwrap();
+    let rows = table(&out.path().join("compare.csv"));
+    assert_eq!(rows.len(), 4);
+    assert_eq!(rows[0]["variant"], "nanchang-2021-2025.toml");
+    for f in [
+        "eligible",
+        "sent",
+        "backbone_sent",
+        "shortfall",
+        "filled_priority",
+        "posts",
+        "posts_filled",
+    ] {
+        assert_eq!(
+            num(&rows[0], f),
+            summary[f].as_u64().unwrap(),
+            "{f} differs from plan's summary.json"
+        );
+    }
+}
+
+#[test]
+fn period_flags_are_exclusive_and_required() {
+    let data = root().join("fixtures/tiny");
+    let base = rules("nanchang-2021-2025.toml");
+    for extra in [&[][..], &["--year", "2021", "--horizon"][..]] {
+        let out = tempfile::tempdir().unwrap();
+        let target = out.path().join("o");
+        let mut args: Vec<&std::ffi::OsStr> = vec![
+            "compare".as_ref(),
+            "--data".as_ref(),
+            data.as_os_str(),
+            "--rules".as_ref(),
+            base.as_os_str(),
+            "--out".as_ref(),
+            target.as_os_str(),
+        ];
+        args.extend(extra.iter().map(std::ffi::OsStr::new));
+        let o = rotaplan(&args, None);
+        assert_eq!(o.status.code(), Some(2), "{extra:?}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains("--year") && err.contains("--horizon"), "{err}");
+        assert!(!target.exists());
+    }
+}
+
+#[test]
+fn bad_sweep_value_in_horizon_mode_writes_nothing() {
+    let out = tempfile::tempdir().unwrap();
+    let target = out.path().join("o");
+    let o = rotaplan(
+        &[
+            "compare".as_ref(),
+            "--horizon".as_ref(),
+            "--data".as_ref(),
+            root().join("fixtures/tiny").as_os_str(),
+            "--rules".as_ref(),
+            rules("nanchang-2021-2025.toml").as_os_str(),
+            "--set".as_ref(),
+            "quota.min_share_of_eligible=0.10,lots".as_ref(),
+            "--out".as_ref(),
+            target.as_os_str(),
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("quota.min_share_of_eligible=lots") && err.contains("nothing was written"),
+        "{err}"
+    );
+    assert!(!target.exists());
+}
