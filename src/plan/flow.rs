@@ -9,7 +9,7 @@ use std::sync::Arc;
 impl Warm {
     /// Bytes held, to bound what a search keeps of its open nodes.
     pub fn bytes(&self) -> usize {
-        self.flows.len() * std::mem::size_of::<(u32, i64)>() + self.pot.len() * 8
+        self.flows.capacity() * std::mem::size_of::<(u32, u32)>() + self.pot.capacity() * 8
     }
 }
 
@@ -20,7 +20,7 @@ const RETURN_CAP: i64 = 1 << 40;
 #[derive(Debug, Clone, Default)]
 pub struct Warm {
     /// (arc, flow) of the forward arcs that carry flow.
-    flows: Vec<(u32, i64)>,
+    flows: Vec<(u32, u32)>,
     /// Every residual arc has cost + pot[from] − pot[to] ≥ 0.
     pot: Vec<i64>,
 }
@@ -272,7 +272,7 @@ impl Graph {
         self.cap[ret] = RETURN_CAP - into_t;
         self.cap[ret ^ 1] = into_t;
         let pot = self.feasible_potentials()?;
-        Some(self.snapshot(pot))
+        self.snapshot(pot)
     }
 
     /// Potentials with non-negative reduced costs on all residual arcs (Bellman–Ford
@@ -306,13 +306,17 @@ impl Graph {
         Some(pot)
     }
 
-    fn snapshot(&self, pot: Vec<i64>) -> Warm {
-        let flows = (0..self.to.len())
-            .step_by(2)
-            .filter(|&e| self.cap[e ^ 1] > 0)
-            .map(|e| (e as u32, self.cap[e ^ 1]))
-            .collect();
-        Warm { flows, pot }
+    /// The flows and potentials, compactly (open nodes of a search hold thousands);
+    /// `None` when a flow does not fit 32 bits.
+    fn snapshot(&self, pot: Vec<i64>) -> Option<Warm> {
+        let mut flows: Vec<(u32, u32)> = Vec::new();
+        for e in (0..self.to.len()).step_by(2) {
+            if self.cap[e ^ 1] > 0 {
+                flows.push((e as u32, u32::try_from(self.cap[e ^ 1]).ok()?));
+            }
+        }
+        flows.shrink_to_fit();
+        Some(Warm { flows, pot })
     }
 
     /// Σ cost × flow over the arcs.
@@ -349,7 +353,7 @@ impl Graph {
         let mut pot = warm.pot.clone();
         let mut x = vec![0i64; m / 2];
         for &(e, f) in &warm.flows {
-            *x.get_mut(e as usize / 2)? = f;
+            *x.get_mut(e as usize / 2)? = i64::from(f);
         }
         let mut excess = vec![0i64; n];
         for e in (0..m).step_by(2) {
@@ -442,7 +446,7 @@ impl Graph {
             excess[t] += push;
             left -= push;
         }
-        Some(self.snapshot(pot))
+        self.snapshot(pot)
     }
 
     /// Shortest distances from `s` over arcs with capacity (costs may be negative; the

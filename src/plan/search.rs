@@ -24,7 +24,7 @@ use std::time::Instant;
 /// Memory the open nodes of one search may hold in warm-start states. Two searches
 /// run at once on two cores, so this bounds the solver's peak well below a national
 /// run's budget.
-const WARM_BUDGET: usize = 128 << 20;
+const WARM_BUDGET: usize = 64 << 20;
 
 /// Objective weights of one component.
 #[derive(Debug, Clone, Copy)]
