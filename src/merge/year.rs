@@ -147,12 +147,11 @@ fn check_same(
 /// schools.csv rows back as the report's `SchoolRow`s.
 fn school_rows(t: &Table) -> Result<Vec<SchoolRow>, String> {
     let col = |name: &str| t.column(name).ok_or_else(|| format!("no column {name}"));
-    let text = |name: &str| -> Result<usize, String> { col(name) };
     let (id, district, locality, weak) = (
-        text("school_id")?,
-        text("district")?,
-        text("locality")?,
-        text("weak")?,
+        col("school_id")?,
+        col("district")?,
+        col("locality")?,
+        col("weak")?,
     );
     let nums: Vec<usize> = [
         "staff",
