@@ -367,3 +367,33 @@ fn province_four_shards_equal_one_run() {
     assert_eq!(code, 0, "{text}");
     assert_same_tree(&single, &merged);
 }
+
+#[test]
+fn english_reports_merge_and_languages_do_not_mix() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tiny_with_cross_ledger(tmp.path());
+    let plan = |out: &Path, extra: &[&str]| {
+        let mut args = vec!["--quiet", "plan", "--data", s(&data), "--year", "2021"];
+        args.extend(extra);
+        args.extend(["--out", s(out)]);
+        let (code, text) = rotaplan(&args);
+        assert_eq!(code, 0, "{text}");
+    };
+    let single = tmp.path().join("single");
+    plan(&single, &["--lang", "en"]);
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    plan(&a, &["--lang", "en", "--shard", "1/2"]);
+    plan(&b, &["--lang", "en", "--shard", "2/2"]);
+    let merged = tmp.path().join("merged");
+    let (code, text) = rotaplan(&["merge", s(&a), s(&b), "--out", s(&merged)]);
+    assert_eq!(code, 0, "{text}");
+    assert_same_tree(&single, &merged);
+
+    let zh = tmp.path().join("zh");
+    plan(&zh, &["--shard", "2/2"]);
+    let out = tmp.path().join("out");
+    let (code, text) = rotaplan(&["merge", s(&a), s(&zh), "--out", s(&out)]);
+    assert_eq!(code, 2, "{text}");
+    assert!(text.contains("report in en"), "{text}");
+    assert!(!out.exists());
+}
