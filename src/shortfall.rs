@@ -8,7 +8,9 @@ use crate::plan::{allowed, YearPlan};
 use crate::rules::{BackboneLevel, Rules};
 use std::collections::{BTreeMap, BTreeSet};
 
-#[derive(Debug, Clone, PartialEq)]
+/// Serialized only into a shard's shard.json, so `merge` can render the report.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "id", rename_all = "snake_case")]
 pub enum ShortfallReason {
     /// The outflow cap (max_outflow_share_of_staff) is below the quota.
     CapBelowQuota { cap: u32, quota: u32 },

@@ -6,6 +6,7 @@ use super::Exit;
 use crate::horizon::{self, HorizonError, HorizonOptions, HorizonSummary};
 use crate::output::{plan_files, Staged};
 use crate::plan::{PlanError, PlanOptions};
+use crate::shard::Shard;
 use crate::shortfall::shortfall_reasons;
 use crate::stats::summarize;
 use clap::Args;
@@ -28,9 +29,17 @@ pub struct HorizonArgs {
     /// Seconds the solver may spend on one component before taking its best plan.
     #[arg(long, default_value_t = 15.0, value_name = "SECONDS")]
     pub time_limit: f64,
+    /// Plan only the districts of shard I of N over the whole period, with the probe
+    /// horizons of the target search; combine the shard folders with `rotaplan merge`.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<String>,
+    /// With --shard: more grid shares to run full horizons at (comma-separated), when
+    /// `merge` says the search needs them.
+    #[arg(long, value_name = "SHARES", value_delimiter = ',', requires = "shard")]
+    pub probe_shares: Vec<String>,
 }
 
-fn fail(e: HorizonError, source: &str) -> Exit {
+pub(super) fn fail(e: HorizonError, source: &str) -> Exit {
     match e {
         HorizonError::Plan {
             source: PlanError::Exclusion(_),
@@ -47,10 +56,20 @@ fn fail(e: HorizonError, source: &str) -> Exit {
 }
 
 pub fn run(a: &HorizonArgs, quiet: bool) -> Exit {
+    let shard = match a.shard.as_deref().map(Shard::parse).transpose() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}\nnothing was written.");
+            return Exit::Invalid;
+        }
+    };
     let (rules, loaded) = match load_all(&a.rules, &a.data) {
         Ok(x) => x,
         Err(e) => return e,
     };
+    if let Some(sh) = shard {
+        return super::horizon_shard::run(a, sh, &rules, loaded.data, quiet);
+    }
     let data = &loaded.data;
     let opts = HorizonOptions {
         plan: PlanOptions {

@@ -1,8 +1,10 @@
-//! `rotaplan merge DIR… --out DIR`: shard folders of `plan --shard I/N` into exactly
-//! the files one run writes.
+//! `rotaplan merge DIR… --out DIR`: shard folders of `plan --shard I/N` or
+//! `horizon --shard I/N` into exactly the files one run writes.
 
 use super::Exit;
-use crate::merge::merge;
+use crate::horizon;
+use crate::merge::{merge, Merged};
+use crate::output::render_plan_summary;
 use clap::Args;
 use std::path::PathBuf;
 
@@ -17,7 +19,7 @@ pub struct MergeArgs {
 }
 
 pub fn run(a: &MergeArgs, quiet: bool) -> Exit {
-    let staged = match merge(&a.dirs) {
+    let (staged, merged) = match merge(&a.dirs) {
         Ok(s) => s,
         Err(problems) => {
             for p in problems {
@@ -32,6 +34,10 @@ pub fn run(a: &MergeArgs, quiet: bool) -> Exit {
         return Exit::Failure;
     }
     if !quiet {
+        match &merged {
+            Merged::Plan(s) => print!("{}", render_plan_summary(s)),
+            Merged::Horizon(s) => print!("{}", horizon::render(s)),
+        }
         println!(
             "merged {} shard folders into {}",
             a.dirs.len(),

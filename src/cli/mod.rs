@@ -7,6 +7,7 @@ mod compare;
 mod explain;
 mod gen;
 mod horizon;
+mod horizon_shard;
 mod merge;
 mod plan;
 mod progress_cmd;
@@ -56,7 +57,8 @@ pub enum Command {
     Gen(gen::GenArgs),
     /// Actual exchanges in a ledger against the target path, with a forecast.
     Progress(progress_cmd::ProgressArgs),
-    /// Merge the output folders of `plan --shard I/N` into what one run writes.
+    /// Merge the output folders of `plan --shard I/N` or `horizon --shard I/N` into
+    /// what one run writes.
     Merge(merge::MergeArgs),
     /// Schedule the evaluations of a plan's exchanged teachers (panels, dates).
     Schedule(schedule::ScheduleArgs),

@@ -2,11 +2,10 @@
 
 use super::common::{load_all, DataArgs, RuleArgs};
 use super::Exit;
-use crate::merge::{ShardManifest, MANIFEST};
 use crate::output::{plan_files_lang, render_plan_summary, Staged};
 use crate::plan::{plan_year, Method, PlanError, PlanOptions};
 use crate::report::Lang;
-use crate::shard::Shard;
+use crate::shard::{Shard, ShardManifest, ShardReport, MANIFEST};
 use crate::shortfall::shortfall_reasons;
 use crate::stats::summarize;
 use clap::Args;
@@ -55,18 +54,14 @@ pub fn run(a: &PlanArgs, quiet: bool) -> Exit {
         Ok(x) => x,
         Err(e) => return e,
     };
-    let manifest = match shard {
+    let cut = match shard {
         None => None,
         Some(sh) => {
             if let Err(e) = Shard::check_rules(&rules) {
                 eprintln!("{}: {e}\nnothing was written.", rules.source);
                 return Exit::Invalid;
             }
-            let districts = sh.filter(&mut loaded.data);
-            Some(ShardManifest {
-                shard: sh,
-                districts,
-            })
+            Some((sh, sh.filter(&mut loaded.data)))
         }
     };
     let data = &loaded.data;
@@ -108,8 +103,16 @@ pub fn run(a: &PlanArgs, quiet: bool) -> Exit {
         eprintln!("error: {e}");
         return Exit::Failure;
     }
-    if let Some(m) = &manifest {
-        match serde_json::to_vec_pretty(m) {
+    if let Some((sh, cut)) = cut {
+        let m = ShardManifest {
+            shard: sh,
+            districts: cut.districts,
+            report: Some(ShardReport::new(
+                data, &rules, &plan, &rows, &reasons, a.lang,
+            )),
+            horizon: None,
+        };
+        match serde_json::to_vec_pretty(&m) {
             Ok(mut json) => {
                 json.push(b'\n');
                 staged.add(MANIFEST, json);

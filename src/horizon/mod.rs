@@ -13,9 +13,13 @@ mod search;
 mod target;
 
 pub use binding::{Binding, Bound};
-pub use report::{horizon_csv, render, HorizonSummary, HORIZON_HEADER};
+pub use report::{horizon_csv, render, rerun_shares, HorizonSummary, Period, HORIZON_HEADER};
+pub(crate) use run::counts;
 pub use run::{roster_for_year, run, HorizonRun, YearRow, YearView};
-pub use search::{grid_share, search, Probe, TargetSearch, GRID_POINTS};
+pub use search::{
+    default_points_per_round, first_round_points, grid_index, grid_share, next_round, search,
+    search_with, Probe, SearchStart, TargetSearch, GRID_POINTS,
+};
 pub use target::{first_met, target_cumulative};
 
 use crate::plan::{PlanError, PlanOptions};

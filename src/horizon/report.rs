@@ -5,8 +5,8 @@ use super::binding::Bound;
 use super::run::YearRow;
 use super::search::TargetSearch;
 use crate::output::csv_table;
-use crate::rules::Rules;
-use serde::Serialize;
+use crate::rules::{Rules, Share};
+use serde::{Deserialize, Serialize};
 use std::fmt::Write;
 
 pub const HORIZON_HEADER: [&str; 20] = [
@@ -39,7 +39,7 @@ pub struct HorizonSummary {
     pub first_year: i32,
     pub last_year: i32,
     pub min_share_of_eligible: f64,
-    pub count_forms: Vec<&'static str>,
+    pub count_forms: Vec<String>,
     pub target_exchanges: u64,
     pub cumulative: u64,
     pub target_met: bool,
@@ -50,16 +50,55 @@ pub struct HorizonSummary {
     pub years: Vec<YearRow>,
 }
 
-impl HorizonSummary {
-    pub fn new(rules: &Rules, rows: Vec<YearRow>, search: TargetSearch) -> HorizonSummary {
-        let target = u64::from(rules.plan.target_exchanges);
-        let cumulative = rows.last().map_or(0, |r| r.cumulative);
-        HorizonSummary {
+/// The rules' figures summary.json repeats: what a horizon shard records so that
+/// `merge` can write the summary without the rules file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Period {
+    pub rules_name: String,
+    pub first_year: i32,
+    pub last_year: i32,
+    /// min_share_of_eligible as an exact decimal.
+    pub min_share_of_eligible: String,
+    pub count_forms: Vec<String>,
+    pub target_exchanges: u64,
+}
+
+impl Period {
+    pub fn of(rules: &Rules) -> Period {
+        Period {
             rules_name: rules.plan.name.clone(),
             first_year: rules.plan.first_year,
             last_year: rules.plan.last_year,
-            min_share_of_eligible: rules.quota.min_share_of_eligible.to_f64(),
-            count_forms: rules.plan.count_forms.iter().map(|f| f.as_str()).collect(),
+            min_share_of_eligible: rules.quota.min_share_of_eligible.to_string(),
+            count_forms: rules
+                .plan
+                .count_forms
+                .iter()
+                .map(|f| f.as_str().to_string())
+                .collect(),
+            target_exchanges: u64::from(rules.plan.target_exchanges),
+        }
+    }
+
+    pub fn share(&self) -> Option<Share> {
+        Share::parse(&self.min_share_of_eligible)
+    }
+}
+
+impl HorizonSummary {
+    pub fn new(rules: &Rules, rows: Vec<YearRow>, search: TargetSearch) -> HorizonSummary {
+        HorizonSummary::of_period(&Period::of(rules), rows, search)
+    }
+
+    pub fn of_period(p: &Period, rows: Vec<YearRow>, search: TargetSearch) -> HorizonSummary {
+        let target = p.target_exchanges;
+        let cumulative = rows.last().map_or(0, |r| r.cumulative);
+        HorizonSummary {
+            rules_name: p.rules_name.clone(),
+            first_year: p.first_year,
+            last_year: p.last_year,
+            min_share_of_eligible: p.share().map_or(f64::NAN, |s| s.to_f64()),
+            count_forms: p.count_forms.clone(),
             target_exchanges: target,
             cumulative,
             target_met: cumulative >= target,
@@ -171,6 +210,18 @@ pub fn render(s: &HorizonSummary) -> String {
     } else {
         ""
     };
+    let search = &s.target_search;
+    if !search.not_run.is_empty() {
+        let _ = writeln!(
+            o,
+            "Which share meets it? Not settled: the search needs shares {} next, which the \
+             merged shards did not run. Rerun every shard with --probe-shares {} and merge \
+             again.",
+            share_list(&search.not_run),
+            share_list(&rerun_shares(s))
+        );
+        return o;
+    }
     match s.share_to_meet_target {
         Some(x) => {
             let _ = writeln!(
@@ -214,4 +265,28 @@ pub fn render(s: &HorizonSummary) -> String {
         );
     }
     o
+}
+
+fn share_list(v: &[f64]) -> String {
+    v.iter()
+        .map(|x| format!("{x}"))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// The shares a rerun of the shards must evaluate so that the next merge gets one
+/// round further: every share probed so far (other than the rules' own) and those
+/// missing.
+pub fn rerun_shares(s: &HorizonSummary) -> Vec<f64> {
+    let mut v: Vec<f64> = s
+        .target_search
+        .probes
+        .iter()
+        .map(|p| p.share.to_f64())
+        .filter(|&x| x != s.min_share_of_eligible)
+        .chain(s.target_search.not_run.iter().copied())
+        .collect();
+    v.sort_by(f64::total_cmp);
+    v.dedup();
+    v
 }

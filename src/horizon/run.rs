@@ -7,11 +7,11 @@ use super::{HorizonError, HorizonOptions};
 use crate::model::{Dataset, LedgerEntry, LedgerStatus};
 use crate::plan::{plan_year, YearPlan};
 use crate::rules::Rules;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::ops::RangeInclusive;
 
 /// One row of `horizon.csv` (the contract's columns first, extras after).
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct YearRow {
     pub year: i32,
     pub eligible: u64,
@@ -80,7 +80,8 @@ pub fn roster_for_year(data: &Dataset, rules: &Rules, year: i32) -> Dataset {
     }
 }
 
-fn counts(rules: &Rules, e: &LedgerEntry) -> bool {
+/// Whether a ledger entry counts toward the target (person-times).
+pub(crate) fn counts(rules: &Rules, e: &LedgerEntry) -> bool {
     e.status != LedgerStatus::Cancelled && rules.plan.count_forms.contains(&e.form)
 }
 

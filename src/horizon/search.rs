@@ -23,7 +23,7 @@ pub fn grid_share(i: u32) -> Share {
 }
 
 /// The grid index of `s`, when it is on the grid.
-fn grid_index(s: Share) -> Option<u32> {
+pub fn grid_index(s: Share) -> Option<u32> {
     let x = s.decimal() * Decimal::from(GRID_POINTS);
     if x.fract().is_zero() && x > Decimal::ZERO {
         x.to_u32()
@@ -72,18 +72,87 @@ pub struct TargetSearch {
     pub monotone_violations: Vec<f64>,
     /// What binds at share 1.000 when no share meets the target.
     pub binding: Option<Binding>,
+    /// Shares the search needed next but could not evaluate (only after `merge` of
+    /// horizon shards that did not run them); the search is then unsettled and
+    /// `share_to_meet_target` is null. Absent from one run's summary.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub not_run: Vec<f64>,
 }
 
-fn probe(i: u32, r: &HorizonRun, target: u64) -> Probe {
+fn probe(i: u32, rows: Vec<YearRow>, target: u64) -> Probe {
     Probe {
         share: grid_share(i),
         index: i,
-        cumulative: r.cumulative,
-        met: r.cumulative >= target,
-        met_in_year: first_met(r.rows.iter().map(|x| (x.year, x.cumulative)), target),
-        planned_through: r.rows.last().map(|x| x.year),
-        rows: r.rows.clone(),
+        cumulative: rows.last().map_or(0, |x| x.cumulative),
+        met: rows.last().is_some_and(|x| x.cumulative >= target),
+        met_in_year: first_met(rows.iter().map(|x| (x.year, x.cumulative)), target),
+        planned_through: rows.last().map(|x| x.year),
+        rows,
     }
+}
+
+/// Points evaluated per round when searching on this machine: one horizon per core.
+pub fn default_points_per_round() -> u32 {
+    rayon::current_num_threads().clamp(2, 8) as u32
+}
+
+/// The grid points the next round evaluates, given the points evaluated so far as
+/// (grid index, met); None when the search is over. `k` points per round.
+pub fn next_round(known: &[(u32, bool)], k: u32) -> Option<Vec<u32>> {
+    let hi = known.iter().filter(|p| p.1).map(|p| p.0).min();
+    let lo = known
+        .iter()
+        .filter(|p| !p.1 && hi.is_none_or(|h| p.0 < h))
+        .map(|p| p.0)
+        .max()
+        .unwrap_or(0);
+    let mut points: Vec<u32> = match hi {
+        Some(h) if h - lo <= 1 => return None,
+        Some(h) => (1..=k).map(|j| lo + (h - lo) * j / (k + 1)).collect(),
+        None if known.iter().any(|p| p.0 == GRID_POINTS) => return None,
+        None => {
+            let mut v: Vec<u32> = (1..k).map(|j| lo + (GRID_POINTS - lo) * j / k).collect();
+            v.push(GRID_POINTS);
+            v
+        }
+    };
+    points.retain(|&p| p > lo && hi.is_none_or(|h| p < h) && !known.iter().any(|x| x.0 == p));
+    points.sort_unstable();
+    points.dedup();
+    (!points.is_empty()).then_some(points)
+}
+
+/// The target and the grid point of the rules' own share, which the search starts from.
+#[derive(Debug, Clone, Copy)]
+pub struct SearchStart {
+    pub target: u64,
+    /// Grid index of `min_share_of_eligible`, when it is on the grid.
+    pub base_index: Option<u32>,
+}
+
+impl SearchStart {
+    pub fn of(rules: &Rules) -> SearchStart {
+        SearchStart {
+            target: u64::from(rules.plan.target_exchanges),
+            base_index: grid_index(rules.quota.min_share_of_eligible),
+        }
+    }
+}
+
+/// The points a first round may ask for, whatever the rules' own share gives: a shard
+/// cannot know whether the country meets the target at that share, so it runs both.
+pub fn first_round_points(start: SearchStart, k: u32) -> Vec<u32> {
+    let mut v: Vec<u32> = match start.base_index {
+        Some(b) => [true, false]
+            .into_iter()
+            .filter_map(|met| next_round(&[(b, met)], k))
+            .flatten()
+            .collect(),
+        None => next_round(&[], k).unwrap_or_default(),
+    };
+    v.sort_unstable();
+    v.dedup();
+    v
 }
 
 /// Searches the grid. `base` is the full horizon already run with `rules` as given.
@@ -93,55 +162,59 @@ pub fn search(
     base: &HorizonRun,
     opts: &HorizonOptions,
 ) -> Result<TargetSearch, HorizonError> {
-    let target = u64::from(rules.plan.target_exchanges);
-    let mut probes: Vec<Probe> = Vec::new();
-    if let Some(i) = grid_index(rules.quota.min_share_of_eligible) {
-        probes.push(probe(i, base, target));
-    }
-    let k = rayon::current_num_threads().clamp(2, 8) as u32;
     let years = rules.plan.first_year..=rules.plan.last_year;
-    let mut rounds = 0;
     let sub = HorizonOptions {
         plan: opts.plan.clone(),
         stop_when_met: true,
     };
-    loop {
-        let hi = probes.iter().filter(|p| p.met).map(|p| p.index).min();
-        let lo = probes
-            .iter()
-            .filter(|p| !p.met && hi.is_none_or(|h| p.index < h))
-            .map(|p| p.index)
-            .max()
-            .unwrap_or(0);
-        let mut points: Vec<u32> = match hi {
-            Some(h) if h - lo <= 1 => break,
-            Some(h) => (1..=k).map(|j| lo + (h - lo) * j / (k + 1)).collect(),
-            None if probes.iter().any(|p| p.index == GRID_POINTS) => break,
-            None => {
-                let mut v: Vec<u32> = (1..k).map(|j| lo + (GRID_POINTS - lo) * j / k).collect();
-                v.push(GRID_POINTS);
-                v
-            }
-        };
-        points.retain(|&p| {
-            p > lo && hi.is_none_or(|h| p < h) && !probes.iter().any(|x| x.index == p)
-        });
-        points.sort_unstable();
-        points.dedup();
-        if points.is_empty() {
-            break;
-        }
-        rounds += 1;
-        let got: Vec<Result<Probe, HorizonError>> = points
+    let k = default_points_per_round();
+    search_with(SearchStart::of(rules), &base.rows, k, |points| {
+        points
             .par_iter()
             .map(|&i| {
                 let mut r = rules.clone();
                 r.quota.min_share_of_eligible = grid_share(i);
-                run(data, &r, years.clone(), &sub, |_| Ok(())).map(|h| probe(i, &h, target))
+                run(data, &r, years.clone(), &sub, |_| Ok(())).map(|h| Some(h.rows))
             })
-            .collect();
-        for g in got {
-            probes.push(g?);
+            .collect()
+    })
+}
+
+/// The search, with `evaluate` giving the rows of a horizon at each grid point asked
+/// for (stopped once the target is met), or None for a point it cannot evaluate (a
+/// merge of shards that did not run it): the search then stops there, lists the
+/// points in `not_run` and claims no share.
+pub fn search_with<F>(
+    start: SearchStart,
+    base_rows: &[YearRow],
+    k: u32,
+    mut evaluate: F,
+) -> Result<TargetSearch, HorizonError>
+where
+    F: FnMut(&[u32]) -> Result<Vec<Option<Vec<YearRow>>>, HorizonError>,
+{
+    let target = start.target;
+    let mut probes: Vec<Probe> = Vec::new();
+    if let Some(i) = start.base_index {
+        probes.push(probe(i, base_rows.to_vec(), target));
+    }
+    let mut rounds = 0;
+    let mut not_run = Vec::new();
+    loop {
+        let known: Vec<(u32, bool)> = probes.iter().map(|p| (p.index, p.met)).collect();
+        let Some(points) = next_round(&known, k) else {
+            break;
+        };
+        rounds += 1;
+        let got = evaluate(&points)?;
+        for (&i, rows) in points.iter().zip(got) {
+            match rows {
+                Some(rows) => probes.push(probe(i, rows, target)),
+                None => not_run.push(i),
+            }
+        }
+        if !not_run.is_empty() {
+            break;
         }
     }
     probes.sort_by_key(|p| p.index);
@@ -151,21 +224,27 @@ pub fn search(
         .filter(|p| !p.met && hi.is_some_and(|h| p.index > h))
         .map(|p| p.share.to_f64())
         .collect();
+    let settled = not_run.is_empty();
     let binding = match hi {
         Some(_) => None,
-        None => probes
+        None if settled => probes
             .iter()
             .find(|p| p.index == GRID_POINTS)
             .map(|p| binding(&p.rows)),
+        None => None,
     };
     Ok(TargetSearch {
-        share_to_meet_target: hi.map(|h| grid_share(h).to_f64()),
+        share_to_meet_target: hi.filter(|_| settled).map(|h| grid_share(h).to_f64()),
         search_assumed_monotone: true,
         grid_step: 0.005,
         rounds,
         probes,
         monotone_violations,
         binding,
+        not_run: not_run
+            .into_iter()
+            .map(|i| grid_share(i).to_f64())
+            .collect(),
     })
 }
 

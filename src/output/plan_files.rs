@@ -4,7 +4,7 @@
 use super::{csv_table, Staged};
 use crate::model::Dataset;
 use crate::plan::{distance_km, YearPlan};
-use crate::report::{plan_page, Lang, PlanReport};
+use crate::report::{plan_page, Lang, PlanReport, PlanTallies};
 use crate::rules::Rules;
 use crate::shortfall::ShortfallReason;
 use crate::stats::{SchoolRow, Summary};
@@ -173,9 +173,9 @@ pub fn plan_files_lang(
     let elig_csv = w.into_inner().map_err(|e| e.into_error().to_string())?;
     staged.add(format!("{prefix}eligibility.csv"), elig_csv);
 
+    let tallies = PlanTallies::new(data, plan);
     let report = PlanReport {
-        data,
-        plan,
+        tallies: &tallies,
         rows,
         summary,
         reasons,
@@ -197,7 +197,7 @@ pub fn plan_files_lang(
 }
 
 /// Rows a worksheet can hold, header included.
-const XLSX_MAX_ROWS: usize = 1_048_575;
+pub const XLSX_MAX_ROWS: usize = 1_048_575;
 
 const ELIG_HEADER: [&str; 4] = ["teacher_id", "school_id", "eligible", "reasons"];
 const DISTRICT_HEADER: [&str; 10] = [
@@ -213,8 +213,10 @@ const DISTRICT_HEADER: [&str; 10] = [
     "urban_to_rural",
 ];
 
-/// plan.xlsx: the CSV tables plus the per-district figures, one sheet each.
-fn plan_workbook(
+/// plan.xlsx: the CSV tables plus the per-district figures, one sheet each (`elig`
+/// empty when the country is too large for a worksheet). `merge` calls it with the
+/// merged tables.
+pub fn plan_workbook(
     moves: &[Vec<String>],
     schools: &[Vec<String>],
     elig: &[Vec<String>],

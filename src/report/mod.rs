@@ -6,13 +6,15 @@
 //! - [`charts`]: `hbars`, `columns`, `sankey`, `lines`, `calendar`;
 //! - [`page`]: `Page` of `Section`s of `Block`s (figures, charts, notes, tables);
 //! - [`i18n`]: `Lang` and the strings;
-//! - [`plan_page`]: the `plan` page.
+//! - [`plan_page`]: the `plan` page, drawn from [`PlanTallies`] and the tables.
 
 pub mod charts;
 pub mod i18n;
 pub mod page;
 pub mod plan_page;
+pub mod plan_tallies;
 pub mod svg;
 
 pub use i18n::Lang;
 pub use plan_page::{plan_page, PlanReport};
+pub use plan_tallies::PlanTallies;

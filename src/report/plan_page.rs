@@ -5,16 +5,15 @@
 use super::charts::{columns, hbars, sankey, Bar, Column, Flow};
 use super::i18n::{Lang, Text};
 use super::page::{Block, Figure, Page, Section};
-use crate::model::{Dataset, Subject};
-use crate::plan::YearPlan;
+use super::plan_tallies::{locality_label, PlanTallies};
 use crate::shortfall::ShortfallReason;
 use crate::stats::{SchoolRow, Summary};
 use std::collections::BTreeMap;
 
 /// Everything the plan page is made from (the same values the CSV files hold).
 pub struct PlanReport<'a> {
-    pub data: &'a Dataset,
-    pub plan: &'a YearPlan,
+    /// Flows and posts by subject, counted from the plan (or added up by `merge`).
+    pub tallies: &'a PlanTallies,
     pub rows: &'a [SchoolRow],
     pub summary: &'a Summary,
     pub reasons: &'a BTreeMap<usize, Vec<ShortfallReason>>,
@@ -94,15 +93,12 @@ pub fn plan_page(r: &PlanReport, lang: Lang) -> Page {
 
 fn flow_chart(r: &PlanReport, lang: Lang) -> String {
     let mut m: BTreeMap<(String, String), u64> = BTreeMap::new();
-    let key = |i: usize| {
-        let sc = &r.data.schools[i];
-        match lang {
-            Lang::Zh => format!("{}·{}", sc.district, sc.locality.zh()),
-            Lang::En => format!("{} · {}", sc.district, sc.locality.as_str()),
-        }
+    let key = |(district, locality): &(String, String)| match lang {
+        Lang::Zh => format!("{}·{}", district, locality_label(locality, true)),
+        Lang::En => format!("{} · {}", district, locality_label(locality, false)),
     };
-    for mv in &r.plan.moves {
-        *m.entry((key(mv.from), key(mv.to))).or_default() += 1;
+    for (from, to, n) in &r.tallies.flows {
+        *m.entry((key(from), key(to))).or_default() += n;
     }
     let flows: Vec<Flow> = m
         .into_iter()
@@ -164,18 +160,12 @@ fn backbone_chart(r: &PlanReport, lang: Lang) -> String {
 }
 
 fn subject_chart(r: &PlanReport, lang: Lang) -> String {
-    let mut posts: BTreeMap<&Subject, (u64, u64)> = BTreeMap::new();
-    for ((_, subject), slots) in &r.plan.facts.open_posts {
-        posts.entry(subject).or_default().0 +=
-            slots.iter().map(|(_, n)| u64::from(*n)).sum::<u64>();
-    }
-    for mv in &r.plan.moves {
-        posts.entry(&mv.subject).or_default().1 += 1;
-    }
-    let bars: Vec<Bar> = posts
-        .into_iter()
-        .map(|(subject, (open, filled))| Bar {
-            label: subject.to_string(),
+    let bars: Vec<Bar> = r
+        .tallies
+        .posts
+        .iter()
+        .map(|(subject, &(open, filled))| Bar {
+            label: subject.clone(),
             value: filled as f64,
             max: open.max(filled) as f64,
             alert: filled < open,

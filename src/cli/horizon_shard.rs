@@ -1,0 +1,146 @@
+//! `rotaplan horizon --shard I/N`: one shard's districts over the whole period, each
+//! year's plan files with their `Y/shard.json`, and the top `shard.json` holding the
+//! year rows and the probe horizons `merge` replays the target search on.
+
+use super::horizon::{fail, HorizonArgs};
+use super::Exit;
+use crate::horizon::{self, default_points_per_round, grid_index, HorizonOptions, Period};
+use crate::model::Dataset;
+use crate::output::{plan_files, Staged};
+use crate::plan::PlanOptions;
+use crate::report::Lang;
+use crate::rules::{Rules, Share};
+use crate::shard::horizon::{probe_points, run_probes, uncount};
+use crate::shard::{HorizonShard, Shard, ShardManifest, ShardReport, MANIFEST};
+use crate::shortfall::shortfall_reasons;
+use crate::stats::summarize;
+
+fn json<T: serde::Serialize>(v: &T) -> Result<Vec<u8>, String> {
+    let mut b = serde_json::to_vec_pretty(v).map_err(|e| e.to_string())?;
+    b.push(b'\n');
+    Ok(b)
+}
+
+/// `--probe-shares` as grid points; each must be a multiple of 0.005 in (0, 1].
+fn parse_probe_shares(list: &[String]) -> Result<Vec<u32>, String> {
+    list.iter()
+        .map(|s| {
+            Share::parse(s).and_then(grid_index).ok_or_else(|| {
+                format!(
+                    "--probe-shares {s:?}: expected a share on the 0.005 grid in (0, 1], e.g. 0.35"
+                )
+            })
+        })
+        .collect()
+}
+
+pub fn run(a: &HorizonArgs, shard: Shard, rules: &Rules, mut data: Dataset, quiet: bool) -> Exit {
+    if let Err(e) = Shard::check_rules(rules) {
+        eprintln!("{}: {e}\nnothing was written.", rules.source);
+        return Exit::Invalid;
+    }
+    let extra = match parse_probe_shares(&a.probe_shares) {
+        Ok(v) => v,
+        Err(e) => {
+            eprintln!("error: {e}\nnothing was written.");
+            return Exit::Invalid;
+        }
+    };
+    let cut = shard.filter(&mut data);
+    let opts = HorizonOptions {
+        plan: PlanOptions {
+            time_limit: a.time_limit,
+            ..PlanOptions::default()
+        },
+        stop_when_met: false,
+    };
+    let mut staged = Staged::default();
+    let years = rules.plan.first_year..=rules.plan.last_year;
+    let base = horizon::run(&data, rules, years, &opts, |v| {
+        let (rows, summary) = summarize(v.roster, rules, v.plan)?;
+        let reasons = shortfall_reasons(v.roster, rules, v.plan);
+        let prefix = format!("{}/", v.row.year);
+        plan_files(
+            &mut staged,
+            &prefix,
+            v.roster,
+            rules,
+            v.plan,
+            &rows,
+            &summary,
+            &reasons,
+        )?;
+        let m = ShardManifest {
+            shard,
+            districts: cut.districts.clone(),
+            report: Some(ShardReport::new(
+                v.roster,
+                rules,
+                v.plan,
+                &rows,
+                &reasons,
+                Lang::Zh,
+            )),
+            horizon: None,
+        };
+        staged.add(format!("{prefix}{MANIFEST}"), json(&m)?);
+        Ok(())
+    });
+    let mut base = match base {
+        Ok(b) => b.rows,
+        Err(e) => return fail(e, &rules.source),
+    };
+    uncount(&cut.foreign, rules, &mut base);
+    let k = default_points_per_round();
+    let points = probe_points(rules, k, &extra);
+    let probes = match run_probes(&data, rules, &cut.foreign, &opts, &points) {
+        Ok(p) => p,
+        Err(e) => return fail(e, &rules.source),
+    };
+    let manifest = ShardManifest {
+        shard,
+        districts: cut.districts,
+        report: None,
+        horizon: Some(HorizonShard {
+            period: Period::of(rules),
+            probes_per_round: k,
+            base,
+            probes,
+        }),
+    };
+    match json(&manifest) {
+        Ok(b) => staged.add(MANIFEST, b),
+        Err(e) => {
+            eprintln!("error: {e}\nnothing was written.");
+            return Exit::Failure;
+        }
+    }
+    if let Err(e) = staged.commit(&a.out) {
+        eprintln!("error: cannot write to {}: {e}", a.out.display());
+        return Exit::Failure;
+    }
+    if !quiet {
+        let shares: Vec<String> = points
+            .iter()
+            .map(|&i| horizon::grid_share(i).to_string())
+            .collect();
+        println!(
+            "shard {}/{}: {} districts, {}–{}, probe horizons at shares {}",
+            shard.index,
+            shard.count,
+            manifest.districts.len(),
+            rules.plan.first_year,
+            rules.plan.last_year,
+            if shares.is_empty() {
+                "none".to_string()
+            } else {
+                shares.join(", ")
+            }
+        );
+        println!(
+            "wrote {} (combine the shards with `rotaplan merge`)",
+            a.out.display()
+        );
+    }
+    Exit::Done
+}

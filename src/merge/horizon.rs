@@ -1,0 +1,133 @@
+//! Horizon shards: every year folder merged as a plan year, the year rows added up,
+//! and the target search replayed on the probe horizons the shards ran.
+//!
+//! The replay asks for exactly the grid points one run's search would evaluate, in
+//! the same rounds, and answers each from the sum of the shards' full horizons at
+//! that point (cut after the year the target is met, as one run's search stops
+//! there). A point no shard ran ends the replay: the summary then lists it in
+//! `target_search.not_run`, claims no share, and the console says which
+//! `--probe-shares` to rerun the shards with.
+
+use super::year::merge_year;
+use super::ShardDir;
+use crate::horizon::{grid_index, horizon_csv, search_with, HorizonSummary, SearchStart, YearRow};
+use crate::output::Staged;
+use crate::shard::HorizonShard;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+pub fn merge(shards: &[ShardDir], staged: &mut Staged) -> Result<HorizonSummary, Vec<String>> {
+    let hs: Vec<(&Path, &HorizonShard)> = shards
+        .iter()
+        .filter_map(|s| Some((s.dir.as_path(), s.manifest.horizon.as_ref()?)))
+        .collect();
+    let Some(&(dir0, first)) = hs.first() else {
+        return Err(vec!["no shard folders given".into()]);
+    };
+    for &(dir, h) in &hs {
+        if h.period != first.period {
+            return Err(vec![format!(
+                "{} planned another period or rules than {} ({:?} vs {:?})",
+                dir.display(),
+                dir0.display(),
+                h.period,
+                first.period
+            )]);
+        }
+        if h.probes_per_round != first.probes_per_round {
+            return Err(vec![format!(
+                "{} searched {} shares per round but {} searched {} (machines with \
+                 different core counts): rerun the shards with the same \
+                 RAYON_NUM_THREADS",
+                dir.display(),
+                h.probes_per_round,
+                dir0.display(),
+                first.probes_per_round
+            )]);
+        }
+    }
+    let period = &first.period;
+    let share = period.share().ok_or_else(|| {
+        vec![format!(
+            "bad min_share_of_eligible {:?}",
+            period.min_share_of_eligible
+        )]
+    })?;
+    let dirs: Vec<&Path> = hs.iter().map(|(d, _)| *d).collect();
+    for year in period.first_year..=period.last_year {
+        merge_year(&dirs, &format!("{year}/"), staged)?;
+    }
+    let base = add_up(hs.iter().map(|(_, h)| h.base.as_slice())).map_err(|e| vec![e])?;
+    // Points every shard ran.
+    let mut probes: BTreeMap<u32, Vec<YearRow>> = BTreeMap::new();
+    for &i in first.probes.keys() {
+        let parts: Option<Vec<&[YearRow]>> = hs
+            .iter()
+            .map(|(_, h)| h.probes.get(&i).map(Vec::as_slice))
+            .collect();
+        if let Some(parts) = parts {
+            probes.insert(i, add_up(parts.into_iter()).map_err(|e| vec![e])?);
+        }
+    }
+    let start = SearchStart {
+        target: period.target_exchanges,
+        base_index: grid_index(share),
+    };
+    let search = search_with(start, &base, first.probes_per_round, |points| {
+        Ok(points
+            .iter()
+            .map(|i| probes.get(i).map(|rows| until_met(rows, start.target)))
+            .collect())
+    })
+    .map_err(|e| vec![e.to_string()])?;
+    let summary = HorizonSummary::of_period(period, base, search);
+    staged.add(
+        "horizon.csv",
+        horizon_csv(&summary.years).map_err(|e| vec![e.to_string()])?,
+    );
+    let mut json = serde_json::to_vec_pretty(&summary).map_err(|e| vec![e.to_string()])?;
+    json.push(b'\n');
+    staged.add("summary.json", json);
+    Ok(summary)
+}
+
+/// A full horizon's rows as one run's search sees them: it stops after the first
+/// year whose cumulative reaches the target (later years do not change earlier ones).
+fn until_met(rows: &[YearRow], target: u64) -> Vec<YearRow> {
+    let end = rows
+        .iter()
+        .position(|r| r.cumulative >= target)
+        .map_or(rows.len(), |i| i + 1);
+    rows[..end].to_vec()
+}
+
+/// The shards' rows of the same years added up: counts summed, `optimal` only when
+/// every shard's year was, the target path as it is.
+fn add_up<'a>(mut parts: impl Iterator<Item = &'a [YearRow]>) -> Result<Vec<YearRow>, String> {
+    let mut out: Vec<YearRow> = parts.next().unwrap_or_default().to_vec();
+    for p in parts {
+        if p.len() != out.len() || p.iter().zip(&out).any(|(a, b)| a.year != b.year) {
+            return Err("the shards' horizons cover different years".into());
+        }
+        for (o, r) in out.iter_mut().zip(p) {
+            o.eligible += r.eligible;
+            o.sent += r.sent;
+            o.backbone_sent += r.backbone_sent;
+            o.returned += r.returned;
+            o.cumulative += r.cumulative;
+            o.shortfall += r.shortfall;
+            o.counted += r.counted;
+            o.ledger_started += r.ledger_started;
+            o.retired += r.retired;
+            o.away += r.away;
+            o.quota += r.quota;
+            o.cap += r.cap;
+            o.staff_cap += r.staff_cap;
+            o.posts += r.posts;
+            o.posts_filled += r.posts_filled;
+            o.filled_priority += r.filled_priority;
+            o.optimal &= r.optimal;
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,105 @@
+//! The CSV tables of a plan year, merged district block by district block.
+
+use csv::StringRecord;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// A merged table: its header and its rows in one run's order.
+pub struct Table {
+    pub header: StringRecord,
+    pub rows: Vec<StringRecord>,
+}
+
+impl Table {
+    pub fn csv(&self) -> Result<Vec<u8>, String> {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.write_record(&self.header).map_err(|e| e.to_string())?;
+        for r in &self.rows {
+            w.write_record(r).map_err(|e| e.to_string())?;
+        }
+        w.into_inner().map_err(|e| e.to_string())
+    }
+
+    /// The rows as strings, for the workbook.
+    pub fn cells(&self) -> Vec<Vec<String>> {
+        self.rows
+            .iter()
+            .map(|r| r.iter().map(str::to_string).collect())
+            .collect()
+    }
+
+    pub fn column(&self, name: &str) -> Option<usize> {
+        self.header.iter().position(|c| c == name)
+    }
+}
+
+/// plan.csv, schools.csv and eligibility.csv of one plan year.
+pub struct Tables {
+    pub plan: Table,
+    pub schools: Table,
+    pub eligibility: Table,
+}
+
+/// Each table with the column that names its rows' district (eligibility.csv: the
+/// school, whose district schools.csv gives; so schools.csv is read first).
+const TABLES: [(&str, &str); 3] = [
+    ("plan.csv", "from_district"),
+    ("schools.csv", "district"),
+    ("eligibility.csv", "school_id"),
+];
+
+/// Reads `{dir}/{prefix}{table}` of every shard folder (in shard order).
+pub fn merge_tables(dirs: &[&Path], prefix: &str) -> Result<Tables, Vec<String>> {
+    let mut school_district: BTreeMap<String, String> = BTreeMap::new();
+    let mut out = Vec::new();
+    for (name, column) in TABLES {
+        let mut header: Option<StringRecord> = None;
+        let mut blocks: BTreeMap<String, Vec<StringRecord>> = BTreeMap::new();
+        for dir in dirs {
+            let path = dir.join(format!("{prefix}{name}"));
+            let at = |e: &dyn std::fmt::Display| vec![format!("{}: {e}", path.display())];
+            let mut r = csv::Reader::from_path(&path).map_err(|e| at(&e))?;
+            let h = r.headers().map_err(|e| at(&e))?.clone();
+            if header.as_ref().is_some_and(|x| *x != h) {
+                return Err(at(&"its columns differ from the other shards'"));
+            }
+            let Some(col) = h.iter().position(|c| c == column) else {
+                return Err(at(&format!("no column {column}")));
+            };
+            let district_col = h.iter().position(|c| c == "district");
+            let school_col = h.iter().position(|c| c == "school_id");
+            for rec in r.records() {
+                let rec = rec.map_err(|e| at(&e))?;
+                let key = rec.get(col).unwrap_or_default().to_string();
+                if name == "schools.csv" {
+                    if let (Some(dc), Some(sc)) = (district_col, school_col) {
+                        school_district.insert(
+                            rec.get(sc).unwrap_or_default().to_string(),
+                            rec.get(dc).unwrap_or_default().to_string(),
+                        );
+                    }
+                }
+                let district = if name == "eligibility.csv" {
+                    school_district.get(&key).cloned().unwrap_or_default()
+                } else {
+                    key
+                };
+                blocks.entry(district).or_default().push(rec);
+            }
+            header = Some(h);
+        }
+        out.push(Table {
+            header: header.unwrap_or_default(),
+            rows: blocks.into_values().flatten().collect(),
+        });
+    }
+    let mut it = out.into_iter();
+    match (it.next(), it.next(), it.next()) {
+        (Some(plan), Some(schools), Some(eligibility)) => Ok(Tables {
+            plan,
+            schools,
+            eligibility,
+        }),
+        _ => Err(vec!["internal: three tables expected".into()]),
+    }
+}

@@ -1,0 +1,229 @@
+//! One plan year's files from its shards: the tables, summary.json, report.html and
+//! plan.xlsx, each exactly as one run writes it.
+
+use super::tables::{merge_tables, Table};
+use crate::model::{Locality, Vocab};
+use crate::output::{plan_workbook, Staged, XLSX_MAX_ROWS};
+use crate::report::{plan_page, PlanReport, PlanTallies};
+use crate::rules::Share;
+use crate::shard::{ShardManifest, ShardReport, MANIFEST};
+use crate::shortfall::ShortfallReason;
+use crate::stats::{SchoolRow, Summary};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Merges `{dir}/{prefix}…` of every shard folder (in shard order) into `staged`
+/// under `prefix`; returns the merged summary.
+pub fn merge_year(
+    dirs: &[&Path],
+    prefix: &str,
+    staged: &mut Staged,
+) -> Result<Summary, Vec<String>> {
+    let mut parts: Vec<(ShardReport, Summary)> = Vec::new();
+    let mut problems = Vec::new();
+    for dir in dirs {
+        match read_part(&dir.join(prefix)) {
+            Ok(p) => parts.push(p),
+            Err(e) => problems.push(e),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    check_same(dirs, prefix, &parts).map_err(|e| vec![e])?;
+    let t = merge_tables(dirs, prefix)?;
+    for (name, table) in [
+        ("plan.csv", &t.plan),
+        ("schools.csv", &t.schools),
+        ("eligibility.csv", &t.eligibility),
+    ] {
+        staged.add(format!("{prefix}{name}"), table.csv().map_err(|e| vec![e])?);
+    }
+    let summary = merge_summaries(parts.iter().map(|p| &p.1)).map_err(|e| vec![e])?;
+
+    let (first, _) = &parts[0];
+    let lang = first.lang().ok_or_else(|| {
+        vec![format!(
+            "{}: unknown report language {:?}",
+            dirs[0].join(prefix).join(MANIFEST).display(),
+            first.lang
+        )]
+    })?;
+    let backbone_target = Share::parse(&first.backbone_target)
+        .ok_or_else(|| vec![format!("bad backbone_target {:?}", first.backbone_target)])?;
+    let mut tallies = PlanTallies::default();
+    for (r, _) in &parts {
+        tallies.add(&r.tallies);
+    }
+    let rows = school_rows(&t.schools).map_err(|e| vec![format!("{prefix}schools.csv: {e}")])?;
+    let index: BTreeMap<&str, usize> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.school_id.as_str(), i))
+        .collect();
+    let mut reasons: BTreeMap<usize, Vec<ShortfallReason>> = BTreeMap::new();
+    for (r, _) in &parts {
+        for (school, why) in &r.reasons {
+            let Some(&i) = index.get(school.as_str()) else {
+                return Err(vec![format!(
+                    "{prefix}shard.json names school {school}, which no schools.csv has"
+                )]);
+            };
+            reasons.insert(i, why.clone());
+        }
+    }
+    let report = PlanReport {
+        tallies: &tallies,
+        rows: &rows,
+        summary: &summary,
+        reasons: &reasons,
+        backbone_target: backbone_target.to_f64(),
+    };
+    staged.add(
+        format!("{prefix}report.html"),
+        plan_page(&report, lang).render().into_bytes(),
+    );
+    let elig = if t.eligibility.rows.len() < XLSX_MAX_ROWS {
+        t.eligibility.cells()
+    } else {
+        Vec::new()
+    };
+    let xlsx = plan_workbook(&t.plan.cells(), &t.schools.cells(), &elig, &summary)
+        .map_err(|e| vec![e.to_string()])?;
+    staged.add(format!("{prefix}plan.xlsx"), xlsx);
+    let mut json = serde_json::to_vec_pretty(&summary).map_err(|e| vec![e.to_string()])?;
+    json.push(b'\n');
+    staged.add(format!("{prefix}summary.json"), json);
+    Ok(summary)
+}
+
+fn read_part(dir: &Path) -> Result<(ShardReport, Summary), String> {
+    let read = |name: &str| {
+        std::fs::read(dir.join(name)).map_err(|e| format!("{}: {e}", dir.join(name).display()))
+    };
+    let path = dir.join(MANIFEST);
+    let manifest: ShardManifest = serde_json::from_slice(&read(MANIFEST)?)
+        .map_err(|e| format!("{}: not a shard manifest: {e}", path.display()))?;
+    let report = manifest.report.ok_or_else(|| {
+        format!(
+            "{}: has no report inputs (written by an older rotaplan?): rerun this shard",
+            path.display()
+        )
+    })?;
+    let summary: Summary = serde_json::from_slice(&read("summary.json")?)
+        .map_err(|e| format!("{}: {e}", dir.join("summary.json").display()))?;
+    Ok((report, summary))
+}
+
+/// Every shard planned the same year under the same rules and report language.
+fn check_same(
+    dirs: &[&Path],
+    prefix: &str,
+    parts: &[(ShardReport, Summary)],
+) -> Result<(), String> {
+    let Some((r0, s0)) = parts.first() else {
+        return Err("no shard folders given".into());
+    };
+    let key = |r: &ShardReport, s: &Summary| {
+        format!(
+            "year {} under \"{}\" (report in {}, backbone target {})",
+            s.year, s.rules_name, r.lang, r.backbone_target
+        )
+    };
+    for ((r, s), dir) in parts.iter().zip(dirs) {
+        if key(r, s) != key(r0, s0) {
+            return Err(format!(
+                "{} planned {}, but {} planned {}",
+                dir.join(prefix).display(),
+                key(r, s),
+                dirs[0].join(prefix).display(),
+                key(r0, s0)
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// schools.csv rows back as the report's `SchoolRow`s.
+fn school_rows(t: &Table) -> Result<Vec<SchoolRow>, String> {
+    let col = |name: &str| t.column(name).ok_or_else(|| format!("no column {name}"));
+    let (id, district, locality, weak) = (
+        col("school_id")?,
+        col("district")?,
+        col("locality")?,
+        col("weak")?,
+    );
+    let nums: Vec<usize> = [
+        "staff",
+        "eligible",
+        "quota",
+        "cap",
+        "sent",
+        "backbone_sent",
+        "shortfall",
+        "received",
+        "posts",
+        "posts_filled",
+    ]
+    .iter()
+    .map(|n| col(n))
+    .collect::<Result<_, _>>()?;
+    t.rows
+        .iter()
+        .enumerate()
+        .map(|(row, r)| {
+            let get = |c: usize| r.get(c).unwrap_or_default();
+            let bad = |c: usize| format!("row {}: bad value {:?}", row + 2, get(c));
+            let n: Vec<u32> = nums
+                .iter()
+                .map(|&c| get(c).parse().map_err(|_| bad(c)))
+                .collect::<Result<_, _>>()?;
+            Ok(SchoolRow {
+                school_id: get(id).to_string(),
+                district: get(district).to_string(),
+                locality: Locality::parse(get(locality))
+                    .ok_or_else(|| bad(locality))?
+                    .as_str(),
+                weak: get(weak).parse().map_err(|_| bad(weak))?,
+                staff: n[0],
+                eligible: n[1],
+                quota: n[2],
+                cap: n[3],
+                sent: n[4],
+                backbone_sent: n[5],
+                shortfall: n[6],
+                received: n[7],
+                posts: n[8],
+                posts_filled: n[9],
+            })
+        })
+        .collect()
+}
+
+/// The summaries of the shards added up (`solve_seconds` too: the shards' solver
+/// time, a wall-clock field).
+pub fn merge_summaries<'a>(parts: impl Iterator<Item = &'a Summary>) -> Result<Summary, String> {
+    let mut out: Option<Summary> = None;
+    for p in parts {
+        let Some(o) = out.as_mut() else {
+            out = Some(p.clone());
+            continue;
+        };
+        o.eligible += p.eligible;
+        o.quota += p.quota;
+        o.sent += p.sent;
+        o.backbone_sent += p.backbone_sent;
+        o.shortfall += p.shortfall;
+        o.quota_shortfall += p.quota_shortfall;
+        o.backbone_shortfall += p.backbone_shortfall;
+        o.filled_priority += p.filled_priority;
+        o.posts += p.posts;
+        o.posts_filled += p.posts_filled;
+        o.optimal &= p.optimal;
+        o.solve_seconds = ((o.solve_seconds + p.solve_seconds) * 1000.0).round() / 1000.0;
+        o.components += p.components;
+        o.by_district
+            .extend(p.by_district.iter().map(|(k, v)| (k.clone(), v.clone())));
+    }
+    out.ok_or_else(|| "no shard folders given".to_string())
+}

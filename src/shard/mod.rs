@@ -1,0 +1,178 @@
+//! Shards: a stable split of the country by district, so that a batch engine (a Slurm
+//! array, a Kubernetes indexed Job) can plan counties on many machines and `merge`
+//! can put the pieces back together exactly.
+
+pub mod horizon;
+pub mod manifest;
+
+pub use manifest::{HorizonShard, ShardManifest, ShardReport, MANIFEST};
+
+use crate::model::{Dataset, LedgerEntry};
+use crate::rules::{BackboneLevel, Rules};
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+/// Shard `index` (1-based) of `count`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Shard {
+    pub index: u32,
+    pub count: u32,
+}
+
+impl Shard {
+    /// Parses `I/N` with 1 ≤ I ≤ N.
+    pub fn parse(s: &str) -> Result<Shard, String> {
+        let bad = || format!("--shard {s:?}: expected I/N with 1 ≤ I ≤ N, e.g. 1/4");
+        let (i, n) = s.split_once('/').ok_or_else(bad)?;
+        let index: u32 = i.trim().parse().map_err(|_| bad())?;
+        let count: u32 = n.trim().parse().map_err(|_| bad())?;
+        if index == 0 || count == 0 || index > count {
+            return Err(bad());
+        }
+        Ok(Shard { index, count })
+    }
+
+    /// Whether this shard plans `district`. FNV-1a of the name: stable across runs,
+    /// machines and data changes elsewhere in the country.
+    pub fn owns(&self, district: &str) -> bool {
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in district.as_bytes() {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        h % u64::from(self.count) == u64::from(self.index - 1)
+    }
+
+    /// Districts can only be planned apart when the rules keep them independent:
+    /// no exchange across districts, no backbone share over the whole plan. (The
+    /// horizon carries state per teacher and per school only, so the same holds
+    /// for every year of it.)
+    pub fn check_rules(rules: &Rules) -> Result<(), String> {
+        if !rules.flow.same_district {
+            return Err(
+                "--shard needs flow.same_district = true: with cross-district \
+                        exchanges the districts are not independent"
+                    .into(),
+            );
+        }
+        if rules.quota.backbone_share_level == BackboneLevel::Plan {
+            return Err("--shard cannot split a plan-level backbone share \
+                        (quota.backbone_share_level = \"plan\"); use school or district"
+                .into());
+        }
+        Ok(())
+    }
+
+    /// Keeps only this shard's districts: their schools, teachers, posts, evaluators,
+    /// and the ledger rows that touch them or that this shard counts (see
+    /// [`Cut::foreign`]).
+    pub fn filter(&self, data: &mut Dataset) -> Cut {
+        let owner = LedgerOwner::new(data);
+        let mine: Vec<bool> = data
+            .ledger
+            .iter()
+            .map(|e| self.owns(owner.district(e)))
+            .collect();
+        data.schools.retain(|s| self.owns(&s.district));
+        let schools: BTreeSet<_> = data.schools.iter().map(|s| s.id.clone()).collect();
+        data.teachers.retain(|t| schools.contains(&t.school));
+        data.needs.retain(|n| schools.contains(&n.school));
+        let teachers: BTreeSet<_> = data.teachers.iter().map(|t| t.id.clone()).collect();
+        let mut foreign = Vec::new();
+        let mut kept = Vec::new();
+        for (e, mine) in std::mem::take(&mut data.ledger).into_iter().zip(mine) {
+            let touches = teachers.contains(&e.teacher)
+                || schools.contains(&e.from_school)
+                || schools.contains(&e.to_school);
+            if touches && !mine {
+                foreign.push(e.clone());
+            }
+            if touches || mine {
+                kept.push(e);
+            }
+        }
+        data.ledger = kept;
+        data.evaluators.retain(|e| self.owns(&e.district));
+        let districts: BTreeSet<String> = data.schools.iter().map(|s| s.district.clone()).collect();
+        Cut {
+            districts: districts.into_iter().collect(),
+            foreign,
+        }
+    }
+}
+
+/// What a shard keeps of the country.
+#[derive(Debug, Clone, Default)]
+pub struct Cut {
+    /// The districts planned, in order.
+    pub districts: Vec<String>,
+    /// Ledger rows kept because they touch this shard (a teacher away, a post held)
+    /// but counted by another shard: a past exchange between two districts of
+    /// different shards. Their person-times are taken out of this shard's horizon
+    /// rows so that the merged rows count each ledger row once.
+    pub foreign: Vec<LedgerEntry>,
+}
+
+/// Which district counts a ledger row: its sending school's, else its receiving
+/// school's, else its teacher's school's, else "" (a row naming nobody in the data,
+/// which one run still counts). Exactly one shard owns each.
+struct LedgerOwner<'a> {
+    school_district: HashMap<&'a str, &'a str>,
+    teacher_district: HashMap<&'a str, &'a str>,
+}
+
+impl<'a> LedgerOwner<'a> {
+    fn new(data: &'a Dataset) -> LedgerOwner<'a> {
+        let school_district: HashMap<&str, &str> = data
+            .schools
+            .iter()
+            .map(|s| (s.id.as_str(), s.district.as_str()))
+            .collect();
+        // Only the teachers a ledger row falls back on, not the whole country.
+        let wanted: HashSet<&str> = data
+            .ledger
+            .iter()
+            .filter(|e| {
+                !school_district.contains_key(e.from_school.as_str())
+                    && !school_district.contains_key(e.to_school.as_str())
+            })
+            .map(|e| e.teacher.as_str())
+            .collect();
+        let teacher_district = data
+            .teachers
+            .iter()
+            .filter(|t| wanted.contains(t.id.as_str()))
+            .filter_map(|t| Some((t.id.as_str(), *school_district.get(t.school.as_str())?)))
+            .collect();
+        LedgerOwner {
+            school_district,
+            teacher_district,
+        }
+    }
+
+    fn district(&self, e: &LedgerEntry) -> &str {
+        let s = |id: &str| self.school_district.get(id).copied();
+        s(e.from_school.as_str())
+            .or_else(|| s(e.to_school.as_str()))
+            .or_else(|| self.teacher_district.get(e.teacher.as_str()).copied())
+            .unwrap_or("")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_and_partitions() {
+        assert_eq!(Shard::parse("2/4"), Ok(Shard { index: 2, count: 4 }));
+        for bad in ["0/4", "5/4", "1/0", "x", "1/", "/3", "1/2/3"] {
+            assert!(Shard::parse(bad).is_err(), "{bad}");
+        }
+        for d in ["东湖区", "南昌县", "第0001县", ""] {
+            let owners = (1..=4)
+                .filter(|&i| Shard { index: i, count: 4 }.owns(d))
+                .count();
+            assert_eq!(owners, 1, "{d}");
+        }
+    }
+}
