@@ -8,7 +8,10 @@ use crate::compare::{
 use crate::input;
 use crate::output::Staged;
 use crate::plan::Method;
+use crate::report::compare_page::{compare_page, compare_workbook};
+use crate::report::Lang;
 use clap::Args;
+use rayon::prelude::*;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -38,6 +41,9 @@ pub struct CompareArgs {
     /// Seconds the solver may spend on one component.
     #[arg(long, default_value_t = 15.0, value_name = "SECONDS")]
     pub time_limit: f64,
+    /// Language of report.html.
+    #[arg(long, value_enum, default_value_t = Lang::Zh)]
+    pub lang: Lang,
 }
 
 pub fn run(a: &CompareArgs, quiet: bool) -> Exit {
@@ -71,12 +77,25 @@ pub fn run(a: &CompareArgs, quiet: bool) -> Exit {
     for n in &loaded.notices {
         eprintln!("notice: {n}");
     }
-    if !quiet {
-        eprintln!("planning {} variants…", variants.len());
-    }
+    let bar = crate::progress::bar(variants.len() as u64, "variants", quiet);
     let start = Instant::now();
     let data = &loaded.data;
-    let outcomes = match run_variants(data, &variants, rules, a.year, a.time_limit) {
+    // One variant per task so the bar moves as each finishes; results and the first
+    // error are taken in variant order.
+    let outcomes: Result<Vec<_>, _> = variants
+        .par_iter()
+        .zip(rules)
+        .map(|(v, r)| {
+            let o = run_variants(data, std::slice::from_ref(v), vec![r], a.year, a.time_limit);
+            bar.inc(1);
+            o
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .collect::<Result<Vec<Vec<_>>, _>>()
+        .map(|v| v.into_iter().flatten().collect::<Vec<_>>());
+    bar.finish_and_clear();
+    let outcomes = match outcomes {
         Ok(o) => o,
         Err(e @ CompareError::Rules(_)) => {
             eprintln!("{e}\nnothing was written.");
@@ -89,10 +108,19 @@ pub fn run(a: &CompareArgs, quiet: bool) -> Exit {
     };
     let mut staged = Staged::default();
     match (compare_csv(data, &outcomes), moves_csv(data, &outcomes)) {
-        (Ok(c), Ok(m)) => {
-            staged.add("compare.csv", c);
-            staged.add("moves.csv", m);
-        }
+        (Ok(c), Ok(m)) => match compare_workbook(&c, &m) {
+            Ok(x) => {
+                staged.add("compare.csv", c);
+                staged.add("moves.csv", m);
+                staged.add("compare.xlsx", x);
+                let page = compare_page(data, &outcomes, a.year, a.lang);
+                staged.add("report.html", page.render().into_bytes());
+            }
+            Err(e) => {
+                eprintln!("error: {e}\nnothing was written.");
+                return Exit::Failure;
+            }
+        },
         (Err(e), _) | (_, Err(e)) => {
             eprintln!("error: {e}\nnothing was written.");
             return Exit::Failure;

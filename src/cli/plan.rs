@@ -51,6 +51,7 @@ pub fn run(a: &PlanArgs, quiet: bool) -> Exit {
             return Exit::Invalid;
         }
     };
+    let stages = crate::progress::stages(&["loading data", "planning", "writing"], quiet);
     let (rules, mut loaded) = match load_all(&a.rules, &a.data) {
         Ok(x) => x,
         Err(e) => return e,
@@ -70,6 +71,7 @@ pub fn run(a: &PlanArgs, quiet: bool) -> Exit {
         }
     };
     let data = &loaded.data;
+    crate::progress::next_stage(&stages, "planning (eligibility, solving components)");
     let opts = PlanOptions {
         time_limit: a.time_limit,
         method: a.method,
@@ -92,6 +94,7 @@ pub fn run(a: &PlanArgs, quiet: bool) -> Exit {
             return Exit::Failure;
         }
     };
+    crate::progress::next_stage(&stages, "writing");
     let mut staged = Staged::default();
     let reasons = shortfall_reasons(data, &rules, &plan);
     if let Err(e) = plan_files_lang(
@@ -124,6 +127,7 @@ pub fn run(a: &PlanArgs, quiet: bool) -> Exit {
         eprintln!("error: cannot write to {}: {e}", a.out.display());
         return Exit::Failure;
     }
+    stages.finish_and_clear();
     if !quiet {
         print!("{}", render_plan_summary(&summary));
         println!("wrote {}", a.out.display());

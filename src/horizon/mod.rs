@@ -15,7 +15,7 @@ mod target;
 pub use binding::{Binding, Bound};
 pub use report::{horizon_csv, render, HorizonSummary, HORIZON_HEADER};
 pub use run::{roster_for_year, run, HorizonRun, YearRow, YearView};
-pub use search::{grid_share, search, Probe, TargetSearch, GRID_POINTS};
+pub use search::{grid_share, search, search_observed, Probe, TargetSearch, GRID_POINTS};
 pub use target::{first_met, target_cumulative};
 
 use crate::plan::{PlanError, PlanOptions};

@@ -93,6 +93,18 @@ pub fn search(
     base: &HorizonRun,
     opts: &HorizonOptions,
 ) -> Result<TargetSearch, HorizonError> {
+    search_observed(data, rules, base, opts, &|_| {})
+}
+
+/// [`search`], calling `on_probe` as each grid point's horizon finishes (from the
+/// worker threads; for a progress bar).
+pub fn search_observed(
+    data: &Dataset,
+    rules: &Rules,
+    base: &HorizonRun,
+    opts: &HorizonOptions,
+    on_probe: &(dyn Fn(&Probe) + Sync),
+) -> Result<TargetSearch, HorizonError> {
     let target = u64::from(rules.plan.target_exchanges);
     let mut probes: Vec<Probe> = Vec::new();
     if let Some(i) = grid_index(rules.quota.min_share_of_eligible) {
@@ -137,7 +149,12 @@ pub fn search(
             .map(|&i| {
                 let mut r = rules.clone();
                 r.quota.min_share_of_eligible = grid_share(i);
-                run(data, &r, years.clone(), &sub, |_| Ok(())).map(|h| probe(i, &h, target))
+                let p =
+                    run(data, &r, years.clone(), &sub, |_| Ok(())).map(|h| probe(i, &h, target));
+                if let Ok(p) = &p {
+                    on_probe(p);
+                }
+                p
             })
             .collect();
         for g in got {

@@ -310,8 +310,10 @@ pub struct Day {
     pub value: u32,
 }
 
-/// A calendar heat-map: one column per week, one row per weekday, darker = more.
-pub fn calendar(days: &[Day], label: &str) -> String {
+/// A calendar heat-map: one column per week, one row per weekday (labelled with
+/// `weekdays`, Monday first), darker = more. The drawing is at least 52 weeks wide so a
+/// few weeks of evaluations keep square, readable cells instead of filling the page.
+pub fn calendar(days: &[Day], weekdays: &[&str; 7], label: &str) -> String {
     let cell = 14.0;
     let first = days
         .iter()
@@ -325,9 +327,13 @@ pub fn calendar(days: &[Day], label: &str) -> String {
         .unwrap_or(0)
         + 1;
     let max = days.iter().map(|d| d.value).max().unwrap_or(0).max(1);
-    let mut s = Svg::new(30.0 + cell * weeks as f64 + 10.0, cell * 7.0 + 10.0, label);
-    for (i, wd) in ["M", "T", "W", "T", "F", "S", "S"].iter().enumerate() {
-        s.text(20.0, 5.0 + cell * i as f64 + 10.0, Anchor::End, "val", wd);
+    let mut s = Svg::new(
+        30.0 + cell * weeks.max(52) as f64 + 10.0,
+        cell * 7.0 + 10.0,
+        label,
+    );
+    for (i, wd) in weekdays.iter().enumerate() {
+        s.text(24.0, 5.0 + cell * i as f64 + 10.0, Anchor::End, "val", wd);
     }
     for d in days {
         let col = (d.ordinal - first) / 7;
@@ -350,12 +356,12 @@ pub fn calendar(days: &[Day], label: &str) -> String {
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use std::path::PathBuf;
 
     /// Compares with the committed snapshot; `UPDATE_SNAPSHOTS=1` rewrites it.
-    fn snapshot(name: &str, svg: &str) {
+    pub(crate) fn snapshot(name: &str, svg: &str) {
         let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
             .join("tests/snapshots")
             .join(format!("{name}.svg"));
@@ -452,7 +458,10 @@ mod tests {
                 value: 2,
             },
         ];
-        snapshot("calendar", &calendar(&days, "evaluations"));
+        snapshot(
+            "calendar",
+            &calendar(&days, &["M", "T", "W", "T", "F", "S", "S"], "evaluations"),
+        );
     }
 
     #[test]
@@ -461,6 +470,6 @@ mod tests {
         assert!(columns(&[], 1.5, "x", "y").starts_with("<svg"));
         assert!(sankey(&[], 5, "o", "x").starts_with("<svg"));
         assert!(lines(&[], "x").starts_with("<svg"));
-        assert!(calendar(&[], "x").starts_with("<svg"));
+        assert!(calendar(&[], &[""; 7], "x").starts_with("<svg"));
     }
 }
