@@ -311,7 +311,7 @@ pub struct Day {
 }
 
 /// A calendar heat-map: one column per week, one row per weekday (labelled with
-/// `weekdays`, Monday first), darker = more. The drawing is at least 52 weeks wide so a
+/// `weekdays`, Monday first), darker = more. The drawing is at least 40 weeks wide so a
 /// few weeks of evaluations keep square, readable cells instead of filling the page.
 pub fn calendar(days: &[Day], weekdays: &[&str; 7], label: &str) -> String {
     let cell = 14.0;
@@ -328,7 +328,7 @@ pub fn calendar(days: &[Day], weekdays: &[&str; 7], label: &str) -> String {
         + 1;
     let max = days.iter().map(|d| d.value).max().unwrap_or(0).max(1);
     let mut s = Svg::new(
-        30.0 + cell * weeks.max(52) as f64 + 10.0,
+        30.0 + cell * weeks.max(40) as f64 + 10.0,
         cell * 7.0 + 10.0,
         label,
     );

@@ -452,3 +452,100 @@ pub fn horizon_workbook(
         },
     ])
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+    use crate::horizon::{grid_share, Binding, Probe, TargetSearch, YearRow, GRID_POINTS};
+
+    fn summary(met: bool) -> HorizonSummary {
+        let row = |year, cumulative| YearRow {
+            year,
+            cumulative,
+            target_cumulative: 50 * u64::try_from(year - 2020).unwrap(),
+            ..YearRow::default()
+        };
+        let years = vec![row(2021, 40), row(2022, if met { 100 } else { 70 })];
+        let top = Probe {
+            share: grid_share(GRID_POINTS),
+            index: GRID_POINTS,
+            cumulative: 80,
+            met: false,
+            met_in_year: None,
+            planned_through: Some(2022),
+            rows: years.clone(),
+        };
+        HorizonSummary {
+            rules_name: "r".into(),
+            first_year: 2021,
+            last_year: 2022,
+            min_share_of_eligible: 0.1,
+            count_forms: vec!["transfer"],
+            target_exchanges: 100,
+            cumulative: years[1].cumulative,
+            target_met: met,
+            met_in_year: met.then_some(2022),
+            share_to_meet_target: met.then_some(0.1),
+            search_assumed_monotone: true,
+            target_search: TargetSearch {
+                share_to_meet_target: met.then_some(0.1),
+                search_assumed_monotone: true,
+                grid_step: 0.005,
+                rounds: 1,
+                probes: if met { vec![] } else { vec![top] },
+                monotone_violations: vec![],
+                binding: (!met).then(|| Binding {
+                    by_year: vec![(2021, vec![Bound::Posts]), (2022, vec![Bound::Posts])],
+                    binds: vec![Bound::Posts],
+                    posts: 0,
+                    caps: 0,
+                    eligible: 0,
+                    sent: 0,
+                }),
+            },
+            years,
+        }
+    }
+
+    #[test]
+    fn answers_in_both_languages() {
+        let no = summary(false);
+        let zh = answer(&no, Lang::Zh).join("\n");
+        assert!(
+            zh.contains("不能完成目标") && zh.contains("少 30 人次"),
+            "{zh}"
+        );
+        assert!(
+            zh.contains("期末累计仅 80 人次") && zh.contains("空岗"),
+            "{zh}"
+        );
+        let en = answer(&no, Lang::En).join("\n");
+        assert!(
+            en.contains("(30 short)") && en.contains("open posts"),
+            "{en}"
+        );
+        let yes = summary(true);
+        let en = answer(&yes, Lang::En).join("\n");
+        assert!(en.contains("will be met") && en.contains("reached in 2022"));
+        assert!(en.contains("smallest share that meets the target is 0.100"));
+    }
+
+    #[test]
+    fn page_has_every_section_and_no_empty_district_chart() {
+        let s = summary(false);
+        let page = horizon_page(&s, &[], Lang::En);
+        let headings: Vec<&str> = page.sections.iter().map(|x| x.heading.as_str()).collect();
+        assert_eq!(headings.len(), 4, "{headings:?}");
+        let d = DistrictYear {
+            district: "东湖区".into(),
+            year: 2021,
+            sent: 3,
+            counted: 3,
+            cumulative: 3,
+        };
+        let page = horizon_page(&s, &[d], Lang::Zh);
+        assert_eq!(page.sections.len(), 5);
+        assert!(page.render().contains("东湖区"));
+    }
+}

@@ -112,10 +112,11 @@ pub fn histogram(bins: &[(String, u64)], label: &str) -> String {
     let (left, width, top, height) = (10.0, 640.0, 16.0, 140.0);
     let mut s = Svg::new(left * 2.0 + width, top + height + 22.0, label);
     let max = bins.iter().map(|b| b.1).max().unwrap_or(0).max(1) as f64;
+    // At most 60 wide, so a handful of bins stays a chart rather than a wall.
     let w = if bins.is_empty() {
         0.0
     } else {
-        width / bins.len() as f64
+        (width / bins.len() as f64).min(60.0)
     };
     s.line(left, top + height, left + width, top + height, "grid");
     for (i, (name, v)) in bins.iter().enumerate() {

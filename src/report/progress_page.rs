@@ -275,13 +275,26 @@ pub fn answer(p: &Progress, lang: Lang) -> Vec<String> {
     out
 }
 
+/// The columns of districts.csv (`DistrictTally`'s fields).
+const DISTRICT_HEADER: [&str; 7] = [
+    "district",
+    "transfer",
+    "itinerant",
+    "support",
+    "counted",
+    "backbone",
+    "urban_to_rural",
+];
+
 /// `progress.xlsx`: 年度 (progress.csv) and 区县 (districts.csv), cell for cell.
 pub fn progress_workbook(
     progress_csv: &[u8],
     districts_csv: &[u8],
 ) -> Result<Vec<u8>, XlsxWriteError> {
-    tables_workbook(&[
-        Table::from_csv("年度", progress_csv)?,
-        Table::from_csv("区县", districts_csv)?,
-    ])
+    let mut districts = Table::from_csv("区县", districts_csv)?;
+    if districts.header.is_empty() {
+        // No exchange in the ledger yet: csv writes nothing, the sheet keeps its header.
+        districts.header = DISTRICT_HEADER.iter().map(|s| s.to_string()).collect();
+    }
+    tables_workbook(&[Table::from_csv("年度", progress_csv)?, districts])
 }
