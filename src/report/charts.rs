@@ -221,6 +221,10 @@ pub fn sankey(flows: &[Flow], max_nodes: usize, other: &str, label: &str) -> Str
     s.finish()
 }
 
+/// Distinct series colours (`c0`…`c11` in style.css): a city's twelve districts each
+/// get their own.
+const PALETTE: usize = 12;
+
 /// One line of a line chart.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Series {
@@ -275,7 +279,11 @@ pub fn lines(series: &[Series], label: &str) -> String {
         );
     }
     for (i, se) in series.iter().enumerate() {
-        let class = format!("ln c{}{}", i % 8, if se.target { " target" } else { "" });
+        let class = format!(
+            "ln c{}{}",
+            i % PALETTE,
+            if se.target { " target" } else { "" }
+        );
         let pts: Vec<(f64, f64)> = se.points.iter().map(|(x, y)| (px(*x), py(*y))).collect();
         s.polyline(&pts, &class, &se.name);
         for (x, y) in &se.points {
@@ -283,7 +291,7 @@ pub fn lines(series: &[Series], label: &str) -> String {
                 px(*x),
                 py(*y),
                 2.5,
-                &format!("dot c{}", i % 8),
+                &format!("dot c{}", i % PALETTE),
                 &format!("{} {x}: {y:.0}", se.name),
             );
         }

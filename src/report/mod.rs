@@ -12,6 +12,7 @@
 
 pub mod charts;
 pub mod compare_page;
+pub mod district_years;
 pub mod horizon_page;
 pub mod i18n;
 pub mod multiples;
