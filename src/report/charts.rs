@@ -309,20 +309,31 @@ pub fn lines(series: &[Series], label: &str) -> String {
 }
 
 /// One day of a calendar heat-map: its ordinal (days since an epoch, Monday = 0 mod 7
-/// is not assumed: `weekday` is given, 0 = Monday), a label and a count.
+/// is not assumed: `weekday` is given, 0 = Monday), a label, a count, and the month
+/// name to print above its week when the day starts a month.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Day {
     pub ordinal: i64,
     pub weekday: u32,
     pub label: String,
     pub value: u32,
+    pub month_start: Option<String>,
 }
 
-/// A calendar heat-map: one column per week, one row per weekday (labelled with
-/// `weekdays`, Monday first), darker = more. The drawing is at least 40 weeks wide so a
-/// few weeks of evaluations keep square, readable cells instead of filling the page.
-pub fn calendar(days: &[Day], weekdays: &[&str; 7], label: &str) -> String {
-    let cell = 14.0;
+/// The words of a calendar: weekday names (Monday first) and the ends of the legend.
+#[derive(Debug, Clone, Copy)]
+pub struct CalendarWords<'a> {
+    pub weekdays: [&'a str; 7],
+    pub less: &'a str,
+    pub more: &'a str,
+}
+
+/// A calendar heat-map: one column per week, one row per weekday, darker = more,
+/// month names above the weeks where months start and a less→more legend below. The
+/// drawing is at least 40 weeks wide so a few weeks of evaluations keep square,
+/// readable cells instead of filling the page.
+pub fn calendar(days: &[Day], words: &CalendarWords, label: &str) -> String {
+    let (cell, left, top) = (14.0, 30.0, 18.0);
     let first = days
         .iter()
         .map(|d| d.ordinal - i64::from(d.weekday))
@@ -336,29 +347,57 @@ pub fn calendar(days: &[Day], weekdays: &[&str; 7], label: &str) -> String {
         + 1;
     let max = days.iter().map(|d| d.value).max().unwrap_or(0).max(1);
     let mut s = Svg::new(
-        30.0 + cell * weeks.max(40) as f64 + 10.0,
-        cell * 7.0 + 10.0,
+        left + cell * weeks.max(40) as f64 + 10.0,
+        top + cell * 7.0 + 26.0,
         label,
     );
-    for (i, wd) in weekdays.iter().enumerate() {
-        s.text(24.0, 5.0 + cell * i as f64 + 10.0, Anchor::End, "val", wd);
+    for (i, wd) in words.weekdays.iter().enumerate() {
+        s.text(
+            left - 6.0,
+            top + cell * i as f64 + 10.0,
+            Anchor::End,
+            "val",
+            wd,
+        );
     }
     for d in days {
-        let col = (d.ordinal - first) / 7;
+        let x = left + cell * ((d.ordinal - first) / 7) as f64;
+        if let Some(m) = &d.month_start {
+            s.text(x, top - 6.0, Anchor::Start, "val", m);
+        }
         let level = if d.value == 0 {
             0
         } else {
             1 + (d.value * 4 - 1) / max
         };
         s.rect(
-            30.0 + cell * col as f64,
-            5.0 + cell * f64::from(d.weekday),
+            x,
+            top + cell * f64::from(d.weekday),
             cell - 2.0,
             cell - 2.0,
             &format!("heat h{level}"),
             &format!("{}: {}", d.label, d.value),
         );
     }
+    let y = top + cell * 7.0 + 6.0;
+    s.text(
+        left + 10.0 + 5.0 * cell,
+        y + 10.0,
+        Anchor::End,
+        "val",
+        words.less,
+    );
+    for level in 0..5 {
+        let x = left + 14.0 + 5.0 * cell + cell * f64::from(level);
+        s.rect(x, y, cell - 2.0, cell - 2.0, &format!("heat h{level}"), "");
+    }
+    s.text(
+        left + 14.0 + 10.0 * cell + 2.0,
+        y + 10.0,
+        Anchor::Start,
+        "val",
+        words.more,
+    );
     s.finish()
 }
 
@@ -452,23 +491,34 @@ pub(crate) mod tests {
                 weekday: 2,
                 label: "d1".into(),
                 value: 0,
+                month_start: Some("Nov".into()),
             },
             Day {
                 ordinal: 11,
                 weekday: 3,
                 label: "d2".into(),
                 value: 4,
+                month_start: None,
             },
             Day {
                 ordinal: 15,
                 weekday: 0,
                 label: "d3".into(),
                 value: 2,
+                month_start: None,
             },
         ];
         snapshot(
             "calendar",
-            &calendar(&days, &["M", "T", "W", "T", "F", "S", "S"], "evaluations"),
+            &calendar(
+                &days,
+                &CalendarWords {
+                    weekdays: ["M", "T", "W", "T", "F", "S", "S"],
+                    less: "less",
+                    more: "more",
+                },
+                "evaluations",
+            ),
         );
     }
 
@@ -478,6 +528,11 @@ pub(crate) mod tests {
         assert!(columns(&[], 1.5, "x", "y").starts_with("<svg"));
         assert!(sankey(&[], 5, "o", "x").starts_with("<svg"));
         assert!(lines(&[], "x").starts_with("<svg"));
-        assert!(calendar(&[], &[""; 7], "x").starts_with("<svg"));
+        let words = CalendarWords {
+            weekdays: [""; 7],
+            less: "",
+            more: "",
+        };
+        assert!(calendar(&[], &words, "x").starts_with("<svg"));
     }
 }

@@ -1,7 +1,7 @@
 //! The `schedule` page and workbook: a calendar heat-map of evaluations per day, the
 //! evaluators' load, and what was not scheduled with the reasons in words.
 
-use super::charts::{calendar, Day};
+use super::charts::{calendar, CalendarWords, Day};
 use super::i18n::{Lang, Text};
 use super::multiples::histogram;
 use super::page::{Block, Figure, Page, Section};
@@ -173,6 +173,10 @@ pub fn schedule_page(r: &ScheduleReport, lang: Lang) -> Page {
     }
 }
 
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
 fn day_blocks(r: &ScheduleReport, lang: Lang) -> Vec<Block> {
     let mut per: BTreeMap<Date, u32> = BTreeMap::new();
     for p in &r.sched.placed {
@@ -191,15 +195,29 @@ fn day_blocks(r: &ScheduleReport, lang: Lang) -> Vec<Block> {
             weekday: d.weekday(),
             label: d.to_string(),
             value: per.get(&d).copied().unwrap_or(0),
+            // The first week is named too unless its month ends within two weeks (the
+            // names would overlap).
+            month_start: (d.day == 1 || (d == *first && d.day <= 15)).then(|| match lang {
+                Lang::Zh => format!("{}月", d.month),
+                Lang::En => MONTHS[(d.month as usize + 11) % 12].to_string(),
+            }),
         })
         .collect();
     let busiest = per.values().copied().max().unwrap_or(0);
     vec![
         Block::Chart(calendar(
             &days,
-            match lang {
-                Lang::Zh => &["一", "二", "三", "四", "五", "六", "日"],
-                Lang::En => &["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
+            &match lang {
+                Lang::Zh => CalendarWords {
+                    weekdays: ["一", "二", "三", "四", "五", "六", "日"],
+                    less: "少",
+                    more: "多",
+                },
+                Lang::En => CalendarWords {
+                    weekdays: ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
+                    less: "less",
+                    more: "more",
+                },
             },
             lang.pick("每日考核", "Evaluations per day"),
         )),
