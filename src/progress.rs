@@ -28,17 +28,19 @@ pub fn bar(len: u64, what: &str, quiet: bool) -> ProgressBar {
 /// stage under way and the elapsed time is redrawn every 200 ms, so a long single
 /// stage (solving a city) still shows life. Advance with [`next_stage`].
 pub fn stages(names: &[&str], quiet: bool) -> ProgressBar {
-    let pb = bar(
-        names.len() as u64,
-        names.first().copied().unwrap_or(""),
-        quiet,
-    );
-    if !pb.is_hidden() {
-        if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} ({pos}/{len}) {elapsed}") {
-            pb.set_style(style);
-        }
-        pb.enable_steady_tick(Duration::from_millis(200));
+    let len = names.len() as u64;
+    let first = names.first().copied().unwrap_or("").to_string();
+    if !visible(quiet) {
+        let pb = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::hidden());
+        pb.set_message(first);
+        return pb;
     }
+    let pb = ProgressBar::new(len).with_finish(ProgressFinish::AndClear);
+    if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} ({pos}/{len}) {elapsed}") {
+        pb.set_style(style);
+    }
+    pb.set_message(first);
+    pb.enable_steady_tick(Duration::from_millis(200));
     pb
 }
 
