@@ -1,12 +1,15 @@
 //! report.html and plan.xlsx of `plan`, end to end through the binary: the workbook's
 //! figures equal the CSV files, the page is self-contained and in the chosen language,
-//! and (when Chromium is installed) it renders headless without console errors.
+//! and (when Chromium is installed) it and the pages of horizon, progress, compare and
+//! schedule render headless without console errors.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use calamine::{Data, Reader, Xlsx};
 use std::path::Path;
 use std::process::Command;
+
+mod report_support;
 
 fn run_plan(out: &Path, lang: &str) {
     let status = Command::new(env!("CARGO_BIN_EXE_rotaplan"))
@@ -102,20 +105,10 @@ fn report_is_self_contained_and_translated() {
     );
 }
 
-/// Loads the page in headless Chromium: no console errors, a screenshot is saved
-/// (target/report-screenshot.png). Skipped when /usr/bin/chromium is absent.
-#[test]
-fn renders_in_headless_chromium() {
-    let chromium = Path::new("/usr/bin/chromium");
-    if !chromium.exists() {
-        eprintln!("skipped: /usr/bin/chromium not installed");
-        return;
-    }
-    let dir = tempfile::tempdir().unwrap();
-    run_plan(dir.path(), "zh");
-    let page = dir.path().join("report.html");
-    let shot = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/report-screenshot.png");
-    let _ = std::fs::remove_file(&shot);
+/// Loads `page` in headless Chromium: no console errors, the screenshot `shot` has
+/// content, and the rendered DOM holds the charts.
+fn render_in_chromium(chromium: &Path, page: &Path, shot: &Path) {
+    let _ = std::fs::remove_file(shot);
     let out = Command::new(chromium)
         .args([
             "--headless",
@@ -137,15 +130,58 @@ fn renders_in_headless_chromium() {
         .collect();
     assert!(
         console_errors.is_empty(),
-        "console errors: {console_errors:?}"
+        "{}: console errors: {console_errors:?}",
+        page.display()
     );
-    let meta = std::fs::metadata(&shot).expect("screenshot written");
-    assert!(meta.len() > 10_000, "screenshot has content");
+    let meta = std::fs::metadata(shot).expect("screenshot written");
+    assert!(
+        meta.len() > 10_000,
+        "{}: screenshot has content",
+        shot.display()
+    );
     let dom = Command::new(chromium)
         .args(["--headless", "--no-sandbox", "--disable-gpu", "--dump-dom"])
         .arg(format!("file://{}", page.display()))
         .output()
         .unwrap();
     let dom = String::from_utf8_lossy(&dom.stdout);
-    assert!(dom.contains("<svg"), "charts in the rendered DOM");
+    assert!(
+        dom.contains("<svg"),
+        "{}: charts in the rendered DOM",
+        page.display()
+    );
+}
+
+/// Loads every command's page (plan, horizon, progress, compare, schedule) in headless
+/// Chromium and saves screenshots as target/report-screenshot*.png. Skipped when
+/// /usr/bin/chromium is absent.
+#[test]
+fn renders_in_headless_chromium() {
+    let chromium = Path::new("/usr/bin/chromium");
+    if !chromium.exists() {
+        eprintln!("skipped: /usr/bin/chromium not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    run_plan(&d.join("plan"), "zh");
+    report_support::horizon(&d.join("horizon"), "zh");
+    let ledger = report_support::ledger(d);
+    report_support::progress(&d.join("progress"), &ledger, "zh");
+    report_support::compare(&d.join("compare"), "en");
+    report_support::schedule(&d.join("sched"), "zh");
+    let target = Path::new(env!("CARGO_MANIFEST_DIR")).join("target");
+    for (page, shot) in [
+        ("plan", "report-screenshot.png"),
+        ("horizon", "report-screenshot-horizon.png"),
+        ("progress", "report-screenshot-progress.png"),
+        ("compare", "report-screenshot-compare.png"),
+        ("sched/schedule", "report-screenshot-schedule.png"),
+    ] {
+        render_in_chromium(
+            chromium,
+            &d.join(page).join("report.html"),
+            &target.join(shot),
+        );
+    }
 }

@@ -9,8 +9,12 @@ use crate::compare::{
 use crate::input::{self, Loaded};
 use crate::output::Staged;
 use crate::plan::Method;
+use crate::report::compare_page::{compare_page, compare_workbook};
+use crate::report::page::Page;
+use crate::report::Lang;
 use crate::rules::Rules;
 use clap::{ArgGroup, Args};
+use rayon::prelude::*;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -45,6 +49,9 @@ pub struct CompareArgs {
     /// Seconds the solver may spend on one component.
     #[arg(long, default_value_t = 15.0, value_name = "SECONDS")]
     pub time_limit: f64,
+    /// Language of report.html.
+    #[arg(long, value_enum, default_value_t = Lang::Zh)]
+    pub lang: Lang,
 }
 
 pub fn run(a: &CompareArgs, quiet: bool) -> Exit {
@@ -98,18 +105,56 @@ fn failed(e: CompareError) -> Exit {
     }
 }
 
-/// Stages compare.csv and moves.csv and writes them atomically.
+/// Runs `each` on every variant in parallel (one task per variant, so the bar moves
+/// as each finishes); results and the first error are taken in variant order.
+fn per_variant<T: Send>(
+    variants: &[Variant],
+    rules: Vec<Rules>,
+    quiet: bool,
+    each: impl Fn(&Variant, Rules) -> Result<Vec<T>, CompareError> + Sync,
+) -> Result<Vec<T>, CompareError> {
+    let bar = crate::progress::bar(variants.len() as u64, "variants", quiet);
+    let out: Vec<Result<Vec<T>, CompareError>> = variants
+        .par_iter()
+        .zip(rules)
+        .map(|(v, r)| {
+            let o = each(v, r);
+            bar.inc(1);
+            o
+        })
+        .collect();
+    bar.finish_and_clear();
+    let mut all = Vec::new();
+    for o in out {
+        all.extend(o?);
+    }
+    Ok(all)
+}
+
+/// Stages compare.csv, moves.csv, compare.xlsx (and the page, for one year) and
+/// writes them atomically.
 fn write(
     a: &CompareArgs,
     compare: Result<Vec<u8>, csv::Error>,
     moves: Result<Vec<u8>, csv::Error>,
+    page: Option<Page>,
 ) -> Result<(), Exit> {
     let mut staged = Staged::default();
     match (compare, moves) {
-        (Ok(c), Ok(m)) => {
-            staged.add("compare.csv", c);
-            staged.add("moves.csv", m);
-        }
+        (Ok(c), Ok(m)) => match compare_workbook(&c, &m) {
+            Ok(x) => {
+                staged.add("compare.csv", c);
+                staged.add("moves.csv", m);
+                staged.add("compare.xlsx", x);
+                if let Some(p) = page {
+                    staged.add("report.html", p.render().into_bytes());
+                }
+            }
+            Err(e) => {
+                eprintln!("error: {e}\nnothing was written.");
+                return Err(Exit::Failure);
+            }
+        },
         (Err(e), _) | (_, Err(e)) => {
             eprintln!("error: {e}\nnothing was written.");
             return Err(Exit::Failure);
@@ -131,16 +176,21 @@ fn run_year(
     loaded: &Loaded,
     year: i32,
 ) -> Exit {
-    if !quiet {
-        eprintln!("planning {} variants…", variants.len());
-    }
     let start = Instant::now();
     let data = &loaded.data;
-    let outcomes = match run_variants(data, variants, rules, year, a.time_limit) {
+    let outcomes = match per_variant(variants, rules, quiet, |v, r| {
+        run_variants(data, std::slice::from_ref(v), vec![r], year, a.time_limit)
+    }) {
         Ok(o) => o,
         Err(e) => return failed(e),
     };
-    if let Err(e) = write(a, compare_csv(data, &outcomes), moves_csv(data, &outcomes)) {
+    let page = compare_page(data, &outcomes, year, a.lang);
+    if let Err(e) = write(
+        a,
+        compare_csv(data, &outcomes),
+        moves_csv(data, &outcomes),
+        Some(page),
+    ) {
         return e;
     }
     if !quiet {
@@ -163,15 +213,11 @@ fn run_horizon(
     rules: Vec<Rules>,
     loaded: &Loaded,
 ) -> Exit {
-    if !quiet {
-        eprintln!(
-            "planning {} variants over their plan periods…",
-            variants.len()
-        );
-    }
     let start = Instant::now();
     let data = &loaded.data;
-    let outcomes = match run_periods(data, variants, rules, a.time_limit) {
+    let outcomes = match per_variant(variants, rules, quiet, |v, r| {
+        run_periods(data, std::slice::from_ref(v), vec![r], a.time_limit)
+    }) {
         Ok(o) => o,
         Err(e) => return failed(e),
     };
@@ -179,6 +225,7 @@ fn run_horizon(
         a,
         period_compare_csv(&outcomes),
         period_moves_csv(data, &outcomes),
+        None,
     ) {
         return e;
     }

@@ -6,6 +6,8 @@ use super::Exit;
 use crate::horizon::{self, HorizonError, HorizonOptions, HorizonSummary};
 use crate::output::{plan_files, Staged};
 use crate::plan::{PlanError, PlanOptions};
+use crate::report::horizon_page::{horizon_page, horizon_workbook, DistrictYears};
+use crate::report::Lang;
 use crate::shard::Shard;
 use crate::shortfall::shortfall_reasons;
 use crate::stats::summarize;
@@ -37,6 +39,9 @@ pub struct HorizonArgs {
     /// `merge` says the search needs them.
     #[arg(long, value_name = "SHARES", value_delimiter = ',', requires = "shard")]
     pub probe_shares: Vec<String>,
+    /// Language of report.html.
+    #[arg(long, value_enum, default_value_t = Lang::Zh)]
+    pub lang: Lang,
 }
 
 pub(super) fn fail(e: HorizonError, source: &str) -> Exit {
@@ -82,6 +87,8 @@ pub fn run(a: &HorizonArgs, quiet: bool) -> Exit {
     let mut staged = Staged::default();
     let t0 = Instant::now();
     let years = rules.plan.first_year..=rules.plan.last_year;
+    let bar = crate::progress::bar(years.clone().count() as u64, "years", quiet);
+    let mut districts = DistrictYears::default();
     let base = horizon::run(data, &rules, years, &opts, |v| {
         let (rows, summary) = summarize(v.roster, &rules, v.plan)?;
         let reasons = shortfall_reasons(v.roster, &rules, v.plan);
@@ -96,14 +103,17 @@ pub fn run(a: &HorizonArgs, quiet: bool) -> Exit {
             &summary,
             &reasons,
         )?;
+        districts.add(v, &rules);
+        bar.inc(1);
         if show {
-            eprintln!(
+            bar.println(format!(
                 "planned {}: {} sent, cumulative {}",
                 v.row.year, v.row.sent, v.row.cumulative
-            );
+            ));
         }
         Ok(())
     });
+    bar.finish_and_clear();
     let base = match base {
         Ok(b) => b,
         Err(e) => return fail(e, &rules.source),
@@ -113,14 +123,29 @@ pub fn run(a: &HorizonArgs, quiet: bool) -> Exit {
         eprintln!("searching the share that meets the target…");
     }
     let t1 = Instant::now();
-    let search = match horizon::search(data, &rules, &base, &opts) {
+    let probes = crate::progress::counter("target search: shares tried", quiet);
+    let search = horizon::search_observed(data, &rules, &base, &opts, &|_| probes.inc(1));
+    probes.finish_and_clear();
+    let search = match search {
         Ok(s) => s,
         Err(e) => return fail(e, &rules.source),
     };
     let search_seconds = t1.elapsed().as_secs_f64();
     let summary = HorizonSummary::new(&rules, base.rows, search);
-    match horizon::horizon_csv(&summary.years) {
-        Ok(b) => staged.add("horizon.csv", b),
+    let district_rows = districts.rows();
+    let csv = horizon::horizon_csv(&summary.years)
+        .map_err(|e| e.to_string())
+        .and_then(|b| {
+            let xlsx = horizon_workbook(&b, &summary, &district_rows).map_err(|e| e.to_string())?;
+            Ok((b, xlsx))
+        });
+    match csv {
+        Ok((b, xlsx)) => {
+            staged.add("horizon.csv", b);
+            staged.add("horizon.xlsx", xlsx);
+            let page = horizon_page(&summary, &district_rows, a.lang);
+            staged.add("report.html", page.render().into_bytes());
+        }
         Err(e) => {
             eprintln!("error: {e}\nnothing was written.");
             return Exit::Failure;

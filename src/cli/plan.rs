@@ -50,6 +50,7 @@ pub fn run(a: &PlanArgs, quiet: bool) -> Exit {
             return Exit::Invalid;
         }
     };
+    let stages = crate::progress::stages(&["loading data", "planning", "writing"], quiet);
     let (rules, mut loaded) = match load_all(&a.rules, &a.data) {
         Ok(x) => x,
         Err(e) => return e,
@@ -65,6 +66,7 @@ pub fn run(a: &PlanArgs, quiet: bool) -> Exit {
         }
     };
     let data = &loaded.data;
+    crate::progress::next_stage(&stages, "planning (eligibility, solving components)");
     let opts = PlanOptions {
         time_limit: a.time_limit,
         method: a.method,
@@ -87,6 +89,7 @@ pub fn run(a: &PlanArgs, quiet: bool) -> Exit {
             return Exit::Failure;
         }
     };
+    crate::progress::next_stage(&stages, "writing");
     let mut staged = Staged::default();
     let reasons = shortfall_reasons(data, &rules, &plan);
     if let Err(e) = plan_files_lang(
@@ -127,6 +130,7 @@ pub fn run(a: &PlanArgs, quiet: bool) -> Exit {
         eprintln!("error: cannot write to {}: {e}", a.out.display());
         return Exit::Failure;
     }
+    stages.finish_and_clear();
     if !quiet {
         print!("{}", render_plan_summary(&summary));
         println!("wrote {}", a.out.display());

@@ -7,6 +7,8 @@ use crate::horizon::HorizonOptions;
 use crate::output::{csv_bytes, Staged};
 use crate::plan::PlanOptions;
 use crate::quota_progress::{progress, Progress};
+use crate::report::progress_page::{progress_page, progress_workbook};
+use crate::report::Lang;
 use clap::Args;
 use std::fmt::Write;
 use std::path::PathBuf;
@@ -27,6 +29,9 @@ pub struct ProgressArgs {
     /// Seconds per component for the forecast years.
     #[arg(long, default_value_t = 15.0, value_name = "SECONDS")]
     pub time_limit: f64,
+    /// Language of report.html (written with --out).
+    #[arg(long, value_enum, default_value_t = Lang::Zh)]
+    pub lang: Lang,
 }
 
 pub fn run(a: &ProgressArgs, quiet: bool) -> Exit {
@@ -78,14 +83,14 @@ pub fn run(a: &ProgressArgs, quiet: bool) -> Exit {
     if let Some(out) = &a.out {
         let mut staged = Staged::default();
         let files = (|| -> Result<(), String> {
-            staged.add(
-                "progress.csv",
-                csv_bytes(&p.years).map_err(|e| e.to_string())?,
-            );
-            staged.add(
-                "districts.csv",
-                csv_bytes(&p.districts).map_err(|e| e.to_string())?,
-            );
+            let years = csv_bytes(&p.years).map_err(|e| e.to_string())?;
+            let districts = csv_bytes(&p.districts).map_err(|e| e.to_string())?;
+            let xlsx = progress_workbook(&years, &districts).map_err(|e| e.to_string())?;
+            staged.add("progress.csv", years);
+            staged.add("districts.csv", districts);
+            staged.add("progress.xlsx", xlsx);
+            let page = progress_page(&rules.plan.name, &p, a.lang);
+            staged.add("report.html", page.render().into_bytes());
             staged.add(
                 "unknown.csv",
                 csv_bytes(&p.unknown).map_err(|e| e.to_string())?,

@@ -3,6 +3,8 @@
 use super::common::{load_all, DataArgs, RuleArgs};
 use super::Exit;
 use crate::output::{csv_table, Staged};
+use crate::report::schedule_page::{schedule_page, schedule_workbook, ScheduleReport};
+use crate::report::Lang;
 use crate::schedule::bound::lower_bound;
 use crate::schedule::check::check;
 use crate::schedule::events::{extra_events, plan_events, EventInputError};
@@ -38,6 +40,9 @@ pub struct ScheduleArgs {
     /// Exit 3 when any evaluation is unscheduled.
     #[arg(long)]
     pub strict: bool,
+    /// Language of report.html.
+    #[arg(long, value_enum, default_value_t = Lang::Zh)]
+    pub lang: Lang,
 }
 
 /// `summary.json` of a schedule. No timings: the same input gives the same file.
@@ -95,7 +100,9 @@ pub fn run(a: &ScheduleArgs, quiet: bool) -> Exit {
     }
     let t0 = Instant::now();
     let ev_rules = &rules.evaluation;
+    let spinner = crate::progress::counter("scheduling evaluations", quiet);
     let sched = solve(&events, data, ev_rules);
+    spinner.finish_and_clear();
     let violations = check(&events, data, ev_rules, &sched);
     if !violations.is_empty() {
         eprintln!("error: the schedule breaks hard rules (a bug; please report it):");
@@ -130,6 +137,18 @@ pub fn run(a: &ScheduleArgs, quiet: bool) -> Exit {
         eprintln!("error: {e}");
         return Exit::Failure;
     }
+    let report = ScheduleReport {
+        year,
+        rules_name: &rules.plan.name,
+        data,
+        events: &events,
+        sched: &sched,
+        lower_bound: bound,
+    };
+    staged.add(
+        "report.html",
+        schedule_page(&report, a.lang).render().into_bytes(),
+    );
     if let Err(e) = staged.commit(&a.out) {
         eprintln!("error: cannot write to {}: {e}", a.out.display());
         return Exit::Failure;
@@ -266,7 +285,7 @@ fn files(
         "sending_school",
         "panel_names",
     ];
-    staged.add("schedule.csv", csv_table(&header, &rows).map_err(err)?);
+    let schedule_csv = csv_table(&header, &rows).map_err(err)?;
 
     let un: Vec<Vec<String>> = sched
         .unscheduled
@@ -295,7 +314,12 @@ fn files(
         "subject",
         "detail",
     ];
-    staged.add("unscheduled.csv", csv_table(&header, &un).map_err(err)?);
+    let unscheduled_csv = csv_table(&header, &un).map_err(err)?;
+    let xlsx = schedule_workbook(&schedule_csv, &unscheduled_csv, data, sched)
+        .map_err(|e| e.to_string())?;
+    staged.add("schedule.csv", schedule_csv);
+    staged.add("unscheduled.csv", unscheduled_csv);
+    staged.add("schedule.xlsx", xlsx);
 
     let all: Vec<&Placement> = sched.placed.iter().collect();
     let teachers = ics::teacher_names(data);

@@ -18,7 +18,7 @@ pub(crate) use run::counts;
 pub use run::{roster_for_year, run, HorizonRun, YearRow, YearView};
 pub use search::{
     default_points_per_round, first_round_points, grid_index, grid_share, next_round, search,
-    search_with, Probe, SearchStart, TargetSearch, GRID_POINTS,
+    search_observed, search_with, Probe, SearchStart, TargetSearch, GRID_POINTS,
 };
 pub use target::{first_met, target_cumulative};
 

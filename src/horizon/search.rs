@@ -162,6 +162,18 @@ pub fn search(
     base: &HorizonRun,
     opts: &HorizonOptions,
 ) -> Result<TargetSearch, HorizonError> {
+    search_observed(data, rules, base, opts, &|_| {})
+}
+
+/// [`search`], calling `on_probe` with each grid point's index as its horizon
+/// finishes (from the worker threads; for a progress bar).
+pub fn search_observed(
+    data: &Dataset,
+    rules: &Rules,
+    base: &HorizonRun,
+    opts: &HorizonOptions,
+    on_probe: &(dyn Fn(u32) + Sync),
+) -> Result<TargetSearch, HorizonError> {
     let years = rules.plan.first_year..=rules.plan.last_year;
     let sub = HorizonOptions {
         plan: opts.plan.clone(),
@@ -174,7 +186,9 @@ pub fn search(
             .map(|&i| {
                 let mut r = rules.clone();
                 r.quota.min_share_of_eligible = grid_share(i);
-                run(data, &r, years.clone(), &sub, |_| Ok(())).map(|h| Some(h.rows))
+                let rows = run(data, &r, years.clone(), &sub, |_| Ok(())).map(|h| Some(h.rows));
+                on_probe(i);
+                rows
             })
             .collect()
     })

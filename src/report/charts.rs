@@ -221,6 +221,10 @@ pub fn sankey(flows: &[Flow], max_nodes: usize, other: &str, label: &str) -> Str
     s.finish()
 }
 
+/// Distinct series colours (`c0`…`c11` in style.css): a city's twelve districts each
+/// get their own.
+const PALETTE: usize = 12;
+
 /// One line of a line chart.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Series {
@@ -275,7 +279,11 @@ pub fn lines(series: &[Series], label: &str) -> String {
         );
     }
     for (i, se) in series.iter().enumerate() {
-        let class = format!("ln c{}{}", i % 8, if se.target { " target" } else { "" });
+        let class = format!(
+            "ln c{}{}",
+            i % PALETTE,
+            if se.target { " target" } else { "" }
+        );
         let pts: Vec<(f64, f64)> = se.points.iter().map(|(x, y)| (px(*x), py(*y))).collect();
         s.polyline(&pts, &class, &se.name);
         for (x, y) in &se.points {
@@ -283,7 +291,7 @@ pub fn lines(series: &[Series], label: &str) -> String {
                 px(*x),
                 py(*y),
                 2.5,
-                &format!("dot c{}", i % 8),
+                &format!("dot c{}", i % PALETTE),
                 &format!("{} {x}: {y:.0}", se.name),
             );
         }
@@ -301,18 +309,31 @@ pub fn lines(series: &[Series], label: &str) -> String {
 }
 
 /// One day of a calendar heat-map: its ordinal (days since an epoch, Monday = 0 mod 7
-/// is not assumed: `weekday` is given, 0 = Monday), a label and a count.
+/// is not assumed: `weekday` is given, 0 = Monday), a label, a count, and the month
+/// name to print above its week when the day starts a month.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Day {
     pub ordinal: i64,
     pub weekday: u32,
     pub label: String,
     pub value: u32,
+    pub month_start: Option<String>,
 }
 
-/// A calendar heat-map: one column per week, one row per weekday, darker = more.
-pub fn calendar(days: &[Day], label: &str) -> String {
-    let cell = 14.0;
+/// The words of a calendar: weekday names (Monday first) and the ends of the legend.
+#[derive(Debug, Clone, Copy)]
+pub struct CalendarWords<'a> {
+    pub weekdays: [&'a str; 7],
+    pub less: &'a str,
+    pub more: &'a str,
+}
+
+/// A calendar heat-map: one column per week, one row per weekday, darker = more,
+/// month names above the weeks where months start and a less→more legend below. The
+/// drawing is at least 40 weeks wide so a few weeks of evaluations keep square,
+/// readable cells instead of filling the page.
+pub fn calendar(days: &[Day], words: &CalendarWords, label: &str) -> String {
+    let (cell, left, top) = (14.0, 30.0, 18.0);
     let first = days
         .iter()
         .map(|d| d.ordinal - i64::from(d.weekday))
@@ -325,37 +346,69 @@ pub fn calendar(days: &[Day], label: &str) -> String {
         .unwrap_or(0)
         + 1;
     let max = days.iter().map(|d| d.value).max().unwrap_or(0).max(1);
-    let mut s = Svg::new(30.0 + cell * weeks as f64 + 10.0, cell * 7.0 + 10.0, label);
-    for (i, wd) in ["M", "T", "W", "T", "F", "S", "S"].iter().enumerate() {
-        s.text(20.0, 5.0 + cell * i as f64 + 10.0, Anchor::End, "val", wd);
+    let mut s = Svg::new(
+        left + cell * weeks.max(40) as f64 + 10.0,
+        top + cell * 7.0 + 26.0,
+        label,
+    );
+    for (i, wd) in words.weekdays.iter().enumerate() {
+        s.text(
+            left - 6.0,
+            top + cell * i as f64 + 10.0,
+            Anchor::End,
+            "val",
+            wd,
+        );
     }
     for d in days {
-        let col = (d.ordinal - first) / 7;
+        let x = left + cell * ((d.ordinal - first) / 7) as f64;
+        if let Some(m) = &d.month_start {
+            s.text(x, top - 6.0, Anchor::Start, "val", m);
+        }
         let level = if d.value == 0 {
             0
         } else {
             1 + (d.value * 4 - 1) / max
         };
         s.rect(
-            30.0 + cell * col as f64,
-            5.0 + cell * f64::from(d.weekday),
+            x,
+            top + cell * f64::from(d.weekday),
             cell - 2.0,
             cell - 2.0,
             &format!("heat h{level}"),
             &format!("{}: {}", d.label, d.value),
         );
     }
+    let y = top + cell * 7.0 + 6.0;
+    s.text(
+        left + 10.0 + 5.0 * cell,
+        y + 10.0,
+        Anchor::End,
+        "val",
+        words.less,
+    );
+    for level in 0..5 {
+        let x = left + 14.0 + 5.0 * cell + cell * f64::from(level);
+        s.rect(x, y, cell - 2.0, cell - 2.0, &format!("heat h{level}"), "");
+    }
+    s.text(
+        left + 14.0 + 10.0 * cell + 2.0,
+        y + 10.0,
+        Anchor::Start,
+        "val",
+        words.more,
+    );
     s.finish()
 }
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use std::path::PathBuf;
 
     /// Compares with the committed snapshot; `UPDATE_SNAPSHOTS=1` rewrites it.
-    fn snapshot(name: &str, svg: &str) {
+    pub(crate) fn snapshot(name: &str, svg: &str) {
         let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
             .join("tests/snapshots")
             .join(format!("{name}.svg"));
@@ -438,21 +491,35 @@ mod tests {
                 weekday: 2,
                 label: "d1".into(),
                 value: 0,
+                month_start: Some("Nov".into()),
             },
             Day {
                 ordinal: 11,
                 weekday: 3,
                 label: "d2".into(),
                 value: 4,
+                month_start: None,
             },
             Day {
                 ordinal: 15,
                 weekday: 0,
                 label: "d3".into(),
                 value: 2,
+                month_start: None,
             },
         ];
-        snapshot("calendar", &calendar(&days, "evaluations"));
+        snapshot(
+            "calendar",
+            &calendar(
+                &days,
+                &CalendarWords {
+                    weekdays: ["M", "T", "W", "T", "F", "S", "S"],
+                    less: "less",
+                    more: "more",
+                },
+                "evaluations",
+            ),
+        );
     }
 
     #[test]
@@ -461,6 +528,11 @@ mod tests {
         assert!(columns(&[], 1.5, "x", "y").starts_with("<svg"));
         assert!(sankey(&[], 5, "o", "x").starts_with("<svg"));
         assert!(lines(&[], "x").starts_with("<svg"));
-        assert!(calendar(&[], "x").starts_with("<svg"));
+        let words = CalendarWords {
+            weekdays: [""; 7],
+            less: "",
+            more: "",
+        };
+        assert!(calendar(&[], &words, "x").starts_with("<svg"));
     }
 }

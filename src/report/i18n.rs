@@ -98,6 +98,16 @@ impl Text {
 }
 
 impl Lang {
+    /// The Chinese or the English of a page-specific phrase. Pages written after the
+    /// plan page use this for their own words (both languages are required at the call
+    /// site, so a page stays complete in either language); shared words stay in [`Text`].
+    pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
+
     /// The `lang` attribute of the page.
     pub fn code(self) -> &'static str {
         match self {

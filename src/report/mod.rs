@@ -4,15 +4,24 @@
 //! Building blocks, public so every command's page is a few lines:
 //! - [`svg`]: a typed SVG builder (escaping, fixed number precision);
 //! - [`charts`]: `hbars`, `columns`, `sankey`, `lines`, `calendar`;
+//! - [`multiples`]: `mini_bars` (small multiples), `stacked`, `histogram`;
 //! - [`page`]: `Page` of `Section`s of `Block`s (figures, charts, notes, tables);
 //! - [`i18n`]: `Lang` and the strings;
-//! - [`plan_page`]: the `plan` page, drawn from [`PlanTallies`] and the tables.
+//! - [`plan_page`] (drawn from [`PlanTallies`] and the tables), [`horizon_page`],
+//!   [`progress_page`], [`compare_page`], [`schedule_page`]: one page (and workbook) per
+//!   command.
 
 pub mod charts;
+pub mod compare_page;
+pub mod district_years;
+pub mod horizon_page;
 pub mod i18n;
+pub mod multiples;
 pub mod page;
 pub mod plan_page;
 pub mod plan_tallies;
+pub mod progress_page;
+pub mod schedule_page;
 pub mod svg;
 
 pub use i18n::Lang;

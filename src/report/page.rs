@@ -18,7 +18,12 @@ pub enum Block {
     Figures(Vec<Figure>),
     /// An `<svg>` from [`super::charts`].
     Chart(String),
+    /// Small multiples: several narrow charts side by side (one column on a phone).
+    Multiples(Vec<String>),
     Note(String),
+    /// The answer to the reader's question in plain words, one paragraph per sentence,
+    /// set off from the charts.
+    Answer(Vec<String>),
     /// A table: header and rows of plain text cells.
     Table {
         header: Vec<String>,
@@ -97,6 +102,24 @@ fn render_block(h: &mut String, b: &Block) {
             h.push_str("<figure>");
             h.push_str(svg);
             h.push_str("</figure>\n");
+        }
+        Block::Multiples(svgs) => {
+            h.push_str("<div class=\"multiples\">");
+            for svg in svgs {
+                h.push_str("<figure>");
+                h.push_str(svg);
+                h.push_str("</figure>");
+            }
+            h.push_str("</div>\n");
+        }
+        Block::Answer(lines) => {
+            h.push_str("<div class=\"answer\">");
+            for l in lines {
+                h.push_str("<p>");
+                h.push_str(&esc(l));
+                h.push_str("</p>");
+            }
+            h.push_str("</div>\n");
         }
         Block::Note(t) => {
             h.push_str("<p class=\"note\">");

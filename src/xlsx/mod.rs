@@ -37,6 +37,8 @@ pub struct Sheet<'a> {
 pub enum XlsxWriteError {
     #[error("cannot build the workbook: {0}")]
     Xlsx(#[from] XlsxError),
+    #[error("cannot read a table back: {0}")]
+    Csv(#[from] csv::Error),
     #[error("sheet {sheet}: {kinds} column kinds for {columns} columns (a bug)")]
     Kinds {
         sheet: String,
@@ -97,6 +99,125 @@ pub fn workbook(sheets: &[Sheet]) -> Result<Vec<u8>, XlsxWriteError> {
         }
     }
     Ok(wb.save_to_buffer()?)
+}
+
+/// A table with owned cells, e.g. read back from the CSV bytes a command writes, so
+/// the sheet is the CSV file cell for cell.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    pub name: String,
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+    /// Columns from this index on are text whatever they hold (e.g. `moves.csv`'s
+    /// per-variant receiving-school columns).
+    pub text_from: Option<usize>,
+}
+
+impl Table {
+    /// The table of a CSV file's bytes (first record is the header).
+    pub fn from_csv(name: &str, bytes: &[u8]) -> Result<Table, csv::Error> {
+        let mut r = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .flexible(true)
+            .from_reader(bytes);
+        let header = r.headers()?.iter().map(str::to_string).collect();
+        let rows = r
+            .records()
+            .map(|rec| rec.map(|x| x.iter().map(str::to_string).collect()))
+            .collect::<Result<Vec<Vec<String>>, csv::Error>>()?;
+        Ok(Table {
+            name: name.to_string(),
+            header,
+            rows,
+            text_from: None,
+        })
+    }
+
+    /// Column kinds read off the cells: ids (`*_id`, schools, panels, variants) stay
+    /// text; a column of `true`/`false` is boolean; whole numbers without a leading
+    /// zero are integers; other numbers decimals; anything else text.
+    pub fn kinds(&self) -> Vec<Kind> {
+        (0..self.header.len())
+            .map(|c| {
+                let name = self.header[c].as_str();
+                let cells: Vec<&str> = self
+                    .rows
+                    .iter()
+                    .filter_map(|r| r.get(c).map(String::as_str))
+                    .filter(|x| !x.is_empty())
+                    .collect();
+                if self.text_from.is_some_and(|f| c >= f) {
+                    Kind::Text
+                } else {
+                    column_kind(name, &cells)
+                }
+            })
+            .collect()
+    }
+}
+
+fn column_kind(name: &str, cells: &[&str]) -> Kind {
+    let id_like = name.ends_with("_id")
+        || name.ends_with("school")
+        || name.starts_with("panel")
+        || name == "variant";
+    if id_like || cells.is_empty() {
+        return Kind::Text;
+    }
+    if cells.iter().all(|x| *x == "true" || *x == "false") {
+        return Kind::Bool;
+    }
+    let plain_int = |x: &&str| {
+        let digits = x.strip_prefix('-').unwrap_or(x);
+        !digits.is_empty()
+            && digits.bytes().all(|b| b.is_ascii_digit())
+            && (digits == "0" || !digits.starts_with('0'))
+    };
+    if cells.iter().all(plain_int) {
+        return Kind::Integer;
+    }
+    let decimal = |x: &&str| {
+        x.parse::<f64>().is_ok_and(f64::is_finite)
+            && x.bytes()
+                .all(|b| b.is_ascii_digit() || b == b'.' || b == b'-')
+            && !x.strip_prefix('-').unwrap_or(x).starts_with("00")
+    };
+    if cells.iter().all(decimal) {
+        return Kind::Decimal;
+    }
+    Kind::Text
+}
+
+/// [`workbook`] of owned tables, the column kinds inferred by [`Table::kinds`].
+/// Per-district columns named `<district>:<column>` get the column's Chinese name.
+pub fn tables_workbook(tables: &[Table]) -> Result<Vec<u8>, XlsxWriteError> {
+    let headers: Vec<Vec<String>> = tables
+        .iter()
+        .map(|t| {
+            t.header
+                .iter()
+                .map(|h| match h.split_once(':') {
+                    Some((d, c)) => format!("{d}:{}", zh_header(c)),
+                    None => h.clone(),
+                })
+                .collect()
+        })
+        .collect();
+    let refs: Vec<Vec<&str>> = headers
+        .iter()
+        .map(|h| h.iter().map(String::as_str).collect())
+        .collect();
+    let sheets: Vec<Sheet> = tables
+        .iter()
+        .zip(&refs)
+        .map(|(t, h)| Sheet {
+            name: &t.name,
+            header: h,
+            kinds: t.kinds(),
+            rows: &t.rows,
+        })
+        .collect();
+    workbook(&sheets)
 }
 
 fn col(c: usize) -> u16 {
@@ -195,6 +316,41 @@ mod tests {
         assert_eq!(range.get((1, 1)), Some(&Data::Float(3.0)));
         assert_eq!(range.get((2, 2)), Some(&Data::Float(2.25)));
         assert_eq!(range.get((2, 3)), Some(&Data::Bool(false)));
+    }
+
+    #[test]
+    fn kinds_are_read_off_the_cells() {
+        let csv = "teacher_id,year,share,met,name,from_school\n0012,2021,0.125,true,张三,3\n0013,2022,1,false,李四,4\n";
+        let t = Table::from_csv("x", csv.as_bytes()).unwrap();
+        assert_eq!(t.rows.len(), 2);
+        assert_eq!(
+            t.kinds(),
+            vec![
+                Kind::Text,
+                Kind::Integer,
+                Kind::Decimal,
+                Kind::Bool,
+                Kind::Text,
+                Kind::Text
+            ]
+        );
+        assert_eq!(column_kind("n", &["007"]), Kind::Text, "leading zero kept");
+        assert_eq!(column_kind("n", &["-3", "0"]), Kind::Integer);
+        assert_eq!(column_kind("n", &["1e5"]), Kind::Text);
+        let bytes = tables_workbook(&[Table {
+            name: "区县".into(),
+            header: vec!["东湖区:sent".into()],
+            rows: vec![vec!["3".into()]],
+            text_from: None,
+        }])
+        .unwrap();
+        let mut x: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).unwrap();
+        let range = x.worksheet_range("区县").unwrap();
+        assert_eq!(
+            range.get((0, 0)),
+            Some(&Data::String("东湖区:派出人数".into()))
+        );
+        assert_eq!(range.get((1, 0)), Some(&Data::Float(3.0)));
     }
 
     #[test]
