@@ -8,10 +8,11 @@ use crate::horizon::{self, default_points_per_round, grid_index, HorizonOptions,
 use crate::model::Dataset;
 use crate::output::{plan_files, Staged};
 use crate::plan::PlanOptions;
+use crate::report::district_years::DistrictYears;
 use crate::report::Lang;
 use crate::rules::{Rules, Share};
 use crate::shard::horizon::{probe_points, run_probes, uncount};
-use crate::shard::{HorizonShard, Shard, ShardManifest, ShardReport, MANIFEST};
+use crate::shard::{lang_name, HorizonShard, Shard, ShardManifest, ShardReport, MANIFEST};
 use crate::shortfall::shortfall_reasons;
 use crate::stats::summarize;
 
@@ -56,7 +57,9 @@ pub fn run(a: &HorizonArgs, shard: Shard, rules: &Rules, mut data: Dataset, quie
     };
     let mut staged = Staged::default();
     let years = rules.plan.first_year..=rules.plan.last_year;
+    let mut districts = DistrictYears::default();
     let base = horizon::run(&data, rules, years, &opts, |v| {
+        districts.add_except(v, rules, &cut.foreign);
         let (rows, summary) = summarize(v.roster, rules, v.plan)?;
         let reasons = shortfall_reasons(v.roster, rules, v.plan);
         let prefix = format!("{}/", v.row.year);
@@ -106,6 +109,8 @@ pub fn run(a: &HorizonArgs, shard: Shard, rules: &Rules, mut data: Dataset, quie
             probes_per_round: k,
             base,
             probes,
+            districts: districts.rows(),
+            lang: lang_name(a.lang),
         }),
     };
     match json(&manifest) {

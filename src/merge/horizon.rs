@@ -12,6 +12,8 @@ use super::year::merge_year;
 use super::ShardDir;
 use crate::horizon::{grid_index, horizon_csv, search_with, HorizonSummary, SearchStart, YearRow};
 use crate::output::Staged;
+use crate::report::district_years::merge_rows;
+use crate::report::horizon_page::{horizon_page, horizon_workbook};
 use crate::shard::HorizonShard;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -81,9 +83,32 @@ pub fn merge(shards: &[ShardDir], staged: &mut Staged) -> Result<HorizonSummary,
     })
     .map_err(|e| vec![e.to_string()])?;
     let summary = HorizonSummary::of_period(period, base, search);
+    let lang = first.lang().ok_or_else(|| {
+        vec![format!(
+            "{}: unknown report language {:?}",
+            dir0.display(),
+            first.lang
+        )]
+    })?;
+    if let Some((dir, _)) = hs.iter().find(|(_, h)| h.lang != first.lang) {
+        return Err(vec![format!(
+            "{} wrote its report in another language than {}: rerun the shards with the \
+             same --lang",
+            dir.display(),
+            dir0.display()
+        )]);
+    }
+    let years: Vec<i32> = summary.years.iter().map(|r| r.year).collect();
+    let districts = merge_rows(hs.iter().flat_map(|(_, h)| h.districts.iter()), &years);
+    let csv = horizon_csv(&summary.years).map_err(|e| vec![e.to_string()])?;
+    let xlsx = horizon_workbook(&csv, &summary, &districts).map_err(|e| vec![e.to_string()])?;
+    staged.add("horizon.csv", csv);
+    staged.add("horizon.xlsx", xlsx);
     staged.add(
-        "horizon.csv",
-        horizon_csv(&summary.years).map_err(|e| vec![e.to_string()])?,
+        "report.html",
+        horizon_page(&summary, &districts, lang)
+            .render()
+            .into_bytes(),
     );
     let mut json = serde_json::to_vec_pretty(&summary).map_err(|e| vec![e.to_string()])?;
     json.push(b'\n');

@@ -3,12 +3,12 @@
 //! per-district chart and horizon.xlsx's 区县年度 sheet.
 
 use crate::horizon::YearView;
-use crate::model::LedgerStatus;
+use crate::model::{LedgerEntry, LedgerStatus};
 use crate::rules::Rules;
 use std::collections::BTreeMap;
 
 /// Counted person-times of one district (sending school) in one year.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DistrictYear {
     pub district: String,
     pub year: i32,
@@ -31,6 +31,12 @@ pub struct DistrictYears {
 
 impl DistrictYears {
     pub fn add(&mut self, v: &YearView<'_>, rules: &Rules) {
+        self.add_except(v, rules, &[]);
+    }
+
+    /// [`add`](Self::add), leaving out the ledger rows in `foreign` (a horizon shard
+    /// keeps rows that another shard counts).
+    pub fn add_except(&mut self, v: &YearView<'_>, rules: &Rules, foreign: &[LedgerEntry]) {
         let year = v.row.year;
         self.years.push(year);
         let district_of: BTreeMap<&str, &str> = v
@@ -41,7 +47,10 @@ impl DistrictYears {
             .collect();
         let counts = |f| rules.plan.count_forms.contains(f);
         for e in v.ledger.iter().filter(|e| {
-            e.start_year == year && e.status != LedgerStatus::Cancelled && counts(&e.form)
+            e.start_year == year
+                && e.status != LedgerStatus::Cancelled
+                && counts(&e.form)
+                && !foreign.contains(e)
         }) {
             let d = district_of
                 .get(e.from_school.as_str())
@@ -87,4 +96,24 @@ impl DistrictYears {
         }
         out
     }
+}
+
+/// The district rows of several horizon shards as one run gives them: cells of the
+/// same district and year added up (rows of unknown schools, "?", may come from
+/// several shards), cumulatives counted again, by district then year.
+pub fn merge_rows<'a>(
+    parts: impl Iterator<Item = &'a DistrictYear>,
+    years: &[i32],
+) -> Vec<DistrictYear> {
+    let mut cells: BTreeMap<(String, i32), (u64, u64)> = BTreeMap::new();
+    for r in parts {
+        let c = cells.entry((r.district.clone(), r.year)).or_default();
+        c.0 += r.sent;
+        c.1 += r.counted;
+    }
+    DistrictYears {
+        cells,
+        years: years.to_vec(),
+    }
+    .rows()
 }

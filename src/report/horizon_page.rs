@@ -398,7 +398,7 @@ mod tests {
             first_year: 2021,
             last_year: 2022,
             min_share_of_eligible: 0.1,
-            count_forms: vec!["transfer"],
+            count_forms: vec!["transfer".to_string()],
             target_exchanges: 100,
             cumulative: years[1].cumulative,
             target_met: met,
@@ -420,6 +420,7 @@ mod tests {
                     eligible: 0,
                     sent: 0,
                 }),
+                not_run: vec![],
             },
             years,
         }

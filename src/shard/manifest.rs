@@ -6,6 +6,7 @@ use super::Shard;
 use crate::horizon::{Period, YearRow};
 use crate::model::Dataset;
 use crate::plan::YearPlan;
+use crate::report::district_years::DistrictYear;
 use crate::report::{Lang, PlanTallies};
 use crate::rules::Rules;
 use crate::shortfall::ShortfallReason;
@@ -84,4 +85,21 @@ pub struct HorizonShard {
     pub base: Vec<YearRow>,
     /// Full horizons (never stopped early) at other grid points, by grid index.
     pub probes: BTreeMap<u32, Vec<YearRow>>,
+    /// Person-times per district and year of the base horizon, for the horizon page.
+    #[serde(default)]
+    pub districts: Vec<DistrictYear>,
+    /// Language of the horizon's report.html (`zh` or `en`).
+    #[serde(default)]
+    pub lang: String,
+}
+
+impl HorizonShard {
+    pub fn lang(&self) -> Option<Lang> {
+        Lang::from_str(&self.lang, true).ok()
+    }
+}
+
+/// The name a language is written as in a manifest.
+pub fn lang_name(l: Lang) -> String {
+    lang_id(l)
 }
