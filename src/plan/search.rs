@@ -26,6 +26,15 @@ use std::time::Instant;
 /// run's budget.
 const WARM_BUDGET: usize = 64 << 20;
 
+/// Warm-started node evaluations per second on the reference machine (2 shared cores)
+/// for a component of unit size (aggregated arcs + supplies + senders); a node of a
+/// component of size n counts 1/n of that. `--time-limit` is turned into this
+/// deterministic budget, so it is approximate in seconds.
+const WORK_PER_SECOND: f64 = 8.0e6;
+
+/// A cold solve counts as this many warm ones.
+const COLD_WORK: u64 = 10;
+
 /// Objective weights of one component.
 #[derive(Debug, Clone, Copy)]
 struct Weights {
@@ -93,6 +102,9 @@ struct Solved {
     loose: bool,
     /// The node's optimal circulation, for its children to start from.
     warm: Option<Warm>,
+    /// Whether the flow was solved from scratch (about ten times the work of a warm
+    /// start).
+    cold: bool,
 }
 
 pub struct Outcome {
@@ -128,6 +140,11 @@ pub fn solve(comp: &Component, time_limit: f64, max_nodes: usize) -> Option<Outc
     let mut proven = true;
     let mut solved_nodes = 0usize;
     let mut warm_bytes = 0usize;
+    // The limit is counted in work, not read off the clock, so that a component
+    // stopped by it gives the same plan on any machine, load or thread count.
+    let size = (comp.arcs.len() + comp.supplies.len() + comp.senders.len()).max(1) as f64;
+    let work_limit = (time_limit.max(0.0) * WORK_PER_SECOND / size) as u64;
+    let mut work = 0u64;
 
     let tpl = build(comp, w, &root);
     let root_solved = evaluate((comp, &tpl), w, &root, None);
@@ -177,7 +194,12 @@ pub fn solve(comp: &Component, time_limit: f64, max_nodes: usize) -> Option<Outc
             }
             continue;
         };
-        if solved_nodes >= max_nodes || start.elapsed().as_secs_f64() > time_limit {
+        // The clock is only a safety net (four times the limit) for a machine far
+        // slower than the reference one.
+        if solved_nodes >= max_nodes
+            || work >= work_limit
+            || start.elapsed().as_secs_f64() > 4.0 * time_limit
+        {
             proven = false;
             break;
         }
@@ -191,6 +213,7 @@ pub fn solve(comp: &Component, time_limit: f64, max_nodes: usize) -> Option<Outc
                 continue;
             }
             let mut cs = evaluate((comp, &tpl), w, &child, s.warm.as_ref());
+            work += if cs.cold { COLD_WORK } else { 1 };
             // Every node's flow is a real plan: take it as soon as it is better, and do
             // not keep it in the queue (memory grows with the open nodes).
             if best.as_ref().is_none_or(|(c, _)| cs.cost < *c) {
@@ -299,17 +322,17 @@ fn solve_flow(
     w: Weights,
     node: &Node,
     parent: Option<&Warm>,
-) -> (Built, Option<Warm>) {
+) -> (Built, Option<Warm>, bool) {
     if let Some(p) = parent {
         let mut b = tpl.node(comp, w, node);
         if let Some(state) = b.g.reoptimize(p, tpl.ret) {
-            return (b, Some(state));
+            return (b, Some(state), false);
         }
     }
     let mut b = tpl.node(comp, w, node);
     b.g.min_cost_flow(tpl.src, tpl.sink);
     let state = b.g.warm_state(tpl.src, tpl.sink, tpl.ret);
-    (b, state)
+    (b, state, true)
 }
 
 fn build(comp: &Component, w: Weights, node: &Node) -> Template {
@@ -446,7 +469,7 @@ fn evaluate(
     parent: Option<&Warm>,
 ) -> Solved {
     let (num, den) = comp.backbone_share;
-    let (built, warm) = solve_flow(tpl, comp, w, node, parent);
+    let (built, warm, cold) = solve_flow(tpl, comp, w, node, parent);
     let Built {
         g,
         constant,
@@ -545,6 +568,7 @@ fn evaluate(
         bound,
         cost,
         warm,
+        cold,
         sol: ComponentSolution {
             arc_flow,
             class_flow,
