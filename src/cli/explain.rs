@@ -78,6 +78,7 @@ pub fn run(a: &ExplainArgs, _quiet: bool) -> Exit {
     let opts = PlanOptions {
         time_limit: a.time_limit,
         method: a.method,
+        progress: None,
     };
     let plan = match plan_year(data, &rules, a.year, &data.ledger, &opts) {
         Ok(p) => p,

@@ -66,10 +66,12 @@ pub fn run(a: &PlanArgs, quiet: bool) -> Exit {
         }
     };
     let data = &loaded.data;
-    crate::progress::next_stage(&stages, "planning (eligibility, solving components)");
+    crate::progress::next_stage(&stages, "planning: components solved");
+    // The stage bar counts the components while they are solved.
     let opts = PlanOptions {
         time_limit: a.time_limit,
         method: a.method,
+        progress: Some(stages.clone()),
     };
     let plan = match plan_year(data, &rules, a.year, &data.ledger, &opts) {
         Ok(p) => p,
@@ -89,6 +91,8 @@ pub fn run(a: &PlanArgs, quiet: bool) -> Exit {
             return Exit::Failure;
         }
     };
+    stages.set_length(3);
+    stages.set_position(1);
     crate::progress::next_stage(&stages, "writing");
     let mut staged = Staged::default();
     let reasons = shortfall_reasons(data, &rules, &plan);

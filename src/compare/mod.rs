@@ -92,6 +92,7 @@ pub fn run_variants(
             let opts = PlanOptions {
                 time_limit,
                 method: variant.method,
+                progress: None,
             };
             let plan = plan_year(data, &rules, year, &data.ledger, &opts)
                 .map_err(|e| variant_error(variant.label(), e))?;

@@ -72,6 +72,7 @@ fn run_one(
         plan: PlanOptions {
             time_limit,
             method: variant.method,
+            progress: None,
         },
         stop_when_met: false,
     };

@@ -36,6 +36,9 @@ pub struct PlanOptions {
     pub time_limit: f64,
     /// The optimizer, or the hand method baseline.
     pub method: Method,
+    /// A bar to advance by one per component solved (its length is set to the number
+    /// of components); `None` draws nothing.
+    pub progress: Option<indicatif::ProgressBar>,
 }
 
 impl Default for PlanOptions {
@@ -43,6 +46,7 @@ impl Default for PlanOptions {
         PlanOptions {
             time_limit: 120.0,
             method: Method::Optimal,
+            progress: None,
         }
     }
 }
@@ -139,11 +143,18 @@ pub fn plan_year(
     // Largest components first so the parallel tail is short.
     let mut order: Vec<usize> = (0..comps.len()).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(comps[i].arcs.len()));
+    if let Some(pb) = &opts.progress {
+        pb.set_length(comps.len() as u64);
+        pb.set_position(0);
+    }
     let solved: Vec<(usize, Result<milp::ComponentSolution, String>)> = order
         .par_iter()
         .map(|&i| {
             let t = Instant::now();
             let r = solve_component(&comps[i], opts.time_limit);
+            if let Some(pb) = &opts.progress {
+                pb.inc(1);
+            }
             if std::env::var_os("ROTAPLAN_DEBUG").is_some() {
                 let c = &comps[i];
                 eprintln!(
