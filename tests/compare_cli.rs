@@ -83,7 +83,7 @@ fn compare_horizon(data: &str, sweep: &str, threads: &str) -> tempfile::TempDir 
 }
 
 fn same_files(a: &Path, b: &Path) {
-    for f in ["compare.csv", "moves.csv"] {
+    for f in ["compare.csv", "moves.csv", "report.html", "compare.xlsx"] {
         assert_eq!(
             std::fs::read(a.join(f)).unwrap(),
             std::fs::read(b.join(f)).unwrap(),
@@ -98,6 +98,10 @@ fn tiny_horizon_matches_horizon_and_is_thread_independent() {
     let one = compare_horizon("tiny", sweep, "1");
     let two = compare_horizon("tiny", sweep, "2");
     same_files(one.path(), two.path());
+    // The page and workbook come with the period figures too.
+    let page = std::fs::read_to_string(one.path().join("report.html")).unwrap();
+    assert!(page.contains("<svg") && page.contains("V4") && !page.contains("<script"));
+    assert!(one.path().join("compare.xlsx").is_file());
 
     let rows = table(&one.path().join("compare.csv"));
     let labels: Vec<&str> = rows.iter().map(|r| r["variant"].as_str()).collect();

@@ -9,7 +9,7 @@ use crate::compare::{
 use crate::input::{self, Loaded};
 use crate::output::Staged;
 use crate::plan::Method;
-use crate::report::compare_page::{compare_page, compare_workbook};
+use crate::report::compare_page::{compare_page, compare_period_page, compare_workbook};
 use crate::report::page::Page;
 use crate::report::Lang;
 use crate::rules::Rules;
@@ -131,13 +131,13 @@ fn per_variant<T: Send>(
     Ok(all)
 }
 
-/// Stages compare.csv, moves.csv, compare.xlsx (and the page, for one year) and
-/// writes them atomically.
+/// Stages compare.csv, moves.csv, compare.xlsx and report.html and writes them
+/// atomically.
 fn write(
     a: &CompareArgs,
     compare: Result<Vec<u8>, csv::Error>,
     moves: Result<Vec<u8>, csv::Error>,
-    page: Option<Page>,
+    page: Page,
 ) -> Result<(), Exit> {
     let mut staged = Staged::default();
     match (compare, moves) {
@@ -146,9 +146,7 @@ fn write(
                 staged.add("compare.csv", c);
                 staged.add("moves.csv", m);
                 staged.add("compare.xlsx", x);
-                if let Some(p) = page {
-                    staged.add("report.html", p.render().into_bytes());
-                }
+                staged.add("report.html", page.render().into_bytes());
             }
             Err(e) => {
                 eprintln!("error: {e}\nnothing was written.");
@@ -189,7 +187,7 @@ fn run_year(
         a,
         compare_csv(data, &outcomes),
         moves_csv(data, &outcomes),
-        Some(page),
+        page,
     ) {
         return e;
     }
@@ -225,7 +223,7 @@ fn run_horizon(
         a,
         period_compare_csv(&outcomes),
         period_moves_csv(data, &outcomes),
-        None,
+        compare_period_page(&outcomes, a.lang),
     ) {
         return e;
     }

@@ -91,8 +91,8 @@ pub fn run(a: &PlanArgs, quiet: bool) -> Exit {
             return Exit::Failure;
         }
     };
-    stages.set_length(3);
     stages.set_position(1);
+    stages.set_length(3);
     crate::progress::next_stage(&stages, "writing");
     let mut staged = Staged::default();
     let reasons = shortfall_reasons(data, &rules, &plan);

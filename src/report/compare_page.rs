@@ -6,7 +6,7 @@
 use super::i18n::{Lang, Text};
 use super::multiples::{mini_bars, MiniBar};
 use super::page::{Block, Figure, Page, Section};
-use crate::compare::Outcome;
+use crate::compare::{Outcome, PeriodOutcome};
 use crate::model::Dataset;
 use crate::plan::distance_km;
 use crate::xlsx::{tables_workbook, Table, XlsxWriteError};
@@ -20,6 +20,16 @@ struct Figures {
     backbone_share: Option<f64>,
     urban_to_rural_share: Option<f64>,
     distance_km: f64,
+}
+
+/// One variant as the page shows it.
+struct Row {
+    label: String,
+    method: String,
+    optimal: bool,
+    figs: Figures,
+    /// Over a period: counted person-times and the target.
+    cumulative: Option<(u64, u64)>,
 }
 
 fn figures(data: &Dataset, o: &Outcome) -> Figures {
@@ -58,8 +68,57 @@ fn pct(x: Option<f64>) -> String {
 
 /// The compare page for plan year `year`.
 pub fn compare_page(data: &Dataset, outcomes: &[Outcome], year: i32, lang: Lang) -> Page {
+    let rows: Vec<Row> = outcomes
+        .iter()
+        .map(|o| Row {
+            label: o.variant.label(),
+            method: o.variant.method.as_str().to_string(),
+            optimal: o.summary.optimal,
+            figs: figures(data, o),
+            cumulative: None,
+        })
+        .collect();
+    side_by_side(&rows, format!("{} {year}", Text::Year.get(lang)), lang)
+}
+
+/// The compare page of `compare --horizon`: the same figures summed over each
+/// variant's period, and the period's person-times against the target.
+pub fn compare_period_page(outcomes: &[PeriodOutcome], lang: Lang) -> Page {
+    let rows: Vec<Row> = outcomes
+        .iter()
+        .map(|o| {
+            let f = &o.figures;
+            let share = |x: u64| (f.sent > 0).then(|| x as f64 / f.sent as f64);
+            Row {
+                label: o.variant.label(),
+                method: o.variant.method.as_str().to_string(),
+                optimal: f.optimal,
+                figs: Figures {
+                    sent: f.sent,
+                    shortfall: f.shortfall,
+                    posts: f.posts,
+                    posts_filled: f.posts_filled,
+                    backbone_share: share(f.backbone_sent),
+                    urban_to_rural_share: share(f.urban_to_rural),
+                    distance_km: f.metres as f64 / 1000.0,
+                },
+                cumulative: Some((o.cumulative, o.target_exchanges)),
+            }
+        })
+        .collect();
+    let years = match (
+        outcomes.iter().map(|o| o.first_year).min(),
+        outcomes.iter().map(|o| o.last_year).max(),
+    ) {
+        (Some(a), Some(b)) => format!("{a}–{b}"),
+        _ => String::new(),
+    };
+    side_by_side(&rows, years, lang)
+}
+
+fn side_by_side(rows: &[Row], subtitle: String, lang: Lang) -> Page {
     let t = |zh, en| lang.pick(zh, en).to_string();
-    let figs: Vec<Figures> = outcomes.iter().map(|o| figures(data, o)).collect();
+    let figs: Vec<&Figures> = rows.iter().map(|r| &r.figs).collect();
     let name = |i: usize| format!("V{}", i + 1);
     let best_sent = figs.iter().map(|f| f.sent).max().unwrap_or(0);
     let least_short = figs.iter().map(|f| f.shortfall).min().unwrap_or(0);
@@ -79,7 +138,7 @@ pub fn compare_page(data: &Dataset, outcomes: &[Outcome], year: i32, lang: Lang)
             .collect();
         mini_bars(&title, &bars, max)
     };
-    let multiples = vec![
+    let mut multiples = vec![
         chart(Text::Sent.get(lang).to_string(), None, &|f| {
             (f.sent as f64, f.sent.to_string(), false)
         }),
@@ -118,27 +177,53 @@ pub fn compare_page(data: &Dataset, outcomes: &[Outcome], year: i32, lang: Lang)
             &|f| (f.distance_km, format!("{:.0}", f.distance_km), false),
         ),
     ];
-    let legend_rows: Vec<Vec<String>> = outcomes
+    if rows.iter().any(|r| r.cumulative.is_some()) {
+        let bars: Vec<MiniBar> = rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let (c, target) = r.cumulative.unwrap_or_default();
+                MiniBar {
+                    label: name(i),
+                    value: c as f64,
+                    note: format!("{c} / {target}"),
+                    alert: c < target,
+                }
+            })
+            .collect();
+        // Scaled to the target, so a bar's length is the share of it reached.
+        let top = rows
+            .iter()
+            .filter_map(|r| r.cumulative)
+            .map(|(c, target)| c.max(target))
+            .max()
+            .unwrap_or(0);
+        multiples.insert(
+            0,
+            mini_bars(
+                &t("累计交流人次 / 目标", "Person-times / target"),
+                &bars,
+                Some(top.max(1) as f64),
+            ),
+        );
+    }
+    let legend_rows: Vec<Vec<String>> = rows
         .iter()
         .zip(&figs)
         .enumerate()
         .map(|(i, (o, f))| {
             vec![
                 name(i),
-                o.variant.label(),
-                o.variant.method.as_str().to_string(),
+                o.label.clone(),
+                o.method.clone(),
                 f.sent.to_string(),
                 f.shortfall.to_string(),
                 format!("{} / {}", f.posts_filled, f.posts),
                 pct(f.backbone_share),
                 pct(f.urban_to_rural_share),
-                (if o.summary.optimal {
-                    Text::Yes
-                } else {
-                    Text::No
-                })
-                .get(lang)
-                .to_string(),
+                (if o.optimal { Text::Yes } else { Text::No })
+                    .get(lang)
+                    .to_string(),
             ]
         })
         .collect();
@@ -156,7 +241,7 @@ pub fn compare_page(data: &Dataset, outcomes: &[Outcome], year: i32, lang: Lang)
     let headline = vec![
         Figure {
             caption: t("方案数", "Variants"),
-            value: outcomes.len().to_string(),
+            value: rows.len().to_string(),
             alert: false,
         },
         Figure {
@@ -173,7 +258,7 @@ pub fn compare_page(data: &Dataset, outcomes: &[Outcome], year: i32, lang: Lang)
     Page {
         lang,
         title: t("交流方案对比", "Plan variants compared"),
-        subtitle: format!("{} {year}", Text::Year.get(lang)),
+        subtitle,
         sections: vec![
             Section {
                 heading: t("概况", "Overview"),
