@@ -29,8 +29,8 @@ pub fn applies(comp: &Component) -> bool {
 /// One sender's outgoing unit costs at the current prices (each supply's cheapest
 /// arc, by class), at most the school's cap of each supply.
 struct Units {
-    backbone: Vec<i64>,
-    other: Vec<i64>,
+    backbone: Vec<i128>,
+    other: Vec<i128>,
 }
 
 /// The Lagrangian lower bound of the node `lo ≤ k ≤ hi` (indexed by backbone group)
@@ -50,9 +50,11 @@ pub fn bound(
         }
     }
     // Cheapest price-adjusted arc of each supply.
-    let mut best_arc = vec![i64::MAX; comp.supplies.len()];
+    // Sums run in i128: prices come from flow distances and are not bounded by the
+    // weights' overflow check, and a wrapped bound would prune wrongly.
+    let mut best_arc = vec![i128::MAX; comp.supplies.len()];
     for &(si, gi) in &comp.arcs {
-        let v = -c.w2 * i64::from(comp.groups[gi].priority) + lambda[gi];
+        let v = -i128::from(c.w2) * i128::from(comp.groups[gi].priority) + i128::from(lambda[gi]);
         best_arc[si] = best_arc[si].min(v);
     }
     let mut units: Vec<Units> = (0..comp.senders.len())
@@ -63,20 +65,21 @@ pub fn bound(
         .collect();
     for (si, sup) in comp.supplies.iter().enumerate() {
         let m = best_arc[si];
-        if m == i64::MAX {
+        if m == i128::MAX {
             continue;
         }
         let limit = comp.senders[sup.sender].cap as usize;
         let u = &mut units[sup.sender];
         for v in 0..2 {
-            let vol = if v == 1 { c.w3 } else { 0 };
+            let vol = if v == 1 { i128::from(c.w3) } else { 0 };
             let nb = (sup.counts[1][v] as usize).min(limit);
-            u.backbone.extend(std::iter::repeat_n(m - c.unit - vol, nb));
+            u.backbone
+                .extend(std::iter::repeat_n(m - i128::from(c.unit) - vol, nb));
             let no = (sup.counts[0][v] as usize).min(limit);
             u.other.extend(std::iter::repeat_n(m - vol, no));
         }
     }
-    let mut total = 0i64;
+    let mut total = 0i128;
     for (p, s) in comp.senders.iter().enumerate() {
         let (klo, khi) = match group_of[p] {
             usize::MAX => (0, u32::MAX),
@@ -87,13 +90,14 @@ pub fn bound(
         u.other.sort_unstable();
         total += school_minimum(comp, c, s, (klo, khi), u)?;
     }
-    let priced: i64 = comp
+    let priced: i128 = comp
         .groups
         .iter()
         .zip(lambda)
-        .map(|(g, &l)| l * i64::from(g.capacity))
+        .map(|(g, &l)| i128::from(l) * i128::from(g.capacity))
         .sum();
-    Some(total - priced)
+    // A bound that does not fit is no bound (the flow's stands), never a prune.
+    Some(i64::try_from(total - priced).unwrap_or(i64::MIN))
 }
 
 /// The cheapest (sent, backbone sent) of one school with k = ceil(share × sent) in
@@ -104,7 +108,7 @@ fn school_minimum(
     s: &super::problem::Sender,
     (klo, khi): (u32, u32),
     u: &Units,
-) -> Option<i64> {
+) -> Option<i128> {
     let (num, den) = comp.backbone_share;
     let nmax = i64::from(s.cap)
         .min(max_sent_for(khi, num, den))
@@ -112,7 +116,7 @@ fn school_minimum(
         .max(0) as usize;
     let pb = prefix(&u.backbone);
     let po = prefix(&u.other);
-    let mut best: Option<i64> = None;
+    let mut best: Option<i128> = None;
     for n in 0..=nmax {
         let k = ceil_share(n as u32, num, den);
         if k < klo {
@@ -123,7 +127,7 @@ fn school_minimum(
         let bmax = n.min(u.backbone.len());
         for b in bmin..=bmax {
             let deficit = i64::from(k.saturating_sub(b as u32));
-            let v = c.w1 * (quota_short + deficit) + pb[b] + po[n - b];
+            let v = i128::from(c.w1) * i128::from(quota_short + deficit) + pb[b] + po[n - b];
             if best.is_none_or(|x| v < x) {
                 best = Some(v);
             }
@@ -132,10 +136,10 @@ fn school_minimum(
     best
 }
 
-fn prefix(xs: &[i64]) -> Vec<i64> {
+fn prefix(xs: &[i128]) -> Vec<i128> {
     let mut out = Vec::with_capacity(xs.len() + 1);
     out.push(0);
-    let mut acc = 0i64;
+    let mut acc = 0i128;
     for &x in xs {
         acc += x;
         out.push(acc);
