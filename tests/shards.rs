@@ -79,35 +79,35 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-#[test]
-fn merged_shards_equal_one_run() {
-    let tmp = tempfile::tempdir().unwrap();
-    let data = root().join("fixtures/nanchang");
-    let rules = root().join("rules/nanchang-2021-2025.toml");
+/// Plans 2021 of `data` (with `extra` arguments such as `--rules`) once whole into
+/// `tmp/single` and as shards 1/n … n/n into `tmp/s1` …; returns those folders.
+fn single_and_shards(tmp: &Path, data: &Path, extra: &[&str], n: u32) -> (PathBuf, Vec<PathBuf>) {
     let plan = |out: &Path, shard: Option<&str>| {
-        let mut args = vec![
-            "--quiet",
-            "plan",
-            "--data",
-            s(&data),
-            "--rules",
-            s(&rules),
-            "--year",
-            "2021",
-            "--out",
-            s(out),
-        ];
+        let mut args = vec!["--quiet", "plan", "--data", s(data)];
+        args.extend(extra);
+        args.extend(["--year", "2021", "--out", s(out)]);
         if let Some(sh) = shard {
             args.extend(["--shard", sh]);
         }
         let (code, text) = rotaplan(&args);
         assert_eq!(code, 0, "{text}");
     };
-    let single = tmp.path().join("single");
+    let single = tmp.join("single");
     plan(&single, None);
-    let shards: Vec<PathBuf> = (1..=3).map(|i| tmp.path().join(format!("s{i}"))).collect();
+    let shards: Vec<PathBuf> = (1..=n).map(|i| tmp.join(format!("s{i}"))).collect();
     for (i, dir) in shards.iter().enumerate() {
-        plan(dir, Some(&format!("{}/3", i + 1)));
+        plan(dir, Some(&format!("{}/{n}", i + 1)));
+    }
+    (single, shards)
+}
+
+#[test]
+fn merged_shards_equal_one_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = root().join("fixtures/nanchang");
+    let rules = root().join("rules/nanchang-2021-2025.toml");
+    let (single, shards) = single_and_shards(tmp.path(), &data, &["--rules", s(&rules)], 3);
+    for dir in &shards {
         assert!(dir.join("shard.json").exists());
     }
     let merged = tmp.path().join("merged");
@@ -336,29 +336,7 @@ fn province_four_shards_equal_one_run() {
         s(&data),
     ]);
     assert_eq!(code, 0, "{text}");
-    let plan = |out: &Path, shard: Option<&str>| {
-        let mut args = vec![
-            "--quiet",
-            "plan",
-            "--data",
-            s(&data),
-            "--year",
-            "2021",
-            "--out",
-            s(out),
-        ];
-        if let Some(sh) = shard {
-            args.extend(["--shard", sh]);
-        }
-        let (code, text) = rotaplan(&args);
-        assert_eq!(code, 0, "{text}");
-    };
-    let single = tmp.path().join("single");
-    plan(&single, None);
-    let shards: Vec<PathBuf> = (1..=4).map(|i| tmp.path().join(format!("s{i}"))).collect();
-    for (i, d) in shards.iter().enumerate() {
-        plan(d, Some(&format!("{}/4", i + 1)));
-    }
+    let (single, shards) = single_and_shards(tmp.path(), &data, &[], 4);
     let merged = tmp.path().join("merged");
     let mut args = vec!["--quiet", "merge"];
     args.extend(shards.iter().map(|d| s(d)));

@@ -3,7 +3,7 @@
 
 use super::tables::{merge_tables, Table};
 use crate::model::{Locality, Vocab};
-use crate::output::{plan_workbook, Staged, XLSX_MAX_ROWS};
+use crate::output::{plan_workbook, Staged, SCHOOLS_HEADER, XLSX_MAX_ROWS};
 use crate::report::{plan_page, PlanReport, PlanTallies};
 use crate::rules::Share;
 use crate::shard::{ShardManifest, ShardReport, MANIFEST};
@@ -153,21 +153,11 @@ fn school_rows(t: &Table) -> Result<Vec<SchoolRow>, String> {
         col("locality")?,
         col("weak")?,
     );
-    let nums: Vec<usize> = [
-        "staff",
-        "eligible",
-        "quota",
-        "cap",
-        "sent",
-        "backbone_sent",
-        "shortfall",
-        "received",
-        "posts",
-        "posts_filled",
-    ]
-    .iter()
-    .map(|n| col(n))
-    .collect::<Result<_, _>>()?;
+    // schools.csv's counts: the header between `weak` and `shortfall_reasons`.
+    let nums: Vec<usize> = SCHOOLS_HEADER[4..14]
+        .iter()
+        .map(|n| col(n))
+        .collect::<Result<_, _>>()?;
     t.rows
         .iter()
         .enumerate()

@@ -6,7 +6,7 @@ mod console;
 mod plan_files;
 
 pub use console::render_plan_summary;
-pub use plan_files::{plan_files, plan_files_lang, plan_workbook, XLSX_MAX_ROWS};
+pub use plan_files::{plan_files, plan_files_lang, plan_workbook, SCHOOLS_HEADER, XLSX_MAX_ROWS};
 
 use std::fs;
 use std::io::Write;

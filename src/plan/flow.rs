@@ -128,7 +128,9 @@ impl Graph {
                     pot[v] += dist[v];
                 }
             }
-            if dist[t] == i64::MAX {
+            // pot[t] - pot[s] is now the true cost of the cheapest path; stop when there
+            // is none, or it would not lower the cost.
+            if dist[t] == i64::MAX || pot[t] - pot[s] >= 0 {
                 self.last_dist = (0..n)
                     .map(|v| {
                         if dist[v] == i64::MAX {
@@ -140,20 +142,7 @@ impl Graph {
                     .collect();
                 break;
             }
-            // pot[t] - pot[s] is now the true cost of the cheapest path.
             let path_cost = pot[t] - pot[s];
-            if path_cost >= 0 {
-                self.last_dist = (0..n)
-                    .map(|v| {
-                        if dist[v] == i64::MAX {
-                            i64::MAX
-                        } else {
-                            pot[v] - pot[s]
-                        }
-                    })
-                    .collect();
-                break;
-            }
             // Push a blocking flow along every cheapest path at once (arcs of zero
             // reduced cost), Dinic-style, before the next Dijkstra.
             total += path_cost * self.blocking_flow(s, t, &pot);

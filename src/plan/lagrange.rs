@@ -11,15 +11,7 @@
 //! the larger of the two. Exact integer arithmetic throughout.
 
 use super::problem::Component;
-
-/// Objective weights, as the search folds them.
-#[derive(Debug, Clone, Copy)]
-pub struct Costs {
-    pub w1: i64,
-    pub w2: i64,
-    pub w3: i64,
-    pub unit: i64,
-}
+use super::search::Weights;
 
 /// Whether the bound applies: every backbone group is a single school.
 pub fn applies(comp: &Component) -> bool {
@@ -39,7 +31,7 @@ struct Units {
 /// bound by too little to pay for themselves on the fixtures.
 pub fn bound(
     comp: &Component,
-    c: Costs,
+    c: Weights,
     (lo, hi): (&[u32], &[u32]),
     lambda: &[i64],
 ) -> Option<i64> {
@@ -104,7 +96,7 @@ pub fn bound(
 /// [klo, khi], its units sorted cheapest first; `None` when no sent reaches klo.
 fn school_minimum(
     comp: &Component,
-    c: Costs,
+    c: Weights,
     s: &super::problem::Sender,
     (klo, khi): (u32, u32),
     u: &Units,

@@ -37,13 +37,13 @@ const COLD_WORK: u64 = 10;
 
 /// Objective weights of one component.
 #[derive(Debug, Clone, Copy)]
-struct Weights {
-    w1: i64,
-    w2: i64,
-    w3: i64,
+pub(super) struct Weights {
+    pub(super) w1: i64,
+    pub(super) w2: i64,
+    pub(super) w3: i64,
     /// Unit of the backbone-free bonus: costs are scaled by the share's denominator so
     /// that the fractional charge share × sent stays an integer.
-    unit: i64,
+    pub(super) unit: i64,
 }
 
 impl Weights {
@@ -491,13 +491,7 @@ fn evaluate(
                 },
             })
             .collect();
-        let costs = lagrange::Costs {
-            w1: w.w1,
-            w2: w.w2,
-            w3: w.w3,
-            unit: w.unit,
-        };
-        bound = match lagrange::bound(comp, costs, (&node.lo, &node.hi), &lambda) {
+        bound = match lagrange::bound(comp, w, (&node.lo, &node.hi), &lambda) {
             Some(l) => bound.max(l),
             None => i64::MAX / 4,
         };
