@@ -125,20 +125,17 @@ fn build(
             priority,
         })
         .collect();
-    // At most one ledger row per teacher, from the teacher's own school; `completed`
-    // only for a term that ended before the period. (A `completed` row whose term still
-    // covers Y reads as ended early: with min_years_between_exchanges = 0 the contract
-    // makes that teacher eligible in Y, so (c) would not hold for such data.)
+    // At most one ledger row per teacher, from the teacher's own school. A `completed`
+    // row whose term still covers a year of the period is kept as generated: any
+    // non-cancelled exchange whose end_year >= Y keeps its teacher away in Y, even with
+    // min_years_between_exchanges = 0, so (c) holds for such data too.
     let ledger = teachers
         .iter()
         .zip(ledger)
         .filter_map(|(t, spec)| {
             let (to, subject, form, status, start, len) = spec?;
             let end = start + len;
-            let mut status = STATUSES[status];
-            if status == LedgerStatus::Completed && end >= FIRST {
-                status = LedgerStatus::Planned;
-            }
+            let status = STATUSES[status];
             Some(LedgerEntry {
                 teacher: t.id.clone(),
                 from_school: t.school.clone(),

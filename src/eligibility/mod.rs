@@ -106,16 +106,19 @@ pub fn assess_one(
     if school.weak && !e.weak_schools_send {
         reasons.push(Reason::WeakSchool);
     }
-    // The ledger, as the contract words it: excluded by (A) a planned or active
-    // exchange whose term covers the year, or (B) a non-cancelled one whose end_year >
-    // year − min_years_between_exchanges. Reported as on_exchange when it has not
-    // ended before the year, else as min_years_between_exchanges.
+    // The ledger: excluded by (A) a planned or active exchange whose term covers the
+    // year, or (B) a non-cancelled one whose end_year >= year (on exchange now, or
+    // already planned; this holds even with min_years_between_exchanges = 0) or whose
+    // end_year > year − min_years_between_exchanges (back too recently). Reported as
+    // on_exchange when it has not ended before the year, else as
+    // min_years_between_exchanges.
     let mut on: Option<&LedgerEntry> = None;
     let mut recent: Option<&LedgerEntry> = None;
     for x in history {
         use crate::model::LedgerStatus::{Active, Cancelled, Planned};
         let a = matches!(x.status, Planned | Active) && x.start_year <= year && year <= x.end_year;
-        let b = x.status != Cancelled && x.end_year > year - e.min_years_between_exchanges;
+        let b = x.status != Cancelled
+            && (x.end_year >= year || x.end_year > year - e.min_years_between_exchanges);
         if a || (b && x.end_year >= year) {
             if on.is_none_or(|o| (x.start_year, x.end_year) < (o.start_year, o.end_year)) {
                 on = Some(x);
@@ -161,4 +164,89 @@ pub fn assess_one(
         }
     }
     Ok(Verdict { reasons })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{
+        Backbone, Form, Gender, LedgerStatus, Locality, Role, Stage, Status, Subject, Title,
+    };
+
+    fn teacher() -> Teacher {
+        Teacher {
+            id: "T1".into(),
+            name: "t".into(),
+            gender: Gender::M,
+            birth_year: 1980,
+            school: "S1".into(),
+            subject: Subject("math".into()),
+            title: Title::None,
+            backbone: Backbone::None,
+            role: Role::Teacher,
+            joined_school_year: 2000,
+            status: Status::Active,
+            volunteer: false,
+        }
+    }
+
+    fn school() -> School {
+        School {
+            id: "S1".into(),
+            name: "s".into(),
+            district: "D".into(),
+            township: None,
+            locality: Locality::Urban,
+            weak: false,
+            stage: Stage::Primary,
+            coord: None,
+            staff: None,
+        }
+    }
+
+    fn entry(start_year: i32, end_year: i32, status: LedgerStatus) -> LedgerEntry {
+        LedgerEntry {
+            teacher: "T1".into(),
+            from_school: "S1".into(),
+            to_school: "S2".into(),
+            subject: Subject("math".into()),
+            form: Form::Transfer,
+            start_year,
+            end_year,
+            status,
+        }
+    }
+
+    fn ids(rules: &Rules, e: &LedgerEntry, year: i32) -> Vec<String> {
+        let v = assess_one(&teacher(), &school(), &[e], rules, year).expect("no exclusions");
+        v.reasons.iter().map(|r| r.id().to_string()).collect()
+    }
+
+    /// A non-cancelled exchange whose end_year ≥ Y excludes its teacher, whatever its
+    /// status and whatever `min_years_between_exchanges`, 0 included.
+    #[test]
+    fn ledger_term_covering_year_excludes_even_with_zero_gap() {
+        let mut rules = Rules::default();
+        rules.eligibility.min_years_between_exchanges = 0;
+        for status in [
+            LedgerStatus::Planned,
+            LedgerStatus::Active,
+            LedgerStatus::Completed,
+        ] {
+            assert_eq!(
+                ids(&rules, &entry(2020, 2022, status), 2022),
+                ["on_exchange"]
+            );
+            assert_eq!(
+                ids(&rules, &entry(2023, 2025, status), 2022),
+                ["on_exchange"]
+            );
+            assert!(ids(&rules, &entry(2019, 2021, status), 2022).is_empty());
+        }
+        assert!(ids(&rules, &entry(2020, 2022, LedgerStatus::Cancelled), 2022).is_empty());
+        rules.eligibility.min_years_between_exchanges = 2;
+        let done = entry(2019, 2021, LedgerStatus::Completed);
+        assert_eq!(ids(&rules, &done, 2022), ["min_years_between_exchanges"]);
+        assert!(ids(&rules, &done, 2023).is_empty());
+    }
 }

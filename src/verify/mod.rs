@@ -83,7 +83,7 @@ pub fn check(
                 && x.start_year <= year
                 && year <= x.end_year)
                 || (x.status != LedgerStatus::Cancelled
-                    && x.end_year > year - e.min_years_between_exchanges)
+                    && (x.end_year >= year || x.end_year > year - e.min_years_between_exchanges))
         });
         let mut ok = e.statuses.contains(&t.status)
             && e.roles.contains(&t.role)
