@@ -1,5 +1,5 @@
 //! Random small instances through `rotaplan::horizon::run`: the carry-forward keeps the
-//! invariants of contract §2 "Horizon, exactly", each checked here from the ledger and
+//! invariants of docs/rules.md, "The horizon, exactly", each checked here from the ledger and
 //! the data alone, not from the planner's own facts:
 //! (a) the cumulative never decreases and is the count of counted exchanges by start
 //!     year; (b) no teacher is away twice at once; (c) a teacher whose exchange covers

@@ -1,6 +1,6 @@
 //! `horizon` on fixtures/horizon3, the three-year case worked by hand in its README.md:
 //! every plan row, every eligibility reason and the horizon.csv figures are the hand
-//! calculation's (contract §2 "Horizon, exactly").
+//! calculation's (docs/rules.md, "The horizon, exactly").
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::{Path, PathBuf};
@@ -118,7 +118,7 @@ fn three_years_by_hand() {
         assert_eq!(got, want, "{year}/eligibility.csv");
     }
 
-    // horizon.csv: the contract's columns, then counted, ledger_started, retired, away,
+    // horizon.csv: the documented columns, then counted, ledger_started, retired, away,
     // quota, cap, staff_cap, posts, posts_filled, filled_priority, optimal, on_path.
     let csv = read(out, "horizon.csv");
     let lines: Vec<&str> = csv.lines().collect();

@@ -1,4 +1,4 @@
-//! `horizon` on the hand-checked tiny fixture: carry-forward as contract §2 says.
+//! `horizon` on the hand-checked tiny fixture: carry-forward as docs/rules.md says.
 //! 2021 is the hand-worked plan of fixtures/tiny (U1-06, U1-09, T1-01, U2-02 go, term
 //! 2021–2023); in 2022 and 2023 they are away (on_exchange), in 2024 they are back and
 //! held back (min_years_between_exchanges); U1-17's active 2020–2022 exchange returns

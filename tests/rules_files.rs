@@ -1,5 +1,5 @@
 //! The rule files shipped under `rules/` parse without a single error, and the Nanchang
-//! file says exactly what the contract (and `Rules::default()`) says.
+//! file says exactly what docs/rules.md (and `Rules::default()`) says.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use rotaplan::model::{
@@ -56,7 +56,7 @@ fn nanchang_file_is_the_contract_defaults() {
     let r = load("nanchang-2021-2025.toml");
     assert_eq!(r.source, "nanchang-2021-2025.toml");
     assert!(same(&r, &Rules::default()), "{r:#?}");
-    // Spot checks against the contract's text, independent of Rules::default().
+    // Spot checks against the documented defaults, independent of Rules::default().
     assert_eq!(r.plan.name, "Nanchang 2021-2025 teacher exchange");
     assert_eq!(
         (r.plan.first_year, r.plan.last_year, r.plan.target_exchanges),

@@ -31,7 +31,7 @@ pub struct DataArgs {
 
 #[derive(Args, Debug, Clone, Default)]
 pub struct RuleArgs {
-    /// Rule set (TOML). Without it, the contract's Nanchang 2021–2025 defaults apply.
+    /// Rule set (TOML). Without it, the Nanchang 2021–2025 defaults apply.
     #[arg(long, value_name = "FILE")]
     pub rules: Option<PathBuf>,
     /// Override one rule value: section.key=value (repeatable).

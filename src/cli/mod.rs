@@ -18,7 +18,7 @@ use std::ffi::OsString;
 
 pub use common::{DataArgs, RuleArgs};
 
-/// Exit codes of contract §5.
+/// Exit codes (README, "Exit codes").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {
     Done = 0,

@@ -15,7 +15,7 @@ pub struct Variant {
 }
 
 impl Variant {
-    /// The label of contract §4: the rule file's name, then the `--set` values
+    /// The label of compare.csv's `variant` column: the rule file's name, then the `--set` values
     /// (and `method=seniority` for the baseline).
     pub fn label(&self) -> String {
         let mut s = self

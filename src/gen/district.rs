@@ -5,7 +5,7 @@ use super::names;
 use super::profile::{DistrictSpec, Kind, Profile};
 use super::rng::Rng;
 
-/// The roster is dated as of this school year; eligibility in it follows the contract's
+/// The roster is dated as of this school year; eligibility in it follows the default rules'
 /// default rules for 2021.
 const BASE_YEAR: i64 = 2021;
 
@@ -293,7 +293,7 @@ struct TeacherDraw {
 }
 
 impl TeacherDraw {
-    /// Eligibility under the contract's default rules in `BASE_YEAR`, ignoring the
+    /// Eligibility under the default rules in `BASE_YEAR`, ignoring the
     /// ledger: used only to size the posts of each district.
     fn eligible_by_default(&self) -> bool {
         let retirement = if self.gender == "F" { 55 } else { 60 };

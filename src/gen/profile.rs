@@ -36,7 +36,7 @@ pub struct DistrictSpec {
     pub lon: f64,
 }
 
-/// Nanchang's 12 county-level units (domain.md), with their administrative codes, rough
+/// Nanchang's 12 county-level units, with their administrative codes, rough
 /// centres and school counts summing to 750.
 const NANCHANG: [(&str, &str, Kind, usize, f64, f64); 12] = [
     ("东湖区", "360102", Kind::Urban, 48, 28.690, 115.900),

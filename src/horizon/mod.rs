@@ -1,5 +1,5 @@
 //! The whole plan period (`horizon`): every year planned in turn with the state carried
-//! forward exactly as contract §2 "Horizon, exactly" says, the cumulative person-times
+//! forward exactly as docs/rules.md ("The horizon, exactly") says, the cumulative person-times
 //! against the target path, and the smallest quota share that meets the target.
 //!
 //! State is carried as a ledger: each year's planned moves become `LedgerEntry`s

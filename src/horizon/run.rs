@@ -10,7 +10,7 @@ use crate::rules::Rules;
 use serde::{Deserialize, Serialize};
 use std::ops::RangeInclusive;
 
-/// One row of `horizon.csv` (the contract's columns first, extras after).
+/// One row of `horizon.csv` (the documented columns first, extras after).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct YearRow {
     pub year: i32,

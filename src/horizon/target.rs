@@ -2,7 +2,7 @@
 
 use crate::rules::Rules;
 
-/// The contract's target path, rounded half up in exact integer arithmetic.
+/// The target path, rounded half up in exact integer arithmetic.
 pub fn target_cumulative(rules: &Rules, year: i32) -> u64 {
     let p = &rules.plan;
     let years = i64::from(p.last_year - p.first_year + 1).max(1);

@@ -1,6 +1,6 @@
 //! The columns of each input file and the matching of a header row against them.
 //!
-//! Clerks rename, reorder and translate headers; the contract allows the English name or
+//! Clerks rename, reorder and translate headers; the loader accepts the English name or
 //! the Chinese alias in any order and any case. Columns nobody asked for are fine (a
 //! notice, never an error), but when one looks like a misspelt known column the notice
 //! says so, since the real column will then be reported missing.

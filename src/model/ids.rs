@@ -53,7 +53,7 @@ string_id!(
     Subject
 );
 
-/// The fifteen subjects the contract normalises, as (English, Chinese).
+/// The fifteen subjects the loader normalises, as (English, Chinese).
 pub const KNOWN_SUBJECTS: &[(&str, &str)] = &[
     ("chinese", "语文"),
     ("math", "数学"),

@@ -143,7 +143,7 @@ vocab!(
     }
 );
 
-/// Parses the contract's booleans: true/false/1/0/是/否/Y/N (case-insensitive).
+/// Parses the data's booleans: true/false/1/0/是/否/Y/N (case-insensitive).
 pub fn parse_bool(raw: &str) -> Option<bool> {
     match raw.trim().to_ascii_lowercase().as_str() {
         "true" | "1" | "是" | "y" | "yes" => Some(true),

@@ -1,4 +1,4 @@
-//! Great-circle distance, the contract's way (haversine, Earth radius 6371.0 km).
+//! Great-circle distance, as docs/rules.md defines it (haversine, Earth radius 6371.0 km).
 
 pub const EARTH_RADIUS_KM: f64 = 6371.0;
 

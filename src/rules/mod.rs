@@ -1,4 +1,4 @@
-//! Rule sets (`rules/*.toml`): the typed form of every key of contract §2.
+//! Rule sets (`rules/*.toml`): the typed form of every key (docs/rules.md).
 //!
 //! Parsing and validation live in `parse`; custom exclusion expressions in `expr`.
 //! Every key has the default of `rules/nanchang-2021-2025.toml`, so a rule file only
@@ -8,6 +8,9 @@ mod expr;
 mod parse;
 mod share;
 mod suggest;
+
+#[cfg(test)]
+mod docs_tests;
 
 pub use expr::{ExclusionContext, Expr, EXPR_FIELDS};
 pub use parse::{load_rules, parse_rules, RuleError, RuleErrorKind, RuleErrors};
@@ -104,7 +107,7 @@ pub struct FlowRules {
 
 #[derive(Debug, Clone)]
 pub struct MatchingRules {
-    /// Only `exact` is defined by the contract.
+    /// Only `exact` is defined.
     pub subject_exact: bool,
     /// post subject → teacher subjects that may also fill it.
     pub substitutes: BTreeMap<Subject, Vec<Subject>>,
@@ -136,7 +139,7 @@ pub struct EvaluationRules {
 }
 
 impl Default for Rules {
-    /// The contract's defaults: the Nanchang 2021–2025 rule set.
+    /// The defaults: the Nanchang 2021–2025 rule set.
     fn default() -> Self {
         Rules {
             source: "defaults".into(),

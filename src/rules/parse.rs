@@ -111,7 +111,7 @@ impl fmt::Display for RuleErrors {
 
 impl std::error::Error for RuleErrors {}
 
-/// Every section and its keys, in the contract's order.
+/// Every section and its keys, in the documented order (docs/rules.md).
 pub(crate) const SECTIONS: &[(&str, &[&str])] = &[
     (
         "plan",

@@ -70,7 +70,7 @@ pub fn check(
         by_teacher.entry(&x.teacher).or_default().push(x);
     }
 
-    // Eligibility, recomputed from the contract's wording.
+    // Eligibility, recomputed from the rules' wording.
     let eligible = |ti: usize| -> Result<bool, String> {
         let t = &data.teachers[ti];
         let Some(&si) = school.get(&t.school) else {

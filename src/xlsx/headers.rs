@@ -1,4 +1,4 @@
-//! Chinese column headers for the workbook sheets (the CSV files keep the contract's
+//! Chinese column headers for the workbook sheets (the CSV files keep the documented
 //! English names; Excel users read Chinese).
 
 /// The Chinese header of an output column; unknown names are kept as they are.
