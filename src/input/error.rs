@@ -37,6 +37,43 @@ pub enum InputErrorKind {
     /// Values of one row contradict each other.
     #[error("{detail}")]
     Inconsistent { detail: String },
+    /// A ledger exchange from a school to that same school.
+    #[error(
+        "the exchange goes from school {school} to itself; to_school must be the receiving \
+         school, another school than from_school"
+    )]
+    SelfExchange { school: String },
+    /// A ledger row repeating an earlier one (same teacher, schools, subject, form and
+    /// term), which would count one exchange twice.
+    #[error(
+        "this exchange repeats row {first_row} (same teacher, schools, subject, form and \
+         term); delete one of the two rows"
+    )]
+    DuplicateExchange { first_row: usize },
+    /// Two non-cancelled ledger exchanges of one teacher whose terms overlap.
+    #[error(
+        "teacher {teacher} is already on the exchange of row {first_row} ({first_term}) \
+         during this term ({term}); a teacher is on one exchange at a time: correct a year, \
+         or set the status of the one that did not happen to cancelled"
+    )]
+    OverlappingExchange {
+        teacher: String,
+        first_row: usize,
+        first_term: String,
+        term: String,
+    },
+    /// A ledger exchange whose sending school is not the teacher's school at the time.
+    #[error(
+        "teacher {teacher} is at school {roster_school} in teachers.csv ({why}), so an \
+         exchange {term} leaves from {roster_school}; correct from_school, or the teacher's \
+         school_id or joined_school_year"
+    )]
+    WrongSendingSchool {
+        teacher: String,
+        roster_school: String,
+        term: String,
+        why: String,
+    },
 }
 
 /// One problem in the input data.

@@ -204,7 +204,16 @@ pub fn load(sources: &DataSources) -> Result<Loaded, InputErrors> {
         teachers: known_teachers,
         schools: known_schools,
     };
-    let (r_ledger, ledger) = read(f_ledger, |t, r| ledger::parse(t, r, known));
+    let (mut r_ledger, ledger) = read(f_ledger, |t, r| ledger::parse(t, r, known));
+    let mut history = ledger::check_overlaps(&ledger, &r_ledger.file);
+    if known_teachers.is_some() {
+        history.extend(ledger::check_sending_schools(
+            &ledger,
+            &teachers.items,
+            &r_ledger.file,
+        ));
+    }
+    r_ledger.errors.append(&mut history);
     let (mut r_evaluators, evaluators) =
         read(f_evaluators, |t, r| evaluators::parse(t, r, known_schools));
     let mut dup_evaluators = Vec::new();
@@ -255,11 +264,13 @@ fn collect(
     errors
 }
 
-/// A ledger file on its own (for `progress --ledger F`): format checks only, no
-/// referential checks.
+/// A ledger file on its own: format checks and repeated or overlapping exchanges, no
+/// checks against other files.
 pub fn load_ledger(path: &Path) -> Result<(Vec<LedgerEntry>, Vec<String>), InputErrors> {
     let found = Found::File(path.to_path_buf());
-    let (report, rows) = read(&found, |t, r| ledger::parse(t, r, ledger::Known::default()));
+    let (mut report, rows) = read(&found, |t, r| ledger::parse(t, r, ledger::Known::default()));
+    let mut history = ledger::check_overlaps(&rows, &report.file);
+    report.errors.append(&mut history);
     let mut notices = Vec::new();
     let errors = collect([report], &mut notices);
     if errors.is_empty() {
