@@ -1174,6 +1174,7 @@ impl Builder {
             };
             let mut id: Option<String> = None;
             let mut when: Option<Expr> = None;
+            let mut when_line = item.line;
             let mut ok = true;
             for e in entries {
                 let path = format!("{KEY}.{}", e.key);
@@ -1229,7 +1230,10 @@ impl Builder {
                     },
                     "when" => match get_str(&e.node, "\"status == 'maternity'\"") {
                         Ok(src) => match Expr::parse(src) {
-                            Ok(x) => when = Some(x),
+                            Ok(x) => {
+                                when = Some(x);
+                                when_line = e.node.line.or(e.line).or(item.line);
+                            }
                             Err(msg) => {
                                 ok = false;
                                 self.problems(
@@ -1279,7 +1283,11 @@ impl Builder {
                 }
             }
             if let (true, Some(id), Some(when)) = (ok, id, when) {
-                out.push(CustomExclusion { id, when });
+                out.push(CustomExclusion {
+                    id,
+                    when,
+                    line: when_line,
+                });
             }
         }
         out
