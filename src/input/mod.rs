@@ -131,6 +131,7 @@ fn read<T>(
             let mut report = FileReport::new(path.display().to_string());
             let mut opened = Table::open(path, false);
             if let Ok(table) = &mut opened {
+                name_sheet(&mut report, table);
                 let rows = parse(table, &mut report);
                 if !table.not_utf8() {
                     return (report, rows);
@@ -157,6 +158,27 @@ fn read<T>(
                 }
             }
         }
+    }
+}
+
+/// For a workbook, names the sheet read in every message about the file
+/// (`teachers.xlsx [sheet 名册]`), and says which hidden sheets were passed over.
+fn name_sheet(report: &mut FileReport, table: &Table) {
+    let Some(sheet) = &table.sheet else { return };
+    let whole = std::mem::take(&mut report.file);
+    report.file = format!("{whole} [sheet {}]", sheet.name);
+    if !sheet.skipped.is_empty() {
+        report.notices.push(format!(
+            "{whole}: the first sheet(s) {} are hidden (or not worksheets) and were skipped; \
+             reading the first visible sheet, {}",
+            sheet
+                .skipped
+                .iter()
+                .map(|s| format!("\"{s}\""))
+                .collect::<Vec<_>>()
+                .join(", "),
+            sheet.name
+        ));
     }
 }
 
