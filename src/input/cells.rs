@@ -113,10 +113,7 @@ impl<'a> RowCtx<'a> {
     pub(crate) fn vocab<V: Vocab>(&mut self, col: usize) -> Option<V> {
         let raw = self.text(col)?;
         let v = V::parse(raw);
-        let garbled = raw.contains('\u{FFFD}');
-        if v.is_none() && (garbled || misread(raw).is_some_and(|t| V::parse(&t).is_some())) {
-            let was = misread(raw).filter(|t| V::parse(t).is_some());
-            self.error(col, Some(raw), InputErrorKind::Misread { was });
+        if v.is_none() && self.misread(col, raw, |t| V::parse(t).is_some()) {
             return None;
         }
         if v.is_none() {
@@ -142,8 +139,22 @@ impl<'a> RowCtx<'a> {
         }
     }
 
+    /// Whether a bad value is a garbled one (replacement characters, or a valid value
+    /// read in the wrong encoding); if so it is reported as such.
+    fn misread(&mut self, col: usize, raw: &str, valid: impl Fn(&str) -> bool) -> bool {
+        let was = misread(raw).filter(|t| valid(t));
+        if was.is_none() && !raw.contains('\u{FFFD}') {
+            return false;
+        }
+        self.error(col, Some(raw), InputErrorKind::Misread { was });
+        true
+    }
+
     fn parse_flag(&mut self, col: usize, raw: &str) -> Option<bool> {
         let b = parse_bool(raw);
+        if b.is_none() && self.misread(col, raw, |t| parse_bool(t).is_some()) {
+            return None;
+        }
         if b.is_none() {
             self.bad(col, raw, "true/false, 1/0, 是/否 or Y/N");
         }
