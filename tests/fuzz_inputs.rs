@@ -17,8 +17,8 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use rotaplan::input::{load, DataSources};
 use rotaplan::model::{
-    Backbone, Gender, Locality, Role, School, SchoolId, Stage, Status, Subject, Teacher,
-    TeacherId, Title,
+    Backbone, Gender, Locality, Role, School, SchoolId, Stage, Status, Subject, Teacher, TeacherId,
+    Title,
 };
 use rotaplan::rules::{parse_rules, ExclusionContext, Expr, EXPR_FIELDS};
 use std::path::{Path, PathBuf};
@@ -58,7 +58,15 @@ where
         let mut seed = [0u8; 32];
         seed[..8].copy_from_slice(&base_seed().to_le_bytes());
         seed[8..16].copy_from_slice(&batch.to_le_bytes());
-        seed[16..].copy_from_slice(name.as_bytes().iter().cycle().take(16).copied().collect::<Vec<_>>().as_slice());
+        seed[16..].copy_from_slice(
+            name.as_bytes()
+                .iter()
+                .cycle()
+                .take(16)
+                .copied()
+                .collect::<Vec<_>>()
+                .as_slice(),
+        );
         let config = Config {
             cases: 64,
             failure_persistence: None,
@@ -221,7 +229,11 @@ fn binary(args: &[&str]) -> std::process::Output {
         .unwrap()
 }
 
-fn assert_clean_exit(o: &std::process::Output, ok: &[i32], what: &str) -> Result<(), TestCaseError> {
+fn assert_clean_exit(
+    o: &std::process::Output,
+    ok: &[i32],
+    what: &str,
+) -> Result<(), TestCaseError> {
     let code = o.status.code();
     let err = String::from_utf8_lossy(&o.stderr);
     prop_assert!(
@@ -242,54 +254,62 @@ fn loaders_never_panic() {
         any::<bool>(),
         0u8..16,
     );
-    fuzz("loaders", strategy, |(folder, file, muts, as_xlsx, through_binary)| {
-        let tmp = tempfile::tempdir().unwrap();
-        let mut files = base[folder].clone();
-        let target = &mut files[file].1;
-        if as_xlsx {
-            // Mutate the cells, then write them as a workbook, then mutate some bytes
-            // of the workbook too (most such workbooks are damaged).
-            for m in muts.iter().filter(|m| matches!(m, Mutation::Cell(..))) {
-                apply(target, m);
+    fuzz(
+        "loaders",
+        strategy,
+        |(folder, file, muts, as_xlsx, through_binary)| {
+            let tmp = tempfile::tempdir().unwrap();
+            let mut files = base[folder].clone();
+            let target = &mut files[file].1;
+            if as_xlsx {
+                // Mutate the cells, then write them as a workbook, then mutate some bytes
+                // of the workbook too (most such workbooks are damaged).
+                for m in muts.iter().filter(|m| matches!(m, Mutation::Cell(..))) {
+                    apply(target, m);
+                }
+                *target = workbook(target);
+                for m in muts.iter().filter(|m| matches!(m, Mutation::Flip(..))) {
+                    apply(target, m);
+                }
+            } else {
+                for m in &muts {
+                    apply(target, m);
+                }
             }
-            *target = workbook(target);
-            for m in muts.iter().filter(|m| matches!(m, Mutation::Flip(..))) {
-                apply(target, m);
+            write_folder(tmp.path(), &files, as_xlsx.then_some(file));
+            let sources = DataSources {
+                dir: Some(tmp.path().to_path_buf()),
+                ..DataSources::default()
+            };
+            // A panic fails the case; an Err is a refusal, as it should be.
+            let loaded = load(&sources);
+            if through_binary == 0 {
+                let o = binary(&["check", "--quiet", "--data", tmp.path().to_str().unwrap()]);
+                let want: &[i32] = if loaded.is_ok() { &[0, 2] } else { &[2] };
+                assert_clean_exit(&o, want, "check")?;
             }
-        } else {
-            for m in &muts {
-                apply(target, m);
-            }
-        }
-        write_folder(tmp.path(), &files, as_xlsx.then_some(file));
-        let sources = DataSources {
-            dir: Some(tmp.path().to_path_buf()),
-            ..DataSources::default()
-        };
-        // A panic fails the case; an Err is a refusal, as it should be.
-        let loaded = load(&sources);
-        if through_binary == 0 {
-            let o = binary(&["check", "--quiet", "--data", tmp.path().to_str().unwrap()]);
-            let want: &[i32] = if loaded.is_ok() { &[0, 2] } else { &[2] };
-            assert_clean_exit(&o, want, "check")?;
-        }
-        Ok(())
-    });
+            Ok(())
+        },
+    );
 }
 
 fn toml_mutation() -> impl Strategy<Value = (usize, usize, String)> {
-    (any::<usize>(), 0usize..4, prop_oneof![
-        interesting_text(),
-        Just("= 1".to_string()),
-        Just("[plan]".to_string()),
-        Just("first_year = 2021".to_string()),
-        Just("[[eligibility.exclude]]".to_string()),
-        Just("when = \"status == '产假'\"".to_string()),
-        Just("x = { a = [1, 2, { b = 3 }] }".to_string()),
-        Just("min_share_of_eligible = 1e400".to_string()),
-        Just("window = [\"02-30\", \"13-01\"]".to_string()),
-        Just("\"\"\"".to_string()),
-    ])
+    (
+        any::<usize>(),
+        0usize..4,
+        prop_oneof![
+            interesting_text(),
+            Just("= 1".to_string()),
+            Just("[plan]".to_string()),
+            Just("first_year = 2021".to_string()),
+            Just("[[eligibility.exclude]]".to_string()),
+            Just("when = \"status == '产假'\"".to_string()),
+            Just("x = { a = [1, 2, { b = 3 }] }".to_string()),
+            Just("min_share_of_eligible = 1e400".to_string()),
+            Just("window = [\"02-30\", \"13-01\"]".to_string()),
+            Just("\"\"\"".to_string()),
+        ],
+    )
 }
 
 #[test]
@@ -306,7 +326,10 @@ fn rules_parser_never_panics() {
                 1 if i < lines.len() => lines[i] = text.clone(),
                 2 if i < lines.len() => {
                     let l = &lines[i];
-                    let cut = l.char_indices().map(|(k, _)| k).nth(at % (l.chars().count() + 1));
+                    let cut = l
+                        .char_indices()
+                        .map(|(k, _)| k)
+                        .nth(at % (l.chars().count() + 1));
                     let (a, b) = l.split_at(cut.unwrap_or(l.len()));
                     lines[i] = format!("{a}{text}{b}");
                 }
@@ -323,23 +346,40 @@ fn rules_parser_never_panics() {
 
 fn set_value() -> impl Strategy<Value = String> {
     let keys: Vec<String> = [
-        "plan.first_year", "plan.last_year", "plan.target_exchanges", "plan.count_forms",
-        "eligibility.min_years_at_school", "eligibility.statuses", "eligibility.exclude",
-        "quota.min_share_of_eligible", "quota.backbone_share_level", "flow.max_distance_km",
-        "flow.directions", "matching.substitutes", "term.years", "evaluation.window",
-        "evaluation.holidays", "evaluation.panel_size", "nosuch.key", "plan", "",
+        "plan.first_year",
+        "plan.last_year",
+        "plan.target_exchanges",
+        "plan.count_forms",
+        "eligibility.min_years_at_school",
+        "eligibility.statuses",
+        "eligibility.exclude",
+        "quota.min_share_of_eligible",
+        "quota.backbone_share_level",
+        "flow.max_distance_km",
+        "flow.directions",
+        "matching.substitutes",
+        "term.years",
+        "evaluation.window",
+        "evaluation.holidays",
+        "evaluation.panel_size",
+        "nosuch.key",
+        "plan",
+        "",
     ]
     .iter()
     .map(|s| s.to_string())
     .collect();
-    (proptest::sample::select(keys), prop_oneof![
-        interesting_text(),
-        Just("inf".to_string()),
-        Just("[\"urban\",".to_string()),
-        Just("{ science = [\"physics\"] }".to_string()),
-        Just("0.1000000000000000000000000001".to_string()),
-        Just("-0".to_string()),
-    ])
+    (
+        proptest::sample::select(keys),
+        prop_oneof![
+            interesting_text(),
+            Just("inf".to_string()),
+            Just("[\"urban\",".to_string()),
+            Just("{ science = [\"physics\"] }".to_string()),
+            Just("0.1000000000000000000000000001".to_string()),
+            Just("-0".to_string()),
+        ],
+    )
         .prop_map(|(k, v)| format!("{k}={v}"))
 }
 
@@ -378,9 +418,13 @@ fn expression() -> impl Strategy<Value = String> {
     ];
     leaf.prop_recursive(4, 24, 3, |inner| {
         prop_oneof![
-            (inner.clone(), proptest::sample::select(vec![
-                "==", "!=", "<", ">", "+", "-", "*", "/", "%", "&&", "||", "in",
-            ]), inner.clone())
+            (
+                inner.clone(),
+                proptest::sample::select(vec![
+                    "==", "!=", "<", ">", "+", "-", "*", "/", "%", "&&", "||", "in",
+                ]),
+                inner.clone()
+            )
                 .prop_map(|(a, op, b)| format!("{a} {op} {b}")),
             inner.clone().prop_map(|a| format!("!({a})")),
             inner.clone().prop_map(|a| format!("size({a})")),
@@ -424,7 +468,10 @@ fn samples() -> Vec<(Teacher, School)> {
     vec![
         (t("A", Gender::F, 1900, Status::Maternity), s(Some(0))),
         (t("B", Gender::M, 2100, Status::Active), s(None)),
-        (t("C", Gender::M, i32::MIN / 2, Status::Sick), s(Some(u32::MAX))),
+        (
+            t("C", Gender::M, i32::MIN / 2, Status::Sick),
+            s(Some(u32::MAX)),
+        ),
     ]
 }
 

@@ -95,10 +95,24 @@ fn ledger_duplicates_overlaps_self_exchanges_and_wrong_sending_schools() {
     for args in [
         vec!["check", "--data", data, "--rules", s(&rules())],
         vec![
-            "plan", "--data", data, "--rules", s(&rules()), "--year", "2021", "--out", s(&out),
+            "plan",
+            "--data",
+            data,
+            "--rules",
+            s(&rules()),
+            "--year",
+            "2021",
+            "--out",
+            s(&out),
         ],
         vec![
-            "progress", "--data", data, "--rules", s(&rules()), "--out", s(&out),
+            "progress",
+            "--data",
+            data,
+            "--rules",
+            s(&rules()),
+            "--out",
+            s(&out),
         ],
     ] {
         let t = refused(&run(&args), &needles, Some(&out));
@@ -128,8 +142,14 @@ fn cel_values_in_chinese_match_like_the_english_word() {
     let tiny = root().join("fixtures/tiny");
     let mut outputs = Vec::new();
     for (name, when) in [
-        ("en.toml", "subject == 'math' || status == 'sick' || locality == 'town'"),
-        ("zh.toml", "subject == '数学' || status == '病休' || locality == '镇区'"),
+        (
+            "en.toml",
+            "subject == 'math' || status == 'sick' || locality == 'town'",
+        ),
+        (
+            "zh.toml",
+            "subject == '数学' || status == '病休' || locality == '镇区'",
+        ),
     ] {
         let r = write_rules(
             tmp.path(),
@@ -138,7 +158,15 @@ fn cel_values_in_chinese_match_like_the_english_word() {
         );
         let out = tmp.path().join(name.replace(".toml", ""));
         let o = run(&[
-            "plan", "--quiet", "--data", s(&tiny), "--rules", s(&r), "--year", "2021", "--out",
+            "plan",
+            "--quiet",
+            "--data",
+            s(&tiny),
+            "--rules",
+            s(&r),
+            "--year",
+            "2021",
+            "--out",
             s(&out),
         ]);
         assert_eq!(o.status.code(), Some(0), "{}", text(&o));
@@ -167,30 +195,126 @@ fn numeric_flags_are_validated() {
     let rules = rules();
     let (d, r, o) = (s(&tiny), s(&rules), s(&out));
     let cases: Vec<Vec<&str>> = vec![
-        vec!["plan", "--data", d, "--rules", r, "--year", "2021", "--out", o, "--time-limit", "nan"],
-        vec!["plan", "--data", d, "--rules", r, "--year", "2021", "--out", o, "--time-limit=-1"],
-        vec!["plan", "--data", d, "--rules", r, "--year", "2021", "--out", o, "--time-limit", "inf"],
-        vec!["plan", "--data", d, "--rules", r, "--year", "20x1", "--out", o],
-        vec!["plan", "--data", d, "--rules", r, "--year=-2021", "--out", o],
-        vec!["plan", "--data", d, "--rules", r, "--year", "2021", "--out", o, "--shard", "0/4"],
-        vec!["horizon", "--data", d, "--rules", r, "--out", o, "--time-limit", "0"],
-        vec!["explain", "--data", d, "--rules", r, "--year", "1e9", "--teacher", "U1-01"],
+        vec![
+            "plan",
+            "--data",
+            d,
+            "--rules",
+            r,
+            "--year",
+            "2021",
+            "--out",
+            o,
+            "--time-limit",
+            "nan",
+        ],
+        vec![
+            "plan",
+            "--data",
+            d,
+            "--rules",
+            r,
+            "--year",
+            "2021",
+            "--out",
+            o,
+            "--time-limit=-1",
+        ],
+        vec![
+            "plan",
+            "--data",
+            d,
+            "--rules",
+            r,
+            "--year",
+            "2021",
+            "--out",
+            o,
+            "--time-limit",
+            "inf",
+        ],
+        vec![
+            "plan", "--data", d, "--rules", r, "--year", "20x1", "--out", o,
+        ],
+        vec![
+            "plan",
+            "--data",
+            d,
+            "--rules",
+            r,
+            "--year=-2021",
+            "--out",
+            o,
+        ],
+        vec![
+            "plan", "--data", d, "--rules", r, "--year", "2021", "--out", o, "--shard", "0/4",
+        ],
+        vec![
+            "horizon",
+            "--data",
+            d,
+            "--rules",
+            r,
+            "--out",
+            o,
+            "--time-limit",
+            "0",
+        ],
+        vec![
+            "explain",
+            "--data",
+            d,
+            "--rules",
+            r,
+            "--year",
+            "1e9",
+            "--teacher",
+            "U1-01",
+        ],
         vec!["progress", "--data", d, "--rules", r, "--as-of", "99999"],
         vec!["check", "--data", d, "--rules", r, "--year", "abc"],
-        vec!["compare", "--data", d, "--rules", r, "--year", "2021", "--out", o, "--time-limit", "NaN"],
+        vec![
+            "compare",
+            "--data",
+            d,
+            "--rules",
+            r,
+            "--year",
+            "2021",
+            "--out",
+            o,
+            "--time-limit",
+            "NaN",
+        ],
         vec!["gen", "--profile", "tiny", "--seed", "-1", "--out", o],
     ];
     for args in cases {
         let res = run(&args);
         let t = text(&res);
         assert_eq!(res.status.code(), Some(2), "{args:?}: {t}");
-        assert!(!t.contains("panicked") && !t.contains("internal error"), "{t}");
+        assert!(
+            !t.contains("panicked") && !t.contains("internal error"),
+            "{t}"
+        );
         assert!(!out.exists(), "{args:?} wrote {o}");
     }
     let t = text(&run(&[
-        "plan", "--data", d, "--rules", r, "--year", "2021", "--out", o, "--time-limit", "nan",
+        "plan",
+        "--data",
+        d,
+        "--rules",
+        r,
+        "--year",
+        "2021",
+        "--out",
+        o,
+        "--time-limit",
+        "nan",
     ]));
-    assert!(t.contains("expected a number of seconds greater than 0"), "{t}");
+    assert!(
+        t.contains("expected a number of seconds greater than 0"),
+        "{t}"
+    );
 }
 
 #[test]
@@ -203,24 +327,82 @@ fn explain_refuses_namesakes_and_years_outside_the_period() {
     );
     let rules = rules();
     let (data, r) = (s(&d), s(&rules));
-    let o = run(&["explain", "--data", data, "--rules", r, "--year", "2021", "--teacher", "王芳"]);
+    let o = run(&[
+        "explain",
+        "--data",
+        data,
+        "--rules",
+        r,
+        "--year",
+        "2021",
+        "--teacher",
+        "王芳",
+    ]);
     refused(
         &o,
-        &["2 teachers in teachers.csv are named `王芳`", "U1-01 (school U1", "U2-99 (school U2", "give the id"],
+        &[
+            "2 teachers in teachers.csv are named `王芳`",
+            "U1-01 (school U1",
+            "U2-99 (school U2",
+            "give the id",
+        ],
         None,
     );
-    let o = run(&["explain", "--data", data, "--rules", r, "--year", "2021", "--teacher", "U1-01"]);
+    let o = run(&[
+        "explain",
+        "--data",
+        data,
+        "--rules",
+        r,
+        "--year",
+        "2021",
+        "--teacher",
+        "U1-01",
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     for y in ["2030", "2020"] {
-        let o = run(&["explain", "--data", data, "--rules", r, "--year", y, "--teacher", "U1-01"]);
-        refused(&o, &["outside the plan period", "2021–2025", "--any-year"], None);
+        let o = run(&[
+            "explain",
+            "--data",
+            data,
+            "--rules",
+            r,
+            "--year",
+            y,
+            "--teacher",
+            "U1-01",
+        ]);
+        refused(
+            &o,
+            &["outside the plan period", "2021–2025", "--any-year"],
+            None,
+        );
     }
     let o = run(&[
-        "explain", "--data", data, "--rules", r, "--year", "2030", "--any-year", "--teacher", "U1-01",
+        "explain",
+        "--data",
+        data,
+        "--rules",
+        r,
+        "--year",
+        "2030",
+        "--any-year",
+        "--teacher",
+        "U1-01",
     ]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let out = tmp.path().join("out");
-    let o = run(&["plan", "--data", data, "--rules", r, "--year", "2026", "--out", s(&out)]);
+    let o = run(&[
+        "plan",
+        "--data",
+        data,
+        "--rules",
+        r,
+        "--year",
+        "2026",
+        "--out",
+        s(&out),
+    ]);
     refused(&o, &["outside the plan period"], Some(&out));
 }
 
@@ -230,7 +412,14 @@ fn progress_uses_the_data_folders_ledger() {
     let tiny = root().join("fixtures/tiny");
     let out = tmp.path().join("out");
     let o = run(&[
-        "progress", "--data", s(&tiny), "--rules", s(&rules()), "--as-of", "2021", "--out",
+        "progress",
+        "--data",
+        s(&tiny),
+        "--rules",
+        s(&rules()),
+        "--as-of",
+        "2021",
+        "--out",
         s(&out),
     ]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
@@ -240,7 +429,15 @@ fn progress_uses_the_data_folders_ledger() {
     let d = tiny_copy(tmp.path());
     std::fs::remove_file(d.join("ledger.csv")).unwrap();
     let out2 = tmp.path().join("out2");
-    let o = run(&["progress", "--data", s(&d), "--rules", s(&rules()), "--out", s(&out2)]);
+    let o = run(&[
+        "progress",
+        "--data",
+        s(&d),
+        "--rules",
+        s(&rules()),
+        "--out",
+        s(&out2),
+    ]);
     refused(&o, &["progress needs a ledger"], Some(&out2));
 }
 
@@ -250,8 +447,11 @@ fn missing_columns_list_the_headers_and_the_closest_and_output_headers_load() {
     let d = tiny_copy(tmp.path());
     let needs = std::fs::read_to_string(d.join("needs.csv")).unwrap();
     let body = needs.split_once('\n').unwrap().1;
-    std::fs::write(d.join("needs.csv"), format!("学校代码（必填）,subject,count,priority\n{body}"))
-        .unwrap();
+    std::fs::write(
+        d.join("needs.csv"),
+        format!("学校代码（必填）,subject,count,priority\n{body}"),
+    )
+    .unwrap();
     let o = run(&["check", "--data", s(&d), "--rules", s(&rules())]);
     refused(
         &o,
@@ -262,7 +462,11 @@ fn missing_columns_list_the_headers_and_the_closest_and_output_headers_load() {
         None,
     );
     // plan.xlsx's own header for the column is read as it.
-    std::fs::write(d.join("needs.csv"), format!("学校编号,subject,count,priority\n{body}")).unwrap();
+    std::fs::write(
+        d.join("needs.csv"),
+        format!("学校编号,subject,count,priority\n{body}"),
+    )
+    .unwrap();
     let o = run(&["check", "--data", s(&d), "--rules", s(&rules())]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
 }
@@ -274,22 +478,34 @@ fn a_misread_encoding_is_one_message_and_invisible_characters_are_named() {
     let teachers = std::fs::read_to_string(d.join("teachers.csv")).unwrap();
     let (header, body) = teachers.split_once('\n').unwrap();
     // UTF-8 rows that went through a GB18030 reading and were saved again.
-    let garbled = encoding_rs::GB18030.decode_without_bom_handling(body.as_bytes()).0;
+    let garbled = encoding_rs::GB18030
+        .decode_without_bom_handling(body.as_bytes())
+        .0;
     std::fs::write(d.join("teachers.csv"), format!("{header}\n{garbled}")).unwrap();
     let o = run(&["check", "--data", s(&d), "--rules", s(&rules())]);
     let t = refused(
         &o,
-        &["teachers.csv: the file's text encoding looks wrong", "save the file as UTF-8", "性别 (gender)"],
+        &[
+            "teachers.csv: the file's text encoding looks wrong",
+            "save the file as UTF-8",
+            "性别 (gender)",
+        ],
         None,
     );
     let lines = t.lines().filter(|l| l.contains("teachers.csv")).count();
     assert!(lines <= 3, "one message, not one per row:\n{t}");
     assert!(!t.contains("expected one of"), "{t}");
     // The whole file, header included, misread.
-    let all = encoding_rs::GB18030.decode_without_bom_handling(teachers.as_bytes()).0;
+    let all = encoding_rs::GB18030
+        .decode_without_bom_handling(teachers.as_bytes())
+        .0;
     std::fs::write(d.join("teachers.csv"), all.as_bytes()).unwrap();
     let o = run(&["check", "--data", s(&d), "--rules", s(&rules())]);
-    let t = refused(&o, &["teachers.csv: row 1: the file's text encoding looks wrong"], None);
+    let t = refused(
+        &o,
+        &["teachers.csv: row 1: the file's text encoding looks wrong"],
+        None,
+    );
     assert!(!t.contains("missing required column"), "{t}");
 
     let d = tmp.path().join("data");
@@ -340,8 +556,14 @@ fn hidden_first_sheet_is_skipped_and_the_sheet_is_named() {
     let o = run(&["check", "--data", s(&d), "--rules", s(&rules())]);
     let t = text(&o);
     assert_eq!(o.status.code(), Some(0), "{t}");
-    assert!(t.contains("\"旧名册\" are hidden") && t.contains("名册"), "{t}");
-    write(&csv.replace("U1-01,王芳,女,1980", "U1-01,王芳,女,19x0"), &xlsx);
+    assert!(
+        t.contains("\"旧名册\" are hidden") && t.contains("名册"),
+        "{t}"
+    );
+    write(
+        &csv.replace("U1-01,王芳,女,1980", "U1-01,王芳,女,19x0"),
+        &xlsx,
+    );
     let o = run(&["check", "--data", s(&d), "--rules", s(&rules())]);
     refused(
         &o,
@@ -362,11 +584,25 @@ fn over_long_cells_are_refused_when_loading() {
     let out = tmp.path().join("out");
     for args in [
         vec!["check", "--data", s(&d), "--rules", s(&rules())],
-        vec!["plan", "--data", s(&d), "--rules", s(&rules()), "--year", "2021", "--out", s(&out)],
+        vec![
+            "plan",
+            "--data",
+            s(&d),
+            "--rules",
+            s(&rules()),
+            "--year",
+            "2021",
+            "--out",
+            s(&out),
+        ],
     ] {
         refused(
             &run(&args),
-            &["teachers.csv: row 31, column 姓名 (name)", "32768 characters long", "32,767"],
+            &[
+                "teachers.csv: row 31, column 姓名 (name)",
+                "32768 characters long",
+                "32,767",
+            ],
             Some(&out),
         );
     }
@@ -377,10 +613,19 @@ fn toml_syntax_errors_give_line_column_and_duplicate_key() {
     let tmp = tempfile::tempdir().unwrap();
     let r = tmp.path().join("dup.toml");
     std::fs::write(&r, "[plan]\nfirst_year = 2021\n  first_year = 2022\n").unwrap();
-    let o = run(&["check", "--data", s(&root().join("fixtures/tiny")), "--rules", s(&r)]);
+    let o = run(&[
+        "check",
+        "--data",
+        s(&root().join("fixtures/tiny")),
+        "--rules",
+        s(&r),
+    ]);
     refused(
         &o,
-        &[&format!("{}:3: not valid TOML at column 3: duplicate key `first_year`", s(&r))],
+        &[&format!(
+            "{}:3: not valid TOML at column 3: duplicate key `first_year`",
+            s(&r)
+        )],
         None,
     );
     let r = tmp.path().join("runtime.toml");
@@ -388,13 +633,24 @@ fn toml_syntax_errors_give_line_column_and_duplicate_key() {
     let line = base.lines().count() + 4;
     std::fs::write(
         &r,
-        format!("{base}\n[[eligibility.exclude]]\nid = \"ratio\"\nwhen = \"100 / (staff - 20) > 1\"\n"),
+        format!(
+            "{base}\n[[eligibility.exclude]]\nid = \"ratio\"\nwhen = \"100 / (staff - 20) > 1\"\n"
+        ),
     )
     .unwrap();
-    let o = run(&["check", "--data", s(&root().join("fixtures/tiny")), "--rules", s(&r)]);
+    let o = run(&[
+        "check",
+        "--data",
+        s(&root().join("fixtures/tiny")),
+        "--rules",
+        s(&r),
+    ]);
     let t = refused(
         &o,
-        &[&format!("`ratio` (line {line}) fails on teacher"), "division by zero"],
+        &[
+            &format!("`ratio` (line {line}) fails on teacher"),
+            "division by zero",
+        ],
         None,
     );
     assert!(!t.contains("Int("), "{t}");

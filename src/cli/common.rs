@@ -116,9 +116,7 @@ pub fn parse_year(s: &str) -> Result<i32, String> {
     let (lo, hi) = FLAG_YEARS;
     let help = format!("expected a whole year between {lo} and {hi}, such as 2021");
     match s.trim().parse::<i64>() {
-        Ok(y) if (i64::from(lo)..=i64::from(hi)).contains(&y) => {
-            i32::try_from(y).map_err(|_| help)
-        }
+        Ok(y) if (i64::from(lo)..=i64::from(hi)).contains(&y) => i32::try_from(y).map_err(|_| help),
         Ok(_) => Err(format!("`{s}` is out of range; {help}")),
         Err(_) => Err(format!("`{s}` is not a whole year; {help}")),
     }
@@ -151,7 +149,14 @@ mod tests {
             assert!(parse_seconds(bad).is_err(), "{bad}");
         }
         assert_eq!(parse_year("2021"), Ok(2021));
-        for bad in ["-2021", "0", "2101", "20x1", "2021.5", "99999999999999999999"] {
+        for bad in [
+            "-2021",
+            "0",
+            "2101",
+            "20x1",
+            "2021.5",
+            "99999999999999999999",
+        ] {
             assert!(parse_year(bad).is_err(), "{bad}");
         }
     }

@@ -42,12 +42,7 @@ enum Found {
 
 /// The item whose id is `key`, else the one named `key`: ids are unique, names need
 /// not be, and explaining one of two namesakes would explain the wrong person.
-fn find<T>(
-    items: &[T],
-    key: &str,
-    id: impl Fn(&T) -> &str,
-    name: impl Fn(&T) -> &str,
-) -> Found {
+fn find<T>(items: &[T], key: &str, id: impl Fn(&T) -> &str, name: impl Fn(&T) -> &str) -> Found {
     if let Some(i) = items.iter().position(|x| id(x) == key) {
         return Found::One(i);
     }

@@ -37,7 +37,9 @@ pub struct ExclusionFailure {
 impl ExclusionFailure {
     /// ` (line 12)`, or nothing when the line is not known.
     pub fn at_line(&self) -> String {
-        self.line.map(|l| format!(" (line {l})")).unwrap_or_default()
+        self.line
+            .map(|l| format!(" (line {l})"))
+            .unwrap_or_default()
     }
 }
 

@@ -95,7 +95,11 @@ impl<'a> RowCtx<'a> {
                     name: invisible_name(ch),
                     position,
                 };
-                self.error(col, Some(&v.replace(ch, &format!("<U+{:04X}>", u32::from(ch)))), kind);
+                self.error(
+                    col,
+                    Some(&v.replace(ch, &format!("<U+{:04X}>", u32::from(ch)))),
+                    kind,
+                );
                 return None;
             }
         }

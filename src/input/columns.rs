@@ -312,7 +312,13 @@ fn found_headers(header: &StringRecord) -> String {
         .iter()
         .enumerate()
         .filter(|(_, h)| !clean(h).is_empty())
-        .map(|(pos, h)| format!("{} \"{}\"", column_letter(pos), super::error::shorten(clean(h))))
+        .map(|(pos, h)| {
+            format!(
+                "{} \"{}\"",
+                column_letter(pos),
+                super::error::shorten(clean(h))
+            )
+        })
         .collect();
     if cells.is_empty() {
         "no headers".to_string()
@@ -355,8 +361,8 @@ fn closeness(h: &str, c: &Col) -> Option<usize> {
         .collect();
     let d_en = edit_distance(&normalised, c.en);
     let d_zh = edit_distance(h, c.zh);
-    let en_close = d_en <= (c.en.chars().count() / 4).max(1)
-        || (c.en.len() >= 4 && normalised.contains(c.en));
+    let en_close =
+        d_en <= (c.en.chars().count() / 4).max(1) || (c.en.len() >= 4 && normalised.contains(c.en));
     let zh_close = d_zh <= (c.zh.chars().count() / 3).max(1)
         || (h.chars().count() >= 2 && (c.zh.contains(h) || h.contains(c.zh)));
     match (en_close, zh_close) {
@@ -437,8 +443,10 @@ mod tests {
         let msg = e[0].to_string();
         assert!(
             msg.contains("missing required column school_id (学校代码)")
-                && msg.contains("column A \"学校代码（必填）\" looks like it: rename it to 学校代码")
-                && msg.contains("the header row has: A \"学校代码（必填）\", B \"学科\", C \"人数\""),
+                && msg
+                    .contains("column A \"学校代码（必填）\" looks like it: rename it to 学校代码")
+                && msg
+                    .contains("the header row has: A \"学校代码（必填）\", B \"学科\", C \"人数\""),
             "{msg}"
         );
         // rotaplan's own plan.xlsx headers are read as the columns they mean.

@@ -284,7 +284,9 @@ mod tests {
             .0;
         assert_eq!(misread(&utf8_as_latin).as_deref(), Some("产假"));
         let gbk = encoding_rs::GBK.encode("城区").0;
-        let gbk_as_latin = encoding_rs::WINDOWS_1252.decode_without_bom_handling(&gbk).0;
+        let gbk_as_latin = encoding_rs::WINDOWS_1252
+            .decode_without_bom_handling(&gbk)
+            .0;
         assert_eq!(misread(&gbk_as_latin).as_deref(), Some("城区"));
         assert_eq!(misread("active"), None);
     }

@@ -488,7 +488,10 @@ fn xlsx_files_read_like_csv() {
     // The third school row is bad in every cell: errors point at spreadsheet row 5.
     let e = f.errors();
     assert!(e.iter().all(|x| x.row == Some(5)), "{e:?}");
-    assert_eq!(e[0].file, format!("{} [sheet Sheet1]", f.path("schools.xlsx")));
+    assert_eq!(
+        e[0].file,
+        format!("{} [sheet Sheet1]", f.path("schools.xlsx"))
+    );
     assert_eq!(e[0].column.as_deref(), Some("locality"));
 
     // Without it the folder loads, numbers read as integers and booleans as booleans.

@@ -365,8 +365,8 @@ fn normalise_values(e: &mut IdedExpr, bound: &mut Vec<String>, errors: &mut Vec<
     match &mut e.expr {
         Ast::Unspecified | Ast::Literal(_) | Ast::Ident(_) => {}
         Ast::Call(call) => {
-            let is_cmp = call.func_name == operators::EQUALS
-                || call.func_name == operators::NOT_EQUALS;
+            let is_cmp =
+                call.func_name == operators::EQUALS || call.func_name == operators::NOT_EQUALS;
             if let (true, [a, b]) = (is_cmp, call.args.as_mut_slice()) {
                 if let Some(f) = field_of(a, bound).map(str::to_string) {
                     normalise_literal(b, &f, errors);
@@ -374,10 +374,7 @@ fn normalise_values(e: &mut IdedExpr, bound: &mut Vec<String>, errors: &mut Vec<
                     normalise_literal(a, &f, errors);
                 }
             }
-            if let (true, [a, list]) = (
-                call.func_name == operators::IN,
-                call.args.as_mut_slice(),
-            ) {
+            if let (true, [a, list]) = (call.func_name == operators::IN, call.args.as_mut_slice()) {
                 if let (Some(f), Ast::List(l)) =
                     (field_of(a, bound).map(str::to_string), &mut list.expr)
                 {
@@ -765,7 +762,10 @@ mod tests {
             ("status == '产假'", "status == 'maternity'"),
             ("'城区' == locality", "'urban' == locality"),
             ("status != '在岗'", "status != 'active'"),
-            ("backbone in ['县级', '市级']", "backbone in ['county', 'city']"),
+            (
+                "backbone in ['县级', '市级']",
+                "backbone in ['county', 'city']",
+            ),
             ("gender == '女' && title == 'Intermediate'", "gender == 'F'"),
             ("stage == '小学' && role == '教师'", "stage == 'primary'"),
             ("subject == 'Math'", "subject == 'math'"),
