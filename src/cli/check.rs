@@ -12,7 +12,7 @@ pub struct CheckArgs {
     #[command(flatten)]
     pub data: DataArgs,
     /// Also evaluate custom exclusions for this plan year (default: the plan's first).
-    #[arg(long)]
+    #[arg(long, value_parser = super::common::parse_year)]
     pub year: Option<i32>,
 }
 
@@ -26,8 +26,12 @@ pub fn run(a: &CheckArgs, quiet: bool) -> Exit {
     let year = a.year.unwrap_or(rules.plan.first_year);
     if let Err(f) = eligibility::assess(d, &rules, year, &d.ledger) {
         eprintln!(
-            "{}: [[eligibility.exclude]] `{}` fails on teacher {}: {}",
-            rules.source, f.exclusion, f.teacher, f.message
+            "{}: [[eligibility.exclude]] `{}`{} fails on teacher {}: {}",
+            rules.source,
+            f.exclusion,
+            f.at_line(),
+            f.teacher,
+            f.message
         );
         return Exit::Invalid;
     }

@@ -92,3 +92,72 @@ pub fn load_all(rules: &RuleArgs, data: &DataArgs) -> Result<(Rules, Loaded), Ex
         }
     }
 }
+
+/// Largest `--time-limit` accepted: a week. The limit is per component; a longer one
+/// is a typo (or `inf`), not a plan.
+const MAX_SECONDS: f64 = 7.0 * 24.0 * 3600.0;
+
+/// Plan years a flag may name: the same range as the years in the data files.
+pub const FLAG_YEARS: (i32, i32) = (1900, 2100);
+
+/// `--time-limit SECONDS`: a finite number of seconds above 0 and at most a week.
+pub fn parse_seconds(s: &str) -> Result<f64, String> {
+    let help = "expected a number of seconds greater than 0, such as 120 (at most 604800, a week)";
+    match s.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 && v <= MAX_SECONDS => Ok(v),
+        Ok(v) if v.is_nan() => Err(format!("`{s}` is not a number; {help}")),
+        Ok(_) => Err(format!("`{s}` is out of range; {help}")),
+        Err(_) => Err(format!("`{s}` is not a number; {help}")),
+    }
+}
+
+/// `--year Y` and the like: a whole year between 1900 and 2100.
+pub fn parse_year(s: &str) -> Result<i32, String> {
+    let (lo, hi) = FLAG_YEARS;
+    let help = format!("expected a whole year between {lo} and {hi}, such as 2021");
+    match s.trim().parse::<i64>() {
+        Ok(y) if (i64::from(lo)..=i64::from(hi)).contains(&y) => i32::try_from(y).map_err(|_| help),
+        Ok(_) => Err(format!("`{s}` is out of range; {help}")),
+        Err(_) => Err(format!("`{s}` is not a whole year; {help}")),
+    }
+}
+
+/// A plan year given on the command line must be inside the rules' plan period
+/// (`[plan] first_year..=last_year`), unless `--any-year` says it is meant.
+pub fn check_period(rules: &Rules, year: i32, any_year: bool) -> Result<(), String> {
+    let (first, last) = (rules.plan.first_year, rules.plan.last_year);
+    if any_year || (first..=last).contains(&year) {
+        return Ok(());
+    }
+    Err(format!(
+        "--year {year} is outside the plan period of {} ({first}–{last}, [plan] first_year \
+         and last_year); give a year in the period, or add --any-year to plan that year \
+         anyway",
+        rules.source
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seconds_and_years() {
+        assert_eq!(parse_seconds("120"), Ok(120.0));
+        assert_eq!(parse_seconds("0.5"), Ok(0.5));
+        for bad in ["nan", "NaN", "-1", "0", "inf", "-inf", "1e9", "", "abc"] {
+            assert!(parse_seconds(bad).is_err(), "{bad}");
+        }
+        assert_eq!(parse_year("2021"), Ok(2021));
+        for bad in [
+            "-2021",
+            "0",
+            "2101",
+            "20x1",
+            "2021.5",
+            "99999999999999999999",
+        ] {
+            assert!(parse_year(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -31,7 +31,7 @@ pub struct CompareArgs {
     #[command(flatten)]
     pub data: DataArgs,
     /// Plan year Y (exactly one of --year and --horizon).
-    #[arg(long)]
+    #[arg(long, value_parser = super::common::parse_year)]
     pub year: Option<i32>,
     /// Plan every variant over its whole plan period ([plan] first_year..last_year),
     /// with cumulative figures.
@@ -47,7 +47,7 @@ pub struct CompareArgs {
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
     /// Seconds the solver may spend on one component.
-    #[arg(long, default_value_t = 15.0, value_name = "SECONDS")]
+    #[arg(long, default_value_t = 15.0, value_name = "SECONDS", value_parser = super::common::parse_seconds)]
     pub time_limit: f64,
     /// Language of report.html.
     #[arg(long, value_enum, default_value_t = Lang::Zh)]

@@ -1,7 +1,7 @@
 //! `rotaplan explain --teacher ID --year Y` / `explain --school ID --year Y`.
 //! Both flags repeat, so one run (one plan) explains many teachers and schools.
 
-use super::common::{load_all, DataArgs, RuleArgs};
+use super::common::{check_period, load_all, DataArgs, RuleArgs};
 use super::Exit;
 use crate::explain::{explain_school, explain_teacher, render_school, render_teacher};
 use crate::plan::{plan_year, Method, PlanOptions};
@@ -19,27 +19,51 @@ pub struct ExplainArgs {
     /// School id (学校代码) or exact name (学校名称); repeat for several.
     #[arg(long, alias = "学校代码", value_name = "ID")]
     pub school: Vec<String>,
-    /// Plan year Y.
-    #[arg(long, alias = "年份")]
+    /// Plan year Y, inside the rules' plan period.
+    #[arg(long, alias = "年份", value_parser = super::common::parse_year)]
     pub year: i32,
+    /// Accept a --year outside the rules' plan period.
+    #[arg(long)]
+    pub any_year: bool,
     /// The plan to explain: optimal or seniority.
     #[arg(long, value_enum, default_value_t = Method::Optimal)]
     pub method: Method,
-    #[arg(long, default_value_t = 120.0, value_name = "SECONDS")]
+    #[arg(long, default_value_t = 120.0, value_name = "SECONDS", value_parser = super::common::parse_seconds)]
     pub time_limit: f64,
 }
 
-/// Index of the first item whose id is `key`, else of the first named `key`.
-fn find<T>(
-    items: &[T],
-    key: &str,
-    id: impl Fn(&T) -> &str,
-    name: impl Fn(&T) -> &str,
-) -> Option<usize> {
-    items
-        .iter()
-        .position(|x| id(x) == key)
-        .or_else(|| items.iter().position(|x| name(x) == key))
+/// What a `--teacher` or `--school` key found.
+enum Found {
+    One(usize),
+    None,
+    /// Several items have that name (and none has it as id): their indexes.
+    Many(Vec<usize>),
+}
+
+/// The item whose id is `key`, else the one named `key`: ids are unique, names need
+/// not be, and explaining one of two namesakes would explain the wrong person.
+fn find<T>(items: &[T], key: &str, id: impl Fn(&T) -> &str, name: impl Fn(&T) -> &str) -> Found {
+    if let Some(i) = items.iter().position(|x| id(x) == key) {
+        return Found::One(i);
+    }
+    let named: Vec<usize> = (0..items.len())
+        .filter(|&i| items.get(i).is_some_and(|x| name(x) == key))
+        .collect();
+    match named.as_slice() {
+        [] => Found::None,
+        [i] => Found::One(*i),
+        _ => Found::Many(named),
+    }
+}
+
+/// The refusal for a name shared by several items, listing them with their ids.
+fn ambiguous(what: &str, key: &str, file: &str, ids: Vec<String>) -> String {
+    format!(
+        "explain: {} {what}s in {file} are named `{key}`: {}; give the id instead \
+         (--{what} ID)",
+        ids.len(),
+        ids.join(", ")
+    )
 }
 
 pub fn run(a: &ExplainArgs, _quiet: bool) -> Exit {
@@ -53,26 +77,45 @@ pub fn run(a: &ExplainArgs, _quiet: bool) -> Exit {
     };
     let data = &loaded.data;
     let mut missing = Vec::new();
+    if let Err(e) = check_period(&rules, a.year, a.any_year) {
+        missing.push(format!("explain: {e}"));
+    }
     let mut teachers = Vec::new();
     for key in a.teacher.iter().map(|k| k.trim()) {
         match find(&data.teachers, key, |t| t.id.as_str(), |t| t.name.as_str()) {
-            Some(t) => teachers.push(t),
-            None => missing.push(format!(
+            Found::One(t) => teachers.push(t),
+            Found::None => missing.push(format!(
                 "explain: no teacher with id or name `{key}` in teachers.csv"
             )),
+            Found::Many(found) => {
+                let ids = found
+                    .iter()
+                    .filter_map(|&i| data.teachers.get(i))
+                    .map(|t| format!("{} (school {}, {})", t.id, t.school, t.subject.as_str()))
+                    .collect();
+                missing.push(ambiguous("teacher", key, "teachers.csv", ids));
+            }
         }
     }
     let mut schools = Vec::new();
     for key in a.school.iter().map(|k| k.trim()) {
         match find(&data.schools, key, |s| s.id.as_str(), |s| s.name.as_str()) {
-            Some(s) => schools.push(s),
-            None => missing.push(format!(
+            Found::One(s) => schools.push(s),
+            Found::None => missing.push(format!(
                 "explain: no school with id or name `{key}` in schools.csv"
             )),
+            Found::Many(found) => {
+                let ids = found
+                    .iter()
+                    .filter_map(|&i| data.schools.get(i))
+                    .map(|s| format!("{} ({})", s.id, s.district))
+                    .collect();
+                missing.push(ambiguous("school", key, "schools.csv", ids));
+            }
         }
     }
     if !missing.is_empty() {
-        eprintln!("{}", missing.join("\n"));
+        eprintln!("{}\nnothing was explained.", missing.join("\n"));
         return Exit::Invalid;
     }
     let opts = PlanOptions {

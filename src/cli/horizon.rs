@@ -29,7 +29,7 @@ pub struct HorizonArgs {
     #[arg(long)]
     pub strict: bool,
     /// Seconds the solver may spend on one component before taking its best plan.
-    #[arg(long, default_value_t = 15.0, value_name = "SECONDS")]
+    #[arg(long, default_value_t = 15.0, value_name = "SECONDS", value_parser = super::common::parse_seconds)]
     pub time_limit: f64,
     /// Plan only the districts of shard I of N over the whole period, with the probe
     /// horizons of the target search; combine the shard folders with `rotaplan merge`.

@@ -18,8 +18,11 @@ pub struct PlanArgs {
     #[command(flatten)]
     pub data: DataArgs,
     /// Plan year Y (the school year starting in September of Y).
-    #[arg(long)]
+    #[arg(long, value_parser = super::common::parse_year)]
     pub year: i32,
+    /// Accept a --year outside the rules' plan period ([plan] first_year..last_year).
+    #[arg(long)]
+    pub any_year: bool,
     /// Output folder.
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
@@ -28,7 +31,7 @@ pub struct PlanArgs {
     pub strict: bool,
     /// Seconds the solver may spend on one component before taking its best plan
     /// (then marked optimal: false).
-    #[arg(long, default_value_t = 120.0, value_name = "SECONDS")]
+    #[arg(long, default_value_t = 120.0, value_name = "SECONDS", value_parser = super::common::parse_seconds)]
     pub time_limit: f64,
     /// Plan only the districts of shard I of N (1-based; a stable split by district
     /// name); combine the shard folders with `rotaplan merge`.
@@ -55,6 +58,10 @@ pub fn run(a: &PlanArgs, quiet: bool) -> Exit {
         Ok(x) => x,
         Err(e) => return e,
     };
+    if let Err(e) = super::common::check_period(&rules, a.year, a.any_year) {
+        eprintln!("error: {e}\nnothing was written.");
+        return Exit::Invalid;
+    }
     let cut = match shard {
         None => None,
         Some(sh) => {

@@ -1,5 +1,6 @@
-//! `rotaplan progress --ledger F [--as-of Y]`: actual exchanges against the target
-//! path, and a forecast for the rest of the period.
+//! `rotaplan progress [--ledger F] [--as-of Y]`: actual exchanges against the target
+//! path, and a forecast for the rest of the period. Without `--ledger`, the data
+//! folder's ledger is used.
 
 use super::common::{load_all, DataArgs, RuleArgs};
 use super::Exit;
@@ -21,13 +22,13 @@ pub struct ProgressArgs {
     pub data: DataArgs,
     /// Count exchanges that started up to this plan year (default: the latest start
     /// year in the ledger within the period).
-    #[arg(long, value_name = "Y")]
+    #[arg(long, value_name = "Y", value_parser = super::common::parse_year)]
     pub as_of: Option<i32>,
     /// Write progress.csv, districts.csv, unknown.csv and summary.json here.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Seconds per component for the forecast years.
-    #[arg(long, default_value_t = 15.0, value_name = "SECONDS")]
+    #[arg(long, default_value_t = 15.0, value_name = "SECONDS", value_parser = super::common::parse_seconds)]
     pub time_limit: f64,
     /// Language of report.html (written with --out).
     #[arg(long, value_enum, default_value_t = Lang::Zh)]
@@ -39,11 +40,18 @@ pub fn run(a: &ProgressArgs, quiet: bool) -> Exit {
         Ok(x) => x,
         Err(e) => return e,
     };
-    // `--ledger F` (the data option) names the ledger of exchanges actually made; it
-    // replaces the data folder's ledger.csv.
-    let Some(ledger_file) = a.data.ledger.clone() else {
+    // The ledger of exchanges actually made: `--ledger F` (the data option), else the
+    // data folder's own ledger.csv (or ledger.xlsx), as the loader read it.
+    let from_folder = a.data.data.as_ref().and_then(|d| {
+        ["ledger.csv", "ledger.xlsx"]
+            .iter()
+            .map(|f| d.join(f))
+            .find(|p| p.is_file())
+    });
+    let Some(ledger_file) = a.data.ledger.clone().or(from_folder) else {
         eprintln!(
-            "error: progress needs --ledger FILE (the exchanges made so far)\nnothing was written."
+            "error: progress needs a ledger of the exchanges made so far: --ledger FILE, or \
+             ledger.csv in the --data folder\nnothing was written."
         );
         return Exit::Invalid;
     };

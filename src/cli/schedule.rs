@@ -25,7 +25,7 @@ pub struct ScheduleArgs {
     #[arg(long, value_name = "FILE")]
     pub plan: PathBuf,
     /// Calendar year of the evaluations (default: the earliest start_year in the plan).
-    #[arg(long)]
+    #[arg(long, value_parser = super::common::parse_year)]
     pub year: Option<i32>,
     /// Extra events (event_id, kind, teacher_id, school_id, subject, window_start,
     /// window_end, panel_size), e.g. school inspections.

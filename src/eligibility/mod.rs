@@ -28,8 +28,19 @@ impl Verdict {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExclusionFailure {
     pub exclusion: String,
+    /// Line of the exclusion's `when` in the rule file, when known.
+    pub line: Option<usize>,
     pub teacher: String,
     pub message: String,
+}
+
+impl ExclusionFailure {
+    /// ` (line 12)`, or nothing when the line is not known.
+    pub fn at_line(&self) -> String {
+        self.line
+            .map(|l| format!(" (line {l})"))
+            .unwrap_or_default()
+    }
 }
 
 /// Assesses every teacher of `data` for plan year `year`. `ledger` is the ledger in
@@ -156,6 +167,7 @@ pub fn assess_one(
                 Err(message) => {
                     return Err(ExclusionFailure {
                         exclusion: ex.id.clone(),
+                        line: ex.line,
                         teacher: t.id.to_string(),
                         message,
                     })

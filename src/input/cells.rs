@@ -5,6 +5,7 @@
 //! and builds its model value only when none failed.
 
 use super::columns::{edit_distance, HeaderMap};
+use super::decode::misread;
 use super::error::{InputError, InputErrorKind};
 use crate::model::{parse_bool, Date, Subject, Vocab};
 use csv::StringRecord;
@@ -81,11 +82,26 @@ impl<'a> RowCtx<'a> {
     }
 
     /// A required cell. A missing column was reported once with the header; here it
-    /// only makes the row unusable.
+    /// only makes the row unusable. An id holding an invisible character is refused.
     pub(crate) fn text(&mut self, col: usize) -> Option<&'a str> {
         let c = self.cell(col);
         if c.is_none() && self.map.has(col) {
             self.error(col, None, InputErrorKind::Empty);
+        }
+        if let (Some(v), true) = (c, self.map.is_id(col)) {
+            if let Some((position, ch)) = invisible(v) {
+                let kind = InputErrorKind::InvisibleCharacter {
+                    code: format!("U+{:04X}", u32::from(ch)),
+                    name: invisible_name(ch),
+                    position,
+                };
+                self.error(
+                    col,
+                    Some(&v.replace(ch, &format!("<U+{:04X}>", u32::from(ch)))),
+                    kind,
+                );
+                return None;
+            }
         }
         c
     }
@@ -101,6 +117,9 @@ impl<'a> RowCtx<'a> {
     pub(crate) fn vocab<V: Vocab>(&mut self, col: usize) -> Option<V> {
         let raw = self.text(col)?;
         let v = V::parse(raw);
+        if v.is_none() && self.misread(col, raw, |t| V::parse(t).is_some()) {
+            return None;
+        }
         if v.is_none() {
             let mut expected = format!("one of {}", V::expected());
             if let Some(s) = closest_word::<V>(raw) {
@@ -124,8 +143,22 @@ impl<'a> RowCtx<'a> {
         }
     }
 
+    /// Whether a bad value is a garbled one (replacement characters, or a valid value
+    /// read in the wrong encoding); if so it is reported as such.
+    fn misread(&mut self, col: usize, raw: &str, valid: impl Fn(&str) -> bool) -> bool {
+        let was = misread(raw).filter(|t| valid(t));
+        if was.is_none() && !raw.contains('\u{FFFD}') {
+            return false;
+        }
+        self.error(col, Some(raw), InputErrorKind::Misread { was });
+        true
+    }
+
     fn parse_flag(&mut self, col: usize, raw: &str) -> Option<bool> {
         let b = parse_bool(raw);
+        if b.is_none() && self.misread(col, raw, |t| parse_bool(t).is_some()) {
+            return None;
+        }
         if b.is_none() {
             self.bad(col, raw, "true/false, 1/0, 是/否 or Y/N");
         }
@@ -253,6 +286,58 @@ impl<'a> RowCtx<'a> {
     }
 }
 
+/// The first character of `s` that does not show (1-based position): control
+/// characters (NUL, tab, line breaks inside the value), zero-width and direction
+/// marks, a byte-order mark inside the text, soft hyphens and no-break spaces.
+pub(crate) fn invisible(s: &str) -> Option<(usize, char)> {
+    s.chars()
+        .enumerate()
+        .find(|(_, c)| {
+            c.is_control()
+                || matches!(
+                    c,
+                    '\u{00A0}'
+                        | '\u{00AD}'
+                        | '\u{034F}'
+                        | '\u{061C}'
+                        | '\u{115F}'
+                        | '\u{1160}'
+                        | '\u{180E}'
+                        | '\u{2000}'..='\u{200F}'
+                        | '\u{2028}'..='\u{202F}'
+                        | '\u{205F}'..='\u{206F}'
+                        | '\u{3000}'
+                        | '\u{3164}'
+                        | '\u{FEFF}'
+                        | '\u{FFA0}'
+                        | '\u{FFF9}'..='\u{FFFB}'
+                )
+        })
+        .map(|(i, c)| (i + 1, c))
+}
+
+/// A plain name for an invisible character.
+pub(crate) fn invisible_name(c: char) -> &'static str {
+    match c {
+        '\0' => "NUL",
+        '\t' => "tab",
+        '\n' | '\r' | '\u{2028}' | '\u{2029}' => "line break",
+        '\u{00A0}' | '\u{202F}' => "no-break space",
+        '\u{00AD}' => "soft hyphen",
+        '\u{200B}' => "zero-width space",
+        '\u{200C}' => "zero-width non-joiner",
+        '\u{200D}' => "zero-width joiner",
+        '\u{2060}' => "word joiner",
+        '\u{FEFF}' => "byte-order mark / zero-width no-break space",
+        '\u{3000}' => "ideographic (full-width) space",
+        '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => {
+            "text direction mark"
+        }
+        c if c.is_control() => "control character",
+        _ => "invisible space or format character",
+    }
+}
+
 /// A whole number, also when written with a zero decimal part as Excel exports
 /// (`1980.0`), or in full-width digits as some Chinese input methods type them.
 pub(crate) fn parse_whole(raw: &str) -> Option<i64> {
@@ -345,6 +430,29 @@ mod tests {
         let mut ctx = RowCtx::new(2, "f.csv", &rec, &m, &mut e, &mut n);
         let t = f(&mut ctx);
         (t, e)
+    }
+
+    #[test]
+    fn invisible_characters_are_found_and_named() {
+        assert_eq!(invisible("U1-01"), None);
+        assert_eq!(invisible("王芳"), None);
+        assert_eq!(invisible("U1\u{200B}-01"), Some((3, '\u{200B}')));
+        assert_eq!(invisible("U1\u{FEFF}"), Some((3, '\u{FEFF}')));
+        assert_eq!(invisible("\0U1"), Some((1, '\0')));
+        assert_eq!(invisible_name('\u{200B}'), "zero-width space");
+        assert_eq!(invisible_name('\u{1F}'), "control character");
+        let h = ["school_id", "name"];
+        let (v, e) = with_row(&h, &["U\u{200B}1", "x\u{200B}"], |r| {
+            (r.text(0).map(str::to_string), r.text(1).map(str::to_string))
+        });
+        assert_eq!(v.0, None);
+        assert_eq!(v.1.as_deref(), Some("x\u{200B}"), "names are not ids");
+        let msg = e[0].to_string();
+        assert!(
+            msg.contains("U+200B (zero-width space), at character 2")
+                && msg.contains("value \"U<U+200B>1\""),
+            "{msg}"
+        );
     }
 
     #[test]

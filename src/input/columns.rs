@@ -14,6 +14,11 @@ pub(crate) struct Col {
     pub en: &'static str,
     pub zh: &'static str,
     pub required: bool,
+    /// More headers meaning this column: those rotaplan's own outputs write (the
+    /// Chinese sheet headers of `plan.xlsx`), so an output can be read back as input.
+    pub more: &'static [&'static str],
+    /// An id or a reference to one: invisible characters in it are errors.
+    pub id: bool,
 }
 
 const fn req(en: &'static str, zh: &'static str) -> Col {
@@ -21,6 +26,8 @@ const fn req(en: &'static str, zh: &'static str) -> Col {
         en,
         zh,
         required: true,
+        more: &[],
+        id: false,
     }
 }
 
@@ -29,8 +36,26 @@ const fn opt(en: &'static str, zh: &'static str) -> Col {
         en,
         zh,
         required: false,
+        more: &[],
+        id: false,
     }
 }
+
+impl Col {
+    /// The same column, also headed as `more`.
+    const fn or(self, more: &'static [&'static str]) -> Col {
+        Col { more, ..self }
+    }
+
+    /// The same column, holding ids.
+    const fn id(self) -> Col {
+        Col { id: true, ..self }
+    }
+}
+
+/// `plan.xlsx`'s headers of the id columns (see `xlsx::headers`).
+const SCHOOL_ID_OUT: &[&str] = &["学校编号"];
+const TEACHER_ID_OUT: &[&str] = &["教师编号"];
 
 /// The columns of one file; each per-file parser indexes `cols` by its own constants.
 #[derive(Debug)]
@@ -40,26 +65,26 @@ pub(crate) struct Spec {
 
 pub(crate) const SCHOOLS: Spec = Spec {
     cols: &[
-        req("school_id", "学校代码"),
+        req("school_id", "学校代码").or(SCHOOL_ID_OUT).id(),
         req("name", "学校名称"),
-        req("district", "县区"),
+        req("district", "县区").or(&["区县"]),
         opt("township", "乡镇"),
-        req("locality", "城乡类型"),
+        req("locality", "城乡类型").or(&["城乡类别"]),
         req("weak", "薄弱学校"),
         req("stage", "学段"),
         opt("lat", "纬度"),
         opt("lon", "经度"),
-        opt("staff", "编制数"),
+        opt("staff", "编制数").or(&["在编教师"]),
     ],
 };
 
 pub(crate) const TEACHERS: Spec = Spec {
     cols: &[
-        req("teacher_id", "工号"),
+        req("teacher_id", "工号").or(TEACHER_ID_OUT).id(),
         req("name", "姓名"),
         req("gender", "性别"),
         req("birth_year", "出生年份"),
-        req("school_id", "学校代码"),
+        req("school_id", "学校代码").or(SCHOOL_ID_OUT).id(),
         req("subject", "任教学科"),
         req("title", "职称"),
         req("backbone", "骨干级别"),
@@ -72,7 +97,7 @@ pub(crate) const TEACHERS: Spec = Spec {
 
 pub(crate) const NEEDS: Spec = Spec {
     cols: &[
-        req("school_id", "学校代码"),
+        req("school_id", "学校代码").or(SCHOOL_ID_OUT).id(),
         req("subject", "学科"),
         req("count", "人数"),
         opt("priority", "优先级"),
@@ -81,11 +106,11 @@ pub(crate) const NEEDS: Spec = Spec {
 
 pub(crate) const LEDGER: Spec = Spec {
     cols: &[
-        req("teacher_id", "工号"),
-        req("from_school", "派出学校"),
-        req("to_school", "接收学校"),
+        req("teacher_id", "工号").or(TEACHER_ID_OUT).id(),
+        req("from_school", "派出学校").id(),
+        req("to_school", "接收学校").id(),
         req("subject", "学科"),
-        req("form", "形式"),
+        req("form", "形式").or(&["交流形式"]),
         req("start_year", "开始年份"),
         req("end_year", "结束年份"),
         req("status", "状态"),
@@ -94,10 +119,10 @@ pub(crate) const LEDGER: Spec = Spec {
 
 pub(crate) const EVALUATORS: Spec = Spec {
     cols: &[
-        req("evaluator_id", "评委编号"),
+        req("evaluator_id", "评委编号").or(&["评价人编号"]).id(),
         req("name", "姓名"),
-        opt("school_id", "所在学校"),
-        req("district", "县区"),
+        opt("school_id", "所在学校").or(SCHOOL_ID_OUT).id(),
+        req("district", "县区").or(&["区县"]),
         req("subjects", "学科"),
         opt("max_per_day", "每日上限"),
         opt("unavailable", "不可用日期"),
@@ -114,6 +139,8 @@ pub(crate) struct HeaderMap {
     pub labels: Vec<String>,
     /// Number of cells in the header row.
     pub width: usize,
+    /// Per spec column: whether it holds ids.
+    pub ids: Vec<bool>,
 }
 
 impl HeaderMap {
@@ -124,6 +151,19 @@ impl HeaderMap {
     pub(crate) fn label(&self, col: usize) -> &str {
         self.labels.get(col).map_or("", String::as_str)
     }
+
+    pub(crate) fn is_id(&self, col: usize) -> bool {
+        self.ids.get(col).copied().unwrap_or(false)
+    }
+
+    /// The label of the column at field `pos` of the file: the spec column's, else
+    /// the spreadsheet letter.
+    pub(crate) fn label_at(&self, pos: usize) -> String {
+        match self.index.iter().position(|i| *i == Some(pos)) {
+            Some(col) => self.label(col).to_string(),
+            None => format!("{} (ignored)", column_letter(pos)),
+        }
+    }
 }
 
 /// A header cell as compared: without a stray BOM and surrounding (also full-width)
@@ -133,7 +173,7 @@ fn clean(h: &str) -> &str {
 }
 
 fn matches(h: &str, c: &Col) -> bool {
-    h.eq_ignore_ascii_case(c.en) || h == c.zh
+    h.eq_ignore_ascii_case(c.en) || h == c.zh || c.more.contains(&h)
 }
 
 /// Matches a header row against `spec`. Missing required columns and duplicated columns
@@ -148,12 +188,14 @@ pub(crate) fn map_headers(
 ) -> HeaderMap {
     let mut index: Vec<Option<usize>> = vec![None; spec.cols.len()];
     let mut labels: Vec<String> = spec.cols.iter().map(|c| c.en.to_string()).collect();
+    let mut unknown: Vec<(usize, &str)> = Vec::new();
     for (pos, raw) in header.iter().enumerate() {
         let h = clean(raw);
         if h.is_empty() {
             continue;
         }
         let Some(ci) = spec.cols.iter().position(|c| matches(h, c)) else {
+            unknown.push((pos, h));
             let mut n = format!(
                 "{file}: column {} \"{h}\" is not used by rotaplan and was ignored",
                 column_letter(pos)
@@ -193,8 +235,55 @@ pub(crate) fn map_headers(
             None => {}
         }
     }
+    let found = found_headers(header);
+    // Headers that are known names read in the wrong encoding: the whole file is
+    // misread, and one message says so instead of a missing column each.
+    let garbled: Vec<(usize, &str, String)> = unknown
+        .iter()
+        .filter_map(|&(pos, h)| {
+            let t = super::decode::misread(h)?;
+            spec.cols
+                .iter()
+                .any(|c| matches(clean(&t), c))
+                .then_some((pos, h, t))
+        })
+        .collect();
+    if let Some((pos, h, t)) = garbled.first() {
+        errors.push(InputError::at(
+            file,
+            row,
+            None,
+            None,
+            InputErrorKind::WrongEncoding {
+                count: garbled.len(),
+                columns: "the header row".to_string(),
+                example: format!(
+                    "column {} \"{h}\" is \"{}\" read in the wrong encoding",
+                    column_letter(*pos),
+                    clean(t)
+                ),
+            },
+        ));
+        return HeaderMap {
+            index,
+            labels,
+            width: header.len(),
+            ids: spec.cols.iter().map(|c| c.id).collect(),
+        };
+    }
     for (i, c) in spec.cols.iter().enumerate() {
         if c.required && !matches!(index.get(i), Some(Some(_))) {
+            let closest = unknown
+                .iter()
+                .filter_map(|&(pos, h)| closeness(h, c).map(|d| (d, pos, h)))
+                .min_by_key(|(d, pos, _)| (*d, *pos))
+                .map(|(_, pos, h)| {
+                    format!(
+                        "column {} \"{h}\" looks like it: rename it to {}",
+                        column_letter(pos),
+                        if h.is_ascii() { c.en } else { c.zh }
+                    )
+                });
             errors.push(InputError::at(
                 file,
                 row,
@@ -203,6 +292,8 @@ pub(crate) fn map_headers(
                 InputErrorKind::MissingColumn {
                     english: c.en.to_string(),
                     chinese: c.zh.to_string(),
+                    hint: closest.map(|h| format!("; {h}")).unwrap_or_default(),
+                    found: found.clone(),
                 },
             ));
         }
@@ -211,6 +302,28 @@ pub(crate) fn map_headers(
         index,
         labels,
         width: header.len(),
+        ids: spec.cols.iter().map(|c| c.id).collect(),
+    }
+}
+
+/// The header row as found, for a missing-column message: `A "工号（必填）", B "姓名"`.
+fn found_headers(header: &StringRecord) -> String {
+    let cells: Vec<String> = header
+        .iter()
+        .enumerate()
+        .filter(|(_, h)| !clean(h).is_empty())
+        .map(|(pos, h)| {
+            format!(
+                "{} \"{}\"",
+                column_letter(pos),
+                super::error::shorten(clean(h))
+            )
+        })
+        .collect();
+    if cells.is_empty() {
+        "no headers".to_string()
+    } else {
+        cells.join(", ")
     }
 }
 
@@ -237,29 +350,34 @@ pub(crate) fn column_letter(mut i: usize) -> String {
     s.iter().rev().collect()
 }
 
-/// The known column an unknown header was probably meant to be.
-fn suggest(h: &str, spec: &Spec) -> Option<String> {
+/// How close an unknown header is to column `c` (smaller is closer), or `None` when
+/// it does not look like it. A header holding the name with a remark around it
+/// (`工号（必填）`, `*teacher_id`) counts as close.
+fn closeness(h: &str, c: &Col) -> Option<usize> {
     let lower = h.to_lowercase();
     let normalised: String = lower
         .chars()
         .map(|c| if c == ' ' || c == '-' { '_' } else { c })
         .collect();
+    let d_en = edit_distance(&normalised, c.en);
+    let d_zh = edit_distance(h, c.zh);
+    let en_close =
+        d_en <= (c.en.chars().count() / 4).max(1) || (c.en.len() >= 4 && normalised.contains(c.en));
+    let zh_close = d_zh <= (c.zh.chars().count() / 3).max(1)
+        || (h.chars().count() >= 2 && (c.zh.contains(h) || h.contains(c.zh)));
+    match (en_close, zh_close) {
+        (true, true) => Some(d_en.min(d_zh)),
+        (true, false) => Some(d_en),
+        (false, true) => Some(d_zh),
+        (false, false) => None,
+    }
+}
+
+/// The known column an unknown header was probably meant to be.
+fn suggest(h: &str, spec: &Spec) -> Option<String> {
     spec.cols
         .iter()
-        .filter_map(|c| {
-            let d_en = edit_distance(&normalised, c.en);
-            let d_zh = edit_distance(h, c.zh);
-            let en_close = d_en <= (c.en.chars().count() / 4).max(1);
-            let zh_close = d_zh <= (c.zh.chars().count() / 3).max(1)
-                || (h.chars().count() >= 2 && (c.zh.contains(h) || h.contains(c.zh)));
-            let d = match (en_close, zh_close) {
-                (true, true) => d_en.min(d_zh),
-                (true, false) => d_en,
-                (false, true) => d_zh,
-                (false, false) => return None,
-            };
-            Some((d, c))
-        })
+        .filter_map(|c| closeness(h, c).map(|d| (d, c)))
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| format!("{} ({})", c.en, c.zh))
 }
@@ -316,6 +434,27 @@ mod tests {
         assert_eq!(m.label(3), "priority");
     }
 
+    const FOUND: &str = "A \"school_id\", B \"学校代码\", C \"subjet\", D \"备注\"";
+
+    #[test]
+    fn missing_column_names_the_closest_header_and_what_was_found() {
+        let (_, e, _) = map(&["学校代码（必填）", "学科", "人数"]);
+        assert_eq!(e.len(), 1, "{e:?}");
+        let msg = e[0].to_string();
+        assert!(
+            msg.contains("missing required column school_id (学校代码)")
+                && msg
+                    .contains("column A \"学校代码（必填）\" looks like it: rename it to 学校代码")
+                && msg
+                    .contains("the header row has: A \"学校代码（必填）\", B \"学科\", C \"人数\""),
+            "{msg}"
+        );
+        // rotaplan's own plan.xlsx headers are read as the columns they mean.
+        let (m, e, _) = map(&["学校编号", "学科", "人数"]);
+        assert!(e.is_empty(), "{e:?}");
+        assert_eq!(m.index, vec![Some(0), Some(1), Some(2), None]);
+    }
+
     #[test]
     fn missing_duplicate_and_unknown_columns() {
         let (_, e, n) = map(&["school_id", "学校代码", "subjet", "备注", ""]);
@@ -328,11 +467,15 @@ mod tests {
                 },
                 InputErrorKind::MissingColumn {
                     english: "subject".into(),
-                    chinese: "学科".into()
+                    chinese: "学科".into(),
+                    hint: "; column C \"subjet\" looks like it: rename it to subject".into(),
+                    found: FOUND.into(),
                 },
                 InputErrorKind::MissingColumn {
                     english: "count".into(),
-                    chinese: "人数".into()
+                    chinese: "人数".into(),
+                    hint: String::new(),
+                    found: FOUND.into(),
                 },
             ]
         );

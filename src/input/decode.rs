@@ -89,6 +89,34 @@ pub(crate) fn decode<R: Read + Seek + 'static>(mut r: R, not_utf8: bool) -> io::
     Ok(d)
 }
 
+/// What `text` was before it was decoded in the wrong encoding, when that can be
+/// undone exactly: UTF-8 read as GB18030 (`鍦ㄥ矖` for `在岗`), UTF-8 read as
+/// Windows-1252 (`åœ¨å²—`) or GBK read as Windows-1252 (`ÔÚ¸Ú`). `None` for ASCII and
+/// for text that is no such mix-up.
+pub(crate) fn misread(text: &str) -> Option<String> {
+    if text.is_ascii() {
+        return None;
+    }
+    for wrong in [GB18030, encoding_rs::WINDOWS_1252] {
+        let (bytes, _, unmappable) = wrong.encode(text);
+        if unmappable {
+            continue;
+        }
+        if let Ok(t) = std::str::from_utf8(&bytes) {
+            if t != text {
+                return Some(t.to_string());
+            }
+        }
+        if wrong == encoding_rs::WINDOWS_1252 {
+            let (t, bad) = GB18030.decode_without_bom_handling(&bytes);
+            if !bad && t != text {
+                return Some(t.into_owned());
+            }
+        }
+    }
+    None
+}
+
 /// Fills `buf` as far as the stream allows (a single `read` may stop short).
 pub(crate) fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
     let mut filled = 0;
@@ -245,6 +273,22 @@ mod tests {
         let big = "学校代码,学校名称\n".to_string() + &"U1,青山湖区实验小学\n".repeat(20_000);
         let (gbk, _, _) = encoding_rs::GBK.encode(&big);
         assert_eq!(decode_all(gbk.into_owned()).0, big);
+    }
+
+    #[test]
+    fn misread_text_is_recognised() {
+        let utf8_as_gbk = GB18030.decode_without_bom_handling("在岗".as_bytes()).0;
+        assert_eq!(misread(&utf8_as_gbk).as_deref(), Some("在岗"));
+        let utf8_as_latin = encoding_rs::WINDOWS_1252
+            .decode_without_bom_handling("产假".as_bytes())
+            .0;
+        assert_eq!(misread(&utf8_as_latin).as_deref(), Some("产假"));
+        let gbk = encoding_rs::GBK.encode("城区").0;
+        let gbk_as_latin = encoding_rs::WINDOWS_1252
+            .decode_without_bom_handling(&gbk)
+            .0;
+        assert_eq!(misread(&gbk_as_latin).as_deref(), Some("城区"));
+        assert_eq!(misread("active"), None);
     }
 
     #[test]

@@ -17,8 +17,15 @@ pub enum InputErrorKind {
     #[error("the file is empty: expected a header row with the columns {expected}")]
     NoHeader { expected: String },
     /// A required column is not in the header row.
-    #[error("missing required column {english} ({chinese})")]
-    MissingColumn { english: String, chinese: String },
+    #[error("missing required column {english} ({chinese}){hint}; the header row has: {found}")]
+    MissingColumn {
+        english: String,
+        chinese: String,
+        /// `; column C "工号（必填）" looks like it: rename it to 工号`, or empty.
+        hint: String,
+        /// The headers found, with their column letters.
+        found: String,
+    },
     /// Two header cells name the same column (perhaps once in English, once in Chinese).
     #[error("this column appears twice in the header (first as {first})")]
     DuplicateColumn { first: String },
@@ -37,6 +44,76 @@ pub enum InputErrorKind {
     /// Values of one row contradict each other.
     #[error("{detail}")]
     Inconsistent { detail: String },
+    /// An id holding a character that does not show: it would never match the same
+    /// id typed elsewhere.
+    #[error(
+        "the id contains an invisible character, {code} ({name}), at character {position}; \
+         delete it (it usually comes from copying from a web page or a chat message)"
+    )]
+    InvisibleCharacter {
+        code: String,
+        name: &'static str,
+        position: usize,
+    },
+    /// A value longer than a spreadsheet cell can hold.
+    #[error(
+        "the value is {chars} characters long; a workbook cell holds at most 32,767, so \
+         the plan could not be written to plan.xlsx: shorten it"
+    )]
+    TooLong { chars: usize },
+    /// One row's value that is a known word read in the wrong encoding; collected
+    /// into one [`InputErrorKind::WrongEncoding`] per file.
+    #[error("the value looks garbled{}", match was { Some(w) => format!(" (it reads as \"{w}\" in another encoding)"), None => String::new() })]
+    Misread { was: Option<String> },
+    /// Many values of a file are known words read in the wrong encoding: one message
+    /// for the file, not one per row.
+    #[error(
+        "the file's text encoding looks wrong: {count} value(s) in {columns} are garbled \
+         ({example}); save the file as UTF-8 (Excel: Save As → \"CSV UTF-8\") or as GBK, \
+         and load it again"
+    )]
+    WrongEncoding {
+        count: usize,
+        columns: String,
+        example: String,
+    },
+    /// A ledger exchange from a school to that same school.
+    #[error(
+        "the exchange goes from school {school} to itself; to_school must be the receiving \
+         school, another school than from_school"
+    )]
+    SelfExchange { school: String },
+    /// A ledger row repeating an earlier one (same teacher, schools, subject, form and
+    /// term), which would count one exchange twice.
+    #[error(
+        "this exchange repeats row {first_row} (same teacher, schools, subject, form and \
+         term); delete one of the two rows"
+    )]
+    DuplicateExchange { first_row: usize },
+    /// Two non-cancelled ledger exchanges of one teacher whose terms overlap.
+    #[error(
+        "teacher {teacher} is already on the exchange of row {first_row} ({first_term}) \
+         during this term ({term}); a teacher is on one exchange at a time: correct a year, \
+         or set the status of the one that did not happen to cancelled"
+    )]
+    OverlappingExchange {
+        teacher: String,
+        first_row: usize,
+        first_term: String,
+        term: String,
+    },
+    /// A ledger exchange whose sending school is not the teacher's school at the time.
+    #[error(
+        "teacher {teacher} is at school {roster_school} in teachers.csv ({why}), so an \
+         exchange {term} leaves from {roster_school}; correct from_school, or the teacher's \
+         school_id or joined_school_year"
+    )]
+    WrongSendingSchool {
+        teacher: String,
+        roster_school: String,
+        term: String,
+        why: String,
+    },
 }
 
 /// One problem in the input data.

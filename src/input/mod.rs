@@ -131,6 +131,7 @@ fn read<T>(
             let mut report = FileReport::new(path.display().to_string());
             let mut opened = Table::open(path, false);
             if let Ok(table) = &mut opened {
+                name_sheet(&mut report, table);
                 let rows = parse(table, &mut report);
                 if !table.not_utf8() {
                     return (report, rows);
@@ -157,6 +158,27 @@ fn read<T>(
                 }
             }
         }
+    }
+}
+
+/// For a workbook, names the sheet read in every message about the file
+/// (`teachers.xlsx [sheet 名册]`), and says which hidden sheets were passed over.
+fn name_sheet(report: &mut FileReport, table: &Table) {
+    let Some(sheet) = &table.sheet else { return };
+    let whole = std::mem::take(&mut report.file);
+    report.file = format!("{whole} [sheet {}]", sheet.name);
+    if !sheet.skipped.is_empty() {
+        report.notices.push(format!(
+            "{whole}: the first sheet(s) {} are hidden (or not worksheets) and were skipped; \
+             reading the first visible sheet, {}",
+            sheet
+                .skipped
+                .iter()
+                .map(|s| format!("\"{s}\""))
+                .collect::<Vec<_>>()
+                .join(", "),
+            sheet.name
+        ));
     }
 }
 
@@ -204,7 +226,16 @@ pub fn load(sources: &DataSources) -> Result<Loaded, InputErrors> {
         teachers: known_teachers,
         schools: known_schools,
     };
-    let (r_ledger, ledger) = read(f_ledger, |t, r| ledger::parse(t, r, known));
+    let (mut r_ledger, ledger) = read(f_ledger, |t, r| ledger::parse(t, r, known));
+    let mut history = ledger::check_overlaps(&ledger, &r_ledger.file);
+    if known_teachers.is_some() {
+        history.extend(ledger::check_sending_schools(
+            &ledger,
+            &teachers.items,
+            &r_ledger.file,
+        ));
+    }
+    r_ledger.errors.append(&mut history);
     let (mut r_evaluators, evaluators) =
         read(f_evaluators, |t, r| evaluators::parse(t, r, known_schools));
     let mut dup_evaluators = Vec::new();
@@ -255,11 +286,13 @@ fn collect(
     errors
 }
 
-/// A ledger file on its own (for `progress --ledger F`): format checks only, no
-/// referential checks.
+/// A ledger file on its own: format checks and repeated or overlapping exchanges, no
+/// checks against other files.
 pub fn load_ledger(path: &Path) -> Result<(Vec<LedgerEntry>, Vec<String>), InputErrors> {
     let found = Found::File(path.to_path_buf());
-    let (report, rows) = read(&found, |t, r| ledger::parse(t, r, ledger::Known::default()));
+    let (mut report, rows) = read(&found, |t, r| ledger::parse(t, r, ledger::Known::default()));
+    let mut history = ledger::check_overlaps(&rows, &report.file);
+    report.errors.append(&mut history);
     let mut notices = Vec::new();
     let errors = collect([report], &mut notices);
     if errors.is_empty() {

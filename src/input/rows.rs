@@ -171,6 +171,7 @@ pub(crate) fn drive(
                     }
                     wide.0 += 1;
                 }
+                too_long(&file, row, rec, &map, &mut report.errors);
                 let mut ctx = RowCtx::new(
                     row,
                     &file,
@@ -194,6 +195,7 @@ pub(crate) fn drive(
             Next::End => break,
         }
     }
+    one_encoding_error(&file, &mut report.errors);
     if wide.0 > 0 {
         report.notices.push(format!(
             "{file}: {} row(s) have more cells than the header row (first: row {}); the \
@@ -208,4 +210,76 @@ pub(crate) fn drive(
         ));
     }
     Some(map)
+}
+
+/// Most characters a workbook cell holds (Excel's and WPS's limit): a longer value
+/// could be planned with but not written to `plan.xlsx`, so it is refused when the
+/// data are loaded, before any solving.
+pub(crate) const MAX_CELL_CHARS: usize = 32_767;
+
+/// Reports every cell of `rec` longer than [`MAX_CELL_CHARS`].
+fn too_long(
+    file: &str,
+    row: usize,
+    rec: &csv::StringRecord,
+    map: &HeaderMap,
+    errors: &mut Vec<InputError>,
+) {
+    // A cell of at most MAX_CELL_CHARS bytes cannot have more characters.
+    if rec.as_slice().len() <= MAX_CELL_CHARS {
+        return;
+    }
+    for (pos, cell) in rec.iter().enumerate() {
+        if cell.len() <= MAX_CELL_CHARS {
+            continue;
+        }
+        let chars = cell.trim().chars().count();
+        if chars > MAX_CELL_CHARS {
+            errors.push(InputError::at(
+                file,
+                row,
+                Some(&map.label_at(pos)),
+                Some(cell.trim()),
+                InputErrorKind::TooLong { chars },
+            ));
+        }
+    }
+}
+
+/// Replaces the per-row [`InputErrorKind::Misread`] errors of a file by one
+/// [`InputErrorKind::WrongEncoding`]: a file read in the wrong encoding garbles every
+/// row, and hundreds of identical lines would hide the one fix.
+fn one_encoding_error(file: &str, errors: &mut Vec<InputError>) {
+    let is_misread = |e: &InputError| matches!(e.kind, InputErrorKind::Misread { .. });
+    let count = errors.iter().filter(|e| is_misread(e)).count();
+    if count == 0 {
+        return;
+    }
+    let mut columns: Vec<String> = Vec::new();
+    let mut example = String::new();
+    for e in errors.iter().filter(|e| is_misread(e)) {
+        let col = e.column.clone().unwrap_or_default();
+        if example.is_empty() {
+            let row = e.row.map(|r| format!("row {r}, ")).unwrap_or_default();
+            let value = e.value.clone().unwrap_or_default();
+            example = match &e.kind {
+                InputErrorKind::Misread { was: Some(w) } => {
+                    format!("{row}{col}: \"{value}\" is \"{w}\" read in the wrong encoding")
+                }
+                _ => format!("{row}{col}: \"{value}\""),
+            };
+        }
+        if !columns.contains(&col) {
+            columns.push(col);
+        }
+    }
+    errors.retain(|e| !is_misread(e));
+    errors.push(InputError::file(
+        file,
+        InputErrorKind::WrongEncoding {
+            count,
+            columns: format!("column(s) {}", columns.join(", ")),
+            example,
+        },
+    ));
 }

@@ -7,7 +7,7 @@
 //! mistake (or a CSV named `.xlsx`) still loads.
 
 use super::decode::{decode, read_up_to, TextEncoding};
-use calamine::{Data, Ods, Range, Reader, Xls, Xlsb, Xlsx};
+use calamine::{Data, Ods, Range, Reader, SheetType, SheetVisible, Xls, Xlsb, Xlsx};
 use csv::StringRecord;
 use std::cell::Cell;
 use std::fmt::{self, Write as _};
@@ -59,6 +59,18 @@ pub(crate) struct Table {
     lossy: Rc<Cell<bool>>,
     encoding: Option<TextEncoding>,
     cell: String,
+    /// For a workbook: the sheet read, and the hidden sheets skipped before it.
+    pub(crate) sheet: Option<SheetChoice>,
+}
+
+/// Which sheet of a workbook is read: the first visible worksheet. A hidden first
+/// sheet is often an old copy left in the workbook; reading it would plan from stale
+/// data without a word.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct SheetChoice {
+    pub name: String,
+    /// Hidden (or chart/macro) sheets before it, skipped.
+    pub skipped: Vec<String>,
 }
 
 impl Table {
@@ -80,22 +92,24 @@ impl Table {
         let mut magic = [0u8; 4];
         let n = read_up_to(&mut r, &mut magic).map_err(|e| e.to_string())?;
         r.seek(SeekFrom::Start(0)).map_err(|e| e.to_string())?;
-        let source = match magic.get(..n).unwrap_or(&[]) {
+        match magic.get(..n).unwrap_or(&[]) {
             [0x50, 0x4B, 0x03, 0x04] | [0xD0, 0xCF, 0x11, 0xE0] => {
                 let mut bytes = Vec::new();
                 r.read_to_end(&mut bytes).map_err(|e| e.to_string())?;
-                let range = first_sheet(&bytes)?;
+                let (range, choice) = first_sheet(&bytes)?;
                 drop(bytes);
                 let first_row = range.start().map_or(0, |(row, _)| row as usize);
-                Source::Sheet {
+                let source = Source::Sheet {
                     range,
                     next: 0,
                     first_row,
-                }
+                };
+                let mut t = Table::with_source(source, None, Rc::new(Cell::new(false)));
+                t.sheet = Some(choice);
+                Ok(t)
             }
-            _ => return Table::from_text(r, not_utf8),
-        };
-        Ok(Table::with_source(source, None, Rc::new(Cell::new(false))))
+            _ => Table::from_text(r, not_utf8),
+        }
     }
 
     fn from_text<R: Read + Seek + 'static>(r: R, not_utf8: bool) -> Result<Table, String> {
@@ -145,6 +159,7 @@ impl Table {
             lossy,
             encoding,
             cell: String::new(),
+            sheet: None,
         }
     }
 
@@ -285,9 +300,9 @@ fn newlines(record: &StringRecord) -> u64 {
     record.as_slice().bytes().filter(|b| *b == b'\n').count() as u64
 }
 
-/// The first sheet of a workbook. Third-party parsing of arbitrary bytes is guarded so a
-/// malformed workbook is an error message, never a crash.
-fn first_sheet(bytes: &[u8]) -> Result<Range<Data>, String> {
+/// The first visible worksheet of a workbook. Third-party parsing of arbitrary bytes is
+/// guarded so a malformed workbook is an error message, never a crash.
+fn first_sheet(bytes: &[u8]) -> Result<(Range<Data>, SheetChoice), String> {
     let attempt = std::panic::catch_unwind(|| {
         if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
             return range_of::<Xls<_>>(bytes);
@@ -307,16 +322,33 @@ fn first_sheet(bytes: &[u8]) -> Result<Range<Data>, String> {
     }
 }
 
-fn range_of<'a, W>(bytes: &'a [u8]) -> Result<Range<Data>, String>
+fn range_of<'a, W>(bytes: &'a [u8]) -> Result<(Range<Data>, SheetChoice), String>
 where
     W: Reader<Cursor<&'a [u8]>>,
     W::Error: fmt::Display,
 {
     let mut book = W::new(Cursor::new(bytes)).map_err(|e| e.to_string())?;
-    match book.worksheet_range_at(0) {
-        Some(r) => r.map_err(|e| e.to_string()),
-        None => Err("the workbook has no sheet".to_string()),
+    let mut skipped = Vec::new();
+    let mut chosen = None;
+    for sheet in book.sheets_metadata() {
+        if sheet.visible == SheetVisible::Visible && sheet.typ == SheetType::WorkSheet {
+            chosen = Some(sheet.name.clone());
+            break;
+        }
+        skipped.push(sheet.name.clone());
     }
+    let Some(name) = chosen else {
+        return Err(if skipped.is_empty() {
+            "the workbook has no sheet".to_string()
+        } else {
+            format!(
+                "the workbook has no visible worksheet (hidden: {}); unhide the sheet to read",
+                skipped.join(", ")
+            )
+        });
+    };
+    let range = book.worksheet_range(&name).map_err(|e| e.to_string())?;
+    Ok((range, SheetChoice { name, skipped }))
 }
 
 /// A spreadsheet cell as the text a CSV export would hold: whole numbers without a

@@ -229,7 +229,8 @@ fn empty_files_and_missing_columns() {
     assert_eq!(
         e[1].to_string(),
         format!(
-            "{}: row 1: missing required column to_school (接收学校)",
+            "{}: row 1: missing required column to_school (接收学校); the header row has: \
+             A \"teacher_id\", B \"from_school\"",
             f.path("ledger.csv")
         )
     );
@@ -487,7 +488,10 @@ fn xlsx_files_read_like_csv() {
     // The third school row is bad in every cell: errors point at spreadsheet row 5.
     let e = f.errors();
     assert!(e.iter().all(|x| x.row == Some(5)), "{e:?}");
-    assert_eq!(e[0].file, f.path("schools.xlsx"));
+    assert_eq!(
+        e[0].file,
+        format!("{} [sheet Sheet1]", f.path("schools.xlsx"))
+    );
     assert_eq!(e[0].column.as_deref(), Some("locality"));
 
     // Without it the folder loads, numbers read as integers and booleans as booleans.

@@ -88,7 +88,7 @@ pub struct YearPlan {
 
 #[derive(Debug, thiserror::Error)]
 pub enum PlanError {
-    #[error("custom exclusion `{}` failed on teacher {}: {}", .0.exclusion, .0.teacher, .0.message)]
+    #[error("custom exclusion `{}`{} failed on teacher {}: {}", .0.exclusion, .0.at_line(), .0.teacher, .0.message)]
     Exclusion(ExclusionFailure),
     #[error("the solver failed: {0}")]
     Solver(String),

@@ -11,19 +11,24 @@
 //! the school on demand, so evaluating an expression costs about as much as the
 //! operators it runs (no map of variables is built per teacher).
 
-use crate::model::{School, Teacher};
-use cel::common::ast::{EntryExpr, Expr as Ast, IdedExpr};
+use crate::model::{Backbone, Gender, Locality, Role, School, Stage, Status, Subject};
+use crate::model::{Teacher, Title, Vocab};
+use cel::common::ast::{operators, EntryExpr, Expr as Ast, IdedExpr, LiteralValue};
 use cel::common::types::{CelBool, CelInt, CelString};
 use cel::common::value::CowVal;
 use cel::context::VariableResolver;
-use cel::{Context, Env, ExecutionError, Program, Value};
+use cel::{Context, Env, ExecutionError, Value};
 use std::collections::BTreeSet;
 use std::fmt;
 use std::sync::{Arc, OnceLock};
 
 /// The variables an exclusion expression may name. Enumerated values are their
 /// English words, as in the output files (`status == 'maternity'`, `locality ==
-/// 'rural'`); subjects are normalised (`subject == 'math'`, never `'数学'`).
+/// 'rural'`); subjects are normalised (`subject == 'math'`). A text value compared
+/// with an enumerated field or `subject` (`==`, `!=`, `in [...]`) may be written as
+/// the data may write it: the Chinese alias (`status == '产假'`, `subject == '数学'`)
+/// or the English word in any case; it is turned into the English word when the rule
+/// is read. A value that is none of the field's values is refused, with the values.
 ///
 /// | name | type | meaning |
 /// |---|---|---|
@@ -117,7 +122,8 @@ pub struct ExclusionContext<'a> {
 pub struct Expr {
     /// The expression as written.
     pub source: String,
-    program: Arc<Program>,
+    /// The compiled expression, its text values normalised.
+    program: Arc<IdedExpr>,
     variables: Vec<String>,
 }
 
@@ -160,10 +166,12 @@ impl Expr {
                 "the expression is longer than {MAX_SOURCE_CHARS} characters"
             ));
         }
-        let program = env().compile(source).map_err(|e| syntax_message(&e))?;
+        let compiled = env().compile(source).map_err(|e| syntax_message(&e))?;
+        let mut program = compiled.expression().clone();
+        drop(compiled);
         let mut used = BTreeSet::new();
         let mut bound = Vec::new();
-        free_variables(program.expression(), &mut bound, &mut used);
+        free_variables(&program, &mut bound, &mut used);
         let unknown: Vec<&String> = used
             .iter()
             .filter(|v| !EXPR_FIELDS.contains(&v.as_str()) && !CEL_TYPE_NAMES.contains(&v.as_str()))
@@ -192,6 +200,11 @@ impl Expr {
             }
             return Err(msg);
         }
+        let mut bad_values = Vec::new();
+        normalise_values(&mut program, &mut Vec::new(), &mut bad_values);
+        if !bad_values.is_empty() {
+            return Err(bad_values.join("; "));
+        }
         let variables = used
             .into_iter()
             .filter(|v| EXPR_FIELDS.contains(&v.as_str()))
@@ -210,7 +223,7 @@ impl Expr {
     pub fn eval(&self, ctx: &ExclusionContext<'_>) -> Result<bool, String> {
         match self.run(ctx) {
             Ok(v) => as_bool(&v),
-            Err(e) => Err(e.to_string()),
+            Err(e) => Err(runtime_message(&e)),
         }
     }
 
@@ -223,7 +236,7 @@ impl Expr {
         let resolver = Fields(ctx);
         let mut context = Context::with_env(Arc::clone(env()));
         context.set_variable_resolver(&resolver);
-        self.program.execute(&context)
+        Value::resolve(&self.program, &context)
     }
 
     /// Runs the expression on two sample teachers, so that errors that do not depend
@@ -246,13 +259,175 @@ impl Expr {
                     | ExecutionError::NoSuchOverload(_)
                     | ExecutionError::NotSupportedAsMethod { .. }
                     | ExecutionError::InvalidArgumentCount { .. }),
-                ) => return Err(e.to_string()),
+                ) => return Err(runtime_message(&e)),
                 // Value-dependent failures (division by zero, a bad index, …) are not
                 // the expression's fault on made-up values.
                 Err(_) => {}
             }
         }
         Ok(())
+    }
+}
+
+/// A run-time failure in words, without the interpreter's internal value dumps
+/// (`Division by zero of Int(1)` becomes `division by zero`).
+fn runtime_message(e: &ExecutionError) -> String {
+    match e {
+        ExecutionError::DivisionByZero(_) => "division by zero".into(),
+        ExecutionError::RemainderByZero(_) => "remainder (%) by zero".into(),
+        ExecutionError::Overflow(op, _, _) => {
+            format!("the result of `{op}` is too large for a whole number")
+        }
+        ExecutionError::IndexOutOfBounds(_) => "a list index is out of range".into(),
+        ExecutionError::ValuesNotComparable(a, b) => format!(
+            "a {} value cannot be compared with a {} value",
+            a.type_of(),
+            b.type_of()
+        ),
+        ExecutionError::UnsupportedBinaryOperator(op, a, b) => format!(
+            "`{op}` cannot be applied to a {} and a {}",
+            a.type_of(),
+            b.type_of()
+        ),
+        ExecutionError::UnsupportedIndex(_, _) => "this value cannot be indexed so".into(),
+        ExecutionError::DuplicateKey(_) => "a map repeats a key".into(),
+        ExecutionError::NoSuchKey(k) => format!("no such key `{k}`"),
+        ExecutionError::FunctionError { function, message } => {
+            format!("{function}(): {message}")
+        }
+        other => {
+            // Other messages carry no value dumps; keep them.
+            let m = other.to_string();
+            if m.contains("Int(") || m.contains("String(") || m.contains("Value") {
+                "the expression cannot be evaluated for this teacher".into()
+            } else {
+                m
+            }
+        }
+    }
+}
+
+/// The English word of `V` for a text value written in an expression (the English
+/// word in any case, or the Chinese alias), or a message listing the values.
+fn vocab_word<V: Vocab>(field: &str, lit: &str) -> Result<String, String> {
+    let t = lit.trim();
+    V::TABLE
+        .iter()
+        .find(|(_, en, zh)| t.eq_ignore_ascii_case(en) || t == *zh)
+        .map(|(_, en, _)| (*en).to_string())
+        .ok_or_else(|| {
+            format!(
+                "'{lit}' is not a value of `{field}`, so the comparison would never be \
+                 true; write one of {}",
+                V::expected()
+            )
+        })
+}
+
+/// How a text value compared with `field` is normalised: `None` for a field whose
+/// values are free text (names, ids, districts).
+fn normalise_value(field: &str, lit: &str) -> Option<Result<String, String>> {
+    Some(match field {
+        "gender" => vocab_word::<Gender>(field, lit),
+        "title" => vocab_word::<Title>(field, lit),
+        "backbone" => vocab_word::<Backbone>(field, lit),
+        "role" => vocab_word::<Role>(field, lit),
+        "status" => vocab_word::<Status>(field, lit),
+        "locality" => vocab_word::<Locality>(field, lit),
+        "stage" => vocab_word::<Stage>(field, lit),
+        "subject" => Ok(Subject::normalise(lit).as_str().to_string()),
+        _ => return None,
+    })
+}
+
+/// The field an operand names, when it is a free variable.
+fn field_of<'e>(e: &'e IdedExpr, bound: &[String]) -> Option<&'e str> {
+    match &e.expr {
+        Ast::Ident(name) if !bound.iter().any(|b| b == name) => Some(name),
+        _ => None,
+    }
+}
+
+/// Rewrites a text literal compared with `field` into its English word.
+fn normalise_literal(e: &mut IdedExpr, field: &str, errors: &mut Vec<String>) {
+    if let Ast::Literal(LiteralValue::String(lit)) = &mut e.expr {
+        match normalise_value(field, lit.inner()) {
+            Some(Ok(word)) => *lit = CelString::from(word),
+            Some(Err(msg)) => errors.push(msg),
+            None => {}
+        }
+    }
+}
+
+/// Normalises every text value compared with an enumerated field or `subject`:
+/// `field == 'v'`, `'v' == field`, `!=` likewise, and `field in ['v', …]`.
+fn normalise_values(e: &mut IdedExpr, bound: &mut Vec<String>, errors: &mut Vec<String>) {
+    match &mut e.expr {
+        Ast::Unspecified | Ast::Literal(_) | Ast::Ident(_) => {}
+        Ast::Call(call) => {
+            let is_cmp =
+                call.func_name == operators::EQUALS || call.func_name == operators::NOT_EQUALS;
+            if let (true, [a, b]) = (is_cmp, call.args.as_mut_slice()) {
+                if let Some(f) = field_of(a, bound).map(str::to_string) {
+                    normalise_literal(b, &f, errors);
+                } else if let Some(f) = field_of(b, bound).map(str::to_string) {
+                    normalise_literal(a, &f, errors);
+                }
+            }
+            if let (true, [a, list]) = (call.func_name == operators::IN, call.args.as_mut_slice()) {
+                if let (Some(f), Ast::List(l)) =
+                    (field_of(a, bound).map(str::to_string), &mut list.expr)
+                {
+                    for x in &mut l.elements {
+                        normalise_literal(x, &f, errors);
+                    }
+                }
+            }
+            if let Some(t) = &mut call.target {
+                normalise_values(t, bound, errors);
+            }
+            for a in &mut call.args {
+                normalise_values(a, bound, errors);
+            }
+        }
+        Ast::Comprehension(c) => {
+            normalise_values(&mut c.iter_range, bound, errors);
+            normalise_values(&mut c.accu_init, bound, errors);
+            let depth = bound.len();
+            bound.push(c.iter_var.clone());
+            if let Some(v2) = &c.iter_var2 {
+                bound.push(v2.clone());
+            }
+            bound.push(c.accu_var.clone());
+            normalise_values(&mut c.loop_cond, bound, errors);
+            normalise_values(&mut c.loop_step, bound, errors);
+            normalise_values(&mut c.result, bound, errors);
+            bound.truncate(depth);
+        }
+        Ast::List(l) => {
+            for x in &mut l.elements {
+                normalise_values(x, bound, errors);
+            }
+        }
+        Ast::Map(m) => {
+            for entry in &mut m.entries {
+                match &mut entry.expr {
+                    EntryExpr::StructField(f) => normalise_values(&mut f.value, bound, errors),
+                    EntryExpr::MapEntry(m) => {
+                        normalise_values(&mut m.key, bound, errors);
+                        normalise_values(&mut m.value, bound, errors);
+                    }
+                }
+            }
+        }
+        Ast::Struct(st) => {
+            for entry in &mut st.entries {
+                if let EntryExpr::StructField(f) = &mut entry.expr {
+                    normalise_values(&mut f.value, bound, errors);
+                }
+            }
+        }
+        Ast::Select(sel) => normalise_values(&mut sel.operand, bound, errors),
     }
 }
 
@@ -578,6 +753,56 @@ mod tests {
         let e = Expr::parse(&format!("{}1{}", "[".repeat(300), "]".repeat(300))).unwrap_err();
         assert!(e.ends_with("Recursion limit of 96 exceeded"), "{e}");
         assert!(Expr::parse(&format!("{}true{}", "(".repeat(500), ")".repeat(500))).is_err());
+    }
+
+    #[test]
+    fn chinese_and_any_case_values_match_like_the_english_word() {
+        for (zh, en) in [
+            ("subject == '数学'", "subject == 'math'"),
+            ("status == '产假'", "status == 'maternity'"),
+            ("'城区' == locality", "'urban' == locality"),
+            ("status != '在岗'", "status != 'active'"),
+            (
+                "backbone in ['县级', '市级']",
+                "backbone in ['county', 'city']",
+            ),
+            ("gender == '女' && title == 'Intermediate'", "gender == 'F'"),
+            ("stage == '小学' && role == '教师'", "stage == 'primary'"),
+            ("subject == 'Math'", "subject == 'math'"),
+        ] {
+            assert_eq!(eval(zh), Ok(true), "{zh}");
+            assert_eq!(eval(zh), eval(en), "{zh} vs {en}");
+        }
+        assert_eq!(eval("locality == '乡村'"), Ok(false));
+        // Free-text fields are compared as written.
+        assert_eq!(eval("district == '东湖区'"), Ok(true));
+        assert_eq!(eval("name == '无'"), Ok(false));
+        // A comprehension variable is not the field.
+        assert_eq!(eval("['产假'].exists(status, status == '产假')"), Ok(true));
+        let e = Expr::parse("status == 'vacation'").unwrap_err();
+        assert!(
+            e.contains("'vacation' is not a value of `status`") && e.contains("maternity (产假)"),
+            "{e}"
+        );
+        let e = Expr::parse("locality in ['urban', '城市']").unwrap_err();
+        assert!(e.contains("'城市'") && e.contains("urban (城区)"), "{e}");
+    }
+
+    #[test]
+    fn runtime_messages_name_no_internal_types() {
+        let x = Expr::parse("100 / (staff + 1) > 1").unwrap();
+        let (t, s) = (teacher(), school());
+        let ctx = ExclusionContext {
+            teacher: &t,
+            school: &s,
+            year: 2023,
+            retirement_age: 55,
+        };
+        let e = x.eval(&ctx).unwrap_err();
+        assert_eq!(e, "division by zero");
+        let y = Expr::parse("[1, 2][staff + 5] == 1").unwrap();
+        let e = y.eval(&ctx).unwrap_err();
+        assert!(!e.contains("Int(") && !e.contains("List("), "{e}");
     }
 
     #[test]

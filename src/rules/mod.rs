@@ -61,6 +61,8 @@ pub struct EligibilityRules {
 pub struct CustomExclusion {
     pub id: String,
     pub when: Expr,
+    /// Line of `when` in the rule file, for errors found when it runs.
+    pub line: Option<usize>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -325,6 +325,17 @@ impl<'a> Lines<'a> {
     fn line_of(&self, span: Option<std::ops::Range<usize>>) -> Option<usize> {
         span.map(|s| self.line(s.start))
     }
+    /// 1-based column (in characters) of a byte offset.
+    fn column(&self, offset: usize) -> usize {
+        let start = self
+            .starts
+            .get(self.line(offset).saturating_sub(1))
+            .copied()
+            .unwrap_or(0);
+        self.text
+            .get(start..offset.min(self.text.len()))
+            .map_or(1, |t| t.chars().count() + 1)
+    }
     fn raw(&self, span: Option<std::ops::Range<usize>>) -> Option<String> {
         let s = span?;
         self.text.get(s).map(shorten)
@@ -795,15 +806,31 @@ impl Builder {
         let doc = match toml_edit::Document::parse(text) {
             Ok(d) => d,
             Err(e) => {
-                let line = lines.line_of(e.span());
+                let span = e.span();
+                let line = lines.line_of(span.clone());
+                let at = span
+                    .as_ref()
+                    .map(|s| format!(" at column {}", lines.column(s.start)))
+                    .unwrap_or_default();
                 let message = e.message().trim().to_string();
+                let (message, help) = match span.and_then(|s| text.get(s)) {
+                    Some(key) if message.starts_with("duplicate key") => (
+                        format!("duplicate key `{}`", key.trim()),
+                        Some(
+                            "a key may be set once per table: delete one of the two, or \
+                             move it into another [section]"
+                                .to_string(),
+                        ),
+                    ),
+                    _ => (message, None),
+                };
                 self.error(
                     RuleErrorKind::Syntax,
                     line,
                     "",
                     None,
-                    format!("not valid TOML: {message}"),
-                    None,
+                    format!("not valid TOML{at}: {message}"),
+                    help,
                 );
                 return;
             }
@@ -1174,6 +1201,7 @@ impl Builder {
             };
             let mut id: Option<String> = None;
             let mut when: Option<Expr> = None;
+            let mut when_line = item.line;
             let mut ok = true;
             for e in entries {
                 let path = format!("{KEY}.{}", e.key);
@@ -1229,7 +1257,10 @@ impl Builder {
                     },
                     "when" => match get_str(&e.node, "\"status == 'maternity'\"") {
                         Ok(src) => match Expr::parse(src) {
-                            Ok(x) => when = Some(x),
+                            Ok(x) => {
+                                when = Some(x);
+                                when_line = e.node.line.or(e.line).or(item.line);
+                            }
                             Err(msg) => {
                                 ok = false;
                                 self.problems(
@@ -1279,7 +1310,11 @@ impl Builder {
                 }
             }
             if let (true, Some(id), Some(when)) = (ok, id, when) {
-                out.push(CustomExclusion { id, when });
+                out.push(CustomExclusion {
+                    id,
+                    when,
+                    line: when_line,
+                });
             }
         }
         out
