@@ -110,7 +110,9 @@ fn killed_plans_leave_the_old_or_the_new_folder() {
         } else if got == en {
             current = "en";
         } else {
-            panic!("run {run} ({signal} after {at:?}): --out is neither the old nor the new output");
+            panic!(
+                "run {run} ({signal} after {at:?}): --out is neither the old nor the new output"
+            );
         }
         if status.success() {
             completed += 1;

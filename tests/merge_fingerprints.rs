@@ -63,11 +63,23 @@ fn merge_refuses_shards_of_different_runs() {
     shard(&tiny(), &p("a1"), "1/2", &[]);
     shard(&tiny(), &p("a2"), "2/2", &[]);
     // The matching pair merges.
-    let (code, text) = rotaplan(&["--quiet", "merge", s(&p("a1")), s(&p("a2")), "--out", s(&out)]);
+    let (code, text) = rotaplan(&[
+        "--quiet",
+        "merge",
+        s(&p("a1")),
+        s(&p("a2")),
+        "--out",
+        s(&out),
+    ]);
     assert_eq!(code, 0, "{text}");
     std::fs::remove_dir_all(&out).unwrap();
 
-    shard(&tiny(), &p("set2"), "2/2", &["--set", "quota.min_share_of_eligible=0.3"]);
+    shard(
+        &tiny(),
+        &p("set2"),
+        "2/2",
+        &["--set", "quota.min_share_of_eligible=0.3"],
+    );
     merge_refused(&[&p("a1"), &p("set2")], &out, "different rules");
 
     let data = p("data");
@@ -82,7 +94,11 @@ fn merge_refuses_shards_of_different_runs() {
     merge_refused(&[&p("a1"), &p("data2")], &out, "the needs files differ");
 
     shard(&tiny(), &p("y2"), "2/2", &["--year", "2022"]);
-    merge_refused(&[&p("a1"), &p("y2")], &out, "different commands: `plan 2021` and `plan 2022`");
+    merge_refused(
+        &[&p("a1"), &p("y2")],
+        &out,
+        "different commands: `plan 2021` and `plan 2022`",
+    );
 
     shard(&tiny(), &p("n3"), "2/3", &[]);
     merge_refused(&[&p("a1"), &p("n3")], &out, "is of 2");
@@ -107,9 +123,20 @@ fn merge_refuses_shards_of_different_runs() {
     // it; one copied in by hand is refused.
     let full = p("full");
     let (code, text) = rotaplan(&[
-        "--quiet", "plan", "--data", s(&tiny()), "--year", "2021", "--out", s(&full),
+        "--quiet",
+        "plan",
+        "--data",
+        s(&tiny()),
+        "--year",
+        "2021",
+        "--out",
+        s(&full),
     ]);
     assert_eq!(code, 0, "{text}");
     std::fs::copy(p("a2").join("shard.json"), full.join("shard.json")).unwrap();
-    merge_refused(&[&p("a1"), &full], &out, "not written by the folder's last run");
+    merge_refused(
+        &[&p("a1"), &full],
+        &out,
+        "not written by the folder's last run",
+    );
 }

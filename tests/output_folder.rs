@@ -172,10 +172,27 @@ fn out_overlapping_any_input_is_refused_and_nothing_touched() {
     let g = t.path().join("g");
     std::fs::create_dir(&g).unwrap();
     std::fs::write(g.join("notes.txt"), "x").unwrap();
-    let o = rotaplan(&["--quiet", "gen", "--profile", "tiny", "--out", s(&g), "--force"]);
+    let o = rotaplan(&[
+        "--quiet",
+        "gen",
+        "--profile",
+        "tiny",
+        "--out",
+        s(&g),
+        "--force",
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert!(!g.join("notes.txt").exists());
-    let o = rotaplan(&["--quiet", "gen", "--profile", "tiny", "--seed", "2", "--out", s(&g)]);
+    let o = rotaplan(&[
+        "--quiet",
+        "gen",
+        "--profile",
+        "tiny",
+        "--seed",
+        "2",
+        "--out",
+        s(&g),
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert!(g.join("teachers.csv").is_file());
 }
@@ -213,14 +230,16 @@ fn a_folder_is_owned_by_one_command_and_reruns_leave_nothing_stale() {
     // schedule with per-evaluator calendars, then without: no ics/ left.
     let p = t.path().join("p");
     assert_eq!(plan(&tiny(), &p, &[]).status.code(), Some(0));
+    let tiny = tiny();
+    let plan_csv = p.join("plan.csv");
     let sched = |extra: &[&str]| {
         let mut args = vec![
             "--quiet",
             "schedule",
             "--data",
-            s(&tiny()),
+            s(&tiny),
             "--plan",
-            p.join("plan.csv").to_str().unwrap(),
+            s(&plan_csv),
             "--out",
             s(&out),
         ];
@@ -245,14 +264,17 @@ fn a_folder_is_owned_by_one_command_and_reruns_leave_nothing_stale() {
     present.retain(|f| f != ".rotaplan.json");
     assert_eq!(listed, present);
     // A plan into the schedule's folder: refused, then --force replaces it whole.
-    assert_refused(&plan(&tiny(), &out, &[]), "holds the output of `rotaplan schedule`");
+    assert_refused(
+        &plan(&tiny, &out, &[]),
+        "holds the output of `rotaplan schedule`",
+    );
     assert!(out.join("schedule.csv").is_file());
-    assert_eq!(plan(&tiny(), &out, &["--force"]).status.code(), Some(0));
+    assert_eq!(plan(&tiny, &out, &["--force"]).status.code(), Some(0));
     assert!(!out.join("schedule.csv").exists());
     assert!(out.join("plan.csv").is_file());
     // A file added by hand is not rotaplan's: refused, named.
     std::fs::write(out.join("my notes.txt"), "mine").unwrap();
-    assert_refused(&plan(&tiny(), &out, &[]), "my notes.txt");
+    assert_refused(&plan(&tiny, &out, &[]), "my notes.txt");
     assert_eq!(std::fs::read(out.join("my notes.txt")).unwrap(), b"mine");
     std::fs::remove_file(out.join("my notes.txt")).unwrap();
     // A horizon of a longer period, then a shorter one: no stale year folder.
@@ -262,7 +284,7 @@ fn a_folder_is_owned_by_one_command_and_reruns_leave_nothing_stale() {
             "--quiet",
             "horizon",
             "--data",
-            s(&tiny()),
+            s(&tiny),
             "--set",
             &format!("plan.last_year={last}"),
             "--out",

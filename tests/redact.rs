@@ -65,7 +65,7 @@ fn contents(dir: &Path) -> BTreeMap<String, Vec<u8>> {
                     let mut f = z.by_index(i).unwrap();
                     let mut b = Vec::new();
                     f.read_to_end(&mut b).unwrap();
-                    out.insert(format!("{rel}:{}", f.name()), b);
+                    out.insert(format!("{rel}:{}", f.name().unwrap()), b);
                 }
             } else {
                 out.insert(rel, bytes);
@@ -100,10 +100,11 @@ fn redacted_outputs_hold_no_teacher_id_or_name() {
     secrets.extend(column(&tiny().join("evaluators.csv"), &["name", "姓名"]));
     assert!(secrets.len() > 50);
     let red = ["--redact", "--redact-key-file", s(&key)];
+    let tiny = tiny();
     let dir = |n: &str| t.path().join(n);
 
     let plan = |out: &Path, extra: &[&str]| {
-        let mut a = vec!["--quiet", "plan", "--data", s(&tiny()), "--year", "2021"];
+        let mut a = vec!["--quiet", "plan", "--data", s(&tiny), "--year", "2021"];
         a.extend_from_slice(extra);
         a.extend(["--out", s(out)]);
         run(&a);
@@ -132,7 +133,7 @@ fn redacted_outputs_hold_no_teacher_id_or_name() {
         "--quiet",
         "horizon",
         "--data",
-        s(&tiny()),
+        s(&tiny),
         "--set",
         "plan.last_year=2022",
         "--out",
@@ -144,13 +145,16 @@ fn redacted_outputs_hold_no_teacher_id_or_name() {
     assert_no_personal_data(&dir("horizon"), &secrets);
 
     let rules = root().join("rules/nanchang-2021-2025.toml");
-    for period in [["--year", "2021"], ["--horizon", "--set=plan.last_year=2022"]] {
+    for period in [
+        ["--year", "2021"],
+        ["--horizon", "--set=plan.last_year=2022"],
+    ] {
         let out = dir(&format!("compare{}", period[0]));
         let mut a = vec![
             "--quiet",
             "compare",
             "--data",
-            s(&tiny()),
+            s(&tiny),
             "--rules",
             s(&rules),
             "--set",
@@ -169,7 +173,7 @@ fn redacted_outputs_hold_no_teacher_id_or_name() {
         "--quiet",
         "schedule",
         "--data",
-        s(&tiny()),
+        s(&tiny),
         "--plan",
         s(&dir("plain").join("plan.csv")),
         "--ics-per-evaluator",

@@ -2,8 +2,8 @@
 
 use super::Exit;
 use crate::input::{self, DataSources, Loaded};
-use crate::output::{OutDir, OutError, Staged};
 use crate::output::redact::Redactor;
+use crate::output::{OutDir, OutError, Staged};
 use crate::rules::{load_rules, Rules};
 use crate::shard::Fingerprint;
 use clap::Args;
@@ -117,7 +117,12 @@ pub fn fingerprint(
 
 /// Checks `--out` for `command` before any work (see [`OutDir::prepare`]); on a
 /// refusal prints it and returns the exit code.
-pub fn prepare_out(out: &Path, command: &str, inputs: &[PathBuf], force: bool) -> Result<OutDir, Exit> {
+pub fn prepare_out(
+    out: &Path,
+    command: &str,
+    inputs: &[PathBuf],
+    force: bool,
+) -> Result<OutDir, Exit> {
     OutDir::prepare(out, command, inputs, force).map_err(out_failed)
 }
 

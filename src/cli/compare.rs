@@ -108,7 +108,11 @@ pub fn run(a: &CompareArgs, quiet: bool) -> Exit {
     }
     // The files are rendered from a copy with pseudonyms (same teachers, same order)
     // when redacting; the variants are planned on the real data.
-    let shown = match redactor.as_ref().map(|r| r.dataset(&loaded.data)).transpose() {
+    let shown = match redactor
+        .as_ref()
+        .map(|r| r.dataset(&loaded.data))
+        .transpose()
+    {
         Ok(d) => d,
         Err(e) => {
             eprintln!("error: {e}\nnothing was written.");
@@ -278,7 +282,10 @@ fn run_horizon(
     if let Err(e) = write(
         target.out,
         period_compare_csv(&outcomes),
-        period_moves_csv(target.data(data), shown_outcomes.as_ref().unwrap_or(&outcomes)),
+        period_moves_csv(
+            target.data(data),
+            shown_outcomes.as_ref().unwrap_or(&outcomes),
+        ),
         compare_period_page(&outcomes, a.lang),
     ) {
         return e;

@@ -40,7 +40,11 @@ pub struct ProgressArgs {
 
 pub fn run(a: &ProgressArgs, quiet: bool) -> Exit {
     let inputs = [a.data.inputs(), a.rules.inputs()].concat();
-    let out = match a.out.as_deref().map(|o| prepare_out(o, "progress", &inputs, a.force)) {
+    let out = match a
+        .out
+        .as_deref()
+        .map(|o| prepare_out(o, "progress", &inputs, a.force))
+    {
         Some(Err(e)) => return e,
         Some(Ok(o)) => Some(o),
         None => None,

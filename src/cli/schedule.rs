@@ -160,7 +160,11 @@ pub fn run(a: &ScheduleArgs, quiet: bool) -> Exit {
 
     // Redacted files are rendered from copies with pseudonyms (same order, so the
     // schedule's indices hold), after the schedule is made on the real data.
-    let shown = match redactor.as_ref().map(|r| redact(r, data, &events)).transpose() {
+    let shown = match redactor
+        .as_ref()
+        .map(|r| redact(r, data, &events))
+        .transpose()
+    {
         Ok(s) => s,
         Err(e) => {
             eprintln!("error: {e}\nnothing was written.");

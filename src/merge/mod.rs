@@ -107,7 +107,11 @@ fn check_fingerprints(shards: &[ShardDir]) -> Result<(), Vec<String>> {
     let rerun = "rerun every shard with the same command, data, rules and --set values";
     for s in shards {
         let (Some(a), Some(b)) = (&first.manifest.fingerprint, &s.manifest.fingerprint) else {
-            let old = if s.manifest.fingerprint.is_none() { s } else { first };
+            let old = if s.manifest.fingerprint.is_none() {
+                s
+            } else {
+                first
+            };
             problems.push(format!(
                 "{}: shard.json has no fingerprint of its data and rules (written by an older rotaplan); {rerun}",
                 old.dir.display()

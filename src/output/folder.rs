@@ -47,7 +47,9 @@ pub enum OutError {
     IsFile { out: String },
     #[error("--out {out}: its parent folder {parent} does not exist\n  help: create it first (mkdir -p {parent}) or choose another --out")]
     NoParent { out: String, parent: String },
-    #[error("--out {out}: cannot write in {parent}: {reason}\n  help: choose a folder you can write to")]
+    #[error(
+        "--out {out}: cannot write in {parent}: {reason}\n  help: choose a folder you can write to"
+    )]
     NotWritable {
         out: String,
         parent: String,

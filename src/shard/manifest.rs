@@ -69,7 +69,8 @@ impl Fingerprint {
             command,
             data,
             rules: sha256_hex(format!("{r:?}").as_bytes()),
-            redact: redact_key.map(|k| sha256_hex(&[b"rotaplan redact key\0".as_slice(), k].concat())),
+            redact: redact_key
+                .map(|k| sha256_hex(&[b"rotaplan redact key\0".as_slice(), k].concat())),
         })
     }
 
@@ -86,8 +87,14 @@ impl Fingerprint {
         for role in roles {
             match (self.data.get(role), other.data.get(role)) {
                 (Some(a), Some(b)) if a == b => {}
-                (Some(_), Some(_)) => return Some(format!("different data: the {role} files differ")),
-                _ => return Some(format!("different data: only one was run with a {role} file")),
+                (Some(_), Some(_)) => {
+                    return Some(format!("different data: the {role} files differ"))
+                }
+                _ => {
+                    return Some(format!(
+                        "different data: only one was run with a {role} file"
+                    ))
+                }
             }
         }
         if self.rules != other.rules {
