@@ -117,7 +117,7 @@ fn merge_refuses_shards_of_different_runs() {
         s(&p("h2")),
     ]);
     assert_eq!(code, 0, "{text}");
-    merge_refused(&[&p("a1"), &p("h2")], &out, "different commands");
+    merge_refused(&[&p("a1"), &p("h2")], &out, "one kind at a time");
 
     // A stale shard.json next to a full plan: a full run into a shard folder removes
     // it; one copied in by hand is refused.

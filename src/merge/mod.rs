@@ -56,10 +56,6 @@ impl Shards {
         if !problems.is_empty() {
             return Err(problems);
         }
-        check_fingerprints(&shards)?;
-        check_complete(&shards).map_err(|e| vec![e])?;
-        shards.sort_by_key(|s| s.manifest.shard.index);
-        check_districts(&shards)?;
         let horizons = shards
             .iter()
             .filter(|s| s.manifest.horizon.is_some())
@@ -70,6 +66,10 @@ impl Shards {
                     .into(),
             ]);
         }
+        check_fingerprints(&shards)?;
+        check_complete(&shards).map_err(|e| vec![e])?;
+        shards.sort_by_key(|s| s.manifest.shard.index);
+        check_districts(&shards)?;
         Ok(Shards {
             horizon: horizons != 0,
             shards,

@@ -1,7 +1,7 @@
 //! The output folder: the one place every command that writes goes through.
 //!
 //! - **Checked before the work.** [`OutDir::prepare`] refuses, before any solve, an
-//!   `--out` that is an existing file, whose parent folder is missing or not writable,
+//!   `--out` that is an existing file, whose parent folder cannot be made or written,
 //!   that is, is inside, or contains an input (data folder, rules, plan, ledger, …;
 //!   compared as canonical paths, symlinks resolved), or that holds something this
 //!   command did not write (see *ownership*).
@@ -45,8 +45,12 @@ pub enum OutError {
     },
     #[error("--out {out} is an existing file, not a folder\n  help: give the path of a folder (new or empty), e.g. {out}.d")]
     IsFile { out: String },
-    #[error("--out {out}: its parent folder {parent} does not exist\n  help: create it first (mkdir -p {parent}) or choose another --out")]
-    NoParent { out: String, parent: String },
+    #[error("--out {out}: its parent folder {parent} cannot be made: {blocker} is a file\n  help: choose another --out")]
+    NoParent {
+        out: String,
+        parent: String,
+        blocker: String,
+    },
     #[error(
         "--out {out}: cannot write in {parent}: {reason}\n  help: choose a folder you can write to"
     )]
@@ -267,10 +271,17 @@ impl OutDir {
         if abs.exists() && !abs.is_dir() {
             return Err(OutError::IsFile { out: shown });
         }
-        if !parent.is_dir() {
+        // Missing parent folders are made when the output is written; the nearest
+        // one that exists must be a folder we can write in.
+        let mut existing = parent;
+        while !existing.exists() {
+            existing = existing.parent().unwrap_or(Path::new("/"));
+        }
+        if !existing.is_dir() {
             return Err(OutError::NoParent {
                 out: shown,
                 parent: parent.display().to_string(),
+                blocker: existing.display().to_string(),
             });
         }
         for input in inputs {
@@ -302,15 +313,20 @@ impl OutDir {
         dir.recover();
         dir.check_owner()?;
         install_handler();
-        // Writable? Create and remove the staging folder itself (the handler removes
-        // it if a signal comes in between).
-        let probe = dir.staging();
+        // Writable? Create and remove the staging folder itself, or a probe in the
+        // nearest existing ancestor (the handler removes it if a signal comes in
+        // between).
+        let probe = if existing == dir.parent {
+            dir.staging()
+        } else {
+            existing.join(format!(".rotaplan-probe-{}", std::process::id()))
+        };
         *state() = State::Staging(probe.clone(), dir.shown.clone());
         let probed = fs::create_dir(&probe).and_then(|()| fs::remove_dir(&probe));
         *state() = State::Idle;
         probed.map_err(|e| OutError::NotWritable {
             out: dir.shown.clone(),
-            parent: dir.parent.display().to_string(),
+            parent: existing.display().to_string(),
             reason: e.to_string(),
         })?;
         dir.clean_stale();
@@ -452,6 +468,7 @@ impl OutDir {
             out: self.shown.clone(),
             source,
         };
+        fs::create_dir_all(&self.parent).map_err(io_err)?;
         if staging.exists() {
             remove_tree(&staging).map_err(io_err)?;
         }
@@ -600,8 +617,14 @@ mod tests {
         let file = data.join("schools.csv");
         let e = OutDir::prepare(&file, "plan", &[], false).unwrap_err();
         assert!(matches!(e, OutError::IsFile { .. }), "{e}");
-        let e = OutDir::prepare(&t.path().join("no/such"), "plan", &[], false).unwrap_err();
+        let e = OutDir::prepare(&file.join("sub/out"), "plan", &[], false).unwrap_err();
         assert!(matches!(e, OutError::NoParent { .. }), "{e}");
+        // Missing parents are made when the output is written, not before.
+        let deep = t.path().join("new/deeper/out");
+        let d = OutDir::prepare(&deep, "plan", &[], false).unwrap();
+        assert!(!t.path().join("new").exists());
+        d.commit(&Staged::default()).unwrap();
+        assert!(deep.join(OWNER_FILE).is_file());
         let e = OutDir::prepare(&data, "gen", &[], false).unwrap_err();
         assert!(matches!(e, OutError::Foreign { .. }), "{e}");
         assert!(OutDir::prepare(&data, "gen", &[], true).is_ok());
