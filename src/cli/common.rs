@@ -2,9 +2,12 @@
 
 use super::Exit;
 use crate::input::{self, DataSources, Loaded};
+use crate::output::redact::Redactor;
+use crate::output::{OutDir, OutError, Staged};
 use crate::rules::{load_rules, Rules};
+use crate::shard::Fingerprint;
 use clap::Args;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(Args, Debug, Clone, Default)]
 pub struct DataArgs {
@@ -50,6 +53,92 @@ impl DataArgs {
             evaluators: self.evaluators.clone(),
         }
     }
+
+    /// Every path the data comes from (the folder and each file named on its own):
+    /// what `--out` must stay clear of.
+    pub fn inputs(&self) -> Vec<PathBuf> {
+        [
+            &self.data,
+            &self.schools,
+            &self.teachers,
+            &self.needs,
+            &self.ledger,
+            &self.evaluators,
+        ]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect()
+    }
+
+    /// The data files read, by role (`schools`, …): a file named on its own, else
+    /// `<data>/<role>.csv`, else `<data>/<role>.xlsx` (the loader's order).
+    pub fn files(&self) -> Vec<(&'static str, PathBuf)> {
+        let roles = [
+            ("schools", &self.schools),
+            ("teachers", &self.teachers),
+            ("needs", &self.needs),
+            ("ledger", &self.ledger),
+            ("evaluators", &self.evaluators),
+        ];
+        roles
+            .into_iter()
+            .filter_map(|(role, explicit)| {
+                if let Some(f) = explicit {
+                    return Some((role, f.clone()));
+                }
+                let dir = self.data.as_ref()?;
+                ["csv", "xlsx"]
+                    .iter()
+                    .map(|ext| dir.join(format!("{role}.{ext}")))
+                    .find(|p| p.is_file())
+                    .map(|p| (role, p))
+            })
+            .collect()
+    }
+}
+
+impl RuleArgs {
+    /// The rules file, an input `--out` must stay clear of.
+    pub fn inputs(&self) -> Vec<PathBuf> {
+        self.rules.iter().cloned().collect()
+    }
+}
+
+/// The fingerprint a shard run records in its `shard.json`.
+pub fn fingerprint(
+    data: &DataArgs,
+    rules: &Rules,
+    command: String,
+    redactor: Option<&Redactor>,
+) -> std::io::Result<Fingerprint> {
+    Fingerprint::new(command, &data.files(), rules, redactor.map(Redactor::key))
+}
+
+/// Checks `--out` for `command` before any work (see [`OutDir::prepare`]); on a
+/// refusal prints it and returns the exit code.
+pub fn prepare_out(
+    out: &Path,
+    command: &str,
+    inputs: &[PathBuf],
+    force: bool,
+) -> Result<OutDir, Exit> {
+    OutDir::prepare(out, command, inputs, force).map_err(out_failed)
+}
+
+/// Prints an output-folder error; a refusal is exit 2, a failed write exit 1.
+pub fn out_failed(e: OutError) -> Exit {
+    eprintln!("error: {e}\nnothing was written.");
+    if e.is_refusal() {
+        Exit::Invalid
+    } else {
+        Exit::Failure
+    }
+}
+
+/// Writes `staged` as the whole content of `out`, atomically; prints a failure.
+pub fn write_out(out: &OutDir, staged: &Staged) -> Result<(), Exit> {
+    out.commit(staged).map_err(out_failed)
 }
 
 /// Loads the rule set, or prints its errors.

@@ -1,13 +1,15 @@
 //! `rotaplan compare --rules A --rules B … [--set KEY=V1,V2 …] (--year Y | --horizon)`.
 
-use super::common::DataArgs;
+use super::common::{prepare_out, write_out, DataArgs};
 use super::Exit;
 use crate::compare::{
     compare_csv, expand, load_variant_rules, moves_csv, period_compare_csv, period_moves_csv,
     render_period_table, render_table, run_periods, run_variants, CompareError, Variant,
 };
 use crate::input::{self, Loaded};
-use crate::output::Staged;
+use crate::model::Dataset;
+use crate::output::redact::{RedactArgs, Redactor};
+use crate::output::{OutDir, Staged};
 use crate::plan::Method;
 use crate::report::compare_page::{compare_page, compare_period_page, compare_workbook};
 use crate::report::page::Page;
@@ -43,9 +45,16 @@ pub struct CompareArgs {
     /// Also plan each variant with the hand method (same as --methods optimal,seniority).
     #[arg(long)]
     pub seniority: bool,
-    /// Output folder for compare.csv and moves.csv.
+    /// Output folder for compare.csv and moves.csv (new, empty, or an earlier
+    /// `compare` output, which is replaced).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
+    /// Replace --out even when it holds files rotaplan did not write or another
+    /// command's output.
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub redact: RedactArgs,
     /// Seconds the solver may spend on one component.
     #[arg(long, default_value_t = 15.0, value_name = "SECONDS", value_parser = super::common::parse_seconds)]
     pub time_limit: f64,
@@ -55,6 +64,18 @@ pub struct CompareArgs {
 }
 
 pub fn run(a: &CompareArgs, quiet: bool) -> Exit {
+    let inputs = [a.data.inputs(), a.rules.clone(), a.redact.inputs()].concat();
+    let out = match prepare_out(&a.out, "compare", &inputs, a.force) {
+        Ok(o) => o,
+        Err(e) => return e,
+    };
+    let redactor: Option<Redactor> = match a.redact.redactor() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}\nnothing was written.");
+            return Exit::Invalid;
+        }
+    };
     let mut methods = a.methods.clone();
     if a.seniority && !methods.contains(&Method::Seniority) {
         methods.push(Method::Seniority);
@@ -85,9 +106,41 @@ pub fn run(a: &CompareArgs, quiet: bool) -> Exit {
     for n in &loaded.notices {
         eprintln!("notice: {n}");
     }
+    // The files are rendered from a copy with pseudonyms (same teachers, same order)
+    // when redacting; the variants are planned on the real data.
+    let shown = match redactor
+        .as_ref()
+        .map(|r| r.dataset(&loaded.data))
+        .transpose()
+    {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("error: {e}\nnothing was written.");
+            return Exit::Failure;
+        }
+    };
+    let target = Target {
+        out: &out,
+        shown: shown.as_ref(),
+        redactor: redactor.as_ref(),
+    };
     match a.year {
-        Some(year) => run_year(a, quiet, &variants, rules, &loaded, year),
-        None => run_horizon(a, quiet, &variants, rules, &loaded),
+        Some(year) => run_year(a, quiet, &variants, rules, &loaded, &target, year),
+        None => run_horizon(a, quiet, &variants, rules, &loaded, &target),
+    }
+}
+
+/// Where the files go and the data they show.
+struct Target<'a> {
+    out: &'a OutDir,
+    /// The redacted copy of the data, when redacting.
+    shown: Option<&'a Dataset>,
+    redactor: Option<&'a Redactor>,
+}
+
+impl Target<'_> {
+    fn data<'d>(&'d self, data: &'d Dataset) -> &'d Dataset {
+        self.shown.unwrap_or(data)
     }
 }
 
@@ -134,7 +187,7 @@ fn per_variant<T: Send>(
 /// Stages compare.csv, moves.csv, compare.xlsx and report.html and writes them
 /// atomically.
 fn write(
-    a: &CompareArgs,
+    out: &OutDir,
     compare: Result<Vec<u8>, csv::Error>,
     moves: Result<Vec<u8>, csv::Error>,
     page: Page,
@@ -158,11 +211,7 @@ fn write(
             return Err(Exit::Failure);
         }
     }
-    if let Err(e) = staged.commit(&a.out) {
-        eprintln!("error: cannot write to {}: {e}", a.out.display());
-        return Err(Exit::Failure);
-    }
-    Ok(())
+    write_out(out, &staged)
 }
 
 /// `compare --year Y`: every variant plans year Y.
@@ -172,6 +221,7 @@ fn run_year(
     variants: &[Variant],
     rules: Vec<Rules>,
     loaded: &Loaded,
+    target: &Target<'_>,
     year: i32,
 ) -> Exit {
     let start = Instant::now();
@@ -182,11 +232,12 @@ fn run_year(
         Ok(o) => o,
         Err(e) => return failed(e),
     };
-    let page = compare_page(data, &outcomes, year, a.lang);
+    let shown = target.data(data);
+    let page = compare_page(shown, &outcomes, year, a.lang);
     if let Err(e) = write(
-        a,
-        compare_csv(data, &outcomes),
-        moves_csv(data, &outcomes),
+        target.out,
+        compare_csv(shown, &outcomes),
+        moves_csv(shown, &outcomes),
         page,
     ) {
         return e;
@@ -210,6 +261,7 @@ fn run_horizon(
     variants: &[Variant],
     rules: Vec<Rules>,
     loaded: &Loaded,
+    target: &Target<'_>,
 ) -> Exit {
     let start = Instant::now();
     let data = &loaded.data;
@@ -219,10 +271,21 @@ fn run_horizon(
         Ok(o) => o,
         Err(e) => return failed(e),
     };
+    // Period moves name teachers by id: pseudonyms when redacting.
+    let shown_outcomes = target.redactor.map(|r| {
+        let mut o = outcomes.clone();
+        for t in o.iter_mut().flat_map(|o| o.moves.iter_mut()) {
+            t.0 = r.teacher(&t.0);
+        }
+        o
+    });
     if let Err(e) = write(
-        a,
+        target.out,
         period_compare_csv(&outcomes),
-        period_moves_csv(data, &outcomes),
+        period_moves_csv(
+            target.data(data),
+            shown_outcomes.as_ref().unwrap_or(&outcomes),
+        ),
         compare_period_page(&outcomes, a.lang),
     ) {
         return e;

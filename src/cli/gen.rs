@@ -1,5 +1,6 @@
 //! `rotaplan gen --profile P --seed N --out DIR`: a synthetic data folder.
 
+use super::common::{out_failed, prepare_out};
 use super::Exit;
 use crate::gen::{generate_with_progress, Profile};
 use clap::Args;
@@ -12,8 +13,12 @@ pub struct GenArgs {
     pub profile: String,
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// Output folder (new, empty, or an earlier `gen` output, which is replaced).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
+    /// Replace --out even when it holds other files (for example a data folder).
+    #[arg(long)]
+    pub force: bool,
 }
 
 pub fn run(a: &GenArgs, quiet: bool) -> Exit {
@@ -26,9 +31,18 @@ pub fn run(a: &GenArgs, quiet: bool) -> Exit {
         );
         return Exit::Invalid;
     };
+    let out = match prepare_out(&a.out, "gen", &[], a.force) {
+        Ok(o) => o,
+        Err(e) => return e,
+    };
     let progress = crate::progress::bar(profile.districts() as u64, "districts", quiet);
-    match generate_with_progress(profile, a.seed, &a.out, &progress) {
-        Ok(s) => {
+    let mut summary = None;
+    let written = out.commit_with(|dir| {
+        summary = Some(generate_with_progress(profile, a.seed, dir, &progress)?);
+        Ok(())
+    });
+    match written.map(|()| summary) {
+        Ok(Some(s)) => {
             if !quiet {
                 println!(
                     "wrote {}: {} districts, {} schools, {} teachers, {} posts, {} ledger rows, {} evaluators",
@@ -43,9 +57,10 @@ pub fn run(a: &GenArgs, quiet: bool) -> Exit {
             }
             Exit::Done
         }
-        Err(e) => {
-            eprintln!("error: cannot write {}: {e}", a.out.display());
+        Ok(None) => {
+            eprintln!("error: {} was not generated", a.out.display());
             Exit::Failure
         }
+        Err(e) => out_failed(e),
     }
 }

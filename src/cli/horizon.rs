@@ -1,9 +1,11 @@
 //! `rotaplan horizon`: the whole plan period year by year, progress to the target and
 //! the smallest share that meets it.
 
-use super::common::{load_all, DataArgs, RuleArgs};
+use super::common::{load_all, prepare_out, write_out, DataArgs, RuleArgs};
 use super::Exit;
 use crate::horizon::{self, HorizonError, HorizonOptions, HorizonSummary};
+use crate::model::Dataset;
+use crate::output::redact::{RedactArgs, Redactor};
 use crate::output::{plan_files, Staged};
 use crate::plan::{PlanError, PlanOptions};
 use crate::report::horizon_page::{horizon_page, horizon_workbook, DistrictYears};
@@ -22,9 +24,15 @@ pub struct HorizonArgs {
     pub rules: RuleArgs,
     #[command(flatten)]
     pub data: DataArgs,
-    /// Output folder.
+    /// Output folder (new, empty, or an earlier `horizon` output, which is replaced).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
+    /// Replace --out even when it holds files rotaplan did not write or another
+    /// command's output.
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub redact: RedactArgs,
     /// Exit 3 when the period's target is not met.
     #[arg(long)]
     pub strict: bool,
@@ -60,9 +68,32 @@ pub(super) fn fail(e: HorizonError, source: &str) -> Exit {
     }
 }
 
+/// A year's roster with pseudonyms, when redacting (see `output::redact`).
+pub(super) fn redacted_roster(
+    redactor: Option<&Redactor>,
+    roster: &Dataset,
+) -> Result<Option<Dataset>, String> {
+    redactor
+        .map(|r| r.dataset(roster))
+        .transpose()
+        .map_err(|e| e.to_string())
+}
+
 pub fn run(a: &HorizonArgs, quiet: bool) -> Exit {
     let shard = match a.shard.as_deref().map(Shard::parse).transpose() {
         Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}\nnothing was written.");
+            return Exit::Invalid;
+        }
+    };
+    let inputs = [a.data.inputs(), a.rules.inputs(), a.redact.inputs()].concat();
+    let out = match prepare_out(&a.out, "horizon", &inputs, a.force) {
+        Ok(o) => o,
+        Err(e) => return e,
+    };
+    let redactor = match a.redact.redactor() {
+        Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}\nnothing was written.");
             return Exit::Invalid;
@@ -73,7 +104,11 @@ pub fn run(a: &HorizonArgs, quiet: bool) -> Exit {
         Err(e) => return e,
     };
     if let Some(sh) = shard {
-        return super::horizon_shard::run(a, sh, &rules, loaded.data, quiet);
+        let target = super::horizon_shard::Target {
+            out: &out,
+            redactor: redactor.as_ref(),
+        };
+        return super::horizon_shard::run(a, sh, &rules, loaded.data, &target, quiet);
     }
     let data = &loaded.data;
     let opts = HorizonOptions {
@@ -93,10 +128,11 @@ pub fn run(a: &HorizonArgs, quiet: bool) -> Exit {
         let (rows, summary) = summarize(v.roster, &rules, v.plan)?;
         let reasons = shortfall_reasons(v.roster, &rules, v.plan);
         let prefix = format!("{}/", v.row.year);
+        let redacted = redacted_roster(redactor.as_ref(), v.roster)?;
         plan_files(
             &mut staged,
             &prefix,
-            v.roster,
+            redacted.as_ref().unwrap_or(v.roster),
             &rules,
             v.plan,
             &rows,
@@ -161,9 +197,8 @@ pub fn run(a: &HorizonArgs, quiet: bool) -> Exit {
             return Exit::Failure;
         }
     }
-    if let Err(e) = staged.commit(&a.out) {
-        eprintln!("error: cannot write to {}: {e}", a.out.display());
-        return Exit::Failure;
+    if let Err(e) = write_out(&out, &staged) {
+        return e;
     }
     if !quiet {
         print!("{}", horizon::render(&summary));

@@ -2,11 +2,13 @@
 //! year's plan files with their `Y/shard.json`, and the top `shard.json` holding the
 //! year rows and the probe horizons `merge` replays the target search on.
 
-use super::horizon::{fail, HorizonArgs};
+use super::common::{fingerprint, write_out};
+use super::horizon::{fail, redacted_roster, HorizonArgs};
 use super::Exit;
 use crate::horizon::{self, default_points_per_round, grid_index, HorizonOptions, Period};
 use crate::model::Dataset;
-use crate::output::{plan_files, Staged};
+use crate::output::redact::Redactor;
+use crate::output::{plan_files, OutDir, Staged};
 use crate::plan::PlanOptions;
 use crate::report::district_years::DistrictYears;
 use crate::report::Lang;
@@ -35,11 +37,32 @@ fn parse_probe_shares(list: &[String]) -> Result<Vec<u32>, String> {
         .collect()
 }
 
-pub fn run(a: &HorizonArgs, shard: Shard, rules: &Rules, mut data: Dataset, quiet: bool) -> Exit {
+/// Where a horizon shard writes, and how.
+pub struct Target<'a> {
+    pub out: &'a OutDir,
+    pub redactor: Option<&'a Redactor>,
+}
+
+pub fn run(
+    a: &HorizonArgs,
+    shard: Shard,
+    rules: &Rules,
+    mut data: Dataset,
+    target: &Target<'_>,
+    quiet: bool,
+) -> Exit {
     if let Err(e) = Shard::check_rules(rules) {
         eprintln!("{}: {e}\nnothing was written.", rules.source);
         return Exit::Invalid;
     }
+    let command = format!("horizon {}-{}", rules.plan.first_year, rules.plan.last_year);
+    let fp = match fingerprint(&a.data, rules, command, target.redactor) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("error: {e}\nnothing was written.");
+            return Exit::Failure;
+        }
+    };
     let extra = match parse_probe_shares(&a.probe_shares) {
         Ok(v) => v,
         Err(e) => {
@@ -63,10 +86,11 @@ pub fn run(a: &HorizonArgs, shard: Shard, rules: &Rules, mut data: Dataset, quie
         let (rows, summary) = summarize(v.roster, rules, v.plan)?;
         let reasons = shortfall_reasons(v.roster, rules, v.plan);
         let prefix = format!("{}/", v.row.year);
+        let redacted = redacted_roster(target.redactor, v.roster)?;
         plan_files(
             &mut staged,
             &prefix,
-            v.roster,
+            redacted.as_ref().unwrap_or(v.roster),
             rules,
             v.plan,
             &rows,
@@ -75,6 +99,7 @@ pub fn run(a: &HorizonArgs, shard: Shard, rules: &Rules, mut data: Dataset, quie
         )?;
         let m = ShardManifest {
             shard,
+            fingerprint: Some(fp.clone()),
             districts: cut.districts.clone(),
             report: Some(ShardReport::new(
                 v.roster,
@@ -102,6 +127,7 @@ pub fn run(a: &HorizonArgs, shard: Shard, rules: &Rules, mut data: Dataset, quie
     };
     let manifest = ShardManifest {
         shard,
+        fingerprint: Some(fp),
         districts: cut.districts,
         report: None,
         horizon: Some(HorizonShard {
@@ -120,9 +146,8 @@ pub fn run(a: &HorizonArgs, shard: Shard, rules: &Rules, mut data: Dataset, quie
             return Exit::Failure;
         }
     }
-    if let Err(e) = staged.commit(&a.out) {
-        eprintln!("error: cannot write to {}: {e}", a.out.display());
-        return Exit::Failure;
+    if let Err(e) = write_out(target.out, &staged) {
+        return e;
     }
     if !quiet {
         let shares: Vec<String> = points

@@ -1,9 +1,10 @@
 //! `rotaplan merge DIR… --out DIR`: shard folders of `plan --shard I/N` or
 //! `horizon --shard I/N` into exactly the files one run writes.
 
+use super::common::{prepare_out, write_out};
 use super::Exit;
 use crate::horizon;
-use crate::merge::{merge, Merged};
+use crate::merge::{merge, Merged, Shards};
 use crate::output::render_plan_summary;
 use clap::Args;
 use std::path::PathBuf;
@@ -13,25 +14,38 @@ pub struct MergeArgs {
     /// The shard output folders, all N of them, in any order.
     #[arg(required = true, value_name = "DIR")]
     pub dirs: Vec<PathBuf>,
-    /// Output folder.
+    /// Output folder (new, empty, or an earlier output of the same kind).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
+    /// Replace --out even when it holds files rotaplan did not write or another
+    /// command's output.
+    #[arg(long)]
+    pub force: bool,
+}
+
+fn refused(problems: Vec<String>) -> Exit {
+    for p in problems {
+        eprintln!("error: {p}");
+    }
+    eprintln!("nothing was written.");
+    Exit::Invalid
 }
 
 pub fn run(a: &MergeArgs, quiet: bool) -> Exit {
-    let (staged, merged) = match merge(&a.dirs) {
+    let shards = match Shards::read(&a.dirs) {
         Ok(s) => s,
-        Err(problems) => {
-            for p in problems {
-                eprintln!("error: {p}");
-            }
-            eprintln!("nothing was written.");
-            return Exit::Invalid;
-        }
+        Err(problems) => return refused(problems),
     };
-    if let Err(e) = staged.commit(&a.out) {
-        eprintln!("error: cannot write to {}: {e}", a.out.display());
-        return Exit::Failure;
+    let out = match prepare_out(&a.out, shards.command(), &a.dirs, a.force) {
+        Ok(o) => o,
+        Err(e) => return e,
+    };
+    let (staged, merged) = match merge(&shards) {
+        Ok(s) => s,
+        Err(problems) => return refused(problems),
+    };
+    if let Err(e) = write_out(&out, &staged) {
+        return e;
     }
     if !quiet {
         match &merged {

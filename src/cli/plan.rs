@@ -1,7 +1,8 @@
 //! `rotaplan plan --year Y`: one plan year, end to end.
 
-use super::common::{load_all, DataArgs, RuleArgs};
+use super::common::{fingerprint, load_all, prepare_out, write_out, DataArgs, RuleArgs};
 use super::Exit;
+use crate::output::redact::RedactArgs;
 use crate::output::{plan_files_lang, render_plan_summary, Staged};
 use crate::plan::{plan_year, Method, PlanError, PlanOptions};
 use crate::report::Lang;
@@ -23,9 +24,15 @@ pub struct PlanArgs {
     /// Accept a --year outside the rules' plan period ([plan] first_year..last_year).
     #[arg(long)]
     pub any_year: bool,
-    /// Output folder.
+    /// Output folder (new, empty, or an earlier `plan` output, which is replaced).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
+    /// Replace --out even when it holds files rotaplan did not write or another
+    /// command's output.
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub redact: RedactArgs,
     /// Exit 3 when the plan has a shortfall.
     #[arg(long)]
     pub strict: bool,
@@ -48,6 +55,18 @@ pub struct PlanArgs {
 pub fn run(a: &PlanArgs, quiet: bool) -> Exit {
     let shard = match a.shard.as_deref().map(Shard::parse).transpose() {
         Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}\nnothing was written.");
+            return Exit::Invalid;
+        }
+    };
+    let inputs = [a.data.inputs(), a.rules.inputs(), a.redact.inputs()].concat();
+    let out = match prepare_out(&a.out, "plan", &inputs, a.force) {
+        Ok(o) => o,
+        Err(e) => return e,
+    };
+    let redactor = match a.redact.redactor() {
+        Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}\nnothing was written.");
             return Exit::Invalid;
@@ -103,10 +122,19 @@ pub fn run(a: &PlanArgs, quiet: bool) -> Exit {
     crate::progress::next_stage(&stages, "writing");
     let mut staged = Staged::default();
     let reasons = shortfall_reasons(data, &rules, &plan);
+    // Redacted files are rendered from a copy with pseudonyms (same teachers, same
+    // order), after the plan is made on the real data.
+    let redacted = match redactor.as_ref().map(|r| r.dataset(data)).transpose() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}\nnothing was written.");
+            return Exit::Failure;
+        }
+    };
     if let Err(e) = plan_files_lang(
         &mut staged,
         "",
-        data,
+        redacted.as_ref().unwrap_or(data),
         &rules,
         &plan,
         &rows,
@@ -118,8 +146,21 @@ pub fn run(a: &PlanArgs, quiet: bool) -> Exit {
         return Exit::Failure;
     }
     if let Some((sh, cut)) = cut {
+        let fp = match fingerprint(
+            &a.data,
+            &rules,
+            format!("plan {}", a.year),
+            redactor.as_ref(),
+        ) {
+            Ok(f) => f,
+            Err(e) => {
+                eprintln!("error: {e}\nnothing was written.");
+                return Exit::Failure;
+            }
+        };
         let m = ShardManifest {
             shard: sh,
+            fingerprint: Some(fp),
             districts: cut.districts,
             report: Some(ShardReport::new(
                 data, &rules, &plan, &rows, &reasons, a.lang,
@@ -137,9 +178,8 @@ pub fn run(a: &PlanArgs, quiet: bool) -> Exit {
             }
         }
     }
-    if let Err(e) = staged.commit(&a.out) {
-        eprintln!("error: cannot write to {}: {e}", a.out.display());
-        return Exit::Failure;
+    if let Err(e) = write_out(&out, &staged) {
+        return e;
     }
     stages.finish_and_clear();
     if !quiet {

@@ -2,7 +2,7 @@
 //! path, and a forecast for the rest of the period. Without `--ledger`, the data
 //! folder's ledger is used.
 
-use super::common::{load_all, DataArgs, RuleArgs};
+use super::common::{load_all, prepare_out, write_out, DataArgs, RuleArgs};
 use super::Exit;
 use crate::horizon::HorizonOptions;
 use crate::output::{csv_bytes, Staged};
@@ -27,6 +27,10 @@ pub struct ProgressArgs {
     /// Write progress.csv, districts.csv, unknown.csv and summary.json here.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Replace --out even when it holds files rotaplan did not write or another
+    /// command's output.
+    #[arg(long)]
+    pub force: bool,
     /// Seconds per component for the forecast years.
     #[arg(long, default_value_t = 15.0, value_name = "SECONDS", value_parser = super::common::parse_seconds)]
     pub time_limit: f64,
@@ -36,6 +40,16 @@ pub struct ProgressArgs {
 }
 
 pub fn run(a: &ProgressArgs, quiet: bool) -> Exit {
+    let inputs = [a.data.inputs(), a.rules.inputs()].concat();
+    let out = match a
+        .out
+        .as_deref()
+        .map(|o| prepare_out(o, "progress", &inputs, a.force))
+    {
+        Some(Err(e)) => return e,
+        Some(Ok(o)) => Some(o),
+        None => None,
+    };
     let (rules, loaded) = match load_all(&a.rules, &a.data) {
         Ok(x) => x,
         Err(e) => return e,
@@ -88,7 +102,7 @@ pub fn run(a: &ProgressArgs, quiet: bool) -> Exit {
             u.id
         );
     }
-    if let Some(out) = &a.out {
+    if let Some(out) = &out {
         let mut staged = Staged::default();
         let files = (|| -> Result<(), String> {
             let years = csv_bytes(&p.years).map_err(|e| e.to_string())?;
@@ -108,9 +122,12 @@ pub fn run(a: &ProgressArgs, quiet: bool) -> Exit {
             staged.add("summary.json", json);
             Ok(())
         })();
-        if let Err(e) = files.and_then(|()| staged.commit(out).map_err(|e| e.to_string())) {
-            eprintln!("error: cannot write to {}: {e}", out.display());
+        if let Err(e) = files {
+            eprintln!("error: {e}\nnothing was written.");
             return Exit::Failure;
+        }
+        if let Err(e) = write_out(out, &staged) {
+            return e;
         }
     }
     if !quiet {

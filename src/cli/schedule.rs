@@ -1,7 +1,8 @@
 //! `rotaplan schedule --plan F`: dated evaluations with conflict-free panels.
 
-use super::common::{load_all, DataArgs, RuleArgs};
+use super::common::{load_all, prepare_out, write_out, DataArgs, RuleArgs};
 use super::Exit;
+use crate::output::redact::{RedactArgs, Redactor};
 use crate::output::{csv_table, Staged};
 use crate::report::schedule_page::{schedule_page, schedule_workbook, ScheduleReport};
 use crate::report::Lang;
@@ -34,9 +35,15 @@ pub struct ScheduleArgs {
     /// Also write one calendar per evaluator under ics/.
     #[arg(long)]
     pub ics_per_evaluator: bool,
-    /// Output folder.
+    /// Output folder (new, empty, or an earlier `schedule` output, which is replaced).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
+    /// Replace --out even when it holds files rotaplan did not write or another
+    /// command's output.
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub redact: RedactArgs,
     /// Exit 3 when any evaluation is unscheduled.
     #[arg(long)]
     pub strict: bool,
@@ -79,6 +86,25 @@ fn report(errors: &[EventInputError]) -> Exit {
 }
 
 pub fn run(a: &ScheduleArgs, quiet: bool) -> Exit {
+    let inputs = [
+        a.data.inputs(),
+        a.rules.inputs(),
+        a.redact.inputs(),
+        vec![a.plan.clone()],
+        a.events.iter().cloned().collect(),
+    ]
+    .concat();
+    let out = match prepare_out(&a.out, "schedule", &inputs, a.force) {
+        Ok(o) => o,
+        Err(e) => return e,
+    };
+    let redactor = match a.redact.redactor() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}\nnothing was written.");
+            return Exit::Invalid;
+        }
+    };
     let (rules, loaded) = match load_all(&a.rules, &a.data) {
         Ok(x) => x,
         Err(e) => return e,
@@ -132,8 +158,25 @@ pub fn run(a: &ScheduleArgs, quiet: bool) -> Exit {
         bound,
     );
 
+    // Redacted files are rendered from copies with pseudonyms (same order, so the
+    // schedule's indices hold), after the schedule is made on the real data.
+    let shown = match redactor
+        .as_ref()
+        .map(|r| redact(r, data, &events))
+        .transpose()
+    {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}\nnothing was written.");
+            return Exit::Failure;
+        }
+    };
+    let (data, events) = match &shown {
+        Some((d, e)) => (d, e.as_slice()),
+        None => (data, events.as_slice()),
+    };
     let mut staged = Staged::default();
-    if let Err(e) = files(&mut staged, a, data, &events, &sched, &summary) {
+    if let Err(e) = files(&mut staged, a, data, events, &sched, &summary) {
         eprintln!("error: {e}");
         return Exit::Failure;
     }
@@ -141,7 +184,7 @@ pub fn run(a: &ScheduleArgs, quiet: bool) -> Exit {
         year,
         rules_name: &rules.plan.name,
         data,
-        events: &events,
+        events,
         sched: &sched,
         lower_bound: bound,
     };
@@ -149,9 +192,8 @@ pub fn run(a: &ScheduleArgs, quiet: bool) -> Exit {
         "report.html",
         schedule_page(&report, a.lang).render().into_bytes(),
     );
-    if let Err(e) = staged.commit(&a.out) {
-        eprintln!("error: cannot write to {}: {e}", a.out.display());
-        return Exit::Failure;
+    if let Err(e) = write_out(&out, &staged) {
+        return e;
     }
     if !quiet {
         println!(
@@ -171,6 +213,32 @@ pub fn run(a: &ScheduleArgs, quiet: bool) -> Exit {
         return Exit::Strict;
     }
     Exit::Done
+}
+
+/// Copies of the data and events with pseudonyms for teachers and evaluators (an
+/// event's id names its teacher, so it is rewritten too).
+fn redact(
+    r: &Redactor,
+    data: &crate::model::Dataset,
+    events: &[Event],
+) -> Result<(crate::model::Dataset, Vec<Event>), crate::output::redact::RedactError> {
+    let data = r.dataset(data)?;
+    let events = events
+        .iter()
+        .map(|e| {
+            let mut e = e.clone();
+            if let Some(t) = e.teacher.take() {
+                let p = r.teacher(&t);
+                e.id = match e.id.strip_suffix(t.as_str()) {
+                    Some(head) => format!("{head}{p}"),
+                    None => e.id.replace(t.as_str(), p.as_str()),
+                };
+                e.teacher = Some(p);
+            }
+            e
+        })
+        .collect();
+    Ok((data, events))
 }
 
 fn summarize(

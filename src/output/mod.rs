@@ -1,16 +1,19 @@
-//! Writing results. Files are rendered to memory first and then committed to the
-//! output folder together (each written to a temporary name, then renamed), so a run
-//! that fails leaves no partial file.
+//! Writing results. Files are rendered to memory first ([`Staged`]) and then written
+//! into the output folder through [`OutDir`], which checks the folder before the run,
+//! writes into a staging folder and swaps it into place (see `folder`), so a run that
+//! fails or is killed leaves the old folder or the new one, never a mix.
 
 mod console;
+pub mod folder;
 mod plan_files;
+pub mod redact;
 
 pub use console::render_plan_summary;
+pub use folder::{OutDir, OutError, OWNER_FILE};
 pub use plan_files::{plan_files, plan_files_lang, plan_workbook, SCHOOLS_HEADER, XLSX_MAX_ROWS};
 
 use std::fs;
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Files to write, by name relative to the output folder (may contain `/`).
 #[derive(Debug, Default)]
@@ -23,35 +26,14 @@ impl Staged {
         self.files.push((name.into(), bytes));
     }
 
-    /// Writes every file into `dir`: all to temporary names first, then all renamed.
-    /// On any error the temporaries are removed and no final file is touched.
-    pub fn commit(&self, dir: &Path) -> std::io::Result<()> {
-        let mut temps: Vec<(PathBuf, PathBuf)> = Vec::new();
-        let result = (|| {
-            for (name, bytes) in &self.files {
-                let path = dir.join(name);
-                let parent = path.parent().unwrap_or(dir).to_path_buf();
-                fs::create_dir_all(&parent)?;
-                let file_name = path
-                    .file_name()
-                    .map(|n| n.to_string_lossy().to_string())
-                    .unwrap_or_default();
-                let tmp = parent.join(format!(".{file_name}.tmp-{}", std::process::id()));
-                let mut f = fs::File::create(&tmp)?;
-                temps.push((tmp.clone(), path));
-                f.write_all(bytes)?;
-                f.sync_all()?;
+    /// Writes every file into `dir` (a fresh staging folder; see [`OutDir`]).
+    pub fn write_into(&self, dir: &Path) -> std::io::Result<()> {
+        for (name, bytes) in &self.files {
+            let path = dir.join(name);
+            if let Some(parent) = path.parent() {
+                fs::create_dir_all(parent)?;
             }
-            Ok(())
-        })();
-        if let Err(e) = result {
-            for (tmp, _) in &temps {
-                let _ = fs::remove_file(tmp);
-            }
-            return Err(e);
-        }
-        for (tmp, path) in &temps {
-            fs::rename(tmp, path)?;
+            folder::write_synced(&path, bytes)?;
         }
         Ok(())
     }

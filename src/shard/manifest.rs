@@ -20,6 +20,10 @@ pub const MANIFEST: &str = "shard.json";
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ShardManifest {
     pub shard: Shard,
+    /// What the shard was run on; `merge` refuses shards whose fingerprints differ.
+    /// Absent in folders of older versions, which `merge` refuses too.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fingerprint: Option<Fingerprint>,
     pub districts: Vec<String>,
     /// For a plan year: what report.html needs beyond the CSV tables.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -27,6 +31,88 @@ pub struct ShardManifest {
     /// For a horizon shard (top folder): its year rows and probe horizons.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub horizon: Option<HorizonShard>,
+}
+
+/// What a shard run depends on, so that `merge` only combines shards of one run: the
+/// command and its year(s), a SHA-256 of each data file's bytes, of the effective
+/// rules (file and `--set` applied) and of the `--redact` key (never the key itself).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Fingerprint {
+    /// `plan 2021` or `horizon 2021-2025`.
+    pub command: String,
+    /// SHA-256 (hex) of each data file's bytes, by role (`schools`, `teachers`, …).
+    pub data: BTreeMap<String, String>,
+    /// SHA-256 (hex) of the effective rules.
+    pub rules: String,
+    /// SHA-256 (hex) of the `--redact` key, when redacting.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redact: Option<String>,
+}
+
+impl Fingerprint {
+    /// Computes the fingerprint of a shard run.
+    pub fn new(
+        command: String,
+        files: &[(&str, std::path::PathBuf)],
+        rules: &Rules,
+        redact_key: Option<&[u8]>,
+    ) -> std::io::Result<Fingerprint> {
+        let mut data = BTreeMap::new();
+        for (role, path) in files {
+            data.insert(role.to_string(), sha256_hex(&std::fs::read(path)?));
+        }
+        // The effective rules, not where they came from: two copies of one file, or
+        // a file and the same values by --set, are the same rules.
+        let mut r = rules.clone();
+        r.source.clear();
+        Ok(Fingerprint {
+            command,
+            data,
+            rules: sha256_hex(format!("{r:?}").as_bytes()),
+            redact: redact_key
+                .map(|k| sha256_hex(&[b"rotaplan redact key\0".as_slice(), k].concat())),
+        })
+    }
+
+    /// The first difference from `other`, in words, or `None` when they match.
+    pub fn difference(&self, other: &Fingerprint) -> Option<String> {
+        if self.command != other.command {
+            return Some(format!(
+                "different commands: `{}` and `{}`",
+                self.command, other.command
+            ));
+        }
+        let roles: std::collections::BTreeSet<&String> =
+            self.data.keys().chain(other.data.keys()).collect();
+        for role in roles {
+            match (self.data.get(role), other.data.get(role)) {
+                (Some(a), Some(b)) if a == b => {}
+                (Some(_), Some(_)) => {
+                    return Some(format!("different data: the {role} files differ"))
+                }
+                _ => {
+                    return Some(format!(
+                        "different data: only one was run with a {role} file"
+                    ))
+                }
+            }
+        }
+        if self.rules != other.rules {
+            return Some("different rules (the rule file or --set values differ)".into());
+        }
+        if self.redact != other.redact {
+            return Some("different --redact keys (or only one is redacted)".into());
+        }
+        None
+    }
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// The plan page's inputs that the tables do not hold: typed shortfall reasons with

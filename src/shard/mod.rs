@@ -5,7 +5,7 @@
 pub mod horizon;
 pub mod manifest;
 
-pub use manifest::{lang_name, HorizonShard, ShardManifest, ShardReport, MANIFEST};
+pub use manifest::{lang_name, Fingerprint, HorizonShard, ShardManifest, ShardReport, MANIFEST};
 
 use crate::model::{Dataset, LedgerEntry};
 use crate::rules::{BackboneLevel, Rules};
