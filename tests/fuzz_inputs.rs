@@ -390,7 +390,8 @@ fn set_values_never_panic() {
     let strategy = (proptest::collection::vec(set_value(), 1..4), 0u8..16);
     fuzz("set", strategy, |(sets, through_binary)| {
         let parsed = parse_rules("", "defaults", &sets);
-        if through_binary == 0 {
+        // A NUL byte cannot be passed in a process argument: library only.
+        if through_binary == 0 && !sets.iter().any(|s| s.contains('\0')) {
             let mut args = vec!["check", "--quiet", "--data", tiny.to_str().unwrap()];
             for s in &sets {
                 args.push("--set");
