@@ -98,7 +98,7 @@ fn killed_plans_leave_the_old_or_the_new_folder() {
         // Uniform over the run's whole length (and a little beyond: some complete).
         let at = Duration::from_micros(rng.next() % (full.as_micros() as u64 * 11 / 10 + 1));
         std::thread::sleep(at);
-        let term = rng.next() % 2 == 0;
+        let term = rng.next().is_multiple_of(2);
         let signal = if term { "-TERM" } else { "-KILL" };
         let _ = Command::new("kill")
             .args([signal, &child.id().to_string()])
