@@ -189,3 +189,53 @@ impl HorizonShard {
 pub fn lang_name(l: Lang) -> String {
     lang_id(l)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fp() -> Fingerprint {
+        let t = tempfile::tempdir().unwrap();
+        let f = t.path().join("teachers.csv");
+        std::fs::write(&f, "teacher_id\nT1\n").unwrap();
+        Fingerprint::new(
+            "plan 2021".into(),
+            &[("teachers", f)],
+            &Rules::default(),
+            None,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn differences_are_named() {
+        let a = fp();
+        assert_eq!(a.difference(&fp()), None);
+        let mut b = a.clone();
+        b.command = "plan 2022".into();
+        assert!(a.difference(&b).unwrap().contains("different commands"));
+        let mut b = a.clone();
+        b.data.insert("teachers".into(), "0".into());
+        assert!(a.difference(&b).unwrap().contains("teachers files differ"));
+        let mut b = a.clone();
+        b.data.insert("ledger".into(), "0".into());
+        assert!(a.difference(&b).unwrap().contains("ledger"));
+        let mut r = Rules::default();
+        r.quota.min_share_of_eligible = crate::rules::Share::parse("0.3").unwrap();
+        r.source = "elsewhere.toml".into();
+        let t = tempfile::tempdir().unwrap();
+        let f = t.path().join("t.csv");
+        std::fs::write(&f, "teacher_id\nT1\n").unwrap();
+        let b = Fingerprint::new("plan 2021".into(), &[("teachers", f.clone())], &r, None).unwrap();
+        assert!(a.difference(&b).unwrap().contains("different rules"));
+        // Where the rules came from does not matter, only what they say.
+        let mut same = Rules::default();
+        same.source = "copy.toml".into();
+        let b =
+            Fingerprint::new("plan 2021".into(), &[("teachers", f.clone())], &same, None).unwrap();
+        assert_eq!(a.difference(&b), None);
+        let b =
+            Fingerprint::new("plan 2021".into(), &[("teachers", f)], &same, Some(b"k")).unwrap();
+        assert!(a.difference(&b).unwrap().contains("--redact"));
+    }
+}
