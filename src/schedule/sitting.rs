@@ -84,6 +84,12 @@ pub fn min_crew(panels: &[u32], same_subject: u32, pool: &BTreeMap<Kind, u32>) -
     }
     let seats: u32 = panels.iter().sum();
     let kinds = useful_kinds(pool, seats);
+    // Most sittings have a crew at the floor; a greedy pick checked by a flow finds it
+    // without the integer program.
+    let cap = kinds.iter().map(|(k, _)| k.cap).max().unwrap_or(0);
+    if let Some(crew) = greedy_at(panels, same_subject, &kinds, crew_floor(panels, cap)) {
+        return Some(crew);
+    }
     // Quick refusals: an evaluation without enough allowed or subject evaluators.
     for (i, &p) in panels.iter().enumerate() {
         let bit = 1u64 << i;
@@ -101,18 +107,66 @@ pub fn min_crew(panels: &[u32], same_subject: u32, pool: &BTreeMap<Kind, u32>) -
             return None;
         }
     }
+    // The linear relaxation bounds the crew from below; rounding it up often meets
+    // that bound, which proves the rounded crew smallest without branching.
+    let (relaxed, _) = program(panels, same_subject, &kinds, false)?;
+    let lp: f64 = relaxed.iter().sum();
+    let low = crew_floor(panels, cap).max((lp - 1e-6).ceil().max(0.0) as usize);
+    if let Some(crew) = rounded(panels, same_subject, &kinds, &relaxed, low) {
+        return Some(crew);
+    }
+    if low > crew_floor(panels, cap) {
+        if let Some(crew) = greedy_at(panels, same_subject, &kinds, low) {
+            return Some(crew);
+        }
+    }
+    let (x, per) = program(panels, same_subject, &kinds, true)?;
+    let round = |v: f64| v.round().max(0.0) as u32;
+    let out: Vec<(Kind, u32, Vec<u32>)> = kinds
+        .iter()
+        .zip(x)
+        .zip(per)
+        .map(|(((kind, _), m), p)| (*kind, round(m), p.into_iter().map(round).collect()))
+        .filter(|(_, m, _)| *m > 0)
+        .collect();
+    let crew = Crew {
+        size: out.iter().map(|(_, m, _)| *m as usize).sum(),
+        kinds: out,
+    };
+    // The solver works in floating point: accept only an answer that holds exactly.
+    crew_is_valid(&crew, panels, same_subject, pool).then_some(crew)
+}
+
+/// The crew program over `kinds` (integer, or its linear relaxation): the members of
+/// each kind and their seats on each evaluation. `None` when infeasible.
+#[allow(clippy::type_complexity)]
+fn program(
+    panels: &[u32],
+    same_subject: u32,
+    kinds: &[(Kind, u32)],
+    integer: bool,
+) -> Option<(Vec<f64>, Vec<Vec<f64>>)> {
+    let n = panels.len();
+    let seats: u32 = panels.iter().sum();
     let mut pv = ProblemVariables::new();
+    let var = |ub: u32| {
+        let v = variable().min(0).max(ub);
+        if integer {
+            v.integer()
+        } else {
+            v
+        }
+    };
     let x: Vec<Variable> = kinds
         .iter()
-        .map(|(_, a)| pv.add(variable().integer().min(0).max((*a).min(seats))))
+        .map(|(_, a)| pv.add(var((*a).min(seats))))
         .collect();
     // n[e][k] for allowed pairs only.
     let mut seat: Vec<Vec<(usize, Variable)>> = vec![Vec::new(); n];
     for (e, row) in seat.iter_mut().enumerate() {
         for (k, (kind, a)) in kinds.iter().enumerate() {
             if kind.allowed & (1u64 << e) != 0 {
-                let ub = panels[e].min(*a);
-                row.push((k, pv.add(variable().integer().min(0).max(ub))));
+                row.push((k, pv.add(var(panels[e].min(*a)))));
             }
         }
     }
@@ -138,24 +192,58 @@ pub fn min_crew(panels: &[u32], same_subject: u32, pool: &BTreeMap<Kind, u32>) -
         model.add_constraint(constraint!(load <= cap * x[k]));
     }
     let sol = model.solve().ok()?;
-    let round = |v: Variable| sol.value(v).round().max(0.0) as u32;
-    let mut out: Vec<(Kind, u32, Vec<u32>)> = kinds
-        .iter()
-        .enumerate()
-        .map(|(k, (kind, _))| (*kind, round(x[k]), vec![0; n]))
-        .collect();
+    let xs = x.iter().map(|&v| sol.value(v)).collect();
+    let mut per = vec![vec![0.0; n]; kinds.len()];
     for (e, row) in seat.iter().enumerate() {
         for &(k, v) in row {
-            out[k].2[e] = round(v);
+            per[k][e] = sol.value(v);
         }
     }
-    out.retain(|(_, m, _)| *m > 0);
-    let crew = Crew {
-        size: out.iter().map(|(_, m, _)| *m as usize).sum(),
-        kinds: out,
-    };
-    // The solver works in floating point: accept only an answer that holds exactly.
-    crew_is_valid(&crew, panels, same_subject, pool).then_some(crew)
+    Some((xs, per))
+}
+
+/// A crew of `size` made by rounding the relaxation `relaxed`: whole parts first, then
+/// one more of the kinds with the largest fractional parts (ties by kind order).
+fn rounded(
+    panels: &[u32],
+    same_subject: u32,
+    kinds: &[(Kind, u32)],
+    relaxed: &[f64],
+    size: usize,
+) -> Option<Crew> {
+    let mut x: Vec<u32> = relaxed
+        .iter()
+        .zip(kinds)
+        .map(|(v, (_, a))| ((v + 1e-6).floor().max(0.0) as u32).min(*a))
+        .collect();
+    let mut order: Vec<usize> = (0..kinds.len()).collect();
+    // Largest fraction first; the key is exact in integers (millionths).
+    order.sort_by_key(|&k| {
+        let frac = relaxed[k] - x[k] as f64;
+        (std::cmp::Reverse((frac * 1e6).round() as i64), k)
+    });
+    let mut have: usize = x.iter().map(|&v| v as usize).sum();
+    for &k in order.iter().cycle().take(order.len() * 2) {
+        if have >= size {
+            break;
+        }
+        if x[k] < kinds[k].1 && relaxed[k] > x[k] as f64 - 1.0 + 1e-6 {
+            x[k] += 1;
+            have += 1;
+        }
+    }
+    if have != size {
+        return None;
+    }
+    let per = deal_counts(panels, same_subject, kinds, &x)?;
+    let out: Vec<(Kind, u32, Vec<u32>)> = kinds
+        .iter()
+        .zip(x)
+        .zip(per)
+        .filter(|((_, m), _)| *m > 0)
+        .map(|(((k, _), m), p)| (*k, m, p))
+        .collect();
+    Some(Crew { size, kinds: out })
 }
 
 /// Whether `crew` satisfies every constraint of the program exactly.
@@ -193,6 +281,168 @@ pub fn crew_is_valid(
                 .iter()
                 .map(|(_, m, _)| *m as usize)
                 .sum::<usize>()
+}
+
+/// A crew of exactly `size`, picked greedily by kind (most still-wanted subject seats
+/// covered, then most evaluations allowed, then largest daily limit), kept only when a
+/// flow deals every panel. `None` says nothing about whether such a crew exists.
+fn greedy_at(
+    panels: &[u32],
+    same_subject: u32,
+    kinds: &[(Kind, u32)],
+    size: usize,
+) -> Option<Crew> {
+    let n = panels.len();
+    let mut want: Vec<u32> = panels.iter().map(|&p| same_subject.min(p)).collect();
+    let mut left: Vec<u32> = kinds.iter().map(|(_, a)| *a).collect();
+    let mut x = vec![0u32; kinds.len()];
+    for _ in 0..size {
+        let best = (0..kinds.len()).filter(|&k| left[k] > 0).max_by_key(|&k| {
+            let kind = &kinds[k].0;
+            let covers = kind.allowed & kind.subject;
+            let wanted: u32 = (0..n)
+                .filter(|&e| covers >> e & 1 == 1)
+                .map(|e| want[e].min(1))
+                .sum();
+            (
+                wanted,
+                kind.allowed.count_ones(),
+                kind.cap,
+                std::cmp::Reverse(k),
+            )
+        })?;
+        left[best] -= 1;
+        x[best] += 1;
+        let covers = kinds[best].0.allowed & kinds[best].0.subject;
+        for (e, w) in want.iter_mut().enumerate() {
+            if covers >> e & 1 == 1 {
+                *w = w.saturating_sub(1);
+            }
+        }
+    }
+    let per = deal_counts(panels, same_subject, kinds, &x)?;
+    let kinds: Vec<(Kind, u32, Vec<u32>)> = kinds
+        .iter()
+        .zip(x)
+        .zip(per)
+        .filter(|((_, m), _)| *m > 0)
+        .map(|(((k, _), m), p)| (*k, m, p))
+        .collect();
+    Some(Crew { size, kinds })
+}
+
+/// Seats of each kind on each evaluation for a crew of `x[k]` members of kind `k`, by
+/// a maximum flow: source → (evaluation, subject seats | other seats) → (evaluation,
+/// kind) [≤ x] → kind [≤ cap · x] → sink. `None` when some panel cannot be filled.
+fn deal_counts(
+    panels: &[u32],
+    same_subject: u32,
+    kinds: &[(Kind, u32)],
+    x: &[u32],
+) -> Option<Vec<Vec<u32>>> {
+    let n = panels.len();
+    let nk = kinds.len();
+    // Nodes: 0 source, 1 sink, then 2 per evaluation, then n·nk pairs, then nk kinds.
+    let pair = |e: usize, k: usize| 2 + 2 * n + e * nk + k;
+    let kind_node = |k: usize| 2 + 2 * n + n * nk + k;
+    let mut g = MaxFlow::new(2 + 2 * n + n * nk + nk);
+    let mut pair_arcs = Vec::new();
+    for (e, &p) in panels.iter().enumerate() {
+        let s = same_subject.min(p);
+        let (subj, rest) = (2 + 2 * e, 3 + 2 * e);
+        g.arc(0, subj, s as i64);
+        g.arc(0, rest, (p - s) as i64);
+        for (k, (kind, _)) in kinds.iter().enumerate() {
+            if x[k] == 0 || kind.allowed >> e & 1 == 0 {
+                continue;
+            }
+            if kind.subject >> e & 1 == 1 {
+                g.arc(subj, pair(e, k), i64::from(p));
+            }
+            g.arc(rest, pair(e, k), i64::from(p));
+            pair_arcs.push((e, k, g.arc(pair(e, k), kind_node(k), i64::from(x[k]))));
+        }
+    }
+    for (k, (kind, _)) in kinds.iter().enumerate() {
+        g.arc(kind_node(k), 1, i64::from(kind.cap) * i64::from(x[k]));
+    }
+    let seats: i64 = panels.iter().map(|&p| i64::from(p)).sum();
+    if g.run(0, 1) != seats {
+        return None;
+    }
+    let mut per = vec![vec![0u32; n]; nk];
+    for (e, k, a) in pair_arcs {
+        per[k][e] = g.flow(a) as u32;
+    }
+    Some(per)
+}
+
+/// A small maximum flow (shortest augmenting paths) for [`deal_counts`].
+struct MaxFlow {
+    adj: Vec<Vec<usize>>,
+    to: Vec<usize>,
+    cap: Vec<i64>,
+}
+
+impl MaxFlow {
+    fn new(nodes: usize) -> MaxFlow {
+        MaxFlow {
+            adj: vec![Vec::new(); nodes],
+            to: Vec::new(),
+            cap: Vec::new(),
+        }
+    }
+
+    fn arc(&mut self, u: usize, v: usize, cap: i64) -> usize {
+        let e = self.to.len();
+        self.adj[u].push(e);
+        self.to.push(v);
+        self.cap.push(cap);
+        self.adj[v].push(e + 1);
+        self.to.push(u);
+        self.cap.push(0);
+        e
+    }
+
+    fn flow(&self, e: usize) -> i64 {
+        self.cap[e ^ 1]
+    }
+
+    fn run(&mut self, s: usize, t: usize) -> i64 {
+        let mut total = 0;
+        loop {
+            let mut via: Vec<Option<usize>> = vec![None; self.adj.len()];
+            let mut queue = std::collections::VecDeque::from([s]);
+            let mut seen = vec![false; self.adj.len()];
+            seen[s] = true;
+            while let Some(u) = queue.pop_front() {
+                for &e in &self.adj[u] {
+                    let v = self.to[e];
+                    if self.cap[e] > 0 && !seen[v] {
+                        seen[v] = true;
+                        via[v] = Some(e);
+                        queue.push_back(v);
+                    }
+                }
+            }
+            if !seen[t] {
+                return total;
+            }
+            let mut push = i64::MAX;
+            let mut v = t;
+            while let Some(e) = via[v] {
+                push = push.min(self.cap[e]);
+                v = self.to[e ^ 1];
+            }
+            let mut v = t;
+            while let Some(e) = via[v] {
+                self.cap[e] -= push;
+                self.cap[e ^ 1] += push;
+                v = self.to[e ^ 1];
+            }
+            total += push;
+        }
+    }
 }
 
 /// The kinds worth offering the program: a kind is dropped when kinds covering it have
