@@ -124,6 +124,23 @@ fn same_input_same_bytes() {
     let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
     schedule(&plan, &a, &["--quiet", "--ics-per-evaluator"]);
     schedule(&plan, &b, &["--quiet", "--ics-per-evaluator"]);
+    // One thread instead of the default: the per-school part is parallel.
+    let c = tmp.path().join("c");
+    let o = bin()
+        .env("RAYON_NUM_THREADS", "1")
+        .args(["schedule", "--data", "fixtures/tiny", "--rules"])
+        .args([
+            "rules/nanchang-2021-2025.toml",
+            "--quiet",
+            "--ics-per-evaluator",
+        ])
+        .arg("--plan")
+        .arg(&plan)
+        .arg("--out")
+        .arg(&c)
+        .output()
+        .unwrap();
+    assert!(o.status.success());
     for f in [
         "schedule.csv",
         "unscheduled.csv",
@@ -135,6 +152,11 @@ fn same_input_same_bytes() {
             std::fs::read(a.join(f)).unwrap(),
             std::fs::read(b.join(f)).unwrap(),
             "{f}"
+        );
+        assert_eq!(
+            std::fs::read(a.join(f)).unwrap(),
+            std::fs::read(c.join(f)).unwrap(),
+            "{f} with one thread"
         );
     }
 }
