@@ -388,6 +388,9 @@ struct Dated {
     members: Vec<Vec<usize>>,
 }
 
+/// A date, a crew for it, and the free evaluators of each kind that day.
+type Choice = (i64, Crew, BTreeMap<Kind, Vec<usize>>);
+
 /// Tries `events` (one host) on each free date of `days`, least busy first; `want` is
 /// the planned crew (None: any smallest crew). Returns the first date at the planned
 /// size, else the smallest crew found.
@@ -407,8 +410,8 @@ fn date_sitting(
         .collect();
     dates.sort_by_key(|d| (book.day_seats.get(d).copied().unwrap_or(0), *d));
     let ps = panels(w, events);
-    let mut fallback: Option<(usize, i64, Crew, BTreeMap<Kind, Vec<usize>>)> = None;
-    let mut pick: Option<(i64, Crew, BTreeMap<Kind, Vec<usize>>)> = None;
+    let mut fallback: Option<(usize, Choice)> = None;
+    let mut pick: Option<Choice> = None;
     for d in dates {
         let kinds = kinds_of(w, events, |m| {
             !w.people[m].unavailable.contains(&d) && !book.busy[m].contains(&d)
@@ -431,12 +434,12 @@ fn date_sitting(
             break;
         }
         if fallback.as_ref().is_none_or(|f| crew.size < f.0) {
-            fallback = Some((crew.size, d, crew, kinds));
+            fallback = Some((crew.size, (d, crew, kinds)));
         }
     }
     let (day, crew, mut kinds) = match (pick, fallback) {
         (Some(p), _) => p,
-        (None, Some((_, d, c, k))) => (d, c, k),
+        (None, Some((_, c))) => c,
         (None, None) => return None,
     };
     let worked = |m: usize| book.busy[m].len();
