@@ -80,6 +80,17 @@ fn tiny_schedule_is_the_hand_worked_one() {
     assert_eq!(s["evaluator_days"], 9);
     assert_eq!(s["evaluator_days_lower_bound"], 9);
     assert_eq!(s["optimal"], true);
+    // Where the days go: R1's two evaluations in one sitting of 3, each school proven.
+    let hosts = s["by_host"].as_array().unwrap();
+    assert_eq!(hosts.len(), 3);
+    let r1 = hosts.iter().find(|h| h["school_id"] == "R1").unwrap();
+    assert_eq!(
+        (&r1["evaluations"], &r1["sittings"], &r1["evaluator_days"]),
+        (&2.into(), &1.into(), &3.into())
+    );
+    assert_eq!(r1["evaluator_days_lower_bound"], 3);
+    assert!(hosts.iter().all(|h| h["proven"] == true));
+    assert!(s["travel_km"].as_f64().unwrap() >= 0.0);
     let sched = rows(&out.join("schedule.csv"));
     assert_eq!(sched.len(), 4);
     let by_teacher = |t: &str| sched.iter().find(|r| r[1] == t).unwrap().clone();
@@ -113,6 +124,23 @@ fn same_input_same_bytes() {
     let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
     schedule(&plan, &a, &["--quiet", "--ics-per-evaluator"]);
     schedule(&plan, &b, &["--quiet", "--ics-per-evaluator"]);
+    // One thread instead of the default: the per-school part is parallel.
+    let c = tmp.path().join("c");
+    let o = bin()
+        .env("RAYON_NUM_THREADS", "1")
+        .args(["schedule", "--data", "fixtures/tiny", "--rules"])
+        .args([
+            "rules/nanchang-2021-2025.toml",
+            "--quiet",
+            "--ics-per-evaluator",
+        ])
+        .arg("--plan")
+        .arg(&plan)
+        .arg("--out")
+        .arg(&c)
+        .output()
+        .unwrap();
+    assert!(o.status.success());
     for f in [
         "schedule.csv",
         "unscheduled.csv",
@@ -124,6 +152,11 @@ fn same_input_same_bytes() {
             std::fs::read(a.join(f)).unwrap(),
             std::fs::read(b.join(f)).unwrap(),
             "{f}"
+        );
+        assert_eq!(
+            std::fs::read(a.join(f)).unwrap(),
+            std::fs::read(c.join(f)).unwrap(),
+            "{f} with one thread"
         );
     }
 }
@@ -321,4 +354,56 @@ fn generated_data_has_evaluators_and_schedules() {
     assert!(
         s["evaluator_days"].as_u64().unwrap() >= s["evaluator_days_lower_bound"].as_u64().unwrap()
     );
+}
+
+/// A window of one day (29 February moves to 1 March in 2021) cannot hold every
+/// evaluation: the bound is then for schedules placing as many as this one, so it
+/// never exceeds what was achieved, and the summary does not claim optimality.
+#[test]
+fn short_window_bound_is_a_true_bound() {
+    let tmp = tempfile::tempdir().unwrap();
+    let plan = tiny_plan(tmp.path());
+    let out = tmp.path().join("s");
+    let o = schedule(
+        &plan,
+        &out,
+        &[
+            "--quiet",
+            "--set",
+            "evaluation.window=[\"02-29\",\"03-01\"]",
+        ],
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let s: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+    let (days, bound) = (
+        s["evaluator_days"].as_u64().unwrap(),
+        s["evaluator_days_lower_bound"].as_u64().unwrap(),
+    );
+    assert!(s["unscheduled"].as_u64().unwrap() > 0);
+    assert!(bound <= days, "bound {bound} > achieved {days}");
+    assert!(bound > 0);
+    assert_eq!(s["optimal"], false);
+    // Per host school: sittings, evaluator-days and a bound that is never above them
+    // where every evaluation of the school was placed.
+    let hosts = s["by_host"].as_array().unwrap();
+    assert!(!hosts.is_empty());
+    let sum: u64 = hosts
+        .iter()
+        .map(|h| h["evaluator_days"].as_u64().unwrap())
+        .sum();
+    assert_eq!(sum, days);
+    for h in hosts {
+        if h["scheduled"] == h["evaluations"] {
+            assert!(
+                h["evaluator_days_lower_bound"].as_u64().unwrap()
+                    <= h["evaluator_days"].as_u64().unwrap()
+            );
+        }
+    }
 }

@@ -12,6 +12,7 @@ use rotaplan::rules::{EvaluationRules, Recusal};
 use rotaplan::schedule::bound::lower_bound;
 use rotaplan::schedule::check::check;
 use rotaplan::schedule::{solve, Event, EventKind};
+use std::collections::BTreeMap;
 
 const SUBJECTS: [&str; 4] = ["math", "chinese", "english", "pe"];
 
@@ -37,8 +38,19 @@ fn school(i: usize, districts: usize) -> School {
 }
 
 fn instance() -> impl Strategy<Value = Instance> {
+    sized(6, 9, 14, 8)
+}
+
+/// Random instances with fewer than `schools` schools, `evaluators` evaluators and
+/// `events` events, windows of up to `len` calendar days from Monday 2021-11-01.
+fn sized(
+    schools: usize,
+    evaluators: usize,
+    events: usize,
+    len: i64,
+) -> impl Strategy<Value = Instance> {
     (
-        2usize..6,
+        2usize..schools,
         1usize..3,
         1u32..4,
         any::<bool>(),
@@ -47,7 +59,7 @@ fn instance() -> impl Strategy<Value = Instance> {
         any::<u64>(),
     )
         .prop_flat_map(
-            |(n_schools, districts, panel, one_school, cap, per_school, seed)| {
+            move |(n_schools, districts, panel, one_school, cap, per_school, seed)| {
                 let evaluators = prop::collection::vec(
                     (
                         prop::option::of(0..n_schools),
@@ -56,7 +68,7 @@ fn instance() -> impl Strategy<Value = Instance> {
                         prop::option::of(1u32..4),
                         prop::collection::vec(0i64..10, 0..3),
                     ),
-                    0..9,
+                    0..evaluators,
                 );
                 let events = prop::collection::vec(
                     (
@@ -64,10 +76,10 @@ fn instance() -> impl Strategy<Value = Instance> {
                         prop::option::of(0..n_schools),
                         0..SUBJECTS.len(),
                         0i64..6,
-                        0i64..8,
+                        0i64..len,
                         1u32..4,
                     ),
-                    0..14,
+                    0..events,
                 );
                 let min_same = 0..=panel.min(2);
                 let recuse = prop::sample::subsequence(
@@ -197,6 +209,246 @@ proptest! {
             let mut dropped = s.clone();
             dropped.placed.remove(0);
             prop_assert!(!check(&inst.events, &inst.data, &inst.rules, &dropped).is_empty());
+        }
+    }
+}
+
+/// Tiny but busy instances for exhaustive search: 2–3 schools in one or two
+/// districts, 3–5 evaluators of two subjects (some of both), 1–5 events with panels of
+/// 1–2, windows of up to three days from Monday 2021-11-01.
+fn tiny() -> impl Strategy<Value = Instance> {
+    let evaluator = (
+        prop::option::of(0usize..3),
+        0usize..2,
+        1usize..4,
+        prop::option::of(1u32..3),
+        prop::collection::vec(0i64..3, 0..2),
+    );
+    let event = (
+        0usize..3,
+        prop::option::of(0usize..3),
+        0usize..2,
+        0i64..2,
+        0i64..3,
+        1u32..3,
+    );
+    (
+        2usize..4,
+        1usize..3,
+        prop::collection::vec(evaluator, 3..6),
+        prop::collection::vec(event, 1..6),
+        0u32..2,
+        prop::sample::subsequence(vec![Recusal::SendingSchool, Recusal::HostSchool], 0..=2),
+        (1u32..4, 1u32..4, any::<bool>()),
+    )
+        .prop_map(
+            |(n, districts, evs, events, min_same, recuse, (cap, per_school, one))| {
+                let base = Date::new(2021, 11, 1).unwrap().ordinal();
+                let day = |k: i64| Date::from_ordinal(base + k);
+                let schools: Vec<School> = (0..n).map(|i| school(i, districts)).collect();
+                let evaluators = evs
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (s, d, subj, max, unav))| Evaluator {
+                        id: EvaluatorId(format!("E{i:02}")),
+                        name: format!("评委{i}"),
+                        school: s.filter(|&s| s < n).map(|s| SchoolId(format!("S{s}"))),
+                        district: format!("D{}", s.unwrap_or(d) % districts),
+                        // 1: first subject, 2: second, 3: both.
+                        subjects: (0..2)
+                            .filter(|k| subj >> k & 1 == 1)
+                            .map(|k| Subject::normalise(SUBJECTS[k]))
+                            .collect(),
+                        max_per_day: max,
+                        unavailable: unav.into_iter().map(day).collect(),
+                    })
+                    .collect();
+                let events = events
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (host, sending, subj, start, len, p))| Event {
+                        id: format!("EV{i}"),
+                        kind: EventKind::Evaluation,
+                        teacher: None,
+                        host: host % n,
+                        sending: sending.map(|s| s % n).filter(|&s| s != host % n),
+                        subject: Subject::normalise(SUBJECTS[subj]),
+                        window: (day(start), day(start + len)),
+                        panel_size: p.max(min_same),
+                    })
+                    .collect();
+                Instance {
+                    data: Dataset {
+                        schools,
+                        evaluators,
+                        ..Dataset::default()
+                    },
+                    rules: EvaluationRules {
+                        window: (
+                            MonthDay { month: 11, day: 1 },
+                            MonthDay { month: 12, day: 20 },
+                        ),
+                        holidays: vec![],
+                        panel_size: 2,
+                        min_same_subject: min_same,
+                        recuse,
+                        max_per_evaluator_per_day: cap,
+                        max_per_school_per_day: per_school,
+                        one_school_per_evaluator_day: one,
+                    },
+                    events,
+                }
+            },
+        )
+}
+
+/// The lexicographic optimum (most events placed, then fewest evaluator-days) by
+/// exhaustive search, written from the rules alone: every event is skipped or given
+/// every (usable day, panel) in turn.
+fn brute_force(inst: &Instance) -> (usize, usize) {
+    struct Search<'a> {
+        inst: &'a Instance,
+        options: Vec<Vec<(Date, Vec<usize>)>>,
+        /// (evaluator, date) → (host, evaluations).
+        seat: BTreeMap<(usize, Date), (usize, u32)>,
+        school: BTreeMap<(usize, Date), u32>,
+        best: (usize, usize),
+    }
+    impl Search<'_> {
+        fn go(&mut self, i: usize, placed: usize) {
+            let days = self.seat.len();
+            if placed + (self.options.len() - i) < self.best.0
+                || (placed + (self.options.len() - i) == self.best.0 && days >= self.best.1)
+            {
+                return;
+            }
+            if i == self.options.len() {
+                if (placed, std::cmp::Reverse(days)) > (self.best.0, std::cmp::Reverse(self.best.1))
+                {
+                    self.best = (placed, days);
+                }
+                return;
+            }
+            let rules = &self.inst.rules;
+            let host = self.inst.events[i].host;
+            for k in 0..self.options[i].len() {
+                let (d, panel) = self.options[i][k].clone();
+                let at = self.school.get(&(host, d)).copied().unwrap_or(0);
+                if at + 1 > rules.max_per_school_per_day {
+                    continue;
+                }
+                let fits = panel.iter().all(|&m| {
+                    let ev = &self.inst.data.evaluators[m];
+                    let cap = ev.max_per_day.unwrap_or(rules.max_per_evaluator_per_day);
+                    match self.seat.get(&(m, d)) {
+                        None => cap >= 1,
+                        Some(&(h, n)) => {
+                            n < cap && (h == host || !rules.one_school_per_evaluator_day)
+                        }
+                    }
+                });
+                if !fits {
+                    continue;
+                }
+                for &m in &panel {
+                    self.seat.entry((m, d)).or_insert((host, 0)).1 += 1;
+                }
+                *self.school.entry((host, d)).or_insert(0) += 1;
+                self.go(i + 1, placed + 1);
+                for &m in &panel {
+                    let e = self.seat.get_mut(&(m, d)).unwrap();
+                    e.1 -= 1;
+                    if e.1 == 0 {
+                        self.seat.remove(&(m, d));
+                    }
+                }
+                *self.school.get_mut(&(host, d)).unwrap() -= 1;
+            }
+            self.go(i + 1, placed);
+        }
+    }
+    let (data, rules) = (&inst.data, &inst.rules);
+    let options = inst
+        .events
+        .iter()
+        .map(|ev| {
+            let host = &data.schools[ev.host];
+            let sending = ev.sending.map(|s| &data.schools[s].id);
+            let ok: Vec<usize> = (0..data.evaluators.len())
+                .filter(|&m| {
+                    let e = &data.evaluators[m];
+                    let home = e.school.as_ref();
+                    !((rules.recuse.contains(&Recusal::HostSchool)
+                        || ev.kind == EventKind::Inspection)
+                        && home == Some(&host.id))
+                        && !(rules.recuse.contains(&Recusal::SendingSchool)
+                            && sending.is_some()
+                            && home == sending)
+                        && !(rules.recuse.contains(&Recusal::HostDistrict)
+                            && e.district == host.district)
+                })
+                .collect();
+            let mut out = Vec::new();
+            let (a, b) = (ev.window.0.ordinal(), ev.window.1.ordinal());
+            for d in (a..=b).map(Date::from_ordinal) {
+                if d.weekday() > 4 || rules.holidays.contains(&d) {
+                    continue;
+                }
+                // Every panel of the right size among `ok`, as bit sets.
+                for bits in 0u32..(1 << ok.len()) {
+                    if bits.count_ones() != ev.panel_size {
+                        continue;
+                    }
+                    let panel: Vec<usize> = (0..ok.len())
+                        .filter(|j| bits >> j & 1 == 1)
+                        .map(|j| ok[j])
+                        .collect();
+                    let same = panel
+                        .iter()
+                        .filter(|&&m| data.evaluators[m].subjects.contains(&ev.subject))
+                        .count();
+                    let free = panel
+                        .iter()
+                        .all(|&m| !data.evaluators[m].unavailable.contains(&d));
+                    if free && same >= rules.min_same_subject as usize {
+                        out.push((d, panel));
+                    }
+                }
+            }
+            out
+        })
+        .collect();
+    let mut s = Search {
+        inst,
+        options,
+        seat: BTreeMap::new(),
+        school: BTreeMap::new(),
+        best: (0, 0),
+    };
+    s.go(0, 0);
+    s.best
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(150))]
+
+    /// Against exhaustive search on tiny instances: the bound never exceeds the
+    /// optimum, the optimum is never beaten (that would be a checker or search bug),
+    /// and a schedule marked optimal is optimal.
+    #[test]
+    fn bound_and_optimum_against_brute_force(inst in tiny()) {
+        let s = solve(&inst.events, &inst.data, &inst.rules);
+        prop_assert!(check(&inst.events, &inst.data, &inst.rules, &s).is_empty());
+        let (count, days) = brute_force(&inst);
+        let got = (s.placed.len(), s.evaluator_days());
+        prop_assert!(got.0 <= count, "placed {} > optimum {count}", got.0);
+        if got.0 == count {
+            prop_assert!(got.1 >= days, "days {} < optimum {days}", got.1);
+        }
+        prop_assert!(s.lower_bound <= days, "bound {} > optimum {days}", s.lower_bound);
+        prop_assert!(s.lower_bound <= got.1, "bound {} > achieved {}", s.lower_bound, got.1);
+        if s.proven {
+            prop_assert_eq!(got, (count, days));
         }
     }
 }

@@ -6,7 +6,6 @@ use crate::output::redact::{RedactArgs, Redactor};
 use crate::output::{csv_table, Staged};
 use crate::report::schedule_page::{schedule_page, schedule_workbook, ScheduleReport};
 use crate::report::Lang;
-use crate::schedule::bound::lower_bound;
 use crate::schedule::check::check;
 use crate::schedule::events::{extra_events, plan_events, EventInputError};
 use crate::schedule::{ics, solve, Event, Placement};
@@ -75,6 +74,23 @@ pub struct ScheduleSummary {
     pub days_per_evaluator_min_used: usize,
     pub evaluations_per_evaluator_day: f64,
     pub unscheduled_by_reason: BTreeMap<String, usize>,
+    /// Objective (4): kilometres travelled, one trip per evaluator-day from the
+    /// evaluator's own school to the host (0 where coordinates are missing).
+    pub travel_km: f64,
+    /// Per host school: where the evaluator-days go, and each school's bound.
+    pub by_host: Vec<HostSummary>,
+}
+
+/// One host school's line of `summary.json`.
+#[derive(Debug, Serialize)]
+pub struct HostSummary {
+    pub school_id: String,
+    pub evaluations: usize,
+    pub scheduled: usize,
+    pub sittings: usize,
+    pub evaluator_days: usize,
+    pub evaluator_days_lower_bound: Option<usize>,
+    pub proven: bool,
 }
 
 fn report(errors: &[EventInputError]) -> Exit {
@@ -138,25 +154,15 @@ pub fn run(a: &ScheduleArgs, quiet: bool) -> Exit {
         eprintln!("nothing was written.");
         return Exit::Failure;
     }
-    let intrinsic: BTreeSet<usize> = sched
-        .unscheduled
-        .iter()
-        .filter(|(_, r)| r.is_intrinsic())
-        .map(|(i, _)| *i)
-        .collect();
-    let placeable: Vec<usize> = (0..events.len())
-        .filter(|i| !intrinsic.contains(i))
-        .collect();
-    let bound = lower_bound(&events, &placeable, data, ev_rules);
+    let placeable = events.len()
+        - sched
+            .unscheduled
+            .iter()
+            .filter(|(_, r)| r.is_intrinsic())
+            .count();
+    let bound = sched.lower_bound;
     let seconds = t0.elapsed().as_secs_f64();
-    let summary = summarize(
-        year,
-        &rules.plan.name,
-        &events,
-        &sched,
-        placeable.len(),
-        bound,
-    );
+    let summary = summarize(year, &rules.plan.name, &events, data, &sched, placeable);
 
     // Redacted files are rendered from copies with pseudonyms (same order, so the
     // schedule's indices hold), after the schedule is made on the real data.
@@ -245,11 +251,12 @@ fn summarize(
     year: i32,
     rules_name: &str,
     events: &[Event],
+    data: &crate::model::Dataset,
     sched: &crate::schedule::Schedule,
     placeable: usize,
-    bound: usize,
 ) -> ScheduleSummary {
     let days = sched.evaluator_days();
+    let bound = sched.lower_bound;
     let mut per: BTreeMap<usize, BTreeSet<crate::model::Date>> = BTreeMap::new();
     for p in &sched.placed {
         for &e in &p.panel {
@@ -277,9 +284,9 @@ fn summarize(
         } else {
             round2((days as f64 - bound as f64) * 100.0 / bound as f64)
         },
-        optimal: scheduled_max && days == bound,
+        optimal: sched.proven,
         scheduled_proven_max: scheduled_max,
-        evaluator_days_proven_min: scheduled_max && days == bound,
+        evaluator_days_proven_min: sched.proven,
         evaluators_used: per.len(),
         days_per_evaluator_max: per.values().map(BTreeSet::len).max().unwrap_or(0),
         days_per_evaluator_min_used: per.values().map(BTreeSet::len).min().unwrap_or(0),
@@ -289,6 +296,24 @@ fn summarize(
             round2(slots as f64 / days as f64)
         },
         unscheduled_by_reason: by_reason,
+        // Whole metres / 1000: three decimals, exact.
+        travel_km: sched.travel_metres(events, data) as f64 / 1000.0,
+        by_host: sched
+            .by_host
+            .iter()
+            .map(|h| HostSummary {
+                school_id: data
+                    .schools
+                    .get(h.host)
+                    .map_or(String::new(), |s| s.id.to_string()),
+                evaluations: h.evaluations,
+                scheduled: h.scheduled,
+                sittings: h.sittings,
+                evaluator_days: h.evaluator_days,
+                evaluator_days_lower_bound: h.lower_bound,
+                proven: h.proven,
+            })
+            .collect(),
     }
 }
 

@@ -155,6 +155,13 @@ pub fn schedule_page(r: &ScheduleReport, lang: Lang) -> Page {
         },
     ];
     sections.push(Section {
+        heading: t(
+            "各校考核日与评价人·天",
+            "Sittings and evaluator-days by host school",
+        ),
+        blocks: host_blocks(r, lang),
+    });
+    sections.push(Section {
         heading: t("未安排的考核及原因", "Not scheduled, and why"),
         blocks: unscheduled_blocks(r, lang),
     });
@@ -247,6 +254,77 @@ fn load_chart(load: &[Load], lang: Lang) -> String {
         .map(|(d, n)| (d.to_string(), n))
         .collect();
     histogram(&bins, lang.pick("评价人工作天数分布", "Days per evaluator"))
+}
+
+/// Per host school: sittings (days it hosts), evaluator-days and the school's bound;
+/// schools not proven minimal first, then the most evaluator-days.
+fn host_blocks(r: &ScheduleReport, lang: Lang) -> Vec<Block> {
+    let t = |zh, en| lang.pick(zh, en).to_string();
+    let mut hosts: Vec<&crate::schedule::HostFigures> = r.sched.by_host.iter().collect();
+    if hosts.is_empty() {
+        return vec![Block::Note(t("没有考核。", "No evaluations."))];
+    }
+    hosts.sort_by_key(|h| (h.proven, std::cmp::Reverse(h.evaluator_days), h.host));
+    let proven = hosts.iter().filter(|h| h.proven).count();
+    let rows = hosts
+        .iter()
+        .take(LIST_ROWS)
+        .map(|h| {
+            vec![
+                r.data
+                    .schools
+                    .get(h.host)
+                    .map_or_else(String::new, |s| s.name.clone()),
+                h.evaluations.to_string(),
+                h.scheduled.to_string(),
+                h.sittings.to_string(),
+                h.evaluator_days.to_string(),
+                h.lower_bound
+                    .map_or_else(|| "—".to_string(), |b| b.to_string()),
+                if h.proven {
+                    t("是", "yes")
+                } else {
+                    t("否", "no")
+                },
+            ]
+        })
+        .collect();
+    let note = if lang == Lang::Zh {
+        format!(
+            "{proven} / {} 所学校的评价人·天已证明最少。考核日：该校安排考核的天数；下界：不考虑日期时该校所需的最少评价人·天。{}",
+            hosts.len(),
+            if hosts.len() > LIST_ROWS {
+                format!("仅列出前 {LIST_ROWS} 所，summary.json 的 by_host 列出全部。")
+            } else {
+                String::new()
+            }
+        )
+    } else {
+        format!(
+            "{proven} of {} schools at their proven minimum. Sittings: days the school hosts evaluations; bound: the fewest evaluator-days the school needs with dates set aside.{}",
+            hosts.len(),
+            if hosts.len() > LIST_ROWS {
+                format!(" The first {LIST_ROWS}; by_host in summary.json has them all.")
+            } else {
+                String::new()
+            }
+        )
+    };
+    vec![
+        Block::Table {
+            header: vec![
+                t("学校", "School"),
+                t("考核", "Evaluations"),
+                t("已安排", "Scheduled"),
+                t("考核日", "Sittings"),
+                t("评价人·天", "Evaluator-days"),
+                t("下界", "Bound"),
+                t("已证明最少", "Proven minimal"),
+            ],
+            rows,
+        },
+        Block::Note(note),
+    ]
 }
 
 fn unscheduled_blocks(r: &ScheduleReport, lang: Lang) -> Vec<Block> {

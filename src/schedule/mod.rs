@@ -11,14 +11,16 @@ pub mod bound;
 pub mod calendar;
 pub mod check;
 pub mod events;
+pub mod exact;
 pub mod ics;
 pub mod reason;
+pub mod sitting;
 pub mod solver;
 
-use crate::model::{Date, Subject, TeacherId};
+use crate::model::{Dataset, Date, Subject, TeacherId};
 
+pub use exact::solve;
 pub use reason::Unscheduled;
-pub use solver::solve;
 
 /// What an event assesses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -78,6 +80,32 @@ pub struct Placement {
 pub struct Schedule {
     pub placed: Vec<Placement>,
     pub unscheduled: Vec<(usize, Unscheduled)>,
+    /// A lower bound on the evaluator-days of every schedule that places as many
+    /// evaluations as the most any schedule can (see [`exact`]).
+    pub lower_bound: usize,
+    /// Whether objectives (1) and (2) are proven optimal: every placeable evaluation is
+    /// placed and the evaluator-days equal the bound.
+    pub proven: bool,
+    /// Per host school with at least one evaluation, in school order.
+    pub by_host: Vec<HostFigures>,
+}
+
+/// Where the evaluator-days go: one host school's sittings (days it hosts
+/// evaluations), evaluator-days and bound.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HostFigures {
+    /// Index of the school in `Dataset::schools`.
+    pub host: usize,
+    pub evaluations: usize,
+    pub scheduled: usize,
+    pub sittings: usize,
+    pub evaluator_days: usize,
+    /// A lower bound on this school's evaluator-days when all its placeable
+    /// evaluations are placed; `None` when an evaluator may visit several schools a day
+    /// (then evaluator-days do not split by school).
+    pub lower_bound: Option<usize>,
+    /// This school's evaluator-days are proven minimal.
+    pub proven: bool,
 }
 
 impl Schedule {
@@ -91,5 +119,34 @@ impl Schedule {
         pairs.sort_unstable();
         pairs.dedup();
         pairs.len()
+    }
+
+    /// Objective (4): metres travelled, one trip per evaluator-day from the evaluator's
+    /// own school to the host (0 for bureau staff or a school without coordinates).
+    pub fn travel_metres(&self, events: &[Event], data: &Dataset) -> u64 {
+        let index: std::collections::BTreeMap<&str, usize> = data
+            .schools
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id.as_str(), i))
+            .collect();
+        let home = |e: usize| {
+            data.evaluators
+                .get(e)
+                .and_then(|ev| ev.school.as_ref())
+                .and_then(|id| index.get(id.as_str()).copied())
+        };
+        let mut trips: Vec<(usize, Date, usize)> = self
+            .placed
+            .iter()
+            .filter_map(|p| Some((p, events.get(p.event)?.host)))
+            .flat_map(|(p, host)| p.panel.iter().map(move |&e| (e, p.date, host)))
+            .collect();
+        trips.sort_unstable();
+        trips.dedup();
+        trips
+            .iter()
+            .map(|&(e, _, host)| exact::trip_metres(data, home(e), host))
+            .sum()
     }
 }

@@ -28,27 +28,27 @@ use crate::rules::{EvaluationRules, Recusal};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// What the solver needs to know about one evaluator.
-struct Person {
-    school: Option<usize>,
-    district: usize,
-    subjects: Vec<usize>,
-    unavailable: BTreeSet<i64>,
-    cap: u32,
+pub(super) struct Person {
+    pub(super) school: Option<usize>,
+    pub(super) district: usize,
+    pub(super) subjects: Vec<usize>,
+    pub(super) unavailable: BTreeSet<i64>,
+    pub(super) cap: u32,
 }
 
 /// Indexes of the data for fast checks.
-struct World<'a> {
-    events: &'a [Event],
-    rules: &'a EvaluationRules,
-    people: Vec<Person>,
-    school_district: Vec<usize>,
-    event_subject: Vec<usize>,
-    event_days: Vec<Vec<i64>>,
+pub(super) struct World<'a> {
+    pub(super) events: &'a [Event],
+    pub(super) rules: &'a EvaluationRules,
+    pub(super) people: Vec<Person>,
+    pub(super) school_district: Vec<usize>,
+    pub(super) event_subject: Vec<usize>,
+    pub(super) event_days: Vec<Vec<i64>>,
 }
 
 impl World<'_> {
     /// Whether evaluator `e` may not sit on event `ev` (回避).
-    fn recused(&self, e: usize, ev: usize) -> bool {
+    pub(super) fn recused(&self, e: usize, ev: usize) -> bool {
         let p = &self.people[e];
         let event = &self.events[ev];
         let host = event.host;
@@ -62,7 +62,7 @@ impl World<'_> {
                 && p.district == self.school_district[host])
     }
 
-    fn lists(&self, e: usize, subject: usize) -> bool {
+    pub(super) fn lists(&self, e: usize, subject: usize) -> bool {
         self.people[e].subjects.contains(&subject)
     }
 }
@@ -77,7 +77,11 @@ struct Book {
     days_worked: Vec<u32>,
 }
 
-fn build_world<'a>(events: &'a [Event], data: &Dataset, rules: &'a EvaluationRules) -> World<'a> {
+pub(super) fn build_world<'a>(
+    events: &'a [Event],
+    data: &Dataset,
+    rules: &'a EvaluationRules,
+) -> World<'a> {
     let mut districts: BTreeMap<&str, usize> = BTreeMap::new();
     for s in &data.schools {
         let n = districts.len();
@@ -157,7 +161,7 @@ fn build_world<'a>(events: &'a [Event], data: &Dataset, rules: &'a EvaluationRul
 
 /// Checks one event alone: `Err(reason)` when no schedule can place it, else the
 /// number of days on which a panel could meet.
-fn alone(w: &World<'_>, ev: usize) -> Result<usize, Unscheduled> {
+pub(super) fn alone(w: &World<'_>, ev: usize) -> Result<usize, Unscheduled> {
     let days = &w.event_days[ev];
     let event = &w.events[ev];
     let subject = w.event_subject[ev];
@@ -422,8 +426,10 @@ fn commit(w: &World<'_>, book: &mut Book, group: &[usize], day: i64, panels: &[V
     *book.school_day.entry((host, day)).or_insert(0) += group.len() as u32;
 }
 
-/// Places as many events as it can; see the module doc for the method.
-pub fn solve(events: &[Event], data: &Dataset, rules: &EvaluationRules) -> Schedule {
+/// The constructive pass of the module doc: places as many events as it can. It is
+/// the fallback of [`super::exact`] and the method when an evaluator may visit several
+/// schools a day.
+pub fn greedy(events: &[Event], data: &Dataset, rules: &EvaluationRules) -> Schedule {
     let w = build_world(events, data, rules);
     let mut book = Book {
         days_worked: vec![0; w.people.len()],

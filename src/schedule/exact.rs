@@ -1,0 +1,725 @@
+//! The exact scheduler for evaluator-days (objective 2 under objective 1), by sittings.
+//!
+//! A *sitting* is the evaluations of one host school on one date. With one school per
+//! evaluator-day, every rule except the date rules (window, holidays, `unavailable`)
+//! and "one school a day" lives inside one sitting, and an evaluator-day is one seat of
+//! one sitting's crew. So:
+//!
+//! 1. **Per host school, dates set aside** (in parallel, rayon): the cheapest split of
+//!    the school's placeable evaluations into sittings (at most `max_per_school_per_day`
+//!    each, sharing a usable day), each costing its smallest crew
+//!    ([`super::sitting::min_crew`], an exact integer program over kinds of evaluator).
+//!    The split is an exact dynamic program over subsets, made lazy: every sitting is
+//!    first costed by a cheap floor (a full panel, every seat filled) and the
+//!    program is re-run after costing exactly the sittings of its best split, until
+//!    the best split is made only of exactly costed sittings. Then it is optimal, and
+//!    since any schedule's crews at this school form such a split, the school's optimum
+//!    is a lower bound on its evaluator-days; the sum over schools bounds the whole.
+//!    (The floor-costed optimum is a valid bound at every step, so a school whose work
+//!    budget runs out still gives a true bound.)
+//! 2. **Dates**: sittings, hardest first (fewest usable days, largest crew), get the
+//!    least busy usable date on which the planned crew, or another crew of the same
+//!    size, is free (available, not at another school that day). Within a kind, the
+//!    evaluators with the fewest days so far are taken (objective 3, even load), then
+//!    the nearest to the host (objective 4, travel), then by id.
+//! 3. When every sitting gets a date at its planned size, the schedule meets the bound:
+//!    proven optimal. Otherwise the constructive pass of [`super::solver`] is run too,
+//!    the better of the two is kept, and the result says it is not proven and gives
+//!    the bound.
+//!
+//! Everything is ordered by index or id, and the parallel part collects in school
+//! order: the same input gives the same schedule with any number of threads.
+
+use super::bound::day_split;
+use super::reason::Unscheduled;
+use super::sitting::{crew_floor, deal, min_crew, Crew, Kind, MAX_SITTING};
+use super::solver::{alone, build_world, greedy, World};
+use super::{Event, HostFigures, Placement, Schedule};
+use crate::model::{Dataset, Date};
+use crate::rules::EvaluationRules;
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Hosts with more placeable evaluations than this are split by the floor only (their
+/// bound is then the floor's, and proven only when met).
+const EXACT_MAX: usize = 12;
+/// Exact crew costings per host before the lazy program stops improving its bound.
+const EXACT_BUDGET: usize = 400;
+
+/// One planned sitting: its evaluations (indexes into the events), the usable days
+/// they share, and a smallest crew by kind.
+#[derive(Debug, Clone)]
+struct Planned {
+    host: usize,
+    events: Vec<usize>,
+    days: Vec<i64>,
+    crew: Crew,
+}
+
+/// A host school's split into sittings and its lower bound.
+#[derive(Debug, Clone)]
+struct HostPlan {
+    host: usize,
+    sittings: Vec<Planned>,
+    /// Evaluations no planned sitting could take (tried one by one when dating).
+    loose: Vec<usize>,
+    bound: usize,
+    proven: bool,
+}
+
+/// Metres from school `home` (an evaluator's own) to school `host`, rounded; 0 when
+/// there is no home school or either has no coordinates.
+pub fn trip_metres(data: &Dataset, home: Option<usize>, host: usize) -> u64 {
+    match (
+        home.and_then(|h| data.schools.get(h)),
+        data.schools.get(host),
+    ) {
+        (Some(a), Some(b)) => {
+            crate::plan::distance_km(a, b).map_or(0, |km| (km * 1000.0).round().max(0.0) as u64)
+        }
+        _ => 0,
+    }
+}
+
+/// The kinds of evaluator relative to `sitting`, with the evaluators of each, among
+/// those `free` admits.
+fn kinds_of(
+    w: &World<'_>,
+    sitting: &[usize],
+    free: impl Fn(usize) -> bool,
+) -> BTreeMap<Kind, Vec<usize>> {
+    let mut out: BTreeMap<Kind, Vec<usize>> = BTreeMap::new();
+    for (m, p) in w.people.iter().enumerate() {
+        if p.cap == 0 || !free(m) {
+            continue;
+        }
+        let (mut allowed, mut subject) = (0u64, 0u64);
+        for (i, &ev) in sitting.iter().enumerate() {
+            if !w.recused(m, ev) {
+                allowed |= 1 << i;
+            }
+            if w.lists(m, w.event_subject[ev]) {
+                subject |= 1 << i;
+            }
+        }
+        if allowed == 0 {
+            continue;
+        }
+        let kind = Kind {
+            allowed,
+            subject,
+            cap: p.cap.min(sitting.len() as u32),
+        };
+        out.entry(kind).or_default().push(m);
+    }
+    out
+}
+
+fn counts(kinds: &BTreeMap<Kind, Vec<usize>>) -> BTreeMap<Kind, u32> {
+    kinds.iter().map(|(k, v)| (*k, v.len() as u32)).collect()
+}
+
+fn panels(w: &World<'_>, sitting: &[usize]) -> Vec<u32> {
+    sitting.iter().map(|&ev| w.events[ev].panel_size).collect()
+}
+
+/// The smallest crew of `sitting` with dates set aside: anyone available on at least
+/// one of the shared `days`.
+fn relaxed_crew(w: &World<'_>, sitting: &[usize], days: &[i64]) -> Option<Crew> {
+    let kinds = kinds_of(w, sitting, |m| {
+        days.iter().any(|d| !w.people[m].unavailable.contains(d))
+    });
+    min_crew(
+        &panels(w, sitting),
+        w.rules.min_same_subject,
+        &counts(&kinds),
+    )
+}
+
+fn intersect(a: &[i64], b: &[i64]) -> Vec<i64> {
+    a.iter()
+        .copied()
+        .filter(|d| b.binary_search(d).is_ok())
+        .collect()
+}
+
+/// The cheapest split of `full` into sittings under `cost` (None: not a sitting):
+/// per subset its (cost, sittings) and the sitting holding its lowest member.
+fn cheapest(full: usize, cost: &[Option<usize>]) -> (Vec<(usize, usize)>, Vec<usize>) {
+    let mut best = vec![(usize::MAX, usize::MAX); full + 1];
+    let mut choice = vec![0usize; full + 1];
+    best[0] = (0, 0);
+    for mask in 1..=full {
+        let low = mask & mask.wrapping_neg();
+        let rest = mask ^ low;
+        let mut sub = rest;
+        loop {
+            let t = sub | low;
+            if let (Some(c), (before, n)) = (cost[t], best[mask ^ t]) {
+                if before != usize::MAX {
+                    let cand = (before + c, n + 1);
+                    if cand < best[mask] {
+                        best[mask] = cand;
+                        choice[mask] = t;
+                    }
+                }
+            }
+            if sub == 0 {
+                break;
+            }
+            sub = (sub - 1) & rest;
+        }
+    }
+    (best, choice)
+}
+
+fn parts(full: usize, best: &[(usize, usize)], choice: &[usize]) -> Option<Vec<usize>> {
+    if best[full].0 == usize::MAX {
+        return None;
+    }
+    let mut out = Vec::new();
+    let mut mask = full;
+    while mask != 0 {
+        let t = choice[mask];
+        if t == 0 {
+            return None;
+        }
+        out.push(t);
+        mask ^= t;
+    }
+    Some(out)
+}
+
+/// Step 1 for one host school: `evs` are its placeable evaluations, in id order.
+fn plan_host(w: &World<'_>, host: usize, evs: &[usize], cmax: u32) -> HostPlan {
+    let n = evs.len();
+    let limit = (w.rules.max_per_school_per_day as usize).min(MAX_SITTING);
+    if n == 0 || limit == 0 {
+        return HostPlan {
+            host,
+            sittings: Vec::new(),
+            loose: evs.to_vec(),
+            bound: 0,
+            proven: n == 0,
+        };
+    }
+    if n > EXACT_MAX {
+        return plan_large(w, host, evs, cmax, limit);
+    }
+    let full = (1usize << n) - 1;
+    let member = |mask: usize| -> Vec<usize> {
+        (0..n)
+            .filter(|i| mask >> i & 1 == 1)
+            .map(|i| evs[i])
+            .collect()
+    };
+    // Shared usable days and floor cost of every subset.
+    let mut common: Vec<Vec<i64>> = vec![Vec::new(); full + 1];
+    let mut floor: Vec<Option<usize>> = vec![None; full + 1];
+    for mask in 1..=full {
+        let low = mask.trailing_zeros() as usize;
+        let rest = mask & (mask - 1);
+        common[mask] = if rest == 0 {
+            w.event_days[evs[low]].clone()
+        } else {
+            intersect(&common[rest], &w.event_days[evs[low]])
+        };
+        if mask.count_ones() as usize <= limit && !common[mask].is_empty() {
+            floor[mask] = Some(crew_floor(&panels(w, &member(mask)), cmax));
+        }
+    }
+    let mut exact: Vec<Option<Option<Crew>>> = vec![None; full + 1];
+    let mut costed = 0usize;
+    let cost_now = |exact: &[Option<Option<Crew>>]| -> Vec<Option<usize>> {
+        floor
+            .iter()
+            .zip(exact)
+            .map(|(f, x)| match x {
+                Some(c) => c.as_ref().map(|c| c.size),
+                None => *f,
+            })
+            .collect()
+    };
+    let (bound, chosen, proven) = loop {
+        let (best, choice) = cheapest(full, &cost_now(&exact));
+        let Some(split) = parts(full, &best, &choice) else {
+            break (0, None, false);
+        };
+        let todo: Vec<usize> = split
+            .iter()
+            .copied()
+            .filter(|&t| exact[t].is_none())
+            .collect();
+        if todo.is_empty() {
+            break (best[full].0, Some(split), true);
+        }
+        if costed >= EXACT_BUDGET {
+            break (best[full].0, None, false);
+        }
+        for t in todo {
+            exact[t] = Some(relaxed_crew(w, &member(t), &common[t]));
+            costed += 1;
+        }
+    };
+    let split = match chosen {
+        Some(s) => s,
+        None => {
+            // Budget spent: the best split among exactly costed sittings (single
+            // evaluations are always costed).
+            for i in 0..n {
+                let t = 1usize << i;
+                if exact[t].is_none() {
+                    exact[t] = Some(relaxed_crew(w, &member(t), &common[t]));
+                }
+            }
+            let only: Vec<Option<usize>> = exact
+                .iter()
+                .map(|x| x.as_ref().and_then(|c| c.as_ref().map(|c| c.size)))
+                .collect();
+            let (best, choice) = cheapest(full, &only);
+            parts(full, &best, &choice).unwrap_or_default()
+        }
+    };
+    let mut sittings = Vec::new();
+    let mut loose = Vec::new();
+    for t in split {
+        match exact[t].clone().flatten() {
+            Some(crew) => sittings.push(Planned {
+                host,
+                events: member(t),
+                days: common[t].clone(),
+                crew,
+            }),
+            None => loose.extend(member(t)),
+        }
+    }
+    HostPlan {
+        host,
+        proven: proven && loose.is_empty(),
+        sittings,
+        loose,
+        bound,
+    }
+}
+
+/// Step 1 for a host with many evaluations: the day split of the floor (by subject,
+/// sending school, id), each day costed exactly; bound = the floor's optimum.
+fn plan_large(w: &World<'_>, host: usize, evs: &[usize], cmax: u32, limit: usize) -> HostPlan {
+    let mut order = evs.to_vec();
+    order.sort_by(|&a, &b| {
+        (w.event_subject[a], w.events[a].sending, &w.events[a].id).cmp(&(
+            w.event_subject[b],
+            w.events[b].sending,
+            &w.events[b].id,
+        ))
+    });
+    let pmin = order
+        .iter()
+        .map(|&ev| w.events[ev].panel_size as usize)
+        .min()
+        .unwrap_or(0);
+    let seats: usize = order
+        .iter()
+        .map(|&ev| w.events[ev].panel_size as usize)
+        .sum();
+    let c = (cmax as usize).min(limit).max(1);
+    let (floor, sizes) = day_split(order.len(), pmin, c, limit);
+    let bound = floor.max(seats.div_ceil(c));
+    let mut sittings = Vec::new();
+    let mut loose = Vec::new();
+    let mut rest = order.as_slice();
+    for size in sizes {
+        let (g, r) = rest.split_at(size.min(rest.len()));
+        rest = r;
+        let days = g
+            .iter()
+            .skip(1)
+            .fold(w.event_days[g[0]].clone(), |acc, &ev| {
+                intersect(&acc, &w.event_days[ev])
+            });
+        let whole = (!days.is_empty())
+            .then(|| relaxed_crew(w, g, &days))
+            .flatten();
+        match whole {
+            Some(crew) => sittings.push(Planned {
+                host,
+                events: g.to_vec(),
+                days,
+                crew,
+            }),
+            None => {
+                for &ev in g {
+                    let days = w.event_days[ev].clone();
+                    match relaxed_crew(w, &[ev], &days) {
+                        Some(crew) => sittings.push(Planned {
+                            host,
+                            events: vec![ev],
+                            days,
+                            crew,
+                        }),
+                        None => loose.push(ev),
+                    }
+                }
+            }
+        }
+    }
+    let planned: usize = sittings.iter().map(|s| s.crew.size).sum();
+    HostPlan {
+        host,
+        proven: loose.is_empty() && planned == bound,
+        sittings,
+        loose,
+        bound,
+    }
+}
+
+/// Who is booked where: step 2's state.
+struct Book {
+    /// Days each evaluator already works.
+    busy: Vec<BTreeSet<i64>>,
+    host_days: BTreeSet<(usize, i64)>,
+    day_seats: BTreeMap<i64, usize>,
+}
+
+/// A crew placed on a date: the chosen kinds with their members.
+struct Dated {
+    day: i64,
+    crew: Crew,
+    members: Vec<Vec<usize>>,
+}
+
+/// A date, a crew for it, and the free evaluators of each kind that day.
+type Choice = (i64, Crew, BTreeMap<Kind, Vec<usize>>);
+
+/// Tries `events` (one host) on each free date of `days`, least busy first; `want` is
+/// the planned crew (None: any smallest crew). Returns the first date at the planned
+/// size, else the smallest crew found.
+fn date_sitting(
+    w: &World<'_>,
+    data: &Dataset,
+    book: &Book,
+    host: usize,
+    events: &[usize],
+    days: &[i64],
+    want: Option<&Crew>,
+) -> Option<Dated> {
+    let mut dates: Vec<i64> = days
+        .iter()
+        .copied()
+        .filter(|d| !book.host_days.contains(&(host, *d)))
+        .collect();
+    dates.sort_by_key(|d| (book.day_seats.get(d).copied().unwrap_or(0), *d));
+    let ps = panels(w, events);
+    let mut fallback: Option<(usize, Choice)> = None;
+    let mut pick: Option<Choice> = None;
+    for d in dates {
+        let kinds = kinds_of(w, events, |m| {
+            !w.people[m].unavailable.contains(&d) && !book.busy[m].contains(&d)
+        });
+        if let Some(plan) = want {
+            let free = plan
+                .kinds
+                .iter()
+                .all(|(k, m, _)| kinds.get(k).map_or(0, Vec::len) >= *m as usize);
+            if free {
+                pick = Some((d, plan.clone(), kinds));
+                break;
+            }
+        }
+        let Some(crew) = min_crew(&ps, w.rules.min_same_subject, &counts(&kinds)) else {
+            continue;
+        };
+        if want.is_none_or(|p| crew.size <= p.size) {
+            pick = Some((d, crew, kinds));
+            break;
+        }
+        if fallback.as_ref().is_none_or(|f| crew.size < f.0) {
+            fallback = Some((crew.size, (d, crew, kinds)));
+        }
+    }
+    let (day, crew, mut kinds) = match (pick, fallback) {
+        (Some(p), _) => p,
+        (None, Some((_, c))) => c,
+        (None, None) => return None,
+    };
+    let worked = |m: usize| book.busy[m].len();
+    let members = crew
+        .kinds
+        .iter()
+        .map(|(k, m, _)| {
+            let mut people = kinds.remove(k).unwrap_or_default();
+            people.sort_by_cached_key(|&e| {
+                (worked(e), trip_metres(data, w.people[e].school, host), e)
+            });
+            people.truncate(*m as usize);
+            people
+        })
+        .collect();
+    Some(Dated { day, crew, members })
+}
+
+/// Step 2: dates for every planned sitting. Returns the placements, the evaluations
+/// left over, and whether every sitting got its planned crew size.
+fn date_all(
+    w: &World<'_>,
+    data: &Dataset,
+    plans: &[HostPlan],
+) -> (Vec<Placement>, Vec<usize>, bool) {
+    let mut book = Book {
+        busy: vec![BTreeSet::new(); w.people.len()],
+        host_days: BTreeSet::new(),
+        day_seats: BTreeMap::new(),
+    };
+    let mut sittings: Vec<&Planned> = plans.iter().flat_map(|p| &p.sittings).collect();
+    sittings.sort_by_key(|s| {
+        (
+            s.days.len(),
+            std::cmp::Reverse(s.crew.size),
+            s.host,
+            s.events.first().copied(),
+        )
+    });
+    let mut placed = Vec::new();
+    let mut left: Vec<usize> = plans.iter().flat_map(|p| p.loose.clone()).collect();
+    let mut as_planned = left.is_empty();
+    let mut put = |book: &mut Book, host: usize, events: &[usize], d: Dated| {
+        let ps = deal(&d.crew, &d.members, events.len());
+        for (&ev, panel) in events.iter().zip(ps) {
+            for &m in &panel {
+                book.busy[m].insert(d.day);
+            }
+            placed.push(Placement {
+                event: ev,
+                date: Date::from_ordinal(d.day),
+                panel,
+            });
+        }
+        book.host_days.insert((host, d.day));
+        *book.day_seats.entry(d.day).or_insert(0) += d.crew.size;
+    };
+    for s in sittings {
+        match date_sitting(w, data, &book, s.host, &s.events, &s.days, Some(&s.crew)) {
+            Some(d) => {
+                as_planned &= d.crew.size <= s.crew.size;
+                put(&mut book, s.host, &s.events, d);
+            }
+            None => {
+                as_planned = false;
+                left.extend(s.events.iter().copied());
+            }
+        }
+    }
+    // Evaluations whose sitting found no date: one by one on any free date.
+    let mut unplaced = Vec::new();
+    left.sort_unstable();
+    for ev in left {
+        let host = w.events[ev].host;
+        match date_sitting(w, data, &book, host, &[ev], &w.event_days[ev], None) {
+            Some(d) => put(&mut book, host, &[ev], d),
+            None => unplaced.push(ev),
+        }
+    }
+    (placed, unplaced, as_planned)
+}
+
+/// Places as many events as possible at the fewest evaluator-days it can prove; see
+/// the module doc for the method. Also gives the bound and the per-school figures.
+pub fn solve(events: &[Event], data: &Dataset, rules: &EvaluationRules) -> Schedule {
+    let w = build_world(events, data, rules);
+    let mut intrinsic = Vec::new();
+    let mut feasible_days = vec![0usize; events.len()];
+    let mut by_host: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (i, ev) in events.iter().enumerate() {
+        match alone(&w, i) {
+            Err(r) => intrinsic.push((i, r)),
+            Ok(d) => {
+                feasible_days[i] = d;
+                by_host.entry(ev.host).or_default().push(i);
+            }
+        }
+    }
+    let placeable: usize = by_host.values().map(Vec::len).sum();
+    if !rules.one_school_per_evaluator_day {
+        let mut s = greedy(events, data, rules);
+        s.lower_bound = cross_school_bound(events, &s, data, rules);
+        finish(&mut s, events, placeable, &[], false);
+        return s;
+    }
+    let cmax = w.people.iter().map(|p| p.cap).max().unwrap_or(0);
+    let hosts: Vec<(usize, Vec<usize>)> = by_host.into_iter().collect();
+    let plans: Vec<HostPlan> = hosts
+        .par_iter()
+        .map(|(host, evs)| plan_host(&w, *host, evs, cmax))
+        .collect();
+    let (placed, unplaced, as_planned) = date_all(&w, data, &plans);
+    let mut s = Schedule {
+        placed,
+        unscheduled: intrinsic,
+        ..Schedule::default()
+    };
+    for ev in unplaced {
+        s.unscheduled.push((
+            ev,
+            Unscheduled::Capacity {
+                days: feasible_days[ev],
+            },
+        ));
+    }
+    sort(&mut s, events);
+    let total: usize = plans.iter().map(|p| p.bound).sum();
+    let proven = as_planned
+        && s.placed.len() == placeable
+        && plans.iter().all(|p| p.proven)
+        && s.evaluator_days() == total;
+    if !proven {
+        let g = greedy(events, data, rules);
+        if (std::cmp::Reverse(g.placed.len()), g.evaluator_days())
+            < (std::cmp::Reverse(s.placed.len()), s.evaluator_days())
+        {
+            s = g;
+        }
+    }
+    s.lower_bound = if s.placed.len() >= placeable {
+        total
+    } else {
+        fewest_bound(&w, &plans, s.placed.len(), cmax)
+    };
+    finish(&mut s, events, placeable, &plans, true);
+    s
+}
+
+fn sort(s: &mut Schedule, events: &[Event]) {
+    s.placed.sort_by(|a, b| {
+        (a.date, events[a.event].host, &events[a.event].id).cmp(&(
+            b.date,
+            events[b.event].host,
+            &events[b.event].id,
+        ))
+    });
+    s.unscheduled
+        .sort_by(|a, b| events[a.0].id.cmp(&events[b.0].id));
+}
+
+/// `proven` and the per-school figures of a finished schedule.
+fn finish(
+    s: &mut Schedule,
+    events: &[Event],
+    placeable: usize,
+    plans: &[HostPlan],
+    one_school: bool,
+) {
+    s.proven = s.placed.len() == placeable && s.evaluator_days() == s.lower_bound;
+    let bounds: BTreeMap<usize, &HostPlan> = plans.iter().map(|p| (p.host, p)).collect();
+    let mut per: BTreeMap<usize, HostFigures> = BTreeMap::new();
+    let figures = |host: usize| HostFigures {
+        host,
+        evaluations: 0,
+        scheduled: 0,
+        sittings: 0,
+        evaluator_days: 0,
+        lower_bound: None,
+        proven: false,
+    };
+    for ev in events {
+        per.entry(ev.host)
+            .or_insert_with(|| figures(ev.host))
+            .evaluations += 1;
+    }
+    let mut seats: BTreeMap<usize, BTreeSet<(Date, usize)>> = BTreeMap::new();
+    let mut dates: BTreeMap<usize, BTreeSet<Date>> = BTreeMap::new();
+    for p in &s.placed {
+        let Some(ev) = events.get(p.event) else {
+            continue;
+        };
+        per.entry(ev.host)
+            .or_insert_with(|| figures(ev.host))
+            .scheduled += 1;
+        dates.entry(ev.host).or_default().insert(p.date);
+        let set = seats.entry(ev.host).or_default();
+        set.extend(p.panel.iter().map(|&m| (p.date, m)));
+    }
+    for (host, f) in per.iter_mut() {
+        f.sittings = dates.get(host).map_or(0, BTreeSet::len);
+        f.evaluator_days = seats.get(host).map_or(0, BTreeSet::len);
+        let plan = bounds.get(host);
+        f.lower_bound = if one_school {
+            Some(plan.map_or(0, |p| p.bound))
+        } else {
+            None
+        };
+        let all_placed = plan.is_none_or(|p| {
+            f.scheduled == p.sittings.iter().map(|s| s.events.len()).sum::<usize>() + p.loose.len()
+        });
+        f.proven = one_school && all_placed && Some(f.evaluator_days) == f.lower_bound;
+    }
+    s.by_host = per.into_values().collect();
+}
+
+/// A bound on the evaluator-days of any schedule placing at least `n` evaluations, for
+/// when this one could not place them all: per school, the floor of placing `k` of its
+/// evaluations (a full panel of its smallest size, every seat filled), and the cheapest
+/// way to reach `n` over all schools (a knapsack by dynamic programming). The most any
+/// schedule can place is at least `n`, so this bounds the optimum too.
+fn fewest_bound(w: &World<'_>, plans: &[HostPlan], n: usize, cmax: u32) -> usize {
+    let limit = (w.rules.max_per_school_per_day as usize).max(1);
+    let c = (cmax as usize).min(limit).max(1);
+    let mut best = vec![usize::MAX; n + 1];
+    best[0] = 0;
+    for p in plans {
+        let evs: Vec<usize> = p
+            .sittings
+            .iter()
+            .flat_map(|s| s.events.iter().copied())
+            .chain(p.loose.iter().copied())
+            .collect();
+        let pmin = evs
+            .iter()
+            .map(|&ev| w.events[ev].panel_size as usize)
+            .min()
+            .unwrap_or(0);
+        let cost = |k: usize| day_split(k, pmin, c, limit).0.max((k * pmin).div_ceil(c));
+        let mut next = best.clone();
+        for (have, &b) in best.iter().enumerate() {
+            if b == usize::MAX {
+                continue;
+            }
+            for k in 1..=evs.len() {
+                let to = (have + k).min(n);
+                next[to] = next[to].min(b + cost(k));
+            }
+        }
+        best = next;
+    }
+    if best[n] == usize::MAX {
+        0
+    } else {
+        best[n]
+    }
+}
+
+/// Without one school per evaluator-day: the `n` smallest panels of the placeable
+/// events, at the largest daily limit, where `n` is what `s` placed.
+fn cross_school_bound(
+    events: &[Event],
+    s: &Schedule,
+    data: &Dataset,
+    rules: &EvaluationRules,
+) -> usize {
+    let c = super::bound::max_daily_cap(data, rules);
+    let intrinsic: BTreeSet<usize> = s
+        .unscheduled
+        .iter()
+        .filter(|(_, r)| r.is_intrinsic())
+        .map(|(i, _)| *i)
+        .collect();
+    let mut ps: Vec<usize> = (0..events.len())
+        .filter(|i| !intrinsic.contains(i))
+        .map(|i| events[i].panel_size as usize)
+        .collect();
+    ps.sort_unstable();
+    ps.truncate(s.placed.len());
+    match ps.first() {
+        None => 0,
+        Some(&p) => p.max(ps.iter().sum::<usize>().div_ceil(c)),
+    }
+}
