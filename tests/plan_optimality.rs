@@ -100,6 +100,8 @@ fn instance(seed: u64) -> (Dataset, Rules) {
                 Status::Active
             },
             volunteer: g.next(4) == 0,
+            birth_month: 1,
+            retirement_age: None,
         });
     }
     let n_needs = 1 + g.next(3) as usize;
@@ -111,6 +113,7 @@ fn instance(seed: u64) -> (Dataset, Rules) {
             subject: Subject::new(g.pick(&SUBJECTS)),
             count: 1 + g.next(2) as u32,
             priority: 1 + g.next(3) as u32,
+            year: None,
         });
     }
     if g.next(3) == 0 {

@@ -211,6 +211,8 @@ fn teacher(i: u32) -> Teacher {
         joined_school_year: 2000 + (i % 22) as i32,
         status: [Status::Active, Status::Maternity, Status::Leave][(i % 3) as usize],
         volunteer: i.is_multiple_of(7),
+        birth_month: 1,
+        retirement_age: None,
     }
 }
 

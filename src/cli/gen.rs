@@ -14,6 +14,22 @@ pub struct GenArgs {
     pub seed: u64,
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
+    /// Write needs by plan year: `2026-2030` gives needs.csv a `year` column and a
+    /// fresh set of posts for each year of the range.
+    #[arg(long, value_name = "FIRST-LAST", value_parser = parse_years)]
+    pub yearly_needs: Option<(i32, i32)>,
+}
+
+/// `2026-2030` → (2026, 2030); one year (`2026`) is a range of one.
+fn parse_years(s: &str) -> Result<(i32, i32), String> {
+    let bad = || format!("expected a year range such as 2026-2030, got `{s}`");
+    let (a, b) = s.split_once('-').unwrap_or((s, s));
+    let a: i32 = a.trim().parse().map_err(|_| bad())?;
+    let b: i32 = b.trim().parse().map_err(|_| bad())?;
+    if !(1900..=2100).contains(&a) || a > b || b - a > 50 {
+        return Err(bad());
+    }
+    Ok((a, b))
 }
 
 pub fn run(a: &GenArgs, quiet: bool) -> Exit {
@@ -27,7 +43,7 @@ pub fn run(a: &GenArgs, quiet: bool) -> Exit {
         return Exit::Invalid;
     };
     let progress = crate::progress::bar(profile.districts() as u64, "districts", quiet);
-    match generate_with_progress(profile, a.seed, &a.out, &progress) {
+    match generate_with_progress(profile, a.seed, &a.out, a.yearly_needs, &progress) {
         Ok(s) => {
             if !quiet {
                 println!(

@@ -32,7 +32,7 @@ const FILES: [(&str, &str); 5] = [
     ),
     (
         "teachers.csv",
-        "teacher_id,name,gender,birth_year,school_id,subject,title,backbone,role,joined_school_year,status,volunteer",
+        "teacher_id,name,gender,birth_year,school_id,subject,title,backbone,role,joined_school_year,status,volunteer,birth_month",
     ),
     ("needs.csv", "school_id,subject,count,priority"),
     (
@@ -53,14 +53,16 @@ const BATCH: usize = 64;
 /// into `out` (created if needed). Files are written under temporary names and renamed
 /// at the end, so an interrupted run leaves no half-written data folder behind.
 pub fn generate(profile: Profile, seed: u64, out: &Path) -> io::Result<GenSummary> {
-    generate_with_progress(profile, seed, out, &indicatif::ProgressBar::hidden())
+    generate_with_progress(profile, seed, out, None, &indicatif::ProgressBar::hidden())
 }
 
-/// [`generate`], advancing `progress` by one per district written.
+/// [`generate`], advancing `progress` by one per district written. With `yearly`
+/// (first, last year), needs.csv gains a `year` column and posts of each year.
 pub fn generate_with_progress(
     profile: Profile,
     seed: u64,
     out: &Path,
+    yearly: Option<(i32, i32)>,
     progress: &indicatif::ProgressBar,
 ) -> io::Result<GenSummary> {
     progress.set_length(profile.districts() as u64);
@@ -69,7 +71,7 @@ pub fn generate_with_progress(
         .iter()
         .map(|(name, _)| out.join(format!(".{name}.partial")))
         .collect();
-    let result = write_all(profile, seed, &tmp, progress);
+    let result = write_all(profile, seed, &tmp, yearly, progress);
     match result {
         Ok(summary) => {
             for (path, (name, _)) in tmp.iter().zip(FILES) {
@@ -90,12 +92,18 @@ fn write_all(
     profile: Profile,
     seed: u64,
     paths: &[PathBuf],
+    yearly: Option<(i32, i32)>,
     progress: &indicatif::ProgressBar,
 ) -> io::Result<GenSummary> {
     let mut writers = Vec::with_capacity(FILES.len());
-    for (path, (_, header)) in paths.iter().zip(FILES) {
+    for (path, (name, header)) in paths.iter().zip(FILES) {
         let mut w = BufWriter::with_capacity(1 << 20, fs::File::create(path)?);
-        writeln!(w, "{header}")?;
+        let year = if name == "needs.csv" && yearly.is_some() {
+            ",year"
+        } else {
+            ""
+        };
+        writeln!(w, "{header}{year}")?;
         writers.push(w);
     }
     let mut summary = GenSummary {
@@ -106,7 +114,7 @@ fn write_all(
     for start in (0..n).step_by(BATCH) {
         let batch: Vec<io::Result<district::Fragments>> = (start..(start + BATCH).min(n))
             .into_par_iter()
-            .map(|i| district::generate(profile, seed, i))
+            .map(|i| district::generate(profile, seed, i, yearly))
             .collect();
         for fragments in batch {
             let f = fragments?;

@@ -67,6 +67,8 @@ pub(crate) const TEACHERS: Spec = Spec {
         req("joined_school_year", "到校年份"),
         req("status", "状态"),
         opt("volunteer", "自愿交流"),
+        opt("birth_month", "出生月份"),
+        opt("retirement_age", "退休年龄"),
     ],
 };
 
@@ -76,6 +78,7 @@ pub(crate) const NEEDS: Spec = Spec {
         req("subject", "学科"),
         req("count", "人数"),
         opt("priority", "优先级"),
+        opt("year", "年度"),
     ],
 };
 
