@@ -321,7 +321,10 @@ pub fn render(w: &WhatItTakes, rules: &Rules) -> String {
                 rules.term.years
             );
         }
-        None if rules.term.years > 1 => {
+        None if rules.term.years == 2 => {
+            let _ = writeln!(o, "- no shorter term (1 year) meets the target.");
+        }
+        None if rules.term.years > 2 => {
             let _ = writeln!(
                 o,
                 "- no shorter term (1 to {} years) meets the target.",
