@@ -137,7 +137,12 @@ pub fn summarize(
         .zip(&plan.verdicts)
         .filter(|(t, v)| v.eligible() && rules.leader_role(t).is_some())
         .count() as u64;
-    let mandatory_eligible: u64 = plan.facts.schools.iter().map(|f| u64::from(f.leaders)).sum();
+    let mandatory_eligible: u64 = plan
+        .facts
+        .schools
+        .iter()
+        .map(|f| u64::from(f.leaders))
+        .sum();
     let q = &rules.quota;
     let backbone_gap = |s: u32, b: u32| q.min_backbone_share.ceil_mul(s).saturating_sub(b);
     let mut rows = Vec::with_capacity(n);

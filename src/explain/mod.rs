@@ -186,7 +186,8 @@ fn placement(data: &Dataset, rules: &Rules, plan: &YearPlan, t: usize, s: usize)
     }
     let f = &plan.facts.schools[s];
     // Mandatory leaders are outside the school's cap (a unit quota each).
-    let outside = |i: usize| rules.mandatory_leaders() && rules.leader_role(&data.teachers[i]).is_some();
+    let outside =
+        |i: usize| rules.mandatory_leaders() && rules.leader_role(&data.teachers[i]).is_some();
     let went: Vec<usize> = plan
         .moves
         .iter()

@@ -132,10 +132,7 @@ pub fn render_teacher(data: &Dataset, rules: &Rules, year: i32, x: &TeacherExpla
                 rules.min_years_at_school(t)
             ),
         ),
-        (
-            "near_retirement",
-            retirement_text(rules, t, age),
-        ),
+        ("near_retirement", retirement_text(rules, t, age)),
         (
             "sending_locality",
             format!(

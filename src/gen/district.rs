@@ -234,7 +234,14 @@ pub fn generate(
     // Without `yearly`, the posts drawn from the first stream as before (no year);
     // with it, a fresh draw per year from the second stream.
     let mut posts_rows = Vec::new();
-    out.n_posts = needs(&mut r, &mut posts_rows, &schools, &receivers, quota_total, &sender_mix);
+    out.n_posts = needs(
+        &mut r,
+        &mut posts_rows,
+        &schools,
+        &receivers,
+        quota_total,
+        &sender_mix,
+    );
     let years: Vec<Option<i32>> = match yearly {
         None => vec![None],
         Some((a, b)) => (a..=b).map(Some).collect(),
@@ -246,8 +253,14 @@ pub fn generate(
     for &year in &years {
         let year_text = year.map_or(String::new(), |y| y.to_string());
         if year.is_some() {
-            out.n_posts +=
-                needs(&mut p, &mut posts_rows, &schools, &receivers, quota_total, &sender_mix);
+            out.n_posts += needs(
+                &mut p,
+                &mut posts_rows,
+                &schools,
+                &receivers,
+                quota_total,
+                &sender_mix,
+            );
         }
         out.n_posts += leader_posts(&mut p, &mut posts_rows, &schools, &receivers);
         for row in posts_rows.drain(..) {

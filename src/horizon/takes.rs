@@ -62,9 +62,7 @@ impl WhatItTakes {
 }
 
 /// Distances tried (km).
-pub const DISTANCE_GRID: [u32; 14] = [
-    10, 15, 20, 25, 30, 40, 50, 60, 80, 100, 120, 150, 200, 300,
-];
+pub const DISTANCE_GRID: [u32; 14] = [10, 15, 20, 25, 30, 40, 50, 60, 80, 100, 120, 150, 200, 300];
 
 /// The posts one planned year left wanting: (district, subject) → teachers within
 /// quota left without a post.

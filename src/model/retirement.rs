@@ -17,8 +17,7 @@ const REFORM_GROUPS: [(i32, (i32, i32), i32, i32); 3] = [
 /// The reform's delay in months for a person of `original_age` born in
 /// `birth_year`-`birth_month` (month 1–12).
 pub fn reform_delay_months(original_age: i32, birth_year: i32, birth_month: u8) -> i32 {
-    let Some(&(_, (fy, fm), step, cap)) = REFORM_GROUPS.iter().find(|g| g.0 == original_age)
-    else {
+    let Some(&(_, (fy, fm), step, cap)) = REFORM_GROUPS.iter().find(|g| g.0 == original_age) else {
         return 0;
     };
     let m = (birth_year - fy) * 12 + (i32::from(birth_month) - fm);

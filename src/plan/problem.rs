@@ -217,7 +217,10 @@ pub fn build_components(
             });
         }
         if let Some(&k) = leader_counts.get(&s) {
-            leader_senders.entry(root).or_default().push(c.senders.len());
+            leader_senders
+                .entry(root)
+                .or_default()
+                .push(c.senders.len());
             sender_pos.insert((s, true), (root, c.senders.len()));
             c.senders.push(Sender {
                 school: s,

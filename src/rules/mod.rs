@@ -67,7 +67,8 @@ impl LeaderRules {
     /// Whether a leader of `role` may fill a leadership post of `post`.
     pub fn fills(&self, role: Role, post: Role) -> bool {
         self.is_leader(role)
-            && (role == post || (self.promote && role == Role::VicePrincipal && post == Role::Principal))
+            && (role == post
+                || (self.promote && role == Role::VicePrincipal && post == Role::Principal))
     }
 }
 

@@ -8,9 +8,7 @@
 //! (`--set quota.backbone_share_level=district`).
 
 use super::suggest::closest;
-use super::{
-    BackboneLevel, CustomExclusion, Expr, LeaderRules, Recusal, Rules, Share, StageMatch,
-};
+use super::{BackboneLevel, CustomExclusion, Expr, LeaderRules, Recusal, Rules, Share, StageMatch};
 use crate::model::{Date, Form, Locality, MonthDay, Role, Status, Subject, Vocab};
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashMap};

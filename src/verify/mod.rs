@@ -3,9 +3,7 @@
 //! or aggregation; its own distances, posts, caps and eligibility), so a wrong answer
 //! from a solver backend, or a modelling bug, is caught instead of published.
 
-use crate::model::{
-    Dataset, LedgerEntry, LedgerStatus, Role, SchoolId, Stage, Subject, TeacherId,
-};
+use crate::model::{Dataset, LedgerEntry, LedgerStatus, Role, SchoolId, Stage, Subject, TeacherId};
 use crate::plan::Move;
 use crate::rules::{BackboneLevel, ExclusionContext, Rules, StageMatch};
 use rust_decimal::prelude::ToPrimitive;
@@ -74,7 +72,11 @@ fn retirement_year(rules: &Rules, t: &crate::model::Teacher) -> i32 {
     };
     // Birth month counted from 1 at January of the first affected year.
     let nth = (t.birth_year - first_year) * 12 + i32::from(t.birth_month);
-    let delay = if nth >= 1 { ((nth + step - 1) / step).min(cap) } else { 0 };
+    let delay = if nth >= 1 {
+        ((nth + step - 1) / step).min(cap)
+    } else {
+        0
+    };
     let months_into_year = i32::from(t.birth_month) - 1 + delay;
     t.birth_year + age + months_into_year / 12
 }
@@ -171,7 +173,11 @@ pub fn check(
 
     // Open posts per (school, subject), as priorities highest first.
     let mut slots: BTreeMap<(usize, Subject), Vec<u32>> = BTreeMap::new();
-    for n in data.needs.iter().filter(|n| n.year.is_none() || n.year == Some(year)) {
+    for n in data
+        .needs
+        .iter()
+        .filter(|n| n.year.is_none() || n.year == Some(year))
+    {
         if let Some(&si) = school.get(&n.school) {
             let v = slots.entry((si, n.subject.clone())).or_default();
             v.extend(std::iter::repeat_n(n.priority, n.count as usize));
@@ -375,7 +381,9 @@ pub fn check(
             backbone_sent: bsent.iter().sum::<u64>() + leaders_backbone,
             quota_shortfall: quota_short,
             backbone_shortfall: backbone_short,
-            shortfall: quota_short + backbone_short + leaders_eligible.saturating_sub(leaders_moved),
+            shortfall: quota_short
+                + backbone_short
+                + leaders_eligible.saturating_sub(leaders_moved),
             filled_priority,
             posts,
             posts_filled,
@@ -384,5 +392,151 @@ pub fn check(
             leader_shortfall: leaders_eligible.saturating_sub(leaders_moved),
         },
         violations: bad,
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::model::{Backbone, Gender, Locality, Need, School, Status, Teacher, Title};
+    use crate::rules::LeaderRules;
+
+    fn school(id: &str, locality: Locality) -> School {
+        School {
+            id: id.into(),
+            name: id.into(),
+            district: "D".into(),
+            township: None,
+            locality,
+            weak: false,
+            stage: Stage::Primary,
+            coord: None,
+            staff: Some(20),
+        }
+    }
+
+    fn teacher(id: &str, role: Role, joined: i32) -> Teacher {
+        Teacher {
+            id: id.into(),
+            name: id.into(),
+            gender: Gender::F,
+            birth_year: 1980,
+            school: "U".into(),
+            subject: Subject::new("math"),
+            title: Title::None,
+            backbone: Backbone::None,
+            role,
+            joined_school_year: joined,
+            status: Status::Active,
+            volunteer: false,
+            birth_month: 1,
+            retirement_age: None,
+        }
+    }
+
+    /// U sends P (principal), V (vice-principal), T (teacher, math) and N (a principal
+    /// of three years); R posts a principal, a vice-principal and a math post.
+    fn data() -> Dataset {
+        let need = |subject: &str| Need {
+            school: "R".into(),
+            subject: Subject::new(subject),
+            count: 1,
+            priority: 1,
+            year: None,
+        };
+        Dataset {
+            schools: vec![school("U", Locality::Urban), school("R", Locality::Rural)],
+            teachers: vec![
+                teacher("P", Role::Principal, 2010),
+                teacher("V", Role::VicePrincipal, 2010),
+                teacher("T", Role::Teacher, 2010),
+                teacher("N", Role::Principal, 2018),
+            ],
+            needs: vec![need("principal"), need("vice_principal"), need("math")],
+            ..Dataset::default()
+        }
+    }
+
+    fn rules(promote: bool) -> Rules {
+        let mut r = Rules::default();
+        r.quota.min_backbone_share = crate::rules::Share::hundredths(0);
+        r.leaders = Some(LeaderRules {
+            mandatory: true,
+            promote,
+            ..LeaderRules::default()
+        });
+        r
+    }
+
+    fn mv(teacher: usize, subject: &str) -> Move {
+        Move {
+            teacher,
+            from: 0,
+            to: 1,
+            subject: Subject::new(subject),
+            priority: 1,
+        }
+    }
+
+    fn violations(r: &Rules, moves: &[Move]) -> Vec<String> {
+        check(&data(), r, 2021, &[], moves).violations
+    }
+
+    #[test]
+    fn leaders_fill_leadership_posts_only() {
+        let r = rules(false);
+        assert!(violations(
+            &r,
+            &[mv(0, "principal"), mv(1, "vice_principal"), mv(2, "math")]
+        )
+        .is_empty());
+        // A leader on a subject post, a teacher on a leadership post.
+        assert_eq!(violations(&r, &[mv(0, "math")]).len(), 1);
+        assert_eq!(violations(&r, &[mv(2, "principal")]).len(), 1);
+        // A vice-principal on a principal post only with promote.
+        assert_eq!(violations(&r, &[mv(1, "principal")]).len(), 1);
+        assert!(violations(&rules(true), &[mv(1, "principal")]).is_empty());
+        // Three years at the school: not eligible as a leader (six required).
+        let v = violations(&r, &[mv(3, "principal")]);
+        assert!(v.iter().any(|x| x.contains("not eligible")), "{v:?}");
+        // Without [leaders], leaders are teachers of their subject.
+        assert!(violations(&Rules::default(), &[mv(0, "math")]).is_empty());
+    }
+
+    #[test]
+    fn mandatory_leaders_add_their_own_shortfall() {
+        let r = rules(false);
+        let f = check(&data(), &r, 2021, &[], &[mv(2, "math")]).figures;
+        // P and V are eligible and stay: 2; T meets the school's quota of 1 alone
+        // (leaders are outside it).
+        assert_eq!(
+            (f.leaders_eligible, f.leaders_moved, f.leader_shortfall),
+            (2, 0, 2)
+        );
+        assert_eq!((f.quota_shortfall, f.shortfall), (0, 2));
+        let f = check(&data(), &r, 2021, &[], &[mv(0, "principal"), mv(2, "math")]).figures;
+        assert_eq!((f.leader_shortfall, f.shortfall, f.sent), (1, 1, 2));
+    }
+
+    #[test]
+    fn retirement_year_under_the_reform() {
+        let mut r = Rules::default();
+        r.eligibility.retirement_reform_2025 = true;
+        let mut t = teacher("X", Role::Teacher, 2000);
+        t.gender = Gender::M;
+        t.birth_year = 1965;
+        t.birth_month = 12;
+        assert_eq!(retirement_year(&r, &t), 2026);
+        t.birth_month = 1;
+        assert_eq!(retirement_year(&r, &t), 2025);
+        t.gender = Gender::F;
+        t.birth_year = 1971;
+        t.birth_month = 4;
+        assert_eq!(retirement_year(&r, &t), 2026);
+        t.retirement_age = Some(50);
+        t.birth_year = 1995;
+        t.birth_month = 12;
+        assert_eq!(retirement_year(&r, &t), 2050);
     }
 }
