@@ -266,10 +266,11 @@ fn instance_with_leaders(seed: u64) -> (Dataset, Rules) {
         });
     }
     rules.leaders = Some(rotaplan::rules::LeaderRules {
-        roles: g.pick(&[
-            vec![Role::Principal, Role::VicePrincipal],
-            vec![Role::Principal],
-        ]),
+        roles: if g.next(3) == 0 {
+            vec![Role::Principal]
+        } else {
+            vec![Role::Principal, Role::VicePrincipal]
+        },
         min_years_at_school: g.pick(&[3, 6]),
         mandatory: g.next(3) != 0,
         promote: g.next(2) == 0,

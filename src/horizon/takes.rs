@@ -5,9 +5,11 @@
 //!   teachers within their school's quota (and cap) left without an allowed open post,
 //!   taken in the plan's own preference order (longer tenure, older, id), and eligible
 //!   leaders left unmoved under mandatory rotation;
-//! - the smallest `term.years` and the smallest `max_distance_km` on a small grid with
-//!   which the whole period meets the target, each horizon re-run in parallel
-//!   (deterministic: the answer depends only on which grid points meet).
+//! - the smallest `term.years` (every shorter term is tried) and the smallest
+//!   `max_distance_km` on a small grid (by rounds of bisection, assuming a longer
+//!   distance never reaches less) with which the whole period meets the target, each
+//!   horizon re-run in parallel (deterministic: the answer depends only on which grid
+//!   points meet).
 
 use super::run::run;
 use super::{HorizonError, HorizonOptions, YearView};
@@ -254,11 +256,13 @@ pub fn what_it_takes(
     tally: MorePostsTally,
 ) -> Result<WhatItTakes, HorizonError> {
     let k = rayon::current_num_threads().clamp(2, 8);
-    // Shorter terms bring teachers home and reopen posts sooner.
+    // Shorter terms bring teachers home and reopen posts sooner, so a longer one is
+    // never assumed to do better: every shorter term is tried (at most a few).
     let terms: Vec<f64> = (1..rules.term.years).map(f64::from).collect();
-    let (term, term_probes) = smallest_met(data, rules, opts, &terms, k, |r, x| {
+    let term_probes = probe_all(data, rules, opts, &terms, |r, x| {
         r.term.years = x as i32;
     })?;
+    let term = term_probes.iter().find(|p| p.met).map(|p| p.value);
     let distances: Vec<f64> = DISTANCE_GRID
         .iter()
         .map(|&d| f64::from(d))

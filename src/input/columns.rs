@@ -313,7 +313,7 @@ mod tests {
     fn english_or_chinese_any_order_and_case() {
         let (m, e, n) = map(&[" 人数 ", "School_ID", "\u{feff}学科"]);
         assert!(e.is_empty() && n.is_empty());
-        assert_eq!(m.index, vec![Some(1), Some(2), Some(0), None]);
+        assert_eq!(m.index, vec![Some(1), Some(2), Some(0), None, None]);
         assert_eq!(m.label(0), "School_ID");
         assert_eq!(m.label(2), "人数 (count)");
         assert_eq!(m.label(3), "priority");
