@@ -168,6 +168,46 @@ mod tests {
     }
 
     #[test]
+    fn yearly_needs_carry_a_year_and_the_rest_is_unchanged() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+        generate(Profile::County, 3, &a).unwrap();
+        generate_with_progress(
+            Profile::County,
+            3,
+            &b,
+            Some((2026, 2027)),
+            &indicatif::ProgressBar::hidden(),
+        )
+        .unwrap();
+        for name in [
+            "schools.csv",
+            "teachers.csv",
+            "ledger.csv",
+            "evaluators.csv",
+        ] {
+            assert_eq!(
+                fs::read(a.join(name)).unwrap(),
+                fs::read(b.join(name)).unwrap()
+            );
+        }
+        let sources = crate::input::DataSources {
+            dir: Some(b),
+            ..Default::default()
+        };
+        let data = crate::input::load(&sources).unwrap().data;
+        let years: std::collections::BTreeSet<Option<i32>> =
+            data.needs.iter().map(|n| n.year).collect();
+        assert_eq!(years, [Some(2026), Some(2027)].into_iter().collect());
+        assert!(data.needs.iter().any(|n| n.subject.as_str() == "principal"));
+        assert!(data.teachers.iter().any(|t| t.birth_month == 12));
+        assert!(data
+            .teachers
+            .iter()
+            .all(|t| (1..=12).contains(&t.birth_month)));
+    }
+
+    #[test]
     fn generated_folders_load_without_errors() {
         let dir = tempfile::tempdir().unwrap();
         for seed in 0..5 {
