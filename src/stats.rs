@@ -64,7 +64,7 @@ pub struct Summary {
     pub by_district: BTreeMap<String, DistrictFigures>,
     /// Leadership rotation figures, only with a `[leaders]` table.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub leaders: Option<LeaderFigures>,
+    pub leaders: Option<Box<LeaderFigures>>,
 }
 
 /// `leaders` in summary.json: eligible leaders, those moved (to leadership posts),
@@ -234,7 +234,7 @@ pub fn summarize(
         components: plan.components,
         backbone_share_level: q.backbone_share_level.as_str().to_string(),
         by_district: districts,
-        leaders: rules.leaders.is_some().then_some(lead),
+        leaders: rules.leaders.is_some().then(|| Box::new(lead)),
     };
     let c = &plan.check;
     let mine = (
