@@ -35,6 +35,13 @@ pub struct YearTally {
     pub gap: i64,
     /// Whether the year is forecast (planned under the rules) rather than actual.
     pub forecast: bool,
+    /// Exchanges to leadership posts (校长、副校长), when any.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub leaders: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// Counted exchanges of one district (by sending school).
@@ -200,6 +207,7 @@ impl<'a> Lookup<'a> {
                 ..YearTally::default()
             });
             y.add(e.form, counted, backbone, u2r);
+            y.leaders += u64::from(crate::model::Role::leader_post(&e.subject).is_some());
             let district =
                 from.map_or_else(|| "(unknown school)".to_string(), |s| s.district.clone());
             let d = by_district

@@ -50,20 +50,27 @@ pub fn shortfall_reasons(
     let mut sent = vec![0u32; n];
     let mut bsent = vec![0u32; n];
     let mut filled: BTreeMap<(usize, Subject), u32> = BTreeMap::new();
+    // Mandatory leaders are outside their school's quota, cap and backbone share.
+    let outside =
+        |t: &crate::model::Teacher| rules.mandatory_leaders() && rules.leader_role(t).is_some();
     for m in &plan.moves {
+        *filled.entry((m.to, m.subject.clone())).or_default() += 1;
+        let t = &data.teachers[m.teacher];
+        if outside(t) {
+            continue;
+        }
         sent[m.from] += 1;
-        if data.teachers[m.teacher].is_backbone() {
+        if t.is_backbone() {
             bsent[m.from] += 1;
         }
-        *filled.entry((m.to, m.subject.clone())).or_default() += 1;
     }
     // Eligible subjects per school, split by backbone.
     let mut subjects: BTreeMap<usize, [BTreeSet<Subject>; 2]> = BTreeMap::new();
     for (t, v) in data.teachers.iter().zip(&plan.verdicts) {
-        if v.eligible() {
+        if v.eligible() && !outside(t) {
             if let Some(&si) = facts.school_index.get(&t.school) {
                 subjects.entry(si).or_default()[usize::from(t.is_backbone())]
-                    .insert(t.subject.clone());
+                    .insert(rules.plan_subject(t));
             }
         }
     }
@@ -90,7 +97,7 @@ pub fn shortfall_reasons(
         };
         let candidates = by_district.get(district).map_or(&[][..], Vec::as_slice);
         for &((r, ps), slots) in candidates {
-            if !subj.iter().any(|ts| rules.subject_fits(ts, ps))
+            if !subj.iter().any(|ts| rules.post_fits(ts, ps))
                 || !allowed(&data.schools[si], &data.schools[*r], rules)
             {
                 continue;

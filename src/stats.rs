@@ -62,6 +62,21 @@ pub struct Summary {
     pub components: usize,
     pub backbone_share_level: String,
     pub by_district: BTreeMap<String, DistrictFigures>,
+    /// Leadership rotation figures, only with a `[leaders]` table.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub leaders: Option<Box<LeaderFigures>>,
+}
+
+/// `leaders` in summary.json: eligible leaders, those moved (to leadership posts),
+/// the shortfall they add under mandatory rotation, and the leadership posts.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct LeaderFigures {
+    pub eligible: u64,
+    pub moved: u64,
+    pub mandatory: bool,
+    pub shortfall: u64,
+    pub posts: u64,
+    pub posts_filled: u64,
 }
 
 /// Per-school rows and the summary; Err when the plan's own figures disagree with
@@ -78,10 +93,27 @@ pub fn summarize(
     let mut filled = vec![0u32; n];
     let mut posts = vec![0u32; n];
     let mut u2r = vec![0u32; n];
+    let mandatory = rules.mandatory_leaders();
+    // Mandatory leaders moved, and their backbone count: outside their school's figures.
+    let mut leaders_moved = vec![0u32; n];
+    let mut leaders_bb = 0u64;
+    let mut lead = LeaderFigures {
+        mandatory,
+        ..LeaderFigures::default()
+    };
     for m in &plan.moves {
-        sent[m.from] += 1;
-        if data.teachers[m.teacher].is_backbone() {
-            bsent[m.from] += 1;
+        let t = &data.teachers[m.teacher];
+        if crate::model::Role::leader_post(&m.subject).is_some() && rules.leaders.is_some() {
+            lead.moved += 1;
+        }
+        if mandatory && rules.leader_role(t).is_some() {
+            leaders_moved[m.from] += 1;
+            leaders_bb += u64::from(t.is_backbone());
+        } else {
+            sent[m.from] += 1;
+            if t.is_backbone() {
+                bsent[m.from] += 1;
+            }
         }
         received[m.to] += 1;
         filled[m.to] += 1;
@@ -91,9 +123,26 @@ pub fn summarize(
             u2r[m.from] += 1;
         }
     }
-    for ((r, _), slots) in &plan.facts.open_posts {
-        posts[*r] += slots.iter().map(|s| s.1).sum::<u32>();
+    for ((r, subject), slots) in &plan.facts.open_posts {
+        let open = slots.iter().map(|s| s.1).sum::<u32>();
+        posts[*r] += open;
+        if crate::model::Role::leader_post(subject).is_some() {
+            lead.posts += u64::from(open);
+        }
     }
+    lead.posts_filled = lead.moved;
+    lead.eligible = data
+        .teachers
+        .iter()
+        .zip(&plan.verdicts)
+        .filter(|(t, v)| v.eligible() && rules.leader_role(t).is_some())
+        .count() as u64;
+    let mandatory_eligible: u64 = plan
+        .facts
+        .schools
+        .iter()
+        .map(|f| u64::from(f.leaders))
+        .sum();
     let q = &rules.quota;
     let backbone_gap = |s: u32, b: u32| q.min_backbone_share.ceil_mul(s).saturating_sub(b);
     let mut rows = Vec::with_capacity(n);
@@ -125,12 +174,15 @@ pub fn summarize(
             posts_filled: filled[i],
         });
         let d = districts.entry(s.district.clone()).or_default();
+        // Mandatory leaders: counted in the district's figures, not the school's row.
+        let leaders_short = f.leaders.saturating_sub(leaders_moved[i]);
+        lead.shortfall += u64::from(leaders_short);
         d.schools += 1;
-        d.eligible += f.eligible;
+        d.eligible += f.eligible + f.leaders;
         d.quota += f.quota;
-        d.sent += sent[i];
+        d.sent += sent[i] + leaders_moved[i];
         d.backbone_sent += bsent[i];
-        d.shortfall += qs + school_bb;
+        d.shortfall += qs + school_bb + leaders_short;
         d.posts += posts[i];
         d.posts_filled += filled[i];
         d.urban_to_rural += u2r[i];
@@ -140,14 +192,24 @@ pub fn summarize(
             .iter()
             .map(|r| u64::from(backbone_gap(r.sent, r.backbone_sent)))
             .sum(),
-        BackboneLevel::District => districts
-            .values_mut()
-            .map(|d| {
-                let g = backbone_gap(d.sent, d.backbone_sent);
-                d.shortfall += g;
-                u64::from(g)
-            })
-            .sum(),
+        BackboneLevel::District => {
+            // The schools' own sent (mandatory leaders are outside the share).
+            let mut own: BTreeMap<&str, (u32, u32)> = BTreeMap::new();
+            for r in &rows {
+                let x = own.entry(r.district.as_str()).or_default();
+                x.0 += r.sent;
+                x.1 += r.backbone_sent;
+            }
+            let mut total = 0u64;
+            for (name, (s, b)) in own {
+                let g = backbone_gap(s, b);
+                if let Some(d) = districts.get_mut(name) {
+                    d.shortfall += g;
+                }
+                total += u64::from(g);
+            }
+            total
+        }
         BackboneLevel::Plan => {
             let s: u32 = sent.iter().sum();
             let b: u32 = bsent.iter().sum();
@@ -157,11 +219,11 @@ pub fn summarize(
     let summary = Summary {
         year: plan.year,
         rules_name: rules.plan.name.clone(),
-        eligible: rows.iter().map(|r| u64::from(r.eligible)).sum(),
+        eligible: rows.iter().map(|r| u64::from(r.eligible)).sum::<u64>() + mandatory_eligible,
         quota: rows.iter().map(|r| u64::from(r.quota)).sum(),
         sent: plan.moves.len() as u64,
-        backbone_sent: bsent.iter().map(|&b| u64::from(b)).sum(),
-        shortfall: quota_short + backbone_short,
+        backbone_sent: bsent.iter().map(|&b| u64::from(b)).sum::<u64>() + leaders_bb,
+        shortfall: quota_short + backbone_short + lead.shortfall,
         quota_shortfall: quota_short,
         backbone_shortfall: backbone_short,
         filled_priority: plan.moves.iter().map(|m| u64::from(m.priority)).sum(),
@@ -172,6 +234,7 @@ pub fn summarize(
         components: plan.components,
         backbone_share_level: q.backbone_share_level.as_str().to_string(),
         by_district: districts,
+        leaders: rules.leaders.is_some().then(|| Box::new(lead)),
     };
     let c = &plan.check;
     let mine = (

@@ -113,6 +113,8 @@ fn build(
                 joined_school_year: joined,
                 status: if away { Status::Leave } else { Status::Active },
                 volunteer,
+                birth_month: 1,
+                retirement_age: None,
             },
         )
         .collect();
@@ -123,6 +125,7 @@ fn build(
             subject: Subject(SUBJECTS[subject].into()),
             count,
             priority,
+            year: None,
         })
         .collect();
     // At most one ledger row per teacher, from the teacher's own school. A `completed`

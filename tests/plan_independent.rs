@@ -78,6 +78,8 @@ fn instance(seed: u64, teachers: usize) -> Dataset {
             joined_school_year: 2000 + g.next(21) as i32,
             status: Status::Active,
             volunteer: g.next(10) == 0,
+            birth_month: 1,
+            retirement_age: None,
         });
     }
     for s in d.schools.clone() {
@@ -91,6 +93,7 @@ fn instance(seed: u64, teachers: usize) -> Dataset {
                     subject: Subject::new(subj),
                     count: g.next(4) as u32,
                     priority: 1 + g.next(3) as u32,
+                    year: None,
                 });
             }
         }

@@ -100,6 +100,8 @@ fn instance(seed: u64) -> (Dataset, Rules) {
                 Status::Active
             },
             volunteer: g.next(4) == 0,
+            birth_month: 1,
+            retirement_age: None,
         });
     }
     let n_needs = 1 + g.next(3) as usize;
@@ -111,6 +113,7 @@ fn instance(seed: u64) -> (Dataset, Rules) {
             subject: Subject::new(g.pick(&SUBJECTS)),
             count: 1 + g.next(2) as u32,
             priority: 1 + g.next(3) as u32,
+            year: None,
         });
     }
     if g.next(3) == 0 {
@@ -226,6 +229,63 @@ proptest! {
     #[test]
     fn planner_matches_brute_force(seed in any::<u64>()) {
         let (data, rules) = instance(seed);
+        let plan = plan_year(&data, &rules, 2021, &data.ledger, &PlanOptions::default())
+            .map_err(|e| TestCaseError::fail(format!("seed {seed}: {e}")))?;
+        prop_assert!(plan.optimal, "seed {seed}: not proven optimal");
+        let want = brute_force(&data, &rules, 2021);
+        prop_assert_eq!(
+            (plan.check.shortfall, plan.check.filled_priority),
+            want,
+            "seed {}", seed
+        );
+    }
+}
+
+/// [`instance`] with school leaders: some teachers become principals or
+/// vice-principals, some receiving schools post leadership posts, and a random
+/// `[leaders]` table (mandatory or not, promotion or not, its own years at school).
+fn instance_with_leaders(seed: u64) -> (Dataset, Rules) {
+    let (mut data, mut rules) = instance(seed);
+    let mut g = Rng(seed ^ 0x01ea_de25);
+    for t in data.teachers.iter_mut() {
+        t.role = g.pick(&[
+            Role::Teacher,
+            Role::Teacher,
+            Role::Principal,
+            Role::VicePrincipal,
+        ]);
+    }
+    let n_schools = data.schools.len() as u64;
+    for _ in 0..1 + g.next(2) {
+        data.needs.push(Need {
+            school: data.schools[2 + g.next(n_schools - 2) as usize].id.clone(),
+            subject: Subject::new(g.pick(&["principal", "vice_principal"])),
+            count: 1 + g.next(2) as u32,
+            priority: 1 + g.next(3) as u32,
+            year: None,
+        });
+    }
+    rules.leaders = Some(rotaplan::rules::LeaderRules {
+        roles: if g.next(3) == 0 {
+            vec![Role::Principal]
+        } else {
+            vec![Role::Principal, Role::VicePrincipal]
+        },
+        min_years_at_school: g.pick(&[3, 6]),
+        mandatory: g.next(3) != 0,
+        promote: g.next(2) == 0,
+    });
+    (data, rules)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 120, ..ProptestConfig::default() })]
+
+    /// Leaders as their own senders (a unit quota each when mandatory) reach the
+    /// same optimum as the brute force scored by the independent checker.
+    #[test]
+    fn planner_with_leaders_matches_brute_force(seed in any::<u64>()) {
+        let (data, rules) = instance_with_leaders(seed);
         let plan = plan_year(&data, &rules, 2021, &data.ledger, &PlanOptions::default())
             .map_err(|e| TestCaseError::fail(format!("seed {seed}: {e}")))?;
         prop_assert!(plan.optimal, "seed {seed}: not proven optimal");

@@ -211,6 +211,8 @@ fn teacher(i: u32) -> Teacher {
         joined_school_year: 2000 + (i % 22) as i32,
         status: [Status::Active, Status::Maternity, Status::Leave][(i % 3) as usize],
         volunteer: i.is_multiple_of(7),
+        birth_month: 1,
+        retirement_age: None,
     }
 }
 
@@ -256,4 +258,59 @@ fn custom_exclusions_are_fast() {
     assert!(excluded[1] > 0);
     // Generous: a debug build of this crate (dependencies optimised) is well under this.
     assert!(took.as_secs_f64() < 5.0, "took {took:?}");
+}
+
+/// The 2026–2030 file: the 2021–2025 rules with the period, the reform and leaders
+/// changed, nothing else; its target is the old one, marked as an assumption.
+#[test]
+fn nanchang_2026_2030_is_the_old_rules_with_the_reform_and_leaders() {
+    let r = load("nanchang-2026-2030.toml");
+    assert_eq!(
+        (r.plan.first_year, r.plan.last_year, r.plan.target_exchanges),
+        (2026, 2030, 5000)
+    );
+    assert!(r.eligibility.retirement_reform_2025);
+    let l = r.leaders.clone().expect("a [leaders] table");
+    assert_eq!(l.roles, vec![Role::Principal, Role::VicePrincipal]);
+    assert_eq!(l.min_years_at_school, 6);
+    assert!(l.mandatory && l.promote);
+    let mut same_as_old = r.clone();
+    same_as_old.plan = Rules::default().plan;
+    same_as_old.eligibility.retirement_reform_2025 = false;
+    same_as_old.leaders = None;
+    assert!(same(&same_as_old, &Rules::default()), "{r:#?}");
+    let text = std::fs::read_to_string(rules_dir().join("nanchang-2026-2030.toml")).unwrap();
+    assert!(
+        text.contains("ASSUMPTION"),
+        "the carried-over target must say so"
+    );
+}
+
+#[test]
+fn leaders_table_and_reform_key_parse_and_are_checked() {
+    let ok = rotaplan::rules::parse_rules(
+        "[leaders]\nmandatory = true\n[eligibility]\nretirement_reform_2025 = true\n",
+        "x.toml",
+        &[],
+    )
+    .unwrap();
+    let l = ok.leaders.unwrap();
+    assert_eq!(
+        (l.min_years_at_school, l.mandatory, l.promote),
+        (6, true, false)
+    );
+    assert!(ok.eligibility.retirement_reform_2025);
+    // No table: no leader rotation; `--set` alone turns it on.
+    assert!(Rules::default().leaders.is_none());
+    let set = rotaplan::rules::parse_rules("", "x.toml", &["leaders.promote=true".into()]).unwrap();
+    assert!(set.leaders.unwrap().promote);
+    let bad = rotaplan::rules::parse_rules(
+        "[leaders]\nroles = [\"teacher\"]\nmandatry = true\n",
+        "x.toml",
+        &[],
+    )
+    .unwrap_err();
+    let text = bad.to_string();
+    assert!(text.contains("x.toml:2: leaders.roles"), "{text}");
+    assert!(text.contains("did you mean `mandatory`?"), "{text}");
 }

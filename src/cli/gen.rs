@@ -19,6 +19,22 @@ pub struct GenArgs {
     /// Replace --out even when it holds other files (for example a data folder).
     #[arg(long)]
     pub force: bool,
+    /// Write needs by plan year: `2026-2030` gives needs.csv a `year` column and a
+    /// fresh set of posts for each year of the range.
+    #[arg(long, value_name = "FIRST-LAST", value_parser = parse_years)]
+    pub yearly_needs: Option<(i32, i32)>,
+}
+
+/// `2026-2030` → (2026, 2030); one year (`2026`) is a range of one.
+fn parse_years(s: &str) -> Result<(i32, i32), String> {
+    let bad = || format!("expected a year range such as 2026-2030, got `{s}`");
+    let (a, b) = s.split_once('-').unwrap_or((s, s));
+    let a: i32 = a.trim().parse().map_err(|_| bad())?;
+    let b: i32 = b.trim().parse().map_err(|_| bad())?;
+    if !(1900..=2100).contains(&a) || a > b || b - a > 50 {
+        return Err(bad());
+    }
+    Ok((a, b))
 }
 
 pub fn run(a: &GenArgs, quiet: bool) -> Exit {
@@ -38,7 +54,7 @@ pub fn run(a: &GenArgs, quiet: bool) -> Exit {
     let progress = crate::progress::bar(profile.districts() as u64, "districts", quiet);
     let mut summary = None;
     let written = out.commit_with(|dir| {
-        summary = Some(generate_with_progress(profile, a.seed, dir, &progress)?);
+        summary = Some(generate_with_progress(profile, a.seed, dir, a.yearly_needs, &progress)?);
         Ok(())
     });
     match written.map(|()| summary) {

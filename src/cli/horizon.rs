@@ -124,7 +124,9 @@ pub fn run(a: &HorizonArgs, quiet: bool) -> Exit {
     let years = rules.plan.first_year..=rules.plan.last_year;
     let bar = crate::progress::bar(years.clone().count() as u64, "years", quiet);
     let mut districts = DistrictYears::default();
+    let mut more_posts = horizon::MorePostsTally::default();
     let base = horizon::run(data, &rules, years, &opts, |v| {
+        more_posts.add(v, &rules);
         let (rows, summary) = summarize(v.roster, &rules, v.plan)?;
         let reasons = shortfall_reasons(v.roster, &rules, v.plan);
         let prefix = format!("{}/", v.row.year);
@@ -167,9 +169,21 @@ pub fn run(a: &HorizonArgs, quiet: bool) -> Exit {
         Err(e) => return fail(e, &rules.source),
     };
     let search_seconds = t1.elapsed().as_secs_f64();
-    let summary = HorizonSummary::new(&rules, base.rows, search);
+    let mut summary = HorizonSummary::new(&rules, base.rows, search);
+    // Out of reach as given: what would reach it.
+    let t2 = Instant::now();
+    if !summary.target_met {
+        if show {
+            eprintln!("searching what it takes to meet the target…");
+        }
+        match horizon::what_it_takes(data, &rules, &opts, more_posts) {
+            Ok(w) => summary.what_it_takes = Some(w),
+            Err(e) => return fail(e, &rules.source),
+        }
+    }
+    let takes_seconds = t2.elapsed().as_secs_f64();
     let district_rows = districts.rows();
-    let csv = horizon::horizon_csv(&summary.years)
+    let csv = horizon::horizon_csv_with(&summary.years, summary.what_it_takes.as_ref())
         .map_err(|e| e.to_string())
         .and_then(|b| {
             let xlsx = horizon_workbook(&b, &summary, &district_rows).map_err(|e| e.to_string())?;
@@ -202,11 +216,20 @@ pub fn run(a: &HorizonArgs, quiet: bool) -> Exit {
     }
     if !quiet {
         print!("{}", horizon::render(&summary));
+        if let Some(w) = &summary.what_it_takes {
+            print!("{}", horizon::render_what_it_takes(w, &rules));
+        }
         println!(
             "horizon {horizon_seconds:.1} s, target search {search_seconds:.1} s ({} horizons in {} rounds)",
             summary.target_search.probes.len(),
             summary.target_search.rounds
         );
+        if let Some(w) = &summary.what_it_takes {
+            println!(
+                "what it takes {takes_seconds:.1} s ({} horizons)",
+                w.term_probes.len() + w.distance_probes.len()
+            );
+        }
         println!("wrote {}", a.out.display());
     }
     if a.strict && !summary.target_met {

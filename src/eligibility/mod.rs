@@ -92,15 +92,19 @@ pub fn assess_one(
         reasons.push(Reason::Role { role: t.role });
     }
     let years_at_school = year - t.joined_school_year;
-    if years_at_school < e.min_years_at_school {
+    let min_years = rules.min_years_at_school(t);
+    if years_at_school < min_years {
         reasons.push(Reason::MinYearsAtSchool {
             years: years_at_school,
-            min: e.min_years_at_school,
+            min: min_years,
         });
     }
     let age = year - t.birth_year;
-    let retirement_age = rules.retirement_age(t.gender);
-    let years_left = retirement_age - age;
+    // The retirement year decides; the age at retirement is derived from it so the
+    // explanation reads in years of age.
+    let retirement_year = rules.retirement_year(t);
+    let retirement_age = retirement_year - t.birth_year;
+    let years_left = retirement_year - year;
     if years_left <= e.exempt_years_before_retirement {
         reasons.push(Reason::NearRetirement {
             age,
@@ -199,6 +203,8 @@ mod tests {
             joined_school_year: 2000,
             status: Status::Active,
             volunteer: false,
+            birth_month: 1,
+            retirement_age: None,
         }
     }
 

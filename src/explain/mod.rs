@@ -68,6 +68,45 @@ pub struct TeacherExplanation {
     pub school: Option<usize>,
     pub reasons: Vec<Reason>,
     pub placement: Placement,
+    /// With `[leaders]`: the leaders of the teacher's school (the leaders table).
+    pub leaders: Vec<LeaderLine>,
+}
+
+/// One leader of a school under `[leaders]`: eligible or not, and where they went.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LeaderLine {
+    pub teacher: usize,
+    pub role: crate::model::Role,
+    pub eligible: bool,
+    /// (receiving school, post filled) when moved.
+    pub moved: Option<(usize, Subject)>,
+}
+
+/// The leaders of school `s` in `plan` (empty without `[leaders]`).
+pub fn leaders_of_school(
+    data: &Dataset,
+    rules: &Rules,
+    plan: &YearPlan,
+    s: &crate::model::SchoolId,
+) -> Vec<LeaderLine> {
+    data.teachers
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| &t.school == s)
+        .filter_map(|(i, t)| {
+            let role = rules.leader_role(t)?;
+            Some(LeaderLine {
+                teacher: i,
+                role,
+                eligible: plan.verdicts.get(i).is_some_and(|v| v.eligible()),
+                moved: plan
+                    .moves
+                    .iter()
+                    .find(|m| m.teacher == i)
+                    .map(|m| (m.to, m.subject.clone())),
+            })
+        })
+        .collect()
 }
 
 /// Explains teacher index `t` in `plan`.
@@ -93,6 +132,7 @@ pub fn explain_teacher(
         school,
         reasons,
         placement,
+        leaders: leaders_of_school(data, rules, plan, &teacher.school),
     }
 }
 
@@ -108,11 +148,12 @@ fn fitting_posts(
     s: usize,
 ) -> (FittingPosts, u32) {
     let teacher = &data.teachers[t];
+    let planned_as = rules.plan_subject(teacher);
     let from = &data.schools[s];
     let mut ok = BTreeMap::new();
     let mut blocked = 0;
     for ((r, subj), slots) in &plan.facts.open_posts {
-        if !rules.subject_fits(&teacher.subject, subj) {
+        if !rules.post_fits(&planned_as, subj) {
             continue;
         }
         let count: u32 = slots.iter().map(|x| x.1).sum();
@@ -144,13 +185,16 @@ fn placement(data: &Dataset, rules: &Rules, plan: &YearPlan, t: usize, s: usize)
         return Placement::NoAllowedPost { blocked };
     }
     let f = &plan.facts.schools[s];
+    // Mandatory leaders are outside the school's cap (a unit quota each).
+    let outside =
+        |i: usize| rules.mandatory_leaders() && rules.leader_role(&data.teachers[i]).is_some();
     let went: Vec<usize> = plan
         .moves
         .iter()
-        .filter(|m| m.from == s)
+        .filter(|m| m.from == s && !outside(m.teacher))
         .map(|m| m.teacher)
         .collect();
-    if went.len() as u32 >= f.cap {
+    if !outside(t) && went.len() as u32 >= f.cap {
         return Placement::CapReached {
             cap: f.cap,
             quota: f.quota,

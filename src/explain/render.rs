@@ -80,6 +80,30 @@ fn who_detail(data: &Dataset, year: i32, list: &[usize]) -> String {
         .join(", ")
 }
 
+/// What the near-retirement rule looked at; under the 2025 reform also the month the
+/// teacher retires in.
+fn retirement_text(rules: &Rules, t: &crate::model::Teacher, age: i32) -> String {
+    let e = &rules.eligibility;
+    let mut s = format!(
+        "age {age}, retirement age {} (exempt {} years before)",
+        rules.retirement_year(t) - t.birth_year,
+        e.exempt_years_before_retirement
+    );
+    if e.retirement_reform_2025 {
+        let (y, m) = crate::model::retirement::retirement_month(
+            t.birth_year,
+            t.birth_month,
+            rules.original_retirement_age(t),
+            true,
+        );
+        s.push_str(&format!(
+            "; born {}-{:02}, retires {y}-{m:02} under the 2025 reform (延迟退休)",
+            t.birth_year, t.birth_month
+        ));
+    }
+    s
+}
+
 /// Renders `explain --teacher`.
 pub fn render_teacher(data: &Dataset, rules: &Rules, year: i32, x: &TeacherExplanation) -> String {
     let t = &data.teachers[x.teacher];
@@ -105,17 +129,10 @@ pub fn render_teacher(data: &Dataset, rules: &Rules, year: i32, x: &TeacherExpla
             format!(
                 "{} years at school (min {})",
                 year - t.joined_school_year,
-                e.min_years_at_school
+                rules.min_years_at_school(t)
             ),
         ),
-        (
-            "near_retirement",
-            format!(
-                "age {age}, retirement age {} (exempt {} years before)",
-                rules.retirement_age(t.gender),
-                e.exempt_years_before_retirement
-            ),
-        ),
+        ("near_retirement", retirement_text(rules, t, age)),
         (
             "sending_locality",
             format!(
@@ -251,6 +268,43 @@ pub fn render_teacher(data: &Dataset, rules: &Rules, year: i32, x: &TeacherExpla
             .to_string(),
     };
     let _ = writeln!(o, "  {line}");
+    if !x.leaders.is_empty() {
+        let _ = writeln!(o, "leaders of the school (校领导轮岗):");
+        for l in &x.leaders {
+            let t = &data.teachers[l.teacher];
+            let outcome = match (&l.moved, l.eligible) {
+                (Some((to, post)), _) => format!("moved to {} ({post} post)", data.schools[*to].id),
+                (None, true) => "eligible, not moved".to_string(),
+                (None, false) => "not eligible".to_string(),
+            };
+            let _ = writeln!(
+                o,
+                "  {} {} {} ({}): {outcome}",
+                t.id,
+                t.name,
+                l.role.as_str(),
+                l.role.zh()
+            );
+        }
+        if let Some(lr) = &rules.leaders {
+            let _ = writeln!(
+                o,
+                "  leaders fill leadership posts only{}; {} years at the school required{}.",
+                if lr.promote {
+                    " (a vice_principal also a principal post)"
+                } else {
+                    ""
+                },
+                lr.min_years_at_school,
+                if lr.mandatory {
+                    "; mandatory: each eligible leader not moved adds 1 to shortfall, outside \
+                     the school's quota and cap"
+                } else {
+                    ""
+                }
+            );
+        }
+    }
     o
 }
 

@@ -96,10 +96,23 @@ fn finish(w: Csv) -> std::io::Result<Vec<u8>> {
     w.into_inner().map_err(|e| e.into_error())
 }
 
+/// Salt of the second random stream: values added for the 2026–2030 period (birth
+/// months, leadership posts, yearly posts) are drawn from it, so that adding them
+/// left every value drawn before them unchanged.
+const PERIOD_STREAM: u64 = 0x2026_2030_0000_0001;
+
 /// Generates district `index` of `profile`; its draws depend only on (seed, index).
-pub fn generate(profile: Profile, seed: u64, index: usize) -> std::io::Result<Fragments> {
+/// With `yearly`, every needs row carries a plan year of that range: each year's
+/// posts are drawn afresh (receiving schools report new posts each year).
+pub fn generate(
+    profile: Profile,
+    seed: u64,
+    index: usize,
+    yearly: Option<(i32, i32)>,
+) -> std::io::Result<Fragments> {
     let spec = profile.district(index);
     let mut r = Rng::new(seed, index as u64);
+    let mut p = Rng::new(seed ^ PERIOD_STREAM, index as u64);
     let mut out = Fragments::default();
     let mut w_schools = csv_writer();
     let mut w_teachers = csv_writer();
@@ -203,6 +216,7 @@ pub fn generate(profile: Profile, seed: u64, index: usize) -> std::io::Result<Fr
                 &(BASE_YEAR - teacher.tenure).to_string(),
                 teacher.status,
                 if teacher.volunteer { "true" } else { "false" },
+                &p.range(1, 12).to_string(),
             ])?;
         }
         n_teachers_district += n;
@@ -217,14 +231,46 @@ pub fn generate(profile: Profile, seed: u64, index: usize) -> std::io::Result<Fr
     let receivers: Vec<usize> = (0..schools.len())
         .filter(|&i| schools[i].receives())
         .collect();
+    // Without `yearly`, the posts drawn from the first stream as before (no year);
+    // with it, a fresh draw per year from the second stream.
+    let mut posts_rows = Vec::new();
     out.n_posts = needs(
         &mut r,
-        &mut w_needs,
+        &mut posts_rows,
         &schools,
         &receivers,
         quota_total,
         &sender_mix,
-    )?;
+    );
+    let years: Vec<Option<i32>> = match yearly {
+        None => vec![None],
+        Some((a, b)) => (a..=b).map(Some).collect(),
+    };
+    if yearly.is_some() {
+        posts_rows.clear();
+        out.n_posts = 0;
+    }
+    for &year in &years {
+        let year_text = year.map_or(String::new(), |y| y.to_string());
+        if year.is_some() {
+            out.n_posts += needs(
+                &mut p,
+                &mut posts_rows,
+                &schools,
+                &receivers,
+                quota_total,
+                &sender_mix,
+            );
+        }
+        out.n_posts += leader_posts(&mut p, &mut posts_rows, &schools, &receivers);
+        for row in posts_rows.drain(..) {
+            if yearly.is_some() {
+                w_needs.write_record(row.iter().map(String::as_str).chain([year_text.as_str()]))?;
+            } else {
+                w_needs.write_record(&row)?;
+            }
+        }
+    }
     out.n_ledger = ledger(&mut r, &mut w_ledger, &schools, &receivers, &ledger_pool)?;
     out.n_evaluators = evaluators(&mut r, &mut w_eval, &spec, &schools, n_teachers_district)?;
 
@@ -370,14 +416,14 @@ fn teacher(r: &mut Rng, school: &School, index: usize) -> TeacherDraw {
 /// so that most of the quota can be met and some cannot.
 fn needs(
     r: &mut Rng,
-    w: &mut Csv,
+    w: &mut Vec<Vec<String>>,
     schools: &[School],
     receivers: &[usize],
     quota_total: usize,
     sender_mix: &[u32; 15],
-) -> std::io::Result<usize> {
+) -> usize {
     if receivers.is_empty() || quota_total == 0 {
-        return Ok(0);
+        return 0;
     }
     let total = (quota_total as f64 * (1.0 + 0.45 * r.unit())).round() as usize;
     let mut counts: std::collections::BTreeMap<(usize, usize), usize> = Default::default();
@@ -414,14 +460,45 @@ fn needs(
             (Loc::Rural, false) | (_, true) => 2,
             _ => 1,
         };
-        w.write_record([
-            s.id.as_str(),
-            SUBJECTS[subject],
-            &count.to_string(),
-            &priority.to_string(),
-        ])?;
+        w.push(vec![
+            s.id.clone(),
+            SUBJECTS[subject].to_string(),
+            count.to_string(),
+            priority.to_string(),
+        ]);
     }
-    Ok(placed)
+    placed
+}
+
+/// Leadership posts (校长, 副校长) at receiving schools: a quarter of them seek a
+/// principal and about a third a vice-principal, weak and rural schools first.
+fn leader_posts(
+    r: &mut Rng,
+    w: &mut Vec<Vec<String>>,
+    schools: &[School],
+    receivers: &[usize],
+) -> usize {
+    let mut n = 0;
+    for &i in receivers {
+        let s = &schools[i];
+        let priority = match (s.loc, s.weak) {
+            (Loc::Rural, true) => 3,
+            (Loc::Rural, false) | (_, true) => 2,
+            _ => 1,
+        };
+        for (post, p) in [("principal", 0.25), ("vice_principal", 0.35)] {
+            if r.chance(p) {
+                w.push(vec![
+                    s.id.clone(),
+                    post.to_string(),
+                    "1".to_string(),
+                    priority.to_string(),
+                ]);
+                n += 1;
+            }
+        }
+    }
+    n
 }
 
 /// Past and current exchanges: about 3 % of sending-school teachers completed one, 1.5 %

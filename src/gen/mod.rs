@@ -32,7 +32,7 @@ const FILES: [(&str, &str); 5] = [
     ),
     (
         "teachers.csv",
-        "teacher_id,name,gender,birth_year,school_id,subject,title,backbone,role,joined_school_year,status,volunteer",
+        "teacher_id,name,gender,birth_year,school_id,subject,title,backbone,role,joined_school_year,status,volunteer,birth_month",
     ),
     ("needs.csv", "school_id,subject,count,priority"),
     (
@@ -53,14 +53,16 @@ const BATCH: usize = 64;
 /// into `out` (created if needed). Files are written under temporary names and renamed
 /// at the end, so an interrupted run leaves no half-written data folder behind.
 pub fn generate(profile: Profile, seed: u64, out: &Path) -> io::Result<GenSummary> {
-    generate_with_progress(profile, seed, out, &indicatif::ProgressBar::hidden())
+    generate_with_progress(profile, seed, out, None, &indicatif::ProgressBar::hidden())
 }
 
-/// [`generate`], advancing `progress` by one per district written.
+/// [`generate`], advancing `progress` by one per district written. With `yearly`
+/// (first, last year), needs.csv gains a `year` column and posts of each year.
 pub fn generate_with_progress(
     profile: Profile,
     seed: u64,
     out: &Path,
+    yearly: Option<(i32, i32)>,
     progress: &indicatif::ProgressBar,
 ) -> io::Result<GenSummary> {
     progress.set_length(profile.districts() as u64);
@@ -69,7 +71,7 @@ pub fn generate_with_progress(
         .iter()
         .map(|(name, _)| out.join(format!(".{name}.partial")))
         .collect();
-    let result = write_all(profile, seed, &tmp, progress);
+    let result = write_all(profile, seed, &tmp, yearly, progress);
     match result {
         Ok(summary) => {
             for (path, (name, _)) in tmp.iter().zip(FILES) {
@@ -90,12 +92,18 @@ fn write_all(
     profile: Profile,
     seed: u64,
     paths: &[PathBuf],
+    yearly: Option<(i32, i32)>,
     progress: &indicatif::ProgressBar,
 ) -> io::Result<GenSummary> {
     let mut writers = Vec::with_capacity(FILES.len());
-    for (path, (_, header)) in paths.iter().zip(FILES) {
+    for (path, (name, header)) in paths.iter().zip(FILES) {
         let mut w = BufWriter::with_capacity(1 << 20, fs::File::create(path)?);
-        writeln!(w, "{header}")?;
+        let year = if name == "needs.csv" && yearly.is_some() {
+            ",year"
+        } else {
+            ""
+        };
+        writeln!(w, "{header}{year}")?;
         writers.push(w);
     }
     let mut summary = GenSummary {
@@ -106,7 +114,7 @@ fn write_all(
     for start in (0..n).step_by(BATCH) {
         let batch: Vec<io::Result<district::Fragments>> = (start..(start + BATCH).min(n))
             .into_par_iter()
-            .map(|i| district::generate(profile, seed, i))
+            .map(|i| district::generate(profile, seed, i, yearly))
             .collect();
         for fragments in batch {
             let f = fragments?;
@@ -157,6 +165,46 @@ mod tests {
             fs::read(c.join("teachers.csv")).unwrap()
         );
         assert!((35..=80).contains(&sa.teachers), "{sa:?}");
+    }
+
+    #[test]
+    fn yearly_needs_carry_a_year_and_the_rest_is_unchanged() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+        generate(Profile::County, 3, &a).unwrap();
+        generate_with_progress(
+            Profile::County,
+            3,
+            &b,
+            Some((2026, 2027)),
+            &indicatif::ProgressBar::hidden(),
+        )
+        .unwrap();
+        for name in [
+            "schools.csv",
+            "teachers.csv",
+            "ledger.csv",
+            "evaluators.csv",
+        ] {
+            assert_eq!(
+                fs::read(a.join(name)).unwrap(),
+                fs::read(b.join(name)).unwrap()
+            );
+        }
+        let sources = crate::input::DataSources {
+            dir: Some(b),
+            ..Default::default()
+        };
+        let data = crate::input::load(&sources).unwrap().data;
+        let years: std::collections::BTreeSet<Option<i32>> =
+            data.needs.iter().map(|n| n.year).collect();
+        assert_eq!(years, [Some(2026), Some(2027)].into_iter().collect());
+        assert!(data.needs.iter().any(|n| n.subject.as_str() == "principal"));
+        assert!(data.teachers.iter().any(|t| t.birth_month == 12));
+        assert!(data
+            .teachers
+            .iter()
+            .all(|t| (1..=12).contains(&t.birth_month)));
     }
 
     #[test]

@@ -10,15 +10,23 @@ mod binding;
 mod report;
 mod run;
 mod search;
+mod takes;
 mod target;
 
 pub use binding::{Binding, Bound};
-pub use report::{horizon_csv, render, rerun_shares, HorizonSummary, Period, HORIZON_HEADER};
+pub use report::{
+    horizon_csv, horizon_csv_with, render, rerun_shares, HorizonSummary, Period, HORIZON_HEADER,
+};
 pub(crate) use run::counts;
 pub use run::{roster_for_year, run, HorizonRun, YearRow, YearView};
 pub use search::{
     default_points_per_round, first_round_points, grid_index, grid_share, next_round, search,
     search_observed, search_with, Probe, SearchStart, TargetSearch, GRID_POINTS,
+};
+pub use takes::render as render_what_it_takes;
+pub use takes::{
+    unplaced_within_quota, what_it_takes, MorePosts, MorePostsTally, ParamProbe, WhatItTakes,
+    DISTANCE_GRID,
 };
 pub use target::{first_met, target_cumulative};
 

@@ -48,6 +48,9 @@ pub struct HorizonSummary {
     pub search_assumed_monotone: bool,
     pub target_search: TargetSearch,
     pub years: Vec<YearRow>,
+    /// What would reach the target, when it is out of reach.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub what_it_takes: Option<super::WhatItTakes>,
 }
 
 /// The rules' figures summary.json repeats: what a horizon shard records so that
@@ -107,16 +110,35 @@ impl HorizonSummary {
             search_assumed_monotone: search.search_assumed_monotone,
             target_search: search,
             years: rows,
+            what_it_takes: None,
         }
     }
 }
 
 /// horizon.csv.
 pub fn horizon_csv(rows: &[YearRow]) -> Result<Vec<u8>, csv::Error> {
+    horizon_csv_with(rows, None)
+}
+
+/// horizon.csv, with columns appended: `leaders_eligible`, `leaders_moved` under
+/// `[leaders]`, and `more_posts_to_target` when `takes` says what would reach the
+/// target.
+pub fn horizon_csv_with(
+    rows: &[YearRow],
+    takes: Option<&super::WhatItTakes>,
+) -> Result<Vec<u8>, csv::Error> {
+    let leaders = rows.iter().any(|r| r.leaders_eligible.is_some());
+    let mut header: Vec<&str> = HORIZON_HEADER.to_vec();
+    if leaders {
+        header.extend(["leaders_eligible", "leaders_moved"]);
+    }
+    if takes.is_some() {
+        header.push("more_posts_to_target");
+    }
     let body: Vec<Vec<String>> = rows
         .iter()
         .map(|r| {
-            [
+            let mut v = [
                 r.year.to_string(),
                 r.eligible.to_string(),
                 r.sent.to_string(),
@@ -138,10 +160,18 @@ pub fn horizon_csv(rows: &[YearRow]) -> Result<Vec<u8>, csv::Error> {
                 r.optimal.to_string(),
                 (r.cumulative >= r.target_cumulative).to_string(),
             ]
-            .to_vec()
+            .to_vec();
+            if leaders {
+                v.push(r.leaders_eligible.unwrap_or(0).to_string());
+                v.push(r.leaders_moved.unwrap_or(0).to_string());
+            }
+            if let Some(w) = takes {
+                v.push(w.more_posts_in(r.year).to_string());
+            }
+            v
         })
         .collect();
-    csv_table(&HORIZON_HEADER, &body)
+    csv_table(&header, &body)
 }
 
 fn bound_words(b: Bound) -> &'static str {

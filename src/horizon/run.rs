@@ -39,6 +39,11 @@ pub struct YearRow {
     pub posts_filled: u64,
     pub filled_priority: u64,
     pub optimal: bool,
+    /// With `[leaders]`: eligible leaders and leaders moved to leadership posts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub leaders_eligible: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub leaders_moved: Option<u64>,
 }
 
 /// What a caller sees of each planned year.
@@ -71,7 +76,7 @@ pub fn roster_for_year(data: &Dataset, rules: &Rules, year: i32) -> Dataset {
         teachers: data
             .teachers
             .iter()
-            .filter(|t| year - t.birth_year < rules.retirement_age(t.gender))
+            .filter(|t| !rules.retired(t, year))
             .cloned()
             .collect(),
         needs: data.needs.clone(),
@@ -113,7 +118,7 @@ where
     let mut prev_roster = data
         .teachers
         .iter()
-        .filter(|t| years.start() - 1 - t.birth_year < rules.retirement_age(t.gender))
+        .filter(|t| !rules.retired(t, years.start() - 1))
         .count() as u64;
     let mut stopped_early = false;
     let q = &rules.quota;
@@ -166,6 +171,20 @@ where
             posts_filled: c.posts_filled,
             filled_priority: c.filled_priority,
             optimal: plan.optimal,
+            leaders_eligible: rules.leaders.as_ref().map(|_| {
+                roster
+                    .teachers
+                    .iter()
+                    .zip(&plan.verdicts)
+                    .filter(|(t, v)| v.eligible() && rules.leader_role(t).is_some())
+                    .count() as u64
+            }),
+            leaders_moved: rules.leaders.as_ref().map(|_| {
+                plan.moves
+                    .iter()
+                    .filter(|m| crate::model::Role::leader_post(&m.subject).is_some())
+                    .count() as u64
+            }),
         };
         prev_roster = roster.teachers.len() as u64;
         on_year(&YearView {

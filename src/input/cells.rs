@@ -184,6 +184,35 @@ impl<'a> RowCtx<'a> {
         }
     }
 
+    /// An optional whole number in `lo..=hi`; `what` describes it in the message
+    /// ("a month from 1 to 12").
+    pub(crate) fn opt_between(
+        &mut self,
+        col: usize,
+        lo: i64,
+        hi: i64,
+        what: &str,
+    ) -> Result<Option<i32>, Bad> {
+        let Some(raw) = self.cell(col) else {
+            return Ok(None);
+        };
+        match parse_whole(raw).filter(|v| (lo..=hi).contains(v)) {
+            Some(v) => i32::try_from(v).map(Some).map_err(|_| Bad),
+            None => {
+                self.bad(col, raw, what);
+                Err(Bad)
+            }
+        }
+    }
+
+    /// An optional year (empty: `None`).
+    pub(crate) fn opt_year(&mut self, col: usize) -> Result<Option<i32>, Bad> {
+        match self.cell(col) {
+            None => Ok(None),
+            Some(_) => self.year(col).map(Some).ok_or(Bad),
+        }
+    }
+
     /// A required whole number in `min..=u32::MAX`.
     pub(crate) fn count(&mut self, col: usize, min: u32) -> Option<u32> {
         let raw = self.text(col)?;

@@ -92,6 +92,8 @@ pub(crate) const TEACHERS: Spec = Spec {
         req("joined_school_year", "到校年份"),
         req("status", "状态"),
         opt("volunteer", "自愿交流"),
+        opt("birth_month", "出生月份"),
+        opt("retirement_age", "退休年龄"),
     ],
 };
 
@@ -101,6 +103,7 @@ pub(crate) const NEEDS: Spec = Spec {
         req("subject", "学科"),
         req("count", "人数"),
         opt("priority", "优先级"),
+        opt("year", "年度"),
     ],
 };
 
@@ -428,7 +431,7 @@ mod tests {
     fn english_or_chinese_any_order_and_case() {
         let (m, e, n) = map(&[" 人数 ", "School_ID", "\u{feff}学科"]);
         assert!(e.is_empty() && n.is_empty());
-        assert_eq!(m.index, vec![Some(1), Some(2), Some(0), None]);
+        assert_eq!(m.index, vec![Some(1), Some(2), Some(0), None, None]);
         assert_eq!(m.label(0), "School_ID");
         assert_eq!(m.label(2), "人数 (count)");
         assert_eq!(m.label(3), "priority");

@@ -12,6 +12,7 @@ const SCHOOL: usize = 0;
 const SUBJECT: usize = 1;
 const COUNT: usize = 2;
 const PRIORITY: usize = 3;
+const YEAR: usize = 4;
 
 /// Parses needs; `schools` (when schools.csv was read whole) checks each `school_id`.
 pub(crate) fn parse(
@@ -31,13 +32,15 @@ pub(crate) fn parse(
         let subject = r.subject(SUBJECT);
         let count = r.count(COUNT, 0);
         let priority = r.opt_count(PRIORITY, 1);
-        match (school, subject, count, priority) {
-            (Some(school), Some(subject), Some(count), Ok(priority)) => out.accept(
+        let year = r.opt_year(YEAR);
+        match (school, subject, count, priority, year) {
+            (Some(school), Some(subject), Some(count), Ok(priority), Ok(year)) => out.accept(
                 Need {
                     school,
                     subject,
                     count,
                     priority: priority.unwrap_or(1),
+                    year,
                 },
                 r.row,
             ),

@@ -20,6 +20,8 @@ const ROLE: usize = 8;
 const JOINED: usize = 9;
 const STATUS: usize = 10;
 const VOLUNTEER: usize = 11;
+const BIRTH_MONTH: usize = 12;
+const RETIREMENT_AGE: usize = 13;
 
 /// Nobody starts teaching at a school younger than this; an earlier joining year is a
 /// typo in one of the two years.
@@ -45,13 +47,22 @@ pub(crate) fn parse(
         let joined = r.year(JOINED);
         let status = r.vocab::<Status>(STATUS);
         let volunteer = r.opt_flag(VOLUNTEER, false);
+        let born = (
+            r.opt_between(BIRTH_MONTH, 1, 12, "a month from 1 to 12 (empty means 1)"),
+            r.opt_between(
+                RETIREMENT_AGE,
+                40,
+                80,
+                "an age in years from 40 to 80, such as 60 (empty: the rules' age)",
+            ),
+        );
         let ages_ok = match (birth_year, joined) {
             (Some(b), Some(j)) => ages_agree(r, b, j),
             _ => true,
         };
         match (
             id, name, gender, birth_year, school, subject, title, backbone, role, joined, status,
-            volunteer, ages_ok,
+            volunteer, ages_ok, born,
         ) {
             (
                 Some(id),
@@ -67,6 +78,7 @@ pub(crate) fn parse(
                 Some(status),
                 Ok(volunteer),
                 true,
+                (Ok(birth_month), Ok(retirement_age)),
             ) => out.accept(
                 Teacher {
                     id: TeacherId(id),
@@ -81,6 +93,8 @@ pub(crate) fn parse(
                     joined_school_year,
                     status,
                     volunteer,
+                    birth_month: birth_month.and_then(|m| u8::try_from(m).ok()).unwrap_or(1),
+                    retirement_age,
                 },
                 r.row,
             ),

@@ -163,6 +163,57 @@ fn an_explicit_file_wins_and_must_exist() {
 }
 
 #[test]
+fn birth_month_retirement_age_and_needs_year() {
+    let teachers = "teacher_id,name,gender,birth_year,school_id,subject,title,backbone,role,joined_school_year,status,出生月份,退休年龄\n\
+        T1,Wang,F,1980,U1,math,intermediate,county,teacher,2010,active,7,60\n\
+        T2,Li,M,1985,U1,math,none,none,teacher,2012,active,,\n";
+    let needs = "school_id,subject,count,年度\nR1,math,1,2027\nR1,副校长,1,\n";
+    let f = Folder::good_with(&[
+        ("teachers.csv", teachers.as_bytes()),
+        ("needs.csv", needs.as_bytes()),
+    ]);
+    let d = f.load().unwrap().data;
+    assert_eq!(
+        (d.teachers[0].birth_month, d.teachers[0].retirement_age),
+        (7, Some(60))
+    );
+    assert_eq!(
+        (d.teachers[1].birth_month, d.teachers[1].retirement_age),
+        (1, None)
+    );
+    assert_eq!(d.needs[0].year, Some(2027));
+    assert!(d.needs[0].applies(2027) && !d.needs[0].applies(2026));
+    assert_eq!(
+        (d.needs[1].year, d.needs[1].subject.as_str()),
+        (None, "vice_principal")
+    );
+    assert!(d.needs[1].applies(2030));
+
+    let bad_teachers = "teacher_id,name,gender,birth_year,school_id,subject,title,backbone,role,joined_school_year,status,birth_month,retirement_age\n\
+        T1,Wang,F,1980,U1,math,intermediate,county,teacher,2010,active,13,60\n\
+        T2,Li,M,1985,U1,math,none,none,teacher,2012,active,2,120\n";
+    let bad_needs = "school_id,subject,count,year\nR1,math,1,20x7\n";
+    let f = Folder::good_with(&[
+        ("teachers.csv", bad_teachers.as_bytes()),
+        ("needs.csv", bad_needs.as_bytes()),
+    ]);
+    let e: Vec<String> = f.errors().iter().map(ToString::to_string).collect();
+    assert_eq!(e.len(), 3, "{e:?}");
+    assert!(
+        e[0].contains("row 2, column birth_month, value \"13\": expected a month from 1 to 12"),
+        "{e:?}"
+    );
+    assert!(
+        e[1].contains("row 3, column retirement_age, value \"120\""),
+        "{e:?}"
+    );
+    assert!(
+        e.iter().any(|x| x.contains("column year, value \"20x7\"")),
+        "{e:?}"
+    );
+}
+
+#[test]
 fn each_format_problem_has_its_kind_and_place() {
     let schools = "school_id,name,district,locality,weak,stage,lat,lon,staff\n\
         U1,First,East,urban,false,primary,28.6,115.9,20\n\

@@ -152,6 +152,9 @@ fn add_up<'a>(mut parts: impl Iterator<Item = &'a [YearRow]>) -> Result<Vec<Year
             o.posts_filled += r.posts_filled;
             o.filled_priority += r.filled_priority;
             o.optimal &= r.optimal;
+            let sum = |a: Option<u64>, b: Option<u64>| a.zip(b).map(|(a, b)| a + b);
+            o.leaders_eligible = sum(o.leaders_eligible, r.leaders_eligible);
+            o.leaders_moved = sum(o.leaders_moved, r.leaders_moved);
         }
     }
     Ok(out)

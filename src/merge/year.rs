@@ -214,6 +214,13 @@ pub fn merge_summaries<'a>(parts: impl Iterator<Item = &'a Summary>) -> Result<S
         o.components += p.components;
         o.by_district
             .extend(p.by_district.iter().map(|(k, v)| (k.clone(), v.clone())));
+        if let (Some(a), Some(b)) = (o.leaders.as_mut(), &p.leaders) {
+            a.eligible += b.eligible;
+            a.moved += b.moved;
+            a.shortfall += b.shortfall;
+            a.posts += b.posts;
+            a.posts_filled += b.posts_filled;
+        }
     }
     out.ok_or_else(|| "no shard folders given".to_string())
 }

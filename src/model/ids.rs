@@ -72,12 +72,16 @@ pub const KNOWN_SUBJECTS: &[(&str, &str)] = &[
     ("psychology", "心理健康"),
 ];
 
+/// Leadership posts of needs.csv, as (English, Chinese).
+pub const LEADER_POSTS: &[(&str, &str)] = &[("principal", "校长"), ("vice_principal", "副校长")];
+
 impl Subject {
-    /// Normalises a subject as written in a spreadsheet: known subjects in English
-    /// (any case) or Chinese become the English word; other values are kept trimmed.
+    /// Normalises a subject as written in a spreadsheet: known subjects and the
+    /// leadership posts in English (any case) or Chinese become the English word;
+    /// other values are kept trimmed.
     pub fn normalise(raw: &str) -> Subject {
         let t = raw.trim();
-        for (en, zh) in KNOWN_SUBJECTS {
+        for (en, zh) in KNOWN_SUBJECTS.iter().chain(LEADER_POSTS) {
             if t.eq_ignore_ascii_case(en) || t == *zh {
                 return Subject((*en).to_string());
             }
@@ -96,5 +100,7 @@ mod tests {
         assert_eq!(Subject::normalise("Math").as_str(), "math");
         assert_eq!(Subject::normalise("道德与法治").as_str(), "politics");
         assert_eq!(Subject::normalise("书法").as_str(), "书法");
+        assert_eq!(Subject::normalise("副校长").as_str(), "vice_principal");
+        assert_eq!(Subject::normalise("Principal").as_str(), "principal");
     }
 }

@@ -6,6 +6,7 @@
 
 mod date;
 mod ids;
+pub mod retirement;
 mod vocab;
 
 pub use date::{Date, MonthDay};
@@ -45,6 +46,10 @@ pub struct Teacher {
     pub joined_school_year: i32,
     pub status: Status,
     pub volunteer: bool,
+    /// 出生月份, 1–12 (1 when not given); only the retirement reform looks at it.
+    pub birth_month: u8,
+    /// 退休年龄: a personal original retirement age overriding the rules' one.
+    pub retirement_age: Option<i32>,
 }
 
 impl Teacher {
@@ -60,6 +65,15 @@ pub struct Need {
     pub subject: Subject,
     pub count: u32,
     pub priority: u32,
+    /// 年度: the plan year these posts are for; `None`: every year.
+    pub year: Option<i32>,
+}
+
+impl Need {
+    /// Whether the row gives posts in plan year `year`.
+    pub fn applies(&self, year: i32) -> bool {
+        self.year.is_none_or(|y| y == year)
+    }
 }
 
 /// One row of `ledger.csv`: an exchange already decided or done.

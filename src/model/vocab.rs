@@ -143,6 +143,18 @@ vocab!(
     }
 );
 
+impl Role {
+    /// The leader role whose leadership post `subject` names (`principal` 校长,
+    /// `vice_principal` 副校长 in needs.csv), if it names one.
+    pub fn leader_post(subject: &super::Subject) -> Option<Role> {
+        match subject.as_str() {
+            "principal" => Some(Role::Principal),
+            "vice_principal" => Some(Role::VicePrincipal),
+            _ => None,
+        }
+    }
+}
+
 /// Parses the data's booleans: true/false/1/0/是/否/Y/N (case-insensitive).
 pub fn parse_bool(raw: &str) -> Option<bool> {
     match raw.trim().to_ascii_lowercase().as_str() {

@@ -2,7 +2,7 @@
 //! plan.xlsx.
 
 use super::{csv_table, Staged};
-use crate::model::Dataset;
+use crate::model::{Dataset, Role, Subject};
 use crate::plan::{distance_km, YearPlan};
 use crate::report::{plan_page, Lang, PlanReport, PlanTallies};
 use crate::rules::Rules;
@@ -253,11 +253,24 @@ pub fn plan_workbook(
     school_kinds.push(Text);
     let mut district_kinds = vec![Text];
     district_kinds.extend([Integer; 9]);
-    workbook(&[
+    // With [leaders]: the leaders' moves on a sheet of their own (校长、副校长轮岗).
+    let leader_moves: Vec<Vec<String>> = if summary.leaders.is_some() {
+        moves
+            .iter()
+            .filter(|m| {
+                m.get(2)
+                    .is_some_and(|s| Role::leader_post(&Subject::new(s.as_str())).is_some())
+            })
+            .cloned()
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let mut sheets = vec![
         Sheet {
             name: "交流名单",
             header: &PLAN_HEADER,
-            kinds: plan_kinds,
+            kinds: plan_kinds.clone(),
             rows: moves,
         },
         Sheet {
@@ -278,5 +291,14 @@ pub fn plan_workbook(
             kinds: vec![Text, Text, Bool, Text],
             rows: elig,
         },
-    ])
+    ];
+    if summary.leaders.is_some() {
+        sheets.push(Sheet {
+            name: "校长轮岗",
+            header: &PLAN_HEADER,
+            kinds: plan_kinds,
+            rows: &leader_moves,
+        });
+    }
+    workbook(&sheets)
 }

@@ -120,7 +120,8 @@ pub fn assign(
                         .copied()
                         .filter(|&t| {
                             let t = &data.teachers[t];
-                            usize::from(t.is_backbone()) == b && usize::from(t.volunteer) == v
+                            usize::from(sup.mandatory_leaders || t.is_backbone()) == b
+                                && usize::from(t.volunteer) == v
                         })
                         .take(want),
                 );

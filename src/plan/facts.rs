@@ -13,6 +13,9 @@ pub struct SchoolFacts {
     pub eligible_backbone: u32,
     pub quota: u32,
     pub cap: u32,
+    /// Eligible leaders under mandatory `[leaders]` rotation: each is a unit quota of
+    /// its own, outside `eligible`, `quota` and `cap`.
+    pub leaders: u32,
 }
 
 /// Open posts of one (school, subject): (priority, open count), highest priority first.
@@ -44,14 +47,17 @@ impl YearFacts {
             .collect();
         let mut facts = vec![SchoolFacts::default(); data.schools.len()];
         let mut roster = vec![0u32; data.schools.len()];
+        let mandatory = rules.mandatory_leaders();
         for (t, v) in data.teachers.iter().zip(verdicts) {
             let Some(&si) = school_index.get(&t.school) else {
                 continue;
             };
-            if year - t.birth_year < rules.retirement_age(t.gender) {
+            if !rules.retired(t, year) {
                 roster[si] += 1;
             }
-            if v.eligible() {
+            if v.eligible() && mandatory && rules.leader_role(t).is_some() {
+                facts[si].leaders += 1;
+            } else if v.eligible() {
                 facts[si].eligible += 1;
                 if t.is_backbone() {
                     facts[si].eligible_backbone += 1;
@@ -78,7 +84,7 @@ impl YearFacts {
     }
 }
 
-/// Posts of needs.csv less those held by exchanges covering `year`. Rows of the same
+/// Posts of needs.csv for `year` (rows of that year and rows without one) less those held by exchanges covering `year`. Rows of the same
 /// school and subject add up; an exchange is taken to hold the highest-priority post
 /// of its school and subject (it was filled first).
 fn open_posts(
@@ -88,7 +94,7 @@ fn open_posts(
     index: &HashMap<SchoolId, usize>,
 ) -> BTreeMap<(usize, Subject), PostSlots> {
     let mut by_prio: BTreeMap<(usize, Subject), BTreeMap<u32, u32>> = BTreeMap::new();
-    for n in &data.needs {
+    for n in data.needs.iter().filter(|n| n.applies(year)) {
         if let Some(&si) = index.get(&n.school) {
             *by_prio
                 .entry((si, n.subject.clone()))

@@ -130,7 +130,7 @@ pub fn plan_year(
         if eligible[ti] {
             if let Some(&si) = facts.school_index.get(&t.school) {
                 candidates
-                    .entry((si, t.subject.clone()))
+                    .entry((si, rules.plan_subject(t)))
                     .or_default()
                     .push(ti);
             }

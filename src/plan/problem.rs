@@ -14,12 +14,19 @@ use crate::rules::{BackboneLevel, Rules};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A sending school's teachers of one subject: counts by [backbone][volunteer].
+///
+/// Leaders under `[leaders]` are planned under their role (`principal`,
+/// `vice_principal`) as the subject, so they meet leadership posts only.
 #[derive(Debug, Clone)]
 pub struct Supply {
     /// Position in `Component::senders`.
     pub sender: usize,
     pub subject: Subject,
     pub counts: [[u32; 2]; 2],
+    /// Mandatory leaders (see [`Sender`]): all counted in the backbone class, whatever
+    /// their level, so the backbone share of their own sender never falls short (the
+    /// share does not apply to them); `assign` then ignores the backbone flag.
+    pub mandatory_leaders: bool,
 }
 
 impl Supply {
@@ -41,6 +48,12 @@ pub struct PostGroup {
 }
 
 /// A sending school with its quota and cap.
+///
+/// Under mandatory `[leaders]` rotation a school's eligible leaders form a second
+/// sender of the same school with quota = cap = their number: Σ max(0, quota − sent)
+/// is then exactly the number of them not moved (each adds 1 to shortfall), and they
+/// stay out of the school's own quota, cap and backbone group. This is how the
+/// existing exact search handles leaders without knowing about them.
 #[derive(Debug, Clone)]
 pub struct Sender {
     pub school: usize,
@@ -105,8 +118,9 @@ pub fn build_components(
     eligible: &[bool],
 ) -> Vec<Component> {
     let n = data.schools.len();
-    // Supplies per school.
-    let mut supply: BTreeMap<(usize, Subject), [[u32; 2]; 2]> = BTreeMap::new();
+    let mandatory = rules.mandatory_leaders();
+    // Supplies per (school, leader sender?, subject planned under).
+    let mut supply: BTreeMap<(usize, bool, Subject), [[u32; 2]; 2]> = BTreeMap::new();
     for (t, &ok) in data.teachers.iter().zip(eligible) {
         if !ok {
             continue;
@@ -114,13 +128,16 @@ pub fn build_components(
         let Some(&si) = facts.school_index.get(&t.school) else {
             continue;
         };
-        if facts.schools[si].cap == 0 {
+        let leader = mandatory && rules.leader_role(t).is_some();
+        if !leader && facts.schools[si].cap == 0 {
             continue;
         }
-        let c = supply.entry((si, t.subject.clone())).or_default();
-        c[usize::from(t.is_backbone())][usize::from(t.volunteer)] += 1;
+        let c = supply
+            .entry((si, leader, rules.plan_subject(t)))
+            .or_default();
+        c[usize::from(leader || t.is_backbone())][usize::from(t.volunteer)] += 1;
     }
-    let sender_schools: BTreeSet<usize> = supply.keys().map(|(s, _)| *s).collect();
+    let sender_schools: BTreeSet<usize> = supply.keys().map(|(s, _, _)| *s).collect();
     let receiver_schools: BTreeSet<usize> = facts.open_posts.keys().map(|(r, _)| *r).collect();
 
     // Allowed senders of each receiving school. With `same_district` only the
@@ -177,31 +194,59 @@ pub fn build_components(
     }
 
     let mut comps: BTreeMap<usize, Component> = BTreeMap::new();
-    let mut sender_pos: BTreeMap<usize, (usize, usize)> = BTreeMap::new();
+    // (school, leader sender?) → (component root, position in its senders).
+    let mut sender_pos: BTreeMap<(usize, bool), (usize, usize)> = BTreeMap::new();
+    // Per component: the sender positions of mandatory leaders.
+    let mut leader_senders: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    let mut leader_counts: BTreeMap<usize, u32> = BTreeMap::new();
+    for ((s, leader, _), counts) in &supply {
+        if *leader {
+            *leader_counts.entry(*s).or_default() += counts.iter().flatten().sum::<u32>();
+        }
+    }
     for &s in &sender_schools {
         let root = uf.find(s);
         let c = comps.entry(root).or_default();
-        sender_pos.insert(s, (root, c.senders.len()));
         let f = &facts.schools[s];
-        c.senders.push(Sender {
-            school: s,
-            quota: f.quota,
-            cap: f.cap,
-        });
+        if supply.keys().any(|k| k.0 == s && !k.1) {
+            sender_pos.insert((s, false), (root, c.senders.len()));
+            c.senders.push(Sender {
+                school: s,
+                quota: f.quota,
+                cap: f.cap,
+            });
+        }
+        if let Some(&k) = leader_counts.get(&s) {
+            leader_senders
+                .entry(root)
+                .or_default()
+                .push(c.senders.len());
+            sender_pos.insert((s, true), (root, c.senders.len()));
+            c.senders.push(Sender {
+                school: s,
+                quota: k,
+                cap: k,
+            });
+        }
     }
-    let mut supply_index: BTreeMap<(usize, Subject), usize> = BTreeMap::new();
-    for ((s, subject), counts) in supply {
-        let Some(&(root, pos)) = sender_pos.get(&s) else {
+    // Per component and sender position: (subject, supply index).
+    let mut supplies_of: BTreeMap<(usize, usize), Vec<(Subject, usize)>> = BTreeMap::new();
+    for ((s, leader, subject), counts) in supply {
+        let Some(&(root, pos)) = sender_pos.get(&(s, leader)) else {
             continue;
         };
         let Some(c) = comps.get_mut(&root) else {
             continue;
         };
-        supply_index.insert((s, subject.clone()), c.supplies.len());
+        supplies_of
+            .entry((root, pos))
+            .or_default()
+            .push((subject.clone(), c.supplies.len()));
         c.supplies.push(Supply {
             sender: pos,
             subject,
             counts,
+            mandatory_leaders: leader,
         });
     }
     // Post groups: (signature, subject, priority).
@@ -224,16 +269,13 @@ pub fn build_components(
         };
         let senders: Vec<usize> = sig
             .iter()
-            .filter_map(|s| sender_pos.get(s).map(|&(_, p)| p))
+            .flat_map(|&s| [(s, false), (s, true)])
+            .filter_map(|k| sender_pos.get(&k).map(|&(_, p)| p))
             .collect();
         let gi = c.groups.len();
         for &sp in &senders {
-            let school = c.senders[sp].school;
-            for (tsubj, si) in supply_index.range((school, Subject::default())..) {
-                if tsubj.0 != school {
-                    break;
-                }
-                if rules.subject_fits(&tsubj.1, &subject) {
+            for (tsubj, si) in supplies_of.get(&(root, sp)).map_or(&[][..], Vec::as_slice) {
+                if rules.post_fits(tsubj, &subject) {
                     c.arcs.push((*si, gi));
                 }
             }
@@ -246,9 +288,10 @@ pub fn build_components(
             senders,
         });
     }
-    for c in comps.values_mut() {
+    for (root, c) in comps.iter_mut() {
         c.arcs.sort_unstable();
-        c.backbone_groups = backbone_groups(data, rules, &c.senders);
+        let leaders = leader_senders.get(root).map_or(&[][..], Vec::as_slice);
+        c.backbone_groups = backbone_groups(data, rules, &c.senders, leaders);
         c.backbone_share = rules.quota.min_backbone_share.ratio();
     }
     comps
@@ -257,18 +300,35 @@ pub fn build_components(
         .collect()
 }
 
-fn backbone_groups(data: &Dataset, rules: &Rules, senders: &[Sender]) -> Vec<Vec<usize>> {
-    match rules.quota.backbone_share_level {
-        BackboneLevel::School => (0..senders.len()).map(|p| vec![p]).collect(),
+/// Backbone groups of sender positions; `leaders` (mandatory leader senders) are
+/// each a group of their own, outside every school's, district's or the plan's share.
+fn backbone_groups(
+    data: &Dataset,
+    rules: &Rules,
+    senders: &[Sender],
+    leaders: &[usize],
+) -> Vec<Vec<usize>> {
+    let schools = (0..senders.len()).filter(|p| !leaders.contains(p));
+    let mut out: Vec<Vec<usize>> = match rules.quota.backbone_share_level {
+        BackboneLevel::School => schools.map(|p| vec![p]).collect(),
         BackboneLevel::District => {
             let mut m: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-            for (p, s) in senders.iter().enumerate() {
-                m.entry(data.schools[s.school].district.as_str())
+            for p in schools {
+                m.entry(data.schools[senders[p].school].district.as_str())
                     .or_default()
                     .push(p);
             }
             m.into_values().collect()
         }
-        BackboneLevel::Plan => vec![(0..senders.len()).collect()],
-    }
+        BackboneLevel::Plan => {
+            let all: Vec<usize> = schools.collect();
+            if all.is_empty() {
+                Vec::new()
+            } else {
+                vec![all]
+            }
+        }
+    };
+    out.extend(leaders.iter().map(|&p| vec![p]));
+    out
 }

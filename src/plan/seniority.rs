@@ -38,9 +38,12 @@ pub fn seniority_moves(
         let Some(&s) = facts.school_index.get(&teacher.school) else {
             continue;
         };
-        if sent[s] >= facts.schools[s].cap {
+        // Mandatory leaders are outside their school's cap.
+        let outside_cap = rules.mandatory_leaders() && rules.leader_role(teacher).is_some();
+        if !outside_cap && sent[s] >= facts.schools[s].cap {
             continue;
         }
+        let planned_as = rules.plan_subject(teacher);
         let list = receivers.entry(s).or_insert_with(|| {
             let from = &data.schools[s];
             let mut v: Vec<(i64, usize)> = posts_of_school
@@ -64,7 +67,7 @@ pub fn seniority_moves(
             // Among the school's fitting posts, the highest priority (then subject).
             let mut best: Option<(u32, &Subject)> = None;
             for subj in subjects {
-                if !rules.subject_fits(&teacher.subject, subj) {
+                if !rules.post_fits(&planned_as, subj) {
                     continue;
                 }
                 if let Some(&(p, c)) = open.get(&(r, subj.clone())).and_then(|v| v.first()) {
@@ -87,7 +90,9 @@ pub fn seniority_moves(
             }
             slots.retain(|&(_, c)| c > 0);
         }
-        sent[s] += 1;
+        if !outside_cap {
+            sent[s] += 1;
+        }
         moves.push(Move {
             teacher: t,
             from: s,

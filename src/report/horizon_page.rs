@@ -96,6 +96,9 @@ pub fn horizon_page(s: &HorizonSummary, districts: &[DistrictYear], lang: Lang) 
     if !districts.is_empty() {
         sections.push(district_section(districts, lang));
     }
+    if let Some(w) = &s.what_it_takes {
+        sections.push(takes_section(w, lang));
+    }
     sections.push(Section {
         heading: p("逐年明细", "Year by year"),
         blocks: vec![year_table(s, lang)],
@@ -122,6 +125,58 @@ pub fn horizon_page(s: &HorizonSummary, districts: &[DistrictYear], lang: Lang) 
         ),
         sections,
         footer: Text::Generated.get(lang).to_string(),
+    }
+}
+
+/// "What it takes": the parameter answers in words, and the posts wanting by year,
+/// district and subject.
+fn takes_section(w: &crate::horizon::WhatItTakes, lang: Lang) -> Section {
+    let zh = lang == Lang::Zh;
+    let p = |a: &str, b: &str| lang.pick(a, b).to_string();
+    let total: u64 = w.more_posts_by_year.iter().map(|x| x.1).sum();
+    let mut answer = vec![if zh {
+        format!("若增加 {total} 个可匹配的空岗，限额内未能安排的教师即可交流（按年度、区县、学科见下表）。")
+    } else {
+        format!("{total} more open posts would have been filled by teachers within quota who had no allowed open post (by year, district and subject below).")
+    }];
+    answer.push(match (w.term_years_to_meet_target, zh) {
+        (Some(t), true) => format!("交流期缩短为 {t} 年即可完成目标。"),
+        (Some(t), false) => format!("A term of {t} years (term.years = {t}) meets the target."),
+        (None, true) => "缩短交流期也不能完成目标。".to_string(),
+        (None, false) => "No shorter term meets the target.".to_string(),
+    });
+    answer.push(match (w.max_distance_km_to_meet_target, zh) {
+        (Some(d), true) => format!("交流距离上限放宽到 {d} 公里即可完成目标。"),
+        (Some(d), false) => format!("max_distance_km = {d} meets the target."),
+        (None, true) => "放宽距离上限也不能完成目标。".to_string(),
+        (None, false) => "No larger max_distance_km on the grid meets the target.".to_string(),
+    });
+    let rows: Vec<Vec<String>> = w
+        .more_posts
+        .iter()
+        .map(|m| {
+            vec![
+                m.year.to_string(),
+                m.district.clone(),
+                m.subject.clone(),
+                m.posts.to_string(),
+            ]
+        })
+        .collect();
+    Section {
+        heading: p("怎样才能完成目标", "What it takes"),
+        blocks: vec![
+            Block::Answer(answer),
+            Block::Table {
+                header: vec![
+                    p("年度", "year"),
+                    p("区县", "district"),
+                    p("学科/岗位", "subject or post"),
+                    p("还需空岗", "more posts"),
+                ],
+                rows,
+            },
+        ],
     }
 }
 
@@ -398,6 +453,7 @@ mod tests {
             first_year: 2021,
             last_year: 2022,
             min_share_of_eligible: 0.1,
+            what_it_takes: None,
             count_forms: vec!["transfer".to_string()],
             target_exchanges: 100,
             cumulative: years[1].cumulative,

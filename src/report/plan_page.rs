@@ -44,7 +44,7 @@ pub fn plan_page(r: &PlanReport, lang: Lang) -> Page {
             !s.optimal,
         ),
     ];
-    let sections = vec![
+    let mut sections = vec![
         Section {
             heading: format!("{} {}", t(Text::Year), s.year),
             blocks: vec![Block::Figures(figures)],
@@ -76,6 +76,9 @@ pub fn plan_page(r: &PlanReport, lang: Lang) -> Page {
             blocks: vec![shortfall_table(r, lang)],
         },
     ];
+    if let Some(l) = &s.leaders {
+        sections.push(leaders_section(l, lang));
+    }
     Page {
         lang,
         title: t(Text::PlanTitle),
@@ -88,6 +91,42 @@ pub fn plan_page(r: &PlanReport, lang: Lang) -> Page {
         ),
         sections,
         footer: t(Text::Generated),
+    }
+}
+
+/// The leaders table (校长、副校长轮岗): eligible, moved, the shortfall they add under
+/// mandatory rotation, leadership posts and posts filled.
+fn leaders_section(l: &crate::stats::LeaderFigures, lang: Lang) -> Section {
+    let p = |zh: &str, en: &str| lang.pick(zh, en).to_string();
+    Section {
+        heading: p("校长、副校长轮岗", "School leaders"),
+        blocks: vec![
+            Block::Table {
+                header: vec![
+                    p("应交流校领导", "eligible leaders"),
+                    p("已交流", "moved"),
+                    p("强制轮岗", "mandatory"),
+                    p("缺口", "shortfall"),
+                    p("领导岗位", "leadership posts"),
+                    p("已补岗位", "posts filled"),
+                ],
+                rows: vec![vec![
+                    l.eligible.to_string(),
+                    l.moved.to_string(),
+                    p(
+                        if l.mandatory { "是" } else { "否" },
+                        if l.mandatory { "yes" } else { "no" },
+                    ),
+                    l.shortfall.to_string(),
+                    l.posts.to_string(),
+                    l.posts_filled.to_string(),
+                ]],
+            },
+            Block::Note(p(
+                "校长、副校长只补校长、副校长岗位；强制轮岗时每位未交流的应交流校领导计 1 个缺口，且不计入学校的限额和上限。",
+                "Leaders fill leadership posts only; under mandatory rotation each eligible leader not moved adds 1 to shortfall, outside the school's quota and cap.",
+            )),
+        ],
     }
 }
 

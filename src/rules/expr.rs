@@ -607,6 +607,8 @@ fn samples() -> [(Teacher, School); 2] {
             Status::Active
         },
         volunteer: female,
+        birth_month: 1,
+        retirement_age: None,
     };
     let school = |weak: bool| School {
         id: SchoolId::new("S1"),
@@ -654,6 +656,8 @@ mod tests {
             joined_school_year: 2012,
             status: Status::Maternity,
             volunteer: false,
+            birth_month: 1,
+            retirement_age: None,
         }
     }
 

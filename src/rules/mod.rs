@@ -30,6 +30,49 @@ pub struct Rules {
     pub matching: MatchingRules,
     pub term: TermRules,
     pub evaluation: EvaluationRules,
+    /// `[leaders]`: school leaders rotate on their own terms; `None` without the table
+    /// (leaders are then teachers of their subject).
+    pub leaders: Option<LeaderRules>,
+}
+
+/// `[leaders]`: principals and vice-principals fill leadership posts only, after
+/// their own number of years at the school, optionally as a mandatory rotation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LeaderRules {
+    /// Roles that rotate as leaders (`principal`, `vice_principal`).
+    pub roles: Vec<Role>,
+    /// Replaces `[eligibility] min_years_at_school` for leaders (two terms: 6).
+    pub min_years_at_school: i32,
+    /// Each eligible leader not moved adds 1 to shortfall; leaders then stay out of
+    /// their school's quota, cap and backbone share.
+    pub mandatory: bool,
+    /// A vice-principal may fill a principal post.
+    pub promote: bool,
+}
+
+impl Default for LeaderRules {
+    fn default() -> Self {
+        LeaderRules {
+            roles: vec![Role::Principal, Role::VicePrincipal],
+            min_years_at_school: 6,
+            mandatory: false,
+            promote: false,
+        }
+    }
+}
+
+impl LeaderRules {
+    /// Whether `role` rotates as a leader under these rules.
+    pub fn is_leader(&self, role: Role) -> bool {
+        role != Role::Teacher && self.roles.contains(&role)
+    }
+
+    /// Whether a leader of `role` may fill a leadership post of `post`.
+    pub fn fills(&self, role: Role, post: Role) -> bool {
+        self.is_leader(role)
+            && (role == post
+                || (self.promote && role == Role::VicePrincipal && post == Role::Principal))
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -46,6 +89,8 @@ pub struct EligibilityRules {
     pub min_years_at_school: i32,
     pub retirement_age_male: i32,
     pub retirement_age_female: i32,
+    /// Apply the 2025 retirement-age reform (delays by birth month).
+    pub retirement_reform_2025: bool,
     pub exempt_years_before_retirement: i32,
     pub statuses: Vec<Status>,
     pub roles: Vec<Role>,
@@ -156,6 +201,7 @@ impl Default for Rules {
                 min_years_at_school: 6,
                 retirement_age_male: 60,
                 retirement_age_female: 55,
+                retirement_reform_2025: false,
                 exempt_years_before_retirement: 3,
                 statuses: vec![Status::Active],
                 roles: vec![Role::Teacher, Role::Principal, Role::VicePrincipal],
@@ -203,6 +249,7 @@ impl Default for Rules {
                 max_per_school_per_day: 6,
                 one_school_per_evaluator_day: true,
             },
+            leaders: None,
         }
     }
 }
@@ -213,6 +260,78 @@ impl Rules {
         match gender {
             crate::model::Gender::M => self.eligibility.retirement_age_male,
             crate::model::Gender::F => self.eligibility.retirement_age_female,
+        }
+    }
+
+    /// A teacher's original retirement age: their own `retirement_age` when given,
+    /// else the rules' age for their gender.
+    pub fn original_retirement_age(&self, t: &crate::model::Teacher) -> i32 {
+        t.retirement_age
+            .unwrap_or_else(|| self.retirement_age(t.gender))
+    }
+
+    /// The calendar year in which a teacher retires, under the reform when
+    /// `retirement_reform_2025`. The one place that decides retirement: a teacher is
+    /// retired in plan year Y when this is ≤ Y.
+    pub fn retirement_year(&self, t: &crate::model::Teacher) -> i32 {
+        crate::model::retirement::retirement_year(
+            t.birth_year,
+            t.birth_month,
+            self.original_retirement_age(t),
+            self.eligibility.retirement_reform_2025,
+        )
+    }
+
+    /// Whether a teacher has retired by plan year `year` (no longer on the roster).
+    pub fn retired(&self, t: &crate::model::Teacher, year: i32) -> bool {
+        self.retirement_year(t) <= year
+    }
+
+    /// The leader role of a teacher who rotates as a leader under `[leaders]`.
+    pub fn leader_role(&self, t: &crate::model::Teacher) -> Option<Role> {
+        self.leaders
+            .as_ref()
+            .filter(|l| l.is_leader(t.role))
+            .map(|_| t.role)
+    }
+
+    /// Years at the school before a teacher may rotate: `[leaders]`' figure for a
+    /// leader, else `[eligibility]`'s.
+    pub fn min_years_at_school(&self, t: &crate::model::Teacher) -> i32 {
+        match (&self.leaders, self.leader_role(t)) {
+            (Some(l), Some(_)) => l.min_years_at_school,
+            _ => self.eligibility.min_years_at_school,
+        }
+    }
+
+    /// Whether mandatory leader rotation is on (leaders outside quotas and caps).
+    pub fn mandatory_leaders(&self) -> bool {
+        self.leaders.as_ref().is_some_and(|l| l.mandatory)
+    }
+
+    /// The subject under which a teacher is planned: their leader role's post
+    /// (`principal`, `vice_principal`) for a leader, else their teaching subject.
+    pub fn plan_subject(&self, t: &crate::model::Teacher) -> Subject {
+        match self.leader_role(t) {
+            Some(role) => Subject::new(role.as_str()),
+            None => t.subject.clone(),
+        }
+    }
+
+    /// Whether a teacher planned under `teacher_subject` (see [`Rules::plan_subject`])
+    /// may fill a post of `post_subject`. With `[leaders]`, leadership posts take only
+    /// leaders of a fitting role and leaders take only leadership posts.
+    pub fn post_fits(&self, teacher_subject: &Subject, post_subject: &Subject) -> bool {
+        let Some(l) = &self.leaders else {
+            return self.subject_fits(teacher_subject, post_subject);
+        };
+        match (
+            Role::leader_post(teacher_subject),
+            Role::leader_post(post_subject),
+        ) {
+            (Some(role), Some(post)) => l.fills(role, post),
+            (None, None) => self.subject_fits(teacher_subject, post_subject),
+            _ => false,
         }
     }
 

@@ -8,7 +8,7 @@
 //! (`--set quota.backbone_share_level=district`).
 
 use super::suggest::closest;
-use super::{BackboneLevel, CustomExclusion, Expr, Recusal, Rules, Share, StageMatch};
+use super::{BackboneLevel, CustomExclusion, Expr, LeaderRules, Recusal, Rules, Share, StageMatch};
 use crate::model::{Date, Form, Locality, MonthDay, Role, Status, Subject, Vocab};
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashMap};
@@ -129,6 +129,7 @@ pub(crate) const SECTIONS: &[(&str, &[&str])] = &[
             "min_years_at_school",
             "retirement_age_male",
             "retirement_age_female",
+            "retirement_reform_2025",
             "exempt_years_before_retirement",
             "statuses",
             "roles",
@@ -172,6 +173,10 @@ pub(crate) const SECTIONS: &[(&str, &[&str])] = &[
             "max_per_school_per_day",
             "one_school_per_evaluator_day",
         ],
+    ),
+    (
+        "leaders",
+        &["roles", "min_years_at_school", "mandatory", "promote"],
     ),
 ];
 
@@ -860,6 +865,10 @@ impl Builder {
             );
             return;
         };
+        if name == "leaders" {
+            // The table itself turns leader rotation on, with its defaults.
+            self.rules.leaders.get_or_insert_with(LeaderRules::default);
+        }
         for e in entries {
             if keys.contains(&e.key.as_str()) {
                 self.key(name, &e.key, e.line, &e.node);
@@ -977,6 +986,9 @@ impl Builder {
             "eligibility.retirement_age_female" => {
                 r.eligibility.retirement_age_female = get_i32(n, 40, 80, "55")?;
             }
+            "eligibility.retirement_reform_2025" => {
+                r.eligibility.retirement_reform_2025 = get_bool(n)?;
+            }
             "eligibility.exempt_years_before_retirement" => {
                 r.eligibility.exempt_years_before_retirement = get_i32(n, 0, 40, "3")?;
             }
@@ -1008,6 +1020,33 @@ impl Builder {
                 }
                 let ex = self.exclusions(n);
                 self.rules.eligibility.exclude = ex;
+            }
+            "leaders.roles" => {
+                let v = get_vocab_list::<Role>(n, "role", "[\"principal\", \"vice_principal\"]")?;
+                if v.contains(&Role::Teacher) {
+                    return Err(problem(
+                        n,
+                        RuleErrorKind::BadValue,
+                        "`teacher` is not a leader role",
+                        Some("leader roles are \"principal\" and \"vice_principal\"".into()),
+                    ));
+                }
+                let v = non_empty(n, v, "no leader would rotate")?;
+                r.leaders.get_or_insert_with(LeaderRules::default).roles = v;
+            }
+            "leaders.min_years_at_school" => {
+                let v = get_i32(n, 0, 60, "6")?;
+                r.leaders
+                    .get_or_insert_with(LeaderRules::default)
+                    .min_years_at_school = v;
+            }
+            "leaders.mandatory" => {
+                let v = get_bool(n)?;
+                r.leaders.get_or_insert_with(LeaderRules::default).mandatory = v;
+            }
+            "leaders.promote" => {
+                let v = get_bool(n)?;
+                r.leaders.get_or_insert_with(LeaderRules::default).promote = v;
             }
             "quota.min_share_of_eligible" => r.quota.min_share_of_eligible = get_share(n)?,
             "quota.min_backbone_share" => r.quota.min_backbone_share = get_share(n)?,

@@ -546,6 +546,8 @@ fn exclusion_from_a_file_evaluates() {
         joined_school_year: 2015,
         status: Status::Maternity,
         volunteer: false,
+        birth_month: 1,
+        retirement_age: None,
     };
     let s = School {
         id: SchoolId::new("S1"),
