@@ -27,6 +27,9 @@ pub struct DataArgs {
     /// evaluators file.
     #[arg(long, value_name = "FILE")]
     pub evaluators: Option<PathBuf>,
+    /// itinerant_needs file (lessons schools lack, for itinerant teaching).
+    #[arg(long, value_name = "FILE")]
+    pub itinerant_needs: Option<PathBuf>,
 }
 
 #[derive(Args, Debug, Clone, Default)]
@@ -48,6 +51,7 @@ impl DataArgs {
             needs: self.needs.clone(),
             ledger: self.ledger.clone(),
             evaluators: self.evaluators.clone(),
+            itinerant_needs: self.itinerant_needs.clone(),
         }
     }
 }

@@ -67,6 +67,7 @@ pub(crate) const TEACHERS: Spec = Spec {
         req("joined_school_year", "到校年份"),
         req("status", "状态"),
         opt("volunteer", "自愿交流"),
+        opt("spare_periods", "可走教课时"),
     ],
 };
 

@@ -20,16 +20,20 @@ const ROLE: usize = 8;
 const JOINED: usize = 9;
 const STATUS: usize = 10;
 const VOLUNTEER: usize = 11;
+const SPARE_PERIODS: usize = 12;
 
 /// Nobody starts teaching at a school younger than this; an earlier joining year is a
 /// typo in one of the two years.
 const MIN_JOINING_AGE: i32 = 16;
 
 /// Parses teachers; `schools` (when schools.csv was read whole) checks each `school_id`.
+/// `spare` receives the `spare_periods` (可走教课时) of each accepted teacher who has
+/// any, for itinerant teaching.
 pub(crate) fn parse(
     table: &mut Table,
     report: &mut FileReport,
     schools: Option<&IdIndex<'_>>,
+    spare: &mut Vec<(TeacherId, u32)>,
 ) -> Rows<Teacher> {
     let mut out = Rows::default();
     let map = drive(table, &TEACHERS, report, |r| {
@@ -45,13 +49,14 @@ pub(crate) fn parse(
         let joined = r.year(JOINED);
         let status = r.vocab::<Status>(STATUS);
         let volunteer = r.opt_flag(VOLUNTEER, false);
+        let spare_periods = r.opt_count(SPARE_PERIODS, 0);
         let ages_ok = match (birth_year, joined) {
             (Some(b), Some(j)) => ages_agree(r, b, j),
             _ => true,
         };
         match (
             id, name, gender, birth_year, school, subject, title, backbone, role, joined, status,
-            volunteer, ages_ok,
+            volunteer, ages_ok, spare_periods,
         ) {
             (
                 Some(id),
@@ -67,7 +72,12 @@ pub(crate) fn parse(
                 Some(status),
                 Ok(volunteer),
                 true,
-            ) => out.accept(
+                Ok(spare_periods),
+            ) => {
+                if let Some(n) = spare_periods.filter(|n| *n > 0) {
+                    spare.push((TeacherId(id.clone()), n));
+                }
+                out.accept(
                 Teacher {
                     id: TeacherId(id),
                     name,
@@ -83,7 +93,8 @@ pub(crate) fn parse(
                     volunteer,
                 },
                 r.row,
-            ),
+                );
+            }
             (id, ..) => out.reject(id, r.row),
         }
     });

@@ -5,11 +5,13 @@
 //! needs to say what differs.
 
 mod expr;
+mod itinerant;
 mod parse;
 mod share;
 mod suggest;
 
 pub use expr::{ExclusionContext, Expr, EXPR_FIELDS};
+pub use itinerant::{ItinerantProgram, ItinerantRules, ItinerantScope, Weekday};
 pub use parse::{load_rules, parse_rules, RuleError, RuleErrorKind, RuleErrors};
 pub use share::Share;
 
@@ -27,6 +29,8 @@ pub struct Rules {
     pub matching: MatchingRules,
     pub term: TermRules,
     pub evaluation: EvaluationRules,
+    /// `[[itinerant.program]]`: itinerant teaching (走教).
+    pub itinerant: ItinerantRules,
 }
 
 #[derive(Debug, Clone)]
@@ -198,6 +202,7 @@ impl Default for Rules {
                 max_per_school_per_day: 6,
                 one_school_per_evaluator_day: true,
             },
+            itinerant: ItinerantRules::default(),
         }
     }
 }

@@ -173,9 +173,13 @@ pub(crate) const SECTIONS: &[(&str, &[&str])] = &[
             "one_school_per_evaluator_day",
         ],
     ),
+    ("itinerant", &["program"]),
 ];
 
 const EXCLUDE_KEYS: &[&str] = &["id", "when"];
+
+const EXPRESSION_HELP_WHO: &str = "`when` is a CEL condition, true for the teachers who may \
+     take part, e.g. \"backbone != 'none'\" (text values in single quotes)";
 
 const EXPRESSION_HELP: &str = "`when` is a CEL condition, true for the teachers to exclude, \
      e.g. \"status == 'maternity' && age < 40\" (text values in single quotes)";
@@ -982,6 +986,18 @@ impl Builder {
                 let ex = self.exclusions(n);
                 self.rules.eligibility.exclude = ex;
             }
+            "itinerant.program" => {
+                if self.file == "--set" {
+                    return Err(problem(
+                        n,
+                        RuleErrorKind::Unsupported,
+                        "itinerant programs cannot be set with --set",
+                        Some("write [[itinerant.program]] tables in the rule file".into()),
+                    ));
+                }
+                let programs = self.programs(n);
+                self.rules.itinerant.programs = programs;
+            }
             "quota.min_share_of_eligible" => r.quota.min_share_of_eligible = get_share(n)?,
             "quota.min_backbone_share" => r.quota.min_backbone_share = get_share(n)?,
             "quota.backbone_share_level" => {
@@ -1449,6 +1465,8 @@ impl Builder {
         }
     }
 }
+
+mod itinerant;
 
 #[cfg(test)]
 mod tests;
