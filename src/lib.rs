@@ -6,6 +6,7 @@ pub mod compare;
 pub mod eligibility;
 pub mod explain;
 pub mod gen;
+pub mod itinerant;
 pub mod horizon;
 pub mod input;
 pub mod merge;

@@ -62,6 +62,10 @@ pub struct Summary {
     pub components: usize,
     pub backbone_share_level: String,
     pub by_district: BTreeMap<String, DistrictFigures>,
+    /// Itinerant teaching (走教) figures, when the data has itinerant needs; absent
+    /// otherwise, so plans without them are unchanged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub itinerant: Option<crate::itinerant::ItinerantFigures>,
 }
 
 /// Per-school rows and the summary; Err when the plan's own figures disagree with
@@ -172,6 +176,7 @@ pub fn summarize(
         components: plan.components,
         backbone_share_level: q.backbone_share_level.as_str().to_string(),
         by_district: districts,
+        itinerant: None,
     };
     let c = &plan.check;
     let mine = (
