@@ -21,6 +21,9 @@ pub mod reason;
 mod unit;
 mod week;
 
+#[cfg(test)]
+mod tests;
+
 pub use files::{write_files, ItinerantFigures, ITINERANT_HEADER, UNCOVERED_HEADER};
 pub use reason::UncoveredReason;
 
