@@ -168,9 +168,34 @@ fn bad_program_tables_name_line_and_key() {
         "itinerant.program.days",
         "max_periods_per_day",
         "itinerant.program.when",
-        "line 3",
-        "line 7",
+        "r.toml:3:",
+        "r.toml:6:",
+        "r.toml:7:",
     ] {
         assert!(err.contains(needle), "{needle} missing from:\n{err}");
+    }
+}
+
+#[test]
+fn explain_covers_itinerant_lessons() {
+    let o = bin()
+        .args(["explain", "--data"])
+        .arg(fixture())
+        .args([
+            "--year", "2021", "--teacher", "T1", "--teacher", "T2", "--school", "V2",
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = String::from_utf8_lossy(&o.stdout);
+    for needle in [
+        "spare_periods 8: gives 8 lesson(s) a week",
+        "mon 周一: at V1 4 lesson(s) of music (3.34 km, program township)",
+        "spare_periods 4: may take part, but the optimal itinerant plan does not need them",
+        "T1 from C0, 4 lesson(s) of music (6.67 km",
+        "uncovered: art 2 lesson(s) a week — capacity_used",
+        "uncovered: chinese 3 lesson(s) a week — no_program",
+    ] {
+        assert!(text.contains(needle), "{needle} missing from:\n{text}");
     }
 }

@@ -2,11 +2,11 @@
 //! staff itself. Rows with the same school and subject are kept apart, in file order,
 //! like `needs.csv`; the itinerant planner adds them up.
 
-use super::checks::{unknown_school, IdIndex};
+use super::checks::{school_cell, IdIndex};
 use super::columns::{Col, Spec};
 use super::rows::{drive, FileReport, Rows};
 use super::table::Table;
-use crate::model::{ItinerantNeed, SchoolId};
+use crate::model::ItinerantNeed;
 
 pub(crate) const ITINERANT_NEEDS: Spec = Spec {
     cols: &[
@@ -42,13 +42,7 @@ pub(crate) fn parse(
 ) -> Rows<ItinerantNeed> {
     let mut out = Rows::default();
     let map = drive(table, &ITINERANT_NEEDS, report, |r| {
-        let school = match r.text(SCHOOL) {
-            Some(id) if schools.is_some_and(|s| !s.contains(id)) => {
-                r.error(SCHOOL, Some(id), unknown_school());
-                None
-            }
-            other => other.map(SchoolId::from),
-        };
+        let school = school_cell(r, SCHOOL, schools);
         let subject = r.subject(SUBJECT);
         let periods = r.count(PERIODS, 1);
         match (school, subject, periods) {

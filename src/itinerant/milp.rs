@@ -30,9 +30,6 @@ pub(super) struct Solved {
     pub x: Vec<Vec<u32>>,
     /// Whether every level was proven optimal.
     pub optimal: bool,
-    /// The optimum of each level: periods covered, teachers, metres travelled.
-    #[cfg_attr(not(test), allow(dead_code))]
-    pub levels: (u64, u64, u64),
 }
 
 struct Model {
@@ -233,13 +230,12 @@ pub(super) fn solve(c: &Comp) -> Result<Solved, String> {
         return Ok(Solved {
             x: c.groups.iter().map(|g| vec![0; g.needs.len()]).collect(),
             optimal: l1.optimal,
-            levels: (0, 0, 0),
         });
     }
     let l2 = run(c, Level::Teachers, &[(Level::Covered, l1.objective)])?;
     let (l2_optimal, teachers) = (l2.optimal, l2.objective);
     let travel_matters = c.groups.iter().any(|g| g.distance_m > 0);
-    let (last, travel) = if travel_matters {
+    let last = if travel_matters {
         let l3 = run(
             c,
             Level::Travel,
@@ -247,16 +243,13 @@ pub(super) fn solve(c: &Comp) -> Result<Solved, String> {
                 (Level::Covered, l1.objective),
                 (Level::Teachers, teachers),
             ],
-        )?;
-        let t = l3.objective;
-        (l3, t)
+        )?
     } else {
-        (l2, 0)
+        l2
     };
     let optimal = l1.optimal && l2_optimal && last.optimal;
     Ok(Solved {
         x: last.x,
         optimal,
-        levels: (l1.objective, teachers, travel),
     })
 }

@@ -15,6 +15,7 @@
 //! without any of the optimiser's structures.
 
 pub mod check;
+pub mod explain;
 mod files;
 mod milp;
 pub mod reason;
@@ -59,8 +60,8 @@ pub struct Uncovered {
 /// The whole itinerant plan of one year.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ItinerantPlan {
-    /// Programs in file order; within one, by home school (input order), teacher,
-    /// weekday.
+    /// By home school (input order, so grouped by district), program (file order),
+    /// teacher, weekday.
     pub lessons: Vec<Lesson>,
     /// By school (input order), then subject.
     pub uncovered: Vec<Uncovered>,
@@ -236,7 +237,8 @@ pub fn plan(ctx: &Context<'_>) -> Result<ItinerantPlan, ItinerantError> {
     let mut units = 0u32;
     let mut unproven = Vec::new();
     let mut travel_m = 0u64;
-    for program in &ctx.rules.itinerant.programs {
+    let mut keyed = Vec::new();
+    for (pi, program) in ctx.rules.itinerant.programs.iter().enumerate() {
         let mut takes_part: Vec<(usize, usize)> = Vec::new();
         for &(ti, si) in &pool {
             let t = &data.teachers[ti];
@@ -299,8 +301,8 @@ pub fn plan(ctx: &Context<'_>) -> Result<ItinerantPlan, ItinerantError> {
                     .collect()
             })
             .collect();
-        // (home school, teacher, weekday, host) for the program's lesson order.
-        let mut mine: Vec<((usize, usize, Weekday, usize), Lesson)> = Vec::new();
+        // (home school, program, teacher, weekday, host): the lesson order.
+        let mut mine: Vec<((usize, usize, usize, Weekday, usize), Lesson)> = Vec::new();
         for (u, res) in tasks.iter().zip(solved) {
             for (c, s) in u.comps.iter().zip(res?) {
                 if !s.optimal {
@@ -317,7 +319,7 @@ pub fn plan(ctx: &Context<'_>) -> Result<ItinerantPlan, ItinerantError> {
                         l.days_used[d.weekday.index()] = true;
                         remaining[d.need] = remaining[d.need].saturating_sub(d.periods);
                         mine.push((
-                            (w.home, w.teacher, d.weekday, d.host),
+                            (w.home, pi, w.teacher, d.weekday, d.host),
                             Lesson {
                                 program: program.id.clone(),
                                 teacher: data.teachers[w.teacher].id.clone(),
@@ -333,10 +335,12 @@ pub fn plan(ctx: &Context<'_>) -> Result<ItinerantPlan, ItinerantError> {
                 }
             }
         }
-        // Stable: lessons of one (teacher, weekday, host) keep their need order.
-        mine.sort_by_key(|(k, _)| *k);
-        lessons.extend(mine.into_iter().map(|(_, l)| l));
+        keyed.append(&mut mine);
     }
+    // Stable: lessons of one (teacher, weekday, host) keep their need order. Schools
+    // are grouped by district, so the lessons are too (what `merge` relies on).
+    keyed.sort_by_key(|(k, _)| *k);
+    lessons.extend(keyed.into_iter().map(|(_, l)| l));
     unproven.dedup();
     // Travel: each (teacher, weekday) once.
     let mut seen: BTreeSet<(&TeacherId, Weekday)> = BTreeSet::new();

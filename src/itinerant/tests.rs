@@ -46,18 +46,25 @@ fn kinds(data: &Dataset, rules: &Rules, moved: &BTreeSet<TeacherId>, p: &Itinera
     check(&ctx, p).into_iter().map(|v| v.kind).collect()
 }
 
+type Edit<'a> = (
+    &'a mut ItinerantPlan,
+    &'a mut Dataset,
+    &'a mut Rules,
+    &'a mut BTreeSet<TeacherId>,
+);
+
 /// The fixture's plan with `edit` applied (to the plan, the data or the rules) is
 /// rejected with `kind`.
 fn rejects(
     kind: ViolationKind,
-    edit: impl FnOnce(&mut ItinerantPlan, &mut Dataset, &mut Rules, &mut BTreeSet<TeacherId>),
+    edit: impl FnOnce(Edit<'_>),
 ) {
     let mut data = fixture();
     let mut rules = defaults();
     let mut p = solved(&data, &rules);
     let mut moved = BTreeSet::new();
     assert!(kinds(&data, &rules, &moved, &p).is_empty());
-    edit(&mut p, &mut data, &mut rules, &mut moved);
+    edit((&mut p, &mut data, &mut rules, &mut moved));
     let found = kinds(&data, &rules, &moved, &p);
     assert!(found.contains(&kind), "{kind:?} not in {found:?}");
 }
@@ -82,35 +89,35 @@ fn the_fixture_plan_is_the_derived_one() {
 
 #[test]
 fn rejects_unknown_program_teacher_school() {
-    rejects(ViolationKind::UnknownProgram, |p, ..| {
+    rejects(ViolationKind::UnknownProgram, |(p, ..)| {
         p.lessons[0].program = "nope".into()
     });
-    rejects(ViolationKind::UnknownTeacher, |p, ..| {
+    rejects(ViolationKind::UnknownTeacher, |(p, ..)| {
         p.lessons[0].teacher = TeacherId::from("X9")
     });
-    rejects(ViolationKind::UnknownSchool, |p, ..| {
+    rejects(ViolationKind::UnknownSchool, |(p, ..)| {
         p.lessons[0].host = SchoolId::from("NOPE")
     });
-    rejects(ViolationKind::WrongHome, |p, ..| {
+    rejects(ViolationKind::WrongHome, |(p, ..)| {
         p.lessons[0].home = SchoolId::from("V3")
     });
 }
 
 #[test]
 fn rejects_zero_periods() {
-    rejects(ViolationKind::ZeroPeriods, |p, ..| p.lessons[0].periods = 0);
+    rejects(ViolationKind::ZeroPeriods, |(p, ..)| p.lessons[0].periods = 0);
 }
 
 #[test]
 fn rejects_a_status_not_allowed() {
-    rejects(ViolationKind::Status, |_, d, ..| {
+    rejects(ViolationKind::Status, |(_, d, ..)| {
         d.teachers[0].status = Status::Sick
     });
 }
 
 #[test]
 fn rejects_a_teacher_on_exchange() {
-    rejects(ViolationKind::OnExchange, |_, _, _, moved| {
+    rejects(ViolationKind::OnExchange, |(_, _, _, moved)| {
         moved.insert(TeacherId::from("T1"));
     });
 }
@@ -118,17 +125,17 @@ fn rejects_a_teacher_on_exchange() {
 #[test]
 fn rejects_a_teacher_the_program_does_not_take() {
     // T1 is a county backbone teacher.
-    rejects(ViolationKind::NotInProgram, |_, _, r, _| {
+    rejects(ViolationKind::NotInProgram, |(_, _, r, _)| {
         r.itinerant.programs[0].when = Some(Expr::parse("backbone == 'none'").unwrap())
     });
 }
 
 #[test]
 fn rejects_subjects() {
-    rejects(ViolationKind::SubjectNotInProgram, |_, _, r, _| {
+    rejects(ViolationKind::SubjectNotInProgram, |(_, _, r, _)| {
         r.itinerant.programs[0].subjects = vec![Subject::normalise("art")]
     });
-    rejects(ViolationKind::SubjectMismatch, |p, ..| {
+    rejects(ViolationKind::SubjectMismatch, |(p, ..)| {
         let i = at(p, "T3", "V3");
         p.lessons[i].subject = Subject::normalise("music");
     });
@@ -136,7 +143,7 @@ fn rejects_subjects() {
 
 #[test]
 fn rejects_a_school_hosting_its_own_teacher() {
-    rejects(ViolationKind::OwnSchool, |p, ..| {
+    rejects(ViolationKind::OwnSchool, |(p, ..)| {
         let i = at(p, "T3", "V3");
         p.lessons[i].host = SchoolId::from("V1");
         p.lessons[i].distance_m = 0;
@@ -145,57 +152,57 @@ fn rejects_a_school_hosting_its_own_teacher() {
 
 #[test]
 fn rejects_another_township() {
-    rejects(ViolationKind::Scope, |_, d, ..| {
+    rejects(ViolationKind::Scope, |(_, d, ..)| {
         d.schools[3].township = Some("别的镇".into())
     });
 }
 
 #[test]
 fn rejects_distance() {
-    rejects(ViolationKind::TooFar, |_, _, r, _| {
+    rejects(ViolationKind::TooFar, |(_, _, r, _)| {
         r.itinerant.programs[0].max_km = 5.0
     });
-    rejects(ViolationKind::WrongDistance, |p, ..| {
+    rejects(ViolationKind::WrongDistance, |(p, ..)| {
         p.lessons[0].distance_m += 500
     });
 }
 
 #[test]
 fn rejects_days() {
-    rejects(ViolationKind::Day, |_, _, r, _| {
+    rejects(ViolationKind::Day, |(_, _, r, _)| {
         r.itinerant.programs[0].days = vec![Weekday::Mon, Weekday::Tue]
     });
-    rejects(ViolationKind::TwoHostsOneDay, |p, ..| {
+    rejects(ViolationKind::TwoHostsOneDay, |(p, ..)| {
         let i = at(p, "T1", "V2");
         p.lessons[i].weekday = Weekday::Mon;
     });
-    rejects(ViolationKind::PeriodsPerDay, |_, _, r, _| {
+    rejects(ViolationKind::PeriodsPerDay, |(_, _, r, _)| {
         r.itinerant.programs[0].max_periods_per_day = 3
     });
 }
 
 #[test]
 fn rejects_too_many_schools() {
-    rejects(ViolationKind::TooManySchools, |_, _, r, _| {
+    rejects(ViolationKind::TooManySchools, |(_, _, r, _)| {
         r.itinerant.programs[0].max_schools_per_teacher = 1
     });
 }
 
 #[test]
 fn rejects_more_than_spare_and_need() {
-    rejects(ViolationKind::Spare, |_, d, ..| {
+    rejects(ViolationKind::Spare, |(_, d, ..)| {
         d.itinerant.spare_periods.insert(TeacherId::from("T1"), 7);
     });
-    rejects(ViolationKind::Need, |_, d, ..| {
+    rejects(ViolationKind::Need, |(_, d, ..)| {
         d.itinerant.needs[0].periods = 3;
     });
 }
 
 #[test]
 fn rejects_wrong_figures() {
-    rejects(ViolationKind::Figures, |p, ..| p.periods_covered += 1);
-    rejects(ViolationKind::Figures, |p, ..| p.teachers = 1);
-    rejects(ViolationKind::Figures, |p, ..| {
+    rejects(ViolationKind::Figures, |(p, ..)| p.periods_covered += 1);
+    rejects(ViolationKind::Figures, |(p, ..)| p.teachers = 1);
+    rejects(ViolationKind::Figures, |(p, ..)| {
         p.uncovered.pop();
     });
 }
