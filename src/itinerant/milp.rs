@@ -236,7 +236,7 @@ pub(super) fn solve(c: &Comp) -> Result<Solved, String> {
     let (l2_optimal, teachers) = (l2.optimal, l2.objective);
     let travel_matters = c.groups.iter().any(|g| g.distance_m > 0);
     let last = if travel_matters {
-        let l3 = run(
+        run(
             c,
             Level::Travel,
             &[
