@@ -93,7 +93,12 @@ fn plan_without_itinerant_needs_writes_no_itinerant_files() {
 #[test]
 fn a_teacher_on_exchange_takes_no_part() {
     let d = tempfile::tempdir().unwrap();
-    for f in ["schools.csv", "teachers.csv", "needs.csv", "itinerant_needs.csv"] {
+    for f in [
+        "schools.csv",
+        "teachers.csv",
+        "needs.csv",
+        "itinerant_needs.csv",
+    ] {
         std::fs::copy(fixture().join(f), d.path().join(f)).unwrap();
     }
     // T1 is on a support term covering 2021: T2 (from V3) takes the music lessons.
@@ -109,7 +114,10 @@ fn a_teacher_on_exchange_takes_no_part() {
     let lessons = read(out.path(), "itinerant.csv");
     assert!(!lessons.contains(",T1,"), "{lessons}");
     // T2 has 4 spare lessons: the nearer school (V2, 3.34 km) gets them.
-    assert!(lessons.contains("township,T2,李音,music,V3,V2,mon,4,3.34"), "{lessons}");
+    assert!(
+        lessons.contains("township,T2,李音,music,V3,V2,mon,4,3.34"),
+        "{lessons}"
+    );
 }
 
 #[test]
@@ -182,7 +190,14 @@ fn explain_covers_itinerant_lessons() {
         .args(["explain", "--data"])
         .arg(fixture())
         .args([
-            "--year", "2021", "--teacher", "T1", "--teacher", "T2", "--school", "V2",
+            "--year",
+            "2021",
+            "--teacher",
+            "T1",
+            "--teacher",
+            "T2",
+            "--school",
+            "V2",
         ])
         .output()
         .unwrap();

@@ -55,8 +55,20 @@ pub(crate) fn parse(
             _ => true,
         };
         match (
-            id, name, gender, birth_year, school, subject, title, backbone, role, joined, status,
-            volunteer, ages_ok, spare_periods,
+            id,
+            name,
+            gender,
+            birth_year,
+            school,
+            subject,
+            title,
+            backbone,
+            role,
+            joined,
+            status,
+            volunteer,
+            ages_ok,
+            spare_periods,
         ) {
             (
                 Some(id),
@@ -78,21 +90,21 @@ pub(crate) fn parse(
                     spare.push((TeacherId(id.clone()), n));
                 }
                 out.accept(
-                Teacher {
-                    id: TeacherId(id),
-                    name,
-                    gender,
-                    birth_year,
-                    school,
-                    subject,
-                    title,
-                    backbone,
-                    role,
-                    joined_school_year,
-                    status,
-                    volunteer,
-                },
-                r.row,
+                    Teacher {
+                        id: TeacherId(id),
+                        name,
+                        gender,
+                        birth_year,
+                        school,
+                        subject,
+                        title,
+                        backbone,
+                        role,
+                        joined_school_year,
+                        status,
+                        volunteer,
+                    },
+                    r.row,
                 );
             }
             (id, ..) => out.reject(id, r.row),

@@ -93,7 +93,13 @@ pub struct Violation {
 impl fmt::Display for Violation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.lesson {
-            Some(i) => write!(f, "lesson {}: {}: {}", i + 1, self.kind.as_str(), self.detail),
+            Some(i) => write!(
+                f,
+                "lesson {}: {}: {}",
+                i + 1,
+                self.kind.as_str(),
+                self.detail
+            ),
             None => write!(f, "{}: {}", self.kind.as_str(), self.detail),
         }
     }
@@ -137,11 +143,19 @@ pub fn check(ctx: &Context<'_>, plan: &ItinerantPlan) -> Vec<Violation> {
     for (i, l) in plan.lessons.iter().enumerate() {
         let at = Some(i);
         let Some(p) = programs.get(l.program.as_str()) else {
-            bad(ViolationKind::UnknownProgram, at, format!("program `{}`", l.program));
+            bad(
+                ViolationKind::UnknownProgram,
+                at,
+                format!("program `{}`", l.program),
+            );
             continue;
         };
         let Some(t) = teachers.get(&l.teacher) else {
-            bad(ViolationKind::UnknownTeacher, at, format!("teacher {}", l.teacher));
+            bad(
+                ViolationKind::UnknownTeacher,
+                at,
+                format!("teacher {}", l.teacher),
+            );
             continue;
         };
         let (Some(home), Some(host)) = (schools.get(&l.home), schools.get(&l.host)) else {
@@ -221,7 +235,11 @@ pub fn check(ctx: &Context<'_>, plan: &ItinerantPlan) -> Vec<Violation> {
             );
         }
         if home.id == host.id {
-            bad(ViolationKind::OwnSchool, at, format!("{} at {}", t.id, host.id));
+            bad(
+                ViolationKind::OwnSchool,
+                at,
+                format!("{} at {}", t.id, host.id),
+            );
         }
         let same_unit = home.district == host.district
             && match p.scope {
@@ -234,7 +252,12 @@ pub fn check(ctx: &Context<'_>, plan: &ItinerantPlan) -> Vec<Violation> {
             bad(
                 ViolationKind::Scope,
                 at,
-                format!("{} and {} are not in one {}", home.id, host.id, p.scope.as_str()),
+                format!(
+                    "{} and {} are not in one {}",
+                    home.id,
+                    host.id,
+                    p.scope.as_str()
+                ),
             );
         }
         let km = match (home.coord, host.coord) {
@@ -252,7 +275,11 @@ pub fn check(ctx: &Context<'_>, plan: &ItinerantPlan) -> Vec<Violation> {
             bad(
                 ViolationKind::WrongDistance,
                 at,
-                format!("{} m given, {:.0} m between the schools", l.distance_m, km * 1000.0),
+                format!(
+                    "{} m given, {:.0} m between the schools",
+                    l.distance_m,
+                    km * 1000.0
+                ),
             );
         }
         if !p.days.contains(&l.weekday) {
@@ -333,7 +360,12 @@ pub fn check(ctx: &Context<'_>, plan: &ItinerantPlan) -> Vec<Violation> {
         }
     }
     let covered: u64 = plan.lessons.iter().map(|l| u64::from(l.periods)).sum();
-    let people = plan.lessons.iter().map(|l| &l.teacher).collect::<BTreeSet<_>>().len();
+    let people = plan
+        .lessons
+        .iter()
+        .map(|l| &l.teacher)
+        .collect::<BTreeSet<_>>()
+        .len();
     let total: u64 = needed.values().sum();
     if plan.periods_covered != covered
         || plan.periods_needed != total

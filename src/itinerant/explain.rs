@@ -53,9 +53,10 @@ pub fn explain_teacher(
         .cloned()
         .collect();
     let away = moved.contains(&t.id)
-        || data.ledger.iter().any(|e| {
-            e.teacher == t.id && e.status != LedgerStatus::Cancelled && e.covers(year)
-        });
+        || data
+            .ledger
+            .iter()
+            .any(|e| e.teacher == t.id && e.status != LedgerStatus::Cancelled && e.covers(year));
     let part = if !lessons.is_empty() {
         TeacherPart::Gives(lessons)
     } else if spare == 0 {
@@ -72,8 +73,18 @@ pub fn explain_teacher(
 
 pub fn explain_school(plan: &ItinerantPlan, s: &School) -> SchoolItinerant {
     SchoolItinerant {
-        hosted: plan.lessons.iter().filter(|l| l.host == s.id).cloned().collect(),
-        given: plan.lessons.iter().filter(|l| l.home == s.id).cloned().collect(),
+        hosted: plan
+            .lessons
+            .iter()
+            .filter(|l| l.host == s.id)
+            .cloned()
+            .collect(),
+        given: plan
+            .lessons
+            .iter()
+            .filter(|l| l.home == s.id)
+            .cloned()
+            .collect(),
         uncovered: plan
             .uncovered
             .iter()
@@ -97,7 +108,10 @@ fn lesson_line(l: &Lesson, other: &str) -> String {
 }
 
 pub fn render_teacher(x: &TeacherItinerant, year: i32) -> String {
-    let head = format!("  itinerant teaching (走教) in {year}: spare_periods {}", x.spare);
+    let head = format!(
+        "  itinerant teaching (走教) in {year}: spare_periods {}",
+        x.spare
+    );
     let body = match &x.part {
         TeacherPart::NoSpare => "takes no part (no spare lessons)".to_string(),
         TeacherPart::Status(s) => {

@@ -239,17 +239,11 @@ pub(super) fn solve(c: &Comp) -> Result<Solved, String> {
         run(
             c,
             Level::Travel,
-            &[
-                (Level::Covered, l1.objective),
-                (Level::Teachers, teachers),
-            ],
+            &[(Level::Covered, l1.objective), (Level::Teachers, teachers)],
         )?
     } else {
         l2
     };
     let optimal = l1.optimal && l2_optimal && last.optimal;
-    Ok(Solved {
-        x: last.x,
-        optimal,
-    })
+    Ok(Solved { x: last.x, optimal })
 }

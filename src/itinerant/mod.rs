@@ -214,9 +214,7 @@ pub fn plan(ctx: &Context<'_>) -> Result<ItinerantPlan, ItinerantError> {
     let mut left: HashMap<usize, Left> = HashMap::new();
     for (ti, t) in data.teachers.iter().enumerate() {
         let spare = data.itinerant.spare(&t.id);
-        if spare == 0
-            || !ctx.rules.eligibility.statuses.contains(&t.status)
-            || away.contains(&t.id)
+        if spare == 0 || !ctx.rules.eligibility.statuses.contains(&t.status) || away.contains(&t.id)
         {
             continue;
         }

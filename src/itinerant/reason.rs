@@ -20,7 +20,11 @@ pub enum UncoveredReason {
     /// statuses, on an exchange this year, or the program's `when` is false.
     Unavailable { teachers: u32 },
     /// Those who may take part are all farther than the program's `max_km`.
-    TooFar { teachers: u32, nearest_m: u64, max_km: f64 },
+    TooFar {
+        teachers: u32,
+        nearest_m: u64,
+        max_km: f64,
+    },
     /// Teachers within reach exist, but their spare lessons, free weekdays or school
     /// limits are used up by the optimal plan (or other needs share them).
     CapacityUsed { teachers: u32 },

@@ -36,7 +36,12 @@ fn solved(data: &Dataset, rules: &Rules) -> ItinerantPlan {
     .unwrap()
 }
 
-fn kinds(data: &Dataset, rules: &Rules, moved: &BTreeSet<TeacherId>, p: &ItinerantPlan) -> BTreeSet<ViolationKind> {
+fn kinds(
+    data: &Dataset,
+    rules: &Rules,
+    moved: &BTreeSet<TeacherId>,
+    p: &ItinerantPlan,
+) -> BTreeSet<ViolationKind> {
     let ctx = Context {
         data,
         rules,
@@ -55,10 +60,7 @@ type Edit<'a> = (
 
 /// The fixture's plan with `edit` applied (to the plan, the data or the rules) is
 /// rejected with `kind`.
-fn rejects(
-    kind: ViolationKind,
-    edit: impl FnOnce(Edit<'_>),
-) {
+fn rejects(kind: ViolationKind, edit: impl FnOnce(Edit<'_>)) {
     let mut data = fixture();
     let mut rules = defaults();
     let mut p = solved(&data, &rules);
@@ -105,7 +107,9 @@ fn rejects_unknown_program_teacher_school() {
 
 #[test]
 fn rejects_zero_periods() {
-    rejects(ViolationKind::ZeroPeriods, |(p, ..)| p.lessons[0].periods = 0);
+    rejects(ViolationKind::ZeroPeriods, |(p, ..)| {
+        p.lessons[0].periods = 0
+    });
 }
 
 #[test]
@@ -338,10 +342,7 @@ fn brute(t: &Tiny) -> (u64, u64, u64) {
             *at_host.entry((ti, need[k].0 .0)).or_default() += x[i];
         }
         ok &= by_need.iter().zip(&need).all(|(g, n)| *g <= n.1);
-        ok &= by_teacher
-            .iter()
-            .zip(&t.teachers)
-            .all(|(g, tt)| *g <= tt.2);
+        ok &= by_teacher.iter().zip(&t.teachers).all(|(g, tt)| *g <= tt.2);
         let mut days = vec![0u32; t.teachers.len()];
         let mut hosts = vec![0u32; t.teachers.len()];
         let mut travel = 0u64;

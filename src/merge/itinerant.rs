@@ -36,7 +36,9 @@ pub fn merge_itinerant(
         )]);
     }
     let (Some(sc), Some(dc)) = (schools.column("school_id"), schools.column("district")) else {
-        return Err(vec![format!("{prefix}schools.csv: no school_id or district column")]);
+        return Err(vec![format!(
+            "{prefix}schools.csv: no school_id or district column"
+        )]);
     };
     let district: BTreeMap<&str, &str> = schools
         .rows

@@ -54,37 +54,37 @@ impl Builder {
                     "scope" => get_vocab::<ItinerantScope>(&e.node, "scope").map(|s| p.scope = s),
                     "subjects" => subjects(&e.node).map(|s| p.subjects = s),
                     "max_km" => max_km(&e.node).map(|km| p.max_km = km),
-                    "max_schools_per_teacher" => get_u32(&e.node, 1, 100, "3")
-                        .map(|v| p.max_schools_per_teacher = v),
+                    "max_schools_per_teacher" => {
+                        get_u32(&e.node, 1, 100, "3").map(|v| p.max_schools_per_teacher = v)
+                    }
                     "max_periods_per_day" => {
                         get_u32(&e.node, 1, 20, "4").map(|v| p.max_periods_per_day = v)
                     }
-                    "days" => {
-                        get_vocab_list::<Weekday>(&e.node, "weekday", "[\"tue\", \"thu\"]")
-                            .and_then(|d| non_empty(&e.node, d, "the program would use no day"))
-                            .map(|mut d| {
-                                d.sort();
-                                p.days = d;
-                            })
-                    }
+                    "days" => get_vocab_list::<Weekday>(&e.node, "weekday", "[\"tue\", \"thu\"]")
+                        .and_then(|d| non_empty(&e.node, d, "the program would use no day"))
+                        .map(|mut d| {
+                            d.sort();
+                            p.days = d;
+                        }),
                     "when" => get_str(&e.node, "\"backbone != 'none'\"").and_then(|src| {
-                        Expr::parse(src)
-                            .map(|x| p.when = Some(x))
-                            .map_err(|msg| {
-                                problem(
-                                    &e.node,
-                                    RuleErrorKind::BadExpression,
-                                    msg,
-                                    Some(EXPRESSION_HELP_WHO.into()),
-                                )
-                            })
+                        Expr::parse(src).map(|x| p.when = Some(x)).map_err(|msg| {
+                            problem(
+                                &e.node,
+                                RuleErrorKind::BadExpression,
+                                msg,
+                                Some(EXPRESSION_HELP_WHO.into()),
+                            )
+                        })
                     }),
                     other => {
                         ok = false;
                         let help = closest(other, PROGRAM_KEYS.iter().copied())
                             .map(|c| format!("did you mean `{c}`?"))
                             .or_else(|| {
-                                Some(format!("the keys of a program are: {}", PROGRAM_KEYS.join(", ")))
+                                Some(format!(
+                                    "the keys of a program are: {}",
+                                    PROGRAM_KEYS.join(", ")
+                                ))
                             });
                         self.error(
                             RuleErrorKind::UnknownKey,
@@ -122,7 +122,10 @@ impl Builder {
     }
 }
 
-fn program_id(n: &Node, seen: &HashMap<String, Option<usize>>) -> Result<String, Vec<super::Problem>> {
+fn program_id(
+    n: &Node,
+    seen: &HashMap<String, Option<usize>>,
+) -> Result<String, Vec<super::Problem>> {
     let s = get_str(n, "\"township\"")?.trim().to_string();
     if !is_identifier(&s) {
         return Err(problem(
@@ -148,7 +151,12 @@ fn subjects(n: &Node) -> Result<Vec<Subject>, Vec<super::Problem>> {
     let v = get_list(n, "[\"music\", \"art\"]", |x| {
         let s = get_str(x, "\"music\"")?.trim();
         if s.is_empty() {
-            Err(problem(x, RuleErrorKind::BadValue, "an empty subject", None))
+            Err(problem(
+                x,
+                RuleErrorKind::BadValue,
+                "an empty subject",
+                None,
+            ))
         } else {
             Ok(Subject::normalise(s))
         }
