@@ -87,7 +87,8 @@ pub fn run(a: &ExplainArgs, _quiet: bool) -> Exit {
             return Exit::Failure;
         }
     };
-    // Itinerant teaching (走教), when the data has needs: the plan's movers take no part.
+    // Itinerant teaching (走教), when the data has needs: the plan's movers take no
+    // part. Its explanation is a block of its own after each teacher's or school's.
     let moved: std::collections::BTreeSet<_> = plan
         .moves
         .iter()
@@ -104,23 +105,28 @@ pub fn run(a: &ExplainArgs, _quiet: bool) -> Exit {
     let mut blocks = Vec::new();
     for t in teachers {
         let x = explain_teacher(data, &rules, &plan, t);
-        let mut block = render_teacher(data, &rules, a.year, &x);
+        blocks.push(render_teacher(data, &rules, a.year, &x));
         if let Some(p) = &itinerant {
             let teacher = &data.teachers[t];
             let it = crate::itinerant::explain::explain_teacher(
                 data, &rules, a.year, &moved, p, teacher,
             );
-            block.push_str(&crate::itinerant::explain::render_teacher(&it, a.year));
+            blocks.push(crate::itinerant::explain::render_teacher(
+                &it,
+                &teacher.id,
+                a.year,
+            ));
         }
-        blocks.push(block);
     }
     for s in schools {
-        let mut block = render_school(data, a.year, &explain_school(&plan, s));
+        blocks.push(render_school(data, a.year, &explain_school(&plan, s)));
         if let Some(p) = &itinerant {
-            let it = crate::itinerant::explain::explain_school(p, &data.schools[s]);
-            block.push_str(&crate::itinerant::explain::render_school(&it, a.year));
+            let school = &data.schools[s];
+            let it = crate::itinerant::explain::explain_school(p, school);
+            blocks.push(crate::itinerant::explain::render_school(
+                &it, &school.id, a.year,
+            ));
         }
-        blocks.push(block);
     }
     print!("{}", blocks.join("\n"));
     Exit::Done

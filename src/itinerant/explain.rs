@@ -107,9 +107,9 @@ fn lesson_line(l: &Lesson, other: &str) -> String {
     )
 }
 
-pub fn render_teacher(x: &TeacherItinerant, year: i32) -> String {
+pub fn render_teacher(x: &TeacherItinerant, id: &TeacherId, year: i32) -> String {
     let head = format!(
-        "  itinerant teaching (走教) in {year}: spare_periods {}",
+        "itinerant teaching (走教) of teacher {id} in {year}: spare_periods {}",
         x.spare
     );
     let body = match &x.part {
@@ -135,8 +135,8 @@ pub fn render_teacher(x: &TeacherItinerant, year: i32) -> String {
     format!("{head}: {body}\n")
 }
 
-pub fn render_school(x: &SchoolItinerant, year: i32) -> String {
-    let mut s = format!("  itinerant teaching (走教) in {year}:\n");
+pub fn render_school(x: &SchoolItinerant, id: &crate::model::SchoolId, year: i32) -> String {
+    let mut s = format!("itinerant teaching (走教) at school {id} in {year}:\n");
     if x.hosted.is_empty() && x.given.is_empty() && x.uncovered.is_empty() {
         s.push_str("    none\n");
         return s;
