@@ -65,7 +65,7 @@ pub struct Summary {
     /// Itinerant teaching (走教) figures, when the data has itinerant needs; absent
     /// otherwise, so plans without them are unchanged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub itinerant: Option<crate::itinerant::ItinerantFigures>,
+    pub itinerant: Option<Box<crate::itinerant::ItinerantFigures>>,
 }
 
 /// Per-school rows and the summary; Err when the plan's own figures disagree with

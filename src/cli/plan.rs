@@ -101,7 +101,7 @@ pub fn run(a: &PlanArgs, quiet: bool) -> Exit {
             .collect();
         match super::itinerant::plan_or_exit(data, &rules, a.year, &moved) {
             Ok(p) => {
-                summary.itinerant = Some(crate::itinerant::ItinerantFigures::of(&p));
+                summary.itinerant = Some(Box::new(crate::itinerant::ItinerantFigures::of(&p)));
                 Some(p)
             }
             Err(e) => return e,

@@ -183,6 +183,9 @@ fn unit_name(key: &(String, String)) -> String {
     }
 }
 
+/// (home school, program, teacher, weekday, host school): the order of lessons.
+type LessonKey = (usize, usize, usize, Weekday, usize);
+
 /// Per-teacher state carried from program to program.
 #[derive(Debug, Clone)]
 struct Left {
@@ -300,7 +303,7 @@ pub fn plan(ctx: &Context<'_>) -> Result<ItinerantPlan, ItinerantError> {
             })
             .collect();
         // (home school, program, teacher, weekday, host): the lesson order.
-        let mut mine: Vec<((usize, usize, usize, Weekday, usize), Lesson)> = Vec::new();
+        let mut mine: Vec<(LessonKey, Lesson)> = Vec::new();
         for (u, res) in tasks.iter().zip(solved) {
             for (c, s) in u.comps.iter().zip(res?) {
                 if !s.optimal {

@@ -89,6 +89,9 @@ impl UncoveredReason {
     }
 }
 
+/// (teacher, home school) indices of the teachers with spare lessons, by unit.
+type UnitTeachers = HashMap<(String, String), Vec<(usize, usize)>>;
+
 /// The uncovered needs with their reasons, by school then subject order.
 pub(super) fn uncovered(
     ctx: &Context<'_>,
@@ -100,8 +103,7 @@ pub(super) fn uncovered(
     let data = ctx.data;
     // Teachers with spare lessons, by program and unit.
     let programs = &ctx.rules.itinerant.programs;
-    let mut by_unit: Vec<HashMap<(String, String), Vec<(usize, usize)>>> =
-        vec![HashMap::new(); programs.len()];
+    let mut by_unit: Vec<UnitTeachers> = vec![HashMap::new(); programs.len()];
     for (ti, t) in data.teachers.iter().enumerate() {
         if data.itinerant.spare(&t.id) == 0 {
             continue;

@@ -216,14 +216,14 @@ pub fn merge_summaries<'a>(parts: impl Iterator<Item = &'a Summary>) -> Result<S
         o.by_district
             .extend(p.by_district.iter().map(|(k, v)| (k.clone(), v.clone())));
         o.itinerant = match (o.itinerant.take(), &p.itinerant) {
-            (Some(a), Some(b)) => Some(crate::itinerant::ItinerantFigures {
+            (Some(a), Some(b)) => Some(Box::new(crate::itinerant::ItinerantFigures {
                 teachers: a.teachers + b.teachers,
                 periods_needed: a.periods_needed + b.periods_needed,
                 periods_covered: a.periods_covered + b.periods_covered,
                 optimal: a.optimal && b.optimal,
                 travel_m: a.travel_m + b.travel_m,
                 units: a.units + b.units,
-            }),
+            })),
             (a, b) => a.or_else(|| b.clone()),
         };
     }
