@@ -8,6 +8,7 @@ pub mod explain;
 pub mod gen;
 pub mod horizon;
 pub mod input;
+pub mod itinerant;
 pub mod merge;
 pub mod model;
 pub mod output;

@@ -65,6 +65,10 @@ pub struct Summary {
     /// Leadership rotation figures, only with a `[leaders]` table.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub leaders: Option<Box<LeaderFigures>>,
+    /// Itinerant teaching (走教) figures, when the data has itinerant needs; absent
+    /// otherwise, so plans without them are unchanged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub itinerant: Option<Box<crate::itinerant::ItinerantFigures>>,
 }
 
 /// `leaders` in summary.json: eligible leaders, those moved (to leadership posts),
@@ -235,6 +239,7 @@ pub fn summarize(
         backbone_share_level: q.backbone_share_level.as_str().to_string(),
         by_district: districts,
         leaders: rules.leaders.is_some().then(|| Box::new(lead)),
+        itinerant: None,
     };
     let c = &plan.check;
     let mine = (

@@ -157,6 +157,7 @@ fn build(
         needs,
         ledger,
         evaluators: Vec::new(),
+        itinerant: Default::default(),
     };
     data.group_by_district();
     (data, rules)

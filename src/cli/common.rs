@@ -30,6 +30,9 @@ pub struct DataArgs {
     /// evaluators file.
     #[arg(long, value_name = "FILE")]
     pub evaluators: Option<PathBuf>,
+    /// itinerant_needs file (lessons schools lack, for itinerant teaching).
+    #[arg(long, value_name = "FILE")]
+    pub itinerant_needs: Option<PathBuf>,
 }
 
 #[derive(Args, Debug, Clone, Default)]
@@ -51,6 +54,7 @@ impl DataArgs {
             needs: self.needs.clone(),
             ledger: self.ledger.clone(),
             evaluators: self.evaluators.clone(),
+            itinerant_needs: self.itinerant_needs.clone(),
         }
     }
 
@@ -64,6 +68,7 @@ impl DataArgs {
             &self.needs,
             &self.ledger,
             &self.evaluators,
+            &self.itinerant_needs,
         ]
         .into_iter()
         .flatten()
@@ -80,6 +85,7 @@ impl DataArgs {
             ("needs", &self.needs),
             ("ledger", &self.ledger),
             ("evaluators", &self.evaluators),
+            ("itinerant_needs", &self.itinerant_needs),
         ];
         roles
             .into_iter()

@@ -130,13 +130,46 @@ pub fn run(a: &ExplainArgs, _quiet: bool) -> Exit {
             return Exit::Failure;
         }
     };
+    // Itinerant teaching (走教), when the data has needs: the plan's movers take no
+    // part. Its explanation is a block of its own after each teacher's or school's.
+    let moved: std::collections::BTreeSet<_> = plan
+        .moves
+        .iter()
+        .map(|m| data.teachers[m.teacher].id.clone())
+        .collect();
+    let itinerant = if data.itinerant.has_needs() {
+        match super::itinerant::plan_or_exit(data, &rules, a.year, &moved) {
+            Ok(p) => Some(p),
+            Err(e) => return e,
+        }
+    } else {
+        None
+    };
     let mut blocks = Vec::new();
     for t in teachers {
         let x = explain_teacher(data, &rules, &plan, t);
         blocks.push(render_teacher(data, &rules, a.year, &x));
+        if let Some(p) = &itinerant {
+            let teacher = &data.teachers[t];
+            let it = crate::itinerant::explain::explain_teacher(
+                data, &rules, a.year, &moved, p, teacher,
+            );
+            blocks.push(crate::itinerant::explain::render_teacher(
+                &it,
+                &teacher.id,
+                a.year,
+            ));
+        }
     }
     for s in schools {
         blocks.push(render_school(data, a.year, &explain_school(&plan, s)));
+        if let Some(p) = &itinerant {
+            let school = &data.schools[s];
+            let it = crate::itinerant::explain::explain_school(p, school);
+            blocks.push(crate::itinerant::explain::render_school(
+                &it, &school.id, a.year,
+            ));
+        }
     }
     print!("{}", blocks.join("\n"));
     Exit::Done

@@ -61,14 +61,15 @@ pub fn run(a: &GenArgs, quiet: bool) -> Exit {
         Ok(Some(s)) => {
             if !quiet {
                 println!(
-                    "wrote {}: {} districts, {} schools, {} teachers, {} posts, {} ledger rows, {} evaluators",
+                    "wrote {}: {} districts, {} schools, {} teachers, {} posts, {} ledger rows, {} evaluators, {} itinerant needs",
                     a.out.display(),
                     s.districts,
                     s.schools,
                     s.teachers,
                     s.posts,
                     s.ledger,
-                    s.evaluators
+                    s.evaluators,
+                    s.itinerant_needs
                 );
             }
             Exit::Done

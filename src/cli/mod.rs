@@ -8,6 +8,7 @@ mod explain;
 mod gen;
 mod horizon;
 mod horizon_shard;
+mod itinerant;
 mod merge;
 mod plan;
 mod progress_cmd;
@@ -62,6 +63,8 @@ pub enum Command {
     Merge(merge::MergeArgs),
     /// Schedule the evaluations of a plan's exchanged teachers (panels, dates).
     Schedule(schedule::ScheduleArgs),
+    /// Itinerant teaching (走教): shortage-subject lessons across a township, by weekday.
+    Itinerant(itinerant::ItinerantArgs),
 }
 
 /// Runs the CLI on `args` (including the program name) and returns the exit code.
@@ -92,6 +95,7 @@ where
         Command::Horizon(a) => horizon::run(&a, cli.quiet),
         Command::Compare(a) => compare::run(&a, cli.quiet),
         Command::Explain(a) => explain::run(&a, cli.quiet),
+        Command::Itinerant(a) => itinerant::run(&a, cli.quiet),
     };
     exit as i32
 }

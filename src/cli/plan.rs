@@ -110,12 +110,30 @@ pub fn run(a: &PlanArgs, quiet: bool) -> Exit {
             return Exit::Failure;
         }
     };
-    let (rows, summary) = match summarize(data, &rules, &plan) {
+    let (rows, mut summary) = match summarize(data, &rules, &plan) {
         Ok(x) => x,
         Err(e) => {
             eprintln!("error: {e}\nnothing was written.");
             return Exit::Failure;
         }
+    };
+    // Itinerant teaching (走教), when the data has needs: the teachers this plan moves
+    // take no part.
+    let itinerant_plan = if data.itinerant.has_needs() {
+        let moved = plan
+            .moves
+            .iter()
+            .map(|m| data.teachers[m.teacher].id.clone())
+            .collect();
+        match super::itinerant::plan_or_exit(data, &rules, a.year, &moved) {
+            Ok(p) => {
+                summary.itinerant = Some(Box::new(crate::itinerant::ItinerantFigures::of(&p)));
+                Some(p)
+            }
+            Err(e) => return e,
+        }
+    } else {
+        None
     };
     stages.set_position(1);
     stages.set_length(3);
@@ -144,6 +162,12 @@ pub fn run(a: &PlanArgs, quiet: bool) -> Exit {
     ) {
         eprintln!("error: {e}");
         return Exit::Failure;
+    }
+    if let Some(p) = &itinerant_plan {
+        if let Err(e) = crate::itinerant::write_files(&mut staged, "", data, p) {
+            eprintln!("error: {e}");
+            return Exit::Failure;
+        }
     }
     if let Some((sh, cut)) = cut {
         let fp = match fingerprint(
@@ -184,6 +208,9 @@ pub fn run(a: &PlanArgs, quiet: bool) -> Exit {
     stages.finish_and_clear();
     if !quiet {
         print!("{}", render_plan_summary(&summary));
+        if let Some(p) = &itinerant_plan {
+            print!("{}", super::itinerant::render(p));
+        }
         println!("wrote {}", a.out.display());
     }
     if a.strict && summary.shortfall > 0 {

@@ -33,6 +33,14 @@ const JUNIOR_MIX: [u32; 15] = [15, 15, 14, 7, 5, 5, 6, 5, 7, 0, 4, 7, 4, 3, 3];
 /// English, IT and psychology are the classic rural shortages).
 const SHORTAGE: [u32; 15] = [0, 4, 10, 2, 2, 2, 0, 1, 0, 3, 8, 8, 8, 5, 4];
 
+/// Subjects villages lack and itinerant teachers bring (indices into `SUBJECTS`):
+/// english, music, pe, art, it, psychology.
+const ITINERANT_SUBJECTS: [usize; 6] = [2, 10, 11, 12, 13, 14];
+
+/// Salt of the itinerant draws' own stream: the rest of the data keeps the values it
+/// had before itinerant teaching was generated.
+const ITINERANT_STREAM: u64 = 0x4954_494E_4552_414E;
+
 #[derive(Debug, Default)]
 pub struct Fragments {
     pub schools: Vec<u8>,
@@ -40,11 +48,13 @@ pub struct Fragments {
     pub needs: Vec<u8>,
     pub ledger: Vec<u8>,
     pub evaluators: Vec<u8>,
+    pub itinerant_needs: Vec<u8>,
     pub n_schools: usize,
     pub n_teachers: usize,
     pub n_posts: usize,
     pub n_ledger: usize,
     pub n_evaluators: usize,
+    pub n_itinerant_needs: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -113,6 +123,8 @@ pub fn generate(
     let spec = profile.district(index);
     let mut r = Rng::new(seed, index as u64);
     let mut p = Rng::new(seed ^ PERIOD_STREAM, index as u64);
+    let mut ri = Rng::new(seed ^ ITINERANT_STREAM, index as u64);
+    let mut w_itinerant = csv_writer();
     let mut out = Fragments::default();
     let mut w_schools = csv_writer();
     let mut w_teachers = csv_writer();
@@ -196,6 +208,7 @@ pub fn generate(
         for t in 0..n {
             let tid = format!("{}-{:03}", school.id, t + 1);
             let teacher = teacher(&mut r, &school, t);
+            let spare = spare_periods(&mut ri, &school, &teacher);
             if school.sends() && teacher.eligible_by_default() {
                 eligible += 1;
                 sender_mix[teacher.subject] += 1;
@@ -217,9 +230,11 @@ pub fn generate(
                 teacher.status,
                 if teacher.volunteer { "true" } else { "false" },
                 &p.range(1, 12).to_string(),
+                &spare,
             ])?;
         }
         n_teachers_district += n;
+        out.n_itinerant_needs += itinerant_needs(&mut ri, &mut w_itinerant, &school)?;
         if school.sends() {
             quota_total += eligible.div_ceil(10);
         }
@@ -279,7 +294,43 @@ pub fn generate(
     out.needs = finish(w_needs)?;
     out.ledger = finish(w_ledger)?;
     out.evaluators = finish(w_eval)?;
+    out.itinerant_needs = finish(w_itinerant)?;
     Ok(out)
+}
+
+/// `spare_periods` (可走教课时): central and town schools' teachers of the shortage
+/// subjects often have a few lessons a week to spare, city teachers less often, village
+/// teachers rarely. Empty (= 0) for everyone else.
+fn spare_periods(r: &mut Rng, school: &School, t: &TeacherDraw) -> String {
+    let p = match school.loc {
+        Loc::Town => 0.3,
+        Loc::Urban => 0.12,
+        Loc::Rural => 0.04,
+    };
+    let draw = r.unit();
+    if t.status == "active" && ITINERANT_SUBJECTS.contains(&t.subject) && draw < p {
+        r.range(2, 8).to_string()
+    } else {
+        String::new()
+    }
+}
+
+/// `itinerant_needs.csv` rows of one school: village schools (and weak town schools)
+/// lack some of the shortage subjects they teach, 2–8 lessons a week each.
+fn itinerant_needs(r: &mut Rng, w: &mut Csv, school: &School) -> std::io::Result<usize> {
+    if !(school.loc == Loc::Rural || school.weak) {
+        return Ok(0);
+    }
+    let mut n = 0;
+    for &subject in &ITINERANT_SUBJECTS {
+        let draw = r.unit();
+        if school.teaches(subject) && draw < 0.4 {
+            let periods = r.range(2, 8);
+            w.write_record([school.id.as_str(), SUBJECTS[subject], &periods.to_string()])?;
+            n += 1;
+        }
+    }
+    Ok(n)
 }
 
 fn locality_mix(kind: Kind) -> [u32; 3] {

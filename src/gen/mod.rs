@@ -23,16 +23,17 @@ pub struct GenSummary {
     pub posts: usize,
     pub ledger: usize,
     pub evaluators: usize,
+    pub itinerant_needs: usize,
 }
 
-const FILES: [(&str, &str); 5] = [
+const FILES: [(&str, &str); 6] = [
     (
         "schools.csv",
         "school_id,name,district,township,locality,weak,stage,lat,lon,staff",
     ),
     (
         "teachers.csv",
-        "teacher_id,name,gender,birth_year,school_id,subject,title,backbone,role,joined_school_year,status,volunteer,birth_month",
+        "teacher_id,name,gender,birth_year,school_id,subject,title,backbone,role,joined_school_year,status,volunteer,birth_month,spare_periods",
     ),
     ("needs.csv", "school_id,subject,count,priority"),
     (
@@ -43,14 +44,15 @@ const FILES: [(&str, &str); 5] = [
         "evaluators.csv",
         "evaluator_id,name,school_id,district,subjects,max_per_day,unavailable",
     ),
+    ("itinerant_needs.csv", "school_id,subject,periods"),
 ];
 
 /// Districts generated at once: enough to keep both cores busy, few enough that memory
 /// stays at a few megabytes whatever the profile.
 const BATCH: usize = 64;
 
-/// Writes `schools.csv`, `teachers.csv`, `needs.csv`, `ledger.csv` and `evaluators.csv`
-/// into `out` (created if needed). Files are written under temporary names and renamed
+/// Writes `schools.csv`, `teachers.csv`, `needs.csv`, `ledger.csv`, `evaluators.csv`
+/// and `itinerant_needs.csv` into `out` (created if needed). Files are written under temporary names and renamed
 /// at the end, so an interrupted run leaves no half-written data folder behind.
 pub fn generate(profile: Profile, seed: u64, out: &Path) -> io::Result<GenSummary> {
     generate_with_progress(profile, seed, out, None, &indicatif::ProgressBar::hidden())
@@ -124,6 +126,7 @@ fn write_all(
                 &f.needs,
                 &f.ledger,
                 &f.evaluators,
+                &f.itinerant_needs,
             ]) {
                 w.write_all(bytes)?;
             }
@@ -132,6 +135,7 @@ fn write_all(
             summary.posts += f.n_posts;
             summary.ledger += f.n_ledger;
             summary.evaluators += f.n_evaluators;
+            summary.itinerant_needs += f.n_itinerant_needs;
             progress.inc(1);
         }
     }

@@ -82,6 +82,7 @@ pub fn roster_for_year(data: &Dataset, rules: &Rules, year: i32) -> Dataset {
         needs: data.needs.clone(),
         ledger: Vec::new(),
         evaluators: data.evaluators.clone(),
+        itinerant: data.itinerant.clone(),
     }
 }
 

@@ -110,6 +110,22 @@ fn merge_by_row<'a>(
     })
 }
 
+/// The school id in column `col`, reported when `schools` (schools.csv read whole)
+/// does not have it.
+pub(crate) fn school_cell(
+    r: &mut super::cells::RowCtx<'_>,
+    col: usize,
+    schools: Option<&IdIndex<'_>>,
+) -> Option<crate::model::SchoolId> {
+    match r.text(col) {
+        Some(id) if schools.is_some_and(|s| !s.contains(id)) => {
+            r.error(col, Some(id), unknown_school());
+            None
+        }
+        other => other.map(crate::model::SchoolId::from),
+    }
+}
+
 /// The error for a reference to a school that `schools.csv` does not have.
 pub(crate) fn unknown_school() -> InputErrorKind {
     InputErrorKind::UnknownReference {

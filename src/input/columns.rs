@@ -94,6 +94,7 @@ pub(crate) const TEACHERS: Spec = Spec {
         opt("volunteer", "自愿交流"),
         opt("birth_month", "出生月份"),
         opt("retirement_age", "退休年龄"),
+        opt("spare_periods", "可走教课时"),
     ],
 };
 

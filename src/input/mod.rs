@@ -14,6 +14,7 @@ mod columns;
 mod decode;
 mod error;
 mod evaluators;
+mod itinerant;
 mod ledger;
 mod needs;
 mod rows;
@@ -40,6 +41,8 @@ pub struct DataSources {
     pub needs: Option<PathBuf>,
     pub ledger: Option<PathBuf>,
     pub evaluators: Option<PathBuf>,
+    /// `itinerant_needs.csv` (optional): lessons schools lack, for itinerant teaching.
+    pub itinerant_needs: Option<PathBuf>,
 }
 
 /// A loaded, validated data folder, and remarks worth showing (ignored columns, ledger
@@ -112,7 +115,7 @@ fn resolve(
 /// rows.
 fn read<T>(
     found: &Found,
-    parse: impl Fn(&mut Table, &mut FileReport) -> Rows<T>,
+    mut parse: impl FnMut(&mut Table, &mut FileReport) -> Rows<T>,
 ) -> (FileReport, Rows<T>) {
     match found {
         Found::Absent => (FileReport::new(String::new()), Rows::default()),
@@ -183,7 +186,7 @@ fn name_sheet(report: &mut FileReport, table: &Table) {
 }
 
 /// Loads and validates a data folder. Every problem in every file is reported, in file
-/// order (schools, teachers, needs, ledger, evaluators) and by row within a file.
+/// order (schools, teachers, needs, ledger, evaluators, itinerant needs) and by row within a file.
 pub fn load(sources: &DataSources) -> Result<Loaded, InputErrors> {
     let mut notices = Vec::new();
     let dir = sources.dir.as_deref();
@@ -196,8 +199,9 @@ pub fn load(sources: &DataSources) -> Result<Loaded, InputErrors> {
         find(&sources.needs, "needs", true),
         find(&sources.ledger, "ledger", false),
         find(&sources.evaluators, "evaluators", false),
+        find(&sources.itinerant_needs, "itinerant_needs", false),
     ];
-    let [f_schools, f_teachers, f_needs, f_ledger, f_evaluators] = &found;
+    let [f_schools, f_teachers, f_needs, f_ledger, f_evaluators, f_itinerant] = &found;
 
     let (mut r_schools, schools) = read(f_schools, schools::parse);
     let mut dup_schools = Vec::new();
@@ -210,7 +214,12 @@ pub fn load(sources: &DataSources) -> Result<Loaded, InputErrors> {
     );
     let known_schools = r_schools.complete.then_some(&school_idx);
 
-    let (mut r_teachers, teachers) = read(f_teachers, |t, r| teachers::parse(t, r, known_schools));
+    let mut spare = Vec::new();
+    let (mut r_teachers, teachers) = read(f_teachers, |t, r| {
+        // A GBK file is read twice: only the second reading's values count.
+        spare.clear();
+        teachers::parse(t, r, known_schools, &mut spare)
+    });
     let mut dup_teachers = Vec::new();
     let teacher_idx = checks::index(
         &teachers,
@@ -238,6 +247,8 @@ pub fn load(sources: &DataSources) -> Result<Loaded, InputErrors> {
     r_ledger.errors.append(&mut history);
     let (mut r_evaluators, evaluators) =
         read(f_evaluators, |t, r| evaluators::parse(t, r, known_schools));
+    let (r_itinerant, itinerant_needs) =
+        read(f_itinerant, |t, r| itinerant::parse(t, r, known_schools));
     let mut dup_evaluators = Vec::new();
     checks::index(
         &evaluators,
@@ -251,7 +262,14 @@ pub fn load(sources: &DataSources) -> Result<Loaded, InputErrors> {
     r_teachers.errors.append(&mut dup_teachers);
     r_evaluators.errors.append(&mut dup_evaluators);
 
-    let reports = [r_schools, r_teachers, r_needs, r_ledger, r_evaluators];
+    let reports = [
+        r_schools,
+        r_teachers,
+        r_needs,
+        r_ledger,
+        r_evaluators,
+        r_itinerant,
+    ];
     let errors = collect(reports, &mut notices);
     if !errors.is_empty() {
         return Err(InputErrors(errors));
@@ -266,6 +284,10 @@ pub fn load(sources: &DataSources) -> Result<Loaded, InputErrors> {
             needs: needs.items,
             ledger: ledger.items,
             evaluators: evaluators.items,
+            itinerant: crate::model::ItinerantData {
+                needs: itinerant_needs.items,
+                spare_periods: spare.into_iter().collect(),
+            },
         },
         notices,
     })

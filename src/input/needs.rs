@@ -2,11 +2,11 @@
 //! adding them up is the planner's business, and keeping them lets messages point at
 //! the row as written.
 
-use super::checks::{unknown_school, IdIndex};
+use super::checks::{school_cell, IdIndex};
 use super::columns::NEEDS;
 use super::rows::{drive, FileReport, Rows};
 use super::table::Table;
-use crate::model::{Need, SchoolId};
+use crate::model::Need;
 
 const SCHOOL: usize = 0;
 const SUBJECT: usize = 1;
@@ -22,13 +22,7 @@ pub(crate) fn parse(
 ) -> Rows<Need> {
     let mut out = Rows::default();
     let map = drive(table, &NEEDS, report, |r| {
-        let school = match r.text(SCHOOL) {
-            Some(id) if schools.is_some_and(|s| !s.contains(id)) => {
-                r.error(SCHOOL, Some(id), unknown_school());
-                None
-            }
-            other => other.map(SchoolId::from),
-        };
+        let school = school_cell(r, SCHOOL, schools);
         let subject = r.subject(SUBJECT);
         let count = r.count(COUNT, 0);
         let priority = r.opt_count(PRIORITY, 1);

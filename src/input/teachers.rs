@@ -22,16 +22,20 @@ const STATUS: usize = 10;
 const VOLUNTEER: usize = 11;
 const BIRTH_MONTH: usize = 12;
 const RETIREMENT_AGE: usize = 13;
+const SPARE_PERIODS: usize = 14;
 
 /// Nobody starts teaching at a school younger than this; an earlier joining year is a
 /// typo in one of the two years.
 const MIN_JOINING_AGE: i32 = 16;
 
 /// Parses teachers; `schools` (when schools.csv was read whole) checks each `school_id`.
+/// `spare` receives the `spare_periods` (可走教课时) of each accepted teacher who has
+/// any, for itinerant teaching.
 pub(crate) fn parse(
     table: &mut Table,
     report: &mut FileReport,
     schools: Option<&IdIndex<'_>>,
+    spare: &mut Vec<(TeacherId, u32)>,
 ) -> Rows<Teacher> {
     let mut out = Rows::default();
     let map = drive(table, &TEACHERS, report, |r| {
@@ -56,13 +60,27 @@ pub(crate) fn parse(
                 "an age in years from 40 to 80, such as 60 (empty: the rules' age)",
             ),
         );
+        let spare_periods = r.opt_count(SPARE_PERIODS, 0);
         let ages_ok = match (birth_year, joined) {
             (Some(b), Some(j)) => ages_agree(r, b, j),
             _ => true,
         };
         match (
-            id, name, gender, birth_year, school, subject, title, backbone, role, joined, status,
-            volunteer, ages_ok, born,
+            id,
+            name,
+            gender,
+            birth_year,
+            school,
+            subject,
+            title,
+            backbone,
+            role,
+            joined,
+            status,
+            volunteer,
+            ages_ok,
+            born,
+            spare_periods,
         ) {
             (
                 Some(id),
@@ -79,25 +97,31 @@ pub(crate) fn parse(
                 Ok(volunteer),
                 true,
                 (Ok(birth_month), Ok(retirement_age)),
-            ) => out.accept(
-                Teacher {
-                    id: TeacherId(id),
-                    name,
-                    gender,
-                    birth_year,
-                    school,
-                    subject,
-                    title,
-                    backbone,
-                    role,
-                    joined_school_year,
-                    status,
-                    volunteer,
-                    birth_month: birth_month.and_then(|m| u8::try_from(m).ok()).unwrap_or(1),
-                    retirement_age,
-                },
-                r.row,
-            ),
+                Ok(spare_periods),
+            ) => {
+                if let Some(n) = spare_periods.filter(|n| *n > 0) {
+                    spare.push((TeacherId(id.clone()), n));
+                }
+                out.accept(
+                    Teacher {
+                        id: TeacherId(id),
+                        name,
+                        gender,
+                        birth_year,
+                        school,
+                        subject,
+                        title,
+                        backbone,
+                        role,
+                        joined_school_year,
+                        status,
+                        volunteer,
+                        birth_month: birth_month.and_then(|m| u8::try_from(m).ok()).unwrap_or(1),
+                        retirement_age,
+                    },
+                    r.row,
+                );
+            }
             (id, ..) => out.reject(id, r.row),
         }
     });

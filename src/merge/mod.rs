@@ -6,6 +6,7 @@
 //! figures (`shard.json`, see `crate::shard::manifest`).
 
 mod horizon;
+mod itinerant;
 mod tables;
 mod year;
 

@@ -39,6 +39,7 @@ pub fn merge_year(
     ] {
         staged.add(format!("{prefix}{name}"), table.csv().map_err(|e| vec![e])?);
     }
+    super::itinerant::merge_itinerant(dirs, prefix, &t.schools, staged)?;
     let summary = merge_summaries(parts.iter().map(|p| &p.1)).map_err(|e| vec![e])?;
 
     let (first, _) = &parts[0];
@@ -221,6 +222,17 @@ pub fn merge_summaries<'a>(parts: impl Iterator<Item = &'a Summary>) -> Result<S
             a.posts += b.posts;
             a.posts_filled += b.posts_filled;
         }
+        o.itinerant = match (o.itinerant.take(), &p.itinerant) {
+            (Some(a), Some(b)) => Some(Box::new(crate::itinerant::ItinerantFigures {
+                teachers: a.teachers + b.teachers,
+                periods_needed: a.periods_needed + b.periods_needed,
+                periods_covered: a.periods_covered + b.periods_covered,
+                optimal: a.optimal && b.optimal,
+                travel_m: a.travel_m + b.travel_m,
+                units: a.units + b.units,
+            })),
+            (a, b) => a.or_else(|| b.clone()),
+        };
     }
     out.ok_or_else(|| "no shard folders given".to_string())
 }

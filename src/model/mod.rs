@@ -116,6 +116,41 @@ pub struct Dataset {
     pub needs: Vec<Need>,
     pub ledger: Vec<LedgerEntry>,
     pub evaluators: Vec<Evaluator>,
+    /// Itinerant teaching (走教) inputs: lessons schools lack and spare lessons teachers
+    /// can give elsewhere. Empty when the data folder has no `itinerant_needs` file.
+    pub itinerant: ItinerantData,
+}
+
+/// One row of `itinerant_needs.csv`: lessons a week of one subject that a school cannot
+/// staff itself.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ItinerantNeed {
+    pub school: SchoolId,
+    pub subject: Subject,
+    pub periods: u32,
+}
+
+/// The itinerant-teaching part of a data folder.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ItinerantData {
+    /// The rows of `itinerant_needs.csv`, in file order (rows of one school and
+    /// subject add up).
+    pub needs: Vec<ItinerantNeed>,
+    /// teachers.csv `spare_periods` (可走教课时) of the teachers who have any; a teacher
+    /// not listed has none.
+    pub spare_periods: std::collections::BTreeMap<TeacherId, u32>,
+}
+
+impl ItinerantData {
+    /// Spare lessons a week of `teacher` (0 when the column is empty or absent).
+    pub fn spare(&self, teacher: &TeacherId) -> u32 {
+        self.spare_periods.get(teacher).copied().unwrap_or(0)
+    }
+
+    /// Whether there is anything to plan: some school lacks lessons.
+    pub fn has_needs(&self) -> bool {
+        !self.needs.is_empty()
+    }
 }
 
 impl Dataset {

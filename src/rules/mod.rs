@@ -5,6 +5,7 @@
 //! needs to say what differs.
 
 mod expr;
+mod itinerant;
 mod parse;
 mod share;
 mod suggest;
@@ -13,6 +14,7 @@ mod suggest;
 mod docs_tests;
 
 pub use expr::{ExclusionContext, Expr, EXPR_FIELDS};
+pub use itinerant::{ItinerantProgram, ItinerantRules, ItinerantScope, Weekday};
 pub use parse::{load_rules, parse_rules, RuleError, RuleErrorKind, RuleErrors};
 pub use share::Share;
 
@@ -33,6 +35,8 @@ pub struct Rules {
     /// `[leaders]`: school leaders rotate on their own terms; `None` without the table
     /// (leaders are then teachers of their subject).
     pub leaders: Option<LeaderRules>,
+    /// `[[itinerant.program]]`: itinerant teaching (走教).
+    pub itinerant: ItinerantRules,
 }
 
 /// `[leaders]`: principals and vice-principals fill leadership posts only, after
@@ -250,6 +254,7 @@ impl Default for Rules {
                 one_school_per_evaluator_day: true,
             },
             leaders: None,
+            itinerant: ItinerantRules::default(),
         }
     }
 }

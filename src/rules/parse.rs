@@ -178,9 +178,13 @@ pub(crate) const SECTIONS: &[(&str, &[&str])] = &[
         "leaders",
         &["roles", "min_years_at_school", "mandatory", "promote"],
     ),
+    ("itinerant", &["program"]),
 ];
 
 const EXCLUDE_KEYS: &[&str] = &["id", "when"];
+
+const EXPRESSION_HELP_WHO: &str = "`when` is a CEL condition, true for the teachers who may \
+     take part, e.g. \"backbone != 'none'\" (text values in single quotes)";
 
 const EXPRESSION_HELP: &str = "`when` is a CEL condition, true for the teachers to exclude, \
      e.g. \"status == 'maternity' && age < 40\" (text values in single quotes)";
@@ -1048,6 +1052,18 @@ impl Builder {
                 let v = get_bool(n)?;
                 r.leaders.get_or_insert_with(LeaderRules::default).promote = v;
             }
+            "itinerant.program" => {
+                if self.file == "--set" {
+                    return Err(problem(
+                        n,
+                        RuleErrorKind::Unsupported,
+                        "itinerant programs cannot be set with --set",
+                        Some("write [[itinerant.program]] tables in the rule file".into()),
+                    ));
+                }
+                let programs = self.programs(n);
+                self.rules.itinerant.programs = programs;
+            }
             "quota.min_share_of_eligible" => r.quota.min_share_of_eligible = get_share(n)?,
             "quota.min_backbone_share" => r.quota.min_backbone_share = get_share(n)?,
             "quota.backbone_share_level" => {
@@ -1523,6 +1539,8 @@ impl Builder {
         }
     }
 }
+
+mod itinerant;
 
 #[cfg(test)]
 mod tests;

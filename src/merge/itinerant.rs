@@ -1,0 +1,79 @@
+//! `itinerant.csv` and `itinerant_uncovered.csv` from the shards: both are ordered by
+//! school (home school, uncovered school), so by district, and each district's block
+//! comes from the shard that planned it.
+
+use super::tables::Table;
+use crate::output::Staged;
+use csv::StringRecord;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Each file with the column naming the school whose district orders its rows.
+const FILES: [(&str, &str); 2] = [
+    ("itinerant.csv", "home_school"),
+    ("itinerant_uncovered.csv", "school_id"),
+];
+
+/// Merges the itinerant files when the shards wrote them (all or none must have).
+pub fn merge_itinerant(
+    dirs: &[&Path],
+    prefix: &str,
+    schools: &Table,
+    staged: &mut Staged,
+) -> Result<(), Vec<String>> {
+    let present: Vec<bool> = dirs
+        .iter()
+        .map(|d| d.join(format!("{prefix}{}", FILES[0].0)).is_file())
+        .collect();
+    if present.iter().all(|p| !p) {
+        return Ok(());
+    }
+    if let Some(i) = present.iter().position(|p| !p) {
+        return Err(vec![format!(
+            "{}: no {} although other shards have one: rerun this shard",
+            dirs[i].join(prefix).display(),
+            FILES[0].0
+        )]);
+    }
+    let (Some(sc), Some(dc)) = (schools.column("school_id"), schools.column("district")) else {
+        return Err(vec![format!(
+            "{prefix}schools.csv: no school_id or district column"
+        )]);
+    };
+    let district: BTreeMap<&str, &str> = schools
+        .rows
+        .iter()
+        .map(|r| (r.get(sc).unwrap_or_default(), r.get(dc).unwrap_or_default()))
+        .collect();
+    for (name, column) in FILES {
+        let mut header: Option<StringRecord> = None;
+        let mut blocks: BTreeMap<String, Vec<StringRecord>> = BTreeMap::new();
+        for dir in dirs {
+            let path = dir.join(format!("{prefix}{name}"));
+            let at = |e: &dyn std::fmt::Display| vec![format!("{}: {e}", path.display())];
+            let mut r = csv::Reader::from_path(&path).map_err(|e| at(&e))?;
+            let h = r.headers().map_err(|e| at(&e))?.clone();
+            if header.as_ref().is_some_and(|x| *x != h) {
+                return Err(at(&"its columns differ from the other shards'"));
+            }
+            let Some(col) = h.iter().position(|c| c == column) else {
+                return Err(at(&format!("no column {column}")));
+            };
+            for rec in r.records() {
+                let rec = rec.map_err(|e| at(&e))?;
+                let school = rec.get(col).unwrap_or_default();
+                let Some(d) = district.get(school) else {
+                    return Err(at(&format!("school {school} is in no shard's schools.csv")));
+                };
+                blocks.entry((*d).to_string()).or_default().push(rec);
+            }
+            header = Some(h);
+        }
+        let table = Table {
+            header: header.unwrap_or_default(),
+            rows: blocks.into_values().flatten().collect(),
+        };
+        staged.add(format!("{prefix}{name}"), table.csv().map_err(|e| vec![e])?);
+    }
+    Ok(())
+}
