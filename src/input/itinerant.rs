@@ -14,16 +14,22 @@ pub(crate) const ITINERANT_NEEDS: Spec = Spec {
             en: "school_id",
             zh: "学校代码",
             required: true,
+            more: &[],
+            id: true,
         },
         Col {
             en: "subject",
             zh: "学科",
             required: true,
+            more: &[],
+            id: false,
         },
         Col {
             en: "periods",
             zh: "每周课时",
             required: true,
+            more: &[],
+            id: false,
         },
     ],
 };
