@@ -229,8 +229,10 @@ mod tests {
         let b = Fingerprint::new("plan 2021".into(), &[("teachers", f.clone())], &r, None).unwrap();
         assert!(a.difference(&b).unwrap().contains("different rules"));
         // Where the rules came from does not matter, only what they say.
-        let mut same = Rules::default();
-        same.source = "copy.toml".into();
+        let same = Rules {
+            source: "copy.toml".into(),
+            ..Rules::default()
+        };
         let b =
             Fingerprint::new("plan 2021".into(), &[("teachers", f.clone())], &same, None).unwrap();
         assert_eq!(a.difference(&b), None);
