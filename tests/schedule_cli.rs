@@ -407,3 +407,57 @@ fn short_window_bound_is_a_true_bound() {
         }
     }
 }
+
+/// The county fixture: every evaluation placed at the proven minimum of evaluator-days
+/// (154, the optimum an independent CP-SAT model proved), every school at its bound,
+/// and the same bytes with one thread.
+#[test]
+fn county_schedule_is_proven_optimal() {
+    let tmp = tempfile::tempdir().unwrap();
+    let plan = tmp.path().join("plan");
+    let st = bin()
+        .args(["plan", "--data", "fixtures/county", "--rules"])
+        .args([
+            "rules/nanchang-2021-2025.toml",
+            "--year",
+            "2021",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&plan)
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let run = |out: &Path, threads: &str| {
+        let o = bin()
+            .env("RAYON_NUM_THREADS", threads)
+            .args(["schedule", "--data", "fixtures/county", "--rules"])
+            .args(["rules/nanchang-2021-2025.toml", "--quiet", "--plan"])
+            .arg(plan.join("plan.csv"))
+            .arg("--out")
+            .arg(out)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    run(&a, "2");
+    run(&b, "1");
+    let s: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(a.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(s["scheduled"], s["events"]);
+    assert_eq!(s["evaluator_days"], 154);
+    assert_eq!(s["evaluator_days_lower_bound"], 154);
+    assert_eq!(s["optimal"], true);
+    assert!(s["by_host"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|h| h["proven"] == true));
+    for f in ["schedule.csv", "summary.json"] {
+        assert_eq!(
+            std::fs::read(a.join(f)).unwrap(),
+            std::fs::read(b.join(f)).unwrap()
+        );
+    }
+}

@@ -248,3 +248,224 @@ pub fn check(
     }
     v
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::model::{Evaluator, EvaluatorId, Locality, School, SchoolId, Stage, Subject};
+    use crate::schedule::Placement;
+
+    fn school(i: usize, district: &str) -> School {
+        School {
+            id: SchoolId(format!("S{i}")),
+            name: format!("S{i}"),
+            district: district.into(),
+            township: None,
+            locality: Locality::Urban,
+            weak: false,
+            stage: Stage::Primary,
+            coord: None,
+            staff: None,
+        }
+    }
+
+    fn evaluator(i: usize, school: Option<usize>, district: &str, subject: &str) -> Evaluator {
+        Evaluator {
+            id: EvaluatorId(format!("E{i}")),
+            name: format!("E{i}"),
+            school: school.map(|s| SchoolId(format!("S{s}"))),
+            district: district.into(),
+            subjects: vec![Subject::normalise(subject)],
+            max_per_day: None,
+            unavailable: vec![],
+        }
+    }
+
+    fn day(d: u32) -> Date {
+        Date::new(2021, 11, d).unwrap()
+    }
+
+    /// Two evaluations, four evaluators, and a valid schedule to break one rule at a
+    /// time.
+    fn world() -> (Vec<Event>, Dataset, EvaluationRules, Schedule) {
+        let event = |id: &str, host, sending, subject: &str| Event {
+            id: id.into(),
+            kind: EventKind::Evaluation,
+            teacher: None,
+            host,
+            sending: Some(sending),
+            subject: Subject::normalise(subject),
+            window: (day(1), day(5)),
+            panel_size: 2,
+        };
+        let events = vec![event("EV0", 2, 1, "math"), event("EV1", 1, 2, "chinese")];
+        let mut e1 = evaluator(1, None, "B", "chinese");
+        e1.unavailable = vec![day(2)];
+        let mut e2 = evaluator(2, None, "A", "math");
+        e2.max_per_day = Some(1);
+        let data = Dataset {
+            schools: vec![school(0, "A"), school(1, "A"), school(2, "B")],
+            evaluators: vec![
+                evaluator(0, Some(0), "A", "math"),
+                e1,
+                e2,
+                evaluator(3, Some(1), "A", "math"),
+            ],
+            ..Dataset::default()
+        };
+        let rules = EvaluationRules {
+            holidays: vec![day(3)],
+            panel_size: 2,
+            min_same_subject: 1,
+            recuse: vec![Recusal::SendingSchool, Recusal::HostSchool],
+            max_per_evaluator_per_day: 4,
+            max_per_school_per_day: 1,
+            one_school_per_evaluator_day: true,
+            ..crate::rules::Rules::default().evaluation
+        };
+        let place = |event, d, panel: &[usize]| Placement {
+            event,
+            date: day(d),
+            panel: panel.to_vec(),
+        };
+        let sched = Schedule {
+            placed: vec![place(0, 1, &[0, 1]), place(1, 4, &[0, 1])],
+            ..Schedule::default()
+        };
+        (events, data, rules, sched)
+    }
+
+    /// The violations after `edit`.
+    fn broken(
+        edit: impl Fn(&mut Vec<Event>, &mut EvaluationRules, &mut Schedule),
+    ) -> Vec<Violation> {
+        let (mut events, data, mut rules, mut sched) = world();
+        edit(&mut events, &mut rules, &mut sched);
+        check(&events, &data, &rules, &sched)
+    }
+
+    #[test]
+    fn the_base_schedule_is_valid() {
+        let (events, data, rules, sched) = world();
+        assert_eq!(check(&events, &data, &rules, &sched), vec![]);
+    }
+
+    #[test]
+    fn each_kind_of_violation_is_caught() {
+        let has = |v: &[Violation], f: fn(&Violation) -> bool| v.iter().any(f);
+        let v = broken(|_, _, s| s.placed[0].date = day(8));
+        assert!(
+            has(&v, |x| matches!(x, Violation::OutsideWindow { .. })),
+            "{v:?}"
+        );
+        let v = broken(|_, _, s| s.placed[0].date = day(6));
+        assert!(
+            has(&v, |x| matches!(x, Violation::NotWorkday { .. })),
+            "{v:?}"
+        );
+        let v = broken(|_, _, s| s.placed[0].date = day(3));
+        assert!(has(&v, |x| matches!(x, Violation::Holiday { .. })), "{v:?}");
+        let v = broken(|_, _, s| s.placed[0].panel = vec![0]);
+        assert!(
+            has(&v, |x| matches!(x, Violation::PanelSize { .. })),
+            "{v:?}"
+        );
+        let v = broken(|_, _, s| s.placed[0].panel = vec![0, 99]);
+        assert!(
+            has(&v, |x| matches!(x, Violation::UnknownEvaluator { .. })),
+            "{v:?}"
+        );
+        let v = broken(|_, _, s| s.placed[0].panel = vec![0, 0]);
+        assert!(
+            has(&v, |x| matches!(x, Violation::DuplicateMember { .. })),
+            "{v:?}"
+        );
+        let v = broken(|_, _, s| s.placed[1].date = day(2));
+        assert!(
+            has(&v, |x| matches!(x, Violation::Unavailable { .. })),
+            "{v:?}"
+        );
+        let v = broken(|_, _, s| s.placed[1].panel = vec![0, 2]);
+        assert!(
+            has(&v, |x| matches!(x, Violation::TooFewSubject { .. })),
+            "{v:?}"
+        );
+        let v = broken(|_, _, s| s.placed[0].panel = vec![1, 3]);
+        assert!(
+            has(&v, |x| matches!(
+                x,
+                Violation::Recused {
+                    why: "sending_school",
+                    ..
+                }
+            )),
+            "{v:?}"
+        );
+        let v = broken(|_, _, s| s.placed[1].panel = vec![1, 3]);
+        assert!(
+            has(&v, |x| matches!(
+                x,
+                Violation::Recused {
+                    why: "host_school",
+                    ..
+                }
+            )),
+            "{v:?}"
+        );
+        let v = broken(|_, r, _| r.recuse.push(Recusal::HostDistrict));
+        assert!(
+            has(&v, |x| matches!(
+                x,
+                Violation::Recused {
+                    why: "host_district",
+                    ..
+                }
+            )),
+            "{v:?}"
+        );
+        // E2 may take one a day; both evaluations on one day at two schools.
+        let v = broken(|_, _, s| {
+            s.placed[0].panel = vec![1, 2];
+            s.placed[1].panel = vec![1, 2];
+            s.placed[1].date = day(1);
+        });
+        assert!(
+            has(&v, |x| matches!(x, Violation::EvaluatorOverloaded { .. })),
+            "{v:?}"
+        );
+        assert!(
+            has(&v, |x| matches!(x, Violation::TwoSchoolsOneDay { .. })),
+            "{v:?}"
+        );
+        // A second evaluation at S2 on the same day: one a day there.
+        let v = broken(|e, _, s| {
+            let mut twin = e[0].clone();
+            twin.id = "EV2".into();
+            e.push(twin);
+            s.placed.push(Placement {
+                event: 2,
+                date: day(1),
+                panel: vec![0, 1],
+            });
+        });
+        assert!(
+            has(&v, |x| matches!(x, Violation::SchoolOverloaded { .. })),
+            "{v:?}"
+        );
+        let v = broken(|_, _, s| {
+            s.placed.pop();
+        });
+        assert!(has(&v, |x| matches!(x, Violation::Missing { .. })), "{v:?}");
+        let v = broken(|_, _, s| s.placed.push(s.placed[0].clone()));
+        assert!(
+            has(&v, |x| matches!(x, Violation::PlacedTwice { .. })),
+            "{v:?}"
+        );
+        let v = broken(|_, _, s| s.placed[0].event = 9);
+        assert!(
+            has(&v, |x| matches!(x, Violation::UnknownEvent { .. })),
+            "{v:?}"
+        );
+    }
+}

@@ -3,7 +3,9 @@
 //! school inspections (督查考核), under the `[evaluation]` rules.
 //!
 //! The engine is split by job: [`events`] builds the events, [`calendar`] the usable
-//! dates, [`solver`] places them, [`bound`] proves a lower bound on evaluator-days,
+//! dates, [`exact`] places them at the fewest evaluator-days by sittings (one host
+//! school, one date), with [`sitting`] the smallest crew of one sitting and [`solver`]
+//! the constructive pass it falls back on, [`bound`] the floor costs of a day,
 //! [`reason`] explains what could not be placed, [`check`] re-checks every hard rule
 //! independently of the solver, and [`ics`] writes the calendar.
 
