@@ -346,7 +346,14 @@ pub fn check(ctx: &Context<'_>, plan: &ItinerantPlan) -> Vec<Violation> {
         *received.entry((&l.host, &l.subject)).or_default() += u64::from(l.periods);
     }
     let mut needed: BTreeMap<(&SchoolId, &Subject), u64> = BTreeMap::new();
-    for n in &data.itinerant.needs {
+    // Needs at schools outside the data (another shard's districts) are not this
+    // plan's; loading rejects any other unknown school.
+    for n in data
+        .itinerant
+        .needs
+        .iter()
+        .filter(|n| schools.contains_key(&n.school))
+    {
         *needed.entry((&n.school, &n.subject)).or_default() += u64::from(n.periods);
     }
     for (&(school, subject), &got) in &received {
