@@ -1,6 +1,6 @@
 //! Evaluation scheduling (考核安排): a date and a conflict-free panel for every
 //! exchanged teacher's yearly assessment at the host school, and for extra events such as
-//! school inspections (督查考核), under the `[evaluation]` rules of the contract.
+//! school inspections (督查考核), under the `[evaluation]` rules.
 //!
 //! The engine is split by job: [`events`] builds the events, [`calendar`] the usable
 //! dates, [`exact`] places them at the fewest evaluator-days by sittings (one host
