@@ -454,6 +454,8 @@ fn samples() -> Vec<(Teacher, School)> {
         joined_school_year: 2000,
         status: st,
         volunteer: false,
+        birth_month: 1,
+        retirement_age: None,
     };
     let s = |staff: Option<u32>| School {
         id: SchoolId::new("S"),

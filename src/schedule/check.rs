@@ -1,5 +1,5 @@
 //! An independent checker of every hard rule of a schedule. It shares no code with the
-//! solver on purpose: it reads the rules straight from the data and the rules as documented, so a
+//! solver on purpose: it reads the rules straight from the data and the rule set, so a
 //! solver bug cannot hide behind a shared helper. The command runs it on every schedule
 //! before writing; tests run it on random instances.
 
