@@ -81,11 +81,46 @@ impl Weights {
     }
 }
 
-/// Bounds on k = ceil(share × sent) of each backbone group.
+/// Bounds on k = ceil(share × sent) of each backbone group, and on the part k_p of
+/// it allocated to each member school of a group of several schools.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Node {
     lo: Vec<u32>,
     hi: Vec<u32>,
+    /// (sender, lo_p, hi_p) of the senders whose allocation bounds were branched on,
+    /// by sender; every other sender has [0, k_max of its group].
+    alloc: Vec<(usize, u32, u32)>,
+}
+
+impl Node {
+    /// Dense per-sender allocation bounds.
+    fn sender_bounds(&self, k_max: &[u32], group_of: &[usize]) -> (Vec<u32>, Vec<u32>) {
+        let lo = vec![0; group_of.len()];
+        let mut hi: Vec<u32> = group_of.iter().map(|&g| k_max[g]).collect();
+        let mut lo = lo;
+        for &(p, l, h) in &self.alloc {
+            lo[p] = l;
+            hi[p] = h;
+        }
+        (lo, hi)
+    }
+
+    fn set_alloc(&mut self, p: usize, bounds: (u32, u32)) {
+        match self.alloc.binary_search_by_key(&p, |a| a.0) {
+            Ok(i) => self.alloc[i] = (p, bounds.0, bounds.1),
+            Err(i) => self.alloc.insert(i, (p, bounds.0, bounds.1)),
+        }
+    }
+}
+
+/// How a node is split.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Branch {
+    /// Group `g`'s k: k ≤ `k` − 1, or k ≥ `k`.
+    K { g: usize, k: u32 },
+    /// Sender `p`'s allocation k_p of its group's lower bound: k_p ≤ lo_p + `m` − 1,
+    /// or k_p ≥ lo_p + `m`.
+    Alloc { g: usize, p: usize, m: u32 },
 }
 
 /// A solved node: its lower bound and the real plan its flow describes.
@@ -93,13 +128,14 @@ struct Solved {
     bound: i64,
     cost: i64,
     sol: ComponentSolution,
-    /// A group whose charged deficit is below the true one and a k to split at.
-    branch: Option<(usize, u32)>,
-    /// Every such group, with its k (for the diving heuristic).
+    /// Where the charged deficit falls furthest below the one the node owes.
+    branch: Option<Branch>,
+    /// Every group whose k is above its lower bound, with that k (for the diving
+    /// heuristic).
     gaps: Vec<(usize, u32)>,
-    /// Whether the bound may be loose in a way branching on k cannot fix (a group of
-    /// several schools sending more backbone teachers than it needs).
-    loose: bool,
+    /// A charge below what the node's plan owes that no branch can fix (never
+    /// expected; the search then does not claim optimality).
+    stuck: bool,
     /// The node's optimal circulation, for its children to start from.
     warm: Option<Warm>,
     /// Whether the flow was solved from scratch (about ten times the work of a warm
@@ -130,7 +166,8 @@ pub fn solve(comp: &Component, time_limit: f64, max_nodes: usize) -> Option<Outc
         .collect();
     let root = Node {
         lo: vec![0; ngroups],
-        hi: k_max,
+        hi: k_max.clone(),
+        alloc: Vec::new(),
     };
     let mut best: Option<(i64, ComponentSolution)> = None;
     let mut heap: BinaryHeap<(std::cmp::Reverse<i64>, std::cmp::Reverse<usize>)> =
@@ -146,7 +183,7 @@ pub fn solve(comp: &Component, time_limit: f64, max_nodes: usize) -> Option<Outc
     let work_limit = (time_limit.max(0.0) * WORK_PER_SECOND / size) as u64;
     let mut work = 0u64;
 
-    let tpl = build(comp, w, &root);
+    let tpl = build(comp, w, &root, k_max);
     let root_solved = evaluate((comp, &tpl), w, &root, None);
     // Dive: charge every gapped group its current k at once, a few times over. The
     // flow then moves backbone teachers where it can, which gives an incumbent close
@@ -188,8 +225,10 @@ pub fn solve(comp: &Component, time_limit: f64, max_nodes: usize) -> Option<Outc
             // Only the root reaches here with its plan untaken.
             best = Some((s.cost, s.sol));
         }
-        let Some((g, k)) = s.branch else {
-            if s.loose && s.bound < best.as_ref().map_or(i64::MAX, |b| b.0) {
+        // INVARIANT: a node without a branch charges exactly what its own plan owes
+        // within the node, so its bound is that plan's cost and it is closed.
+        let Some(branch) = s.branch else {
+            if s.stuck && s.bound < best.as_ref().map_or(i64::MAX, |b| b.0) {
                 proven = false;
             }
             continue;
@@ -203,15 +242,7 @@ pub fn solve(comp: &Component, time_limit: f64, max_nodes: usize) -> Option<Outc
             proven = false;
             break;
         }
-        // k ≤ current − 1, and k ≥ current.
-        let mut left = node.clone();
-        left.hi[g] = k - 1;
-        let mut right = node;
-        right.lo[g] = k;
-        for child in [left, right] {
-            if child.lo[g] > child.hi[g] {
-                continue;
-            }
+        for child in children(comp, &tpl, node, branch) {
             let mut cs = evaluate((comp, &tpl), w, &child, s.warm.as_ref());
             work += if cs.cold { COLD_WORK } else { 1 };
             // Every node's flow is a real plan: take it as soon as it is better, and do
@@ -250,6 +281,36 @@ pub fn solve(comp: &Component, time_limit: f64, max_nodes: usize) -> Option<Outc
     })
 }
 
+/// The two children of `node` split by `branch`, less those that hold no plan.
+fn children(comp: &Component, tpl: &Template, node: Node, branch: Branch) -> Vec<Node> {
+    let mut left = node.clone();
+    let mut right = node;
+    let g = match branch {
+        Branch::K { g, k } => {
+            // k ≤ current − 1, and k ≥ current.
+            left.hi[g] = k - 1;
+            right.lo[g] = k;
+            g
+        }
+        Branch::Alloc { g, p, m } => {
+            let (lo_p, hi_p) = left.sender_bounds(&tpl.k_max, &tpl.group_of);
+            left.set_alloc(p, (lo_p[p], lo_p[p] + m - 1));
+            // The group's k is the sum of its members' allocations.
+            let hi_sum: u64 = comp.backbone_groups[g]
+                .iter()
+                .map(|&q| u64::from(if q == p { lo_p[p] + m - 1 } else { hi_p[q] }))
+                .sum();
+            left.hi[g] = left.hi[g].min(u32::try_from(hi_sum).unwrap_or(u32::MAX));
+            right.set_alloc(p, (lo_p[p] + m, hi_p[p]));
+            g
+        }
+    };
+    [left, right]
+        .into_iter()
+        .filter(|c| c.lo[g] <= c.hi[g])
+        .collect()
+}
+
 /// The flow network of a component, built once; each node of the search copies it
 /// and resets the few arcs its bounds on k change.
 struct Template {
@@ -266,6 +327,8 @@ struct Template {
     /// Per sender: [quota-rewarded arc, rest of the cap, backbone reward arc (cap lo)].
     sender_arcs: Vec<[usize; 3]>,
     group_of: Vec<usize>,
+    /// Per backbone group: the largest k its senders' caps allow.
+    k_max: Vec<u32>,
     /// Groups that may be charged the envelope while their lo is 0.
     envelope_ok: Vec<bool>,
     per_unit: i64,
@@ -296,6 +359,7 @@ impl Template {
             .zip(&node.lo)
             .map(|(&ok, &lo)| ok && lo == 0)
             .collect();
+        let reward = self.reward_caps(comp, node);
         for (p, s) in comp.senders.iter().enumerate() {
             let gi = self.group_of[p];
             let charge = if enveloped[gi] { self.per_unit } else { 0 };
@@ -303,13 +367,30 @@ impl Template {
             let [a, b, r] = self.sender_arcs[p];
             g.set_arc(a, rewarded, charge - w.w1);
             g.set_arc(b, i64::from(s.cap) - rewarded, charge);
-            g.set_arc(r, i64::from(node.lo[gi]), -w.w1);
+            g.set_arc(r, i64::from(reward[p]), -w.w1);
         }
         Built {
             g,
             constant,
             enveloped,
         }
+    }
+}
+
+impl Template {
+    /// Per sender: how many of its backbone teachers the node's flow may count against
+    /// the group's lower bound lo: its own allocation lo_p plus the group's
+    /// unallocated rest U = lo − Σ lo_q, at most hi_p. A group of one school gets lo.
+    fn reward_caps(&self, comp: &Component, node: &Node) -> Vec<u32> {
+        let (lo_p, hi_p) = node.sender_bounds(&self.k_max, &self.group_of);
+        let mut caps = vec![0u32; comp.senders.len()];
+        for (gi, members) in comp.backbone_groups.iter().enumerate() {
+            let rest = node.lo[gi].saturating_sub(members.iter().map(|&q| lo_p[q]).sum());
+            for &q in members {
+                caps[q] = hi_p[q].min(lo_p[q] + rest);
+            }
+        }
+        caps
     }
 }
 
@@ -335,7 +416,7 @@ fn solve_flow(
     (b, state, true)
 }
 
-fn build(comp: &Component, w: Weights, node: &Node) -> Template {
+fn build(comp: &Component, w: Weights, node: &Node, k_max: Vec<u32>) -> Template {
     let (num, den) = comp.backbone_share;
     let big = i64::from(u32::MAX);
     let mut g = Graph::new(2);
@@ -456,6 +537,7 @@ fn build(comp: &Component, w: Weights, node: &Node) -> Template {
         group_src,
         sender_arcs,
         group_of,
+        k_max,
         envelope_ok,
         per_unit,
         quota_constant,
@@ -527,8 +609,10 @@ fn evaluate(
     }
     let mut branch = None;
     let mut gaps = Vec::new();
-    let mut loose = false;
     let mut worst_gap = 0i64;
+    let mut stuck = false;
+    let reward = tpl.reward_caps(comp, node);
+    let (lo_p, hi_p) = node.sender_bounds(&tpl.k_max, &tpl.group_of);
     for (gi, members) in comp.backbone_groups.iter().enumerate() {
         let gs: u32 = members.iter().map(|&p| sent[p]).sum();
         let gb: u32 = members.iter().map(|&p| bsent[p]).sum();
@@ -537,24 +621,40 @@ fn evaluate(
         shortfall += true_deficit;
         let lo = node.lo[gi];
         // In units of share denominators: W1 / unit per unit of charge.
+        let unit = den.max(1);
         let charged = if enveloped[gi] {
             num * i64::from(gs)
         } else {
-            let rewarded: u32 = members.iter().map(|&p| bsent[p].min(lo)).sum();
-            (i64::from(lo) - i64::from(rewarded)) * den.max(1)
+            let rewarded: u32 = members.iter().map(|&p| bsent[p].min(reward[p])).sum();
+            (i64::from(lo) - i64::from(rewarded)) * unit
         };
-        let owed = true_deficit * den.max(1);
-        if owed > charged {
+        let owed = true_deficit * unit;
+        if owed <= charged {
+            continue;
+        }
+        if k > lo {
             let gap = owed - charged;
-            if k > lo {
-                gaps.push((gi, k));
-                if gap > worst_gap {
-                    worst_gap = gap;
-                    branch = Some((gi, k));
-                }
-            } else {
-                loose = true;
+            gaps.push((gi, k));
+            if gap > worst_gap {
+                worst_gap = gap;
+                branch = Some(Branch::K { g: gi, k });
             }
+            continue;
+        }
+        // k ≤ lo: the node owes at least what the cheapest allocation of lo among the
+        // members owes, which is above the charge only when several members counted
+        // the unallocated rest of lo.
+        let alloc = (lo_p.as_slice(), hi_p.as_slice(), bsent.as_slice());
+        match allocation_gap(members, lo, alloc, charged / unit) {
+            Some((p, m, gap)) => {
+                if gap * unit > worst_gap {
+                    worst_gap = gap * unit;
+                    branch = Some(Branch::Alloc { g: gi, p, m });
+                }
+            }
+            // Cannot happen (the charge is exact for one member or no rest); kept
+            // so that a node is never closed on a charge below what it owes.
+            None => stuck = true,
         }
     }
     let cost = w.w1 * shortfall - w.w2 * priority - w.w3 * volunteers - w.unit * backbone_total;
@@ -572,6 +672,40 @@ fn evaluate(
         },
         branch,
         gaps,
-        loose,
+        stuck,
     }
+}
+
+/// For a group whose plan sends `b_p` backbone teachers from each member, with
+/// allocation bounds [lo_p, hi_p] and the group's lower bound `lo` ≥ Σ lo_p: the
+/// least deficit any allocation k_p ∈ [lo_p, hi_p] with Σ k_p ≥ lo leaves,
+/// Σ max(0, lo_p − b_p) + U − min(U, Σ min(b_p − lo_p, hi_p − lo_p)⁺) with
+/// U = lo − Σ lo_p. When it exceeds `charged`, returns the member that counted most of
+/// U, how much it counted (m ≥ 1), and the gap.
+fn allocation_gap(
+    members: &[usize],
+    lo: u32,
+    (lo_p, hi_p, b): (&[u32], &[u32], &[u32]),
+    charged: i64,
+) -> Option<(usize, u32, i64)> {
+    let base: u32 = members.iter().map(|&p| lo_p[p]).sum();
+    let rest = lo.saturating_sub(base);
+    if members.len() < 2 || rest == 0 {
+        return None;
+    }
+    let mut owed = i64::from(rest);
+    let mut usable = 0u64;
+    let mut pick: Option<(usize, u32)> = None;
+    for &p in members {
+        owed += i64::from(lo_p[p].saturating_sub(b[p]));
+        let room = hi_p[p].saturating_sub(lo_p[p]);
+        usable += u64::from(b[p].saturating_sub(lo_p[p]).min(room));
+        let counted = b[p].saturating_sub(lo_p[p]).min(room).min(rest);
+        if counted > 0 && pick.is_none_or(|(_, c)| counted > c) {
+            pick = Some((p, counted));
+        }
+    }
+    owed -= i64::try_from(usable.min(u64::from(rest))).unwrap_or(i64::MAX);
+    let (p, m) = pick?;
+    (owed > charged).then_some((p, m, owed - charged))
 }
