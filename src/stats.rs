@@ -62,6 +62,9 @@ pub struct Summary {
     pub components: usize,
     pub backbone_share_level: String,
     pub by_district: BTreeMap<String, DistrictFigures>,
+    /// Components not proven optimal within the time limit (empty when `optimal`).
+    #[serde(default)]
+    pub unproven: Vec<crate::plan::Unproven>,
 }
 
 /// Per-school rows and the summary; Err when the plan's own figures disagree with
@@ -172,6 +175,7 @@ pub fn summarize(
         components: plan.components,
         backbone_share_level: q.backbone_share_level.as_str().to_string(),
         by_district: districts,
+        unproven: plan.unproven.clone(),
     };
     let c = &plan.check;
     let mine = (

@@ -9,7 +9,7 @@
 
 mod plan_support;
 
-use plan_support::{per_teacher_optimum, Rng};
+use plan_support::{per_class_optimum, per_teacher_optimum, Rng};
 use rotaplan::model::*;
 use rotaplan::plan::{plan_year, PlanOptions};
 use rotaplan::rules::{BackboneLevel, Rules, Share};
@@ -111,6 +111,8 @@ fn compare(seed: u64, teachers: usize) {
     // Needs in this generator have one priority per (school, subject), so the
     // per-teacher model's priority is exact.
     let want = per_teacher_optimum(&d, &rules, 2021);
+    // The aggregated reference the robustness harness uses agrees with it.
+    assert_eq!(per_class_optimum(&d, &rules, 2021), want, "seed {seed}");
     assert_eq!(
         (plan.check.shortfall, plan.check.filled_priority),
         want,

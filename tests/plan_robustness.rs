@@ -3,7 +3,9 @@
 //! fill_beyond_quota, caps and staff, substitutes, stage match, directions, distance,
 //! term and the ledger it leaves behind). Each case must be proven optimal within a
 //! fixed work budget and reach the same lexicographic optimum (shortfall, then
-//! priority filled) as the independent per-teacher model (`plan_support`).
+//! priority filled) as the independent MILP of `plan_support` (the per-teacher model
+//! with interchangeable teachers counted together; `plan_independent` checks that
+//! the two agree).
 //!
 //! The debug suite runs a few dozen cases; the release run of 2,000 cases is
 //! `cargo test --release --test plan_robustness -- --ignored` (`.ci/run` calls it).
@@ -11,7 +13,7 @@
 
 mod plan_support;
 
-use plan_support::{per_teacher_optimum, Rng};
+use plan_support::{per_class_optimum, Rng};
 use rotaplan::model::*;
 use rotaplan::plan::{plan_year, PlanOptions};
 use rotaplan::rules::{BackboneLevel, Rules, Share, StageMatch};
@@ -38,7 +40,12 @@ fn instance(g: &mut Rng, districts: usize, teachers: usize, spread: f64) -> Data
                 township: None,
                 locality: g.pick(&LOCALITIES),
                 weak: g.next(5) == 0,
-                stage: g.pick(&[Stage::Primary, Stage::Primary, Stage::Junior, Stage::NineYear]),
+                stage: g.pick(&[
+                    Stage::Primary,
+                    Stage::Primary,
+                    Stage::Junior,
+                    Stage::NineYear,
+                ]),
                 coord: (g.next(8) != 0).then(|| {
                     (
                         28.0 + di as f64 * 0.3 + g.next(1000) as f64 / 1000.0 * spread,
@@ -181,7 +188,7 @@ fn case(seed: u64) -> (Dataset, Rules) {
         r.flow.same_district = false;
         r.quota.backbone_share_level = g.pick(&[BackboneLevel::District, BackboneLevel::Plan]);
         r.quota.fill_beyond_quota = true;
-        (2, 250 + g.next(150) as usize)
+        (2, 450 + g.next(300) as usize)
     } else {
         (1 + g.next(3) as usize, 20 + g.next(140) as usize)
     };
@@ -205,12 +212,23 @@ fn run_case(seed: u64) -> Outcome {
     let t = Instant::now();
     let plan = plan_year(&d, &rules, YEAR, &d.ledger, &opts).unwrap();
     let seconds = t.elapsed().as_secs_f64();
+    if std::env::var_os("RP_ROBUSTNESS_VERBOSE").is_some() {
+        eprintln!(
+            "seed {seed}: {} eligible, {} components, plan {seconds:.3} s",
+            plan.verdicts.iter().filter(|v| v.eligible()).count(),
+            plan.components
+        );
+    }
     assert!(plan.optimal, "seed {seed}: not proven optimal");
-    let want = per_teacher_optimum(&d, &rules, YEAR);
+    let t = Instant::now();
+    let want = per_class_optimum(&d, &rules, YEAR);
+    if std::env::var_os("RP_ROBUSTNESS_VERBOSE").is_some() {
+        eprintln!("seed {seed}: reference {:.3} s", t.elapsed().as_secs_f64());
+    }
     assert_eq!(
         (plan.check.shortfall, plan.check.filled_priority),
         want,
-        "seed {seed}: differs from the per-teacher model"
+        "seed {seed}: differs from the independent model"
     );
     Outcome {
         eligible: plan.verdicts.iter().filter(|v| v.eligible()).count(),
@@ -235,16 +253,79 @@ fn two_thousand_random_rule_variants_are_proven_optimal() {
         .unwrap_or(2000);
     let mut slowest = (0.0f64, 0u64, 0usize);
     let mut total = 0.0;
-    for seed in 1..=n {
+    let mut most_eligible = 0;
+    let from: u64 = std::env::var("RP_ROBUSTNESS_FROM")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1);
+    for seed in from..from + n {
         let o = run_case(seed);
         total += o.seconds;
+        most_eligible = most_eligible.max(o.eligible);
         if o.seconds > slowest.0 {
             slowest = (o.seconds, seed, o.eligible);
         }
     }
     eprintln!(
-        "{n} cases, {n} proven optimal and equal to the per-teacher model; plan time \
-         total {total:.2} s, slowest seed {} ({} eligible) {:.3} s",
+        "{n} cases (up to {most_eligible} eligible teachers), {n} proven optimal and equal \
+         to the independent model; plan time total {total:.2} s, slowest seed {} \
+         ({} eligible) {:.3} s",
         slowest.1, slowest.2, slowest.0
     );
+}
+
+/// `plan` through the binary on fixtures/county with `--time-limit 0` (no branching
+/// at all), on rules whose optimum needs it: summary.json lists the component with
+/// its gap and remedies, report.html shows them; with the default limit the same run
+/// is proven and lists nothing.
+#[test]
+fn a_component_stopped_by_the_limit_is_reported() {
+    let run = |limit: &str| {
+        let dir = tempfile::tempdir().unwrap();
+        let status = std::process::Command::new(env!("CARGO_BIN_EXE_rotaplan"))
+            .args(["--quiet", "plan", "--data", "fixtures/county", "--rules"])
+            .arg("rules/nanchang-2021-2025.toml")
+            .args(["--set", "quota.min_backbone_share=0.5"])
+            .args(["--set", "quota.fill_beyond_quota=true"])
+            .args([
+                "--year",
+                "2021",
+                "--lang",
+                "en",
+                "--time-limit",
+                limit,
+                "--out",
+            ])
+            .arg(dir.path())
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let summary: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(dir.path().join("summary.json")).unwrap())
+                .unwrap();
+        let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
+        (summary, html)
+    };
+    let (stopped, html) = run("0");
+    assert_eq!(stopped["optimal"], false);
+    let list = stopped["unproven"].as_array().unwrap();
+    assert_eq!(list.len(), 1);
+    let u = &list[0];
+    assert_eq!(u["districts"], serde_json::json!(["南昌县"]));
+    assert_eq!(u["schools"], 62);
+    let n = |k: &str| u[k].as_u64().unwrap();
+    assert!(n("shortfall_bound") < n("shortfall"));
+    assert!(n("filled_priority_bound") >= n("filled_priority"));
+    assert_eq!(n("shortfall"), stopped["shortfall"].as_u64().unwrap());
+    assert_eq!(u["remedies"], serde_json::json!(["raise_time_limit"]));
+    assert!(html.contains("not proven optimal (districts)"));
+    assert!(html.contains("raise --time-limit"));
+
+    let (proven, html) = run("120");
+    assert_eq!(proven["optimal"], true);
+    assert_eq!(proven["unproven"], serde_json::json!([]));
+    assert!(!html.contains("not proven optimal (districts)"));
+    // The bound was right: the optimum lies within it.
+    assert!(proven["shortfall"].as_u64().unwrap() >= n("shortfall_bound"));
+    assert!(proven["shortfall"].as_u64().unwrap() <= n("shortfall"));
 }

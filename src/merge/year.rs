@@ -214,6 +214,12 @@ pub fn merge_summaries<'a>(parts: impl Iterator<Item = &'a Summary>) -> Result<S
         o.components += p.components;
         o.by_district
             .extend(p.by_district.iter().map(|(k, v)| (k.clone(), v.clone())));
+        o.unproven.extend(p.unproven.iter().cloned());
+    }
+    if let Some(o) = out.as_mut() {
+        // The order of a single run.
+        o.unproven
+            .sort_by(|a, b| (&a.districts, a.schools).cmp(&(&b.districts, b.schools)));
     }
     out.ok_or_else(|| "no shard folders given".to_string())
 }

@@ -10,13 +10,38 @@
 //! the node. Every node's flow is also a real plan, so each node yields an incumbent
 //! and a bound; the search is exact when it closes.
 //!
+//! A group of several schools (backbone share counted per district or per plan) owes
+//! max(0, k − Σ_p b_p) for its members' backbone counts b_p. A flow cannot count
+//! Σ_p b_p against lo at the group (each school's cap and quota sit on its own node,
+//! which the group's backbone lanes would cross), so each member p has its own reward
+//! arc. Giving each the whole lo lets every member count the same lo — a bonus of up
+//! to (members − 1)·lo·W1 that no branching on k removes (issue 18: the search of
+//! such a component never closed). Instead the search also branches on the
+//! allocation k = Σ_p k_p of the group's requirement among its members, with bounds
+//! lo_p ≤ k_p ≤ hi_p per member: the group's deficit is min over allocations of
+//! Σ_p max(0, k_p − b_p). A node charges W1·lo and lets member p count at most
+//! r_p = min(hi_p, lo_p + U) backbone teachers against it, U = lo − Σ_q lo_q being the
+//! part of lo not yet allocated. For every plan in the node,
+//! Σ_p min(b_p, r_p) ≥ Σ_p min(b_p, lo_p) + min(U, Σ_p min(b_p − lo_p, hi_p − lo_p)⁺),
+//! which is lo less the least deficit any allocation within the bounds leaves, so the
+//! charge is a valid lower bound. When the node's plan owes more than it is charged
+//! and its k is above lo, the search splits on k as above; otherwise (k ≤ lo) several
+//! members counted the same part of U, and the search splits on the member p that
+//! counted most, m of it: k_p ≤ lo_p + m − 1, or k_p ≥ lo_p + m. Both children shrink
+//! a finite domain, and a node whose plan owes no more than its charge is closed (its
+//! bound is its plan's cost), so the search always closes. A group of one school has
+//! U = lo and r_p = lo, exactly the charge it had before.
+//!
 //! All four objective levels are folded into one integer cost with weights that keep
 //! them lexicographic: W1·shortfall − W2·priority − W3·volunteers − backbone_sent. Costs
-//! are exact 64-bit integers; no floating point is involved.
+//! are exact 64-bit integers; no floating point is involved. A search stopped by its
+//! work budget reports its least open bound, read back into levels (1) and (2): the
+//! least shortfall any plan may have, and the most priority a plan of the found
+//! plan's shortfall may fill.
 
 use super::flow::{Graph, Warm};
 use super::lagrange::{self, ceil_share, max_sent_for};
-use super::milp::ComponentSolution;
+use super::milp::{ComponentSolution, Gap};
 use super::problem::Component;
 use std::collections::{BTreeMap, BinaryHeap};
 use std::time::Instant;
@@ -175,6 +200,9 @@ pub fn solve(comp: &Component, time_limit: f64, max_nodes: usize) -> Option<Outc
     let mut nodes: BTreeMap<usize, Node> = BTreeMap::new();
     let mut next_id = 0usize;
     let mut proven = true;
+    // The least bound of the nodes left open (the whole component's lower bound when
+    // the search stops early).
+    let mut floor = i64::MAX;
     let mut solved_nodes = 0usize;
     let mut warm_bytes = 0usize;
     // The limit is counted in work, not read off the clock, so that a component
@@ -230,6 +258,7 @@ pub fn solve(comp: &Component, time_limit: f64, max_nodes: usize) -> Option<Outc
         let Some(branch) = s.branch else {
             if s.stuck && s.bound < best.as_ref().map_or(i64::MAX, |b| b.0) {
                 proven = false;
+                floor = floor.min(s.bound);
             }
             continue;
         };
@@ -240,6 +269,7 @@ pub fn solve(comp: &Component, time_limit: f64, max_nodes: usize) -> Option<Outc
             || start.elapsed().as_secs_f64() > 4.0 * time_limit
         {
             proven = false;
+            floor = floor.min(bound);
             break;
         }
         for child in children(comp, &tpl, node, branch) {
@@ -273,12 +303,40 @@ pub fn solve(comp: &Component, time_limit: f64, max_nodes: usize) -> Option<Outc
         if heap.iter().any(|(b, _)| b.0 < best_cost) {
             proven = false;
         }
+        floor = floor.min(heap.iter().map(|(b, _)| b.0).min().unwrap_or(i64::MAX));
     }
-    best.map(|(_, mut solution)| {
+    best.map(|(cost, mut solution)| {
         solution.optimal = proven;
         solution.nodes = solved_nodes;
+        if !proven {
+            solution.gap = Some(gap(comp, w, cost, floor.min(cost)));
+        }
         Outcome { solution, proven }
     })
+}
+
+/// How far the plan of folded cost `cost` may be from the optimum, given the lower
+/// bound `bound` ≤ `cost` on every plan's cost: its shortfall and priority, the least
+/// shortfall any plan may have, and the most priority a plan of the same shortfall
+/// may fill. The weights keep every level below W1 (and every level below priority
+/// below W2), so the levels are read off by integer division.
+fn gap(comp: &Component, w: Weights, cost: i64, bound: i64) -> Gap {
+    // ceil(x / w1), exactly, for negative x too.
+    let shortfall_of = |x: i64| -((-x).div_euclid(w.w1));
+    let shortfall = shortfall_of(cost);
+    let priority = (w.w1 * shortfall - cost) / w.w2;
+    let shortfall_bound = shortfall_of(bound).clamp(0, shortfall);
+    let max_priority = i64::try_from(comp.max_priority()).unwrap_or(i64::MAX);
+    let priority_bound = ((w.w1 * shortfall - bound) / w.w2)
+        .min(max_priority)
+        .max(priority);
+    let u = |x: i64| u64::try_from(x).unwrap_or(0);
+    Gap {
+        shortfall: u(shortfall),
+        shortfall_bound: u(shortfall_bound),
+        priority: u(priority),
+        priority_bound: u(priority_bound),
+    }
 }
 
 /// The two children of `node` split by `branch`, less those that hold no plan.
@@ -387,7 +445,7 @@ impl Template {
         for (gi, members) in comp.backbone_groups.iter().enumerate() {
             let rest = node.lo[gi].saturating_sub(members.iter().map(|&q| lo_p[q]).sum());
             for &q in members {
-                caps[q] = hi_p[q].min(lo_p[q] + rest);
+                caps[q] = reward_cap(lo_p[q], hi_p[q], rest);
             }
         }
         caps
@@ -617,7 +675,7 @@ fn evaluate(
         let gs: u32 = members.iter().map(|&p| sent[p]).sum();
         let gb: u32 = members.iter().map(|&p| bsent[p]).sum();
         let k = ceil_share(gs, num, den);
-        let true_deficit = i64::from(k.saturating_sub(gb));
+        let true_deficit = i64::from(deficit(gs, gb, (num, den)));
         shortfall += true_deficit;
         let lo = node.lo[gi];
         // In units of share denominators: W1 / unit per unit of charge.
@@ -669,11 +727,24 @@ fn evaluate(
             optimal: false,
             solves: 1,
             nodes: 0,
+            gap: None,
         },
         branch,
         gaps,
         stuck,
     }
+}
+
+/// How many backbone teachers a member with allocation bounds [lo_p, hi_p] may count
+/// against its group's lower bound when `rest` of it is not yet allocated.
+fn reward_cap(lo_p: u32, hi_p: u32, rest: u32) -> u32 {
+    hi_p.min(lo_p.saturating_add(rest))
+}
+
+/// The backbone shortfall of a group that sends `sent` teachers, `backbone` of them
+/// backbone teachers: max(0, ceil(share × sent) − backbone).
+pub(super) fn deficit(sent: u32, backbone: u32, (num, den): (i64, i64)) -> u32 {
+    ceil_share(sent, num, den).saturating_sub(backbone)
 }
 
 /// For a group whose plan sends `b_p` backbone teachers from each member, with
@@ -708,4 +779,115 @@ fn allocation_gap(
     owed -= i64::try_from(usable.min(u64::from(rest))).unwrap_or(i64::MAX);
     let (p, m) = pick?;
     (owed > charged).then_some((p, m, owed - charged))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Subject;
+    use crate::plan::problem::PostGroup;
+
+    /// The least deficit of any allocation k_p ∈ [lo_p, hi_p] with Σ k_p ≥ lo, by
+    /// enumeration.
+    fn least_deficit(lo: u32, lo_p: &[u32], hi_p: &[u32], b: &[u32]) -> Option<u32> {
+        fn go(i: usize, need: u32, lo_p: &[u32], hi_p: &[u32], b: &[u32]) -> Option<u32> {
+            if i == lo_p.len() {
+                return (need == 0).then_some(0);
+            }
+            (lo_p[i]..=hi_p[i])
+                .filter_map(|k| {
+                    let rest = go(i + 1, need.saturating_sub(k), lo_p, hi_p, b)?;
+                    Some(rest + k.saturating_sub(b[i]))
+                })
+                .min()
+        }
+        go(0, lo, lo_p, hi_p, b)
+    }
+
+    /// Exhaustively over small groups of two and three members: the node's charge never
+    /// exceeds what the cheapest allocation owes (the bound is valid), and
+    /// `allocation_gap` reports a branch exactly when it falls short, with the gap.
+    #[test]
+    fn allocation_charge_is_a_valid_bound_and_gaps_are_exact() {
+        let mut checked = 0;
+        for n in 2..=3usize {
+            let members: Vec<usize> = (0..n).collect();
+            let total = 3u32.pow(n as u32 * 3);
+            for code in 0..total {
+                let mut c = code;
+                let mut digit = || {
+                    let d = c % 3;
+                    c /= 3;
+                    d
+                };
+                let lo_p: Vec<u32> = (0..n).map(|_| digit()).collect();
+                let hi_p: Vec<u32> = lo_p.iter().map(|&l| l + digit()).collect();
+                let b: Vec<u32> = (0..n).map(|_| digit()).collect();
+                let base: u32 = lo_p.iter().sum();
+                for lo in base..=base + 3 {
+                    if hi_p.iter().sum::<u32>() < lo {
+                        continue;
+                    }
+                    let rest = lo - base;
+                    let counted: u32 = (0..n)
+                        .map(|p| b[p].min(reward_cap(lo_p[p], hi_p[p], rest)))
+                        .sum();
+                    let charged = i64::from(lo) - i64::from(counted);
+                    let owed = least_deficit(lo, &lo_p, &hi_p, &b).map(i64::from);
+                    let owed = owed.expect("feasible");
+                    assert!(charged <= owed, "{lo} {lo_p:?} {hi_p:?} {b:?}");
+                    match allocation_gap(&members, lo, (&lo_p, &hi_p, &b), charged) {
+                        Some((p, m, gap)) => {
+                            assert_eq!(gap, owed - charged);
+                            assert!(m >= 1 && lo_p[p] + m <= hi_p[p] && m <= rest);
+                        }
+                        None => assert_eq!(charged, owed, "{lo} {lo_p:?} {hi_p:?} {b:?}"),
+                    }
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 10_000);
+    }
+
+    #[test]
+    fn one_member_is_charged_exactly() {
+        assert_eq!(allocation_gap(&[0], 3, (&[0], &[9], &[5]), -2), None);
+        assert_eq!(reward_cap(0, 9, 3), 3);
+    }
+
+    #[test]
+    fn gap_reads_the_levels_back() {
+        let comp = Component {
+            groups: vec![PostGroup {
+                subject: Subject::new("math"),
+                priority: 5,
+                capacity: 10,
+                members: Vec::new(),
+                senders: Vec::new(),
+            }],
+            ..Component::default()
+        };
+        let w = Weights {
+            w1: 1000,
+            w2: 10,
+            w3: 2,
+            unit: 1,
+        };
+        // Shortfall 3, priority 7, one volunteer; the bound allows shortfall 2.
+        let g = gap(&comp, w, 3000 - 70 - 2, 2000 - 90);
+        assert_eq!(
+            (g.shortfall, g.shortfall_bound, g.priority, g.priority_bound),
+            (3, 2, 7, 50)
+        );
+        // No shortfall; the bound leaves 4 more priority points at shortfall 0.
+        let g = gap(&comp, w, -72, -110);
+        assert_eq!(
+            (g.shortfall, g.shortfall_bound, g.priority, g.priority_bound),
+            (0, 0, 7, 11)
+        );
+        // A closed gap.
+        let g = gap(&comp, w, -72, -72);
+        assert_eq!((g.priority, g.priority_bound), (7, 7));
+    }
 }

@@ -32,16 +32,23 @@ impl Rng {
     }
 }
 
-/// The lexicographic optimum (shortfall, priority filled) of the per-teacher model.
-/// Needs must have one priority per (school, subject); an exchange in force holds one
-/// post of its school and subject.
-pub fn per_teacher_optimum(d: &Dataset, rules: &Rules, year: i32) -> (u64, u64) {
+/// Quota, cap, open posts and verdicts of one year, computed from scratch.
+struct Year {
+    verdicts: Vec<eligibility::Verdict>,
+    idx: BTreeMap<SchoolId, usize>,
+    /// (school, subject) → (open posts, priority).
+    posts: BTreeMap<(usize, Subject), (u32, u32)>,
+    quota: Vec<u32>,
+    cap: Vec<u32>,
+}
+
+fn year_facts(d: &Dataset, rules: &Rules, year: i32) -> Year {
     let verdicts = eligibility::assess(d, rules, year, &d.ledger).unwrap();
-    let idx: BTreeMap<&SchoolId, usize> = d
+    let idx: BTreeMap<SchoolId, usize> = d
         .schools
         .iter()
         .enumerate()
-        .map(|(i, s)| (&s.id, i))
+        .map(|(i, s)| (s.id.clone(), i))
         .collect();
     let mut posts: BTreeMap<(usize, Subject), (u32, u32)> = BTreeMap::new();
     for n in &d.needs {
@@ -52,14 +59,14 @@ pub fn per_teacher_optimum(d: &Dataset, rules: &Rules, year: i32) -> (u64, u64) 
         e.0 += n.count;
     }
     for e in &d.ledger {
-        let held = e.status != LedgerStatus::Cancelled && e.start_year <= year && year <= e.end_year;
+        let held =
+            e.status != LedgerStatus::Cancelled && e.start_year <= year && year <= e.end_year;
         if held {
             if let Some(p) = posts.get_mut(&(idx[&e.to_school], e.subject.clone())) {
                 p.0 = p.0.saturating_sub(1);
             }
         }
     }
-    // Quota and cap from scratch.
     let mut eligible = vec![0u32; d.schools.len()];
     let mut roster = vec![0u32; d.schools.len()];
     for (t, v) in d.teachers.iter().zip(&verdicts) {
@@ -89,6 +96,63 @@ pub fn per_teacher_optimum(d: &Dataset, rules: &Rules, year: i32) -> (u64, u64) 
             }
         })
         .collect();
+    Year {
+        verdicts,
+        idx,
+        posts,
+        quota,
+        cap,
+    }
+}
+
+/// Who may be moved where: one unit per teacher (`per_teacher`) or per class of
+/// interchangeable teachers (same school, subject and backbone flag).
+struct Movers {
+    /// (school, subject, backbone, how many).
+    units: Vec<(usize, Subject, bool, u32)>,
+}
+
+fn movers(d: &Dataset, y: &Year, per_teacher: bool) -> Movers {
+    let mut units = Vec::new();
+    let mut classes: BTreeMap<(usize, Subject, bool), u32> = BTreeMap::new();
+    for (ti, t) in d.teachers.iter().enumerate() {
+        if !y.verdicts[ti].eligible() {
+            continue;
+        }
+        let s = y.idx[&t.school];
+        if per_teacher {
+            units.push((s, t.subject.clone(), t.is_backbone(), 1));
+        } else {
+            *classes
+                .entry((s, t.subject.clone(), t.is_backbone()))
+                .or_default() += 1;
+        }
+    }
+    units.extend(classes.into_iter().map(|((s, subj, b), n)| (s, subj, b, n)));
+    Movers { units }
+}
+
+/// The lexicographic optimum (shortfall, priority filled) of the per-teacher model:
+/// one binary per eligible teacher and open post (school, subject).
+pub fn per_teacher_optimum(d: &Dataset, rules: &Rules, year: i32) -> (u64, u64) {
+    let y = year_facts(d, rules, year);
+    let m = movers(d, &y, true);
+    optimum(d, rules, &y, &m)
+}
+
+/// The same model with one integer per class of interchangeable teachers (same
+/// school, subject and backbone flag) and open post: an exact aggregation that
+/// microlp solves far faster. `agrees_with_per_teacher_model_on_random_instances`
+/// and the robustness harness's debug cases check the two agree.
+pub fn per_class_optimum(d: &Dataset, rules: &Rules, year: i32) -> (u64, u64) {
+    let y = year_facts(d, rules, year);
+    let m = movers(d, &y, false);
+    optimum(d, rules, &y, &m)
+}
+
+fn optimum(d: &Dataset, rules: &Rules, y: &Year, m: &Movers) -> (u64, u64) {
+    let q = &rules.quota;
+    let (posts, quota, cap) = (&y.posts, &y.quota, &y.cap);
     let solve = |level: u8, fixed: Option<f64>| -> (f64, f64) {
         let mut pv = ProblemVariables::new();
         let mut into: BTreeMap<(usize, Subject), Expression> = BTreeMap::new();
@@ -96,31 +160,32 @@ pub fn per_teacher_optimum(d: &Dataset, rules: &Rules, year: i32) -> (u64, u64) 
         let mut bsent = vec![Expression::from(0.0); d.schools.len()];
         let mut prio = Expression::from(0.0);
         let mut cons = Vec::new();
-        for (ti, t) in d.teachers.iter().enumerate() {
-            if !verdicts[ti].eligible() {
-                continue;
-            }
-            let s = idx[&t.school];
+        for (s, subject, backbone, n) in &m.units {
+            let s = *s;
             let mut mine = Expression::from(0.0);
-            for ((r, ps), &(count, p)) in &posts {
+            for ((r, ps), &(count, p)) in posts {
                 if count == 0
-                    || !rules.subject_fits(&t.subject, ps)
+                    || !rules.subject_fits(subject, ps)
                     || !allowed(&d.schools[s], &d.schools[*r], rules)
                 {
                     continue;
                 }
-                let x = pv.add(variable().binary());
+                let x = if *n == 1 {
+                    pv.add(variable().binary())
+                } else {
+                    pv.add(variable().integer().min(0).max(*n))
+                };
                 mine += x;
                 *into
                     .entry((*r, ps.clone()))
                     .or_insert_with(|| Expression::from(0.0)) += x;
                 sent[s] += x;
-                if t.is_backbone() {
+                if *backbone {
                     bsent[s] += x;
                 }
                 prio.add_mul(f64::from(p), x);
             }
-            cons.push(constraint!(mine <= 1.0));
+            cons.push(constraint!(mine <= f64::from(*n)));
         }
         for (k, e) in into {
             cons.push(constraint!(e <= f64::from(posts[&k].0)));
@@ -145,7 +210,12 @@ pub fn per_teacher_optimum(d: &Dataset, rules: &Rules, year: i32) -> (u64, u64) 
             let b = pv.add(variable().min(0));
             let gs: Expression = members.iter().map(|&s| sent[s].clone()).sum();
             let gb: Expression = members.iter().map(|&s| bsent[s].clone()).sum();
-            cons.push(constraint!(den as f64 * k >= num as f64 * gs));
+            // k = ceil(share × sent) exactly (a larger k never helps either level; the
+            // upper side only tightens the relaxation microlp branches on).
+            cons.push(constraint!(den as f64 * k >= num as f64 * gs.clone()));
+            cons.push(constraint!(
+                den as f64 * k <= num as f64 * gs + (den - 1) as f64
+            ));
             cons.push(constraint!(b + gb >= k));
             short += b;
         }
@@ -157,11 +227,11 @@ pub fn per_teacher_optimum(d: &Dataset, rules: &Rules, year: i32) -> (u64, u64) 
         } else {
             pv.maximise(prio.clone())
         };
-        let mut m = problem.using(microlp);
+        let mut model = problem.using(microlp);
         for c in cons {
-            m.add_constraint(c);
+            model.add_constraint(c);
         }
-        let sol = m.solve().unwrap();
+        let sol = model.solve().unwrap();
         (sol.eval(&short).round(), sol.eval(&prio).round())
     };
     let (s, _) = solve(0, None);
