@@ -129,14 +129,14 @@ fn rules(g: &mut Rng) -> Rules {
     let mut r = Rules::default();
     let share = |s: &str| Share::parse(s).unwrap();
     let q = &mut r.quota;
-    q.min_share_of_eligible = share(&g.pick(&["0.05", "0.1", "0.15", "0.2", "0.3", "0.5"]));
-    q.min_backbone_share = share(&g.pick(&["0", "0.1", "0.2", "0.25", "0.3", "0.5", "1"]));
+    q.min_share_of_eligible = share(g.pick(&["0.05", "0.1", "0.15", "0.2", "0.3", "0.5"]));
+    q.min_backbone_share = share(g.pick(&["0", "0.1", "0.2", "0.25", "0.3", "0.5", "1"]));
     q.backbone_share_level = g.pick(&[
         BackboneLevel::School,
         BackboneLevel::District,
         BackboneLevel::Plan,
     ]);
-    q.max_outflow_share_of_staff = share(&g.pick(&["0.1", "0.15", "0.2", "0.3", "0.5", "1"]));
+    q.max_outflow_share_of_staff = share(g.pick(&["0.1", "0.15", "0.2", "0.3", "0.5", "1"]));
     q.fill_beyond_quota = g.next(2) == 0;
     let f = &mut r.flow;
     f.same_district = g.next(2) == 0;
@@ -181,7 +181,7 @@ fn rules(g: &mut Rng) -> Rules {
 fn case(seed: u64) -> (Dataset, Rules) {
     let mut g = Rng::new(seed);
     let mut r = rules(&mut g);
-    let big = seed % 10 == 0;
+    let big = seed.is_multiple_of(10);
     let (districts, teachers) = if big {
         // The class of issue 18: cross-district, district/plan backbone groups, caps
         // above quota.
