@@ -1,6 +1,6 @@
 //! Cross-check against an independent formulation: a per-teacher MILP (one binary per
-//! teacher and post, no aggregation, no decomposition, levels solved one after another)
-//! must reach the same lexicographic optimum (shortfall, then priority) as the planner,
+//! teacher and post, no aggregation, no decomposition, levels folded into one weighted
+//! objective) must reach the same lexicographic optimum (shortfall, then priority) as the planner,
 //! on random multi-district instances of a few hundred teachers.
 //!
 //! `RP_INDEPENDENT_TEACHERS=5000 cargo test --release --test plan_independent -- --ignored`

@@ -1,6 +1,7 @@
 //! The independent reference of the planner's differential tests: a per-teacher MILP
 //! (one binary per eligible teacher and post, no aggregation, no decomposition, the
-//! two objective levels solved one after the other), and a small random generator.
+//! two objective levels folded into one weighted objective), and a small random
+//! generator.
 //!
 //! It shares with the planner only the rule definitions it must obey (`eligibility`,
 //! `allowed`, `subject_fits`); quota, cap, open posts and the backbone rule are
@@ -133,7 +134,8 @@ fn movers(d: &Dataset, y: &Year, per_teacher: bool) -> Movers {
 }
 
 /// The lexicographic optimum (shortfall, priority filled) of the per-teacher model:
-/// one binary per eligible teacher and open post (school, subject).
+/// one binary per eligible teacher and open post (school, subject), solved as one
+/// weighted objective.
 pub fn per_teacher_optimum(d: &Dataset, rules: &Rules, year: i32) -> (u64, u64) {
     let y = year_facts(d, rules, year);
     let m = movers(d, &y, true);
@@ -153,7 +155,15 @@ pub fn per_class_optimum(d: &Dataset, rules: &Rules, year: i32) -> (u64, u64) {
 fn optimum(d: &Dataset, rules: &Rules, y: &Year, m: &Movers) -> (u64, u64) {
     let q = &rules.quota;
     let (posts, quota, cap) = (&y.posts, &y.quota, &y.cap);
-    let solve = |level: u8, fixed: Option<f64>| -> (f64, f64) {
+    // One weighted objective: a unit of shortfall outweighs all the priority there is,
+    // so its minimum is the lexicographic optimum (all values are small integers, exact
+    // in doubles).
+    let weight = 1.0
+        + posts
+            .values()
+            .map(|&(c, p)| f64::from(c) * f64::from(p))
+            .sum::<f64>();
+    let solve = || -> (f64, f64) {
         let mut pv = ProblemVariables::new();
         let mut into: BTreeMap<(usize, Subject), Expression> = BTreeMap::new();
         let mut sent = vec![Expression::from(0.0); d.schools.len()];
@@ -219,14 +229,7 @@ fn optimum(d: &Dataset, rules: &Rules, y: &Year, m: &Movers) -> (u64, u64) {
             cons.push(constraint!(b + gb >= k));
             short += b;
         }
-        if let Some(f) = fixed {
-            cons.push(constraint!(short.clone() <= f + 0.5));
-        }
-        let problem = if level == 0 {
-            pv.minimise(short.clone())
-        } else {
-            pv.maximise(prio.clone())
-        };
+        let problem = pv.minimise(weight * short.clone() - prio.clone());
         let mut model = problem.using(microlp);
         for c in cons {
             model.add_constraint(c);
@@ -234,7 +237,6 @@ fn optimum(d: &Dataset, rules: &Rules, y: &Year, m: &Movers) -> (u64, u64) {
         let sol = model.solve().unwrap();
         (sol.eval(&short).round(), sol.eval(&prio).round())
     };
-    let (s, _) = solve(0, None);
-    let (_, p) = solve(1, Some(s));
+    let (s, p) = solve();
     (s as u64, p as u64)
 }
