@@ -120,9 +120,8 @@ struct Node {
 impl Node {
     /// Dense per-sender allocation bounds.
     fn sender_bounds(&self, k_max: &[u32], group_of: &[usize]) -> (Vec<u32>, Vec<u32>) {
-        let lo = vec![0; group_of.len()];
+        let mut lo = vec![0; group_of.len()];
         let mut hi: Vec<u32> = group_of.iter().map(|&g| k_max[g]).collect();
-        let mut lo = lo;
         for &(p, l, h) in &self.alloc {
             lo[p] = l;
             hi[p] = h;
