@@ -69,6 +69,9 @@ pub struct Summary {
     /// otherwise, so plans without them are unchanged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub itinerant: Option<Box<crate::itinerant::ItinerantFigures>>,
+    /// Components not proven optimal within the time limit (empty when `optimal`).
+    #[serde(default)]
+    pub unproven: Vec<crate::plan::Unproven>,
 }
 
 /// `leaders` in summary.json: eligible leaders, those moved (to leadership posts),
@@ -240,6 +243,7 @@ pub fn summarize(
         by_district: districts,
         leaders: rules.leaders.is_some().then(|| Box::new(lead)),
         itinerant: None,
+        unproven: plan.unproven.clone(),
     };
     let c = &plan.check;
     let mine = (

@@ -233,6 +233,12 @@ pub fn merge_summaries<'a>(parts: impl Iterator<Item = &'a Summary>) -> Result<S
             })),
             (a, b) => a.or_else(|| b.clone()),
         };
+        o.unproven.extend(p.unproven.iter().cloned());
+    }
+    if let Some(o) = out.as_mut() {
+        // The order of a single run.
+        o.unproven
+            .sort_by(|a, b| (&a.districts, a.schools).cmp(&(&b.districts, b.schools)));
     }
     out.ok_or_else(|| "no shard folders given".to_string())
 }

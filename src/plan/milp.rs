@@ -30,6 +30,22 @@ pub struct ComponentSolution {
     pub solves: u32,
     /// Branch-and-bound nodes of the flow search (0 for the MILP).
     pub nodes: usize,
+    /// When the search stopped before proving its plan: how far it may be from the
+    /// optimum.
+    pub gap: Option<Gap>,
+}
+
+/// The best plan of a component the search could not prove, against its bound.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Gap {
+    /// Shortfall (objective 1) of the plan found.
+    pub shortfall: u64,
+    /// No plan of the component has a smaller shortfall.
+    pub shortfall_bound: u64,
+    /// Priority filled (objective 2) by the plan found.
+    pub priority: u64,
+    /// No plan of the same shortfall fills more priority.
+    pub priority_bound: u64,
 }
 
 struct Vars {
@@ -155,6 +171,7 @@ pub fn solve(comp: &Component, time_limit: f64) -> Result<ComponentSolution, Str
             optimal: true,
             solves: 0,
             nodes: 0,
+            gap: None,
         });
     }
     let v_max: f64 = comp
@@ -252,6 +269,7 @@ fn extract(
         optimal,
         solves,
         nodes: 0,
+        gap: None,
     }
     .balanced(comp)
 }

@@ -15,12 +15,14 @@ mod problem;
 mod search;
 mod seniority;
 mod transport;
+mod unproven;
 
 pub use assign::Move;
 pub use facts::{PostSlots, SchoolFacts, YearFacts};
 pub use geo::great_circle_km;
 pub use pairs::{allowed, distance_km, pair_blocks, stages_compatible, PairBlock};
 pub use problem::{build_components, Component};
+pub use unproven::{Remedy, Unproven};
 
 use crate::eligibility::{self, ExclusionFailure, Verdict};
 use crate::model::{Dataset, LedgerEntry};
@@ -80,6 +82,8 @@ pub struct YearPlan {
     pub moves: Vec<Move>,
     /// Whether every component reached the proven optimum of levels (1) and (2).
     pub optimal: bool,
+    /// The components that did not, by district; empty when `optimal`.
+    pub unproven: Vec<Unproven>,
     pub components: usize,
     pub solve_seconds: f64,
     /// The independent check's figures (shortfall, priority, …).
@@ -118,7 +122,7 @@ pub fn plan_year(
             ledger,
             (verdicts, facts),
             moves,
-            false,
+            (false, Vec::new()),
             0,
             start,
         );
@@ -172,13 +176,24 @@ pub fn plan_year(
         .collect();
     let mut optimal = true;
     let mut moves = Vec::new();
+    let mut unproven = Vec::new();
     let mut solved = solved;
     solved.sort_by_key(|x| x.0);
     for (i, res) in solved {
         let sol = res.map_err(PlanError::Solver)?;
-        optimal &= sol.optimal;
+        // Optimality is claimed for levels (1) and (2): a search stopped with only the
+        // lower levels open has proven those two.
+        let proven = sol.optimal
+            || sol.gap.is_some_and(|g| {
+                g.shortfall == g.shortfall_bound && g.priority == g.priority_bound
+            });
+        optimal &= proven;
+        if !proven {
+            unproven.push(unproven::describe(data, rules, &comps[i], &sol));
+        }
         moves.extend(assign::assign(data, &comps[i], &sol, &candidates));
     }
+    unproven.sort_by(|a, b| (&a.districts, a.schools).cmp(&(&b.districts, b.schools)));
     moves.sort_by(|a, b| {
         (a.from, &data.teachers[a.teacher].id).cmp(&(b.from, &data.teachers[b.teacher].id))
     });
@@ -190,7 +205,7 @@ pub fn plan_year(
         ledger,
         (verdicts, facts),
         moves,
-        optimal,
+        (optimal, unproven),
         n,
         start,
     )
@@ -205,7 +220,7 @@ fn finish(
     ledger: &[LedgerEntry],
     (verdicts, facts): (Vec<Verdict>, YearFacts),
     moves: Vec<Move>,
-    optimal: bool,
+    (optimal, unproven): (bool, Vec<Unproven>),
     components: usize,
     start: Instant,
 ) -> Result<YearPlan, PlanError> {
@@ -220,6 +235,7 @@ fn finish(
         facts,
         moves,
         optimal,
+        unproven,
         components,
         solve_seconds,
         check: check.figures,

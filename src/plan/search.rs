@@ -10,13 +10,38 @@
 //! the node. Every node's flow is also a real plan, so each node yields an incumbent
 //! and a bound; the search is exact when it closes.
 //!
+//! A group of several schools (backbone share counted per district or per plan) owes
+//! max(0, k − Σ_p b_p) for its members' backbone counts b_p. A flow cannot count
+//! Σ_p b_p against lo at the group (each school's cap and quota sit on its own node,
+//! which the group's backbone lanes would cross), so each member p has its own reward
+//! arc. Giving each the whole lo lets every member count the same lo — a bonus of up
+//! to (members − 1)·lo·W1 that no branching on k removes (issue 18: the search of
+//! such a component never closed). Instead the search also branches on the
+//! allocation k = Σ_p k_p of the group's requirement among its members, with bounds
+//! lo_p ≤ k_p ≤ hi_p per member: the group's deficit is min over allocations of
+//! Σ_p max(0, k_p − b_p). A node charges W1·lo and lets member p count at most
+//! r_p = min(hi_p, lo_p + U) backbone teachers against it, U = lo − Σ_q lo_q being the
+//! part of lo not yet allocated. For every plan in the node,
+//! Σ_p min(b_p, r_p) ≥ Σ_p min(b_p, lo_p) + min(U, Σ_p min(b_p − lo_p, hi_p − lo_p)⁺),
+//! which is lo less the least deficit any allocation within the bounds leaves, so the
+//! charge is a valid lower bound. When the node's plan owes more than it is charged
+//! and its k is above lo, the search splits on k as above; otherwise (k ≤ lo) several
+//! members counted the same part of U, and the search splits on the member p that
+//! counted most, m of it: k_p ≤ lo_p + m − 1, or k_p ≥ lo_p + m. Both children shrink
+//! a finite domain, and a node whose plan owes no more than its charge is closed (its
+//! bound is its plan's cost), so the search always closes. A group of one school has
+//! U = lo and r_p = lo, exactly the charge it had before.
+//!
 //! All four objective levels are folded into one integer cost with weights that keep
 //! them lexicographic: W1·shortfall − W2·priority − W3·volunteers − backbone_sent. Costs
-//! are exact 64-bit integers; no floating point is involved.
+//! are exact 64-bit integers; no floating point is involved. A search stopped by its
+//! work budget reports its least open bound, read back into levels (1) and (2): the
+//! least shortfall any plan may have, and the most priority a plan of the found
+//! plan's shortfall may fill.
 
 use super::flow::{Graph, Warm};
 use super::lagrange::{self, ceil_share, max_sent_for};
-use super::milp::ComponentSolution;
+use super::milp::{ComponentSolution, Gap};
 use super::problem::Component;
 use std::collections::{BTreeMap, BinaryHeap};
 use std::time::Instant;
@@ -81,11 +106,45 @@ impl Weights {
     }
 }
 
-/// Bounds on k = ceil(share × sent) of each backbone group.
+/// Bounds on k = ceil(share × sent) of each backbone group, and on the part k_p of
+/// it allocated to each member school of a group of several schools.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Node {
     lo: Vec<u32>,
     hi: Vec<u32>,
+    /// (sender, lo_p, hi_p) of the senders whose allocation bounds were branched on,
+    /// by sender; every other sender has [0, k_max of its group].
+    alloc: Vec<(usize, u32, u32)>,
+}
+
+impl Node {
+    /// Dense per-sender allocation bounds.
+    fn sender_bounds(&self, k_max: &[u32], group_of: &[usize]) -> (Vec<u32>, Vec<u32>) {
+        let mut lo = vec![0; group_of.len()];
+        let mut hi: Vec<u32> = group_of.iter().map(|&g| k_max[g]).collect();
+        for &(p, l, h) in &self.alloc {
+            lo[p] = l;
+            hi[p] = h;
+        }
+        (lo, hi)
+    }
+
+    fn set_alloc(&mut self, p: usize, bounds: (u32, u32)) {
+        match self.alloc.binary_search_by_key(&p, |a| a.0) {
+            Ok(i) => self.alloc[i] = (p, bounds.0, bounds.1),
+            Err(i) => self.alloc.insert(i, (p, bounds.0, bounds.1)),
+        }
+    }
+}
+
+/// How a node is split.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Branch {
+    /// Group `g`'s k: k ≤ `k` − 1, or k ≥ `k`.
+    K { g: usize, k: u32 },
+    /// Sender `p`'s allocation k_p of its group's lower bound: k_p ≤ lo_p + `m` − 1,
+    /// or k_p ≥ lo_p + `m`.
+    Alloc { g: usize, p: usize, m: u32 },
 }
 
 /// A solved node: its lower bound and the real plan its flow describes.
@@ -93,13 +152,14 @@ struct Solved {
     bound: i64,
     cost: i64,
     sol: ComponentSolution,
-    /// A group whose charged deficit is below the true one and a k to split at.
-    branch: Option<(usize, u32)>,
-    /// Every such group, with its k (for the diving heuristic).
+    /// Where the charged deficit falls furthest below the one the node owes.
+    branch: Option<Branch>,
+    /// Every group whose k is above its lower bound, with that k (for the diving
+    /// heuristic).
     gaps: Vec<(usize, u32)>,
-    /// Whether the bound may be loose in a way branching on k cannot fix (a group of
-    /// several schools sending more backbone teachers than it needs).
-    loose: bool,
+    /// A charge below what the node's plan owes that no branch can fix (never
+    /// expected; the search then does not claim optimality).
+    stuck: bool,
     /// The node's optimal circulation, for its children to start from.
     warm: Option<Warm>,
     /// Whether the flow was solved from scratch (about ten times the work of a warm
@@ -130,7 +190,8 @@ pub fn solve(comp: &Component, time_limit: f64, max_nodes: usize) -> Option<Outc
         .collect();
     let root = Node {
         lo: vec![0; ngroups],
-        hi: k_max,
+        hi: k_max.clone(),
+        alloc: Vec::new(),
     };
     let mut best: Option<(i64, ComponentSolution)> = None;
     let mut heap: BinaryHeap<(std::cmp::Reverse<i64>, std::cmp::Reverse<usize>)> =
@@ -138,6 +199,9 @@ pub fn solve(comp: &Component, time_limit: f64, max_nodes: usize) -> Option<Outc
     let mut nodes: BTreeMap<usize, Node> = BTreeMap::new();
     let mut next_id = 0usize;
     let mut proven = true;
+    // The least bound of the nodes left open (the whole component's lower bound when
+    // the search stops early).
+    let mut floor = i64::MAX;
     let mut solved_nodes = 0usize;
     let mut warm_bytes = 0usize;
     // The limit is counted in work, not read off the clock, so that a component
@@ -146,7 +210,7 @@ pub fn solve(comp: &Component, time_limit: f64, max_nodes: usize) -> Option<Outc
     let work_limit = (time_limit.max(0.0) * WORK_PER_SECOND / size) as u64;
     let mut work = 0u64;
 
-    let tpl = build(comp, w, &root);
+    let tpl = build(comp, w, &root, k_max);
     let root_solved = evaluate((comp, &tpl), w, &root, None);
     // Dive: charge every gapped group its current k at once, a few times over. The
     // flow then moves backbone teachers where it can, which gives an incumbent close
@@ -188,9 +252,12 @@ pub fn solve(comp: &Component, time_limit: f64, max_nodes: usize) -> Option<Outc
             // Only the root reaches here with its plan untaken.
             best = Some((s.cost, s.sol));
         }
-        let Some((g, k)) = s.branch else {
-            if s.loose && s.bound < best.as_ref().map_or(i64::MAX, |b| b.0) {
+        // INVARIANT: a node without a branch charges exactly what its own plan owes
+        // within the node, so its bound is that plan's cost and it is closed.
+        let Some(branch) = s.branch else {
+            if s.stuck && s.bound < best.as_ref().map_or(i64::MAX, |b| b.0) {
                 proven = false;
+                floor = floor.min(s.bound);
             }
             continue;
         };
@@ -201,17 +268,10 @@ pub fn solve(comp: &Component, time_limit: f64, max_nodes: usize) -> Option<Outc
             || start.elapsed().as_secs_f64() > 4.0 * time_limit
         {
             proven = false;
+            floor = floor.min(bound);
             break;
         }
-        // k ≤ current − 1, and k ≥ current.
-        let mut left = node.clone();
-        left.hi[g] = k - 1;
-        let mut right = node;
-        right.lo[g] = k;
-        for child in [left, right] {
-            if child.lo[g] > child.hi[g] {
-                continue;
-            }
+        for child in children(comp, &tpl, node, branch) {
             let mut cs = evaluate((comp, &tpl), w, &child, s.warm.as_ref());
             work += if cs.cold { COLD_WORK } else { 1 };
             // Every node's flow is a real plan: take it as soon as it is better, and do
@@ -242,12 +302,70 @@ pub fn solve(comp: &Component, time_limit: f64, max_nodes: usize) -> Option<Outc
         if heap.iter().any(|(b, _)| b.0 < best_cost) {
             proven = false;
         }
+        floor = floor.min(heap.iter().map(|(b, _)| b.0).min().unwrap_or(i64::MAX));
     }
-    best.map(|(_, mut solution)| {
+    best.map(|(cost, mut solution)| {
         solution.optimal = proven;
         solution.nodes = solved_nodes;
+        if !proven {
+            solution.gap = Some(gap(comp, w, cost, floor.min(cost)));
+        }
         Outcome { solution, proven }
     })
+}
+
+/// How far the plan of folded cost `cost` may be from the optimum, given the lower
+/// bound `bound` ≤ `cost` on every plan's cost: its shortfall and priority, the least
+/// shortfall any plan may have, and the most priority a plan of the same shortfall
+/// may fill. The weights keep every level below W1 (and every level below priority
+/// below W2), so the levels are read off by integer division.
+fn gap(comp: &Component, w: Weights, cost: i64, bound: i64) -> Gap {
+    // ceil(x / w1), exactly, for negative x too.
+    let shortfall_of = |x: i64| -((-x).div_euclid(w.w1));
+    let shortfall = shortfall_of(cost);
+    let priority = (w.w1 * shortfall - cost) / w.w2;
+    let shortfall_bound = shortfall_of(bound).clamp(0, shortfall);
+    let max_priority = i64::try_from(comp.max_priority()).unwrap_or(i64::MAX);
+    let priority_bound = ((w.w1 * shortfall - bound) / w.w2)
+        .min(max_priority)
+        .max(priority);
+    let u = |x: i64| u64::try_from(x).unwrap_or(0);
+    Gap {
+        shortfall: u(shortfall),
+        shortfall_bound: u(shortfall_bound),
+        priority: u(priority),
+        priority_bound: u(priority_bound),
+    }
+}
+
+/// The two children of `node` split by `branch`, less those that hold no plan.
+fn children(comp: &Component, tpl: &Template, node: Node, branch: Branch) -> Vec<Node> {
+    let mut left = node.clone();
+    let mut right = node;
+    let g = match branch {
+        Branch::K { g, k } => {
+            // k ≤ current − 1, and k ≥ current.
+            left.hi[g] = k - 1;
+            right.lo[g] = k;
+            g
+        }
+        Branch::Alloc { g, p, m } => {
+            let (lo_p, hi_p) = left.sender_bounds(&tpl.k_max, &tpl.group_of);
+            left.set_alloc(p, (lo_p[p], lo_p[p] + m - 1));
+            // The group's k is the sum of its members' allocations.
+            let hi_sum: u64 = comp.backbone_groups[g]
+                .iter()
+                .map(|&q| u64::from(if q == p { lo_p[p] + m - 1 } else { hi_p[q] }))
+                .sum();
+            left.hi[g] = left.hi[g].min(u32::try_from(hi_sum).unwrap_or(u32::MAX));
+            right.set_alloc(p, (lo_p[p] + m, hi_p[p]));
+            g
+        }
+    };
+    [left, right]
+        .into_iter()
+        .filter(|c| c.lo[g] <= c.hi[g])
+        .collect()
 }
 
 /// The flow network of a component, built once; each node of the search copies it
@@ -266,6 +384,8 @@ struct Template {
     /// Per sender: [quota-rewarded arc, rest of the cap, backbone reward arc (cap lo)].
     sender_arcs: Vec<[usize; 3]>,
     group_of: Vec<usize>,
+    /// Per backbone group: the largest k its senders' caps allow.
+    k_max: Vec<u32>,
     /// Groups that may be charged the envelope while their lo is 0.
     envelope_ok: Vec<bool>,
     per_unit: i64,
@@ -296,6 +416,7 @@ impl Template {
             .zip(&node.lo)
             .map(|(&ok, &lo)| ok && lo == 0)
             .collect();
+        let reward = self.reward_caps(comp, node);
         for (p, s) in comp.senders.iter().enumerate() {
             let gi = self.group_of[p];
             let charge = if enveloped[gi] { self.per_unit } else { 0 };
@@ -303,13 +424,30 @@ impl Template {
             let [a, b, r] = self.sender_arcs[p];
             g.set_arc(a, rewarded, charge - w.w1);
             g.set_arc(b, i64::from(s.cap) - rewarded, charge);
-            g.set_arc(r, i64::from(node.lo[gi]), -w.w1);
+            g.set_arc(r, i64::from(reward[p]), -w.w1);
         }
         Built {
             g,
             constant,
             enveloped,
         }
+    }
+}
+
+impl Template {
+    /// Per sender: how many of its backbone teachers the node's flow may count against
+    /// the group's lower bound lo: its own allocation lo_p plus the group's
+    /// unallocated rest U = lo − Σ lo_q, at most hi_p. A group of one school gets lo.
+    fn reward_caps(&self, comp: &Component, node: &Node) -> Vec<u32> {
+        let (lo_p, hi_p) = node.sender_bounds(&self.k_max, &self.group_of);
+        let mut caps = vec![0u32; comp.senders.len()];
+        for (gi, members) in comp.backbone_groups.iter().enumerate() {
+            let rest = node.lo[gi].saturating_sub(members.iter().map(|&q| lo_p[q]).sum());
+            for &q in members {
+                caps[q] = reward_cap(lo_p[q], hi_p[q], rest);
+            }
+        }
+        caps
     }
 }
 
@@ -335,7 +473,7 @@ fn solve_flow(
     (b, state, true)
 }
 
-fn build(comp: &Component, w: Weights, node: &Node) -> Template {
+fn build(comp: &Component, w: Weights, node: &Node, k_max: Vec<u32>) -> Template {
     let (num, den) = comp.backbone_share;
     let big = i64::from(u32::MAX);
     let mut g = Graph::new(2);
@@ -456,6 +594,7 @@ fn build(comp: &Component, w: Weights, node: &Node) -> Template {
         group_src,
         sender_arcs,
         group_of,
+        k_max,
         envelope_ok,
         per_unit,
         quota_constant,
@@ -527,34 +666,52 @@ fn evaluate(
     }
     let mut branch = None;
     let mut gaps = Vec::new();
-    let mut loose = false;
     let mut worst_gap = 0i64;
+    let mut stuck = false;
+    let reward = tpl.reward_caps(comp, node);
+    let (lo_p, hi_p) = node.sender_bounds(&tpl.k_max, &tpl.group_of);
     for (gi, members) in comp.backbone_groups.iter().enumerate() {
         let gs: u32 = members.iter().map(|&p| sent[p]).sum();
         let gb: u32 = members.iter().map(|&p| bsent[p]).sum();
         let k = ceil_share(gs, num, den);
-        let true_deficit = i64::from(k.saturating_sub(gb));
+        let true_deficit = i64::from(deficit(gs, gb, (num, den)));
         shortfall += true_deficit;
         let lo = node.lo[gi];
         // In units of share denominators: W1 / unit per unit of charge.
+        let unit = den.max(1);
         let charged = if enveloped[gi] {
             num * i64::from(gs)
         } else {
-            let rewarded: u32 = members.iter().map(|&p| bsent[p].min(lo)).sum();
-            (i64::from(lo) - i64::from(rewarded)) * den.max(1)
+            let rewarded: u32 = members.iter().map(|&p| bsent[p].min(reward[p])).sum();
+            (i64::from(lo) - i64::from(rewarded)) * unit
         };
-        let owed = true_deficit * den.max(1);
-        if owed > charged {
+        let owed = true_deficit * unit;
+        if owed <= charged {
+            continue;
+        }
+        if k > lo {
             let gap = owed - charged;
-            if k > lo {
-                gaps.push((gi, k));
-                if gap > worst_gap {
-                    worst_gap = gap;
-                    branch = Some((gi, k));
-                }
-            } else {
-                loose = true;
+            gaps.push((gi, k));
+            if gap > worst_gap {
+                worst_gap = gap;
+                branch = Some(Branch::K { g: gi, k });
             }
+            continue;
+        }
+        // k ≤ lo: the node owes at least what the cheapest allocation of lo among the
+        // members owes, which is above the charge only when several members counted
+        // the unallocated rest of lo.
+        let alloc = (lo_p.as_slice(), hi_p.as_slice(), bsent.as_slice());
+        match allocation_gap(members, lo, alloc, charged / unit) {
+            Some((p, m, gap)) => {
+                if gap * unit > worst_gap {
+                    worst_gap = gap * unit;
+                    branch = Some(Branch::Alloc { g: gi, p, m });
+                }
+            }
+            // Cannot happen (the charge is exact for one member or no rest); kept
+            // so that a node is never closed on a charge below what it owes.
+            None => stuck = true,
         }
     }
     let cost = w.w1 * shortfall - w.w2 * priority - w.w3 * volunteers - w.unit * backbone_total;
@@ -569,9 +726,167 @@ fn evaluate(
             optimal: false,
             solves: 1,
             nodes: 0,
+            gap: None,
         },
         branch,
         gaps,
-        loose,
+        stuck,
+    }
+}
+
+/// How many backbone teachers a member with allocation bounds [lo_p, hi_p] may count
+/// against its group's lower bound when `rest` of it is not yet allocated.
+fn reward_cap(lo_p: u32, hi_p: u32, rest: u32) -> u32 {
+    hi_p.min(lo_p.saturating_add(rest))
+}
+
+/// The backbone shortfall of a group that sends `sent` teachers, `backbone` of them
+/// backbone teachers: max(0, ceil(share × sent) − backbone).
+pub(super) fn deficit(sent: u32, backbone: u32, (num, den): (i64, i64)) -> u32 {
+    ceil_share(sent, num, den).saturating_sub(backbone)
+}
+
+/// For a group whose plan sends `b_p` backbone teachers from each member, with
+/// allocation bounds [lo_p, hi_p] and the group's lower bound `lo` ≥ Σ lo_p: the
+/// least deficit any allocation k_p ∈ [lo_p, hi_p] with Σ k_p ≥ lo leaves,
+/// Σ max(0, lo_p − b_p) + U − min(U, Σ min(b_p − lo_p, hi_p − lo_p)⁺) with
+/// U = lo − Σ lo_p. When it exceeds `charged`, returns the member that counted most of
+/// U, how much it counted (m ≥ 1), and the gap.
+fn allocation_gap(
+    members: &[usize],
+    lo: u32,
+    (lo_p, hi_p, b): (&[u32], &[u32], &[u32]),
+    charged: i64,
+) -> Option<(usize, u32, i64)> {
+    let base: u32 = members.iter().map(|&p| lo_p[p]).sum();
+    let rest = lo.saturating_sub(base);
+    if members.len() < 2 || rest == 0 {
+        return None;
+    }
+    let mut owed = i64::from(rest);
+    let mut usable = 0u64;
+    let mut pick: Option<(usize, u32)> = None;
+    for &p in members {
+        owed += i64::from(lo_p[p].saturating_sub(b[p]));
+        let room = hi_p[p].saturating_sub(lo_p[p]);
+        usable += u64::from(b[p].saturating_sub(lo_p[p]).min(room));
+        let counted = b[p].saturating_sub(lo_p[p]).min(room).min(rest);
+        if counted > 0 && pick.is_none_or(|(_, c)| counted > c) {
+            pick = Some((p, counted));
+        }
+    }
+    owed -= i64::try_from(usable.min(u64::from(rest))).unwrap_or(i64::MAX);
+    let (p, m) = pick?;
+    (owed > charged).then_some((p, m, owed - charged))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Subject;
+    use crate::plan::problem::PostGroup;
+
+    /// The least deficit of any allocation k_p ∈ [lo_p, hi_p] with Σ k_p ≥ lo, by
+    /// enumeration.
+    fn least_deficit(lo: u32, lo_p: &[u32], hi_p: &[u32], b: &[u32]) -> Option<u32> {
+        fn go(i: usize, need: u32, lo_p: &[u32], hi_p: &[u32], b: &[u32]) -> Option<u32> {
+            if i == lo_p.len() {
+                return (need == 0).then_some(0);
+            }
+            (lo_p[i]..=hi_p[i])
+                .filter_map(|k| {
+                    let rest = go(i + 1, need.saturating_sub(k), lo_p, hi_p, b)?;
+                    Some(rest + k.saturating_sub(b[i]))
+                })
+                .min()
+        }
+        go(0, lo, lo_p, hi_p, b)
+    }
+
+    /// Exhaustively over small groups of two and three members: the node's charge never
+    /// exceeds what the cheapest allocation owes (the bound is valid), and
+    /// `allocation_gap` reports a branch exactly when it falls short, with the gap.
+    #[test]
+    fn allocation_charge_is_a_valid_bound_and_gaps_are_exact() {
+        let mut checked = 0;
+        for n in 2..=3usize {
+            let members: Vec<usize> = (0..n).collect();
+            let total = 3u32.pow(n as u32 * 3);
+            for code in 0..total {
+                let mut c = code;
+                let mut digit = || {
+                    let d = c % 3;
+                    c /= 3;
+                    d
+                };
+                let lo_p: Vec<u32> = (0..n).map(|_| digit()).collect();
+                let hi_p: Vec<u32> = lo_p.iter().map(|&l| l + digit()).collect();
+                let b: Vec<u32> = (0..n).map(|_| digit()).collect();
+                let base: u32 = lo_p.iter().sum();
+                for lo in base..=base + 3 {
+                    if hi_p.iter().sum::<u32>() < lo {
+                        continue;
+                    }
+                    let rest = lo - base;
+                    let counted: u32 = (0..n)
+                        .map(|p| b[p].min(reward_cap(lo_p[p], hi_p[p], rest)))
+                        .sum();
+                    let charged = i64::from(lo) - i64::from(counted);
+                    let owed = least_deficit(lo, &lo_p, &hi_p, &b).map(i64::from);
+                    let owed = owed.expect("feasible");
+                    assert!(charged <= owed, "{lo} {lo_p:?} {hi_p:?} {b:?}");
+                    match allocation_gap(&members, lo, (&lo_p, &hi_p, &b), charged) {
+                        Some((p, m, gap)) => {
+                            assert_eq!(gap, owed - charged);
+                            assert!(m >= 1 && lo_p[p] + m <= hi_p[p] && m <= rest);
+                        }
+                        None => assert_eq!(charged, owed, "{lo} {lo_p:?} {hi_p:?} {b:?}"),
+                    }
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 10_000);
+    }
+
+    #[test]
+    fn one_member_is_charged_exactly() {
+        assert_eq!(allocation_gap(&[0], 3, (&[0], &[9], &[5]), -2), None);
+        assert_eq!(reward_cap(0, 9, 3), 3);
+    }
+
+    #[test]
+    fn gap_reads_the_levels_back() {
+        let comp = Component {
+            groups: vec![PostGroup {
+                subject: Subject::new("math"),
+                priority: 5,
+                capacity: 10,
+                members: Vec::new(),
+                senders: Vec::new(),
+            }],
+            ..Component::default()
+        };
+        let w = Weights {
+            w1: 1000,
+            w2: 10,
+            w3: 2,
+            unit: 1,
+        };
+        // Shortfall 3, priority 7, one volunteer; the bound allows shortfall 2.
+        let g = gap(&comp, w, 3000 - 70 - 2, 2000 - 90);
+        assert_eq!(
+            (g.shortfall, g.shortfall_bound, g.priority, g.priority_bound),
+            (3, 2, 7, 50)
+        );
+        // No shortfall; the bound leaves 4 more priority points at shortfall 0.
+        let g = gap(&comp, w, -72, -110);
+        assert_eq!(
+            (g.shortfall, g.shortfall_bound, g.priority, g.priority_bound),
+            (0, 0, 7, 11)
+        );
+        // A closed gap.
+        let g = gap(&comp, w, -72, -72);
+        assert_eq!((g.priority, g.priority_bound), (7, 7));
     }
 }

@@ -6,6 +6,7 @@ use super::charts::{columns, hbars, sankey, Bar, Column, Flow};
 use super::i18n::{Lang, Text};
 use super::page::{Block, Figure, Page, Section};
 use super::plan_tallies::{locality_label, PlanTallies};
+use crate::plan::{Remedy, Unproven};
 use crate::shortfall::ShortfallReason;
 use crate::stats::{SchoolRow, Summary};
 use std::collections::BTreeMap;
@@ -44,10 +45,14 @@ pub fn plan_page(r: &PlanReport, lang: Lang) -> Page {
             !s.optimal,
         ),
     ];
+    let mut year_blocks = vec![Block::Figures(figures)];
+    if !s.unproven.is_empty() {
+        year_blocks.push(unproven_table(&s.unproven, lang));
+    }
     let mut sections = vec![
         Section {
             heading: format!("{} {}", t(Text::Year), s.year),
-            blocks: vec![Block::Figures(figures)],
+            blocks: year_blocks,
         },
         Section {
             heading: t(Text::Flows),
@@ -127,6 +132,62 @@ fn leaders_section(l: &crate::stats::LeaderFigures, lang: Lang) -> Section {
                 "Leaders fill leadership posts only; under mandatory rotation each eligible leader not moved adds 1 to shortfall, outside the school's quota and cap.",
             )),
         ],
+    }
+}
+
+/// The components stopped by `--time-limit`: where, how far from the bound, what to do.
+fn unproven_table(list: &[Unproven], lang: Lang) -> Block {
+    let zh = lang == Lang::Zh;
+    let header = if zh {
+        [
+            "未证明最优的部分（县区）",
+            "学校",
+            "缺口（下界）",
+            "优先级（上界）",
+            "可以怎么做",
+        ]
+    } else {
+        [
+            "not proven optimal (districts)",
+            "schools",
+            "shortfall (bound)",
+            "priority filled (bound)",
+            "what to do",
+        ]
+    };
+    let bound = |v: u64, b: Option<u64>| match b {
+        Some(b) => format!("{v} ({b})"),
+        None => format!("{v} (?)"),
+    };
+    let remedy = |r: Remedy| match (r, zh) {
+        (Remedy::RaiseTimeLimit, true) => "提高 --time-limit",
+        (Remedy::RaiseTimeLimit, false) => "raise --time-limit",
+        (Remedy::SameDistrict, true) => "flow.same_district = true（县区内交流）",
+        (Remedy::SameDistrict, false) => "flow.same_district = true",
+        (Remedy::SchoolBackboneLevel, true) => {
+            "quota.backbone_share_level = \"school\"（按学校计骨干比例）"
+        }
+        (Remedy::SchoolBackboneLevel, false) => "quota.backbone_share_level = \"school\"",
+    };
+    let rows = list
+        .iter()
+        .map(|u| {
+            vec![
+                u.districts.join(if zh { "、" } else { ", " }),
+                u.schools.to_string(),
+                bound(u.shortfall, u.shortfall_bound),
+                bound(u.filled_priority, u.filled_priority_bound),
+                u.remedies
+                    .iter()
+                    .map(|&r| remedy(r))
+                    .collect::<Vec<_>>()
+                    .join(if zh { "；" } else { "; " }),
+            ]
+        })
+        .collect();
+    Block::Table {
+        header: header.iter().map(|h| h.to_string()).collect(),
+        rows,
     }
 }
 
