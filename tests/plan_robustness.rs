@@ -82,6 +82,8 @@ fn instance(g: &mut Rng, districts: usize, teachers: usize, spread: f64) -> Data
                 Status::Active
             },
             volunteer: g.next(8) == 0,
+            birth_month: 1,
+            retirement_age: None,
         });
     }
     for s in d.schools.clone() {
@@ -92,6 +94,7 @@ fn instance(g: &mut Rng, districts: usize, teachers: usize, spread: f64) -> Data
                     subject: Subject::new(subj),
                     count: 1 + g.next(4) as u32,
                     priority: 1 + g.next(3) as u32,
+                    year: None,
                 });
             }
         }
@@ -297,8 +300,8 @@ fn two_thousand_random_rule_variants_are_proven_optimal() {
     );
 }
 
-/// `plan` through the binary on fixtures/nanchang with `--time-limit 0` (no branching
-/// at all): summary.json lists each component left with a gap in shortfall or
+/// `plan` through the binary on fixtures/nanchang with `--time-limit 0.000001` (a
+/// work budget too small for any branching): summary.json lists each component left with a gap in shortfall or
 /// priority, with its districts, schools, bounds and remedies, and report.html shows
 /// them; with the default limit the same run is proven and lists nothing.
 #[test]
@@ -327,7 +330,7 @@ fn a_component_stopped_by_the_limit_is_reported() {
         let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
         (summary, html)
     };
-    let (stopped, html) = run("0");
+    let (stopped, html) = run("0.000001");
     assert_eq!(stopped["optimal"], false);
     let list = stopped["unproven"].as_array().unwrap();
     assert!(!list.is_empty());

@@ -54,7 +54,13 @@ pub fn run(a: &GenArgs, quiet: bool) -> Exit {
     let progress = crate::progress::bar(profile.districts() as u64, "districts", quiet);
     let mut summary = None;
     let written = out.commit_with(|dir| {
-        summary = Some(generate_with_progress(profile, a.seed, dir, a.yearly_needs, &progress)?);
+        summary = Some(generate_with_progress(
+            profile,
+            a.seed,
+            dir,
+            a.yearly_needs,
+            &progress,
+        )?);
         Ok(())
     });
     match written.map(|()| summary) {

@@ -456,7 +456,7 @@ mod tests {
         // rotaplan's own plan.xlsx headers are read as the columns they mean.
         let (m, e, _) = map(&["学校编号", "学科", "人数"]);
         assert!(e.is_empty(), "{e:?}");
-        assert_eq!(m.index, vec![Some(0), Some(1), Some(2), None]);
+        assert_eq!(m.index, vec![Some(0), Some(1), Some(2), None, None]);
     }
 
     #[test]

@@ -10,7 +10,8 @@ fn every_rule_key_is_documented() {
     let mut missing = Vec::new();
     for (section, keys) in SECTIONS {
         assert!(
-            PAGE.contains(&format!("## `[{section}]`")) || PAGE.contains(&format!("`[{section}]`")),
+            PAGE.contains(&format!("## `[{section}]`"))
+                || PAGE.contains(&format!("## `[[{section}.")),
             "docs/rules.md has no section for [{section}]"
         );
         for key in *keys {
