@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 
 /// What was merged, for the console.
 pub enum Merged {
-    Plan(Summary),
+    Plan(Box<Summary>),
     Horizon(Box<HorizonSummary>),
 }
 
@@ -94,7 +94,7 @@ pub fn merge(shards: &Shards) -> Result<(Staged, Merged), Vec<String>> {
         Merged::Horizon(Box::new(horizon::merge(&shards.shards, &mut staged)?))
     } else {
         let dirs: Vec<&Path> = shards.shards.iter().map(|s| s.dir.as_path()).collect();
-        Merged::Plan(year::merge_year(&dirs, "", &mut staged)?)
+        Merged::Plan(Box::new(year::merge_year(&dirs, "", &mut staged)?))
     };
     Ok((staged, merged))
 }
