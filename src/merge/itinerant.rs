@@ -2,7 +2,7 @@
 //! school (home school, uncovered school), so by district, and each district's block
 //! comes from the shard that planned it.
 
-use super::tables::Table;
+use super::tables::{open_shard_csv, Table};
 use crate::output::Staged;
 use csv::StringRecord;
 use std::collections::BTreeMap;
@@ -51,14 +51,7 @@ pub fn merge_itinerant(
         for dir in dirs {
             let path = dir.join(format!("{prefix}{name}"));
             let at = |e: &dyn std::fmt::Display| vec![format!("{}: {e}", path.display())];
-            let mut r = csv::Reader::from_path(&path).map_err(|e| at(&e))?;
-            let h = r.headers().map_err(|e| at(&e))?.clone();
-            if header.as_ref().is_some_and(|x| *x != h) {
-                return Err(at(&"its columns differ from the other shards'"));
-            }
-            let Some(col) = h.iter().position(|c| c == column) else {
-                return Err(at(&format!("no column {column}")));
-            };
+            let (mut r, h, col) = open_shard_csv(&path, &header, column)?;
             for rec in r.records() {
                 let rec = rec.map_err(|e| at(&e))?;
                 let school = rec.get(col).unwrap_or_default();

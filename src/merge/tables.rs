@@ -48,6 +48,25 @@ const TABLES: [(&str, &str); 3] = [
     ("eligibility.csv", "school_id"),
 ];
 
+/// One shard's CSV with its header checked against the shards read before: the
+/// reader, the header and the index of `column`. Errors name the file.
+pub(super) fn open_shard_csv(
+    path: &Path,
+    header: &Option<StringRecord>,
+    column: &str,
+) -> Result<(csv::Reader<std::fs::File>, StringRecord, usize), Vec<String>> {
+    let at = |e: &dyn std::fmt::Display| vec![format!("{}: {e}", path.display())];
+    let mut r = csv::Reader::from_path(path).map_err(|e| at(&e))?;
+    let h = r.headers().map_err(|e| at(&e))?.clone();
+    if header.as_ref().is_some_and(|x| *x != h) {
+        return Err(at(&"its columns differ from the other shards'"));
+    }
+    let Some(col) = h.iter().position(|c| c == column) else {
+        return Err(at(&format!("no column {column}")));
+    };
+    Ok((r, h, col))
+}
+
 /// Reads `{dir}/{prefix}{table}` of every shard folder (in shard order).
 pub fn merge_tables(dirs: &[&Path], prefix: &str) -> Result<Tables, Vec<String>> {
     let mut school_district: BTreeMap<String, String> = BTreeMap::new();
@@ -58,14 +77,7 @@ pub fn merge_tables(dirs: &[&Path], prefix: &str) -> Result<Tables, Vec<String>>
         for dir in dirs {
             let path = dir.join(format!("{prefix}{name}"));
             let at = |e: &dyn std::fmt::Display| vec![format!("{}: {e}", path.display())];
-            let mut r = csv::Reader::from_path(&path).map_err(|e| at(&e))?;
-            let h = r.headers().map_err(|e| at(&e))?.clone();
-            if header.as_ref().is_some_and(|x| *x != h) {
-                return Err(at(&"its columns differ from the other shards'"));
-            }
-            let Some(col) = h.iter().position(|c| c == column) else {
-                return Err(at(&format!("no column {column}")));
-            };
+            let (mut r, h, col) = open_shard_csv(&path, &header, column)?;
             let district_col = h.iter().position(|c| c == "district");
             let school_col = h.iter().position(|c| c == "school_id");
             for rec in r.records() {
