@@ -2,7 +2,7 @@
 
 use super::Exit;
 use crate::input::{self, DataSources, Loaded};
-use crate::output::redact::Redactor;
+use crate::output::redact::{RedactArgs, Redactor};
 use crate::output::{OutDir, OutError, Staged};
 use crate::rules::{load_rules, Rules};
 use crate::shard::Fingerprint;
@@ -130,6 +130,14 @@ pub fn prepare_out(
     force: bool,
 ) -> Result<OutDir, Exit> {
     OutDir::prepare(out, command, inputs, force).map_err(out_failed)
+}
+
+/// The redactor of `--redact`, or exit 2 after saying why the key cannot be used.
+pub fn redactor_or_exit(args: &RedactArgs) -> Result<Option<Redactor>, Exit> {
+    args.redactor().map_err(|e| {
+        eprintln!("error: {e}\nnothing was written.");
+        Exit::Invalid
+    })
 }
 
 /// Prints an output-folder error; a refusal is exit 2, a failed write exit 1.

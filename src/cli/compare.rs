@@ -1,6 +1,6 @@
 //! `rotaplan compare --rules A --rules B … [--set KEY=V1,V2 …] (--year Y | --horizon)`.
 
-use super::common::{prepare_out, write_out, DataArgs};
+use super::common::{prepare_out, redactor_or_exit, write_out, DataArgs};
 use super::Exit;
 use crate::compare::{
     compare_csv, expand, load_variant_rules, moves_csv, period_compare_csv, period_moves_csv,
@@ -69,12 +69,9 @@ pub fn run(a: &CompareArgs, quiet: bool) -> Exit {
         Ok(o) => o,
         Err(e) => return e,
     };
-    let redactor: Option<Redactor> = match a.redact.redactor() {
+    let redactor: Option<Redactor> = match redactor_or_exit(&a.redact) {
         Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: {e}\nnothing was written.");
-            return Exit::Invalid;
-        }
+        Err(e) => return e,
     };
     let mut methods = a.methods.clone();
     if a.seniority && !methods.contains(&Method::Seniority) {

@@ -1,7 +1,7 @@
 //! `rotaplan horizon`: the whole plan period year by year, progress to the target and
 //! the smallest share that meets it.
 
-use super::common::{load_all, prepare_out, write_out, DataArgs, RuleArgs};
+use super::common::{load_all, prepare_out, redactor_or_exit, write_out, DataArgs, RuleArgs};
 use super::Exit;
 use crate::horizon::{self, HorizonError, HorizonOptions, HorizonSummary};
 use crate::model::Dataset;
@@ -92,12 +92,9 @@ pub fn run(a: &HorizonArgs, quiet: bool) -> Exit {
         Ok(o) => o,
         Err(e) => return e,
     };
-    let redactor = match a.redact.redactor() {
+    let redactor = match redactor_or_exit(&a.redact) {
         Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: {e}\nnothing was written.");
-            return Exit::Invalid;
-        }
+        Err(e) => return e,
     };
     let (rules, loaded) = match load_all(&a.rules, &a.data) {
         Ok(x) => x,

@@ -1,6 +1,8 @@
 //! `rotaplan plan --year Y`: one plan year, end to end.
 
-use super::common::{fingerprint, load_all, prepare_out, write_out, DataArgs, RuleArgs};
+use super::common::{
+    fingerprint, load_all, prepare_out, redactor_or_exit, write_out, DataArgs, RuleArgs,
+};
 use super::Exit;
 use crate::output::redact::RedactArgs;
 use crate::output::{plan_files_lang, render_plan_summary, Staged};
@@ -65,12 +67,9 @@ pub fn run(a: &PlanArgs, quiet: bool) -> Exit {
         Ok(o) => o,
         Err(e) => return e,
     };
-    let redactor = match a.redact.redactor() {
+    let redactor = match redactor_or_exit(&a.redact) {
         Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: {e}\nnothing was written.");
-            return Exit::Invalid;
-        }
+        Err(e) => return e,
     };
     let stages = crate::progress::stages(&["loading data", "planning", "writing"], quiet);
     let (rules, mut loaded) = match load_all(&a.rules, &a.data) {

@@ -1,6 +1,6 @@
 //! `rotaplan schedule --plan F`: dated evaluations with conflict-free panels.
 
-use super::common::{load_all, prepare_out, write_out, DataArgs, RuleArgs};
+use super::common::{load_all, prepare_out, redactor_or_exit, write_out, DataArgs, RuleArgs};
 use super::Exit;
 use crate::output::redact::{RedactArgs, Redactor};
 use crate::output::{csv_table, Staged};
@@ -114,12 +114,9 @@ pub fn run(a: &ScheduleArgs, quiet: bool) -> Exit {
         Ok(o) => o,
         Err(e) => return e,
     };
-    let redactor = match a.redact.redactor() {
+    let redactor = match redactor_or_exit(&a.redact) {
         Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: {e}\nnothing was written.");
-            return Exit::Invalid;
-        }
+        Err(e) => return e,
     };
     let (rules, loaded) = match load_all(&a.rules, &a.data) {
         Ok(x) => x,
