@@ -13,6 +13,7 @@ mod merge;
 mod plan;
 mod progress_cmd;
 mod schedule;
+mod verify;
 
 use clap::{Parser, Subcommand};
 use std::ffi::OsString;
@@ -26,6 +27,8 @@ pub enum Exit {
     Failure = 1,
     Invalid = 2,
     Strict = 3,
+    /// `verify`: the plan breaks a hard rule or a pin.
+    Violations = 4,
 }
 
 #[derive(Parser, Debug)]
@@ -65,6 +68,9 @@ pub enum Command {
     Schedule(schedule::ScheduleArgs),
     /// Itinerant teaching (走教): shortage-subject lessons across a township, by weekday.
     Itinerant(itinerant::ItinerantArgs),
+    /// Check a plan made elsewhere (plan.csv/plan.xlsx, edited or not) against every
+    /// hard rule; exit 0 valid, 4 rules broken, 2 malformed.
+    Verify(verify::VerifyArgs),
 }
 
 /// Runs the CLI on `args` (including the program name) and returns the exit code.
@@ -96,6 +102,7 @@ where
         Command::Compare(a) => compare::run(&a, cli.quiet),
         Command::Explain(a) => explain::run(&a, cli.quiet),
         Command::Itinerant(a) => itinerant::run(&a, cli.quiet),
+        Command::Verify(a) => verify::run(&a, cli.quiet),
     };
     exit as i32
 }

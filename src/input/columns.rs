@@ -133,6 +133,29 @@ pub(crate) const EVALUATORS: Spec = Spec {
     ],
 };
 
+/// A plan made elsewhere (`verify --plan`, `--previous`): the columns of `plan.csv`,
+/// also under the Chinese headers `plan.xlsx` writes (see `xlsx::headers`). Only
+/// teacher_id and to_school are required; the others, when absent or empty, take the
+/// values rotaplan itself would write (see `input::plan_file`). name, backbone, the
+/// districts and distance_km are known so that a plan read back raises no notice, and
+/// are not used (the checker works them out from the data).
+pub(crate) const PLAN: Spec = Spec {
+    cols: &[
+        req("teacher_id", "工号").or(TEACHER_ID_OUT).id(),
+        req("to_school", "接收学校").id(),
+        opt("from_school", "派出学校").id(),
+        opt("subject", "学科").or(&["岗位学科"]),
+        opt("form", "形式").or(&["交流形式"]),
+        opt("start_year", "开始年份"),
+        opt("end_year", "结束年份"),
+        opt("name", "姓名"),
+        opt("backbone", "骨干级别"),
+        opt("from_district", "派出区县").or(&["派出县区"]),
+        opt("to_district", "接收区县").or(&["接收县区"]),
+        opt("distance_km", "距离(公里)").or(&["距离", "距离（公里）"]),
+    ],
+};
+
 /// Where each column of a spec sits in the file, and how to name it in messages.
 #[derive(Debug, Clone)]
 pub(crate) struct HeaderMap {

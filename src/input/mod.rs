@@ -17,6 +17,7 @@ mod evaluators;
 mod itinerant;
 mod ledger;
 mod needs;
+pub mod plan_file;
 mod rows;
 mod schools;
 mod table;
@@ -115,6 +116,15 @@ fn resolve(
 /// rows.
 fn read<T>(
     found: &Found,
+    parse: impl FnMut(&mut Table, &mut FileReport) -> Rows<T>,
+) -> (FileReport, Rows<T>) {
+    read_sheet(found, None, parse)
+}
+
+/// As [`read`], a workbook read from its sheet named `prefer` when it has one.
+fn read_sheet<T>(
+    found: &Found,
+    prefer: Option<&str>,
     mut parse: impl FnMut(&mut Table, &mut FileReport) -> Rows<T>,
 ) -> (FileReport, Rows<T>) {
     match found {
@@ -132,7 +142,7 @@ fn read<T>(
         }
         Found::File(path) => {
             let mut report = FileReport::new(path.display().to_string());
-            let mut opened = Table::open(path, false);
+            let mut opened = Table::open_sheet(path, false, prefer);
             if let Ok(table) = &mut opened {
                 name_sheet(&mut report, table);
                 let rows = parse(table, &mut report);
@@ -141,7 +151,7 @@ fn read<T>(
                 }
                 // Not UTF-8 after all: what was read is void; read it as GB18030.
                 report = FileReport::new(path.display().to_string());
-                opened = Table::open(path, true);
+                opened = Table::open_sheet(path, true, prefer);
             }
             match opened {
                 Ok(mut table) => {

@@ -75,19 +75,35 @@ pub(crate) struct SheetChoice {
 
 impl Table {
     /// Opens `path`; `not_utf8` as for [`decode`]: set it when a first reading
-    /// reported [`Table::not_utf8`].
-    pub(crate) fn open(path: &Path, not_utf8: bool) -> Result<Table, OpenError> {
+    /// reported [`Table::not_utf8`]. A workbook is read from its visible worksheet
+    /// named `prefer` when it has one (the plan sheet of rotaplan's own `plan.xlsx`,
+    /// wherever the user moved it), else from the first visible worksheet.
+    pub(crate) fn open_sheet(
+        path: &Path,
+        not_utf8: bool,
+        prefer: Option<&str>,
+    ) -> Result<Table, OpenError> {
         let file = std::fs::File::open(path).map_err(|e| match e.kind() {
             io::ErrorKind::NotFound => OpenError::NotFound,
             _ => OpenError::Other(e.to_string()),
         })?;
-        Table::from_reader(file, not_utf8).map_err(OpenError::Other)
+        Table::from_reader_sheet(file, not_utf8, prefer).map_err(OpenError::Other)
     }
 
-    /// Reads from any seekable source (files; in-memory bytes in tests).
+    /// Reads from in-memory bytes (tests).
+    #[cfg(test)]
     pub(crate) fn from_reader<R: Read + Seek + 'static>(
+        r: R,
+        not_utf8: bool,
+    ) -> Result<Table, String> {
+        Table::from_reader_sheet(r, not_utf8, None)
+    }
+
+    /// Reads from any seekable source, a workbook from its sheet `prefer` if it has one.
+    fn from_reader_sheet<R: Read + Seek + 'static>(
         mut r: R,
         not_utf8: bool,
+        prefer: Option<&str>,
     ) -> Result<Table, String> {
         let mut magic = [0u8; 4];
         let n = read_up_to(&mut r, &mut magic).map_err(|e| e.to_string())?;
@@ -96,7 +112,7 @@ impl Table {
             [0x50, 0x4B, 0x03, 0x04] | [0xD0, 0xCF, 0x11, 0xE0] => {
                 let mut bytes = Vec::new();
                 r.read_to_end(&mut bytes).map_err(|e| e.to_string())?;
-                let (range, choice) = first_sheet(&bytes)?;
+                let (range, choice) = first_sheet(&bytes, prefer)?;
                 drop(bytes);
                 let first_row = range.start().map_or(0, |(row, _)| row as usize);
                 let source = Source::Sheet {
@@ -302,17 +318,17 @@ fn newlines(record: &StringRecord) -> u64 {
 
 /// The first visible worksheet of a workbook. Third-party parsing of arbitrary bytes is
 /// guarded so a malformed workbook is an error message, never a crash.
-fn first_sheet(bytes: &[u8]) -> Result<(Range<Data>, SheetChoice), String> {
+fn first_sheet(bytes: &[u8], prefer: Option<&str>) -> Result<(Range<Data>, SheetChoice), String> {
     let attempt = std::panic::catch_unwind(|| {
         if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
-            return range_of::<Xls<_>>(bytes);
+            return range_of::<Xls<_>>(bytes, prefer);
         }
-        let xlsx = range_of::<Xlsx<_>>(bytes);
+        let xlsx = range_of::<Xlsx<_>>(bytes, prefer);
         if xlsx.is_ok() {
             return xlsx;
         }
-        range_of::<Xlsb<_>>(bytes)
-            .or_else(|_| range_of::<Ods<_>>(bytes))
+        range_of::<Xlsb<_>>(bytes, prefer)
+            .or_else(|_| range_of::<Ods<_>>(bytes, prefer))
             .or(xlsx)
     });
     match attempt {
@@ -322,7 +338,10 @@ fn first_sheet(bytes: &[u8]) -> Result<(Range<Data>, SheetChoice), String> {
     }
 }
 
-fn range_of<'a, W>(bytes: &'a [u8]) -> Result<(Range<Data>, SheetChoice), String>
+fn range_of<'a, W>(
+    bytes: &'a [u8],
+    prefer: Option<&str>,
+) -> Result<(Range<Data>, SheetChoice), String>
 where
     W: Reader<Cursor<&'a [u8]>>,
     W::Error: fmt::Display,
@@ -330,6 +349,16 @@ where
     let mut book = W::new(Cursor::new(bytes)).map_err(|e| e.to_string())?;
     let mut skipped = Vec::new();
     let mut chosen = None;
+    let preferred = book.sheets_metadata().iter().find(|s| {
+        Some(s.name.as_str()) == prefer
+            && s.visible == SheetVisible::Visible
+            && s.typ == SheetType::WorkSheet
+    });
+    if let Some(sheet) = preferred {
+        let name = sheet.name.clone();
+        let range = book.worksheet_range(&name).map_err(|e| e.to_string())?;
+        return Ok((range, SheetChoice { name, skipped }));
+    }
     for sheet in book.sheets_metadata() {
         if sheet.visible == SheetVisible::Visible && sheet.typ == SheetType::WorkSheet {
             chosen = Some(sheet.name.clone());

@@ -26,6 +26,9 @@ pub const PLAN_HEADER: [&str; 12] = [
     "distance_km",
 ];
 
+/// The sheet of `plan.xlsx` holding the plan; `verify --plan` reads it by this name.
+pub const PLAN_SHEET: &str = "交流名单";
+
 pub const SCHOOLS_HEADER: [&str; 15] = [
     "school_id",
     "district",
@@ -268,7 +271,7 @@ pub fn plan_workbook(
     };
     let mut sheets = vec![
         Sheet {
-            name: "交流名单",
+            name: PLAN_SHEET,
             header: &PLAN_HEADER,
             kinds: plan_kinds.clone(),
             rows: moves,

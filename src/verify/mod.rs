@@ -2,13 +2,26 @@
 //! written, by code that shares nothing with the solver's model (no facts, components
 //! or aggregation; its own distances, posts, caps and eligibility), so a wrong answer
 //! from a solver backend, or a modelling bug, is caught instead of published.
+//!
+//! [`check_rows`] checks the rows of a plan file (`verify --plan`) and names every
+//! broken rule as a [`Violation`] at its plan row; [`check`] checks the planner's own
+//! moves the same way (any violation there is a bug). Pins are checked by a pin checker
+//! of their own; its findings join the others through [`Violation::from_pin`].
 
-use crate::model::{Dataset, LedgerEntry, LedgerStatus, Role, SchoolId, Stage, Subject, TeacherId};
+mod violation;
+
+pub use violation::{Broken, PinViolation, Violation, RULE_IDS};
+
+use crate::input::plan_file::PlanRow;
+use crate::model::{
+    Backbone, Dataset, LedgerEntry, LedgerStatus, Role, SchoolId, Stage, Subject, Teacher,
+    TeacherId,
+};
 use crate::plan::Move;
 use crate::rules::{BackboneLevel, ExclusionContext, Rules, StageMatch};
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 /// The plan's figures as the checker computes them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -29,11 +42,22 @@ pub struct Figures {
     pub leader_shortfall: u64,
 }
 
+/// The planner's moves as checked: figures, and every violation in words (any is a
+/// bug of the planner).
 #[derive(Debug, Clone, Default)]
 pub struct Report {
     pub figures: Figures,
     /// Every broken hard rule, in words; empty for a valid plan.
     pub violations: Vec<String>,
+}
+
+/// A plan file as checked: figures, and every broken rule by plan row.
+#[derive(Debug, Clone, Default)]
+pub struct Checked {
+    pub figures: Figures,
+    /// Sorted by plan row (rows first, then violations about no row), each row's in
+    /// the order the rules are checked.
+    pub violations: Vec<Violation>,
 }
 
 fn haversine(a: (f64, f64), b: (f64, f64)) -> f64 {
@@ -55,7 +79,7 @@ fn share(d: Decimal, n: u64, up: bool) -> u64 {
 /// The retirement year, worked out here on its own from the reform's wording (a
 /// month count from the first affected birth month, one month of delay per started
 /// step, capped), so that a slip in the planner's version is caught.
-fn retirement_year(rules: &Rules, t: &crate::model::Teacher) -> i32 {
+fn retirement_year(rules: &Rules, t: &Teacher) -> i32 {
     let e = &rules.eligibility;
     let age = t.retirement_age.unwrap_or(match t.gender {
         crate::model::Gender::M => e.retirement_age_male,
@@ -82,7 +106,8 @@ fn retirement_year(rules: &Rules, t: &crate::model::Teacher) -> i32 {
 }
 
 /// Checks `moves` as the plan of `year` against every hard rule and computes its
-/// figures.
+/// figures. The planner's moves are checked exactly as a plan file's rows would be
+/// (row numbers counted from 2, as if written to plan.csv in this order).
 pub fn check(
     data: &Dataset,
     rules: &Rules,
@@ -90,17 +115,138 @@ pub fn check(
     ledger: &[LedgerEntry],
     moves: &[Move],
 ) -> Report {
-    let mut bad = Vec::new();
+    let missing = |kind: &str, i: usize| format!("#{kind}{i} (no such index)");
+    let rows: Vec<PlanRow> = moves
+        .iter()
+        .enumerate()
+        .map(|(i, m)| PlanRow {
+            plan_row: i + 2,
+            teacher_id: data
+                .teachers
+                .get(m.teacher)
+                .map_or_else(|| TeacherId::new(missing("teacher", m.teacher)), |t| t.id.clone()),
+            to_school: data
+                .schools
+                .get(m.to)
+                .map_or_else(|| SchoolId::new(missing("school", m.to)), |s| s.id.clone()),
+            from_school: Some(
+                data.schools
+                    .get(m.from)
+                    .map_or_else(|| SchoolId::new(missing("school", m.from)), |s| s.id.clone()),
+            ),
+            subject: Some(m.subject.clone()),
+            form: Some(rules.term.form),
+            start_year: Some(year),
+            end_year: Some(year + rules.term.years - 1),
+        })
+        .collect();
+    let c = check_rows(data, rules, year, ledger, &rows);
+    Report {
+        figures: c.figures,
+        violations: c.violations.iter().map(ToString::to_string).collect(),
+    }
+}
+
+/// The eligibility rule ids a teacher fails in `year`, worked out from the rules'
+/// wording (empty: eligible); `Err` when a custom exclusion cannot be evaluated.
+/// Custom exclusions are evaluated only for teachers no built-in rule excludes.
+fn ineligibility(
+    rules: &Rules,
+    year: i32,
+    t: &Teacher,
+    school: Option<&crate::model::School>,
+    ledger: &[&LedgerEntry],
+) -> Result<Vec<String>, String> {
     let e = &rules.eligibility;
-    let school: HashMap<&SchoolId, usize> = data
+    let mut why: Vec<String> = Vec::new();
+    let mut fail = |bad: bool, id: &str| {
+        if bad {
+            why.push(id.to_string());
+        }
+    };
+    let leader = rules
+        .leaders
+        .as_ref()
+        .filter(|l| t.role != Role::Teacher && l.roles.contains(&t.role));
+    let min_years = leader.map_or(e.min_years_at_school, |l| l.min_years_at_school);
+    fail(!e.statuses.contains(&t.status), "status");
+    fail(!e.roles.contains(&t.role), "role");
+    fail(year - t.joined_school_year < min_years, "min_years_at_school");
+    fail(
+        retirement_year(rules, t) - year <= e.exempt_years_before_retirement,
+        "near_retirement",
+    );
+    fail(
+        school.is_none_or(|s| !e.sending_localities.contains(&s.locality)),
+        "sending_locality",
+    );
+    fail(
+        school.is_some_and(|s| s.weak && !e.weak_schools_send),
+        "weak_school",
+    );
+    let live = |x: &&&LedgerEntry| x.status != LedgerStatus::Cancelled;
+    let covering = ledger.iter().filter(live).any(|x| {
+        (x.start_year <= year && year <= x.end_year) || x.end_year >= year
+    });
+    fail(covering, "on_exchange");
+    let recent = ledger.iter().filter(live).any(|x| {
+        x.end_year < year && x.end_year > year - e.min_years_between_exchanges
+    });
+    fail(recent, "min_years_between_exchanges");
+    if why.is_empty() {
+        if let Some(s) = school {
+            let ctx = ExclusionContext {
+                teacher: t,
+                school: s,
+                year,
+                retirement_age: retirement_year(rules, t) - t.birth_year,
+            };
+            for x in &e.exclude {
+                if x.when.eval(&ctx)? {
+                    why.push(x.id.clone());
+                }
+            }
+        }
+    }
+    Ok(why)
+}
+
+/// The leadership role a post's subject names, read from the subject itself.
+fn post_role(subject: &Subject) -> Option<Role> {
+    match subject.as_str() {
+        "principal" => Some(Role::Principal),
+        "vice_principal" => Some(Role::VicePrincipal),
+        _ => None,
+    }
+}
+
+/// Checks the rows of a plan file as the plan of `year` against every hard rule, and
+/// computes the plan's figures. Every broken rule is reported at its row; a row naming
+/// an unknown teacher or school, or repeating a teacher, is reported and otherwise left
+/// out (it moves nobody), so one mistake is one violation. Rows over a post's open
+/// count or a school's cap are the later ones in file order.
+pub fn check_rows(
+    data: &Dataset,
+    rules: &Rules,
+    year: i32,
+    ledger: &[LedgerEntry],
+    rows: &[PlanRow],
+) -> Checked {
+    let mut bad: Vec<Violation> = Vec::new();
+    let school: HashMap<&str, usize> = data
         .schools
         .iter()
         .enumerate()
-        .map(|(i, s)| (&s.id, i))
+        .map(|(i, s)| (s.id.as_str(), i))
         .collect();
-    let retire = |t: &crate::model::Teacher| retirement_year(rules, t);
+    let teacher_at: HashMap<&str, usize> = data
+        .teachers
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.id.as_str(), i))
+        .collect();
     // Leaders as `[leaders]` words it, read here from the rule values themselves.
-    let leader_of = |t: &crate::model::Teacher| -> Option<Role> {
+    let leader_of = |t: &Teacher| -> Option<Role> {
         let l = rules.leaders.as_ref()?;
         (t.role != Role::Teacher && l.roles.contains(&t.role)).then_some(t.role)
     };
@@ -109,65 +255,36 @@ pub fn check(
     for x in ledger {
         by_teacher.entry(&x.teacher).or_default().push(x);
     }
+    let why_not = |ti: usize| -> Result<Vec<String>, String> {
+        let t = &data.teachers[ti];
+        let s = school.get(t.school.as_str()).map(|&si| &data.schools[si]);
+        let mine = by_teacher.get(&t.id).map_or(&[][..], Vec::as_slice);
+        ineligibility(rules, year, t, s, mine)
+    };
 
     // Eligibility, recomputed from the rules' wording.
-    let eligible = |ti: usize| -> Result<bool, String> {
-        let t = &data.teachers[ti];
-        let Some(&si) = school.get(&t.school) else {
-            return Ok(false);
-        };
-        let s = &data.schools[si];
-        let mine = by_teacher.get(&t.id).map_or(&[][..], Vec::as_slice);
-        let in_ledger = mine.iter().any(|x| {
-            (matches!(x.status, LedgerStatus::Planned | LedgerStatus::Active)
-                && x.start_year <= year
-                && year <= x.end_year)
-                || (x.status != LedgerStatus::Cancelled
-                    && (x.end_year >= year || x.end_year > year - e.min_years_between_exchanges))
-        });
-        let mut ok = e.statuses.contains(&t.status)
-            && e.roles.contains(&t.role)
-            && year - t.joined_school_year
-                >= match (leader_of(t), &rules.leaders) {
-                    (Some(_), Some(l)) => l.min_years_at_school,
-                    _ => e.min_years_at_school,
-                }
-            && retire(t) - year > e.exempt_years_before_retirement
-            && e.sending_localities.contains(&s.locality)
-            && (!s.weak || e.weak_schools_send)
-            && !in_ledger;
-        if ok {
-            let ctx = ExclusionContext {
-                teacher: t,
-                school: s,
-                year,
-                retirement_age: retire(t) - t.birth_year,
-            };
-            for x in &e.exclude {
-                if x.when.eval(&ctx)? {
-                    ok = false;
-                }
-            }
-        }
-        Ok(ok)
-    };
     let mut eligible_at: Vec<u64> = vec![0; data.schools.len()];
     let mut n_eligible = 0u64;
     let mut leaders_eligible = 0u64;
     let mut is_eligible = vec![false; data.teachers.len()];
+    let mut failed_exclusion = Vec::new();
     for (ti, t) in data.teachers.iter().enumerate() {
-        match eligible(ti) {
-            Ok(true) => {
+        match why_not(ti) {
+            Ok(why) if why.is_empty() => {
                 is_eligible[ti] = true;
                 n_eligible += 1;
                 if mandatory && leader_of(t).is_some() {
                     leaders_eligible += 1;
-                } else if let Some(&si) = school.get(&t.school) {
+                } else if let Some(&si) = school.get(t.school.as_str()) {
                     eligible_at[si] += 1;
                 }
             }
-            Ok(false) => {}
-            Err(m) => bad.push(format!("teacher {}: exclusion failed: {m}", t.id)),
+            Ok(_) => {}
+            Err(message) => failed_exclusion.push(Violation {
+                plan_row: None,
+                teacher: t.id.clone(),
+                broken: Broken::ExclusionFailed { message },
+            }),
         }
     }
 
@@ -178,7 +295,7 @@ pub fn check(
         .iter()
         .filter(|n| n.year.is_none() || n.year == Some(year))
     {
-        if let Some(&si) = school.get(&n.school) {
+        if let Some(&si) = school.get(n.school.as_str()) {
             let v = slots.entry((si, n.subject.clone())).or_default();
             v.extend(std::iter::repeat_n(n.priority, n.count as usize));
         }
@@ -188,7 +305,7 @@ pub fn check(
     }
     for x in ledger {
         if x.status != LedgerStatus::Cancelled && x.start_year <= year && year <= x.end_year {
-            if let Some(&si) = school.get(&x.to_school) {
+            if let Some(&si) = school.get(x.to_school.as_str()) {
                 if let Some(v) = slots.get_mut(&(si, x.subject.clone())) {
                     if !v.is_empty() {
                         v.remove(0);
@@ -198,83 +315,149 @@ pub fn check(
         }
     }
 
-    // Each move.
-    let mut seen = HashSet::new();
+    // Quotas and caps with exact decimals.
+    let q = &rules.quota;
+    let mut roster = vec![0u64; data.schools.len()];
+    for t in &data.teachers {
+        if let Some(&si) = school.get(t.school.as_str()) {
+            if year < retirement_year(rules, t) {
+                roster[si] += 1;
+            }
+        }
+    }
+    let quota: Vec<u64> = eligible_at
+        .iter()
+        .map(|&e| share(q.min_share_of_eligible.decimal(), e, true))
+        .collect();
+    let cap: Vec<u64> = data
+        .schools
+        .iter()
+        .enumerate()
+        .map(|(si, s)| {
+            let staff = s.staff.map_or(roster[si], u64::from);
+            let c = share(q.max_outflow_share_of_staff.decimal(), staff, false).max(1);
+            if q.fill_beyond_quota {
+                c
+            } else {
+                c.min(quota[si])
+            }
+        })
+        .collect();
+
+    // Each row.
+    let mut first_row: HashMap<usize, usize> = HashMap::new();
     let mut filled: BTreeMap<(usize, Subject), u64> = BTreeMap::new();
     let mut sent = vec![0u64; data.schools.len()];
     let mut bsent = vec![0u64; data.schools.len()];
     let mut leaders_moved = 0u64;
     let mut leaders_backbone = 0u64;
-    for m in moves {
-        let Some(t) = data.teachers.get(m.teacher) else {
-            bad.push(format!(
-                "a move names teacher #{} who does not exist",
-                m.teacher
-            ));
+    for row in rows {
+        let mut flag = |broken: Broken| {
+            bad.push(Violation {
+                plan_row: Some(row.plan_row),
+                teacher: row.teacher_id.clone(),
+                broken,
+            });
+        };
+        let Some(&ti) = teacher_at.get(row.teacher_id.as_str()) else {
+            flag(Broken::UnknownTeacher);
             continue;
         };
-        let who = &t.id;
-        if !seen.insert(m.teacher) {
-            bad.push(format!("teacher {who} moves more than once"));
+        if let Some(&first) = first_row.get(&ti) {
+            flag(Broken::MovedTwice {
+                first_row: Some(first),
+            });
+            continue;
         }
-        if !is_eligible[m.teacher] {
-            bad.push(format!("teacher {who} is not eligible in {year}"));
-        }
-        let Some(&si) = school.get(&t.school) else {
+        let t = &data.teachers[ti];
+        let Some(&ri) = school.get(row.to_school.as_str()) else {
+            flag(Broken::UnknownSchool {
+                column: "to_school",
+                school: row.to_school.clone(),
+            });
             continue;
         };
-        if m.from != si {
-            bad.push(format!(
-                "teacher {who} is sent from a school that is not theirs"
-            ));
-        }
-        let Some(r) = data.schools.get(m.to) else {
-            bad.push(format!(
-                "teacher {who} goes to a school that does not exist"
-            ));
+        // INVARIANT: the loader refuses a teacher whose school is not in schools.csv.
+        let Some(&si) = school.get(t.school.as_str()) else {
             continue;
         };
-        let s = &data.schools[si];
-        if r.id == s.id {
-            bad.push(format!("teacher {who} stays at their own school"));
+        first_row.insert(ti, row.plan_row);
+        if let Some(given) = &row.from_school {
+            if !school.contains_key(given.as_str()) {
+                flag(Broken::UnknownSchool {
+                    column: "from_school",
+                    school: given.clone(),
+                });
+            } else if *given != t.school {
+                flag(Broken::WrongFromSchool {
+                    given: given.clone(),
+                    roster: t.school.clone(),
+                });
+            }
         }
-        let post_role = match m.subject.as_str() {
-            "principal" => Some(Role::Principal),
-            "vice_principal" => Some(Role::VicePrincipal),
-            _ => None,
-        };
-        let subject_ok = match (&rules.leaders, leader_of(t), post_role) {
+        if !is_eligible[ti] {
+            let reasons = why_not(ti).unwrap_or_default();
+            // A failed exclusion is reported on its own (below), not as ineligible.
+            if !reasons.is_empty() {
+                flag(Broken::NotEligible { year, reasons });
+            }
+        }
+        let (s, r) = (&data.schools[si], &data.schools[ri]);
+        if ri == si {
+            flag(Broken::SameSchool {
+                school: r.id.clone(),
+            });
+        }
+        let leader = leader_of(t);
+        let post = row.subject.clone().unwrap_or_else(|| match leader {
+            Some(role) => Subject::new(role.as_str()),
+            None => t.subject.clone(),
+        });
+        match (&rules.leaders, leader, post_role(&post)) {
             // With [leaders]: a leadership post takes a leader of that role (or a
             // vice-principal for a principal post under `promote`); a leader takes
             // nothing else.
-            (Some(l), Some(role), Some(post)) => {
-                role == post
-                    || (l.promote && role == Role::VicePrincipal && post == Role::Principal)
+            (Some(l), Some(role), Some(p)) => {
+                let ok = role == p
+                    || (l.promote && role == Role::VicePrincipal && p == Role::Principal);
+                if !ok {
+                    flag(Broken::LeaderPostRole {
+                        role,
+                        post: post.clone(),
+                    });
+                }
             }
-            (Some(_), Some(_), None) | (Some(_), None, Some(_)) => false,
+            (Some(_), Some(role), None) => flag(Broken::LeaderOnSubjectPost {
+                role,
+                post: post.clone(),
+            }),
+            (Some(_), None, Some(_)) => flag(Broken::LeaderPostRole {
+                role: t.role,
+                post: post.clone(),
+            }),
             _ => {
-                t.subject == m.subject
+                let ok = t.subject == post
                     || rules
                         .matching
                         .substitutes
-                        .get(&m.subject)
-                        .is_some_and(|l| l.contains(&t.subject))
+                        .get(&post)
+                        .is_some_and(|l| l.contains(&t.subject));
+                if !ok {
+                    flag(Broken::SubjectMismatch {
+                        teacher_subject: t.subject.clone(),
+                        post: post.clone(),
+                    });
+                }
             }
-        };
-        if !subject_ok {
-            bad.push(format!(
-                "teacher {who} ({}) fills a {} post",
-                t.subject, m.subject
-            ));
         }
         let stage_ok = s.stage == r.stage
             || (rules.flow.stage_match == StageMatch::Compatible
                 && (s.stage == Stage::NineYear || r.stage == Stage::NineYear));
         if !stage_ok {
-            bad.push(format!(
-                "teacher {who}: stages {} → {} do not match",
-                s.stage, r.stage
-            ));
+            flag(Broken::Stage {
+                from: s.stage,
+                to: r.stage,
+            });
         }
         let dir_ok = rules
             .flow
@@ -282,48 +465,91 @@ pub fn check(
             .iter()
             .any(|&(a, b)| a == s.locality && b == r.locality)
             || (r.weak && !s.weak && rules.flow.to_weak_from_any_non_weak);
-        if !dir_ok {
-            bad.push(format!(
-                "teacher {who}: {} → {} is not an allowed direction",
-                s.locality, r.locality
-            ));
+        if !dir_ok && ri != si {
+            flag(Broken::Direction {
+                from: s.locality,
+                to: r.locality,
+                from_weak: s.weak,
+                to_weak: r.weak,
+            });
         }
         if rules.flow.same_district && s.district != r.district {
-            bad.push(format!("teacher {who} leaves the district"));
+            flag(Broken::District {
+                from: s.district.clone(),
+                to: r.district.clone(),
+            });
         }
         if let (Some(a), Some(b)) = (s.coord, r.coord) {
             let km = haversine(a, b);
             if km > rules.flow.max_distance_km {
-                bad.push(format!("teacher {who} travels {km:.1} km"));
+                flag(Broken::Distance {
+                    km,
+                    max: rules.flow.max_distance_km,
+                });
             }
         }
-        *filled.entry((m.to, m.subject.clone())).or_default() += 1;
-        if mandatory && leader_of(t).is_some() {
+        let start = row.start_year.unwrap_or(year);
+        if start != year {
+            flag(Broken::WrongYear {
+                start_year: start,
+                year,
+            });
+        }
+        if let Some(end) = row.end_year {
+            if end != start + rules.term.years - 1 {
+                flag(Broken::WrongTerm {
+                    start_year: start,
+                    end_year: end,
+                    years: rules.term.years,
+                });
+            }
+        }
+        if let Some(form) = row.form {
+            if form != rules.term.form {
+                flag(Broken::WrongForm {
+                    form,
+                    expected: rules.term.form,
+                });
+            }
+        }
+        let k = filled.entry((ri, post.clone())).or_default();
+        *k += 1;
+        let open = slots.get(&(ri, post.clone())).map_or(0, Vec::len);
+        if *k > open as u64 {
+            flag(Broken::PostOverfilled {
+                school: r.id.clone(),
+                subject: post,
+                open,
+                nth: *k,
+            });
+        }
+        if mandatory && leader.is_some() {
             // Outside the school's quota, cap and backbone share.
             leaders_moved += 1;
-            if t.backbone != crate::model::Backbone::None {
+            if t.backbone != Backbone::None {
                 leaders_backbone += 1;
             }
             continue;
         }
         sent[si] += 1;
-        if t.backbone != crate::model::Backbone::None {
+        if t.backbone != Backbone::None {
             bsent[si] += 1;
         }
+        if sent[si] > cap[si] {
+            flag(Broken::SchoolCap {
+                school: s.id.clone(),
+                cap: cap[si],
+                nth: sent[si],
+            });
+        }
     }
+    bad.sort_by_key(|v| (v.plan_row.is_none(), v.plan_row));
+    bad.extend(failed_exclusion);
+
     let mut filled_priority = 0u64;
     let mut posts_filled = 0u64;
-    for ((r, subj), k) in &filled {
-        let open = slots
-            .get(&(*r, subj.clone()))
-            .map_or(&[][..], Vec::as_slice);
-        if *k > open.len() as u64 {
-            bad.push(format!(
-                "school {} gets {k} {subj} teachers for {} open posts",
-                data.schools[*r].id,
-                open.len()
-            ));
-        }
+    for (key, k) in &filled {
+        let open = slots.get(key).map_or(&[][..], Vec::as_slice);
         filled_priority += open
             .iter()
             .take(*k as usize)
@@ -332,33 +558,11 @@ pub fn check(
         posts_filled += *k;
     }
     let posts: u64 = slots.values().map(|v| v.len() as u64).sum();
-
-    // Quotas, caps and backbone shares with exact decimals.
-    let q = &rules.quota;
-    let mut roster = vec![0u64; data.schools.len()];
-    for t in &data.teachers {
-        if let Some(&si) = school.get(&t.school) {
-            if year < retire(t) {
-                roster[si] += 1;
-            }
-        }
-    }
-    let mut quota_short = 0u64;
-    for (si, s) in data.schools.iter().enumerate() {
-        let staff = s.staff.map_or(roster[si], u64::from);
-        let quota = share(q.min_share_of_eligible.decimal(), eligible_at[si], true);
-        let mut cap = share(q.max_outflow_share_of_staff.decimal(), staff, false).max(1);
-        if !q.fill_beyond_quota {
-            cap = cap.min(quota);
-        }
-        if sent[si] > cap {
-            bad.push(format!(
-                "school {} sends {} over its cap of {cap}",
-                s.id, sent[si]
-            ));
-        }
-        quota_short += quota.saturating_sub(sent[si]);
-    }
+    let quota_short: u64 = quota
+        .iter()
+        .zip(&sent)
+        .map(|(q, s)| q.saturating_sub(*s))
+        .sum();
     let mut groups: BTreeMap<String, (u64, u64)> = BTreeMap::new();
     for (si, s) in data.schools.iter().enumerate() {
         let key = match q.backbone_share_level {
@@ -374,7 +578,7 @@ pub fn check(
         .values()
         .map(|&(s, b)| share(q.min_backbone_share.decimal(), s, true).saturating_sub(b))
         .sum();
-    Report {
+    Checked {
         figures: Figures {
             eligible: n_eligible,
             sent: sent.iter().sum::<u64>() + leaders_moved,
@@ -396,147 +600,4 @@ pub fn check(
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
-mod tests {
-    use super::*;
-    use crate::model::{Backbone, Gender, Locality, Need, School, Status, Teacher, Title};
-    use crate::rules::LeaderRules;
-
-    fn school(id: &str, locality: Locality) -> School {
-        School {
-            id: id.into(),
-            name: id.into(),
-            district: "D".into(),
-            township: None,
-            locality,
-            weak: false,
-            stage: Stage::Primary,
-            coord: None,
-            staff: Some(20),
-        }
-    }
-
-    fn teacher(id: &str, role: Role, joined: i32) -> Teacher {
-        Teacher {
-            id: id.into(),
-            name: id.into(),
-            gender: Gender::F,
-            birth_year: 1980,
-            school: "U".into(),
-            subject: Subject::new("math"),
-            title: Title::None,
-            backbone: Backbone::None,
-            role,
-            joined_school_year: joined,
-            status: Status::Active,
-            volunteer: false,
-            birth_month: 1,
-            retirement_age: None,
-        }
-    }
-
-    /// U sends P (principal), V (vice-principal), T (teacher, math) and N (a principal
-    /// of three years); R posts a principal, a vice-principal and a math post.
-    fn data() -> Dataset {
-        let need = |subject: &str| Need {
-            school: "R".into(),
-            subject: Subject::new(subject),
-            count: 1,
-            priority: 1,
-            year: None,
-        };
-        Dataset {
-            schools: vec![school("U", Locality::Urban), school("R", Locality::Rural)],
-            teachers: vec![
-                teacher("P", Role::Principal, 2010),
-                teacher("V", Role::VicePrincipal, 2010),
-                teacher("T", Role::Teacher, 2010),
-                teacher("N", Role::Principal, 2018),
-            ],
-            needs: vec![need("principal"), need("vice_principal"), need("math")],
-            ..Dataset::default()
-        }
-    }
-
-    fn rules(promote: bool) -> Rules {
-        let mut r = Rules::default();
-        r.quota.min_backbone_share = crate::rules::Share::hundredths(0);
-        r.leaders = Some(LeaderRules {
-            mandatory: true,
-            promote,
-            ..LeaderRules::default()
-        });
-        r
-    }
-
-    fn mv(teacher: usize, subject: &str) -> Move {
-        Move {
-            teacher,
-            from: 0,
-            to: 1,
-            subject: Subject::new(subject),
-            priority: 1,
-        }
-    }
-
-    fn violations(r: &Rules, moves: &[Move]) -> Vec<String> {
-        check(&data(), r, 2021, &[], moves).violations
-    }
-
-    #[test]
-    fn leaders_fill_leadership_posts_only() {
-        let r = rules(false);
-        assert!(violations(
-            &r,
-            &[mv(0, "principal"), mv(1, "vice_principal"), mv(2, "math")]
-        )
-        .is_empty());
-        // A leader on a subject post, a teacher on a leadership post.
-        assert_eq!(violations(&r, &[mv(0, "math")]).len(), 1);
-        assert_eq!(violations(&r, &[mv(2, "principal")]).len(), 1);
-        // A vice-principal on a principal post only with promote.
-        assert_eq!(violations(&r, &[mv(1, "principal")]).len(), 1);
-        assert!(violations(&rules(true), &[mv(1, "principal")]).is_empty());
-        // Three years at the school: not eligible as a leader (six required).
-        let v = violations(&r, &[mv(3, "principal")]);
-        assert!(v.iter().any(|x| x.contains("not eligible")), "{v:?}");
-        // Without [leaders], leaders are teachers of their subject.
-        assert!(violations(&Rules::default(), &[mv(0, "math")]).is_empty());
-    }
-
-    #[test]
-    fn mandatory_leaders_add_their_own_shortfall() {
-        let r = rules(false);
-        let f = check(&data(), &r, 2021, &[], &[mv(2, "math")]).figures;
-        // P and V are eligible and stay: 2; T meets the school's quota of 1 alone
-        // (leaders are outside it).
-        assert_eq!(
-            (f.leaders_eligible, f.leaders_moved, f.leader_shortfall),
-            (2, 0, 2)
-        );
-        assert_eq!((f.quota_shortfall, f.shortfall), (0, 2));
-        let f = check(&data(), &r, 2021, &[], &[mv(0, "principal"), mv(2, "math")]).figures;
-        assert_eq!((f.leader_shortfall, f.shortfall, f.sent), (1, 1, 2));
-    }
-
-    #[test]
-    fn retirement_year_under_the_reform() {
-        let mut r = Rules::default();
-        r.eligibility.retirement_reform_2025 = true;
-        let mut t = teacher("X", Role::Teacher, 2000);
-        t.gender = Gender::M;
-        t.birth_year = 1965;
-        t.birth_month = 12;
-        assert_eq!(retirement_year(&r, &t), 2026);
-        t.birth_month = 1;
-        assert_eq!(retirement_year(&r, &t), 2025);
-        t.gender = Gender::F;
-        t.birth_year = 1971;
-        t.birth_month = 4;
-        assert_eq!(retirement_year(&r, &t), 2026);
-        t.retirement_age = Some(50);
-        t.birth_year = 1995;
-        t.birth_month = 12;
-        assert_eq!(retirement_year(&r, &t), 2050);
-    }
-}
+mod tests;

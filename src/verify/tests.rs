@@ -1,0 +1,420 @@
+//! The checker rejects each kind of violation: every test injects one into a valid plan.
+#![allow(clippy::unwrap_used)]
+
+
+use super::*;
+use crate::input::plan_file::PlanRow;
+use crate::model::Form;
+use crate::model::{Backbone, Gender, Locality, Need, School, Status, Teacher, Title};
+use crate::rules::LeaderRules;
+use crate::model::Dataset;
+
+fn school(id: &str, locality: Locality) -> School {
+    School {
+        id: id.into(),
+        name: id.into(),
+        district: "D".into(),
+        township: None,
+        locality,
+        weak: false,
+        stage: Stage::Primary,
+        coord: None,
+        staff: Some(20),
+    }
+}
+
+fn teacher(id: &str, role: Role, joined: i32) -> Teacher {
+    Teacher {
+        id: id.into(),
+        name: id.into(),
+        gender: Gender::F,
+        birth_year: 1980,
+        school: "U".into(),
+        subject: Subject::new("math"),
+        title: Title::None,
+        backbone: Backbone::None,
+        role,
+        joined_school_year: joined,
+        status: Status::Active,
+        volunteer: false,
+        birth_month: 1,
+        retirement_age: None,
+    }
+}
+
+/// U sends P (principal), V (vice-principal), T (teacher, math) and N (a principal
+/// of three years); R posts a principal, a vice-principal and a math post.
+fn data() -> Dataset {
+    let need = |subject: &str| Need {
+        school: "R".into(),
+        subject: Subject::new(subject),
+        count: 1,
+        priority: 1,
+        year: None,
+    };
+    Dataset {
+        schools: vec![school("U", Locality::Urban), school("R", Locality::Rural)],
+        teachers: vec![
+            teacher("P", Role::Principal, 2010),
+            teacher("V", Role::VicePrincipal, 2010),
+            teacher("T", Role::Teacher, 2010),
+            teacher("N", Role::Principal, 2018),
+        ],
+        needs: vec![need("principal"), need("vice_principal"), need("math")],
+        ..Dataset::default()
+    }
+}
+
+fn rules(promote: bool) -> Rules {
+    let mut r = Rules::default();
+    r.quota.min_backbone_share = crate::rules::Share::hundredths(0);
+    r.leaders = Some(LeaderRules {
+        mandatory: true,
+        promote,
+        ..LeaderRules::default()
+    });
+    r
+}
+
+fn mv(teacher: usize, subject: &str) -> Move {
+    Move {
+        teacher,
+        from: 0,
+        to: 1,
+        subject: Subject::new(subject),
+        priority: 1,
+    }
+}
+
+fn violations(r: &Rules, moves: &[Move]) -> Vec<String> {
+    check(&data(), r, 2021, &[], moves).violations
+}
+
+#[test]
+fn leaders_fill_leadership_posts_only() {
+    let r = rules(false);
+    assert!(violations(
+        &r,
+        &[mv(0, "principal"), mv(1, "vice_principal"), mv(2, "math")]
+    )
+    .is_empty());
+    // A leader on a subject post, a teacher on a leadership post.
+    assert_eq!(violations(&r, &[mv(0, "math")]).len(), 1);
+    assert_eq!(violations(&r, &[mv(2, "principal")]).len(), 1);
+    // A vice-principal on a principal post only with promote.
+    assert_eq!(violations(&r, &[mv(1, "principal")]).len(), 1);
+    assert!(violations(&rules(true), &[mv(1, "principal")]).is_empty());
+    // Three years at the school: not eligible as a leader (six required).
+    let v = violations(&r, &[mv(3, "principal")]);
+    assert!(v.iter().any(|x| x.contains("not eligible")), "{v:?}");
+    // Without [leaders], leaders are teachers of their subject.
+    assert!(violations(&Rules::default(), &[mv(0, "math")]).is_empty());
+}
+
+#[test]
+fn mandatory_leaders_add_their_own_shortfall() {
+    let r = rules(false);
+    let f = check(&data(), &r, 2021, &[], &[mv(2, "math")]).figures;
+    // P and V are eligible and stay: 2; T meets the school's quota of 1 alone
+    // (leaders are outside it).
+    assert_eq!(
+        (f.leaders_eligible, f.leaders_moved, f.leader_shortfall),
+        (2, 0, 2)
+    );
+    assert_eq!((f.quota_shortfall, f.shortfall), (0, 2));
+    let f = check(&data(), &r, 2021, &[], &[mv(0, "principal"), mv(2, "math")]).figures;
+    assert_eq!((f.leader_shortfall, f.shortfall, f.sent), (1, 1, 2));
+}
+
+#[test]
+fn retirement_year_under_the_reform() {
+    let mut r = Rules::default();
+    r.eligibility.retirement_reform_2025 = true;
+    let mut t = teacher("X", Role::Teacher, 2000);
+    t.gender = Gender::M;
+    t.birth_year = 1965;
+    t.birth_month = 12;
+    assert_eq!(retirement_year(&r, &t), 2026);
+    t.birth_month = 1;
+    assert_eq!(retirement_year(&r, &t), 2025);
+    t.gender = Gender::F;
+    t.birth_year = 1971;
+    t.birth_month = 4;
+    assert_eq!(retirement_year(&r, &t), 2026);
+    t.retirement_age = Some(50);
+    t.birth_year = 1995;
+    t.birth_month = 12;
+    assert_eq!(retirement_year(&r, &t), 2050);
+}
+
+/// The rules ids a check of `moves` found, with their plan rows.
+fn rules_of(r: &Rules, moves: &[Move]) -> Vec<(Option<usize>, String)> {
+    let rows: Vec<PlanRow> = moves
+        .iter()
+        .enumerate()
+        .map(|(i, m)| PlanRow {
+            plan_row: i + 2,
+            teacher_id: data().teachers[m.teacher].id.clone(),
+            to_school: "R".into(),
+            from_school: Some("U".into()),
+            subject: Some(m.subject.clone()),
+            form: None,
+            start_year: None,
+            end_year: None,
+        })
+        .collect();
+    check_rows(&data(), r, 2021, &[], &rows)
+        .violations
+        .iter()
+        .map(|v| (v.plan_row, v.rule().to_string()))
+        .collect()
+}
+
+#[test]
+fn leader_variants_are_named() {
+    let r = rules(false);
+    assert_eq!(
+        rules_of(&r, &[mv(1, "vice_principal"), mv(0, "math")]),
+        vec![(Some(3), "leader_subject_post".to_string())]
+    );
+    assert_eq!(
+        rules_of(&r, &[mv(2, "principal")]),
+        vec![(Some(2), "leader_post_role".to_string())]
+    );
+    assert_eq!(
+        rules_of(&r, &[mv(1, "principal")]),
+        vec![(Some(2), "leader_post_role".to_string())]
+    );
+}
+
+#[test]
+fn a_failing_exclusion_is_a_violation_of_its_own() {
+    let mut r = Rules::default();
+    r.eligibility.exclude.push(crate::rules::CustomExclusion {
+        id: "odd".into(),
+        when: crate::rules::Expr::parse("100 / (staff - 20) > 1").unwrap(),
+        line: None,
+    });
+    let c = check_rows(&data(), &r, 2021, &[], &[]);
+    assert_eq!(c.violations.len(), 3, "{:?}", c.violations);
+    assert!(c
+        .violations
+        .iter()
+        .all(|v| v.rule() == "exclusion_failed" && v.plan_row.is_none()));
+    assert!(c.violations[0].detail().contains("division by zero"));
+}
+
+#[test]
+fn a_pin_finding_sits_at_its_teachers_row() {
+    let rows = vec![PlanRow {
+        plan_row: 7,
+        teacher_id: "T".into(),
+        to_school: "R".into(),
+        from_school: None,
+        subject: None,
+        form: None,
+        start_year: None,
+        end_year: None,
+    }];
+    let pin = |t: &str| PinViolation {
+        rule: "pin_not_to".into(),
+        pin_row: 3,
+        teacher: t.into(),
+        detail: "the teacher is pinned not to go to R".into(),
+    };
+    let v = Violation::from_pin(pin("T"), &rows);
+    assert_eq!((v.plan_row, v.rule()), (Some(7), "pin_not_to"));
+    assert!(v.detail().starts_with("pins.csv row 3: "));
+    assert_eq!(Violation::from_pin(pin("P"), &rows).plan_row, None);
+}
+
+/// The tiny fixture (fixtures/tiny/README.md) and its hand-worked 2021 plan.
+mod tiny {
+    use super::*;
+
+    fn load() -> (Dataset, Rules) {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/tiny");
+        let loaded = crate::input::load(&crate::input::DataSources {
+            dir: Some(dir),
+            ..Default::default()
+        })
+        .unwrap();
+        (loaded.data, crate::rules::parse_rules("", "defaults", &[]).unwrap())
+    }
+
+    fn row(n: usize, teacher: &str, from: &str, to: &str, subject: &str) -> PlanRow {
+        PlanRow {
+            plan_row: n,
+            teacher_id: teacher.into(),
+            to_school: to.into(),
+            from_school: Some(from.into()),
+            subject: Some(Subject::new(subject)),
+            form: Some(Form::Transfer),
+            start_year: Some(2021),
+            end_year: Some(2023),
+        }
+    }
+
+    /// The optimal plan, worked by hand.
+    fn plan() -> Vec<PlanRow> {
+        vec![
+            row(2, "U1-06", "U1", "R1", "english"),
+            row(3, "U1-09", "U1", "T1", "chinese"),
+            row(4, "U2-02", "U2", "R2", "english"),
+            row(5, "T1-01", "T1", "R1", "math"),
+        ]
+    }
+
+    fn found(edit: impl FnOnce(&mut Vec<PlanRow>)) -> Vec<(usize, String)> {
+        let (data, rules) = load();
+        let mut rows = plan();
+        edit(&mut rows);
+        check_rows(&data, &rules, 2021, &data.ledger, &rows)
+            .violations
+            .iter()
+            .map(|v| (v.plan_row.unwrap_or(0), v.rule().to_string()))
+            .collect()
+    }
+
+    fn one(row: usize, rule: &str) -> Vec<(usize, String)> {
+        vec![(row, rule.to_string())]
+    }
+
+    #[test]
+    fn the_hand_worked_plan_is_valid_with_its_figures() {
+        let (data, rules) = load();
+        let c = check_rows(&data, &rules, 2021, &data.ledger, &plan());
+        assert!(c.violations.is_empty(), "{:?}", c.violations);
+        assert_eq!((c.figures.shortfall, c.figures.filled_priority), (2, 8));
+    }
+
+    #[test]
+    fn unknown_teacher_and_school() {
+        let extra = |v: &mut Vec<PlanRow>| v.push(row(6, "ZZ-99", "U1", "R2", "math"));
+        assert_eq!(found(extra), one(6, "unknown_teacher"));
+        assert_eq!(
+            found(|v| v[2].to_school = "R9".into()),
+            one(4, "unknown_school")
+        );
+        assert_eq!(
+            found(|v| v[2].from_school = Some("R9".into())),
+            one(4, "unknown_school")
+        );
+    }
+
+    #[test]
+    fn wrong_from_school() {
+        assert_eq!(
+            found(|v| v[2].from_school = Some("U1".into())),
+            one(4, "wrong_from_school")
+        );
+    }
+
+    #[test]
+    fn not_eligible_names_the_reason() {
+        let (data, rules) = load();
+        let mut rows = plan();
+        rows[0].teacher_id = "U1-12".into();
+        let c = check_rows(&data, &rules, 2021, &data.ledger, &rows);
+        assert_eq!(c.violations.len(), 1, "{:?}", c.violations);
+        let v = &c.violations[0];
+        assert_eq!((v.plan_row, v.rule()), (Some(2), "not_eligible"));
+        assert!(matches!(&v.broken, Broken::NotEligible { reasons, .. }
+            if reasons == &["min_years_at_school".to_string()]));
+        // On exchange (the ledger), sick.
+        for (t, why) in [("U1-17", "on_exchange"), ("U1-14", "status")] {
+            let mut rows = plan();
+            rows[0].teacher_id = t.into();
+            let c = check_rows(&data, &rules, 2021, &data.ledger, &rows);
+            assert!(
+                matches!(&c.violations[0].broken, Broken::NotEligible { reasons, .. }
+                    if reasons.contains(&why.to_string())),
+                "{t}: {:?}",
+                c.violations
+            );
+        }
+    }
+
+    #[test]
+    fn moved_twice() {
+        let again = |v: &mut Vec<PlanRow>| v.push(row(7, "U2-02", "U2", "R2", "english"));
+        assert_eq!(found(again), one(7, "moved_twice"));
+    }
+
+    #[test]
+    fn pairs_not_allowed() {
+        // U1-01 (math) to a math post at their own school U1.
+        assert_eq!(
+            found(|v| v[0] = row(2, "U1-01", "U1", "U1", "math")),
+            one(2, "pair_same_school")
+        );
+        // Town T1 to urban U1.
+        assert_eq!(
+            found(|v| v[3].to_school = "U1".into()),
+            one(5, "pair_direction")
+        );
+        // X1 is in another district.
+        assert_eq!(
+            found(|v| v[3] = row(5, "X1-01", "X1", "R1", "math")),
+            one(5, "pair_district")
+        );
+        // R3 is about 89 km from T1.
+        assert_eq!(
+            found(|v| v[3].to_school = "R3".into()),
+            one(5, "pair_distance")
+        );
+        // A primary school's teacher to a junior middle school.
+        assert_eq!(
+            found(|v| v[0] = row(2, "U1-02", "U1", "R2", "math")),
+            one(2, "pair_stage")
+        );
+        // An English teacher on R1's music post.
+        assert_eq!(
+            found(|v| v[0].subject = Some(Subject::new("music"))),
+            one(2, "subject_mismatch")
+        );
+    }
+
+    #[test]
+    fn posts_and_caps() {
+        // A second math teacher for R1's one math post, U1 still sending two.
+        let over = |v: &mut Vec<PlanRow>| {
+            v.remove(0);
+            v.push(row(6, "U1-02", "U1", "R1", "math"));
+        };
+        assert_eq!(found(over), one(6, "post_overfilled"));
+        // U1's third teacher (its cap is 2), to R1's open music post.
+        let cap = |v: &mut Vec<PlanRow>| v.push(row(6, "U1-08", "U1", "R1", "music"));
+        assert_eq!(found(cap), one(6, "school_cap"));
+    }
+
+    #[test]
+    fn term_year_and_form() {
+        let next = |v: &mut Vec<PlanRow>| {
+            v[1].start_year = Some(2022);
+            v[1].end_year = Some(2024);
+        };
+        assert_eq!(found(next), one(3, "wrong_year"));
+        assert_eq!(found(|v| v[1].end_year = Some(2022)), one(3, "wrong_term"));
+        assert_eq!(
+            found(|v| v[1].form = Some(Form::Support)),
+            one(3, "wrong_form")
+        );
+        // Empty cells take rotaplan's own values.
+        let bare = |v: &mut Vec<PlanRow>| {
+            for r in v.iter_mut() {
+                (r.from_school, r.form, r.start_year, r.end_year) = (None, None, None, None);
+            }
+            v[3].subject = None;
+        };
+        assert_eq!(found(bare), vec![]);
+    }
+
+    #[test]
+    fn every_rule_id_is_tested_and_documented() {
+        let docs = include_str!("../../docs/data.md");
+        for id in RULE_IDS {
+            assert!(docs.contains(&format!("`{id}`")), "docs/data.md lacks `{id}`");
+        }
+    }
+}
