@@ -29,7 +29,11 @@ fn plan_tiny(dir: &Path) -> PathBuf {
         .arg(&out)
         .output()
         .unwrap();
-    assert!(st.status.success(), "{}", String::from_utf8_lossy(&st.stderr));
+    assert!(
+        st.status.success(),
+        "{}",
+        String::from_utf8_lossy(&st.stderr)
+    );
     out
 }
 
@@ -108,14 +112,25 @@ fn own_plan_is_valid_and_matches_the_optimum() {
     for file in ["plan.csv", "plan.xlsx"] {
         let out = dir.path().join(format!("v-{file}"));
         let st = verify(&tiny(), &plan.join(file), &out);
-        assert_eq!(st.status.code(), Some(0), "{}", String::from_utf8_lossy(&st.stderr));
+        assert_eq!(
+            st.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&st.stderr)
+        );
         assert!(violations(&out).is_empty());
         let j = json(&out);
         assert_eq!(j["valid"], true);
         assert_eq!(j["violations"], 0);
-        assert_eq!((j["shortfall"].as_u64(), j["optimal_shortfall"].as_u64()), (Some(2), Some(2)));
         assert_eq!(
-            (j["filled_priority"].as_u64(), j["optimal_filled_priority"].as_u64()),
+            (j["shortfall"].as_u64(), j["optimal_shortfall"].as_u64()),
+            (Some(2), Some(2))
+        );
+        assert_eq!(
+            (
+                j["filled_priority"].as_u64(),
+                j["optimal_filled_priority"].as_u64()
+            ),
             (Some(8), Some(8))
         );
         assert_eq!(j["kept"], serde_json::Value::Null);
@@ -133,22 +148,131 @@ fn each_injected_violation_is_found_alone_at_its_row() {
     let plan = plan_tiny(dir.path());
     let base = read_rows(&plan.join("plan.csv"));
     let cases: Vec<(Edit, &str, &str)> = vec![
-        (|r| r.push(move_row("ZZ-99", "U1", "R2", "math")), "ZZ-99", "unknown_teacher"),
-        (|r| { let i = at(r, "U2-02"); r[i][TO] = "R9".into() }, "U2-02", "unknown_school"),
-        (|r| { let i = at(r, "U2-02"); r[i][FROM] = "U1".into() }, "U2-02", "wrong_from_school"),
-        (|r| { let i = at(r, "U1-06"); r[i][0] = "U1-12".into() }, "U1-12", "not_eligible"),
-        (|r| { let i = at(r, "U2-02"); let x = r[i].clone(); r.push(x) }, "U2-02", "moved_twice"),
-        (|r| { let i = at(r, "U1-06"); r[i] = move_row("U1-01", "U1", "U1", "math") }, "U1-01", "pair_same_school"),
-        (|r| { let i = at(r, "T1-01"); r[i][TO] = "U1".into() }, "T1-01", "pair_direction"),
-        (|r| { let i = at(r, "T1-01"); r[i] = move_row("X1-01", "X1", "R1", "math") }, "X1-01", "pair_district"),
-        (|r| { let i = at(r, "T1-01"); r[i][TO] = "R3".into() }, "T1-01", "pair_distance"),
-        (|r| { let i = at(r, "U1-06"); r[i] = move_row("U1-02", "U1", "R2", "math") }, "U1-02", "pair_stage"),
-        (|r| { let i = at(r, "U1-06"); r[i][SUBJECT] = "music".into() }, "U1-06", "subject_mismatch"),
-        (|r| { let i = at(r, "U1-06"); r.remove(i); r.push(move_row("U1-02", "U1", "R1", "math")) }, "U1-02", "post_overfilled"),
-        (|r| r.push(move_row("U1-08", "U1", "R1", "music")), "U1-08", "school_cap"),
-        (|r| { let i = at(r, "U1-09"); r[i][9] = "2022".into(); r[i][10] = "2024".into() }, "U1-09", "wrong_year"),
-        (|r| { let i = at(r, "U1-09"); r[i][10] = "2022".into() }, "U1-09", "wrong_term"),
-        (|r| { let i = at(r, "U1-09"); r[i][8] = "支教".into() }, "U1-09", "wrong_form"),
+        (
+            |r| r.push(move_row("ZZ-99", "U1", "R2", "math")),
+            "ZZ-99",
+            "unknown_teacher",
+        ),
+        (
+            |r| {
+                let i = at(r, "U2-02");
+                r[i][TO] = "R9".into()
+            },
+            "U2-02",
+            "unknown_school",
+        ),
+        (
+            |r| {
+                let i = at(r, "U2-02");
+                r[i][FROM] = "U1".into()
+            },
+            "U2-02",
+            "wrong_from_school",
+        ),
+        (
+            |r| {
+                let i = at(r, "U1-06");
+                r[i][0] = "U1-12".into()
+            },
+            "U1-12",
+            "not_eligible",
+        ),
+        (
+            |r| {
+                let i = at(r, "U2-02");
+                let x = r[i].clone();
+                r.push(x)
+            },
+            "U2-02",
+            "moved_twice",
+        ),
+        (
+            |r| {
+                let i = at(r, "U1-06");
+                r[i] = move_row("U1-01", "U1", "U1", "math")
+            },
+            "U1-01",
+            "pair_same_school",
+        ),
+        (
+            |r| {
+                let i = at(r, "T1-01");
+                r[i][TO] = "U1".into()
+            },
+            "T1-01",
+            "pair_direction",
+        ),
+        (
+            |r| {
+                let i = at(r, "T1-01");
+                r[i] = move_row("X1-01", "X1", "R1", "math")
+            },
+            "X1-01",
+            "pair_district",
+        ),
+        (
+            |r| {
+                let i = at(r, "T1-01");
+                r[i][TO] = "R3".into()
+            },
+            "T1-01",
+            "pair_distance",
+        ),
+        (
+            |r| {
+                let i = at(r, "U1-06");
+                r[i] = move_row("U1-02", "U1", "R2", "math")
+            },
+            "U1-02",
+            "pair_stage",
+        ),
+        (
+            |r| {
+                let i = at(r, "U1-06");
+                r[i][SUBJECT] = "music".into()
+            },
+            "U1-06",
+            "subject_mismatch",
+        ),
+        (
+            |r| {
+                let i = at(r, "U1-06");
+                r.remove(i);
+                r.push(move_row("U1-02", "U1", "R1", "math"))
+            },
+            "U1-02",
+            "post_overfilled",
+        ),
+        (
+            |r| r.push(move_row("U1-08", "U1", "R1", "music")),
+            "U1-08",
+            "school_cap",
+        ),
+        (
+            |r| {
+                let i = at(r, "U1-09");
+                r[i][9] = "2022".into();
+                r[i][10] = "2024".into()
+            },
+            "U1-09",
+            "wrong_year",
+        ),
+        (
+            |r| {
+                let i = at(r, "U1-09");
+                r[i][10] = "2022".into()
+            },
+            "U1-09",
+            "wrong_term",
+        ),
+        (
+            |r| {
+                let i = at(r, "U1-09");
+                r[i][8] = "支教".into()
+            },
+            "U1-09",
+            "wrong_form",
+        ),
     ];
     for (n, (edit, teacher, rule)) in cases.into_iter().enumerate() {
         let mut rows = base.clone();
@@ -157,7 +281,12 @@ fn each_injected_violation_is_found_alone_at_its_row() {
         write_rows(&file, &rows);
         let out = dir.path().join(format!("v{n}"));
         let st = verify(&tiny(), &file, &out);
-        assert_eq!(st.status.code(), Some(4), "{rule}: {}", String::from_utf8_lossy(&st.stderr));
+        assert_eq!(
+            st.status.code(),
+            Some(4),
+            "{rule}: {}",
+            String::from_utf8_lossy(&st.stderr)
+        );
         // The reported row is the last row of that teacher (the repeated one for
         // moved_twice), as a spreadsheet numbers it.
         let row = rows.iter().rposition(|r| r[0] == teacher).unwrap() + 1;
@@ -167,7 +296,10 @@ fn each_injected_violation_is_found_alone_at_its_row() {
             "{rule}"
         );
         let j = json(&out);
-        assert_eq!((j["valid"].as_bool(), j["violations"].as_u64()), (Some(false), Some(1)));
+        assert_eq!(
+            (j["valid"].as_bool(), j["violations"].as_u64()),
+            (Some(false), Some(1))
+        );
         assert!(String::from_utf8_lossy(&st.stdout).contains(rule), "{rule}");
     }
 }
@@ -197,7 +329,11 @@ fn an_edited_workbook_and_a_gbk_file_load() {
     let to = cells[0].iter().position(|h| h == "接收学校").unwrap();
     cells[i][to] = "R3".into();
     let mut wb = rust_xlsxwriter::Workbook::new();
-    wb.add_worksheet().set_name("说明").unwrap().write(0, 0, "edited by hand").unwrap();
+    wb.add_worksheet()
+        .set_name("说明")
+        .unwrap()
+        .write(0, 0, "edited by hand")
+        .unwrap();
     let ws = wb.add_worksheet().set_name("交流名单").unwrap();
     for (r, row) in cells.iter().enumerate() {
         for (c, v) in row.iter().enumerate() {
@@ -208,18 +344,40 @@ fn an_edited_workbook_and_a_gbk_file_load() {
     wb.save(&edited).unwrap();
     let out = dir.path().join("v-xlsx");
     let st = verify(&tiny(), &edited, &out);
-    assert_eq!(st.status.code(), Some(4), "{}", String::from_utf8_lossy(&st.stderr));
+    assert_eq!(
+        st.status.code(),
+        Some(4),
+        "{}",
+        String::from_utf8_lossy(&st.stderr)
+    );
     assert_eq!(
         violations(&out),
-        vec![((i + 1).to_string(), "T1-01".to_string(), "pair_distance".to_string())]
+        vec![(
+            (i + 1).to_string(),
+            "T1-01".to_string(),
+            "pair_distance".to_string()
+        )]
     );
 
     // plan.csv with the Chinese aliases, saved as GBK.
     let mut rows = read_rows(&plan.join("plan.csv"));
-    rows[0] = ["工号", "姓名", "学科", "骨干级别", "派出学校", "派出区县", "接收学校", "接收区县", "形式", "开始年份", "结束年份", "距离(公里)"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+    rows[0] = [
+        "工号",
+        "姓名",
+        "学科",
+        "骨干级别",
+        "派出学校",
+        "派出区县",
+        "接收学校",
+        "接收区县",
+        "形式",
+        "开始年份",
+        "结束年份",
+        "距离(公里)",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
     for r in rows.iter_mut().skip(1) {
         r[SUBJECT] = match r[SUBJECT].as_str() {
             "english" => "英语".into(),
@@ -238,7 +396,12 @@ fn an_edited_workbook_and_a_gbk_file_load() {
     std::fs::write(&file, gbk).unwrap();
     let out = dir.path().join("v-gbk");
     let st = verify(&tiny(), &file, &out);
-    assert_eq!(st.status.code(), Some(0), "{}", String::from_utf8_lossy(&st.stderr));
+    assert_eq!(
+        st.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&st.stderr)
+    );
     assert_eq!(json(&out)["filled_priority"], 8);
 }
 
@@ -255,7 +418,10 @@ fn a_malformed_plan_is_refused_with_nothing_written() {
     let st = verify(&tiny(), &file, &out);
     assert_eq!(st.status.code(), Some(2));
     let err = String::from_utf8_lossy(&st.stderr);
-    assert!(err.contains("missing required column to_school (接收学校)"), "{err}");
+    assert!(
+        err.contains("missing required column to_school (接收学校)"),
+        "{err}"
+    );
     assert!(err.contains("row 3") && err.contains("20x1"), "{err}");
     assert!(err.contains("nothing was written"), "{err}");
     assert!(!out.exists());
@@ -263,6 +429,11 @@ fn a_malformed_plan_is_refused_with_nothing_written() {
     let good = dir.path().join("good.csv");
     std::fs::write(&good, "teacher_id,to_school\nU1-06,R1\n").unwrap();
     let st = verify(&tiny(), &good, dir.path());
-    assert_eq!(st.status.code(), Some(2), "{}", String::from_utf8_lossy(&st.stderr));
+    assert_eq!(
+        st.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&st.stderr)
+    );
     assert!(!dir.path().join("verify.json").exists());
 }

@@ -93,18 +93,15 @@ fn violation_rows(violations: &[Violation]) -> Vec<Vec<String>> {
 }
 
 pub fn run(a: &VerifyArgs, quiet: bool) -> Exit {
-    let inputs = [
-        a.data.inputs(),
-        a.rules.inputs(),
-        vec![a.plan.clone()],
-    ]
-    .concat();
+    let inputs = [a.data.inputs(), a.rules.inputs(), vec![a.plan.clone()]].concat();
     let out = match prepare_out(&a.out, "verify", &inputs, a.force) {
         Ok(o) => o,
         Err(e) => return e,
     };
-    let stages =
-        crate::progress::stages(&["loading data", "checking", "solving the optimum", "writing"], quiet);
+    let stages = crate::progress::stages(
+        &["loading data", "checking", "solving the optimum", "writing"],
+        quiet,
+    );
     // Both the plan file and the data are read before giving up, so that one run
     // lists every problem in either.
     let plan = load_plan(&a.plan);

@@ -159,11 +159,17 @@ mod tests {
         assert_eq!(f.rows[0].plan_row, 2);
         assert_eq!(f.rows[0].subject, Some(Subject::new("math")));
         assert_eq!(f.rows[0].form, Some(Form::Transfer));
-        assert_eq!((f.rows[0].start_year, f.rows[0].end_year), (Some(2021), Some(2023)));
+        assert_eq!(
+            (f.rows[0].start_year, f.rows[0].end_year),
+            (Some(2021), Some(2023))
+        );
         // A blank row counts; empty optional cells are None.
         let r = &f.rows[1];
         assert_eq!(r.plan_row, 4);
-        assert_eq!((r.from_school.clone(), r.subject.clone(), r.form), (None, None, None));
+        assert_eq!(
+            (r.from_school.clone(), r.subject.clone(), r.form),
+            (None, None, None)
+        );
         // GBK, Chinese aliases, the workbook's headers (教师编号, 交流形式).
         let zh = "教师编号,接收学校,派出学校,学科,交流形式,开始年份\nT1,S2,S1,数学,交流,2021\n";
         let gbk = encoding_rs::GBK.encode(zh).0.into_owned();
@@ -191,6 +197,9 @@ mod tests {
         // A missing required column.
         let (_d, p) = write("plan.csv", b"teacher_id,from_school\nT1,S1\n");
         let msg = load_plan(&p).unwrap_err().to_string();
-        assert!(msg.contains("missing required column to_school (接收学校)"), "{msg}");
+        assert!(
+            msg.contains("missing required column to_school (接收学校)"),
+            "{msg}"
+        );
     }
 }

@@ -121,19 +121,18 @@ pub fn check(
         .enumerate()
         .map(|(i, m)| PlanRow {
             plan_row: i + 2,
-            teacher_id: data
-                .teachers
-                .get(m.teacher)
-                .map_or_else(|| TeacherId::new(missing("teacher", m.teacher)), |t| t.id.clone()),
+            teacher_id: data.teachers.get(m.teacher).map_or_else(
+                || TeacherId::new(missing("teacher", m.teacher)),
+                |t| t.id.clone(),
+            ),
             to_school: data
                 .schools
                 .get(m.to)
                 .map_or_else(|| SchoolId::new(missing("school", m.to)), |s| s.id.clone()),
-            from_school: Some(
-                data.schools
-                    .get(m.from)
-                    .map_or_else(|| SchoolId::new(missing("school", m.from)), |s| s.id.clone()),
-            ),
+            from_school: Some(data.schools.get(m.from).map_or_else(
+                || SchoolId::new(missing("school", m.from)),
+                |s| s.id.clone(),
+            )),
             subject: Some(m.subject.clone()),
             form: Some(rules.term.form),
             start_year: Some(year),
@@ -171,7 +170,10 @@ fn ineligibility(
     let min_years = leader.map_or(e.min_years_at_school, |l| l.min_years_at_school);
     fail(!e.statuses.contains(&t.status), "status");
     fail(!e.roles.contains(&t.role), "role");
-    fail(year - t.joined_school_year < min_years, "min_years_at_school");
+    fail(
+        year - t.joined_school_year < min_years,
+        "min_years_at_school",
+    );
     fail(
         retirement_year(rules, t) - year <= e.exempt_years_before_retirement,
         "near_retirement",
@@ -185,13 +187,15 @@ fn ineligibility(
         "weak_school",
     );
     let live = |x: &&&LedgerEntry| x.status != LedgerStatus::Cancelled;
-    let covering = ledger.iter().filter(live).any(|x| {
-        (x.start_year <= year && year <= x.end_year) || x.end_year >= year
-    });
+    let covering = ledger
+        .iter()
+        .filter(live)
+        .any(|x| (x.start_year <= year && year <= x.end_year) || x.end_year >= year);
     fail(covering, "on_exchange");
-    let recent = ledger.iter().filter(live).any(|x| {
-        x.end_year < year && x.end_year > year - e.min_years_between_exchanges
-    });
+    let recent = ledger
+        .iter()
+        .filter(live)
+        .any(|x| x.end_year < year && x.end_year > year - e.min_years_between_exchanges);
     fail(recent, "min_years_between_exchanges");
     if why.is_empty() {
         if let Some(s) = school {
@@ -418,8 +422,8 @@ pub fn check_rows(
             // vice-principal for a principal post under `promote`); a leader takes
             // nothing else.
             (Some(l), Some(role), Some(p)) => {
-                let ok = role == p
-                    || (l.promote && role == Role::VicePrincipal && p == Role::Principal);
+                let ok =
+                    role == p || (l.promote && role == Role::VicePrincipal && p == Role::Principal);
                 if !ok {
                     flag(Broken::LeaderPostRole {
                         role,

@@ -1,13 +1,12 @@
 //! The checker rejects each kind of violation: every test injects one into a valid plan.
 #![allow(clippy::unwrap_used)]
 
-
 use super::*;
 use crate::input::plan_file::PlanRow;
+use crate::model::Dataset;
 use crate::model::Form;
 use crate::model::{Backbone, Gender, Locality, Need, School, Status, Teacher, Title};
 use crate::rules::LeaderRules;
-use crate::model::Dataset;
 
 fn school(id: &str, locality: Locality) -> School {
     School {
@@ -239,7 +238,10 @@ mod tiny {
             ..Default::default()
         })
         .unwrap();
-        (loaded.data, crate::rules::parse_rules("", "defaults", &[]).unwrap())
+        (
+            loaded.data,
+            crate::rules::parse_rules("", "defaults", &[]).unwrap(),
+        )
     }
 
     fn row(n: usize, teacher: &str, from: &str, to: &str, subject: &str) -> PlanRow {
@@ -414,7 +416,10 @@ mod tiny {
     fn every_rule_id_is_tested_and_documented() {
         let docs = include_str!("../../docs/data.md");
         for id in RULE_IDS {
-            assert!(docs.contains(&format!("`{id}`")), "docs/data.md lacks `{id}`");
+            assert!(
+                docs.contains(&format!("`{id}`")),
+                "docs/data.md lacks `{id}`"
+            );
         }
     }
 }

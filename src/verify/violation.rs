@@ -24,7 +24,10 @@ pub enum Broken {
     /// The teacher is not in teachers.csv.
     UnknownTeacher,
     /// A school of the row (`column`: from_school or to_school) is not in schools.csv.
-    UnknownSchool { column: &'static str, school: SchoolId },
+    UnknownSchool {
+        column: &'static str,
+        school: SchoolId,
+    },
     /// from_school is not the teacher's school on the roster.
     WrongFromSchool { given: SchoolId, roster: SchoolId },
     /// Only eligible teachers move; `reasons` are the eligibility rule ids that fail
@@ -48,7 +51,10 @@ pub enum Broken {
     /// Allowed pair: `[flow] stage_match`.
     Stage { from: Stage, to: Stage },
     /// Allowed pair: the post's subject is not the teacher's, nor a listed substitute.
-    SubjectMismatch { teacher_subject: Subject, post: Subject },
+    SubjectMismatch {
+        teacher_subject: Subject,
+        post: Subject,
+    },
     /// `[leaders]`: a leader fills only a leadership post.
     LeaderOnSubjectPost { role: Role, post: Subject },
     /// `[leaders]`: a leadership post takes a leader of that role (a vice-principal a
@@ -63,7 +69,11 @@ pub enum Broken {
         nth: u64,
     },
     /// sent(s) ≤ cap(s): this row is the `nth` teacher the school sends.
-    SchoolCap { school: SchoolId, cap: u64, nth: u64 },
+    SchoolCap {
+        school: SchoolId,
+        cap: u64,
+        nth: u64,
+    },
     /// A move of another plan year (start_year is not the year checked).
     WrongYear { start_year: i32, year: i32 },
     /// The term is not `[term] years` long.
@@ -238,10 +248,9 @@ impl fmt::Display for Broken {
                 f,
                 "the schools are {km:.1} km apart, more than [flow] max_distance_km = {max}"
             ),
-            Broken::Stage { from, to } => write!(
-                f,
-                "stages {from} → {to} do not match ([flow] stage_match)"
-            ),
+            Broken::Stage { from, to } => {
+                write!(f, "stages {from} → {to} do not match ([flow] stage_match)")
+            }
             Broken::SubjectMismatch {
                 teacher_subject,
                 post,
@@ -289,14 +298,12 @@ impl fmt::Display for Broken {
                  (end_year would be {})",
                 start_year + years - 1
             ),
-            Broken::WrongForm { form, expected } => write!(
-                f,
-                "form is {form}, but [term] form is {expected}"
-            ),
-            Broken::ExclusionFailed { message } => write!(
-                f,
-                "a custom exclusion could not be evaluated: {message}"
-            ),
+            Broken::WrongForm { form, expected } => {
+                write!(f, "form is {form}, but [term] form is {expected}")
+            }
+            Broken::ExclusionFailed { message } => {
+                write!(f, "a custom exclusion could not be evaluated: {message}")
+            }
             Broken::Pin {
                 pin_row, detail, ..
             } => write!(f, "pins.csv row {pin_row}: {detail}"),
@@ -309,6 +316,12 @@ impl fmt::Display for Violation {
         if let Some(r) = self.plan_row {
             write!(f, "row {r}: ")?;
         }
-        write!(f, "teacher {}: {} ({})", self.teacher, self.broken, self.rule())
+        write!(
+            f,
+            "teacher {}: {} ({})",
+            self.teacher,
+            self.broken,
+            self.rule()
+        )
     }
 }
