@@ -130,6 +130,8 @@ pub fn run(a: &VerifyArgs, quiet: bool) -> Exit {
     }
     let data = &loaded.data;
     crate::progress::next_stage(&stages, "checking");
+    // Pins (pins.csv) are checked by their own checker; its findings join these as
+    // `Violation::from_pin(finding, &plan.rows)`, sorted in after the rows'.
     let checked: Checked = check_rows(data, &rules, a.year, &data.ledger, &plan.rows);
     crate::progress::next_stage(&stages, "solving the optimum: components solved");
     let opts = PlanOptions {

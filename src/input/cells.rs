@@ -205,6 +205,28 @@ impl<'a> RowCtx<'a> {
         }
     }
 
+    /// Whether a term from `start` (column `start_col`) to `end` (`end_col`) does not
+    /// end before it starts; if it does, that is reported at the end year.
+    pub(crate) fn term_in_order(
+        &mut self,
+        (start_col, start): (usize, Option<i32>),
+        (end_col, end): (usize, Option<i32>),
+    ) -> bool {
+        match (start, end) {
+            (Some(s), Some(e)) if e < s => {
+                let detail = format!(
+                    "the term ends ({} {e}) before it starts ({} {s})",
+                    self.label(end_col),
+                    self.label(start_col)
+                );
+                let raw = self.cell(end_col);
+                self.error(end_col, raw, InputErrorKind::Inconsistent { detail });
+                false
+            }
+            _ => true,
+        }
+    }
+
     /// An optional year (empty: `None`).
     pub(crate) fn opt_year(&mut self, col: usize) -> Result<Option<i32>, Bad> {
         match self.cell(col) {

@@ -41,19 +41,7 @@ pub(crate) fn parse(
         let start = r.year(START);
         let end = r.year(END);
         let status = r.vocab::<LedgerStatus>(STATUS);
-        let term_ok = match (start, end) {
-            (Some(s), Some(e)) if e < s => {
-                let detail = format!(
-                    "the term ends ({} {e}) before it starts ({} {s})",
-                    r.label(END),
-                    r.label(START)
-                );
-                let raw = r.cell(END);
-                r.error(END, raw, InputErrorKind::Inconsistent { detail });
-                false
-            }
-            _ => true,
-        };
+        let term_ok = r.term_in_order((START, start), (END, end));
         let schools_ok = match (from, to) {
             (Some(f), Some(t)) if f == t => {
                 let kind = InputErrorKind::SelfExchange {

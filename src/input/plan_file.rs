@@ -23,7 +23,7 @@
 
 use super::columns::PLAN;
 use super::rows::{drive, Rows};
-use super::{collect, read_sheet, Found, InputErrorKind, InputErrors};
+use super::{collect, read_sheet, Found, InputErrors};
 use crate::model::{Form, SchoolId, Subject, TeacherId};
 use std::path::Path;
 
@@ -97,20 +97,7 @@ fn parse(table: &mut super::table::Table, report: &mut super::rows::FileReport) 
         };
         let start = r.opt_year(START);
         let end = r.opt_year(END);
-        let term_ok = match (start, end) {
-            (Ok(Some(s)), Ok(Some(e))) if e < s => {
-                let detail = format!(
-                    "the term ends ({} {e}) before it starts ({} {s}); the end year is the \
-                     last school year of the term",
-                    r.label(END),
-                    r.label(START)
-                );
-                let raw = r.cell(END);
-                r.error(END, raw, InputErrorKind::Inconsistent { detail });
-                false
-            }
-            _ => true,
-        };
+        let term_ok = r.term_in_order((START, start.ok().flatten()), (END, end.ok().flatten()));
         match (teacher, to, from, form, start, end, term_ok) {
             (Some(t), Some(to), Ok(from), Ok(form), Ok(start_year), Ok(end_year), true) => out
                 .accept(

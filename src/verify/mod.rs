@@ -187,10 +187,8 @@ fn ineligibility(
         "weak_school",
     );
     let live = |x: &&&LedgerEntry| x.status != LedgerStatus::Cancelled;
-    let covering = ledger
-        .iter()
-        .filter(live)
-        .any(|x| (x.start_year <= year && year <= x.end_year) || x.end_year >= year);
+    // A term that covers Y, or one yet to come (already planned): on exchange.
+    let covering = ledger.iter().filter(live).any(|x| x.end_year >= year);
     fail(covering, "on_exchange");
     let recent = ledger
         .iter()
