@@ -149,18 +149,18 @@ pub fn check(
 /// The eligibility rule ids a teacher fails in `year`, worked out from the rules'
 /// wording (empty: eligible); `Err` when a custom exclusion cannot be evaluated.
 /// Custom exclusions are evaluated only for teachers no built-in rule excludes.
-fn ineligibility(
-    rules: &Rules,
+fn ineligibility<'r>(
+    rules: &'r Rules,
     year: i32,
     t: &Teacher,
     school: Option<&crate::model::School>,
     ledger: &[&LedgerEntry],
-) -> Result<Vec<String>, String> {
+) -> Result<Vec<&'r str>, String> {
     let e = &rules.eligibility;
-    let mut why: Vec<String> = Vec::new();
-    let mut fail = |bad: bool, id: &str| {
+    let mut why: Vec<&'r str> = Vec::new();
+    let mut fail = |bad: bool, id: &'static str| {
         if bad {
-            why.push(id.to_string());
+            why.push(id);
         }
     };
     let leader = rules
@@ -205,7 +205,7 @@ fn ineligibility(
             };
             for x in &e.exclude {
                 if x.when.eval(&ctx)? {
-                    why.push(x.id.clone());
+                    why.push(&x.id);
                 }
             }
         }
@@ -257,7 +257,7 @@ pub fn check_rows(
     for x in ledger {
         by_teacher.entry(&x.teacher).or_default().push(x);
     }
-    let why_not = |ti: usize| -> Result<Vec<String>, String> {
+    let why_not = |ti: usize| -> Result<Vec<&str>, String> {
         let t = &data.teachers[ti];
         let s = school.get(t.school.as_str()).map(|&si| &data.schools[si]);
         let mine = by_teacher.get(&t.id).map_or(&[][..], Vec::as_slice);
@@ -401,6 +401,7 @@ pub fn check_rows(
             let reasons = why_not(ti).unwrap_or_default();
             // A failed exclusion is reported on its own (below), not as ineligible.
             if !reasons.is_empty() {
+                let reasons = reasons.into_iter().map(str::to_string).collect();
                 flag(Broken::NotEligible { year, reasons });
             }
         }
