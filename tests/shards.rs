@@ -200,6 +200,23 @@ fn rerun_shares(text: &str) -> Option<String> {
     Some(text[at..].split_whitespace().next()?.to_string())
 }
 
+/// `rotaplan horizon` on `data` and `rules` into `out`, which must succeed; its output.
+fn horizon_ok(data: &Path, rules: &Path, out: &Path, extra: &[&str]) -> String {
+    let mut args = vec![
+        "horizon",
+        "--data",
+        s(data),
+        "--rules",
+        s(rules),
+        "--out",
+        s(out),
+    ];
+    args.extend(extra);
+    let (code, text) = rotaplan(&args);
+    assert_eq!(code, 0, "{text}");
+    text
+}
+
 #[test]
 fn merged_horizon_shards_equal_one_run() {
     let tmp = tempfile::tempdir().unwrap();
@@ -207,21 +224,7 @@ fn merged_horizon_shards_equal_one_run() {
     // A small target, so the search finds a share and needs more than one round.
     let rules = tmp.path().join("rules.toml");
     std::fs::write(&rules, "[plan]\ntarget_exchanges = 9\n").unwrap();
-    let horizon = |out: &Path, extra: &[&str]| {
-        let mut args = vec![
-            "horizon",
-            "--data",
-            s(&data),
-            "--rules",
-            s(&rules),
-            "--out",
-            s(out),
-        ];
-        args.extend(extra);
-        let (code, text) = rotaplan(&args);
-        assert_eq!(code, 0, "{text}");
-        text
-    };
+    let horizon = |out: &Path, extra: &[&str]| horizon_ok(&data, &rules, out, extra);
     let single = tmp.path().join("single");
     horizon(&single, &[]);
     let one: serde_json::Value =
@@ -374,4 +377,84 @@ fn english_reports_merge_and_languages_do_not_mix() {
     assert_eq!(code, 2, "{text}");
     assert!(text.contains("report in en"), "{text}");
     assert!(!out.exists());
+}
+
+#[test]
+fn merged_horizon_shards_carry_what_it_takes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tiny_with_cross_ledger(tmp.path());
+    // Out of reach at any share: the run answers "what would reach it".
+    let rules = tmp.path().join("rules.toml");
+    std::fs::write(&rules, "[plan]\ntarget_exchanges = 100000\n").unwrap();
+    let run = |out: &Path, extra: &[&str]| horizon_ok(&data, &rules, out, extra);
+    let single = tmp.path().join("single");
+    let text = run(&single, &[]);
+    assert!(text.contains("What would reach it?"), "{text}");
+    let one: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(single.join("summary.json")).unwrap()).unwrap();
+    let w = &one["what_it_takes"];
+    assert!(!w["term_probes"].as_array().unwrap().is_empty(), "{one}");
+    assert!(
+        !w["distance_probes"].as_array().unwrap().is_empty(),
+        "{one}"
+    );
+    assert!(w.get("distance_not_run").is_none(), "{one}");
+
+    let dirs: Vec<PathBuf> = (1..=2).map(|i| tmp.path().join(format!("t{i}"))).collect();
+    for (i, d) in dirs.iter().enumerate() {
+        let sh = format!("{}/2", i + 1);
+        run(d, &["--shard", sh.as_str()]);
+    }
+    let merged = tmp.path().join("merged");
+    let (code, text) = rotaplan(&["merge", s(&dirs[0]), s(&dirs[1]), "--out", s(&merged)]);
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("What would reach it?"), "{text}");
+    // horizon.csv's more_posts_to_target, summary.json's what_it_takes, the report
+    // and the workbook: all as one run writes them.
+    assert_same_tree(&single, &merged);
+
+    // A target within reach of a longer distance: one run bisects the distance grid,
+    // shards run its largest distance only, so the merge either answers as one run
+    // does or says it cannot (null, the distances needed listed), never otherwise.
+    std::fs::write(
+        &rules,
+        "[plan]\ntarget_exchanges = 9\n[flow]\nmax_distance_km = 10\n",
+    )
+    .unwrap();
+    let single = tmp.path().join("single2");
+    run(&single, &[]);
+    let one: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(single.join("summary.json")).unwrap()).unwrap();
+    for (i, d) in dirs.iter().enumerate() {
+        let sh = format!("{}/2", i + 1);
+        let _ = std::fs::remove_dir_all(d);
+        run(d, &["--shard", sh.as_str()]);
+    }
+    let merged = tmp.path().join("merged2");
+    let (code, text) = rotaplan(&["merge", s(&dirs[0]), s(&dirs[1]), "--out", s(&merged)]);
+    assert_eq!(code, 0, "{text}");
+    let m: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(merged.join("summary.json")).unwrap()).unwrap();
+    let (a, b) = (&one["what_it_takes"], &m["what_it_takes"]);
+    if one["target_met"] == true {
+        assert!(b.is_null(), "{m}");
+        return;
+    }
+    assert_eq!(a["more_posts"], b["more_posts"]);
+    assert_eq!(a["term_probes"], b["term_probes"]);
+    assert_eq!(
+        a["term_years_to_meet_target"],
+        b["term_years_to_meet_target"]
+    );
+    if a["distance_probes"].as_array().unwrap().len() > 1 {
+        // The search went below the largest distance.
+        assert!(b["max_distance_km_to_meet_target"].is_null(), "{m}");
+        assert!(!b["distance_not_run"].as_array().unwrap().is_empty(), "{m}");
+        assert!(text.contains("not known from shards"), "{text}");
+        let page = std::fs::read_to_string(merged.join("report.html")).unwrap();
+        assert!(page.contains("分片合并无法给出距离上限的答案"));
+        assert!(!page.contains("放宽距离上限也不能完成目标"));
+    } else {
+        assert_same_tree(&single, &merged);
+    }
 }

@@ -13,8 +13,10 @@ use crate::plan::PlanOptions;
 use crate::report::district_years::DistrictYears;
 use crate::report::Lang;
 use crate::rules::{Rules, Share};
-use crate::shard::horizon::{probe_points, run_probes, uncount};
-use crate::shard::{lang_name, HorizonShard, Shard, ShardManifest, ShardReport, MANIFEST};
+use crate::shard::horizon::{probe_points, run_probes, run_takes, uncount};
+use crate::shard::{
+    lang_name, HorizonShard, Shard, ShardManifest, ShardReport, TakesShard, MANIFEST,
+};
 use crate::shortfall::shortfall_reasons;
 use crate::stats::summarize;
 
@@ -81,8 +83,10 @@ pub fn run(
     let mut staged = Staged::default();
     let years = rules.plan.first_year..=rules.plan.last_year;
     let mut districts = DistrictYears::default();
+    let mut more_posts = horizon::MorePostsTally::default();
     let base = horizon::run(&data, rules, years, &opts, |v| {
         districts.add_except(v, rules, &cut.foreign);
+        more_posts.add(v, rules);
         let (rows, summary) = summarize(v.roster, rules, v.plan)?;
         let reasons = shortfall_reasons(v.roster, rules, v.plan);
         let prefix = format!("{}/", v.row.year);
@@ -121,8 +125,16 @@ pub fn run(
     uncount(&cut.foreign, rules, &mut base);
     let k = default_points_per_round();
     let points = probe_points(rules, k, &extra);
-    let probes = match run_probes(&data, rules, &cut.foreign, &opts, &points) {
+    let (probes, takes) = rayon::join(
+        || run_probes(&data, rules, &cut.foreign, &opts, &points),
+        || run_takes(&data, rules, &cut.foreign, &opts),
+    );
+    let probes = match probes {
         Ok(p) => p,
+        Err(e) => return fail(e, &rules.source),
+    };
+    let (terms, distances) = match takes {
+        Ok(t) => t,
         Err(e) => return fail(e, &rules.source),
     };
     let manifest = ShardManifest {
@@ -137,6 +149,13 @@ pub fn run(
             probes,
             districts: districts.rows(),
             lang: lang_name(a.lang),
+            takes: Some(TakesShard {
+                term_years: rules.term.years,
+                max_distance_km: rules.flow.max_distance_km,
+                more_posts,
+                terms,
+                distances,
+            }),
         }),
     };
     match json(&manifest) {

@@ -50,7 +50,7 @@ pub fn run(a: &MergeArgs, quiet: bool) -> Exit {
     if !quiet {
         match &merged {
             Merged::Plan(s) => print!("{}", render_plan_summary(s)),
-            Merged::Horizon(s) => print!("{}", horizon::render(s)),
+            Merged::Horizon(s, takes) => print!("{}{takes}", horizon::render(s)),
         }
         println!(
             "merged {} shard folders into {}",

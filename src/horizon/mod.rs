@@ -24,9 +24,10 @@ pub use search::{
     search_observed, search_with, Probe, SearchStart, TargetSearch, GRID_POINTS,
 };
 pub use takes::render as render_what_it_takes;
+pub use takes::render_with as render_what_it_takes_with;
 pub use takes::{
-    unplaced_within_quota, what_it_takes, MorePosts, MorePostsTally, ParamProbe, WhatItTakes,
-    DISTANCE_GRID,
+    distance_grid, param_probe, smallest_met_with, term_grid, unplaced_within_quota, what_it_takes,
+    MorePosts, MorePostsTally, ParamProbe, Smallest, WhatItTakes, DISTANCE_GRID,
 };
 pub use target::{first_met, target_cumulative};
 

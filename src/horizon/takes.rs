@@ -11,16 +11,16 @@
 //!   horizon re-run in parallel (deterministic: the answer depends only on which grid
 //!   points meet).
 
-use super::run::run;
+use super::run::{run, YearRow};
 use super::{HorizonError, HorizonOptions, YearView};
 use crate::model::Dataset;
 use crate::rules::Rules;
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Posts of one subject in one district that would have been filled in one year.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MorePosts {
     pub year: i32,
     pub district: String,
@@ -51,6 +51,11 @@ pub struct WhatItTakes {
     /// meets the target, or null.
     pub max_distance_km_to_meet_target: Option<f64>,
     pub distance_probes: Vec<ParamProbe>,
+    /// Distances the search needed but could not evaluate (only after `merge` of
+    /// horizon shards, which run the largest distance alone): the distance answer is
+    /// then null. Absent from one run's summary.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub distance_not_run: Vec<f64>,
 }
 
 impl WhatItTakes {
@@ -128,13 +133,47 @@ pub fn unplaced_within_quota(v: &YearView<'_>, rules: &Rules) -> BTreeMap<(Strin
 }
 
 /// Collects [`unplaced_within_quota`] year by year.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct MorePostsTally {
     rows: Vec<MorePosts>,
     by_year: Vec<(i32, u64)>,
 }
 
 impl MorePostsTally {
+    /// The tallies of horizon shards (disjoint districts, the same years) as one run
+    /// makes it: rows by year, district and subject; totals per year added up.
+    pub fn merged<'a>(parts: impl IntoIterator<Item = &'a MorePostsTally>) -> MorePostsTally {
+        let mut rows: Vec<MorePosts> = Vec::new();
+        let mut by_year: BTreeMap<i32, u64> = BTreeMap::new();
+        for p in parts {
+            rows.extend(p.rows.iter().cloned());
+            for &(y, n) in &p.by_year {
+                *by_year.entry(y).or_default() += n;
+            }
+        }
+        rows.sort_by(|a, b| {
+            (a.year, &a.district, &a.subject).cmp(&(b.year, &b.district, &b.subject))
+        });
+        MorePostsTally {
+            rows,
+            by_year: by_year.into_iter().collect(),
+        }
+    }
+
+    /// The answer, with the parameter searches' results.
+    pub fn answer(self, term_probes: Vec<ParamProbe>, distance: Smallest) -> WhatItTakes {
+        let term = term_probes.iter().find(|p| p.met).map(|p| p.value);
+        WhatItTakes {
+            more_posts: self.rows,
+            more_posts_by_year: self.by_year,
+            term_years_to_meet_target: term.map(|x| x as i32),
+            term_probes,
+            max_distance_km_to_meet_target: distance.value,
+            distance_probes: distance.probes,
+            distance_not_run: distance.not_run,
+        }
+    }
+
     pub fn add(&mut self, v: &YearView<'_>, rules: &Rules) {
         let year = v.row.year;
         let mut total = 0;
@@ -183,27 +222,72 @@ where
         .collect()
 }
 
-/// Smallest grid value that meets, by rounds of `k` points in parallel, assuming that
-/// a larger value never reaches less (the top point is tried first: when it does not
-/// meet, none does). `grid` ascending.
-fn smallest_met<F>(
-    data: &Dataset,
-    rules: &Rules,
-    opts: &HorizonOptions,
+/// A parameter search's answer: the smallest value that meets, its probes, and the
+/// values it needed but could not evaluate (only after `merge` of shards that did
+/// not run them; the answer is then null).
+#[derive(Debug, Clone, Default)]
+pub struct Smallest {
+    pub value: Option<f64>,
+    pub probes: Vec<ParamProbe>,
+    pub not_run: Vec<f64>,
+}
+
+/// Evaluates `values`; None when one of them could not be (listed in `not_run`, the
+/// probes that could be are kept).
+fn ask<F>(
+    evaluate: &mut F,
+    values: &[f64],
+    probes: &mut Vec<ParamProbe>,
+    not_run: &mut Vec<f64>,
+) -> Result<Option<Vec<ParamProbe>>, HorizonError>
+where
+    F: FnMut(&[f64]) -> Result<Vec<Option<ParamProbe>>, HorizonError>,
+{
+    let got = evaluate(values)?;
+    let mut out = Vec::new();
+    for (&v, p) in values.iter().zip(got) {
+        match p {
+            Some(p) => out.push(p),
+            None => not_run.push(v),
+        }
+    }
+    if not_run.is_empty() {
+        Ok(Some(out))
+    } else {
+        probes.extend(out);
+        Ok(None)
+    }
+}
+
+/// Smallest grid value that meets, by rounds of `k` points, assuming that a larger
+/// value never reaches less (the top point is tried first: when it does not meet,
+/// none does). `grid` ascending. `evaluate` gives the probe of each value asked for
+/// (horizons in parallel in one run; sums of the shards' horizons in `merge`), or
+/// None for a value it cannot evaluate: the search then stops and claims nothing.
+pub fn smallest_met_with<F>(
     grid: &[f64],
     k: usize,
-    set: F,
-) -> Result<(Option<f64>, Vec<ParamProbe>), HorizonError>
+    mut evaluate: F,
+) -> Result<Smallest, HorizonError>
 where
-    F: Fn(&mut Rules, f64) + Sync + Copy,
+    F: FnMut(&[f64]) -> Result<Vec<Option<ParamProbe>>, HorizonError>,
 {
     let mut probes: Vec<ParamProbe> = Vec::new();
+    let mut not_run = Vec::new();
     let Some(&top) = grid.last() else {
-        return Ok((None, probes));
+        return Ok(Smallest::default());
     };
-    probes.extend(probe_all(data, rules, opts, &[top], set)?);
+    let unsettled = |probes: Vec<ParamProbe>, not_run: Vec<f64>| Smallest {
+        value: None,
+        probes,
+        not_run,
+    };
+    let Some(p) = ask(&mut evaluate, &[top], &mut probes, &mut not_run)? else {
+        return Ok(unsettled(probes, not_run));
+    };
+    probes.extend(p);
     if !probes.iter().any(|p| p.met) {
-        return Ok((None, probes));
+        return Ok(unsettled(probes, not_run));
     }
     // Invariant: grid[hi] meets; everything below lo is known not to.
     let (mut lo, mut hi) = (0usize, grid.len() - 1);
@@ -217,7 +301,9 @@ where
             .collect();
         if pts.is_empty() {
             // span = 1: only grid[lo] is left to try.
-            let p = probe_all(data, rules, opts, &[grid[lo]], set)?;
+            let Some(p) = ask(&mut evaluate, &[grid[lo]], &mut probes, &mut not_run)? else {
+                break;
+            };
             let met = p.iter().any(|x| x.met);
             probes.extend(p);
             if met {
@@ -226,7 +312,9 @@ where
             break;
         }
         let values: Vec<f64> = pts.iter().map(|&i| grid[i]).collect();
-        let got = probe_all(data, rules, opts, &values, set)?;
+        let Some(got) = ask(&mut evaluate, &values, &mut probes, &mut not_run)? else {
+            break;
+        };
         let mut new_lo = lo;
         let mut new_hi = hi;
         for (&i, p) in pts.iter().zip(&got) {
@@ -245,10 +333,45 @@ where
     }
     probes.sort_by(|a, b| a.value.total_cmp(&b.value));
     probes.dedup_by(|a, b| a.value == b.value);
-    Ok((Some(grid[hi]), probes))
+    let value = not_run.is_empty().then(|| grid[hi]);
+    Ok(Smallest {
+        value,
+        probes,
+        not_run,
+    })
 }
 
-/// The whole answer: `tally` from the base run, and the parameter searches.
+/// The probe of `value` from a full horizon's rows, as one run's horizon stopped once
+/// the target is met sees it.
+pub fn param_probe(value: f64, rows: &[YearRow], target: u64) -> ParamProbe {
+    let cumulative = rows
+        .iter()
+        .find(|r| r.cumulative >= target)
+        .or(rows.last())
+        .map_or(0, |r| r.cumulative);
+    ParamProbe {
+        value,
+        cumulative,
+        met: cumulative >= target,
+    }
+}
+
+/// The term lengths tried: every one shorter than the rules' own.
+pub fn term_grid(term_years: i32) -> Vec<i32> {
+    (1..term_years).collect()
+}
+
+/// The distances tried: the grid above the rules' own `max_distance_km`.
+pub fn distance_grid(max_distance_km: f64) -> Vec<u32> {
+    DISTANCE_GRID
+        .iter()
+        .copied()
+        .filter(|&d| f64::from(d) > max_distance_km)
+        .collect()
+}
+
+/// The whole answer: `tally` from the base run, and the parameter searches (the
+/// shorter terms and the distance search run side by side).
 pub fn what_it_takes(
     data: &Dataset,
     rules: &Rules,
@@ -258,31 +381,39 @@ pub fn what_it_takes(
     let k = rayon::current_num_threads().clamp(2, 8);
     // Shorter terms bring teachers home and reopen posts sooner, so a longer one is
     // never assumed to do better: every shorter term is tried (at most a few).
-    let terms: Vec<f64> = (1..rules.term.years).map(f64::from).collect();
-    let term_probes = probe_all(data, rules, opts, &terms, |r, x| {
-        r.term.years = x as i32;
-    })?;
-    let term = term_probes.iter().find(|p| p.met).map(|p| p.value);
-    let distances: Vec<f64> = DISTANCE_GRID
-        .iter()
-        .map(|&d| f64::from(d))
-        .filter(|&d| d > rules.flow.max_distance_km)
+    let terms: Vec<f64> = term_grid(rules.term.years)
+        .into_iter()
+        .map(f64::from)
         .collect();
-    let (distance, distance_probes) = smallest_met(data, rules, opts, &distances, k, |r, x| {
-        r.flow.max_distance_km = x;
-    })?;
-    Ok(WhatItTakes {
-        more_posts: tally.rows,
-        more_posts_by_year: tally.by_year,
-        term_years_to_meet_target: term.map(|x| x as i32),
-        term_probes,
-        max_distance_km_to_meet_target: distance,
-        distance_probes,
-    })
+    let distances: Vec<f64> = distance_grid(rules.flow.max_distance_km)
+        .into_iter()
+        .map(f64::from)
+        .collect();
+    let (term_probes, distance) = rayon::join(
+        || {
+            probe_all(data, rules, opts, &terms, |r, x| {
+                r.term.years = x as i32;
+            })
+        },
+        || {
+            smallest_met_with(&distances, k, |values| {
+                let got = probe_all(data, rules, opts, values, |r, x| {
+                    r.flow.max_distance_km = x;
+                })?;
+                Ok(got.into_iter().map(Some).collect())
+            })
+        },
+    );
+    Ok(tally.answer(term_probes?, distance?))
 }
 
 /// Plain words for stdout and the report.
 pub fn render(w: &WhatItTakes, rules: &Rules) -> String {
+    render_with(w, rules.term.years, rules.flow.max_distance_km)
+}
+
+/// [`render`] from the two rule values it names (`merge` has no rules file).
+pub fn render_with(w: &WhatItTakes, term_years: i32, max_distance_km: f64) -> String {
     use std::fmt::Write;
     let mut o = String::new();
     let total: u64 = w.more_posts_by_year.iter().map(|x| x.1).sum();
@@ -320,27 +451,37 @@ pub fn render(w: &WhatItTakes, rules: &Rules) -> String {
                 o,
                 "- a term of {t} year{} (term.years = {t}, now {}) meets the target.",
                 if t == 1 { "" } else { "s" },
-                rules.term.years
+                term_years
             );
         }
-        None if rules.term.years == 2 => {
+        None if term_years == 2 => {
             let _ = writeln!(o, "- no shorter term (1 year) meets the target.");
         }
-        None if rules.term.years > 2 => {
+        None if term_years > 2 => {
             let _ = writeln!(
                 o,
                 "- no shorter term (1 to {} years) meets the target.",
-                rules.term.years - 1
+                term_years - 1
             );
         }
         None => {}
     }
     match w.max_distance_km_to_meet_target {
+        None if !w.distance_not_run.is_empty() => {
+            let list: Vec<String> = w.distance_not_run.iter().map(|d| d.to_string()).collect();
+            let _ = writeln!(
+                o,
+                "- the smallest max_distance_km that meets the target is not known from \
+                 shards: they run the largest distance only, and the search needs {} km \
+                 next; run `horizon` without --shard for it.",
+                list.join(", ")
+            );
+        }
         Some(d) => {
             let _ = writeln!(
                 o,
                 "- max_distance_km = {d} (now {}) meets the target.",
-                rules.flow.max_distance_km
+                max_distance_km
             );
         }
         None => {

@@ -10,7 +10,11 @@
 
 use super::year::merge_year;
 use super::ShardDir;
-use crate::horizon::{grid_index, horizon_csv, search_with, HorizonSummary, SearchStart, YearRow};
+use crate::horizon::{
+    distance_grid, grid_index, horizon_csv_with, param_probe, render_what_it_takes_with,
+    search_with, smallest_met_with, term_grid, HorizonSummary, MorePostsTally, SearchStart,
+    WhatItTakes, YearRow,
+};
 use crate::output::Staged;
 use crate::report::district_years::merge_rows;
 use crate::report::horizon_page::{horizon_page, horizon_workbook};
@@ -18,7 +22,12 @@ use crate::shard::HorizonShard;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-pub fn merge(shards: &[ShardDir], staged: &mut Staged) -> Result<HorizonSummary, Vec<String>> {
+/// Merges horizon shards; the summary, and "what it takes" in plain words (empty when
+/// the target is met).
+pub fn merge(
+    shards: &[ShardDir],
+    staged: &mut Staged,
+) -> Result<(HorizonSummary, String), Vec<String>> {
     let hs: Vec<(&Path, &HorizonShard)> = shards
         .iter()
         .filter_map(|s| Some((s.dir.as_path(), s.manifest.horizon.as_ref()?)))
@@ -82,7 +91,13 @@ pub fn merge(shards: &[ShardDir], staged: &mut Staged) -> Result<HorizonSummary,
             .collect())
     })
     .map_err(|e| vec![e.to_string()])?;
-    let summary = HorizonSummary::of_period(period, base, search);
+    let mut summary = HorizonSummary::of_period(period, base, search);
+    let mut takes_text = String::new();
+    if !summary.target_met {
+        let (w, text) = what_it_takes(&hs, start.target, first.probes_per_round)?;
+        summary.what_it_takes = Some(w);
+        takes_text = text;
+    }
     let lang = first.lang().ok_or_else(|| {
         vec![format!(
             "{}: unknown report language {:?}",
@@ -100,7 +115,8 @@ pub fn merge(shards: &[ShardDir], staged: &mut Staged) -> Result<HorizonSummary,
     }
     let years: Vec<i32> = summary.years.iter().map(|r| r.year).collect();
     let districts = merge_rows(hs.iter().flat_map(|(_, h)| h.districts.iter()), &years);
-    let csv = horizon_csv(&summary.years).map_err(|e| vec![e.to_string()])?;
+    let csv = horizon_csv_with(&summary.years, summary.what_it_takes.as_ref())
+        .map_err(|e| vec![e.to_string()])?;
     let xlsx = horizon_workbook(&csv, &summary, &districts).map_err(|e| vec![e.to_string()])?;
     staged.add("horizon.csv", csv);
     staged.add("horizon.xlsx", xlsx);
@@ -113,7 +129,85 @@ pub fn merge(shards: &[ShardDir], staged: &mut Staged) -> Result<HorizonSummary,
     let mut json = serde_json::to_vec_pretty(&summary).map_err(|e| vec![e.to_string()])?;
     json.push(b'\n');
     staged.add("summary.json", json);
-    Ok(summary)
+    Ok((summary, takes_text))
+}
+
+/// "What it takes" from the shards, as one run answers it: the more-posts tallies
+/// joined, each shorter term's horizon added up over the shards, and the distance
+/// search replayed on the largest distance, the only one shards run; when the
+/// search needs another, the distance answer is null and lists it.
+fn what_it_takes(
+    hs: &[(&Path, &HorizonShard)],
+    target: u64,
+    k: u32,
+) -> Result<(WhatItTakes, String), Vec<String>> {
+    let mut parts: Vec<&crate::shard::TakesShard> = Vec::new();
+    for (dir, h) in hs {
+        match &h.takes {
+            Some(t) => parts.push(t),
+            None => {
+                return Err(vec![format!(
+                    "{}: shard.json has no \"what it takes\" horizons (written by an older \
+                     rotaplan) and the merged period misses its target; rerun every shard",
+                    dir.display()
+                )])
+            }
+        }
+    }
+    let Some(first) = parts.first() else {
+        return Err(vec!["no shard folders given".into()]);
+    };
+    if let Some(p) = parts
+        .iter()
+        .find(|p| p.term_years != first.term_years || p.max_distance_km != first.max_distance_km)
+    {
+        return Err(vec![format!(
+            "the shards ran \"what it takes\" under different rules (term.years {} vs {}, \
+             max_distance_km {} vs {}); rerun every shard with the same rules",
+            first.term_years, p.term_years, first.max_distance_km, p.max_distance_km
+        )]);
+    }
+    let summed = |get: &dyn Fn(&crate::shard::TakesShard) -> Option<&Vec<YearRow>>| {
+        let rows: Option<Vec<&[YearRow]>> =
+            parts.iter().map(|p| get(p).map(Vec::as_slice)).collect();
+        rows.map(|r| add_up(r.into_iter())).transpose()
+    };
+    let mut term_probes = Vec::new();
+    for t in term_grid(first.term_years) {
+        let rows = summed(&|p| p.terms.get(&t))
+            .map_err(|e| vec![e])?
+            .ok_or_else(|| {
+                vec![format!(
+                    "a shard lacks the horizon with term.years = {t}; rerun every shard"
+                )]
+            })?;
+        term_probes.push(param_probe(f64::from(t), &rows, target));
+    }
+    let grid = distance_grid(first.max_distance_km);
+    // The distances every shard ran, added up.
+    let mut ran: BTreeMap<u32, Vec<YearRow>> = BTreeMap::new();
+    for &d in &grid {
+        if let Some(rows) = summed(&|p| p.distances.get(&d)).map_err(|e| vec![e])? {
+            ran.insert(d, rows);
+        }
+    }
+    let values: Vec<f64> = grid.iter().map(|&d| f64::from(d)).collect();
+    let distance = smallest_met_with(&values, k as usize, |asked| {
+        Ok(asked
+            .iter()
+            .map(|&v| {
+                grid.iter()
+                    .find(|&&d| f64::from(d) == v)
+                    .and_then(|d| ran.get(d))
+                    .map(|rows| param_probe(v, rows, target))
+            })
+            .collect())
+    })
+    .map_err(|e| vec![e.to_string()])?;
+    let tally = MorePostsTally::merged(parts.iter().map(|p| &p.more_posts));
+    let w = tally.answer(term_probes, distance);
+    let text = render_what_it_takes_with(&w, first.term_years, first.max_distance_km);
+    Ok((w, text))
 }
 
 /// A full horizon's rows as one run's search sees them: it stops after the first

@@ -21,7 +21,8 @@ use std::path::{Path, PathBuf};
 /// What was merged, for the console.
 pub enum Merged {
     Plan(Box<Summary>),
-    Horizon(Box<HorizonSummary>),
+    /// The summary and "what it takes" in plain words (empty when the target is met).
+    Horizon(Box<HorizonSummary>, String),
 }
 
 /// A shard folder and its manifest.
@@ -91,7 +92,8 @@ impl Shards {
 pub fn merge(shards: &Shards) -> Result<(Staged, Merged), Vec<String>> {
     let mut staged = Staged::default();
     let merged = if shards.horizon {
-        Merged::Horizon(Box::new(horizon::merge(&shards.shards, &mut staged)?))
+        let (summary, takes) = horizon::merge(&shards.shards, &mut staged)?;
+        Merged::Horizon(Box::new(summary), takes)
     } else {
         let dirs: Vec<&Path> = shards.shards.iter().map(|s| s.dir.as_path()).collect();
         Merged::Plan(Box::new(year::merge_year(&dirs, "", &mut staged)?))

@@ -145,7 +145,16 @@ fn takes_section(w: &crate::horizon::WhatItTakes, lang: Lang) -> Section {
         (None, true) => "缩短交流期也不能完成目标。".to_string(),
         (None, false) => "No shorter term meets the target.".to_string(),
     });
+    let unsettled = !w.distance_not_run.is_empty();
     answer.push(match (w.max_distance_km_to_meet_target, zh) {
+        (None, true) if unsettled => {
+            "分片合并无法给出距离上限的答案（分片只试算最大距离）：请不分片运行 horizon。"
+                .to_string()
+        }
+        (None, false) if unsettled => "The smallest max_distance_km that meets the target is \
+            not known from shards (they run the largest distance only): run `horizon` without \
+            --shard for it."
+            .to_string(),
         (Some(d), true) => format!("交流距离上限放宽到 {d} 公里即可完成目标。"),
         (Some(d), false) => format!("max_distance_km = {d} meets the target."),
         (None, true) => "放宽距离上限也不能完成目标。".to_string(),

@@ -8,7 +8,8 @@
 //! early; `merge` adds them and replays the search on them (see `merge::horizon`).
 
 use crate::horizon::{
-    counts, first_round_points, run, HorizonError, HorizonOptions, SearchStart, YearRow,
+    counts, distance_grid, first_round_points, run, term_grid, HorizonError, HorizonOptions,
+    SearchStart, YearRow,
 };
 use crate::model::{Dataset, LedgerEntry, LedgerStatus};
 use crate::rules::Rules;
@@ -71,6 +72,61 @@ pub fn run_probes(
             Ok((i, rows))
         })
         .collect()
+}
+
+/// One rule value a "what it takes" horizon changes.
+#[derive(Debug, Clone, Copy)]
+enum Knob {
+    Term(i32),
+    Distance(u32),
+}
+
+/// This shard's full horizons for "what it takes": every term shorter than the
+/// rules' own, and the largest distance of the grid above the rules' own (the one a
+/// run tries first; a run tries others only when it meets). In parallel, uncounted.
+#[allow(clippy::type_complexity)]
+pub fn run_takes(
+    data: &Dataset,
+    rules: &Rules,
+    foreign: &[LedgerEntry],
+    opts: &HorizonOptions,
+) -> Result<(BTreeMap<i32, Vec<YearRow>>, BTreeMap<u32, Vec<YearRow>>), HorizonError> {
+    let years = rules.plan.first_year..=rules.plan.last_year;
+    let full = HorizonOptions {
+        plan: opts.plan.clone(),
+        stop_when_met: false,
+    };
+    let mut jobs: Vec<Knob> = term_grid(rules.term.years)
+        .into_iter()
+        .map(Knob::Term)
+        .collect();
+    jobs.extend(
+        distance_grid(rules.flow.max_distance_km)
+            .last()
+            .map(|&d| Knob::Distance(d)),
+    );
+    let done: Vec<(Knob, Vec<YearRow>)> = jobs
+        .par_iter()
+        .map(|&k| {
+            let mut r = rules.clone();
+            match k {
+                Knob::Term(t) => r.term.years = t,
+                Knob::Distance(d) => r.flow.max_distance_km = f64::from(d),
+            }
+            let mut rows = run(data, &r, years.clone(), &full, |_| Ok(()))?.rows;
+            uncount(foreign, rules, &mut rows);
+            Ok((k, rows))
+        })
+        .collect::<Result<_, HorizonError>>()?;
+    let mut terms = BTreeMap::new();
+    let mut distances = BTreeMap::new();
+    for (k, rows) in done {
+        match k {
+            Knob::Term(t) => terms.insert(t, rows),
+            Knob::Distance(d) => distances.insert(d, rows),
+        };
+    }
+    Ok((terms, distances))
 }
 
 #[cfg(test)]

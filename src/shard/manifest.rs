@@ -177,6 +177,25 @@ pub struct HorizonShard {
     /// Language of the horizon's report.html (`zh` or `en`).
     #[serde(default)]
     pub lang: String,
+    /// What `merge` needs to answer "what it takes" when the country misses the
+    /// target (a shard cannot know whether it does, so it always runs them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub takes: Option<TakesShard>,
+}
+
+/// A horizon shard's part of "what it takes": its more-posts tally and full
+/// horizons (never stopped early, uncounted like the probes) at every shorter term
+/// and at the largest distance of the distance grid.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct TakesShard {
+    /// The rules' own `term.years` and `max_distance_km`.
+    pub term_years: i32,
+    pub max_distance_km: f64,
+    pub more_posts: crate::horizon::MorePostsTally,
+    /// By term length (years).
+    pub terms: BTreeMap<i32, Vec<YearRow>>,
+    /// By max_distance_km (km).
+    pub distances: BTreeMap<u32, Vec<YearRow>>,
 }
 
 impl HorizonShard {

@@ -5,7 +5,9 @@
 pub mod horizon;
 pub mod manifest;
 
-pub use manifest::{lang_name, Fingerprint, HorizonShard, ShardManifest, ShardReport, MANIFEST};
+pub use manifest::{
+    lang_name, Fingerprint, HorizonShard, ShardManifest, ShardReport, TakesShard, MANIFEST,
+};
 
 use crate::model::{Dataset, LedgerEntry};
 use crate::rules::{BackboneLevel, Rules};
