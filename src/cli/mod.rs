@@ -13,11 +13,14 @@ mod merge;
 mod plan;
 mod progress_cmd;
 mod schedule;
+mod serve;
+mod user;
 
 use clap::{Parser, Subcommand};
 use std::ffi::OsString;
 
 pub use common::{DataArgs, RuleArgs};
+pub use serve::{plan_args_ok, plan_stages, run_plan};
 
 /// Exit codes (README, "Exit codes").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,6 +68,10 @@ pub enum Command {
     Schedule(schedule::ScheduleArgs),
     /// Itinerant teaching (走教): shortage-subject lessons across a township, by weekday.
     Itinerant(itinerant::ItinerantArgs),
+    /// The web workspace for HR staff: upload data, plan, download (and a JSON API).
+    Serve(serve::ServeArgs),
+    /// The accounts of a workspace: add, list, remove, passwd.
+    User(user::UserArgs),
 }
 
 /// Runs the CLI on `args` (including the program name) and returns the exit code.
@@ -96,6 +103,8 @@ where
         Command::Compare(a) => compare::run(&a, cli.quiet),
         Command::Explain(a) => explain::run(&a, cli.quiet),
         Command::Itinerant(a) => itinerant::run(&a, cli.quiet),
+        Command::Serve(a) => serve::run(&a, cli.quiet),
+        Command::User(a) => user::run(&a, cli.quiet),
     };
     exit as i32
 }
