@@ -134,7 +134,11 @@ impl Client {
             c.agent
                 .post(format!("{}/api/login", c.base))
                 .header("content-type", "application/json")
-                .send(json!({"name": name, "password": PASSWORD}).to_string().as_bytes()),
+                .send(
+                    json!({"name": name, "password": PASSWORD})
+                        .to_string()
+                        .as_bytes(),
+                ),
         );
         assert_eq!(r.status, 200, "{}", r.text());
         c.csrf = r.json()["csrf_token"].as_str().unwrap().to_string();
@@ -142,7 +146,10 @@ impl Client {
             .iter()
             .find(|c| c.starts_with("rotaplan_session="))
             .unwrap();
-        assert!(set.contains("HttpOnly") && set.contains("SameSite=Strict"), "{set}");
+        assert!(
+            set.contains("HttpOnly") && set.contains("SameSite=Strict"),
+            "{set}"
+        );
         c.cookie = set.split(';').next().unwrap().to_string();
         c
     }
@@ -164,7 +171,9 @@ impl Client {
             "PUT" => self.agent.put(url),
             _ => unreachable!(),
         };
-        let mut req = req.header("cookie", &self.cookie).header("content-type", ctype);
+        let mut req = req
+            .header("cookie", &self.cookie)
+            .header("content-type", ctype);
         if csrf {
             req = req.header("x-csrf-token", &self.csrf);
         }
@@ -183,7 +192,13 @@ impl Client {
     }
 
     fn post_json(&self, path: &str, v: Value) -> Reply {
-        self.send("POST", path, "application/json", v.to_string().as_bytes(), true)
+        self.send(
+            "POST",
+            path,
+            "application/json",
+            v.to_string().as_bytes(),
+            true,
+        )
     }
 
     /// POST /api/datasets with one part per (role, bytes).
@@ -218,7 +233,10 @@ impl Client {
             if s != "queued" && s != "running" {
                 return p;
             }
-            assert!(t.elapsed() < Duration::from_secs(120), "plan {id} never ended");
+            assert!(
+                t.elapsed() < Duration::from_secs(120),
+                "plan {id} never ended"
+            );
             std::thread::sleep(Duration::from_millis(20));
         }
     }
@@ -226,10 +244,17 @@ impl Client {
 
 fn fixture(dir: &str) -> Vec<(&'static str, Vec<u8>)> {
     let d = root().join("fixtures").join(dir);
-    ["schools", "teachers", "needs", "ledger", "evaluators", "itinerant_needs"]
-        .into_iter()
-        .filter_map(|r| Some((r, std::fs::read(d.join(format!("{r}.csv"))).ok()?)))
-        .collect()
+    [
+        "schools",
+        "teachers",
+        "needs",
+        "ledger",
+        "evaluators",
+        "itinerant_needs",
+    ]
+    .into_iter()
+    .filter_map(|r| Some((r, std::fs::read(d.join(format!("{r}.csv"))).ok()?)))
+    .collect()
 }
 
 fn plan_request(dataset: i64) -> Value {
@@ -275,7 +300,13 @@ fn sessions_scopes_uploads_plans_and_audit() {
 
     // 401 without a session, for the API and the pages.
     let anon = Client::new(&server);
-    for path in ["/api/datasets", "/api/datasets/1", "/api/plans/1", "/api/audit", "/datasets"] {
+    for path in [
+        "/api/datasets",
+        "/api/datasets/1",
+        "/api/plans/1",
+        "/api/audit",
+        "/datasets",
+    ] {
         assert_eq!(anon.get(path).status, 401, "{path}");
     }
     assert_eq!(anon.upload(&fixture("tiny"), true).status, 401);
@@ -283,25 +314,42 @@ fn sessions_scopes_uploads_plans_and_audit() {
         anon.agent
             .post(format!("{}/api/login", anon.base))
             .header("content-type", "application/json")
-            .send(json!({"name": "admin", "password": "wrong password"}).to_string().as_bytes()),
+            .send(
+                json!({"name": "admin", "password": "wrong password"})
+                    .to_string()
+                    .as_bytes(),
+            ),
     );
     assert_eq!(bad.status, 401);
 
     let admin = Client::login(&server, "admin");
     // CSRF-less changes are refused, and store nothing.
     assert_eq!(admin.upload(&fixture("tiny"), false).status, 403);
-    assert_eq!(admin.get("/api/datasets").json().as_array().unwrap().len(), 0);
+    assert_eq!(
+        admin.get("/api/datasets").json().as_array().unwrap().len(),
+        0
+    );
 
     // Every bad row is reported; nothing is stored.
     let mut bad_files = fixture("tiny");
-    let teachers = &mut bad_files.iter_mut().find(|(r, _)| *r == "teachers").unwrap().1;
+    let teachers = &mut bad_files
+        .iter_mut()
+        .find(|(r, _)| *r == "teachers")
+        .unwrap()
+        .1;
     let text = String::from_utf8(teachers.clone()).unwrap();
     let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
     // Rows 2 and 3: a birth year that is not a year, a school that does not exist.
     let cells2: Vec<&str> = lines[1].split(',').collect();
     let header: Vec<&str> = lines[0].split(',').collect();
-    let birth = header.iter().position(|h| h.contains("出生") || h.contains("birth")).unwrap();
-    let school = header.iter().position(|h| h.contains("学校") || h.contains("school_id")).unwrap();
+    let birth = header
+        .iter()
+        .position(|h| h.contains("出生") || h.contains("birth"))
+        .unwrap();
+    let school = header
+        .iter()
+        .position(|h| h.contains("学校") || h.contains("school_id"))
+        .unwrap();
     let mut c2: Vec<String> = cells2.iter().map(|s| s.to_string()).collect();
     c2[birth] = "19x0".into();
     lines[1] = c2.join(",");
@@ -316,15 +364,26 @@ fn sessions_scopes_uploads_plans_and_audit() {
     let rows: Vec<i64> = errors.iter().filter_map(|e| e["row"].as_i64()).collect();
     assert!(rows.contains(&2) && rows.contains(&3), "{errors:?}");
     for e in &errors {
-        assert_eq!(e["file"], "teachers.csv", "the fixed name, never the sent one: {e}");
+        assert_eq!(
+            e["file"], "teachers.csv",
+            "the fixed name, never the sent one: {e}"
+        );
         assert!(e["message"].as_str().unwrap().len() > 5);
     }
-    assert_eq!(admin.get("/api/datasets").json().as_array().unwrap().len(), 0);
+    assert_eq!(
+        admin.get("/api/datasets").json().as_array().unwrap().len(),
+        0
+    );
 
     // Oversized upload.
     let big = vec![(
         "teachers",
-        b"teacher_id\n".iter().copied().cycle().take(1_300_000).collect::<Vec<u8>>(),
+        b"teacher_id\n"
+            .iter()
+            .copied()
+            .cycle()
+            .take(1_300_000)
+            .collect::<Vec<u8>>(),
     )];
     assert_eq!(admin.upload(&big, true).status, 413);
 
@@ -336,10 +395,21 @@ fn sessions_scopes_uploads_plans_and_audit() {
     assert_eq!(d["counts"]["teachers"], 29);
     assert_eq!(d["districts"], json!(["湾里管理局", "青山湖区"]));
     assert_eq!(
-        admin.post_json("/api/plans", json!({"dataset": ds, "rules": "nanchang-2021-2025.toml", "year": 1999})).status,
+        admin
+            .post_json(
+                "/api/plans",
+                json!({"dataset": ds, "rules": "nanchang-2021-2025.toml", "year": 1999})
+            )
+            .status,
         422
     );
-    let no_csrf = admin.send("POST", "/api/plans", "application/json", plan_request(ds).to_string().as_bytes(), false);
+    let no_csrf = admin.send(
+        "POST",
+        "/api/plans",
+        "application/json",
+        plan_request(ds).to_string().as_bytes(),
+        false,
+    );
     assert_eq!(no_csrf.status, 403);
     let r = admin.post_json("/api/plans", plan_request(ds));
     assert_eq!(r.status, 202, "{}", r.text());
@@ -374,7 +444,12 @@ fn sessions_scopes_uploads_plans_and_audit() {
             assert!(r.body == want, "{n} differs from the command's");
         }
     }
-    assert_eq!(admin.get(&format!("/api/plans/{plan}/files/..%2Fsummary.json")).status, 404);
+    assert_eq!(
+        admin
+            .get(&format!("/api/plans/{plan}/files/..%2Fsummary.json"))
+            .status,
+        404
+    );
 
     // Scopes: the dataset spans two districts, so a district user sees neither it
     // nor its plan, and cannot upload another district's schools.
@@ -383,7 +458,10 @@ fn sessions_scopes_uploads_plans_and_audit() {
     for c in [&qsh, &wl] {
         assert_eq!(c.get(&format!("/api/datasets/{ds}")).status, 404);
         assert_eq!(c.get(&format!("/api/plans/{plan}")).status, 404);
-        assert_eq!(c.get(&format!("/api/plans/{plan}/files/plan.csv")).status, 404);
+        assert_eq!(
+            c.get(&format!("/api/plans/{plan}/files/plan.csv")).status,
+            404
+        );
         assert_eq!(c.get(&format!("/datasets/{ds}")).status, 404);
         assert_eq!(c.delete(&format!("/api/plans/{plan}"), true).status, 404);
         assert!(c.get("/api/datasets").json().as_array().unwrap().is_empty());
@@ -397,21 +475,51 @@ fn sessions_scopes_uploads_plans_and_audit() {
 
     // Pins are stored as a new version of the dataset's pins.csv, checked first.
     let bad_pins = "teacher_id,action,school_id\nU1-06,fly,\nNOBODY,stay,\n";
-    let r = admin.send("PUT", &format!("/api/datasets/{ds}/pins"), "text/csv", bad_pins.as_bytes(), true);
+    let r = admin.send(
+        "PUT",
+        &format!("/api/datasets/{ds}/pins"),
+        "text/csv",
+        bad_pins.as_bytes(),
+        true,
+    );
     assert_eq!(r.status, 422, "{}", r.text());
     assert_eq!(r.json()["errors"].as_array().unwrap().len(), 2);
     let pins = "teacher_id,action,school_id\nU1-06,stay,\n";
-    assert_eq!(admin.send("PUT", &format!("/api/datasets/{ds}/pins"), "text/csv", pins.as_bytes(), false).status, 403);
-    let r = admin.send("PUT", &format!("/api/datasets/{ds}/pins"), "text/csv", pins.as_bytes(), true);
+    assert_eq!(
+        admin
+            .send(
+                "PUT",
+                &format!("/api/datasets/{ds}/pins"),
+                "text/csv",
+                pins.as_bytes(),
+                false
+            )
+            .status,
+        403
+    );
+    let r = admin.send(
+        "PUT",
+        &format!("/api/datasets/{ds}/pins"),
+        "text/csv",
+        pins.as_bytes(),
+        true,
+    );
     assert_eq!(r.status, 200, "{}", r.text());
     let d = admin.get(&format!("/api/datasets/{ds}")).json();
-    assert!(d["files"].as_array().unwrap().iter().any(|f| f["name"] == "pins.csv"));
+    assert!(d["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["name"] == "pins.csv"));
 
     // The pages show the same data.
     let page = admin.get(&format!("/plans/{plan}"));
     assert_eq!(page.status, 200);
     assert!(page.text().contains("plan.xlsx") && page.text().contains("U1-06"));
-    assert!(admin.get("/datasets?lang=en").text().contains("Upload data"));
+    assert!(admin
+        .get("/datasets?lang=en")
+        .text()
+        .contains("Upload data"));
     assert!(admin.get("/datasets").text().contains("上传数据"));
 
     // The audit log has every change, with its user.
@@ -420,10 +528,18 @@ fn sessions_scopes_uploads_plans_and_audit() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|a| (a["user"].as_str().unwrap().into(), a["action"].as_str().unwrap().into()))
+        .map(|a| {
+            (
+                a["user"].as_str().unwrap().into(),
+                a["action"].as_str().unwrap().into(),
+            )
+        })
         .collect();
     for want in ["dataset upload", "plan submit", "dataset file", "login"] {
-        assert!(actions.iter().any(|(u, a)| u == "admin" && a == want), "{want}: {actions:?}");
+        assert!(
+            actions.iter().any(|(u, a)| u == "admin" && a == want),
+            "{want}: {actions:?}"
+        );
     }
     assert!(actions.iter().any(|(_, a)| a == "user add"));
 }
@@ -441,22 +557,44 @@ fn cancel_and_kill_9_keep_what_was_acknowledged() {
     // One worker: the second and third plans wait in the queue. Cancel the third while
     // it is queued (it never runs) and the first at once (queued or running).
     let ids: Vec<i64> = (0..3)
-        .map(|_| admin.post_json("/api/plans", plan_request(ds)).json()["id"].as_i64().unwrap())
+        .map(|_| {
+            admin.post_json("/api/plans", plan_request(ds)).json()["id"]
+                .as_i64()
+                .unwrap()
+        })
         .collect();
-    assert_eq!(admin.delete(&format!("/api/plans/{}", ids[2]), true).status, 200);
-    assert_eq!(admin.delete(&format!("/api/plans/{}", ids[0]), false).status, 403);
-    assert_eq!(admin.delete(&format!("/api/plans/{}", ids[0]), true).status, 200);
+    assert_eq!(
+        admin.delete(&format!("/api/plans/{}", ids[2]), true).status,
+        200
+    );
+    assert_eq!(
+        admin
+            .delete(&format!("/api/plans/{}", ids[0]), false)
+            .status,
+        403
+    );
+    assert_eq!(
+        admin.delete(&format!("/api/plans/{}", ids[0]), true).status,
+        200
+    );
     let third = admin.wait_plan(ids[2]);
     assert_eq!(third["status"], "cancelled");
     assert!(third["files"].as_array().unwrap().is_empty());
     assert_eq!(admin.wait_plan(ids[0])["status"], "cancelled");
     assert_eq!(admin.wait_plan(ids[1])["status"], "done");
-    assert_eq!(admin.delete(&format!("/api/plans/{}", ids[1]), true).status, 422);
+    assert_eq!(
+        admin.delete(&format!("/api/plans/{}", ids[1]), true).status,
+        422
+    );
 
     // kill -9 while a plan runs; another waits behind it.
     let (running, waiting) = loop {
-        let a = admin.post_json("/api/plans", plan_request(ds)).json()["id"].as_i64().unwrap();
-        let b = admin.post_json("/api/plans", plan_request(ds)).json()["id"].as_i64().unwrap();
+        let a = admin.post_json("/api/plans", plan_request(ds)).json()["id"]
+            .as_i64()
+            .unwrap();
+        let b = admin.post_json("/api/plans", plan_request(ds)).json()["id"]
+            .as_i64()
+            .unwrap();
         let t = Instant::now();
         let caught = loop {
             let s = admin.get(&format!("/api/plans/{a}")).json()["status"].clone();
@@ -481,10 +619,19 @@ fn cancel_and_kill_9_keep_what_was_acknowledged() {
     let p = admin.get(&format!("/api/plans/{running}")).json();
     assert_eq!(p["status"], "failed", "{p}");
     assert!(p["error"].as_str().unwrap().contains("interrupted"));
-    assert_eq!(admin.get(&format!("/api/plans/{}", ids[1])).json()["status"], "done");
+    assert_eq!(
+        admin.get(&format!("/api/plans/{}", ids[1])).json()["status"],
+        "done"
+    );
     // The waiting plan runs after the restart, and the failed one can be run again.
     assert_eq!(admin.wait_plan(waiting)["status"], "done");
-    let r = admin.send("POST", &format!("/api/plans/{running}/rerun"), "application/json", b"", true);
+    let r = admin.send(
+        "POST",
+        &format!("/api/plans/{running}/rerun"),
+        "application/json",
+        b"",
+        true,
+    );
     assert_eq!(r.status, 202, "{}", r.text());
     let again = r.json()["id"].as_i64().unwrap();
     assert_eq!(admin.wait_plan(again)["status"], "done");

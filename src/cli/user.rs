@@ -70,7 +70,10 @@ fn open(ws: &Path) -> Result<Db, Exit> {
         return Err(Exit::Failure);
     }
     Db::open(&ws.join(crate::serve::DB_FILE)).map_err(|e| {
-        eprintln!("error: cannot open the workspace database in {}: {e}", ws.display());
+        eprintln!(
+            "error: cannot open the workspace database in {}: {e}",
+            ws.display()
+        );
         Exit::Failure
     })
 }
@@ -129,7 +132,9 @@ pub fn run(a: &UserArgs, quiet: bool) -> Exit {
             done(
                 db.add_user("(command line)", name, &scope, &hash),
                 &format!("added user {name} ({})", scope.as_str()),
-                format!("user {name} exists already; use `rotaplan user passwd` to change the password"),
+                format!(
+                    "user {name} exists already; use `rotaplan user passwd` to change the password"
+                ),
             )
         }
         UserAction::List { ws } => {

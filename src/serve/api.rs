@@ -132,7 +132,9 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.status();
         let mut r = match &self {
-            ApiError::Invalid(errors) => (status, Json(json!({ "errors": errors }))).into_response(),
+            ApiError::Invalid(errors) => {
+                (status, Json(json!({ "errors": errors }))).into_response()
+            }
             _ => (status, Json(json!({ "error": self.message() }))).into_response(),
         };
         if let ApiError::Throttled(s) = self {
@@ -249,7 +251,10 @@ pub async fn logout(
 }
 
 pub async fn rules_list(_s: Session) -> Json<Value> {
-    Json(json!(BUILTIN_RULES.iter().map(|(n, _)| *n).collect::<Vec<_>>()))
+    Json(json!(BUILTIN_RULES
+        .iter()
+        .map(|(n, _)| *n)
+        .collect::<Vec<_>>()))
 }
 
 // ---- datasets ----
@@ -281,17 +286,35 @@ fn multipart_error(e: axum::extract::multipart::MultipartError) -> ApiError {
     }
 }
 
-/// Reads every part; an unknown part name is 422, an empty file part is skipped.
-pub async fn read_upload(mut mp: Multipart) -> Result<Upload, ApiError> {
+/// Reads every part; an unknown part name is 422, an empty file part is skipped. More
+/// than `limit` bytes of files is 413, answered after reading the rest of the request
+/// (up to the transport limit), so that the client reads the answer, not a reset.
+pub async fn read_upload(mut mp: Multipart, limit: usize) -> Result<Upload, ApiError> {
     let mut up = Upload::default();
     let mut unknown = Vec::new();
-    while let Some(field) = mp.next_field().await.map_err(multipart_error)? {
+    let mut total = 0usize;
+    while let Some(mut field) = mp.next_field().await.map_err(multipart_error)? {
         let part = field.name().unwrap_or("").to_string();
         let upload_name = field.file_name().unwrap_or("").chars().take(200).collect();
-        let bytes = field.bytes().await.map_err(multipart_error)?;
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
+            total = total.saturating_add(chunk.len());
+            if total <= limit {
+                bytes.extend_from_slice(&chunk);
+            }
+        }
+        if total > limit {
+            continue;
+        }
         match part.as_str() {
             "csrf_token" => up.csrf = Some(String::from_utf8_lossy(&bytes).into_owned()),
-            "name" => up.name = String::from_utf8_lossy(&bytes).trim().chars().take(200).collect(),
+            "name" => {
+                up.name = String::from_utf8_lossy(&bytes)
+                    .trim()
+                    .chars()
+                    .take(200)
+                    .collect()
+            }
             p => match ROLES.iter().find(|r| **r == p) {
                 Some(role) if !bytes.is_empty() => {
                     if up.files.iter().any(|f| f.role == *role) {
@@ -301,7 +324,7 @@ pub async fn read_upload(mut mp: Multipart) -> Result<Upload, ApiError> {
                         role: (*role).to_string(),
                         ext: sniff(&bytes),
                         upload_name,
-                        bytes: bytes.to_vec(),
+                        bytes,
                     });
                 }
                 Some(_) => {}
@@ -311,6 +334,9 @@ pub async fn read_upload(mut mp: Multipart) -> Result<Upload, ApiError> {
                 )),
             },
         }
+    }
+    if total > limit {
+        return Err(ApiError::TooLarge);
     }
     if !unknown.is_empty() {
         return Err(ApiError::Invalid(unknown));
@@ -324,7 +350,10 @@ struct WorkDir(std::path::PathBuf);
 impl WorkDir {
     fn new(app: &App, what: &str) -> Result<WorkDir, ApiError> {
         let token = auth::random_token().map_err(ApiError::internal)?;
-        let dir = app.workspace.join("work").join(format!("{what}-{}", &token[..16]));
+        let dir = app
+            .workspace
+            .join("work")
+            .join(format!("{what}-{}", &token[..16]));
         std::fs::create_dir_all(&dir).map_err(ApiError::internal)?;
         Ok(WorkDir(dir))
     }
@@ -363,7 +392,11 @@ fn load(dir: &FsPath) -> Result<crate::input::Loaded, Vec<FieldError>> {
 
 /// Validates a whole dataset (its files written under their fixed names) for `user`:
 /// loader errors, schools outside a district user's district, bad pins.
-fn validate(user: &User, dir: &FsPath, files: &[NewFile]) -> Result<(Vec<String>, Value), ApiError> {
+fn validate(
+    user: &User,
+    dir: &FsPath,
+    files: &[NewFile],
+) -> Result<(Vec<String>, Value), ApiError> {
     for f in files {
         // INVARIANT: role from ROLES, ext from sniff(): a fixed name, no request path.
         std::fs::write(dir.join(format!("{}.{}", f.role, f.ext)), &f.bytes)
@@ -416,11 +449,17 @@ pub fn store_upload(app: &App, user: &User, up: Upload) -> Result<i64, ApiError>
     let work = WorkDir::new(app, "upload")?;
     let (districts, counts) = validate(user, &work.0, &up.files)?;
     let name = if up.name.is_empty() {
-        format!("{} {}", districts.join("、"), super::i18n::date(super::db::now()))
+        format!(
+            "{} {}",
+            districts.join("、"),
+            super::i18n::date(super::db::now())
+        )
     } else {
         up.name
     };
-    db(app.db.insert_dataset(user, &name, &districts, &counts, &up.files))
+    db(app
+        .db
+        .insert_dataset(user, &name, &districts, &counts, &up.files))
 }
 
 /// The pins actions, English and Chinese.
@@ -435,13 +474,19 @@ const PIN_ACTIONS: [(&str, &str); 4] = [
 /// schools (the planner checks that each pin can hold).
 pub fn check_pins(bytes: &[u8], d: &crate::model::Dataset) -> Vec<FieldError> {
     let file = "pins.csv";
-    let text = String::from_utf8_lossy(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)).into_owned();
+    let text =
+        String::from_utf8_lossy(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)).into_owned();
     let mut rdr = csv::ReaderBuilder::new()
         .flexible(true)
         .from_reader(text.as_bytes());
     let headers: Vec<String> = match rdr.headers() {
         Ok(h) => h.iter().map(|s| s.trim().to_string()).collect(),
-        Err(e) => return vec![FieldError::general(file, format!("cannot read the file: {e}"))],
+        Err(e) => {
+            return vec![FieldError::general(
+                file,
+                format!("cannot read the file: {e}"),
+            )]
+        }
     };
     let col = |en: &str, zh: &str| headers.iter().position(|h| h == en || h == zh);
     let (Some(tc), Some(ac)) = (col("teacher_id", "工号"), col("action", "动作")) else {
@@ -474,9 +519,16 @@ pub fn check_pins(bytes: &[u8], d: &crate::model::Dataset) -> Vec<FieldError> {
         };
         let (teacher, action, school) = (cell(Some(tc)), cell(Some(ac)), cell(sc));
         if !d.teachers.iter().any(|t| t.id.as_str() == teacher) {
-            errors.push(err("teacher_id", teacher, "no such teacher in teachers".into()));
+            errors.push(err(
+                "teacher_id",
+                teacher,
+                "no such teacher in teachers".into(),
+            ));
         }
-        let Some((act, _)) = PIN_ACTIONS.iter().find(|(en, zh)| action == *en || action == *zh) else {
+        let Some((act, _)) = PIN_ACTIONS
+            .iter()
+            .find(|(en, zh)| action == *en || action == *zh)
+        else {
             errors.push(err(
                 "action",
                 action,
@@ -492,7 +544,11 @@ pub fn check_pins(bytes: &[u8], d: &crate::model::Dataset) -> Vec<FieldError> {
                 format!("`{act}` needs the id of a school in schools"),
             ));
         } else if !needs_school && !school.is_empty() {
-            errors.push(err("school_id", school, format!("`{act}` takes no school: leave it empty")));
+            errors.push(err(
+                "school_id",
+                school,
+                format!("`{act}` takes no school: leave it empty"),
+            ));
         }
     }
     errors
@@ -515,7 +571,10 @@ pub fn visible_plan(app: &App, user: &User, id: i64) -> Result<(PlanRow, Dataset
 
 pub async fn datasets(State(app): State<App>, s: Session) -> Result<Json<Value>, ApiError> {
     let all = db(app.db.datasets())?;
-    let mine: Vec<_> = all.into_iter().filter(|d| s.user.sees(&d.districts)).collect();
+    let mine: Vec<_> = all
+        .into_iter()
+        .filter(|d| s.user.sees(&d.districts))
+        .collect();
     Ok(Json(json!(mine)))
 }
 
@@ -525,7 +584,7 @@ pub async fn upload(
     headers: HeaderMap,
     mp: Multipart,
 ) -> Result<Response, ApiError> {
-    let up = read_upload(mp).await?;
+    let up = read_upload(mp, app.max_upload).await?;
     s.check_csrf(&headers, up.csrf.as_deref())?;
     let id = blocking(move || store_upload(&app, &s.user, up)).await?;
     Ok((StatusCode::CREATED, Json(json!({ "id": id }))).into_response())
@@ -591,6 +650,9 @@ pub async fn put_pins(
     body: Bytes,
 ) -> Result<Json<Value>, ApiError> {
     s.check_csrf(&headers, None)?;
+    if body.len() > app.max_upload {
+        return Err(ApiError::TooLarge);
+    }
     if sniff(&body) != "csv" {
         return Err(ApiError::Invalid(vec![FieldError::general(
             "pins.csv",
@@ -657,7 +719,11 @@ pub fn submit_plan(app: &App, user: &User, req: PlanRequest) -> Result<i64, ApiE
         .collect();
     let params = PlanParams {
         rules_name: builtin.map(|(n, _)| (*n).to_string()).unwrap_or_default(),
-        rules_text: if builtin.is_some() { String::new() } else { rules },
+        rules_text: if builtin.is_some() {
+            String::new()
+        } else {
+            rules
+        },
         year: req.year,
         set,
         previous: req.previous,
@@ -761,13 +827,17 @@ pub fn cancel_plan(app: &App, user: &User, id: i64) -> Result<(), ApiError> {
     match p.status.as_str() {
         "queued" => {
             if !db(app.db.cancel_queued(user, id))? && app.jobs.cancel_running(id) {
-                db(app.db.audit_only(&user.name, "plan cancel", &format!("plan {id}")))?;
+                db(app
+                    .db
+                    .audit_only(&user.name, "plan cancel", &format!("plan {id}")))?;
             }
             Ok(())
         }
         "running" => {
             app.jobs.cancel_running(id);
-            db(app.db.audit_only(&user.name, "plan cancel", &format!("plan {id}")))?;
+            db(app
+                .db
+                .audit_only(&user.name, "plan cancel", &format!("plan {id}")))?;
             Ok(())
         }
         s => Err(ApiError::Unprocessable(format!(
@@ -822,7 +892,10 @@ pub fn file_response(name: &str, bytes: Vec<u8>) -> Response {
     let disposition = if name.ends_with(".html") {
         "inline".to_string()
     } else {
-        format!("attachment; filename=\"{}\"", name.replace(['"', '\\'], "_"))
+        format!(
+            "attachment; filename=\"{}\"",
+            name.replace(['"', '\\'], "_")
+        )
     };
     let mut r = bytes.into_response();
     let h = r.headers_mut();

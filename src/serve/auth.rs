@@ -81,7 +81,11 @@ pub fn hash_password(password: &str) -> Result<String, String> {
 
 pub fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash)
-        .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 
@@ -114,7 +118,9 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 }
 
 pub fn session_cookie(token: &str) -> String {
-    format!("{SESSION_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={SESSION_SECONDS}")
+    format!(
+        "{SESSION_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={SESSION_SECONDS}"
+    )
 }
 
 pub fn clear_session_cookie() -> String {
@@ -196,7 +202,10 @@ impl Throttle {
 
     pub fn fail(&mut self, keys: &[String]) {
         for k in keys {
-            self.failures.entry(k.clone()).or_default().push(Instant::now());
+            self.failures
+                .entry(k.clone())
+                .or_default()
+                .push(Instant::now());
         }
     }
 

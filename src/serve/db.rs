@@ -160,7 +160,11 @@ impl Db {
         for (i, m) in MIGRATIONS.iter().enumerate().skip(done) {
             let tx = conn.transaction()?;
             tx.execute_batch(m)?;
-            tx.pragma_update(None, "user_version", i64::try_from(i + 1).unwrap_or(i64::MAX))?;
+            tx.pragma_update(
+                None,
+                "user_version",
+                i64::try_from(i + 1).unwrap_or(i64::MAX),
+            )?;
             tx.commit()?;
         }
         Ok(Db {
@@ -191,7 +195,13 @@ impl Db {
     }
 
     /// Adds a user; false when the name is taken.
-    pub fn add_user(&self, by: &str, name: &str, scope: &Scope, hash: &str) -> rusqlite::Result<bool> {
+    pub fn add_user(
+        &self,
+        by: &str,
+        name: &str,
+        scope: &Scope,
+        hash: &str,
+    ) -> rusqlite::Result<bool> {
         self.tx(|tx| {
             let n = tx.execute(
                 "INSERT OR IGNORE INTO users (name, scope, password_hash, created) VALUES (?1, ?2, ?3, ?4)",
@@ -263,7 +273,13 @@ impl Db {
 
     // ---- sessions ----
 
-    pub fn create_session(&self, user: &User, token_hash: &str, csrf: &str, expires: i64) -> rusqlite::Result<()> {
+    pub fn create_session(
+        &self,
+        user: &User,
+        token_hash: &str,
+        csrf: &str,
+        expires: i64,
+    ) -> rusqlite::Result<()> {
         self.tx(|tx| {
             tx.execute("DELETE FROM sessions WHERE expires < ?1", params![now()])?;
             tx.execute(
@@ -298,7 +314,10 @@ impl Db {
 
     pub fn end_session(&self, user: &User, token_hash: &str) -> rusqlite::Result<()> {
         self.tx(|tx| {
-            tx.execute("DELETE FROM sessions WHERE token_hash = ?1", params![token_hash])?;
+            tx.execute(
+                "DELETE FROM sessions WHERE token_hash = ?1",
+                params![token_hash],
+            )?;
             audit(tx, &user.name, "logout", "")
         })
     }
@@ -437,7 +456,12 @@ impl Db {
 
     // ---- plans ----
 
-    pub fn insert_plan(&self, user: &User, dataset: i64, params_json: &serde_json::Value) -> rusqlite::Result<i64> {
+    pub fn insert_plan(
+        &self,
+        user: &User,
+        dataset: i64,
+        params_json: &serde_json::Value,
+    ) -> rusqlite::Result<i64> {
         self.tx(|tx| {
             tx.execute(
                 "INSERT INTO plans (dataset_id, owner, params, status, created) VALUES (?1, ?2, ?3, 'queued', ?4)",
@@ -568,8 +592,9 @@ impl Db {
 
     pub fn plan_file_names(&self, id: i64) -> rusqlite::Result<Vec<(String, i64)>> {
         let conn = self.lock();
-        let mut st = conn
-            .prepare("SELECT name, length(bytes) FROM plan_files WHERE plan_id = ?1 ORDER BY name")?;
+        let mut st = conn.prepare(
+            "SELECT name, length(bytes) FROM plan_files WHERE plan_id = ?1 ORDER BY name",
+        )?;
         let rows = st.query_map(params![id], |r| Ok((r.get(0)?, r.get(1)?)))?;
         rows.collect()
     }

@@ -143,7 +143,12 @@ fn civil(days: i64) -> (i64, i64, i64) {
 pub fn timestamp(t: i64) -> String {
     let (y, m, d) = civil(t.div_euclid(86_400));
     let s = t.rem_euclid(86_400);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", s / 3600, s % 3600 / 60, s % 60)
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        s / 3600,
+        s % 3600 / 60,
+        s % 60
+    )
 }
 
 /// Beijing time (UTC+8) to the minute, as the pages show it.
@@ -177,7 +182,7 @@ mod tests {
     fn templates_use_known_words() {
         let zh = words(Lang::Zh);
         for (name, src) in super::super::pages::TEMPLATES {
-            let mut rest = *src;
+            let mut rest: &str = src;
             while let Some(i) = rest.find("t.") {
                 let key: String = rest[i + 2..]
                     .chars()
@@ -185,7 +190,10 @@ mod tests {
                     .collect();
                 let before = rest[..i].chars().last();
                 if before.is_some_and(|c| c == ' ' || c == '{' || c == '(') && !key.is_empty() {
-                    assert!(zh.contains_key(key.as_str()), "{name}: unknown word t.{key}");
+                    assert!(
+                        zh.contains_key(key.as_str()),
+                        "{name}: unknown word t.{key}"
+                    );
                 }
                 rest = &rest[i + 2..];
             }

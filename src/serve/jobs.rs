@@ -146,8 +146,13 @@ fn run_registered(
     };
     let params: Option<PlanParams> = serde_json::from_value(plan.params.clone()).ok();
     let Some(params) = params else {
-        app.db
-            .finish_plan(id, "failed", None, Some("the plan's parameters are unreadable"), &[])?;
+        app.db.finish_plan(
+            id,
+            "failed",
+            None,
+            Some("the plan's parameters are unreadable"),
+            &[],
+        )?;
         return Ok(());
     };
     let dir = app.workspace.join("work").join(format!("plan-{id}"));

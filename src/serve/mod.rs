@@ -86,7 +86,9 @@ impl Deref for App {
 
 /// Every route: the JSON API under `/api/`, the pages elsewhere.
 pub fn router(app: App) -> Router {
-    let max = app.max_upload;
+    // The transport limit is above the upload limit, so that an upload somewhat too
+    // large is read to its end and answered 413 (api::read_upload).
+    let max = app.max_upload.saturating_mul(2).saturating_add(1 << 20);
     Router::new()
         .route("/api/login", post(api::login))
         .route("/api/logout", post(api::logout))

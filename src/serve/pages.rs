@@ -236,7 +236,13 @@ pub async fn logout(
     page(&ctx, r)
 }
 
-fn datasets_page(app: &App, ctx: &Ctx, status: StatusCode, errors: Option<Vec<FieldError>>, general: Option<String>) -> Result<Response, ApiError> {
+fn datasets_page(
+    app: &App,
+    ctx: &Ctx,
+    status: StatusCode,
+    errors: Option<Vec<FieldError>>,
+    general: Option<String>,
+) -> Result<Response, ApiError> {
     let s = ctx.session()?;
     let list: Vec<serde_json::Value> = app
         .db
@@ -276,12 +282,17 @@ pub async fn datasets(State(app): State<App>, ctx: Ctx) -> Response {
     page(&ctx, r)
 }
 
-pub async fn upload(State(app): State<App>, ctx: Ctx, headers: HeaderMap, mp: Multipart) -> Response {
+pub async fn upload(
+    State(app): State<App>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    mp: Multipart,
+) -> Response {
     let Some(s) = ctx.session.clone() else {
         return ctx.error(ApiError::Unauthorized);
     };
     let result = async {
-        let up: Upload = api::read_upload(mp).await?;
+        let up: Upload = api::read_upload(mp, app.max_upload).await?;
         s.check_csrf(&headers, up.csrf.as_deref())?;
         let app2 = app.clone();
         tokio::task::spawn_blocking(move || api::store_upload(&app2, &s.user, up))
@@ -292,7 +303,13 @@ pub async fn upload(State(app): State<App>, ctx: Ctx, headers: HeaderMap, mp: Mu
     match result {
         Ok(id) => Redirect::to(&format!("/datasets/{id}")).into_response(),
         Err(ApiError::Invalid(errors)) => {
-            let r = datasets_page(&app, &ctx, StatusCode::UNPROCESSABLE_ENTITY, Some(errors), None);
+            let r = datasets_page(
+                &app,
+                &ctx,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(errors),
+                None,
+            );
             page(&ctx, r)
         }
         Err(e @ (ApiError::TooLarge | ApiError::BadRequest(_) | ApiError::Unprocessable(_))) => {
@@ -306,7 +323,9 @@ pub async fn upload(State(app): State<App>, ctx: Ctx, headers: HeaderMap, mp: Mu
 /// A CSV file's rows (header first), for showing pins and the plan table.
 fn csv_table(bytes: &[u8]) -> Option<(Vec<String>, Vec<Vec<String>>)> {
     let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)).ok()?;
-    let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.as_bytes());
     let header = rdr.headers().ok()?.iter().map(str::to_string).collect();
     let rows = rdr
         .records()
@@ -316,7 +335,14 @@ fn csv_table(bytes: &[u8]) -> Option<(Vec<String>, Vec<Vec<String>>)> {
     Some((header, rows))
 }
 
-fn dataset_page(app: &App, ctx: &Ctx, id: i64, status: StatusCode, errors: Option<Vec<FieldError>>, general: Option<String>) -> Result<Response, ApiError> {
+fn dataset_page(
+    app: &App,
+    ctx: &Ctx,
+    id: i64,
+    status: StatusCode,
+    errors: Option<Vec<FieldError>>,
+    general: Option<String>,
+) -> Result<Response, ApiError> {
     let s = ctx.session()?;
     let d = api::visible_dataset(app, &s.user, id)?;
     let plans: Vec<serde_json::Value> = app
@@ -325,7 +351,11 @@ fn dataset_page(app: &App, ctx: &Ctx, id: i64, status: StatusCode, errors: Optio
         .map_err(ApiError::internal)?
         .iter()
         .map(|p| {
-            let rules = p.params.get("rules_name").and_then(|v| v.as_str()).unwrap_or("");
+            let rules = p
+                .params
+                .get("rules_name")
+                .and_then(|v| v.as_str())
+                .unwrap_or("");
             json!({"id": p.id, "year": p.params.get("year"), "status": p.status,
                    "status_text": status_text(ctx, &p.status), "owner": p.owner,
                    "rules": if rules.is_empty() { "rules.toml" } else { rules },
@@ -400,7 +430,11 @@ pub async fn pins(
             Err(e) => return ctx.error(ApiError::BadRequest(e.body_text())),
         }
     }
-    let text = |k: &str| fields.get(k).map(|b| String::from_utf8_lossy(b).trim().to_string());
+    let text = |k: &str| {
+        fields
+            .get(k)
+            .map(|b| String::from_utf8_lossy(b).trim().to_string())
+    };
     if let Err(e) = s.check_csrf(&headers, text("csrf_token").as_deref()) {
         return ctx.error(e);
     }
@@ -416,7 +450,11 @@ pub async fn pins(
                 let (Some(teacher), Some(action)) = (one.0, one.1) else {
                     return Err(ApiError::BadRequest("choose a pins.csv file".into()));
                 };
-                let school = if action == "stay" { String::new() } else { one.2.unwrap_or_default() };
+                let school = if action == "stay" {
+                    String::new()
+                } else {
+                    one.2.unwrap_or_default()
+                };
                 let current = app2
                     .db
                     .current_files(id)
@@ -424,7 +462,8 @@ pub async fn pins(
                     .into_iter()
                     .find(|(n, _)| n == "pins.csv")
                     .map(|(_, b)| b);
-                let mut b = current.unwrap_or_else(|| b"teacher_id,action,school_id,year,note\n".to_vec());
+                let mut b =
+                    current.unwrap_or_else(|| b"teacher_id,action,school_id,year,note\n".to_vec());
                 if !b.ends_with(b"\n") {
                     b.push(b'\n');
                 }
@@ -444,7 +483,14 @@ pub async fn pins(
         (Ok(_), Some(plan)) => Redirect::to(&format!("/plans/{plan}?pinned=1")).into_response(),
         (Ok(_), None) => Redirect::to(&format!("/datasets/{id}")).into_response(),
         (Err(ApiError::Invalid(errors)), _) => {
-            let r = dataset_page(&app, &ctx, id, StatusCode::UNPROCESSABLE_ENTITY, Some(errors), None);
+            let r = dataset_page(
+                &app,
+                &ctx,
+                id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(errors),
+                None,
+            );
             page(&ctx, r)
         }
         (Err(e), _) => ctx.error(e),
@@ -461,7 +507,11 @@ pub async fn submit(
     let Some(s) = ctx.session.clone() else {
         return ctx.error(ApiError::Unauthorized);
     };
-    let get = |k: &str| f.iter().find(|(n, _)| n == k).map(|(_, v)| v.trim().to_string());
+    let get = |k: &str| {
+        f.iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.trim().to_string())
+    };
     if let Err(e) = s.check_csrf(&headers, get("csrf_token").as_deref()) {
         return ctx.error(e);
     }
@@ -488,7 +538,9 @@ pub async fn submit(
     let user = s.user.clone();
     let result = tokio::task::spawn_blocking(move || match req {
         Some(req) => api::submit_plan(&app2, &user, req),
-        None => Err(ApiError::Unprocessable("give the plan year as a number, e.g. 2021".into())),
+        None => Err(ApiError::Unprocessable(
+            "give the plan year as a number, e.g. 2021".into(),
+        )),
     })
     .await
     .map_err(ApiError::internal)
@@ -496,7 +548,14 @@ pub async fn submit(
     match result {
         Ok(id) => Redirect::to(&format!("/plans/{id}")).into_response(),
         Err(e @ ApiError::Unprocessable(_)) => {
-            let r = dataset_page(&app, &ctx, dataset, e.status(), Some(Vec::new()), Some(e.message()));
+            let r = dataset_page(
+                &app,
+                &ctx,
+                dataset,
+                e.status(),
+                Some(Vec::new()),
+                Some(e.message()),
+            );
             page(&ctx, r)
         }
         Err(e) => ctx.error(e),
@@ -574,7 +633,12 @@ fn plan_page(app: &App, ctx: &Ctx, id: i64, pinned: bool) -> Result<Response, Ap
     ))
 }
 
-pub async fn plan(State(app): State<App>, ctx: Ctx, Path(id): Path<i64>, Query(q): Query<PlanQuery>) -> Response {
+pub async fn plan(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Query(q): Query<PlanQuery>,
+) -> Response {
     let r = plan_page(&app, &ctx, id, q.pinned.is_some());
     page(&ctx, r)
 }
