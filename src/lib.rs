@@ -18,6 +18,7 @@ pub mod quota_progress;
 pub mod report;
 pub mod rules;
 pub mod schedule;
+pub mod serve;
 pub mod shard;
 pub mod shortfall;
 pub mod stats;

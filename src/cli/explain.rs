@@ -122,6 +122,7 @@ pub fn run(a: &ExplainArgs, _quiet: bool) -> Exit {
         time_limit: a.time_limit,
         method: a.method,
         progress: None,
+        cancel: None,
     };
     let plan = match plan_year(data, &rules, a.year, &data.ledger, &opts) {
         Ok(p) => p,

@@ -14,11 +14,14 @@ mod plan;
 mod progress_cmd;
 mod schedule;
 mod verify;
+mod serve;
+mod user;
 
 use clap::{Parser, Subcommand};
 use std::ffi::OsString;
 
 pub use common::{DataArgs, RuleArgs};
+pub use serve::{plan_args_ok, plan_stages, run_plan};
 
 /// Exit codes (README, "Exit codes").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,6 +74,10 @@ pub enum Command {
     /// Check a plan made elsewhere (plan.csv/plan.xlsx, edited or not) against every
     /// hard rule; exit 0 valid, 4 rules broken, 2 malformed.
     Verify(verify::VerifyArgs),
+    /// The web workspace for HR staff: upload data, plan, download (and a JSON API).
+    Serve(serve::ServeArgs),
+    /// The accounts of a workspace: add, list, remove, passwd.
+    User(user::UserArgs),
 }
 
 /// Runs the CLI on `args` (including the program name) and returns the exit code.
@@ -103,6 +110,8 @@ where
         Command::Explain(a) => explain::run(&a, cli.quiet),
         Command::Itinerant(a) => itinerant::run(&a, cli.quiet),
         Command::Verify(a) => verify::run(&a, cli.quiet),
+        Command::Serve(a) => serve::run(&a, cli.quiet),
+        Command::User(a) => user::run(&a, cli.quiet),
     };
     exit as i32
 }

@@ -54,7 +54,21 @@ pub struct PlanArgs {
     pub lang: Lang,
 }
 
+/// The stages a plan goes through, as its progress bar names them.
+pub const STAGES: [&str; 3] = ["loading data", "planning", "writing"];
+
 pub fn run(a: &PlanArgs, quiet: bool) -> Exit {
+    execute(a, quiet, crate::progress::stages(&STAGES, quiet), None)
+}
+
+/// `plan` itself: `stages` (a bar over [`STAGES`]) shows how far it is, and setting
+/// `cancel` stops it before anything is written (`serve` runs plans through this).
+pub fn execute(
+    a: &PlanArgs,
+    quiet: bool,
+    stages: indicatif::ProgressBar,
+    cancel: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
+) -> Exit {
     let shard = match a.shard.as_deref().map(Shard::parse).transpose() {
         Ok(s) => s,
         Err(e) => {
@@ -71,7 +85,6 @@ pub fn run(a: &PlanArgs, quiet: bool) -> Exit {
         Ok(r) => r,
         Err(e) => return e,
     };
-    let stages = crate::progress::stages(&["loading data", "planning", "writing"], quiet);
     let (rules, mut loaded) = match load_all(&a.rules, &a.data) {
         Ok(x) => x,
         Err(e) => return e,
@@ -97,6 +110,7 @@ pub fn run(a: &PlanArgs, quiet: bool) -> Exit {
         time_limit: a.time_limit,
         method: a.method,
         progress: Some(stages.clone()),
+        cancel,
     };
     let plan = match plan_year(data, &rules, a.year, &data.ledger, &opts) {
         Ok(p) => p,
@@ -200,6 +214,9 @@ pub fn run(a: &PlanArgs, quiet: bool) -> Exit {
                 return Exit::Failure;
             }
         }
+    }
+    if opts.cancelled() {
+        return Exit::Failure;
     }
     if let Err(e) = write_out(&out, &staged) {
         return e;

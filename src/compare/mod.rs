@@ -93,6 +93,7 @@ pub fn run_variants(
                 time_limit,
                 method: variant.method,
                 progress: None,
+                cancel: None,
             };
             let plan = plan_year(data, &rules, year, &data.ledger, &opts)
                 .map_err(|e| variant_error(variant.label(), e))?;

@@ -73,6 +73,7 @@ fn run_one(
             time_limit,
             method: variant.method,
             progress: None,
+            cancel: None,
         },
         stop_when_met: false,
     };

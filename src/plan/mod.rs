@@ -41,6 +41,9 @@ pub struct PlanOptions {
     /// A bar to advance by one per component solved (its length is set to the number
     /// of components); `None` draws nothing.
     pub progress: Option<indicatif::ProgressBar>,
+    /// Set from another thread to stop the plan: checked before each stage and each
+    /// component, the plan then ends with [`PlanError::Cancelled`] (`serve`'s cancel).
+    pub cancel: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
 }
 
 impl Default for PlanOptions {
@@ -49,7 +52,17 @@ impl Default for PlanOptions {
             time_limit: 120.0,
             method: Method::Optimal,
             progress: None,
+            cancel: None,
         }
+    }
+}
+
+impl PlanOptions {
+    /// Whether the plan was asked to stop (see [`PlanOptions::cancel`]).
+    pub fn cancelled(&self) -> bool {
+        self.cancel
+            .as_ref()
+            .is_some_and(|c| c.load(std::sync::atomic::Ordering::Relaxed))
     }
 }
 
@@ -98,6 +111,8 @@ pub enum PlanError {
     Solver(String),
     #[error("the plan failed the independent check (a bug; nothing was written):\n{}", .0.join("\n"))]
     Verification(Vec<String>),
+    #[error("the plan was cancelled")]
+    Cancelled,
 }
 
 /// Plans one year. `ledger` is the ledger in force (the data's, or in `horizon` that
@@ -110,6 +125,9 @@ pub fn plan_year(
     opts: &PlanOptions,
 ) -> Result<YearPlan, PlanError> {
     let start = Instant::now();
+    if opts.cancelled() {
+        return Err(PlanError::Cancelled);
+    }
     let verdicts = eligibility::assess(data, rules, year, ledger).map_err(PlanError::Exclusion)?;
     let facts = YearFacts::compute(data, rules, year, ledger, &verdicts);
     let eligible: Vec<bool> = verdicts.iter().map(Verdict::eligible).collect();
@@ -128,6 +146,9 @@ pub fn plan_year(
         );
     }
     let comps = build_components(data, rules, &facts, &eligible);
+    if opts.cancelled() {
+        return Err(PlanError::Cancelled);
+    }
 
     let mut candidates = assign::Candidates::new();
     for (ti, t) in data.teachers.iter().enumerate() {
@@ -155,6 +176,9 @@ pub fn plan_year(
         .par_iter()
         .map(|&i| {
             let t = Instant::now();
+            if opts.cancelled() {
+                return (i, Err(String::new()));
+            }
             let r = solve_component(&comps[i], opts.time_limit);
             if let Some(pb) = &opts.progress {
                 pb.inc(1);
@@ -174,6 +198,9 @@ pub fn plan_year(
             (i, r)
         })
         .collect();
+    if opts.cancelled() {
+        return Err(PlanError::Cancelled);
+    }
     let mut optimal = true;
     let mut moves = Vec::new();
     let mut unproven = Vec::new();

@@ -1,0 +1,79 @@
+//! `rotaplan serve`: the web workspace (see `crate::serve`), and the bridge through
+//! which its workers run `plan` exactly as the command does.
+
+use super::{Cli, Command, Exit};
+use clap::{Args, Parser};
+use indicatif::ProgressBar;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// Workspace folder: the database (rotaplan.db) and the plans' work folders.
+    #[arg(long, value_name = "DIR", default_value = "rotaplan-workspace")]
+    pub workspace: PathBuf,
+    /// Address to listen on. Anything but a loopback address needs at least one user
+    /// (`rotaplan user add`).
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+    /// Largest upload accepted, in MiB (a larger one is refused with 413).
+    #[arg(long, value_name = "MIB", default_value_t = 64)]
+    pub max_upload_mib: usize,
+    /// Plans run at once (default: the machine's cores; never more).
+    #[arg(long, value_name = "N")]
+    pub workers: Option<usize>,
+}
+
+pub fn run(a: &ServeArgs, quiet: bool) -> Exit {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let cfg = crate::serve::Config {
+        workspace: a.workspace.clone(),
+        bind: a.bind,
+        max_upload: a.max_upload_mib.saturating_mul(1024 * 1024),
+        workers: a.workers.unwrap_or(cores).clamp(1, cores),
+        quiet,
+    };
+    match crate::serve::run(cfg) {
+        Ok(()) => Exit::Done,
+        Err(e) => {
+            eprintln!("error: {e}");
+            if e.is_refusal() {
+                Exit::Invalid
+            } else {
+                Exit::Failure
+            }
+        }
+    }
+}
+
+/// A hidden bar over `plan`'s stages, which the server reads to show progress.
+pub fn plan_stages() -> ProgressBar {
+    crate::progress::stages(&super::plan::STAGES, true)
+}
+
+/// Parses a `rotaplan plan …` command line; None when it is not one.
+fn parse_plan(args: &[String]) -> Result<super::plan::PlanArgs, String> {
+    match Cli::try_parse_from(args) {
+        Ok(Cli {
+            command: Command::Plan(p),
+            ..
+        }) => Ok(p),
+        Ok(_) => Err("not a plan command".into()),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// Whether `rotaplan` accepts this `plan` command line.
+pub fn plan_args_ok(args: &[String]) -> bool {
+    parse_plan(args).is_ok()
+}
+
+/// Runs `rotaplan plan` with these arguments in this process (quietly), reporting its
+/// stages on `bar` and stopping when `cancel` is set: the exit code, or why the
+/// command line was refused.
+pub fn run_plan(args: &[String], bar: ProgressBar, cancel: Arc<AtomicBool>) -> Result<i32, String> {
+    let a = parse_plan(args)?;
+    Ok(super::plan::execute(&a, true, bar, Some(cancel)) as i32)
+}

@@ -1,0 +1,202 @@
+//! The pages' words, in Chinese (the default) and English, and time formatting. One
+//! table: every key has both languages (a unit test checks the templates use no key
+//! missing here).
+
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Zh,
+    En,
+}
+
+impl Lang {
+    pub fn parse(s: &str) -> Option<Lang> {
+        match s {
+            "zh" => Some(Lang::Zh),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh",
+            Lang::En => "en",
+        }
+    }
+}
+
+/// (key, Chinese, English).
+const WORDS: &[(&str, &str, &str)] = &[
+    ("app", "教师交流轮岗工作台", "Teacher exchange workspace"),
+    ("login", "登录", "Log in"),
+    ("logout", "退出", "Log out"),
+    ("name", "用户名", "User name"),
+    ("password", "密码", "Password"),
+    ("login_help", "请输入管理员为您开设的账号。连续输错 5 次后需等待 15 分钟。", "Use the account your administrator made for you. After 5 wrong passwords, wait 15 minutes."),
+    ("login_failed", "用户名或密码错误。", "Wrong user name or password."),
+    ("throttled", "登录失败次数过多，请稍后再试（秒）：", "Too many failed logins; try again in (seconds): "),
+    ("datasets", "数据", "Data"),
+    ("audit", "操作记录", "Audit log"),
+    ("upload", "上传数据", "Upload data"),
+    ("upload_help", "每类文件选一个 Excel（.xlsx）或 CSV 文件。学校、教师、岗位需求三个文件必填，其余可选。文件有误时下表列出每个错误（文件、行、列），改正后重新上传，出错时什么都不会保存。", "Choose one Excel (.xlsx) or CSV file per kind. Schools, teachers and needs are required, the rest optional. If a file has problems, the table below lists every one (file, row, column): fix them and upload again; nothing is stored on error."),
+    ("dataset_name", "数据名称（可不填）", "Name (optional)"),
+    ("role_schools", "学校", "Schools"),
+    ("role_teachers", "教师", "Teachers"),
+    ("role_needs", "岗位需求", "Needs"),
+    ("role_ledger", "交流台账", "Ledger"),
+    ("role_evaluators", "评审专家", "Evaluators"),
+    ("role_pins", "锁定/排除", "Pins"),
+    ("role_wishes", "志愿", "Wishes"),
+    ("role_itinerant_needs", "走教需求", "Itinerant needs"),
+    ("required", "必填", "required"),
+    ("errors", "发现以下问题，未保存任何数据：", "Problems found; nothing was stored:"),
+    ("file", "文件", "File"),
+    ("row", "行", "Row"),
+    ("column", "列", "Column"),
+    ("value", "值", "Value"),
+    ("message", "问题及改法", "Problem and fix"),
+    ("no_datasets", "还没有数据，请先上传。", "No data yet: upload some first."),
+    ("districts", "区县", "Districts"),
+    ("uploaded_by", "上传人", "Uploaded by"),
+    ("time", "时间", "Time"),
+    ("counts", "条数", "Rows"),
+    ("files", "文件", "Files"),
+    ("version", "版本", "Version"),
+    ("size", "大小（字节）", "Size (bytes)"),
+    ("original_name", "上传时的文件名", "Name when uploaded"),
+    ("new_plan", "制定交流方案", "Make a plan"),
+    ("plan_help", "选择规则和年度，点击“开始”。方案在后台计算，可随时取消。常用参数留空即按规则文件的值。", "Choose the rules and the year and press Start. The plan runs in the background and can be cancelled. Leave a value empty to keep the rule file's."),
+    ("rules", "规则", "Rules"),
+    ("rules_toml", "或粘贴规则文件（TOML），优先于上面的选择", "Or paste a rule file (TOML); it replaces the choice above"),
+    ("year", "年度", "Year"),
+    ("previous", "参照上一方案（尽量少改动）", "Keep close to an earlier plan"),
+    ("none", "无", "none"),
+    ("start", "开始", "Start"),
+    ("set_min_years", "同校任教满几年须交流", "Years at a school before exchange"),
+    ("set_share", "交流比例下限（如 0.10）", "Minimum share exchanged (e.g. 0.10)"),
+    ("set_backbone", "骨干教师比例下限（如 0.20）", "Minimum backbone share (e.g. 0.20)"),
+    ("set_cap", "派出上限占编制比例（如 0.15）", "Outflow cap, share of staff (e.g. 0.15)"),
+    ("set_distance", "最远距离（公里）", "Largest distance (km)"),
+    ("plans", "方案", "Plans"),
+    ("plan", "方案", "Plan"),
+    ("status", "状态", "Status"),
+    ("st_queued", "排队中", "queued"),
+    ("st_running", "计算中", "running"),
+    ("st_done", "已完成", "done"),
+    ("st_failed", "失败", "failed"),
+    ("st_cancelled", "已取消", "cancelled"),
+    ("progress", "进度", "Progress"),
+    ("cancel", "取消", "Cancel"),
+    ("rerun", "重新计算", "Run again"),
+    ("rerun_help", "用当前的数据和锁定/排除重新计算一次，参数不变。", "Run again with the current data and pins, same values."),
+    ("figures", "主要数字", "Figures"),
+    ("downloads", "下载", "Downloads"),
+    ("table", "交流名单", "The plan"),
+    ("search", "搜索（工号、姓名、学校……）", "Search (id, name, school…)"),
+    ("filter_district", "全部区县", "All districts"),
+    ("pins", "锁定与排除", "Pins"),
+    ("pins_help", "锁定：此人按本方案去这所学校；留任：此人不交流；不去：此人不去这所学校。保存后点“重新计算”。", "Lock: this teacher goes to this school; keep: this teacher stays; not to: never to this school. Then press Run again."),
+    ("lock", "锁定", "Lock"),
+    ("keep", "留任", "Keep"),
+    ("not_to", "不去", "Not to"),
+    ("pins_upload", "上传 pins.csv 替换全部锁定", "Upload a pins.csv replacing all pins"),
+    ("save", "保存", "Save"),
+    ("error", "错误", "Error"),
+    ("user", "用户", "User"),
+    ("action", "操作", "Action"),
+    ("detail", "内容", "Detail"),
+    ("back", "返回", "Back"),
+    ("not_found", "没有找到，或您无权查看。", "Not found, or not yours to see."),
+    ("forbidden", "请求被拒绝（页面已过期？请刷新后重试）。", "Refused (the page expired? reload it and try again)."),
+    ("view", "查看", "View"),
+    ("teacher", "教师", "Teacher"),
+    ("from", "派出学校", "From"),
+    ("to", "接收学校", "To"),
+    ("subject", "学科", "Subject"),
+    ("district", "区县", "District"),
+];
+
+/// The words of one language, for the templates (`t.key`).
+pub fn words(lang: Lang) -> BTreeMap<&'static str, &'static str> {
+    WORDS
+        .iter()
+        .map(|(k, zh, en)| (*k, if lang == Lang::Zh { *zh } else { *en }))
+        .collect()
+}
+
+/// (year, month, day) of a day count since 1970-01-01 (proleptic Gregorian).
+fn civil(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+/// ISO 8601 UTC, e.g. `2026-03-01T08:05:09Z` (the API's times).
+pub fn timestamp(t: i64) -> String {
+    let (y, m, d) = civil(t.div_euclid(86_400));
+    let s = t.rem_euclid(86_400);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        s / 3600,
+        s % 3600 / 60,
+        s % 60
+    )
+}
+
+/// Beijing time (UTC+8) to the minute, as the pages show it.
+pub fn local(t: i64) -> String {
+    let t = t + 8 * 3600;
+    let (y, m, d) = civil(t.div_euclid(86_400));
+    let s = t.rem_euclid(86_400);
+    format!("{y:04}-{m:02}-{d:02} {:02}:{:02}", s / 3600, s % 3600 / 60)
+}
+
+/// The Beijing date, e.g. `2026-03-01`.
+pub fn date(t: i64) -> String {
+    local(t).chars().take(10).collect()
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times() {
+        assert_eq!(timestamp(0), "1970-01-01T00:00:00Z");
+        assert_eq!(timestamp(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(timestamp(1_767_225_599), "2025-12-31T23:59:59Z");
+        assert_eq!(local(1_767_225_599), "2026-01-01 07:59");
+        assert_eq!(date(1_767_225_599), "2026-01-01");
+    }
+
+    #[test]
+    fn templates_use_known_words() {
+        let zh = words(Lang::Zh);
+        for (name, src) in super::super::pages::TEMPLATES {
+            let mut rest: &str = src;
+            while let Some(i) = rest.find("t.") {
+                let key: String = rest[i + 2..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                let before = rest[..i].chars().last();
+                if before.is_some_and(|c| c == ' ' || c == '{' || c == '(') && !key.is_empty() {
+                    assert!(
+                        zh.contains_key(key.as_str()),
+                        "{name}: unknown word t.{key}"
+                    );
+                }
+                rest = &rest[i + 2..];
+            }
+        }
+    }
+}

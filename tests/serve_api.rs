@@ -1,0 +1,651 @@
+//! `rotaplan serve` through the real server: the binary listens on an ephemeral
+//! loopback port and is driven over HTTP (sessions, CSRF, scopes, uploads, plans,
+//! cancel, audit, `kill -9` and restart).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use serde_json::{json, Value};
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_rotaplan");
+const PASSWORD: &str = "correct horse";
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn add_user(ws: &Path, name: &str, scope: &str) {
+    let mut c = Command::new(BIN)
+        .args(["--quiet", "user", "add", "--workspace"])
+        .arg(ws)
+        .args(["--name", name, "--scope", scope, "--password-stdin"])
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap();
+    writeln!(c.stdin.take().unwrap(), "{PASSWORD}").unwrap();
+    assert!(c.wait().unwrap().success());
+}
+
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Server {
+    fn start(ws: &Path, extra: &[&str]) -> Server {
+        let mut child = Command::new(BIN)
+            .args(["--quiet", "serve", "--workspace"])
+            .arg(ws)
+            .args(["--bind", "127.0.0.1:0"])
+            .args(extra)
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let base = line
+            .trim()
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+            .to_string();
+        Server { child, base }
+    }
+
+    fn kill9(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-9", &self.child.id().to_string()])
+            .status();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A logged-in (or not) client of one server.
+struct Client {
+    agent: ureq::Agent,
+    base: String,
+    cookie: String,
+    csrf: String,
+}
+
+struct Reply {
+    status: u16,
+    body: Vec<u8>,
+}
+
+impl Reply {
+    fn json(&self) -> Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|_| panic!("not JSON: {}", String::from_utf8_lossy(&self.body)))
+    }
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+fn read(r: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> (Reply, Vec<String>) {
+    let mut r = r.unwrap();
+    let cookies = r
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .collect();
+    let status = r.status().as_u16();
+    let body = r
+        .body_mut()
+        .with_config()
+        .limit(100 << 20)
+        .read_to_vec()
+        .unwrap();
+    (Reply { status, body }, cookies)
+}
+
+impl Client {
+    fn new(server: &Server) -> Client {
+        let agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .timeout_global(Some(Duration::from_secs(120)))
+            .build()
+            .into();
+        Client {
+            agent,
+            base: server.base.clone(),
+            cookie: String::new(),
+            csrf: String::new(),
+        }
+    }
+
+    fn login(server: &Server, name: &str) -> Client {
+        let mut c = Client::new(server);
+        let (r, cookies) = read(
+            c.agent
+                .post(format!("{}/api/login", c.base))
+                .header("content-type", "application/json")
+                .send(
+                    json!({"name": name, "password": PASSWORD})
+                        .to_string()
+                        .as_bytes(),
+                ),
+        );
+        assert_eq!(r.status, 200, "{}", r.text());
+        c.csrf = r.json()["csrf_token"].as_str().unwrap().to_string();
+        let set = cookies
+            .iter()
+            .find(|c| c.starts_with("rotaplan_session="))
+            .unwrap();
+        assert!(
+            set.contains("HttpOnly") && set.contains("SameSite=Strict"),
+            "{set}"
+        );
+        c.cookie = set.split(';').next().unwrap().to_string();
+        c
+    }
+
+    fn get(&self, path: &str) -> Reply {
+        read(
+            self.agent
+                .get(format!("{}{path}", self.base))
+                .header("cookie", &self.cookie)
+                .call(),
+        )
+        .0
+    }
+
+    fn send(&self, method: &str, path: &str, ctype: &str, body: &[u8], csrf: bool) -> Reply {
+        let url = format!("{}{path}", self.base);
+        let req = match method {
+            "POST" => self.agent.post(url),
+            "PUT" => self.agent.put(url),
+            _ => unreachable!(),
+        };
+        let mut req = req
+            .header("cookie", &self.cookie)
+            .header("content-type", ctype);
+        if csrf {
+            req = req.header("x-csrf-token", &self.csrf);
+        }
+        read(req.send(body)).0
+    }
+
+    fn delete(&self, path: &str, csrf: bool) -> Reply {
+        let mut req = self
+            .agent
+            .delete(format!("{}{path}", self.base))
+            .header("cookie", &self.cookie);
+        if csrf {
+            req = req.header("x-csrf-token", &self.csrf);
+        }
+        read(req.call()).0
+    }
+
+    fn post_json(&self, path: &str, v: Value) -> Reply {
+        self.send(
+            "POST",
+            path,
+            "application/json",
+            v.to_string().as_bytes(),
+            true,
+        )
+    }
+
+    /// POST /api/datasets with one part per (role, bytes).
+    fn upload(&self, parts: &[(&str, Vec<u8>)], csrf: bool) -> Reply {
+        let boundary = "----rotaplan-test-boundary-7d1e";
+        let mut body = Vec::new();
+        for (role, bytes) in parts {
+            write!(
+                body,
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{role}\"; filename=\"../../{role}.csv\"\r\nContent-Type: text/csv\r\n\r\n"
+            )
+            .unwrap();
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        write!(body, "--{boundary}--\r\n").unwrap();
+        self.send(
+            "POST",
+            "/api/datasets",
+            &format!("multipart/form-data; boundary={boundary}"),
+            &body,
+            csrf,
+        )
+    }
+
+    /// Polls a plan until it is no longer queued or running.
+    fn wait_plan(&self, id: i64) -> Value {
+        let t = Instant::now();
+        loop {
+            let p = self.get(&format!("/api/plans/{id}")).json();
+            let s = p["status"].as_str().unwrap().to_string();
+            if s != "queued" && s != "running" {
+                return p;
+            }
+            assert!(
+                t.elapsed() < Duration::from_secs(120),
+                "plan {id} never ended"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+fn fixture(dir: &str) -> Vec<(&'static str, Vec<u8>)> {
+    let d = root().join("fixtures").join(dir);
+    [
+        "schools",
+        "teachers",
+        "needs",
+        "ledger",
+        "evaluators",
+        "itinerant_needs",
+    ]
+    .into_iter()
+    .filter_map(|r| Some((r, std::fs::read(d.join(format!("{r}.csv"))).ok()?)))
+    .collect()
+}
+
+fn plan_request(dataset: i64) -> Value {
+    json!({"dataset": dataset, "rules": "nanchang-2021-2025.toml", "year": 2021,
+           "set": {}, "previous": null})
+}
+
+/// The files `rotaplan plan` writes for the same inputs.
+fn cli_plan(data: &Path, out: &Path) {
+    let st = Command::new(BIN)
+        .args(["--quiet", "plan", "--data"])
+        .arg(data)
+        .args(["--rules"])
+        .arg(root().join("rules/nanchang-2021-2025.toml"))
+        .args(["--year", "2021", "--out"])
+        .arg(out)
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(st.success());
+}
+
+fn without_solve_seconds(b: &[u8]) -> String {
+    String::from_utf8_lossy(b)
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("\"solve_seconds\""))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn sessions_scopes_uploads_plans_and_audit() {
+    let ws = tempfile::tempdir().unwrap();
+    for (name, scope) in [
+        ("admin", "admin"),
+        ("city", "city"),
+        ("qsh", "青山湖区"),
+        ("wl", "湾里管理局"),
+    ] {
+        add_user(ws.path(), name, scope);
+    }
+    let server = Server::start(ws.path(), &["--max-upload-mib", "1"]);
+
+    // 401 without a session, for the API and the pages.
+    let anon = Client::new(&server);
+    for path in [
+        "/api/datasets",
+        "/api/datasets/1",
+        "/api/plans/1",
+        "/api/audit",
+        "/datasets",
+    ] {
+        assert_eq!(anon.get(path).status, 401, "{path}");
+    }
+    assert_eq!(anon.upload(&fixture("tiny"), true).status, 401);
+    let (bad, _) = read(
+        anon.agent
+            .post(format!("{}/api/login", anon.base))
+            .header("content-type", "application/json")
+            .send(
+                json!({"name": "admin", "password": "wrong password"})
+                    .to_string()
+                    .as_bytes(),
+            ),
+    );
+    assert_eq!(bad.status, 401);
+
+    let admin = Client::login(&server, "admin");
+    // CSRF-less changes are refused, and store nothing.
+    assert_eq!(admin.upload(&fixture("tiny"), false).status, 403);
+    assert_eq!(
+        admin.get("/api/datasets").json().as_array().unwrap().len(),
+        0
+    );
+
+    // Every bad row is reported; nothing is stored.
+    let mut bad_files = fixture("tiny");
+    let teachers = &mut bad_files
+        .iter_mut()
+        .find(|(r, _)| *r == "teachers")
+        .unwrap()
+        .1;
+    let text = String::from_utf8(teachers.clone()).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    // Rows 2 and 3: a birth year that is not a year, a school that does not exist.
+    let cells2: Vec<&str> = lines[1].split(',').collect();
+    let header: Vec<&str> = lines[0].split(',').collect();
+    let birth = header
+        .iter()
+        .position(|h| h.contains("出生") || h.contains("birth"))
+        .unwrap();
+    let school = header
+        .iter()
+        .position(|h| h.contains("学校") || h.contains("school_id"))
+        .unwrap();
+    let mut c2: Vec<String> = cells2.iter().map(|s| s.to_string()).collect();
+    c2[birth] = "19x0".into();
+    lines[1] = c2.join(",");
+    let mut c3: Vec<String> = lines[2].split(',').map(str::to_string).collect();
+    c3[school] = "NOPE".into();
+    lines[2] = c3.join(",");
+    *teachers = (lines.join("\n") + "\n").into_bytes();
+    let r = admin.upload(&bad_files, true);
+    assert_eq!(r.status, 422, "{}", r.text());
+    let errors = r.json()["errors"].as_array().unwrap().clone();
+    assert!(errors.len() >= 2, "{errors:?}");
+    let rows: Vec<i64> = errors.iter().filter_map(|e| e["row"].as_i64()).collect();
+    assert!(rows.contains(&2) && rows.contains(&3), "{errors:?}");
+    for e in &errors {
+        assert_eq!(
+            e["file"], "teachers.csv",
+            "the fixed name, never the sent one: {e}"
+        );
+        assert!(e["message"].as_str().unwrap().len() > 5);
+    }
+    assert_eq!(
+        admin.get("/api/datasets").json().as_array().unwrap().len(),
+        0
+    );
+
+    // Oversized upload.
+    let big = vec![(
+        "teachers",
+        b"teacher_id\n"
+            .iter()
+            .copied()
+            .cycle()
+            .take(1_300_000)
+            .collect::<Vec<u8>>(),
+    )];
+    assert_eq!(admin.upload(&big, true).status, 413);
+
+    // A good upload, then a plan byte-identical to the command's.
+    let r = admin.upload(&fixture("tiny"), true);
+    assert_eq!(r.status, 201, "{}", r.text());
+    let ds = r.json()["id"].as_i64().unwrap();
+    let d = admin.get(&format!("/api/datasets/{ds}")).json();
+    assert_eq!(d["counts"]["teachers"], 29);
+    assert_eq!(d["districts"], json!(["湾里管理局", "青山湖区"]));
+    assert_eq!(
+        admin
+            .post_json(
+                "/api/plans",
+                json!({"dataset": ds, "rules": "nanchang-2021-2025.toml", "year": 1999})
+            )
+            .status,
+        422
+    );
+    let no_csrf = admin.send(
+        "POST",
+        "/api/plans",
+        "application/json",
+        plan_request(ds).to_string().as_bytes(),
+        false,
+    );
+    assert_eq!(no_csrf.status, 403);
+    let r = admin.post_json("/api/plans", plan_request(ds));
+    assert_eq!(r.status, 202, "{}", r.text());
+    let plan = r.json()["id"].as_i64().unwrap();
+    let p = admin.wait_plan(plan);
+    assert_eq!(p["status"], "done", "{p}");
+    assert_eq!(p["progress"], 1.0);
+    assert_eq!(p["summary"]["eligible"], 18);
+    let out = tempfile::tempdir().unwrap();
+    let cli = out.path().join("cli");
+    cli_plan(&root().join("fixtures/tiny"), &cli);
+    let mut names: Vec<String> = std::fs::read_dir(&cli)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with('.'))
+        .collect();
+    names.sort();
+    let served: Vec<String> = p["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(served, names);
+    for n in &names {
+        let r = admin.get(&format!("/api/plans/{plan}/files/{n}"));
+        assert_eq!(r.status, 200);
+        let want = std::fs::read(cli.join(n)).unwrap();
+        if n == "summary.json" {
+            assert_eq!(without_solve_seconds(&r.body), without_solve_seconds(&want));
+        } else {
+            assert!(r.body == want, "{n} differs from the command's");
+        }
+    }
+    assert_eq!(
+        admin
+            .get(&format!("/api/plans/{plan}/files/..%2Fsummary.json"))
+            .status,
+        404
+    );
+
+    // Scopes: the dataset spans two districts, so a district user sees neither it
+    // nor its plan, and cannot upload another district's schools.
+    let qsh = Client::login(&server, "qsh");
+    let wl = Client::login(&server, "wl");
+    for c in [&qsh, &wl] {
+        assert_eq!(c.get(&format!("/api/datasets/{ds}")).status, 404);
+        assert_eq!(c.get(&format!("/api/plans/{plan}")).status, 404);
+        assert_eq!(
+            c.get(&format!("/api/plans/{plan}/files/plan.csv")).status,
+            404
+        );
+        assert_eq!(c.get(&format!("/datasets/{ds}")).status, 404);
+        assert_eq!(c.delete(&format!("/api/plans/{plan}"), true).status, 404);
+        assert!(c.get("/api/datasets").json().as_array().unwrap().is_empty());
+    }
+    let r = qsh.upload(&fixture("tiny"), true);
+    assert_eq!(r.status, 422, "{}", r.text());
+    assert!(r.text().contains("湾里管理局"));
+    let city = Client::login(&server, "city");
+    assert_eq!(city.get(&format!("/api/plans/{plan}")).status, 200);
+    assert_eq!(city.get("/api/audit").status, 403);
+
+    // Pins are stored as a new version of the dataset's pins.csv, checked first.
+    let bad_pins = "teacher_id,action,school_id\nU1-06,fly,\nNOBODY,stay,\n";
+    let r = admin.send(
+        "PUT",
+        &format!("/api/datasets/{ds}/pins"),
+        "text/csv",
+        bad_pins.as_bytes(),
+        true,
+    );
+    assert_eq!(r.status, 422, "{}", r.text());
+    assert_eq!(r.json()["errors"].as_array().unwrap().len(), 2);
+    let pins = "teacher_id,action,school_id\nU1-06,stay,\n";
+    assert_eq!(
+        admin
+            .send(
+                "PUT",
+                &format!("/api/datasets/{ds}/pins"),
+                "text/csv",
+                pins.as_bytes(),
+                false
+            )
+            .status,
+        403
+    );
+    let r = admin.send(
+        "PUT",
+        &format!("/api/datasets/{ds}/pins"),
+        "text/csv",
+        pins.as_bytes(),
+        true,
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    let d = admin.get(&format!("/api/datasets/{ds}")).json();
+    assert!(d["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["name"] == "pins.csv"));
+
+    // The pages show the same data.
+    let page = admin.get(&format!("/plans/{plan}"));
+    assert_eq!(page.status, 200);
+    assert!(page.text().contains("plan.xlsx") && page.text().contains("U1-06"));
+    assert!(admin
+        .get("/datasets?lang=en")
+        .text()
+        .contains("Upload data"));
+    assert!(admin.get("/datasets").text().contains("上传数据"));
+
+    // The audit log has every change, with its user.
+    let audit = admin.get("/api/audit").json();
+    let actions: Vec<(String, String)> = audit
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["user"].as_str().unwrap().into(),
+                a["action"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    for want in ["dataset upload", "plan submit", "dataset file", "login"] {
+        assert!(
+            actions.iter().any(|(u, a)| u == "admin" && a == want),
+            "{want}: {actions:?}"
+        );
+    }
+    assert!(actions.iter().any(|(_, a)| a == "user add"));
+}
+
+#[test]
+fn cancel_and_kill_9_keep_what_was_acknowledged() {
+    let ws = tempfile::tempdir().unwrap();
+    add_user(ws.path(), "admin", "admin");
+    let mut server = Server::start(ws.path(), &["--workers", "1"]);
+    let admin = Client::login(&server, "admin");
+    let r = admin.upload(&fixture("county"), true);
+    assert_eq!(r.status, 201, "{}", r.text());
+    let ds = r.json()["id"].as_i64().unwrap();
+
+    // One worker: the second and third plans wait in the queue. Cancel the third while
+    // it is queued (it never runs) and the first at once (queued or running).
+    let ids: Vec<i64> = (0..3)
+        .map(|_| {
+            admin.post_json("/api/plans", plan_request(ds)).json()["id"]
+                .as_i64()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(
+        admin.delete(&format!("/api/plans/{}", ids[2]), true).status,
+        200
+    );
+    assert_eq!(
+        admin
+            .delete(&format!("/api/plans/{}", ids[0]), false)
+            .status,
+        403
+    );
+    assert_eq!(
+        admin.delete(&format!("/api/plans/{}", ids[0]), true).status,
+        200
+    );
+    let third = admin.wait_plan(ids[2]);
+    assert_eq!(third["status"], "cancelled");
+    assert!(third["files"].as_array().unwrap().is_empty());
+    assert_eq!(admin.wait_plan(ids[0])["status"], "cancelled");
+    assert_eq!(admin.wait_plan(ids[1])["status"], "done");
+    assert_eq!(
+        admin.delete(&format!("/api/plans/{}", ids[1]), true).status,
+        422
+    );
+
+    // kill -9 while a plan runs; another waits behind it.
+    let (running, waiting) = loop {
+        let a = admin.post_json("/api/plans", plan_request(ds)).json()["id"]
+            .as_i64()
+            .unwrap();
+        let b = admin.post_json("/api/plans", plan_request(ds)).json()["id"]
+            .as_i64()
+            .unwrap();
+        let t = Instant::now();
+        let caught = loop {
+            let s = admin.get(&format!("/api/plans/{a}")).json()["status"].clone();
+            if s == "running" {
+                break true;
+            }
+            if s != "queued" || t.elapsed() > Duration::from_secs(60) {
+                break false;
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        };
+        if caught {
+            server.kill9();
+            break (a, b);
+        }
+        admin.wait_plan(b);
+    };
+    let server = Server::start(ws.path(), &["--workers", "1"]);
+    let admin = Client::login(&server, "admin");
+    let d = admin.get(&format!("/api/datasets/{ds}"));
+    assert_eq!(d.status, 200, "the acknowledged dataset is kept");
+    let p = admin.get(&format!("/api/plans/{running}")).json();
+    assert_eq!(p["status"], "failed", "{p}");
+    assert!(p["error"].as_str().unwrap().contains("interrupted"));
+    assert_eq!(
+        admin.get(&format!("/api/plans/{}", ids[1])).json()["status"],
+        "done"
+    );
+    // The waiting plan runs after the restart, and the failed one can be run again.
+    assert_eq!(admin.wait_plan(waiting)["status"], "done");
+    let r = admin.send(
+        "POST",
+        &format!("/api/plans/{running}/rerun"),
+        "application/json",
+        b"",
+        true,
+    );
+    assert_eq!(r.status, 202, "{}", r.text());
+    let again = r.json()["id"].as_i64().unwrap();
+    assert_eq!(admin.wait_plan(again)["status"], "done");
+}
+
+#[test]
+fn refuses_a_public_address_without_users() {
+    let ws = tempfile::tempdir().unwrap();
+    let out = Command::new(BIN)
+        .args(["serve", "--workspace"])
+        .arg(ws.path())
+        .args(["--bind", "0.0.0.0:0"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("user add"));
+}
