@@ -104,6 +104,10 @@ pub fn run(a: &PlanArgs, quiet: bool) -> Exit {
             eprintln!("{}: {e}\nnothing was written.", rules.source);
             return Exit::Invalid;
         }
+        Err(e @ PlanError::Pins(_)) => {
+            eprintln!("error: {e}\nnothing was written.");
+            return Exit::Invalid;
+        }
         Err(e) => {
             eprintln!("error: {e}");
             return Exit::Failure;
