@@ -7,9 +7,11 @@
 //! - U2-02 (English, backbone) never goes to R2 (row 4): U2 may only send to R2, so
 //!   U2 sends U2-01 (English, not backbone) instead: backbone shortfall 1 at U2.
 //! - U1-05 (chinese) must move (row 5): the only Chinese post is T1's (priority 1).
+//!
 //! U1's cap is 2 (U1-01, U1-05), T1-01 has no math post left at R1 (quota shortfall 1
 //! at T1), X1 cannot send (1). Shortfall 3, priority 2 + 1 + 2 = 5; without pins the
 //! plan is the hand-worked 2 / 8.
+//!
 //! Each pin alone dropped: row 2 changes nothing (U1 is full); row 3 changes nothing
 //! (U1's backbone share needs U1-01 moved, and R1 math is the only math post); row 4
 //! lets U2-02 go (shortfall −1); row 5 frees U1's second slot for R1's English post
