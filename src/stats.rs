@@ -72,6 +72,27 @@ pub struct Summary {
     /// Components not proven optimal within the time limit (empty when `optimal`).
     #[serde(default)]
     pub unproven: Vec<crate::plan::Unproven>,
+    /// Pins in force this year and what they cost (count 0 without pins).
+    #[serde(default)]
+    pub pins: PinSummary,
+    /// Moved teachers placed at their rank-1 … rank-5 wish (zeros without wishes).
+    #[serde(default)]
+    pub wishes_met: [u64; 5],
+    /// Moves of the previous plan kept (with `--previous`), else null.
+    #[serde(default)]
+    pub kept: Option<u64>,
+}
+
+/// `pins` in summary.json: the pins in force, and levels (1) and (2) of the best
+/// plan without any of them (equal to the plan's own without pins).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct PinSummary {
+    pub count: u64,
+    pub shortfall_without_pins: u64,
+    pub filled_priority_without_pins: u64,
+    /// Whether every solve behind these figures reached its proven optimum.
+    #[serde(default)]
+    pub exact: bool,
 }
 
 /// `leaders` in summary.json: eligible leaders, those moved (to leadership posts),
@@ -223,6 +244,7 @@ pub fn summarize(
             u64::from(backbone_gap(s, b))
         }
     };
+    let total_shortfall = quota_short + backbone_short + lead.shortfall;
     let summary = Summary {
         year: plan.year,
         rules_name: rules.plan.name.clone(),
@@ -244,6 +266,30 @@ pub fn summarize(
         leaders: rules.leaders.is_some().then(|| Box::new(lead)),
         itinerant: None,
         unproven: plan.unproven.clone(),
+        pins: match &plan.pins {
+            Some(p) => PinSummary {
+                count: p.count as u64,
+                shortfall_without_pins: p.shortfall_without_pins,
+                filled_priority_without_pins: p.filled_priority_without_pins,
+                exact: p.exact,
+            },
+            None => PinSummary {
+                count: 0,
+                shortfall_without_pins: total_shortfall,
+                filled_priority_without_pins: plan
+                    .moves
+                    .iter()
+                    .map(|m| u64::from(m.priority))
+                    .sum(),
+                exact: plan.optimal,
+            },
+        },
+        wishes_met: data.steering.wishes_met(
+            plan.moves
+                .iter()
+                .map(|m| (&data.teachers[m.teacher].id, &data.schools[m.to].id)),
+        ),
+        kept: None,
     };
     let c = &plan.check;
     let mine = (

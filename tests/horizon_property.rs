@@ -158,6 +158,7 @@ fn build(
         ledger,
         evaluators: Vec::new(),
         itinerant: Default::default(),
+        steering: Default::default(),
     };
     data.group_by_district();
     (data, rules)

@@ -33,6 +33,14 @@ pub struct DataArgs {
     /// itinerant_needs file (lessons schools lack, for itinerant teaching).
     #[arg(long, value_name = "FILE")]
     pub itinerant_needs: Option<PathBuf>,
+    /// pins file: teachers pinned to stay, move, go to or avoid a school (default:
+    /// pins.csv/.xlsx in --data, when there).
+    #[arg(long, value_name = "FILE")]
+    pub pins: Option<PathBuf>,
+    /// wishes file: each teacher's ranked host schools, 1–5 (default: wishes.csv/.xlsx
+    /// in --data, when there).
+    #[arg(long, value_name = "FILE")]
+    pub wishes: Option<PathBuf>,
 }
 
 #[derive(Args, Debug, Clone, Default)]
@@ -55,6 +63,8 @@ impl DataArgs {
             ledger: self.ledger.clone(),
             evaluators: self.evaluators.clone(),
             itinerant_needs: self.itinerant_needs.clone(),
+            pins: self.pins.clone(),
+            wishes: self.wishes.clone(),
         }
     }
 
@@ -69,6 +79,8 @@ impl DataArgs {
             &self.ledger,
             &self.evaluators,
             &self.itinerant_needs,
+            &self.pins,
+            &self.wishes,
         ]
         .into_iter()
         .flatten()
@@ -86,6 +98,8 @@ impl DataArgs {
             ("ledger", &self.ledger),
             ("evaluators", &self.evaluators),
             ("itinerant_needs", &self.itinerant_needs),
+            ("pins", &self.pins),
+            ("wishes", &self.wishes),
         ];
         roles
             .into_iter()

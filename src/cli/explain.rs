@@ -126,6 +126,10 @@ pub fn run(a: &ExplainArgs, _quiet: bool) -> Exit {
     };
     let plan = match plan_year(data, &rules, a.year, &data.ledger, &opts) {
         Ok(p) => p,
+        Err(e @ crate::plan::PlanError::Pins(_)) => {
+            eprintln!("error: {e}");
+            return Exit::Invalid;
+        }
         Err(e) => {
             eprintln!("error: {e}");
             return Exit::Failure;

@@ -61,6 +61,13 @@ pub(super) fn fail(e: HorizonError, source: &str) -> Exit {
             eprintln!("{source}: {e}\nnothing was written.");
             Exit::Invalid
         }
+        e @ HorizonError::Plan {
+            source: PlanError::Pins(_),
+            ..
+        } => {
+            eprintln!("error: {e}\nnothing was written.");
+            Exit::Invalid
+        }
         e => {
             eprintln!("error: {e}\nnothing was written.");
             Exit::Failure

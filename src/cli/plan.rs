@@ -118,6 +118,10 @@ pub fn execute(
             eprintln!("{}: {e}\nnothing was written.", rules.source);
             return Exit::Invalid;
         }
+        Err(e @ PlanError::Pins(_)) => {
+            eprintln!("error: {e}\nnothing was written.");
+            return Exit::Invalid;
+        }
         Err(e) => {
             eprintln!("error: {e}");
             return Exit::Failure;

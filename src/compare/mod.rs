@@ -47,7 +47,9 @@ pub enum CompareError {
 /// (exit 2), anything else a failure (exit 1).
 fn variant_error(label: String, e: PlanError) -> CompareError {
     match e {
-        e @ PlanError::Exclusion(_) => CompareError::Rules(vec![format!("variant `{label}`: {e}")]),
+        e @ (PlanError::Exclusion(_) | PlanError::Pins(_)) => {
+            CompareError::Rules(vec![format!("variant `{label}`: {e}")])
+        }
         e => CompareError::Plan {
             variant: label,
             message: e.to_string(),

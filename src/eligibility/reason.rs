@@ -37,6 +37,10 @@ pub enum Reason {
     },
     /// A custom `[[eligibility.exclude]]` rule matched.
     Custom { id: String },
+    /// A `stay` pin (pins.csv row `row`) keeps the teacher at home this year. It does
+    /// not lower the school's quota: the quota counts the teachers the rules make
+    /// eligible, and the pin's cost shows in `pins_cost.csv`.
+    PinnedStay { row: u32, note: String },
 }
 
 impl Reason {
@@ -52,6 +56,7 @@ impl Reason {
             Reason::OnExchange { .. } => "on_exchange",
             Reason::MinYearsBetweenExchanges { .. } => "min_years_between_exchanges",
             Reason::Custom { id } => id,
+            Reason::PinnedStay { .. } => "pinned_stay",
         }
     }
 

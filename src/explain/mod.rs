@@ -70,6 +70,8 @@ pub struct TeacherExplanation {
     pub placement: Placement,
     /// With `[leaders]`: the leaders of the teacher's school (the leaders table).
     pub leaders: Vec<LeaderLine>,
+    /// The teacher's pins in force this year, in row order.
+    pub pins: Vec<crate::model::steering::Pin>,
 }
 
 /// One leader of a school under `[leaders]`: eligible or not, and where they went.
@@ -133,6 +135,13 @@ pub fn explain_teacher(
         reasons,
         placement,
         leaders: leaders_of_school(data, rules, plan, &teacher.school),
+        pins: data
+            .steering
+            .pins_for(plan.year)
+            .into_iter()
+            .filter(|p| p.teacher == teacher.id)
+            .cloned()
+            .collect(),
     }
 }
 

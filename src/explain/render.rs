@@ -57,6 +57,12 @@ fn reason_text(r: &Reason) -> String {
              than the {min} required between exchanges"
         ),
         Reason::Custom { id } => format!("the custom exclusion `{id}` matched"),
+        Reason::PinnedStay { row, note } if note.is_empty() => {
+            format!("pinned to stay (pins.csv row {row})")
+        }
+        Reason::PinnedStay { row, note } => {
+            format!("pinned to stay (pins.csv row {row}: {note})")
+        }
     }
 }
 
@@ -118,6 +124,18 @@ pub fn render_teacher(data: &Dataset, rules: &Rules, year: i32, x: &TeacherExpla
         t.school,
         school.map_or("", |s| s.name.as_str())
     );
+    for p in &x.pins {
+        let what = match p.action.school() {
+            Some(s) => format!("{} {s}", p.action.as_str()),
+            None => p.action.as_str().to_string(),
+        };
+        let note = if p.note.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", p.note)
+        };
+        let _ = writeln!(o, "pinned (指定): {what} (pins row {}{note})", p.row);
+    }
     let _ = writeln!(o, "eligibility (资格):");
     let e = &rules.eligibility;
     let age = year - t.birth_year;

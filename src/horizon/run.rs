@@ -83,6 +83,7 @@ pub fn roster_for_year(data: &Dataset, rules: &Rules, year: i32) -> Dataset {
         ledger: Vec::new(),
         evaluators: data.evaluators.clone(),
         itinerant: data.itinerant.clone(),
+        steering: data.steering.clone(),
     }
 }
 

@@ -156,6 +156,24 @@ pub(crate) const PLAN: Spec = Spec {
     ],
 };
 
+pub(crate) const PINS: Spec = Spec {
+    cols: &[
+        req("teacher_id", "工号").or(TEACHER_ID_OUT).id(),
+        req("action", "动作"),
+        opt("school_id", "学校代码").or(SCHOOL_ID_OUT).id(),
+        opt("year", "年度"),
+        opt("note", "备注"),
+    ],
+};
+
+pub(crate) const WISHES: Spec = Spec {
+    cols: &[
+        req("teacher_id", "工号").or(TEACHER_ID_OUT).id(),
+        req("rank", "志愿序号"),
+        req("school_id", "志愿学校").or(SCHOOL_ID_OUT).id(),
+    ],
+};
+
 /// Where each column of a spec sits in the file, and how to name it in messages.
 #[derive(Debug, Clone)]
 pub(crate) struct HeaderMap {

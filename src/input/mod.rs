@@ -17,6 +17,7 @@ mod evaluators;
 mod itinerant;
 mod ledger;
 mod needs;
+mod pins;
 pub mod plan_file;
 mod rows;
 mod schools;
@@ -44,6 +45,10 @@ pub struct DataSources {
     pub evaluators: Option<PathBuf>,
     /// `itinerant_needs.csv` (optional): lessons schools lack, for itinerant teaching.
     pub itinerant_needs: Option<PathBuf>,
+    /// `pins.csv` (optional): teachers pinned to stay, move, go to or avoid a school.
+    pub pins: Option<PathBuf>,
+    /// `wishes.csv` (optional): teachers' ranked host schools.
+    pub wishes: Option<PathBuf>,
 }
 
 /// A loaded, validated data folder, and remarks worth showing (ignored columns, ledger
@@ -196,7 +201,8 @@ fn name_sheet(report: &mut FileReport, table: &Table) {
 }
 
 /// Loads and validates a data folder. Every problem in every file is reported, in file
-/// order (schools, teachers, needs, ledger, evaluators, itinerant needs) and by row within a file.
+/// order (schools, teachers, needs, ledger, evaluators, itinerant needs, pins,
+/// wishes) and by row within a file.
 pub fn load(sources: &DataSources) -> Result<Loaded, InputErrors> {
     let mut notices = Vec::new();
     let dir = sources.dir.as_deref();
@@ -210,8 +216,11 @@ pub fn load(sources: &DataSources) -> Result<Loaded, InputErrors> {
         find(&sources.ledger, "ledger", false),
         find(&sources.evaluators, "evaluators", false),
         find(&sources.itinerant_needs, "itinerant_needs", false),
+        find(&sources.pins, "pins", false),
+        find(&sources.wishes, "wishes", false),
     ];
-    let [f_schools, f_teachers, f_needs, f_ledger, f_evaluators, f_itinerant] = &found;
+    let [f_schools, f_teachers, f_needs, f_ledger, f_evaluators, f_itinerant, f_pins, f_wishes] =
+        &found;
 
     let (mut r_schools, schools) = read(f_schools, schools::parse);
     let mut dup_schools = Vec::new();
@@ -259,6 +268,14 @@ pub fn load(sources: &DataSources) -> Result<Loaded, InputErrors> {
         read(f_evaluators, |t, r| evaluators::parse(t, r, known_schools));
     let (r_itinerant, itinerant_needs) =
         read(f_itinerant, |t, r| itinerant::parse(t, r, known_schools));
+    let (mut r_pins, pin_rows) = read(f_pins, |t, r| {
+        pins::parse_pins(t, r, known_teachers, known_schools)
+    });
+    let mut clashes = pins::check_pin_clashes(&pin_rows, &r_pins.file);
+    r_pins.errors.append(&mut clashes);
+    let (r_wishes, wish_rows) = read(f_wishes, |t, r| {
+        pins::parse_wishes(t, r, known_teachers, known_schools)
+    });
     let mut dup_evaluators = Vec::new();
     checks::index(
         &evaluators,
@@ -279,6 +296,8 @@ pub fn load(sources: &DataSources) -> Result<Loaded, InputErrors> {
         r_ledger,
         r_evaluators,
         r_itinerant,
+        r_pins,
+        r_wishes,
     ];
     let errors = collect(reports, &mut notices);
     if !errors.is_empty() {
@@ -297,6 +316,10 @@ pub fn load(sources: &DataSources) -> Result<Loaded, InputErrors> {
             itinerant: crate::model::ItinerantData {
                 needs: itinerant_needs.items,
                 spare_periods: spare.into_iter().collect(),
+            },
+            steering: crate::model::steering::Steering {
+                pins: pin_rows.items,
+                wishes: wish_rows.items,
             },
         },
         notices,

@@ -7,12 +7,14 @@
 mod date;
 mod ids;
 pub mod retirement;
+pub mod steering;
 mod vocab;
 
 pub use date::{Date, MonthDay};
 pub use ids::{EvaluatorId, SchoolId, Subject, TeacherId};
 pub use vocab::{
-    parse_bool, Backbone, Form, Gender, LedgerStatus, Locality, Role, Stage, Status, Title, Vocab,
+    parse_bool, Backbone, Form, Gender, LedgerStatus, Locality, PinKind, Role, Stage, Status,
+    Title, Vocab,
 };
 
 /// A school as given in `schools.csv`.
@@ -119,6 +121,9 @@ pub struct Dataset {
     /// Itinerant teaching (走教) inputs: lessons schools lack and spare lessons teachers
     /// can give elsewhere. Empty when the data folder has no `itinerant_needs` file.
     pub itinerant: ItinerantData,
+    /// Pins and wishes that steer the plan (`pins.csv`, `wishes.csv`); empty when
+    /// neither file is given.
+    pub steering: steering::Steering,
 }
 
 /// One row of `itinerant_needs.csv`: lessons a week of one subject that a school cannot

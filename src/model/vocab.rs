@@ -125,6 +125,16 @@ vocab!(
 );
 
 vocab!(
+    /// 动作 of a row of `pins.csv`: how a teacher is pinned.
+    PinKind {
+        Stay => "stay", "留任";
+        Move => "move", "必须交流";
+        To => "to", "指定学校";
+        NotTo => "not_to", "不去";
+    }
+);
+
+vocab!(
     /// 形式: the form of an exchange.
     Form {
         Transfer => "transfer", "交流";

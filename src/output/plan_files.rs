@@ -193,10 +193,47 @@ pub fn plan_files_lang(
         plan_workbook(&moves, &school_rows, &elig, summary).map_err(|e| e.to_string())?,
     );
 
+    if !data.steering.pins.is_empty() {
+        staged.add(
+            format!("{prefix}pins_cost.csv"),
+            pins_cost_csv(plan).map_err(err)?,
+        );
+    }
+
     let mut json = serde_json::to_vec_pretty(summary).map_err(|e| e.to_string())?;
     json.push(b'\n');
     staged.add(format!("{prefix}summary.json"), json);
     Ok(())
+}
+
+pub const PINS_COST_HEADER: [&str; 6] = [
+    "row",
+    "teacher_id",
+    "action",
+    "school_id",
+    "shortfall_delta",
+    "filled_priority_delta",
+];
+
+/// pins_cost.csv: per pin in force, how levels (1) and (2) change if that pin alone
+/// were dropped.
+fn pins_cost_csv(plan: &YearPlan) -> Result<Vec<u8>, csv::Error> {
+    let rows: Vec<Vec<String>> = plan
+        .pins
+        .iter()
+        .flat_map(|p| &p.costs)
+        .map(|c| {
+            vec![
+                c.row.to_string(),
+                c.teacher_id.clone(),
+                c.action.to_string(),
+                c.school_id.clone(),
+                c.shortfall_delta.to_string(),
+                c.filled_priority_delta.to_string(),
+            ]
+        })
+        .collect();
+    csv_table(&PINS_COST_HEADER, &rows)
 }
 
 /// Rows a worksheet can hold, header included.

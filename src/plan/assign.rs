@@ -108,6 +108,19 @@ pub fn assign(
             continue;
         }
         let school = comp.senders[sup.sender].school;
+        if let Some(t) = sup.teacher {
+            // A pinned teacher's own supply: that teacher, to the one destination.
+            if let Some((_, r, subject, priority)) = dest[si].pop() {
+                moves.push(Move {
+                    teacher: t,
+                    from: school,
+                    to: r,
+                    subject,
+                    priority,
+                });
+            }
+            continue;
+        }
         let pool = candidates
             .get(&(school, sup.subject.clone()))
             .map_or(&[][..], Vec::as_slice);

@@ -11,9 +11,12 @@ mod geo;
 mod lagrange;
 mod milp;
 mod pairs;
+pub mod pin_check;
+mod pin_cost;
 mod problem;
 mod search;
 mod seniority;
+mod steer;
 mod transport;
 mod unproven;
 
@@ -21,15 +24,20 @@ pub use assign::Move;
 pub use facts::{PostSlots, SchoolFacts, YearFacts};
 pub use geo::great_circle_km;
 pub use pairs::{allowed, distance_km, pair_blocks, stages_compatible, PairBlock};
+pub use pin_cost::{PinCost, PinFigures};
 pub use problem::{build_components, Component};
+pub use steer::PinRefusal;
 pub use unproven::{Remedy, Unproven};
 
 use crate::eligibility::{self, ExclusionFailure, Verdict};
 use crate::model::{Dataset, LedgerEntry};
 use crate::rules::Rules;
 use crate::verify;
+use problem::build_steered;
 use rayon::prelude::*;
+use std::collections::BTreeSet;
 use std::time::Instant;
+use steer::YearSteer;
 
 /// Knobs of the solve that are not rules.
 #[derive(Debug, Clone)]
@@ -101,6 +109,8 @@ pub struct YearPlan {
     pub solve_seconds: f64,
     /// The independent check's figures (shortfall, priority, …).
     pub check: verify::Figures,
+    /// What the pins in force cost; `None` when no pin is in force.
+    pub pins: Option<PinFigures>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -113,6 +123,9 @@ pub enum PlanError {
     Verification(Vec<String>),
     #[error("the plan was cancelled")]
     Cancelled,
+    /// Pins that cannot hold: bad input.
+    #[error("{} pin(s) cannot hold:\n{}\nhelp: delete or correct these rows of the pins file (or give them another year)", .0.len(), .0.iter().map(|r| format!("  {r}")).collect::<Vec<_>>().join("\n"))]
+    Pins(Vec<PinRefusal>),
 }
 
 /// Plans one year. `ledger` is the ledger in force (the data's, or in `horizon` that
@@ -128,10 +141,32 @@ pub fn plan_year(
     if opts.cancelled() {
         return Err(PlanError::Cancelled);
     }
-    let verdicts = eligibility::assess(data, rules, year, ledger).map_err(PlanError::Exclusion)?;
+    let mut verdicts =
+        eligibility::assess(data, rules, year, ledger).map_err(PlanError::Exclusion)?;
     let facts = YearFacts::compute(data, rules, year, ledger, &verdicts);
+    let pins = data.steering.pins_for(year);
+    let refused = steer::static_refusals(data, rules, &facts, &verdicts, &pins);
+    if !refused.is_empty() {
+        return Err(PlanError::Pins(refused));
+    }
+    let steer = YearSteer::new(data, &pins);
+    // The rules' eligibility (which the quotas count), then `stay` pins on top.
+    let rule_eligible: Vec<bool> = verdicts.iter().map(Verdict::eligible).collect();
+    for (&ti, (row, note)) in &steer.stays {
+        verdicts[ti].reasons.push(eligibility::Reason::PinnedStay {
+            row: *row,
+            note: note.clone(),
+        });
+    }
     let eligible: Vec<bool> = verdicts.iter().map(Verdict::eligible).collect();
     if opts.method == Method::Seniority {
+        if !steer.own.is_empty() {
+            return Err(PlanError::Solver(
+                "the seniority method does not take `move`, `to` or `not_to` pins; plan \
+                 with --method optimal"
+                    .to_string(),
+            ));
+        }
         let moves = seniority::seniority_moves(data, rules, &facts, &eligible);
         return finish(
             data,
@@ -141,18 +176,96 @@ pub fn plan_year(
             (verdicts, facts),
             moves,
             (false, Vec::new()),
-            0,
+            (0, None),
             start,
         );
     }
-    let comps = build_components(data, rules, &facts, &eligible);
+    let comps = build_steered(data, rules, &facts, &eligible, &steer);
     if opts.cancelled() {
         return Err(PlanError::Cancelled);
     }
+    let candidates = candidates(data, rules, &facts, &eligible, &steer);
+    let sols = solve_all(&comps, opts)?;
+    let mut optimal = true;
+    let mut moves = Vec::new();
+    let mut unproven = Vec::new();
+    for (comp, sol) in comps.iter().zip(&sols) {
+        let proven = proven(sol);
+        optimal &= proven;
+        if !proven {
+            unproven.push(unproven::describe(data, rules, comp, sol));
+        }
+        moves.extend(assign::assign(data, comp, sol, &candidates));
+    }
+    unproven.sort_by(|a, b| (&a.districts, a.schools).cmp(&(&b.districts, b.schools)));
+    moves.sort_by(|a, b| {
+        (a.from, &data.teachers[a.teacher].id).cmp(&(b.from, &data.teachers[b.teacher].id))
+    });
+    // A pinned teacher left at home: no plan holds every pin, when that is proven.
+    let moved: BTreeSet<usize> = moves.iter().map(|m| m.teacher).collect();
+    let left: Vec<PinRefusal> = steer::unplaced_refusals(data, &pins, &moved);
+    if !left.is_empty() {
+        if optimal {
+            return Err(PlanError::Pins(left));
+        }
+        return Err(PlanError::Solver(format!(
+            "the search stopped (time limit) before it placed every teacher pinned to move \
+             (pins rows {}); raise --time-limit",
+            left.iter()
+                .map(|r| r.row.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    }
+    let pin_figures = if pins.is_empty() {
+        None
+    } else {
+        let ctx = pin_cost::Context {
+            data,
+            rules,
+            facts: &facts,
+            rule_eligible: &rule_eligible,
+            comps: &comps,
+            sols: &sols,
+            time_limit: opts.time_limit,
+        };
+        Some(pin_cost::pin_figures(&ctx, &pins)?)
+    };
+    let n = comps.len();
+    finish(
+        data,
+        rules,
+        year,
+        ledger,
+        (verdicts, facts),
+        moves,
+        (optimal, unproven),
+        (n, pin_figures),
+        start,
+    )
+}
 
+/// Levels (1) and (2) are proven: a search stopped with only the lower levels open has
+/// proven those two.
+fn proven(sol: &milp::ComponentSolution) -> bool {
+    sol.optimal
+        || sol
+            .gap
+            .is_some_and(|g| g.shortfall == g.shortfall_bound && g.priority == g.priority_bound)
+}
+
+/// Eligible teachers without pins, per (school, planned subject), in preference order
+/// (pinned teachers have supplies of their own).
+fn candidates(
+    data: &Dataset,
+    rules: &Rules,
+    facts: &YearFacts,
+    eligible: &[bool],
+    steer: &YearSteer,
+) -> assign::Candidates {
     let mut candidates = assign::Candidates::new();
     for (ti, t) in data.teachers.iter().enumerate() {
-        if eligible[ti] {
+        if eligible[ti] && !steer.own.contains_key(&ti) {
             if let Some(&si) = facts.school_index.get(&t.school) {
                 candidates
                     .entry((si, rules.plan_subject(t)))
@@ -164,7 +277,14 @@ pub fn plan_year(
     for list in candidates.values_mut() {
         assign::preference_order(data, list);
     }
+    candidates
+}
 
+/// Solves every component (in parallel, largest first), in component order.
+fn solve_all(
+    comps: &[Component],
+    opts: &PlanOptions,
+) -> Result<Vec<milp::ComponentSolution>, PlanError> {
     // Largest components first so the parallel tail is short.
     let mut order: Vec<usize> = (0..comps.len()).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(comps[i].arcs.len()));
@@ -172,7 +292,7 @@ pub fn plan_year(
         pb.set_length(comps.len() as u64);
         pb.set_position(0);
     }
-    let solved: Vec<(usize, Result<milp::ComponentSolution, String>)> = order
+    let mut solved: Vec<(usize, Result<milp::ComponentSolution, String>)> = order
         .par_iter()
         .map(|&i| {
             let t = Instant::now();
@@ -194,6 +314,9 @@ pub fn plan_year(
                     t.elapsed().as_secs_f64(),
                     r.as_ref().map(|s| (s.optimal, s.solves, s.nodes))
                 );
+                if std::env::var_os("ROTAPLAN_DEBUG_COMP").is_some() {
+                    eprintln!("{c:#?}\n{r:?}");
+                }
             }
             (i, r)
         })
@@ -201,41 +324,11 @@ pub fn plan_year(
     if opts.cancelled() {
         return Err(PlanError::Cancelled);
     }
-    let mut optimal = true;
-    let mut moves = Vec::new();
-    let mut unproven = Vec::new();
-    let mut solved = solved;
     solved.sort_by_key(|x| x.0);
-    for (i, res) in solved {
-        let sol = res.map_err(PlanError::Solver)?;
-        // Optimality is claimed for levels (1) and (2): a search stopped with only the
-        // lower levels open has proven those two.
-        let proven = sol.optimal
-            || sol.gap.is_some_and(|g| {
-                g.shortfall == g.shortfall_bound && g.priority == g.priority_bound
-            });
-        optimal &= proven;
-        if !proven {
-            unproven.push(unproven::describe(data, rules, &comps[i], &sol));
-        }
-        moves.extend(assign::assign(data, &comps[i], &sol, &candidates));
-    }
-    unproven.sort_by(|a, b| (&a.districts, a.schools).cmp(&(&b.districts, b.schools)));
-    moves.sort_by(|a, b| {
-        (a.from, &data.teachers[a.teacher].id).cmp(&(b.from, &data.teachers[b.teacher].id))
-    });
-    let n = comps.len();
-    finish(
-        data,
-        rules,
-        year,
-        ledger,
-        (verdicts, facts),
-        moves,
-        (optimal, unproven),
-        n,
-        start,
-    )
+    solved
+        .into_iter()
+        .map(|(_, r)| r.map_err(PlanError::Solver))
+        .collect()
 }
 
 /// Runs the independent check and assembles the plan.
@@ -248,13 +341,26 @@ fn finish(
     (verdicts, facts): (Vec<Verdict>, YearFacts),
     moves: Vec<Move>,
     (optimal, unproven): (bool, Vec<Unproven>),
-    components: usize,
+    (components, pins): (usize, Option<PinFigures>),
     start: Instant,
 ) -> Result<YearPlan, PlanError> {
     let solve_seconds = start.elapsed().as_secs_f64();
     let check = verify::check(data, rules, year, ledger, &moves);
-    if !check.violations.is_empty() {
-        return Err(PlanError::Verification(check.violations));
+    // The pins, checked on the named moves alone (see `pin_check`).
+    let placed: Vec<(&str, &str)> = moves
+        .iter()
+        .map(|m| {
+            (
+                data.teachers[m.teacher].id.as_str(),
+                data.schools[m.to].id.as_str(),
+            )
+        })
+        .collect();
+    let broken = pin_check::check_pins(&data.steering.pins, year, &placed);
+    if !check.violations.is_empty() || !broken.is_empty() {
+        let mut all = check.violations;
+        all.extend(broken.iter().map(ToString::to_string));
+        return Err(PlanError::Verification(all));
     }
     Ok(YearPlan {
         year,
@@ -265,6 +371,10 @@ fn finish(
         unproven,
         components,
         solve_seconds,
+        pins: pins.map(|mut p| {
+            p.settle(check.figures.shortfall, check.figures.filled_priority);
+            p
+        }),
         check: check.figures,
     })
 }
@@ -279,6 +389,13 @@ fn solve_component(comp: &Component, time_limit: f64) -> Result<milp::ComponentS
         if o.proven {
             return Ok(o.solution.clone());
         }
+    }
+    // The MILP knows nothing of the reward for moving pinned teachers.
+    if comp.forced() > 0 {
+        return match searched {
+            Some(o) => Ok(o.solution),
+            None => Err("the pins of one component are too many for exact 64-bit costs".into()),
+        };
     }
     // microlp's branch and bound was measured to stall on components of a few
     // hundred arcs and more (no feasible point within minutes); only smaller ones are

@@ -9,6 +9,7 @@
 
 use super::facts::YearFacts;
 use super::pairs::allowed;
+use super::steer::YearSteer;
 use crate::model::{Dataset, Subject};
 use crate::rules::{BackboneLevel, Rules};
 use std::collections::{BTreeMap, BTreeSet};
@@ -27,6 +28,11 @@ pub struct Supply {
     /// their level, so the backbone share of their own sender never falls short (the
     /// share does not apply to them); `assign` then ignores the backbone flag.
     pub mandatory_leaders: bool,
+    /// A teacher with pins or wishes has a supply of their own (counts sum to 1):
+    /// the teacher's index. `None`: an aggregated supply.
+    pub teacher: Option<usize>,
+    /// The teacher of this supply must move (a `move` or `to` pin).
+    pub forced: bool,
 }
 
 impl Supply {
@@ -77,6 +83,15 @@ pub struct Component {
 
 impl Component {
     /// Σ priority × capacity: the largest possible value of objective (2).
+    /// Number of teachers who must move (supplies of `move`/`to` pins).
+    pub fn forced(&self) -> u32 {
+        self.supplies
+            .iter()
+            .filter(|s| s.forced)
+            .map(Supply::total)
+            .sum()
+    }
+
     pub fn max_priority(&self) -> u64 {
         self.groups
             .iter()
@@ -85,8 +100,9 @@ impl Component {
     }
 }
 
-/// Post groups are keyed by (allowed senders, subject, priority).
-type GroupKey = (Vec<usize>, Subject, u32);
+/// Post groups are keyed by (allowed senders, subject, priority, the school when it
+/// is one that pins name and so needs a group of its own).
+type GroupKey = (Vec<usize>, Subject, u32, Option<usize>);
 
 /// Minimal union–find over school indices (components of the allowed-pair graph).
 struct UnionFind(Vec<usize>);
@@ -117,11 +133,26 @@ pub fn build_components(
     facts: &YearFacts,
     eligible: &[bool],
 ) -> Vec<Component> {
+    build_steered(data, rules, facts, eligible, &YearSteer::default())
+}
+
+/// [`build_components`] with pins: each pinned teacher has a supply of their own
+/// whose arcs keep their `to`/`not_to` pins, and every school such a pin names has
+/// post groups of its own. Everyone else stays aggregated.
+pub fn build_steered(
+    data: &Dataset,
+    rules: &Rules,
+    facts: &YearFacts,
+    eligible: &[bool],
+    steer: &YearSteer,
+) -> Vec<Component> {
     let n = data.schools.len();
+    // Teachers with a supply of their own: (school, leader?, subject, teacher).
+    let mut own: Vec<(usize, bool, Subject, usize)> = Vec::new();
     let mandatory = rules.mandatory_leaders();
     // Supplies per (school, leader sender?, subject planned under).
     let mut supply: BTreeMap<(usize, bool, Subject), [[u32; 2]; 2]> = BTreeMap::new();
-    for (t, &ok) in data.teachers.iter().zip(eligible) {
+    for (ti, (t, &ok)) in data.teachers.iter().zip(eligible).enumerate() {
         if !ok {
             continue;
         }
@@ -135,6 +166,11 @@ pub fn build_components(
         let c = supply
             .entry((si, leader, rules.plan_subject(t)))
             .or_default();
+        if steer.own.contains_key(&ti) {
+            // The entry (possibly all zero) makes sure the sender exists.
+            own.push((si, leader, rules.plan_subject(t), ti));
+            continue;
+        }
         c[usize::from(leader || t.is_backbone())][usize::from(t.volunteer)] += 1;
     }
     let sender_schools: BTreeSet<usize> = supply.keys().map(|(s, _, _)| *s).collect();
@@ -204,6 +240,11 @@ pub fn build_components(
             *leader_counts.entry(*s).or_default() += counts.iter().flatten().sum::<u32>();
         }
     }
+    for (s, leader, _, _) in &own {
+        if *leader {
+            *leader_counts.entry(*s).or_default() += 1;
+        }
+    }
     for &s in &sender_schools {
         let root = uf.find(s);
         let c = comps.entry(root).or_default();
@@ -232,6 +273,9 @@ pub fn build_components(
     // Per component and sender position: (subject, supply index).
     let mut supplies_of: BTreeMap<(usize, usize), Vec<(Subject, usize)>> = BTreeMap::new();
     for ((s, leader, subject), counts) in supply {
+        if counts.iter().flatten().sum::<u32>() == 0 {
+            continue;
+        }
         let Some(&(root, pos)) = sender_pos.get(&(s, leader)) else {
             continue;
         };
@@ -247,6 +291,31 @@ pub fn build_components(
             subject,
             counts,
             mandatory_leaders: leader,
+            teacher: None,
+            forced: false,
+        });
+    }
+    for (s, leader, subject, ti) in own {
+        let Some(&(root, pos)) = sender_pos.get(&(s, leader)) else {
+            continue;
+        };
+        let Some(c) = comps.get_mut(&root) else {
+            continue;
+        };
+        let t = &data.teachers[ti];
+        let mut counts = [[0; 2]; 2];
+        counts[usize::from(leader || t.is_backbone())][usize::from(t.volunteer)] = 1;
+        supplies_of
+            .entry((root, pos))
+            .or_default()
+            .push((subject.clone(), c.supplies.len()));
+        c.supplies.push(Supply {
+            sender: pos,
+            subject,
+            counts,
+            mandatory_leaders: leader,
+            teacher: Some(ti),
+            forced: steer.own.get(&ti).is_some_and(|o| o.forced),
         });
     }
     // Post groups: (signature, subject, priority).
@@ -256,13 +325,14 @@ pub fn build_components(
             continue;
         };
         for &(priority, open) in slots {
+            let special = steer.special.contains(r).then_some(*r);
             groups
-                .entry((sig.clone(), subject.clone(), priority))
+                .entry((sig.clone(), subject.clone(), priority, special))
                 .or_default()
                 .push((*r, open));
         }
     }
-    for ((sig, subject, priority), members) in groups {
+    for ((sig, subject, priority, _), members) in groups {
         let root = uf.find(sig[0]);
         let Some(c) = comps.get_mut(&root) else {
             continue;
@@ -275,7 +345,11 @@ pub fn build_components(
         let gi = c.groups.len();
         for &sp in &senders {
             for (tsubj, si) in supplies_of.get(&(root, sp)).map_or(&[][..], Vec::as_slice) {
-                if rules.post_fits(tsubj, &subject) {
+                let pinned_ok = match c.supplies[*si].teacher {
+                    Some(ti) => steer.admits(ti, &members),
+                    None => true,
+                };
+                if pinned_ok && rules.post_fits(tsubj, &subject) {
                     c.arcs.push((*si, gi));
                 }
             }

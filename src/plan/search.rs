@@ -63,6 +63,9 @@ const COLD_WORK: u64 = 10;
 /// Objective weights of one component.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Weights {
+    /// Reward per teacher of a `move`/`to` pin moved (0 without such pins): above the
+    /// whole range of the other levels, see `steer.rs`.
+    pub(super) w0: i64,
     pub(super) w1: i64,
     pub(super) w2: i64,
     pub(super) w3: i64,
@@ -97,7 +100,18 @@ impl Weights {
         if w1.checked_mul(shortfall_max * 4)? > i64::MAX as u128 {
             return None;
         }
+        // Pins: the other levels span less than W1 × (shortfall_max + 1).
+        let forced = u128::from(comp.forced());
+        let w0 = if forced == 0 {
+            0
+        } else {
+            w1 * (shortfall_max + 2)
+        };
+        if w0.checked_mul((forced + 1) * 4)? > i64::MAX as u128 {
+            return None;
+        }
         Some(Weights {
+            w0: w0 as i64,
             w1: w1 as i64,
             w2: w2 as i64,
             w3: w3 as i64,
@@ -308,7 +322,9 @@ pub fn solve(comp: &Component, time_limit: f64, max_nodes: usize) -> Option<Outc
         solution.optimal = proven;
         solution.nodes = solved_nodes;
         if !proven {
-            solution.gap = Some(gap(comp, w, cost, floor.min(cost)));
+            // Read the levels with every pinned teacher moved (the only plans kept).
+            let all = w.w0 * i64::from(comp.forced());
+            solution.gap = Some(gap(comp, w, cost + all, floor.min(cost) + all));
         }
         Outcome { solution, proven }
     })
@@ -549,7 +565,8 @@ fn build(comp: &Component, w: Weights, node: &Node, k_max: Vec<u32>) -> Template
             }
             let v = g.add_node();
             nodes[b] = v;
-            let bonus = if b == 1 { -w.unit } else { 0 };
+            let pinned = if sup.forced { w.w0 } else { 0 };
+            let bonus = (if b == 1 { -w.unit } else { 0 }) - pinned;
             arcs[b][0] = g.add_arc(lanes[sup.sender][b], v, i64::from(sup.counts[b][0]), bonus);
             arcs[b][1] = g.add_arc(
                 lanes[sup.sender][b],
@@ -618,7 +635,8 @@ fn evaluate(
         (tpl.sink, &tpl.group_sink, &tpl.class_arcs, &tpl.post_arcs);
     let flow_cost = g.total_cost();
     let mut bound = constant + flow_cost;
-    if lagrange::applies(comp) {
+    // The Lagrangian bound knows nothing of pins' rewards.
+    if lagrange::applies(comp) && w.w0 == 0 {
         // Price each post group by what one more post there would save the flow.
         let lambda: Vec<i64> = group_sink
             .iter()
@@ -648,8 +666,12 @@ fn evaluate(
     let mut bsent = vec![0u32; comp.senders.len()];
     let mut volunteers = 0i64;
     let mut backbone_total = 0i64;
+    let mut forced_moved = 0i64;
     for (si, cf) in class_flow.iter().enumerate() {
         let p = comp.supplies[si].sender;
+        if comp.supplies[si].forced {
+            forced_moved += i64::from(cf[0][0] + cf[0][1] + cf[1][0] + cf[1][1]);
+        }
         sent[p] += cf[0][0] + cf[0][1] + cf[1][0] + cf[1][1];
         bsent[p] += cf[1][0] + cf[1][1];
         volunteers += i64::from(cf[0][1] + cf[1][1]);
@@ -714,7 +736,11 @@ fn evaluate(
             None => stuck = true,
         }
     }
-    let cost = w.w1 * shortfall - w.w2 * priority - w.w3 * volunteers - w.unit * backbone_total;
+    let cost = w.w1 * shortfall
+        - w.w2 * priority
+        - w.w3 * volunteers
+        - w.unit * backbone_total
+        - w.w0 * forced_moved;
     Solved {
         bound,
         cost,
@@ -868,6 +894,7 @@ mod tests {
             ..Component::default()
         };
         let w = Weights {
+            w0: 0,
             w1: 1000,
             w2: 10,
             w3: 2,

@@ -1,0 +1,393 @@
+//! Pins in the year's optimization: who has a supply of their own, which receiving
+//! schools need post groups of their own, which pins cannot hold (refused before the
+//! solve, or by the solve), and what each pin costs.
+//!
+//! How pins enter the exact search (`search.rs`, `problem.rs`):
+//! - `stay`: the teacher is left out of the supplies (eligibility reason
+//!   `pinned_stay`); the school's quota still counts them (a pin never changes a rule's
+//!   figures; its cost shows in `pins_cost.csv`).
+//! - `not_to X`, `to X`, `move`: the teacher gets a supply of their own, and every
+//!   school named by a `to`/`not_to` pin gets post groups of its own, so a supply's arc
+//!   to a group is exactly "this teacher may fill these posts". `to X` keeps the arcs to
+//!   X's groups only; `not_to X` drops those.
+//! - `move`/`to` must move: their supply earns a reward W0 per teacher moved, above
+//!   every other level (W0 > the whole range of the folded cost of levels (1), (2) and
+//!   the tie-breaks), so the optimum moves as many pinned teachers as any plan can, and
+//!   among those plans it is the lexicographic optimum. When the proven optimum leaves
+//!   a pinned teacher at home, no plan can hold every pin: the pins are refused.
+//!
+//! Static refusals (before any solve) are those a single pin or a count shows:
+//! the teacher not eligible, the pair not allowed, no allowed open post, more
+//! `move`/`to` pins at a school than its cap, more `to X` pins than X's open posts.
+//! All of them are necessary conditions of any plan holding the pins, so a refusal is
+//! never wrong. Everything else (posts taken by other pins, `not_to` pins leaving no
+//! post) is found by the solve.
+
+use super::facts::YearFacts;
+use super::milp::ComponentSolution;
+use super::pairs::pair_blocks;
+use super::problem::Component;
+use super::search::deficit;
+use crate::eligibility::Verdict;
+use crate::model::steering::{Pin, PinAction};
+use crate::model::Dataset;
+use crate::rules::Rules;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// What the pins ask of one teacher with a supply of their own.
+#[derive(Debug, Clone, Default)]
+pub struct OwnSteer {
+    /// Must move (`move` or `to`).
+    pub forced: bool,
+    /// `to` this school (index).
+    pub to: Option<usize>,
+    /// `not_to` these schools (indices).
+    pub not_to: Vec<usize>,
+}
+
+/// The pins in force in one year, by teacher and school index.
+#[derive(Debug, Clone, Default)]
+pub struct YearSteer {
+    /// Teachers with a supply of their own.
+    pub own: BTreeMap<usize, OwnSteer>,
+    /// Receiving schools named by a `to`/`not_to` pin.
+    pub special: BTreeSet<usize>,
+    /// Teachers pinned to stay: (row, note).
+    pub stays: BTreeMap<usize, (u32, String)>,
+}
+
+impl YearSteer {
+    /// Indexes `pins` (those in force in the year). Pins naming unknown teachers or
+    /// schools (impossible after loading) are skipped.
+    pub fn new(data: &Dataset, pins: &[&Pin]) -> YearSteer {
+        let teachers: HashMap<&str, usize> = data
+            .teachers
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.id.as_str(), i))
+            .collect();
+        let schools: HashMap<&str, usize> = data
+            .schools
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id.as_str(), i))
+            .collect();
+        let mut out = YearSteer::default();
+        for p in pins {
+            let Some(&ti) = teachers.get(p.teacher.as_str()) else {
+                continue;
+            };
+            let school = p.action.school().and_then(|s| schools.get(s.as_str()));
+            match &p.action {
+                PinAction::Stay => {
+                    out.stays.entry(ti).or_insert((p.row, p.note.clone()));
+                }
+                PinAction::Move => out.own.entry(ti).or_default().forced = true,
+                PinAction::To(_) => {
+                    let Some(&r) = school else { continue };
+                    let o = out.own.entry(ti).or_default();
+                    o.forced = true;
+                    o.to = Some(r);
+                    out.special.insert(r);
+                }
+                PinAction::NotTo(_) => {
+                    let Some(&r) = school else { continue };
+                    out.own.entry(ti).or_default().not_to.push(r);
+                    out.special.insert(r);
+                }
+            }
+        }
+        out
+    }
+
+    /// Whether teacher `ti`'s pins let them fill a post of a group with these member
+    /// schools. A school named by a pin has groups of its own, so a group either is
+    /// that school alone or does not contain it.
+    pub fn admits(&self, ti: usize, members: &[(usize, u32)]) -> bool {
+        let Some(o) = self.own.get(&ti) else {
+            return true;
+        };
+        let to_ok = o.to.is_none_or(|x| members.iter().all(|&(r, _)| r == x));
+        let not_to_ok = members.iter().all(|(r, _)| !o.not_to.contains(r));
+        to_ok && not_to_ok
+    }
+}
+
+/// A pin that cannot hold: the pin's row, the rule it would break, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PinRefusal {
+    pub row: u32,
+    pub teacher: String,
+    pub action: &'static str,
+    /// `not_eligible`, `allowed_pair`, `no_open_post`, `cap`, `open_posts`.
+    pub rule: &'static str,
+    pub detail: String,
+}
+
+impl std::fmt::Display for PinRefusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "pins row {}: teacher {} `{}` cannot hold (rule {}): {}",
+            self.row, self.teacher, self.action, self.rule, self.detail
+        )
+    }
+}
+
+fn refusal(p: &Pin, rule: &'static str, detail: String) -> PinRefusal {
+    PinRefusal {
+        row: p.row,
+        teacher: p.teacher.as_str().to_string(),
+        action: p.action.as_str(),
+        rule,
+        detail,
+    }
+}
+
+/// The refusals a pin or a count of pins shows before any solve. `verdicts` are the
+/// rules' own (before `stay` pins).
+pub fn static_refusals(
+    data: &Dataset,
+    rules: &Rules,
+    facts: &YearFacts,
+    verdicts: &[Verdict],
+    pins: &[&Pin],
+) -> Vec<PinRefusal> {
+    let teachers: HashMap<&str, usize> = data
+        .teachers
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.id.as_str(), i))
+        .collect();
+    let mut out = Vec::new();
+    // Forced pins per sending school (leaders under mandatory rotation excepted: they
+    // have a sender of their own whose cap is their number).
+    // (Several pins of one teacher count once: by teacher index.)
+    let mut forced_at: BTreeMap<usize, BTreeMap<usize, &Pin>> = BTreeMap::new();
+    let mut to_at: BTreeMap<usize, BTreeMap<usize, &Pin>> = BTreeMap::new();
+    for p in pins {
+        if !p.action.forces_move() {
+            continue;
+        }
+        let Some(&ti) = teachers.get(p.teacher.as_str()) else {
+            continue;
+        };
+        let t = &data.teachers[ti];
+        if !verdicts[ti].eligible() {
+            let ids: Vec<&str> = verdicts[ti].reasons.iter().map(|r| r.id()).collect();
+            out.push(refusal(
+                p,
+                "not_eligible",
+                format!(
+                    "the teacher is not eligible in {} ({}); a pin cannot move them",
+                    facts.year,
+                    ids.join(", ")
+                ),
+            ));
+            continue;
+        }
+        let Some(&s) = facts.school_index.get(&t.school) else {
+            continue;
+        };
+        let subject = rules.plan_subject(t);
+        let open_at = |r: usize| -> u32 {
+            facts
+                .open_posts
+                .range((r, crate::model::Subject::new(""))..)
+                .take_while(|((x, _), _)| *x == r)
+                .filter(|((_, ps), _)| rules.post_fits(&subject, ps))
+                .map(|(_, slots)| slots.iter().map(|x| x.1).sum::<u32>())
+                .sum()
+        };
+        let from = &data.schools[s];
+        match &p.action {
+            PinAction::To(x) => {
+                let Some(&r) = facts.school_index.get(x) else {
+                    continue;
+                };
+                let blocks = pair_blocks(from, &data.schools[r], rules);
+                if !blocks.is_empty() {
+                    let why: Vec<String> = blocks.iter().map(block_text).collect();
+                    out.push(refusal(
+                        p,
+                        "allowed_pair",
+                        format!("{} may not send to {x}: {}", from.id, why.join("; ")),
+                    ));
+                    continue;
+                }
+                if open_at(r) == 0 {
+                    out.push(refusal(
+                        p,
+                        "no_open_post",
+                        format!("{x} has no open post of {subject} this year"),
+                    ));
+                    continue;
+                }
+                to_at.entry(r).or_default().entry(ti).or_insert(p);
+            }
+            PinAction::Move => {
+                let any = facts.open_posts.iter().any(|((r, ps), slots)| {
+                    rules.post_fits(&subject, ps)
+                        && slots.iter().any(|x| x.1 > 0)
+                        && pair_blocks(from, &data.schools[*r], rules).is_empty()
+                });
+                if !any {
+                    out.push(refusal(
+                        p,
+                        "no_open_post",
+                        format!(
+                            "no school {} may send to has an open post of {subject}",
+                            from.id
+                        ),
+                    ));
+                    continue;
+                }
+            }
+            PinAction::Stay | PinAction::NotTo(_) => continue,
+        }
+        let leader = rules.mandatory_leaders() && rules.leader_role(t).is_some();
+        if !leader {
+            forced_at.entry(s).or_default().entry(ti).or_insert(p);
+        }
+    }
+    for (s, list) in forced_at {
+        let cap = facts.schools[s].cap as usize;
+        let mut by_row: Vec<&Pin> = list.values().copied().collect();
+        by_row.sort_by_key(|p| p.row);
+        for p in by_row.iter().skip(cap) {
+            out.push(refusal(
+                p,
+                "cap",
+                format!(
+                    "{} pins at {} must move teachers, more than the school may send this \
+                     year (cap {cap})",
+                    list.len(),
+                    data.schools[s].id
+                ),
+            ));
+        }
+    }
+    for (r, list) in to_at {
+        let open: u32 = facts
+            .open_posts
+            .range((r, crate::model::Subject::new(""))..)
+            .take_while(|((x, _), _)| *x == r)
+            .filter(|((_, ps), _)| {
+                list.keys()
+                    .any(|&ti| rules.post_fits(&rules.plan_subject(&data.teachers[ti]), ps))
+            })
+            .map(|(_, slots)| slots.iter().map(|x| x.1).sum::<u32>())
+            .sum();
+        let mut by_row: Vec<&Pin> = list.values().copied().collect();
+        by_row.sort_by_key(|p| p.row);
+        for p in by_row.iter().skip(open as usize) {
+            out.push(refusal(
+                p,
+                "open_posts",
+                format!(
+                    "{} pins send teachers to {}, which has {open} open post(s) they fit",
+                    list.len(),
+                    data.schools[r].id
+                ),
+            ));
+        }
+    }
+    out.sort_by_key(|r| r.row);
+    out
+}
+
+/// A pair rule's key and what it found, for a refusal.
+fn block_text(b: &super::pairs::PairBlock) -> String {
+    use super::pairs::PairBlock::*;
+    match b {
+        SameSchool => "it is the teacher's own school".to_string(),
+        Stage { from, to } => format!("flow.stage_match ({from} to {to})"),
+        Direction { from, to } => format!("flow.directions ({from} to {to})"),
+        District => "flow.same_district (another district)".to_string(),
+        Distance { km, max } => format!("flow.max_distance_km ({km:.1} km > {max})"),
+    }
+}
+
+/// The refusals of forced pins the proven optimum could not honour.
+pub fn unplaced_refusals(
+    data: &Dataset,
+    pins: &[&Pin],
+    moved: &BTreeSet<usize>,
+) -> Vec<PinRefusal> {
+    let teachers: HashMap<&str, usize> = data
+        .teachers
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.id.as_str(), i))
+        .collect();
+    let forced: Vec<&&Pin> = pins.iter().filter(|p| p.action.forces_move()).collect();
+    forced
+        .iter()
+        .filter(|p| {
+            teachers
+                .get(p.teacher.as_str())
+                .is_some_and(|ti| !moved.contains(ti))
+        })
+        .map(|p| {
+            let others: Vec<String> = forced
+                .iter()
+                .filter(|q| q.row != p.row)
+                .map(|q| q.row.to_string())
+                .collect();
+            let detail = if others.is_empty() {
+                "no plan moves this teacher: every allowed open post is out of reach under the \
+                 other pins and the sending caps"
+                    .to_string()
+            } else {
+                format!(
+                    "no plan moves every teacher pinned to move: while the pins on rows {} hold, \
+                     no allowed open post within the sending cap is left for this one",
+                    others.join(", ")
+                )
+            };
+            refusal(p, "no_open_post", detail)
+        })
+        .collect()
+}
+
+/// Levels (1) and (2) of one component's solution: (shortfall, filled priority).
+pub fn component_figures(comp: &Component, sol: &ComponentSolution) -> (u64, u64) {
+    let mut sent = vec![0u32; comp.senders.len()];
+    let mut bsent = vec![0u32; comp.senders.len()];
+    for (si, cf) in sol.class_flow.iter().enumerate() {
+        let p = comp.supplies[si].sender;
+        sent[p] += cf[0][0] + cf[0][1] + cf[1][0] + cf[1][1];
+        bsent[p] += cf[1][0] + cf[1][1];
+    }
+    let mut shortfall: u64 = comp
+        .senders
+        .iter()
+        .zip(&sent)
+        .map(|(s, &n)| u64::from(s.quota.saturating_sub(n)))
+        .sum();
+    for members in &comp.backbone_groups {
+        let gs: u32 = members.iter().map(|&p| sent[p]).sum();
+        let gb: u32 = members.iter().map(|&p| bsent[p]).sum();
+        shortfall += u64::from(deficit(gs, gb, comp.backbone_share));
+    }
+    let priority = sol
+        .arc_flow
+        .iter()
+        .zip(&comp.arcs)
+        .map(|(&y, &(_, gi))| u64::from(y) * u64::from(comp.groups[gi].priority))
+        .sum();
+    (shortfall, priority)
+}
+
+/// Every school index a component touches (senders and receivers).
+pub fn schools_of(comp: &Component) -> BTreeSet<usize> {
+    comp.senders
+        .iter()
+        .map(|s| s.school)
+        .chain(
+            comp.groups
+                .iter()
+                .flat_map(|g| g.members.iter().map(|m| m.0)),
+        )
+        .collect()
+}
