@@ -9,7 +9,7 @@
 use proptest::prelude::*;
 use rotaplan::model::steering::{Pin, PinAction};
 use rotaplan::model::*;
-use rotaplan::plan::pin_check::check_pins;
+use rotaplan::verify::pins::check_pins;
 use rotaplan::plan::{plan_year, PlanError, PlanOptions};
 use rotaplan::rules::{BackboneLevel, Rules, Share};
 use rotaplan::verify;

@@ -130,9 +130,18 @@ pub fn run(a: &VerifyArgs, quiet: bool) -> Exit {
     }
     let data = &loaded.data;
     crate::progress::next_stage(&stages, "checking");
-    // Pins (pins.csv) are checked by their own checker; its findings join these as
-    // `Violation::from_pin(finding, &plan.rows)`, sorted in after the rows'.
-    let checked: Checked = check_rows(data, &rules, a.year, &data.ledger, &plan.rows);
+    let mut checked: Checked = check_rows(data, &rules, a.year, &data.ledger, &plan.rows);
+    // Pins (pins.csv) are checked by their own checker, on the plan's ids alone; its
+    // findings follow the rows' violations, in pin row order.
+    let placed: Vec<(&str, &str)> = plan
+        .rows
+        .iter()
+        .map(|r| (r.teacher_id.as_str(), r.to_school.as_str()))
+        .collect();
+    let broken = crate::verify::pins::check_pins(&data.steering.pins, a.year, &placed);
+    checked
+        .violations
+        .extend(broken.into_iter().map(|p| Violation::from_pin(p, &plan.rows)));
     crate::progress::next_stage(&stages, "solving the optimum: components solved");
     let opts = PlanOptions {
         time_limit: a.time_limit,

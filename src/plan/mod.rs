@@ -11,7 +11,6 @@ mod geo;
 mod lagrange;
 mod milp;
 mod pairs;
-pub mod pin_check;
 mod pin_cost;
 mod problem;
 mod search;
@@ -346,7 +345,7 @@ fn finish(
 ) -> Result<YearPlan, PlanError> {
     let solve_seconds = start.elapsed().as_secs_f64();
     let check = verify::check(data, rules, year, ledger, &moves);
-    // The pins, checked on the named moves alone (see `pin_check`).
+    // The pins, checked on the named moves alone (see `verify::pins`).
     let placed: Vec<(&str, &str)> = moves
         .iter()
         .map(|m| {
@@ -356,7 +355,7 @@ fn finish(
             )
         })
         .collect();
-    let broken = pin_check::check_pins(&data.steering.pins, year, &placed);
+    let broken = verify::pins::check_pins(&data.steering.pins, year, &placed);
     if !check.violations.is_empty() || !broken.is_empty() {
         let mut all = check.violations;
         all.extend(broken.iter().map(ToString::to_string));

@@ -10,7 +10,9 @@
 
 mod violation;
 
-pub use violation::{Broken, PinViolation, Violation, RULE_IDS};
+pub mod pins;
+pub use pins::PinViolation;
+pub use violation::{Broken, Violation, RULE_IDS};
 
 use crate::input::plan_file::PlanRow;
 use crate::model::{

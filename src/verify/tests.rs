@@ -216,8 +216,8 @@ fn a_pin_finding_sits_at_its_teachers_row() {
         end_year: None,
     }];
     let pin = |t: &str| PinViolation {
-        rule: "pin_not_to".into(),
-        pin_row: 3,
+        rule: "pin_not_to",
+        row: 3,
         teacher: t.into(),
         detail: "the teacher is pinned not to go to R".into(),
     };

@@ -2,6 +2,7 @@
 //! carrying the values it looked at; the rule id (`violations.csv` `rule`) and the
 //! sentence (`detail`) are rendered from it.
 
+use super::pins::PinViolation;
 use crate::model::{Form, Locality, Role, SchoolId, Stage, Subject, TeacherId};
 use std::fmt;
 
@@ -96,17 +97,6 @@ pub enum Broken {
     },
 }
 
-/// A pin that does not hold, as a pin checker reports it: the rule (`pin_stay`,
-/// `pin_move`, `pin_to`, `pin_not_to`), the pin's row in pins.csv, its teacher, and the
-/// detail in words. [`Violation::from_pin`] places it in the plan.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PinViolation {
-    pub rule: String,
-    pub pin_row: usize,
-    pub teacher: TeacherId,
-    pub detail: String,
-}
-
 /// The rule ids of the hard rules, in the order of [`Broken`] (pins excluded: their
 /// ids come from the pin checker). docs/data.md lists each.
 pub const RULE_IDS: [&str; 19] = [
@@ -174,14 +164,14 @@ impl Violation {
     pub fn from_pin(p: PinViolation, rows: &[crate::input::plan_file::PlanRow]) -> Violation {
         let plan_row = rows
             .iter()
-            .find(|r| r.teacher_id == p.teacher)
+            .find(|r| r.teacher_id.as_str() == p.teacher)
             .map(|r| r.plan_row);
         Violation {
             plan_row,
-            teacher: p.teacher,
+            teacher: p.teacher.as_str().into(),
             broken: Broken::Pin {
-                rule: p.rule,
-                pin_row: p.pin_row,
+                rule: p.rule.to_string(),
+                pin_row: p.row as usize,
                 detail: p.detail,
             },
         }
