@@ -377,15 +377,16 @@ fn deal_counts(
     Some(per)
 }
 
-/// A small maximum flow (shortest augmenting paths) for [`deal_counts`].
-struct MaxFlow {
+/// A small maximum flow (shortest augmenting paths) for [`deal_counts`] and the bound
+/// on evaluations placed.
+pub(super) struct MaxFlow {
     adj: Vec<Vec<usize>>,
     to: Vec<usize>,
     cap: Vec<i64>,
 }
 
 impl MaxFlow {
-    fn new(nodes: usize) -> MaxFlow {
+    pub(super) fn new(nodes: usize) -> MaxFlow {
         MaxFlow {
             adj: vec![Vec::new(); nodes],
             to: Vec::new(),
@@ -393,7 +394,12 @@ impl MaxFlow {
         }
     }
 
-    fn arc(&mut self, u: usize, v: usize, cap: i64) -> usize {
+    /// Adds a node; its number is the previous node count.
+    pub(super) fn add_node(&mut self) {
+        self.adj.push(Vec::new());
+    }
+
+    pub(super) fn arc(&mut self, u: usize, v: usize, cap: i64) -> usize {
         let e = self.to.len();
         self.adj[u].push(e);
         self.to.push(v);
@@ -408,7 +414,7 @@ impl MaxFlow {
         self.cap[e ^ 1]
     }
 
-    fn run(&mut self, s: usize, t: usize) -> i64 {
+    pub(super) fn run(&mut self, s: usize, t: usize) -> i64 {
         let mut total = 0;
         loop {
             let mut via: Vec<Option<usize>> = vec![None; self.adj.len()];
