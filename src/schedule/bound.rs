@@ -107,29 +107,6 @@ pub fn lower_bound(
         .sum()
 }
 
-#[cfg(test)]
-#[allow(clippy::unwrap_used)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn split_prefers_full_evaluator_days() {
-        // 8 evaluations, panel 3, 4 a day each, 6 a day per school: two days of 4
-        // need 3 + 3 = 6 evaluator-days; 6 + 2 would need 5 + 3 = 8.
-        assert_eq!(day_split(8, 3, 4, 6), (6, vec![4, 4]));
-        assert_eq!(day_split(5, 3, 4, 6), (4, vec![5]));
-        assert_eq!(day_split(1, 3, 4, 6), (3, vec![1]));
-        assert_eq!(day_split(0, 3, 4, 6), (0, vec![]));
-        assert_eq!(day_split(12, 3, 4, 6), (9, vec![4, 4, 4]));
-    }
-
-    #[test]
-    fn day_cost_is_panel_or_slots() {
-        assert_eq!(day_cost(6, 3, 4), 5);
-        assert_eq!(day_cost(2, 3, 4), 3);
-    }
-}
-
 /// An upper bound on objective (1), the most evaluations of `evs` (indexes into the
 /// events) any schedule places, by a maximum flow: each evaluation (1 unit) → (its
 /// host, a usable day on which enough non-recused evaluators are free for its panel
@@ -218,4 +195,27 @@ pub(super) fn most_placed(w: &World<'_>, evs: &[usize]) -> usize {
         g.arc(dn, 1, seats(d, None) / pmin_all);
     }
     g.run(0, 1).max(0) as usize
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_prefers_full_evaluator_days() {
+        // 8 evaluations, panel 3, 4 a day each, 6 a day per school: two days of 4
+        // need 3 + 3 = 6 evaluator-days; 6 + 2 would need 5 + 3 = 8.
+        assert_eq!(day_split(8, 3, 4, 6), (6, vec![4, 4]));
+        assert_eq!(day_split(5, 3, 4, 6), (4, vec![5]));
+        assert_eq!(day_split(1, 3, 4, 6), (3, vec![1]));
+        assert_eq!(day_split(0, 3, 4, 6), (0, vec![]));
+        assert_eq!(day_split(12, 3, 4, 6), (9, vec![4, 4, 4]));
+    }
+
+    #[test]
+    fn day_cost_is_panel_or_slots() {
+        assert_eq!(day_cost(6, 3, 4), 5);
+        assert_eq!(day_cost(2, 3, 4), 3);
+    }
 }

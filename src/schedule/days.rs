@@ -5,7 +5,8 @@
 //! evaluations of all host schools on one date share one crew, and an evaluator-day
 //! is one seat in that crew. So a day is a sitting across schools, and its smallest
 //! crew is the same integer program over kinds of evaluator
-//! ([`super::sitting::min_crew`]). The evaluator-days of a schedule are then at least
+//! ([`super::sitting::min_crew`]; here without its branch and bound, which is slow on
+//! sittings of 64 evaluations: [`super::sitting::quick_crew`]). The evaluator-days of a schedule are then at least
 //! `ceil(seats / c)` (`c` the largest daily limit), which a day meets when its seats
 //! are a multiple of `c` and its crew is full; so the construction:
 //!
@@ -25,7 +26,7 @@
 //! optimal only when it meets the bound (see [`super::exact`]).
 
 use super::exact::{counts, intersect, kinds_of, panels, trip_metres};
-use super::sitting::{crew_floor, deal, min_crew, Crew, MAX_SITTING};
+use super::sitting::{crew_floor, deal, quick_crew, Crew, MAX_SITTING};
 use super::solver::World;
 use super::Placement;
 use crate::model::{Dataset, Date};
@@ -164,7 +165,7 @@ fn place(
         let kinds = kinds_of(w, group, |m| {
             !w.people[m].unavailable.contains(&d) && !book.busy[m].contains(&d)
         });
-        let Some(crew) = min_crew(&ps, w.rules.min_same_subject, &counts(&kinds)) else {
+        let Some(crew) = quick_crew(&ps, w.rules.min_same_subject, &counts(&kinds)) else {
             continue;
         };
         if best.as_ref().is_none_or(|b| crew.size < b.0) {

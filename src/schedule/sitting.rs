@@ -72,6 +72,23 @@ pub fn crew_floor(panels: &[u32], cap: u32) -> usize {
 /// `same_subject` seats of each panel from kinds listing its subject, from `pool`
 /// (kind → how many such evaluators). `None` when no crew exists.
 pub fn min_crew(panels: &[u32], same_subject: u32, pool: &BTreeMap<Kind, u32>) -> Option<Crew> {
+    crew_search(panels, same_subject, pool, true)
+}
+
+/// A small crew without branching, for constructions that need not be exact (day
+/// groups): as [`min_crew`], but where it would solve the integer program, greedy
+/// crews of growing size (up to two panels above the relaxation's bound) instead.
+/// `None` when none is found.
+pub fn quick_crew(panels: &[u32], same_subject: u32, pool: &BTreeMap<Kind, u32>) -> Option<Crew> {
+    crew_search(panels, same_subject, pool, false)
+}
+
+fn crew_search(
+    panels: &[u32],
+    same_subject: u32,
+    pool: &BTreeMap<Kind, u32>,
+    exact: bool,
+) -> Option<Crew> {
     let n = panels.len();
     if n == 0 {
         return Some(Crew {
@@ -119,6 +136,11 @@ pub fn min_crew(panels: &[u32], same_subject: u32, pool: &BTreeMap<Kind, u32>) -
         if let Some(crew) = greedy_at(panels, same_subject, &kinds, low) {
             return Some(crew);
         }
+    }
+    if !exact {
+        let pmax = panels.iter().copied().max().unwrap_or(0) as usize;
+        return (low + 1..=(low + 2 * pmax).min(seats as usize))
+            .find_map(|size| greedy_at(panels, same_subject, &kinds, size));
     }
     let (x, per) = program(panels, same_subject, &kinds, true)?;
     let round = |v: f64| v.round().max(0.0) as u32;
