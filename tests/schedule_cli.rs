@@ -358,7 +358,8 @@ fn generated_data_has_evaluators_and_schedules() {
 
 /// A window of one day (29 February moves to 1 March in 2021) cannot hold every
 /// evaluation: the bound is then for schedules placing as many as this one, so it
-/// never exceeds what was achieved, and the summary does not claim optimality.
+/// never exceeds what was achieved, and the summary claims optimality only as far as
+/// its two bounds prove it.
 #[test]
 fn short_window_bound_is_a_true_bound() {
     let tmp = tempfile::tempdir().unwrap();
@@ -388,7 +389,16 @@ fn short_window_bound_is_a_true_bound() {
     assert!(s["unscheduled"].as_u64().unwrap() > 0);
     assert!(bound <= days, "bound {bound} > achieved {days}");
     assert!(bound > 0);
-    assert_eq!(s["optimal"], false);
+    // Objective (1): the flow bound is never below what was placed, and `optimal`
+    // claims exactly what the two bounds prove.
+    let (placed, most) = (
+        s["scheduled"].as_u64().unwrap(),
+        s["scheduled_upper_bound"].as_u64().unwrap(),
+    );
+    assert!(placed <= most && most <= s["events"].as_u64().unwrap());
+    assert_eq!(s["scheduled_proven_max"], placed == most);
+    assert_eq!(s["evaluator_days_proven_min"], days == bound);
+    assert_eq!(s["optimal"], placed == most && days == bound);
     // Per host school: sittings, evaluator-days and a bound that is never above them
     // where every evaluation of the school was placed.
     let hosts = s["by_host"].as_array().unwrap();
@@ -460,4 +470,29 @@ fn county_schedule_is_proven_optimal() {
             std::fs::read(b.join(f)).unwrap()
         );
     }
+    // Without one school per evaluator-day the one-school schedule stays valid, so the
+    // optimum can only be lower; the bound never exceeds what is achieved.
+    let c = tmp.path().join("c");
+    let o = bin()
+        .args(["schedule", "--data", "fixtures/county", "--rules"])
+        .args(["rules/nanchang-2021-2025.toml", "--quiet", "--plan"])
+        .arg(plan.join("plan.csv"))
+        .args([
+            "--set",
+            "evaluation.one_school_per_evaluator_day=false",
+            "--out",
+        ])
+        .arg(&c)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let s: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(c.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(s["scheduled"], s["events"]);
+    let (days, bound) = (
+        s["evaluator_days"].as_u64().unwrap(),
+        s["evaluator_days_lower_bound"].as_u64().unwrap(),
+    );
+    assert!(days <= 154 && bound <= days, "{days} {bound}");
+    assert_eq!(s["optimal"], days == bound);
 }

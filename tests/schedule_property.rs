@@ -429,27 +429,44 @@ fn brute_force(inst: &Instance) -> (usize, usize) {
     s.best
 }
 
-proptest! {
-    #![proptest_config(ProptestConfig::with_cases(150))]
-
-    /// Against exhaustive search on tiny instances: the bound never exceeds the
-    /// optimum, the optimum is never beaten (that would be a checker or search bug),
-    /// and a schedule marked optimal is optimal.
-    #[test]
-    fn bound_and_optimum_against_brute_force(inst in tiny()) {
+/// The solver against exhaustive search on one instance, with and without one school
+/// per evaluator-day: the same evaluations placed and evaluator-days as the optimum,
+/// both proven, the bounds equal to them, every hard rule kept.
+fn equals_brute_force(inst: &Instance) -> Result<(), TestCaseError> {
+    for one in [true, false] {
+        let mut inst = inst.clone();
+        inst.rules.one_school_per_evaluator_day = one;
         let s = solve(&inst.events, &inst.data, &inst.rules);
-        prop_assert!(check(&inst.events, &inst.data, &inst.rules, &s).is_empty());
-        let (count, days) = brute_force(&inst);
+        let v = check(&inst.events, &inst.data, &inst.rules, &s);
+        prop_assert!(v.is_empty(), "one school {one}: {v:?}");
+        let best = brute_force(&inst);
         let got = (s.placed.len(), s.evaluator_days());
-        prop_assert!(got.0 <= count, "placed {} > optimum {count}", got.0);
-        if got.0 == count {
-            prop_assert!(got.1 >= days, "days {} < optimum {days}", got.1);
+        prop_assert_eq!(got, best, "one school {}: method {:?}", one, s.method);
+        prop_assert!(s.proven, "one school {one}: not proven");
+        prop_assert_eq!((s.scheduled_bound, s.lower_bound), best);
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(120))]
+
+    /// Tiny instances: evaluations scheduled and evaluator-days equal the optimum of
+    /// exhaustive search.
+    #[test]
+    fn optimum_equals_brute_force(inst in tiny()) {
+        equals_brute_force(&inst)?;
+    }
+
+    /// The short-window case: every evaluation has one day, so evaluators and the
+    /// schools' daily limits run out and objective (1) binds.
+    #[test]
+    fn short_windows_equal_brute_force(inst in tiny()) {
+        let mut inst = inst;
+        for ev in &mut inst.events {
+            ev.window.1 = ev.window.0;
         }
-        prop_assert!(s.lower_bound <= days, "bound {} > optimum {days}", s.lower_bound);
-        prop_assert!(s.lower_bound <= got.1, "bound {} > achieved {}", s.lower_bound, got.1);
-        if s.proven {
-            prop_assert_eq!(got, (count, days));
-        }
+        equals_brute_force(&inst)?;
     }
 }
 

@@ -62,13 +62,22 @@ pub struct ScheduleSummary {
     /// Events no schedule can place (each has an intrinsic reason).
     pub unplaceable: usize,
     pub evaluator_days: usize,
-    /// Valid for every schedule placing all placeable events.
+    /// No schedule placing the most evaluations possible uses fewer evaluator-days.
     pub evaluator_days_lower_bound: usize,
     /// (evaluator_days − bound) / bound, in percent, two decimals.
     pub evaluator_days_gap_percent: f64,
+    /// Objectives (1) and (2) both proven: `scheduled_proven_max` and
+    /// `evaluator_days_proven_min`.
     pub optimal: bool,
+    /// No schedule places more evaluations than this.
+    pub scheduled_upper_bound: usize,
+    /// `scheduled` equals `scheduled_upper_bound`.
     pub scheduled_proven_max: bool,
+    /// `evaluator_days` equals `evaluator_days_lower_bound`.
     pub evaluator_days_proven_min: bool,
+    /// The method behind the schedule kept: sittings, day_groups, constructive or
+    /// whole_program.
+    pub method: &'static str,
     pub evaluators_used: usize,
     pub days_per_evaluator_max: usize,
     pub days_per_evaluator_min_used: usize,
@@ -266,7 +275,6 @@ fn summarize(
     }
     let slots: usize = sched.placed.iter().map(|p| p.panel.len()).sum();
     let round2 = |x: f64| (x * 100.0).round() / 100.0;
-    let scheduled_max = sched.placed.len() == placeable;
     ScheduleSummary {
         year,
         rules_name: rules_name.to_string(),
@@ -282,8 +290,10 @@ fn summarize(
             round2((days as f64 - bound as f64) * 100.0 / bound as f64)
         },
         optimal: sched.proven,
-        scheduled_proven_max: scheduled_max,
-        evaluator_days_proven_min: sched.proven,
+        scheduled_upper_bound: sched.scheduled_bound,
+        scheduled_proven_max: sched.placed.len() == sched.scheduled_bound,
+        evaluator_days_proven_min: days == bound,
+        method: sched.method.as_str(),
         evaluators_used: per.len(),
         days_per_evaluator_max: per.values().map(BTreeSet::len).max().unwrap_or(0),
         days_per_evaluator_min_used: per.values().map(BTreeSet::len).min().unwrap_or(0),

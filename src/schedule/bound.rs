@@ -11,6 +11,7 @@
 //! is found exactly by [`day_split`]; the whole school also needs at least
 //! `ceil(slots / c)`. Without one school per day, only the global slot count bounds.
 
+use super::solver::World;
 use super::Event;
 use crate::model::Dataset;
 use crate::rules::EvaluationRules;
@@ -104,6 +105,96 @@ pub fn lower_bound(
         .values()
         .map(|&(k, p, slots)| day_split(k, p, c, per_school).0.max(slots.div_ceil(c)))
         .sum()
+}
+
+/// An upper bound on objective (1), the most evaluations of `evs` (indexes into the
+/// events) any schedule places, by a maximum flow: each evaluation (1 unit) → (its
+/// host, a usable day on which enough non-recused evaluators are free for its panel
+/// and subject) → that day → sink. A (host, day) passes at most
+/// `max_per_school_per_day` evaluations and no more than the seats of the evaluators
+/// free that day and not recused by the host alone (host school, host district),
+/// each counted at their daily limit (at most the school's limit with one school a
+/// day), divided by the host's smallest panel; a day passes no more than the seats of
+/// everyone free that day divided by the smallest panel. Every schedule is such a
+/// flow, so the flow's value bounds it.
+pub(super) fn most_placed(w: &World<'_>, evs: &[usize]) -> usize {
+    use super::sitting::MaxFlow;
+    use crate::rules::Recusal;
+    let limit = i64::from(w.rules.max_per_school_per_day);
+    let need_s = w.rules.min_same_subject as usize;
+    let one_school = w.rules.one_school_per_evaluator_day;
+    let host_recused = |m: usize, host: usize| {
+        let p = &w.people[m];
+        (w.rules.recuse.contains(&Recusal::HostSchool) && p.school == Some(host))
+            || (w.rules.recuse.contains(&Recusal::HostDistrict)
+                && p.district == w.school_district[host])
+    };
+    let pmin_all = evs
+        .iter()
+        .map(|&e| i64::from(w.events[e].panel_size))
+        .min()
+        .unwrap_or(1)
+        .max(1);
+    let mut pmin_host: BTreeMap<usize, i64> = BTreeMap::new();
+    for &e in evs {
+        let p = pmin_host.entry(w.events[e].host).or_insert(i64::MAX);
+        *p = (*p).min(i64::from(w.events[e].panel_size).max(1));
+    }
+    // Nodes: 0 source, 1 sink, events, then (host, day) and day nodes as met.
+    let mut g = MaxFlow::new(2 + evs.len());
+    let mut nodes = 2 + evs.len();
+    let mut host_day: BTreeMap<(usize, i64), usize> = BTreeMap::new();
+    let mut day_node: BTreeMap<i64, usize> = BTreeMap::new();
+    for (i, &e) in evs.iter().enumerate() {
+        g.arc(0, 2 + i, 1);
+        let host = w.events[e].host;
+        let subject = w.event_subject[e];
+        for &d in &w.event_days[e] {
+            let free: Vec<usize> = (0..w.people.len())
+                .filter(|&m| {
+                    w.people[m].cap > 0 && !w.people[m].unavailable.contains(&d) && !w.recused(m, e)
+                })
+                .collect();
+            if free.len() < w.events[e].panel_size as usize
+                || free.iter().filter(|&&m| w.lists(m, subject)).count() < need_s
+            {
+                continue;
+            }
+            let hd = *host_day.entry((host, d)).or_insert_with(|| {
+                nodes += 1;
+                g.add_node();
+                nodes - 1
+            });
+            g.arc(2 + i, hd, 1);
+        }
+    }
+    let seats = |d: i64, host: Option<usize>| -> i64 {
+        (0..w.people.len())
+            .filter(|&m| !w.people[m].unavailable.contains(&d))
+            .filter(|&m| host.is_none_or(|h| !host_recused(m, h)))
+            .map(|m| {
+                let cap = i64::from(w.people[m].cap);
+                if one_school && host.is_some() {
+                    cap.min(limit)
+                } else {
+                    cap
+                }
+            })
+            .sum()
+    };
+    for (&(host, d), &hd) in &host_day {
+        let dn = *day_node.entry(d).or_insert_with(|| {
+            nodes += 1;
+            g.add_node();
+            nodes - 1
+        });
+        let cap = limit.min(seats(d, Some(host)) / pmin_host[&host]);
+        g.arc(hd, dn, cap);
+    }
+    for (&d, &dn) in &day_node {
+        g.arc(dn, 1, seats(d, None) / pmin_all);
+    }
+    g.run(0, 1).max(0) as usize
 }
 
 #[cfg(test)]

@@ -23,18 +23,26 @@
 //!    evaluators with the fewest days so far are taken (objective 3, even load), then
 //!    the nearest to the host (objective 4, travel), then by id.
 //! 3. When every sitting gets a date at its planned size, the schedule meets the bound:
-//!    proven optimal. Otherwise the constructive pass of [`super::solver`] is run too,
-//!    the better of the two is kept, and the result says it is not proven and gives
-//!    the bound.
+//!    proven optimal. Otherwise the other constructions run too (without one school a
+//!    day, [`super::days`] first; then the constructive pass of [`super::solver`]),
+//!    the best is kept (most placed, then fewest evaluator-days), and the bounds are:
+//!    for objective (1) the flow of [`super::bound::most_placed`], for (2) the sum
+//!    above, or [`fewest_bound`] when evaluations are left out, or
+//!    [`cross_school_bound`] without one school a day.
+//! 4. When that is still not proven and the instance is small, the whole-instance
+//!    integer program of [`super::whole`] settles both objectives exactly.
 //!
 //! Everything is ordered by index or id, and the parallel part collects in school
 //! order: the same input gives the same schedule with any number of threads.
 
-use super::bound::day_split;
+use super::bound::{day_split, most_placed};
+use super::check::check;
+use super::days::day_groups;
 use super::reason::Unscheduled;
 use super::sitting::{crew_floor, deal, min_crew, Crew, Kind, MAX_SITTING};
 use super::solver::{alone, build_world, greedy, World};
-use super::{Event, HostFigures, Placement, Schedule};
+use super::whole::{solve_whole, Whole};
+use super::{Event, HostFigures, Method, Placement, Schedule};
 use crate::model::{Dataset, Date};
 use crate::rules::EvaluationRules;
 use rayon::prelude::*;
@@ -64,7 +72,6 @@ struct HostPlan {
     /// Evaluations no planned sitting could take (tried one by one when dating).
     loose: Vec<usize>,
     bound: usize,
-    proven: bool,
 }
 
 /// Metres from school `home` (an evaluator's own) to school `host`, rounded; 0 when
@@ -83,7 +90,7 @@ pub fn trip_metres(data: &Dataset, home: Option<usize>, host: usize) -> u64 {
 
 /// The kinds of evaluator relative to `sitting`, with the evaluators of each, among
 /// those `free` admits.
-fn kinds_of(
+pub(super) fn kinds_of(
     w: &World<'_>,
     sitting: &[usize],
     free: impl Fn(usize) -> bool,
@@ -115,11 +122,11 @@ fn kinds_of(
     out
 }
 
-fn counts(kinds: &BTreeMap<Kind, Vec<usize>>) -> BTreeMap<Kind, u32> {
+pub(super) fn counts(kinds: &BTreeMap<Kind, Vec<usize>>) -> BTreeMap<Kind, u32> {
     kinds.iter().map(|(k, v)| (*k, v.len() as u32)).collect()
 }
 
-fn panels(w: &World<'_>, sitting: &[usize]) -> Vec<u32> {
+pub(super) fn panels(w: &World<'_>, sitting: &[usize]) -> Vec<u32> {
     sitting.iter().map(|&ev| w.events[ev].panel_size).collect()
 }
 
@@ -136,7 +143,7 @@ fn relaxed_crew(w: &World<'_>, sitting: &[usize], days: &[i64]) -> Option<Crew> 
     )
 }
 
-fn intersect(a: &[i64], b: &[i64]) -> Vec<i64> {
+pub(super) fn intersect(a: &[i64], b: &[i64]) -> Vec<i64> {
     a.iter()
         .copied()
         .filter(|d| b.binary_search(d).is_ok())
@@ -200,7 +207,6 @@ fn plan_host(w: &World<'_>, host: usize, evs: &[usize], cmax: u32) -> HostPlan {
             sittings: Vec::new(),
             loose: evs.to_vec(),
             bound: 0,
-            proven: n == 0,
         };
     }
     if n > EXACT_MAX {
@@ -240,10 +246,10 @@ fn plan_host(w: &World<'_>, host: usize, evs: &[usize], cmax: u32) -> HostPlan {
             })
             .collect()
     };
-    let (bound, chosen, proven) = loop {
+    let (bound, chosen) = loop {
         let (best, choice) = cheapest(full, &cost_now(&exact));
         let Some(split) = parts(full, &best, &choice) else {
-            break (0, None, false);
+            break (0, None);
         };
         let todo: Vec<usize> = split
             .iter()
@@ -251,10 +257,10 @@ fn plan_host(w: &World<'_>, host: usize, evs: &[usize], cmax: u32) -> HostPlan {
             .filter(|&t| exact[t].is_none())
             .collect();
         if todo.is_empty() {
-            break (best[full].0, Some(split), true);
+            break (best[full].0, Some(split));
         }
         if costed >= EXACT_BUDGET {
-            break (best[full].0, None, false);
+            break (best[full].0, None);
         }
         for t in todo {
             exact[t] = Some(relaxed_crew(w, &member(t), &common[t]));
@@ -295,7 +301,6 @@ fn plan_host(w: &World<'_>, host: usize, evs: &[usize], cmax: u32) -> HostPlan {
     }
     HostPlan {
         host,
-        proven: proven && loose.is_empty(),
         sittings,
         loose,
         bound,
@@ -363,10 +368,8 @@ fn plan_large(w: &World<'_>, host: usize, evs: &[usize], cmax: u32, limit: usize
             }
         }
     }
-    let planned: usize = sittings.iter().map(|s| s.crew.size).sum();
     HostPlan {
         host,
-        proven: loose.is_empty() && planned == bound,
         sittings,
         loose,
         bound,
@@ -523,7 +526,7 @@ fn date_all(
 }
 
 /// Places as many events as possible at the fewest evaluator-days it can prove; see
-/// the module doc for the method. Also gives the bound and the per-school figures.
+/// the module doc for the method. Also gives the bounds and the per-school figures.
 pub fn solve(events: &[Event], data: &Dataset, rules: &EvaluationRules) -> Schedule {
     let w = build_world(events, data, rules);
     let mut intrinsic = Vec::new();
@@ -538,23 +541,98 @@ pub fn solve(events: &[Event], data: &Dataset, rules: &EvaluationRules) -> Sched
             }
         }
     }
-    let placeable: usize = by_host.values().map(Vec::len).sum();
-    if !rules.one_school_per_evaluator_day {
-        let mut s = greedy(events, data, rules);
-        s.lower_bound = cross_school_bound(events, &s, data, rules);
-        finish(&mut s, events, placeable, &[], false);
-        return s;
-    }
+    let placeable: Vec<usize> = by_host.values().flatten().copied().collect();
+    let one_school = rules.one_school_per_evaluator_day;
     let cmax = w.people.iter().map(|p| p.cap).max().unwrap_or(0);
     let hosts: Vec<(usize, Vec<usize>)> = by_host.into_iter().collect();
     let plans: Vec<HostPlan> = hosts
         .par_iter()
         .map(|(host, evs)| plan_host(&w, *host, evs, cmax))
         .collect();
-    let (placed, unplaced, as_planned) = date_all(&w, data, &plans);
+    // Candidate schedules, best kept: (most placed, fewest evaluator-days), earlier
+    // candidates winning ties.
+    let (placed, unplaced, _) = date_all(&w, data, &plans);
+    let mut s = with_reasons(placed, unplaced, &intrinsic, &feasible_days, events);
+    s.method = Method::Sittings;
+    let sittings_bound: usize = plans.iter().map(|p| p.bound).sum();
+    let days_bound = |s: &Schedule| -> usize {
+        if one_school {
+            if s.placed.len() >= placeable.len() {
+                sittings_bound
+            } else {
+                fewest_bound(&w, &plans, s.placed.len(), cmax)
+            }
+        } else {
+            cross_school_bound(&w, &placeable, s.placed.len())
+        }
+    };
+    let done =
+        |s: &Schedule| s.placed.len() == placeable.len() && s.evaluator_days() <= days_bound(s);
+    let better = |a: &Schedule, b: &Schedule| {
+        (std::cmp::Reverse(a.placed.len()), a.evaluator_days())
+            < (std::cmp::Reverse(b.placed.len()), b.evaluator_days())
+    };
+    if !one_school && !done(&s) {
+        let (placed, unplaced) = day_groups(&w, data, &placeable);
+        let mut g = with_reasons(placed, unplaced, &intrinsic, &feasible_days, events);
+        g.method = Method::DayGroups;
+        if better(&g, &s) {
+            s = g;
+        }
+    }
+    if !done(&s) {
+        let mut g = greedy(events, data, rules);
+        g.method = Method::Constructive;
+        if better(&g, &s) {
+            s = g;
+        }
+    }
+    s.lower_bound = days_bound(&s);
+    s.scheduled_bound = if s.placed.len() >= placeable.len() {
+        placeable.len()
+    } else {
+        most_placed(&w, &placeable).clamp(s.placed.len(), placeable.len())
+    };
+    let proven = s.placed.len() == s.scheduled_bound && s.evaluator_days() == s.lower_bound;
+    if !proven {
+        if let Whole::Optimal(placed) = solve_whole(&w, &placeable) {
+            let taken: BTreeSet<usize> = placed.iter().map(|p| p.event).collect();
+            let unplaced = placeable
+                .iter()
+                .copied()
+                .filter(|e| !taken.contains(e))
+                .collect();
+            let mut m = with_reasons(placed, unplaced, &intrinsic, &feasible_days, events);
+            // The program is trusted only as far as the independent checker agrees.
+            if check(events, data, rules, &m).is_empty() && !better(&s, &m) {
+                // Its optimum bounds every schedule; the kept one keeps its
+                // tie-breaks (load, travel) when it is as good.
+                let (most, fewest) = (m.placed.len(), m.evaluator_days());
+                if better(&m, &s) {
+                    m.method = Method::WholeProgram;
+                    s = m;
+                }
+                s.scheduled_bound = most;
+                s.lower_bound = fewest;
+            }
+        }
+    }
+    finish(&mut s, events, &plans, one_school);
+    s
+}
+
+/// A schedule of `placed`, with every intrinsic reason and `unplaced` as taken by
+/// capacity, sorted.
+fn with_reasons(
+    placed: Vec<Placement>,
+    unplaced: Vec<usize>,
+    intrinsic: &[(usize, Unscheduled)],
+    feasible_days: &[usize],
+    events: &[Event],
+) -> Schedule {
     let mut s = Schedule {
         placed,
-        unscheduled: intrinsic,
+        unscheduled: intrinsic.to_vec(),
         ..Schedule::default()
     };
     for ev in unplaced {
@@ -566,25 +644,6 @@ pub fn solve(events: &[Event], data: &Dataset, rules: &EvaluationRules) -> Sched
         ));
     }
     sort(&mut s, events);
-    let total: usize = plans.iter().map(|p| p.bound).sum();
-    let proven = as_planned
-        && s.placed.len() == placeable
-        && plans.iter().all(|p| p.proven)
-        && s.evaluator_days() == total;
-    if !proven {
-        let g = greedy(events, data, rules);
-        if (std::cmp::Reverse(g.placed.len()), g.evaluator_days())
-            < (std::cmp::Reverse(s.placed.len()), s.evaluator_days())
-        {
-            s = g;
-        }
-    }
-    s.lower_bound = if s.placed.len() >= placeable {
-        total
-    } else {
-        fewest_bound(&w, &plans, s.placed.len(), cmax)
-    };
-    finish(&mut s, events, placeable, &plans, true);
     s
 }
 
@@ -601,14 +660,8 @@ fn sort(s: &mut Schedule, events: &[Event]) {
 }
 
 /// `proven` and the per-school figures of a finished schedule.
-fn finish(
-    s: &mut Schedule,
-    events: &[Event],
-    placeable: usize,
-    plans: &[HostPlan],
-    one_school: bool,
-) {
-    s.proven = s.placed.len() == placeable && s.evaluator_days() == s.lower_bound;
+fn finish(s: &mut Schedule, events: &[Event], plans: &[HostPlan], one_school: bool) {
+    s.proven = s.placed.len() == s.scheduled_bound && s.evaluator_days() == s.lower_bound;
     let bounds: BTreeMap<usize, &HostPlan> = plans.iter().map(|p| (p.host, p)).collect();
     let mut per: BTreeMap<usize, HostFigures> = BTreeMap::new();
     let figures = |host: usize| HostFigures {
@@ -697,29 +750,41 @@ fn fewest_bound(w: &World<'_>, plans: &[HostPlan], n: usize, cmax: u32) -> usize
     }
 }
 
-/// Without one school per evaluator-day: the `n` smallest panels of the placeable
-/// events, at the largest daily limit, where `n` is what `s` placed.
-fn cross_school_bound(
-    events: &[Event],
-    s: &Schedule,
-    data: &Dataset,
-    rules: &EvaluationRules,
-) -> usize {
-    let c = super::bound::max_daily_cap(data, rules);
-    let intrinsic: BTreeSet<usize> = s
-        .unscheduled
+/// Without one school per evaluator-day, a bound on the evaluator-days of any schedule
+/// placing at least `n` of the placeable evaluations `evs`: each evaluator-day holds
+/// at most `c` seats (the largest daily limit), so at least `ceil(S / c)` where `S`
+/// is the seats of the `n` smallest panels; every day used needs a full panel, the
+/// smallest of the `n`; and when all of `evs` are placed, a host school with `k` of
+/// them needs `ceil(k / max_per_school_per_day)` days, so at least that many days
+/// are used.
+fn cross_school_bound(w: &World<'_>, evs: &[usize], n: usize) -> usize {
+    let c = w
+        .people
         .iter()
-        .filter(|(_, r)| r.is_intrinsic())
-        .map(|(i, _)| *i)
-        .collect();
-    let mut ps: Vec<usize> = (0..events.len())
-        .filter(|i| !intrinsic.contains(i))
-        .map(|i| events[i].panel_size as usize)
+        .map(|p| p.cap as usize)
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let mut ps: Vec<usize> = evs
+        .iter()
+        .map(|&e| w.events[e].panel_size as usize)
         .collect();
     ps.sort_unstable();
-    ps.truncate(s.placed.len());
-    match ps.first() {
-        None => 0,
-        Some(&p) => p.max(ps.iter().sum::<usize>().div_ceil(c)),
-    }
+    ps.truncate(n);
+    let Some(&pmin) = ps.first() else {
+        return 0;
+    };
+    let limit = (w.rules.max_per_school_per_day as usize).max(1);
+    let days = if n >= evs.len() {
+        let mut per: BTreeMap<usize, usize> = BTreeMap::new();
+        for &e in evs {
+            *per.entry(w.events[e].host).or_insert(0) += 1;
+        }
+        per.values().map(|k| k.div_ceil(limit)).max().unwrap_or(1)
+    } else {
+        1
+    };
+    let pmax = ps.last().copied().unwrap_or(0);
+    let seats: usize = ps.iter().sum();
+    seats.div_ceil(c).max(days * pmin).max(pmax)
 }

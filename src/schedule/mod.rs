@@ -12,12 +12,14 @@
 pub mod bound;
 pub mod calendar;
 pub mod check;
+pub mod days;
 pub mod events;
 pub mod exact;
 pub mod ics;
 pub mod reason;
 pub mod sitting;
 pub mod solver;
+pub mod whole;
 
 use crate::model::{Dataset, Date, Subject, TeacherId};
 
@@ -85,11 +87,41 @@ pub struct Schedule {
     /// A lower bound on the evaluator-days of every schedule that places as many
     /// evaluations as the most any schedule can (see [`exact`]).
     pub lower_bound: usize,
-    /// Whether objectives (1) and (2) are proven optimal: every placeable evaluation is
-    /// placed and the evaluator-days equal the bound.
+    /// An upper bound on objective (1): no schedule places more evaluations.
+    pub scheduled_bound: usize,
+    /// Whether objectives (1) and (2) are proven optimal: the evaluations placed equal
+    /// `scheduled_bound` and the evaluator-days equal `lower_bound`.
     pub proven: bool,
+    /// Which method made the schedule kept.
+    pub method: Method,
     /// Per host school with at least one evaluation, in school order.
     pub by_host: Vec<HostFigures>,
+}
+
+/// The method behind a schedule (see [`exact`] for how they combine).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Method {
+    /// Sittings (host school, date): per-school optimum, then dating.
+    #[default]
+    Sittings,
+    /// Days as sittings of several host schools (no one-school-a-day rule).
+    DayGroups,
+    /// The constructive pass of [`solver`].
+    Constructive,
+    /// The whole-instance integer program of [`whole`] (small instances).
+    WholeProgram,
+}
+
+impl Method {
+    /// Stable id for `summary.json`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Sittings => "sittings",
+            Method::DayGroups => "day_groups",
+            Method::Constructive => "constructive",
+            Method::WholeProgram => "whole_program",
+        }
+    }
 }
 
 /// Where the evaluator-days go: one host school's sittings (days it hosts

@@ -72,6 +72,23 @@ pub fn crew_floor(panels: &[u32], cap: u32) -> usize {
 /// `same_subject` seats of each panel from kinds listing its subject, from `pool`
 /// (kind → how many such evaluators). `None` when no crew exists.
 pub fn min_crew(panels: &[u32], same_subject: u32, pool: &BTreeMap<Kind, u32>) -> Option<Crew> {
+    crew_search(panels, same_subject, pool, true)
+}
+
+/// A small crew without branching, for constructions that need not be exact (day
+/// groups): as [`min_crew`], but where it would solve the integer program, greedy
+/// crews of growing size (up to two panels above the relaxation's bound) instead.
+/// `None` when none is found.
+pub fn quick_crew(panels: &[u32], same_subject: u32, pool: &BTreeMap<Kind, u32>) -> Option<Crew> {
+    crew_search(panels, same_subject, pool, false)
+}
+
+fn crew_search(
+    panels: &[u32],
+    same_subject: u32,
+    pool: &BTreeMap<Kind, u32>,
+    exact: bool,
+) -> Option<Crew> {
     let n = panels.len();
     if n == 0 {
         return Some(Crew {
@@ -119,6 +136,11 @@ pub fn min_crew(panels: &[u32], same_subject: u32, pool: &BTreeMap<Kind, u32>) -
         if let Some(crew) = greedy_at(panels, same_subject, &kinds, low) {
             return Some(crew);
         }
+    }
+    if !exact {
+        let pmax = panels.iter().copied().max().unwrap_or(0) as usize;
+        return (low + 1..=(low + 2 * pmax).min(seats as usize))
+            .find_map(|size| greedy_at(panels, same_subject, &kinds, size));
     }
     let (x, per) = program(panels, same_subject, &kinds, true)?;
     let round = |v: f64| v.round().max(0.0) as u32;
@@ -377,15 +399,16 @@ fn deal_counts(
     Some(per)
 }
 
-/// A small maximum flow (shortest augmenting paths) for [`deal_counts`].
-struct MaxFlow {
+/// A small maximum flow (shortest augmenting paths) for [`deal_counts`] and the bound
+/// on evaluations placed.
+pub(super) struct MaxFlow {
     adj: Vec<Vec<usize>>,
     to: Vec<usize>,
     cap: Vec<i64>,
 }
 
 impl MaxFlow {
-    fn new(nodes: usize) -> MaxFlow {
+    pub(super) fn new(nodes: usize) -> MaxFlow {
         MaxFlow {
             adj: vec![Vec::new(); nodes],
             to: Vec::new(),
@@ -393,7 +416,12 @@ impl MaxFlow {
         }
     }
 
-    fn arc(&mut self, u: usize, v: usize, cap: i64) -> usize {
+    /// Adds a node; its number is the previous node count.
+    pub(super) fn add_node(&mut self) {
+        self.adj.push(Vec::new());
+    }
+
+    pub(super) fn arc(&mut self, u: usize, v: usize, cap: i64) -> usize {
         let e = self.to.len();
         self.adj[u].push(e);
         self.to.push(v);
@@ -408,7 +436,7 @@ impl MaxFlow {
         self.cap[e ^ 1]
     }
 
-    fn run(&mut self, s: usize, t: usize) -> i64 {
+    pub(super) fn run(&mut self, s: usize, t: usize) -> i64 {
         let mut total = 0;
         loop {
             let mut via: Vec<Option<usize>> = vec![None; self.adj.len()];
