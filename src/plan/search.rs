@@ -173,9 +173,14 @@ pub struct Outcome {
     pub proven: bool,
 }
 
-/// Solves `comp`; `None` when the weights would not fit in 64 bits (the caller then
-/// uses the MILP).
-pub fn solve(comp: &Component, time_limit: f64, max_nodes: usize) -> Option<Outcome> {
+/// Solves `comp` within the work of `time_limit` seconds on the reference machine
+/// (and, as a safety net, `clock_limit` seconds of wall clock); `None` when the
+/// weights would not fit in 64 bits (the caller then uses the MILP).
+pub fn solve(
+    comp: &Component,
+    (time_limit, clock_limit): (f64, f64),
+    max_nodes: usize,
+) -> Option<Outcome> {
     let w = Weights::of(comp)?;
     let start = Instant::now();
     let (num, den) = comp.backbone_share;
@@ -261,11 +266,11 @@ pub fn solve(comp: &Component, time_limit: f64, max_nodes: usize) -> Option<Outc
             }
             continue;
         };
-        // The clock is only a safety net (four times the limit) for a machine far
-        // slower than the reference one.
+        // The clock is only a safety net for a machine far slower than the reference
+        // one.
         if solved_nodes >= max_nodes
             || work >= work_limit
-            || start.elapsed().as_secs_f64() > 4.0 * time_limit
+            || start.elapsed().as_secs_f64() > clock_limit
         {
             proven = false;
             floor = floor.min(bound);
