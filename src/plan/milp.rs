@@ -34,7 +34,7 @@ const SAFE_MAGNITUDE: f64 = 1e8;
 /// Branch-and-bound nodes per second of `--time-limit` for a component of 1,000 arcs
 /// (fewer for larger ones: each node solves a larger LP). A budget, so approximate in
 /// seconds; the root LP is not counted.
-const NODES_PER_SECOND: f64 = 50.0;
+const NODES_PER_SECOND: f64 = 400.0;
 
 /// The deterministic node budget of one solver call.
 fn node_limit(comp: &Component, time_limit: f64) -> u64 {

@@ -256,7 +256,7 @@ const MILP_MAX_ARCS: usize = 4000;
 const SEARCH_FIRST: f64 = 0.5;
 
 /// `--time-limit` seconds of work the MILP gets before the search resumes.
-const MILP_BUDGET: f64 = 4.0;
+const MILP_BUDGET: f64 = 30.0;
 
 fn solve_component(comp: &Component, time_limit: f64) -> Result<milp::ComponentSolution, String> {
     let first = time_limit.min(SEARCH_FIRST);
