@@ -190,11 +190,19 @@ fn case(seed: u64) -> (Dataset, Rules) {
     let mut r = rules(&mut g);
     let big = seed.is_multiple_of(10);
     let (districts, teachers) = if big {
-        // The class of issue 18: cross-district, district/plan backbone groups, caps
-        // above quota.
+        // The hard class: cross-district, caps above quota, backbone groups of any
+        // level (per school the flow search's plans once stayed far above the optimum
+        // at high shares), often a high share.
         r.flow.same_district = false;
-        r.quota.backbone_share_level = g.pick(&[BackboneLevel::District, BackboneLevel::Plan]);
+        r.quota.backbone_share_level = g.pick(&[
+            BackboneLevel::School,
+            BackboneLevel::District,
+            BackboneLevel::Plan,
+        ]);
         r.quota.fill_beyond_quota = true;
+        if g.next(2) == 0 {
+            r.quota.min_backbone_share = Share::parse(g.pick(&["0.3", "0.5"])).unwrap();
+        }
         (2, 450 + g.next(300) as usize)
     } else {
         (1 + g.next(3) as usize, 20 + g.next(140) as usize)

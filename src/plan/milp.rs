@@ -1,21 +1,51 @@
-//! The MILP of one component, built with good_lp and solved by its backend.
+//! The MILP of one component, built with good_lp and solved by microlp's branch and
+//! bound.
 //!
 //! Variables: `y[arc]` teachers moved along an arc (supply → post group), `c[supply][b][v]`
-//! teachers moved by backbone/volunteer class, `short[s]` quota shortfall, and per
-//! backbone group `k[g]` = ceil(share × sent) and `bshort[g]`. Objective levels, in
-//! order: (1) minimise shortfall, (2) maximise Σ priority of filled posts, (3) maximise
-//! volunteers sent. Levels are folded into one weighted objective when the weights stay
-//! small enough for exact integer arithmetic in the solver's doubles; otherwise they are
-//! solved one after another, each fixing the optimum of the one before.
+//! teachers moved by backbone/volunteer class, `short[s]` quota shortfall, per sending
+//! school the integer counts of backbone and of other teachers it sends, and per
+//! backbone group `k[g]` = ceil(share × sent) and `bshort[g]`. Only the per-school
+//! counts and k are integer: once they are fixed, what is left is a flow from each
+//! school's two lanes through its supplies to the post groups with integer
+//! capacities, whose basic solutions are integral (network matrices are totally
+//! unimodular), so the branch and bound branches on a few dozen variables instead of
+//! one per arc, and its relaxation carries the convex envelope share × sent −
+//! backbone of every group's deficit. Objective levels, in order: (1) minimise
+//! shortfall, (2) maximise Σ priority of filled posts, (3) maximise volunteers sent.
+//! Levels are folded into one weighted objective when the weights stay small enough
+//! for exact integer arithmetic in the solver's doubles; otherwise they are solved one
+//! after another, each fixing the optimum of the one before.
+//!
+//! The solve is bounded by a number of branch-and-bound nodes derived from
+//! `--time-limit`, never by the clock,
+//! so a component gives the same answer on any machine and thread count.
 
 use super::problem::Component;
 use good_lp::{
     constraint, microlp, variable, Expression, ProblemVariables, Solution, SolutionStatus,
-    SolverModel, Variable, WithTimeLimit,
+    SolverModel, Variable,
 };
+use std::collections::HashMap;
 
 /// Largest objective magnitude we let a single weighted solve reach.
 const SAFE_MAGNITUDE: f64 = 1e8;
+
+/// Branch-and-bound nodes per second of `--time-limit` for a component of 1,000 arcs
+/// (fewer for larger ones: each node solves a larger LP). A budget, so approximate in
+/// seconds; the root LP is not counted.
+const NODES_PER_SECOND: f64 = 400.0;
+
+/// The deterministic node budget of one solver call.
+fn node_limit(comp: &Component, time_limit: f64) -> u64 {
+    let scale = (comp.arcs.len().max(1) as f64 / 1000.0).max(1.0);
+    (time_limit.max(0.0) * NODES_PER_SECOND / scale) as u64
+}
+
+/// Whether `time_limit` leaves the MILP of `comp` at least one branch-and-bound node
+/// per objective level.
+pub fn has_budget(comp: &Component, time_limit: f64) -> bool {
+    node_limit(comp, time_limit / 3.0) >= 1
+}
 
 /// What the solver decided for one component, in aggregated form.
 #[derive(Debug, Clone, Default)]
@@ -28,7 +58,7 @@ pub struct ComponentSolution {
     pub optimal: bool,
     /// How many solver calls it took (1 when levels were folded).
     pub solves: u32,
-    /// Branch-and-bound nodes of the flow search (0 for the MILP).
+    /// Branch-and-bound nodes of the flow search or of the MILP.
     pub nodes: usize,
     /// When the search stopped before proving its plan: how far it may be from the
     /// optimum.
@@ -66,7 +96,7 @@ fn build(comp: &Component, pv: &mut ProblemVariables) -> (Vars, Vec<good_lp::Con
                 .total()
                 .min(comp.groups[gi].capacity)
                 .min(comp.senders[comp.supplies[si].sender].cap);
-            pv.add(variable().integer().min(0).max(ub))
+            pv.add(variable().min(0).max(ub))
         })
         .collect();
     let mut out_of: Vec<Expression> = vec![Expression::from(0.0); comp.supplies.len()];
@@ -93,7 +123,7 @@ fn build(comp: &Component, pv: &mut ProblemVariables) -> (Vars, Vec<good_lp::Con
                 if n == 0 {
                     continue;
                 }
-                let x = pv.add(variable().integer().min(0).max(n));
+                let x = pv.add(variable().min(0).max(n));
                 sum.add_mul(1.0, x);
                 sent[sup.sender].add_mul(1.0, x);
                 if b == 1 {
@@ -110,6 +140,12 @@ fn build(comp: &Component, pv: &mut ProblemVariables) -> (Vars, Vec<good_lp::Con
     }
     let mut shortfall = Expression::from(0.0);
     for (p, s) in comp.senders.iter().enumerate() {
+        // Integral counts per school and lane make every flow below them a network
+        // flow with integer data, so the rest may stay continuous.
+        let nb = pv.add(variable().integer().min(0).max(s.cap));
+        let no = pv.add(variable().integer().min(0).max(s.cap));
+        cons.push(constraint!(bsent[p].clone() == nb));
+        cons.push(constraint!(sent[p].clone() - bsent[p].clone() == no));
         cons.push(constraint!(sent[p].clone() <= f64::from(s.cap)));
         if s.quota > 0 {
             let sh = pv.add(variable().min(0).max(s.quota));
@@ -162,8 +198,11 @@ fn add_backbone(
 }
 
 /// Solves one component to the lexicographic optimum (or the best found within
-/// `time_limit` seconds, with `optimal: false`).
-pub fn solve(comp: &Component, time_limit: f64) -> Result<ComponentSolution, String> {
+/// the work of `time_limit` seconds, with `optimal: false`).
+pub fn solve(
+    comp: &Component,
+    time_limit: f64,
+) -> Result<ComponentSolution, String> {
     if comp.arcs.is_empty() {
         return Ok(ComponentSolution {
             arc_flow: Vec::new(),
@@ -192,12 +231,15 @@ pub fn solve(comp: &Component, time_limit: f64) -> Result<ComponentSolution, Str
         let (vars, cons) = build(comp, &mut pv);
         let objective =
             w1 * vars.shortfall.clone() - w2 * vars.priority.clone() - vars.volunteers.clone();
-        let (sol, optimal) = run(pv.minimise(objective), cons, time_limit)?;
-        return extract(comp, &vars, &sol, optimal, 1);
+        let index = indices(&pv);
+        let budget = node_limit(comp, time_limit);
+        let (sol, optimal, nodes) = run((pv.minimise(objective), index), cons, budget)?;
+        return extract(comp, &vars, &sol, (optimal, 1, nodes));
     }
     // Lexicographic, one level at a time.
     let mut fixed: Vec<(u8, f64)> = Vec::new();
     let mut optimal = true;
+    let mut nodes = 0;
     for level in 0..3u8 {
         let mut pv = ProblemVariables::new();
         let (vars, mut cons) = build(comp, &mut pv);
@@ -208,15 +250,18 @@ pub fn solve(comp: &Component, time_limit: f64) -> Result<ComponentSolution, Str
                 _ => constraint!(vars.volunteers.clone() >= value - 0.5),
             });
         }
+        let index = indices(&pv);
         let problem = match level {
             0 => pv.minimise(vars.shortfall.clone()),
             1 => pv.maximise(vars.priority.clone()),
             _ => pv.maximise(vars.volunteers.clone()),
         };
-        let (sol, opt) = run(problem, cons, time_limit)?;
+        let budget = node_limit(comp, time_limit / 3.0);
+        let (sol, opt, n) = run((problem, index), cons, budget)?;
         optimal &= opt;
+        nodes += n;
         if level == 2 {
-            return extract(comp, &vars, &sol, optimal, 3);
+            return extract(comp, &vars, &sol, (optimal, 3, nodes));
         }
         let value = match level {
             0 => vars.shortfall.eval_with(&sol).round(),
@@ -227,26 +272,65 @@ pub fn solve(comp: &Component, time_limit: f64) -> Result<ComponentSolution, Str
     Err("unreachable: three levels always return".into())
 }
 
+/// The position of each variable in creation order, which is microlp's order too.
+fn indices(pv: &ProblemVariables) -> HashMap<Variable, usize> {
+    pv.iter_variables_with_def()
+        .enumerate()
+        .map(|(i, (v, _))| (v, i))
+        .collect()
+}
+
+/// Values of a microlp solution, by good_lp variable.
+struct Values {
+    index: HashMap<Variable, usize>,
+    values: Vec<f64>,
+}
+
+impl Solution for Values {
+    fn status(&self) -> SolutionStatus {
+        SolutionStatus::Optimal
+    }
+
+    fn value(&self, v: Variable) -> f64 {
+        self.index
+            .get(&v)
+            .and_then(|&i| self.values.get(i))
+            .copied()
+            .unwrap_or(0.0)
+    }
+}
+
+/// Solves within `nodes` branch-and-bound nodes (never the clock, so that the answer
+/// does not depend on the machine or its load). The values, whether they are proven optimal, and the nodes solved.
 fn run(
-    problem: good_lp::variable::UnsolvedProblem,
+    (problem, index): (good_lp::variable::UnsolvedProblem, HashMap<Variable, usize>),
     cons: Vec<good_lp::Constraint>,
-    time_limit: f64,
-) -> Result<(impl Solution, bool), String> {
-    let mut model = problem.using(microlp).with_time_limit(time_limit);
+    nodes: u64,
+) -> Result<(Values, bool, usize), String> {
+    let mut model = problem.using(microlp);
     for c in cons {
         model.add_constraint(c);
     }
-    let sol = model.solve().map_err(|e| format!("solver failed: {e}"))?;
-    let optimal = matches!(sol.status(), SolutionStatus::Optimal);
-    Ok((sol, optimal))
+    let mut opts = ::microlp::SolveOptions::default();
+    opts.node_limit = Some(nodes.max(1));
+    let outcome = model
+        .as_inner()
+        .solve_with(opts)
+        .map_err(|e| format!("solver failed: {e}"))?;
+    let optimal = outcome.is_optimal();
+    let solved = usize::try_from(outcome.stats().nodes_solved).unwrap_or(usize::MAX);
+    let sol = outcome
+        .into_solution()
+        .map_err(|_| "solver failed: no plan within its node budget".to_string())?;
+    let values = sol.iter().map(|(_, x)| x).collect();
+    Ok((Values { index, values }, optimal, solved))
 }
 
 fn extract(
     comp: &Component,
     vars: &Vars,
     sol: &impl Solution,
-    optimal: bool,
-    solves: u32,
+    (optimal, solves, nodes): (bool, u32, usize),
 ) -> Result<ComponentSolution, String> {
     let round = |x: f64| x.round().max(0.0) as u32;
     ComponentSolution {
@@ -268,7 +352,7 @@ fn extract(
             .collect(),
         optimal,
         solves,
-        nodes: 0,
+        nodes,
         gap: None,
     }
     .balanced(comp)

@@ -378,35 +378,68 @@ fn finish(
     })
 }
 
-/// The flow search first; the MILP only when the search cannot prove its answer (it
-/// can always prove it for school-level backbone groups) and finds a better one.
-const MILP_MAX_ARCS: usize = 400;
+/// The flow search first, within a small work budget; then, when it has not closed,
+/// the component's exact MILP (branching on the per-school counts only, whose
+/// relaxation bounds the backbone deficit by its convex envelope, which the flow
+/// search's plans can stay far above: a county at backbone share 0.5 with
+/// `fill_beyond_quota` left the search 5 shortfall points above the optimum after
+/// 120 s, while the MILP proves the optimum in well under a second); then the search
+/// with the whole budget. Every step is bounded by work, not time, so the answer is
+/// the same on any machine and thread count.
+const MILP_MAX_ARCS: usize = 4000;
+
+/// `--time-limit` seconds of work the search gets before the MILP is tried.
+const SEARCH_FIRST: f64 = 0.5;
+
+/// `--time-limit` seconds of work the MILP gets before the search resumes.
+const MILP_BUDGET: f64 = 30.0;
 
 fn solve_component(comp: &Component, time_limit: f64) -> Result<milp::ComponentSolution, String> {
-    let searched = search::solve(comp, time_limit, 200_000);
+    let first = time_limit.min(SEARCH_FIRST);
+    let quick = search::solve(comp, first, 200_000);
+    if let Some(o) = &quick {
+        if o.proven {
+            return Ok(o.solution.clone());
+        }
+    }
+    // Above a few thousand arcs each LP of the MILP is slow; the search alone goes on.
+    let t = Instant::now();
+    let budget = time_limit.min(MILP_BUDGET);
+    // The MILP knows nothing of the reward for moving pinned teachers: components
+    // with such pins are the search's alone.
+    let forced = comp.forced() > 0;
+    let milp = (!forced && comp.arcs.len() <= MILP_MAX_ARCS && milp::has_budget(comp, budget))
+        .then(|| milp::solve(comp, budget));
+    if std::env::var_os("ROTAPLAN_DEBUG").is_some() {
+        eprintln!(
+            "  MILP of {} arcs: {:.3} s {:?}",
+            comp.arcs.len(),
+            t.elapsed().as_secs_f64(),
+            milp.as_ref()
+                .map(|m| m.as_ref().map(|s| (s.optimal, s.nodes)))
+        );
+    }
+    if let Some(Ok(m)) = &milp {
+        if m.optimal {
+            return Ok(m.clone());
+        }
+    }
+    let searched = if time_limit > first {
+        search::solve(comp, time_limit, 200_000)
+    } else {
+        quick
+    };
     if let Some(o) = &searched {
         if o.proven {
             return Ok(o.solution.clone());
         }
     }
-    // The MILP knows nothing of the reward for moving pinned teachers.
-    if comp.forced() > 0 {
-        return match searched {
-            Some(o) => Ok(o.solution),
-            None => Err("the pins of one component are too many for exact 64-bit costs".into()),
-        };
-    }
-    // microlp's branch and bound was measured to stall on components of a few
-    // hundred arcs and more (no feasible point within minutes); only smaller ones are
-    // worth the second opinion.
-    if comp.arcs.len() > MILP_MAX_ARCS {
-        if let Some(o) = searched {
-            return Ok(o.solution);
-        }
-    }
-    match (milp::solve(comp, time_limit), searched) {
-        (Ok(m), _) if m.optimal => Ok(m),
+    match (milp, searched) {
         (_, Some(o)) => Ok(o.solution),
-        (m, None) => m,
+        (Some(m), None) => m,
+        (None, None) if forced => {
+            Err("the pins of one component are too many for exact 64-bit costs".into())
+        }
+        (None, None) => milp::solve(comp, time_limit),
     }
 }
