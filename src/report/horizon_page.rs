@@ -237,11 +237,17 @@ fn year_table(s: &HorizonSummary, lang: Lang) -> Block {
         Text::Shortfall.get(lang).to_string(),
         Text::Optimal.get(lang).to_string(),
     ];
+    // With itinerant teaching: the year's itinerant teachers (person-times).
+    let itinerant = s.years.iter().any(|r| r.itinerant.is_some());
+    let mut header = header;
+    if itinerant {
+        header.insert(3, p("走教人次", "Itinerant"));
+    }
     let rows = s
         .years
         .iter()
         .map(|r| {
-            vec![
+            let mut v = vec![
                 r.year.to_string(),
                 r.eligible.to_string(),
                 r.sent.to_string(),
@@ -251,7 +257,11 @@ fn year_table(s: &HorizonSummary, lang: Lang) -> Block {
                 r.target_cumulative.to_string(),
                 r.shortfall.to_string(),
                 yes_no(r.optimal, lang),
-            ]
+            ];
+            if itinerant {
+                v.insert(3, r.itinerant.unwrap_or(0).to_string());
+            }
+            v
         })
         .collect();
     Block::Table { header, rows }
