@@ -484,3 +484,185 @@ pub fn itinerant_page(
         footer: t(Text::Generated),
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+    use crate::report::page::Page;
+    use std::path::PathBuf;
+
+    /// Compares with the committed snapshot; `UPDATE_SNAPSHOTS=1` rewrites it.
+    fn snapshot(name: &str, html: &str) {
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/snapshots")
+            .join(format!("{name}.html"));
+        if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+            std::fs::write(&path, html).unwrap();
+        }
+        let expected = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(html, expected, "snapshot {name} differs");
+    }
+
+    fn lesson(name: &str, subject: &str, periods: u32) -> GridLesson {
+        GridLesson {
+            teacher: format!("T-{name}"),
+            name: name.to_string(),
+            subject: subject.to_string(),
+            periods,
+        }
+    }
+
+    /// Two districts; one township with two hosts (one lacking art), one without a
+    /// township and a redacted teacher.
+    fn grid() -> ItinerantGrid {
+        let days = vec![Weekday::Tue, Weekday::Thu];
+        ItinerantGrid {
+            days,
+            units: vec![
+                GridUnit {
+                    district: "进贤县".into(),
+                    township: "小河镇".into(),
+                    rows: vec![
+                        GridRow {
+                            school: "V1".into(),
+                            name: "东村小学".into(),
+                            cells: vec![
+                                vec![lesson("王芳", "music", 2), lesson("李四", "english", 1)],
+                                vec![],
+                            ],
+                            needed: 3,
+                        },
+                        GridRow {
+                            school: "V2".into(),
+                            name: "西村小学".into(),
+                            cells: vec![vec![], vec![lesson("王芳", "music", 3)]],
+                            needed: 5,
+                        },
+                    ],
+                    uncovered: vec![GridUncovered {
+                        school: "V2".into(),
+                        name: "西村小学".into(),
+                        subject: "art".into(),
+                        periods: 2,
+                        reason: UncoveredReason::TooFar {
+                            teachers: 1,
+                            nearest_m: 17_260,
+                            max_km: 15.0,
+                        },
+                    }],
+                    teachers: 2,
+                },
+                GridUnit {
+                    district: "南昌县".into(),
+                    township: String::new(),
+                    rows: vec![GridRow {
+                        school: "X9".into(),
+                        name: String::new(),
+                        cells: vec![
+                            vec![GridLesson {
+                                teacher: "0a1b2c3d4e5f6a7b".into(),
+                                name: String::new(),
+                                subject: "psychology".into(),
+                                periods: 1,
+                            }],
+                            vec![],
+                        ],
+                        needed: 1,
+                    }],
+                    uncovered: vec![],
+                    teachers: 1,
+                },
+            ],
+        }
+    }
+
+    fn figures() -> ItinerantFigures {
+        ItinerantFigures {
+            teachers: 3,
+            periods_needed: 9,
+            periods_covered: 7,
+            optimal: true,
+            travel_m: 20_000,
+            units: 2,
+        }
+    }
+
+    /// The section alone, as the page renders it.
+    fn section_html(lang: Lang) -> String {
+        Page {
+            lang,
+            title: String::new(),
+            subtitle: String::new(),
+            sections: vec![itinerant_section(&grid(), &figures(), lang)],
+            footer: String::new(),
+        }
+        .render()
+        .split("<section>")
+        .nth(1)
+        .unwrap()
+        .split("</section>")
+        .next()
+        .unwrap()
+        .to_string()
+    }
+
+    #[test]
+    fn section_snapshot_in_both_languages() {
+        let zh = section_html(Lang::Zh);
+        assert!(zh.contains("王芳 音乐 2\n李四 英语 1"));
+        assert!(zh.contains("0a1b2c3d4e5f6a7b 心理健康 1"), "redacted: the id");
+        assert!(zh.contains("17.3 公里"));
+        snapshot("itinerant_section_zh", &zh);
+        let en = section_html(Lang::En);
+        assert!(en.contains("王芳 music 2"));
+        assert!(en.contains("(schools without a township)"));
+        snapshot("itinerant_section_en", &en);
+    }
+
+    #[test]
+    fn workbook_grid_rows_carry_cells_and_totals() {
+        let g = grid();
+        assert_eq!(
+            grid_header(&g),
+            vec![
+                "district",
+                "township",
+                "host_school",
+                "school_name",
+                "tue",
+                "thu",
+                "periods_covered",
+                "periods_needed",
+                "periods_uncovered"
+            ]
+        );
+        let rows = grid_rows(&g);
+        assert_eq!(rows.len(), 3);
+        assert_eq!(rows[0][4], "王芳 音乐 2；李四 英语 1");
+        assert_eq!(rows[1][5..], ["王芳 音乐 3", "3", "5", "2"]);
+        assert_eq!(rows[2][1], "");
+    }
+
+    #[test]
+    fn shard_grids_merge_in_district_order() {
+        let g = grid();
+        let a = ItinerantGrid {
+            days: vec![Weekday::Tue],
+            units: vec![g.units[0].clone()],
+        };
+        let b = ItinerantGrid {
+            days: vec![Weekday::Thu, Weekday::Tue],
+            units: vec![g.units[1].clone()],
+        };
+        let m = ItinerantGrid::merge([&a, &b].into_iter());
+        assert_eq!(m.days, vec![Weekday::Tue, Weekday::Thu]);
+        let order: Vec<&str> = m.units.iter().map(|u| u.district.as_str()).collect();
+        let mut sorted = order.clone();
+        sorted.sort_unstable();
+        assert_eq!(order, sorted);
+        let json = serde_json::to_string(&m).unwrap();
+        let back: ItinerantGrid = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, m, "round trip through shard.json");
+    }
+}
