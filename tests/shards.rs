@@ -330,8 +330,21 @@ fn itinerant_plan_and_horizon_shards_equal_one_run() {
     let grid = std::fs::read_to_string(merged.join("report.html")).unwrap();
     assert!(grid.contains("塘南镇") && grid.contains("小河镇"), "both townships");
 
+    // A target the itinerant teachers alone meet (merge does not rerun the "what it
+    // takes" horizons of a missed target).
+    let rules = tmp.path().join("rules.toml");
+    std::fs::write(&rules, "[plan]\ntarget_exchanges = 9\n").unwrap();
     let horizon = |out: &Path, extra: &[&str]| {
-        let mut args = vec!["--quiet", "horizon", "--data", s(&data), "--out", s(out)];
+        let mut args = vec![
+            "--quiet",
+            "horizon",
+            "--data",
+            s(&data),
+            "--rules",
+            s(&rules),
+            "--out",
+            s(out),
+        ];
         args.extend(extra);
         let (code, text) = rotaplan(&args);
         assert_eq!(code, 0, "{text}");
