@@ -226,7 +226,7 @@ fn district_section(districts: &[DistrictYear], lang: Lang) -> Section {
 
 fn year_table(s: &HorizonSummary, lang: Lang) -> Block {
     let p = |zh, en| lang.pick(zh, en).to_string();
-    let header = vec![
+    let mut header = vec![
         Text::Year.get(lang).to_string(),
         Text::Eligible.get(lang).to_string(),
         Text::Sent.get(lang).to_string(),
@@ -239,7 +239,6 @@ fn year_table(s: &HorizonSummary, lang: Lang) -> Block {
     ];
     // With itinerant teaching: the year's itinerant teachers (person-times).
     let itinerant = s.years.iter().any(|r| r.itinerant.is_some());
-    let mut header = header;
     if itinerant {
         header.insert(3, p("走教人次", "Itinerant"));
     }
