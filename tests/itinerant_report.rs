@@ -142,12 +142,17 @@ fn assert_grid_is_csv(dir: &Path, xlsx: &Path) {
                 r[col("periods")]
             ),
         ));
-        *covered_csv.entry(r[col("host_school")].clone()).or_default() +=
-            r[col("periods")].parse::<u64>().unwrap();
+        *covered_csv
+            .entry(r[col("host_school")].clone())
+            .or_default() += r[col("periods")].parse::<u64>().unwrap();
     }
     from_sheet.sort();
     from_csv.sort();
-    assert!(!from_csv.is_empty(), "{}: no lessons to compare", dir.display());
+    assert!(
+        !from_csv.is_empty(),
+        "{}: no lessons to compare",
+        dir.display()
+    );
     assert_eq!(from_sheet, from_csv, "grid cells vs itinerant.csv");
     assert_eq!(covered_sheet, covered_csv, "covered per host");
     let (_, unc) = csv_rows(&dir.join("itinerant_uncovered.csv"));
@@ -168,7 +173,15 @@ fn township_plan_report_and_workbook_show_the_grid() {
     let (zh, en) = (tmp.path().join("zh"), tmp.path().join("en"));
     for (out, lang) in [(&zh, "zh"), (&en, "en")] {
         ok(&[
-            "plan", "--data", s(&data), "--year", "2021", "--lang", lang, "--out", s(out),
+            "plan",
+            "--data",
+            s(&data),
+            "--year",
+            "2021",
+            "--lang",
+            lang,
+            "--out",
+            s(out),
         ]);
     }
     assert_grid_is_csv(&zh, &zh.join("plan.xlsx"));
@@ -176,14 +189,23 @@ fn township_plan_report_and_workbook_show_the_grid() {
     assert!(page.contains("走教（乡镇内紧缺学科）"));
     assert!(page.contains("<details open><summary>小河镇 — 已安排 12 / 19"));
     assert!(page.contains("<td>王乐 音乐 4</td>"));
-    assert!(page.contains("没有走教项目覆盖此学科"), "no_program in words");
+    assert!(
+        page.contains("没有走教项目覆盖此学科"),
+        "no_program in words"
+    );
     let page = read(&en.join("report.html"));
     assert!(page.contains("Itinerant teaching (走教)"));
     assert!(page.contains("<td>张画 art 4</td>"));
     // The `itinerant` command writes the same grid on a page and a workbook of its own.
     let it = tmp.path().join("it");
     ok(&[
-        "itinerant", "--data", s(&data), "--year", "2021", "--out", s(&it),
+        "itinerant",
+        "--data",
+        s(&data),
+        "--year",
+        "2021",
+        "--out",
+        s(&it),
     ]);
     assert_grid_is_csv(&it, &it.join("itinerant.xlsx"));
     assert!(read(&it.join("report.html")).contains("<td>王乐 音乐 4</td>"));
@@ -206,8 +228,14 @@ fn county_workbook_grid_equals_itinerant_csv() {
     ]);
     assert_grid_is_csv(&out, &out.join("plan.xlsx"));
     let page = read(&out.join("report.html"));
-    assert!(page.matches("<details").count() > 3, "one fold per township");
-    assert!(!page.contains("<details open>"), "a county's townships start folded");
+    assert!(
+        page.matches("<details").count() > 3,
+        "one fold per township"
+    );
+    assert!(
+        !page.contains("<details open>"),
+        "a county's townships start folded"
+    );
 }
 
 #[test]
@@ -281,14 +309,21 @@ fn horizon_counts_the_itinerant_teachers_of_every_year() {
     assert_eq!(sum["years"][0]["itinerant"], 2);
     // Each year folder has the year's itinerant files, the first one as `plan` makes.
     let plan = tmp.path().join("p");
-    ok(&["plan", "--data", s(&data), "--year", "2021", "--out", s(&plan)]);
+    ok(&[
+        "plan",
+        "--data",
+        s(&data),
+        "--year",
+        "2021",
+        "--out",
+        s(&plan),
+    ]);
     assert_eq!(
         read(&out.join("2021/itinerant.csv")),
         read(&plan.join("itinerant.csv"))
     );
     assert!(out.join("2025/itinerant_uncovered.csv").is_file());
-    let y: serde_json::Value =
-        serde_json::from_str(&read(&out.join("2023/summary.json"))).unwrap();
+    let y: serde_json::Value = serde_json::from_str(&read(&out.join("2023/summary.json"))).unwrap();
     assert_eq!(y["itinerant"]["teachers"], 2);
     // The per-district sheet adds up to the counted person-times.
     let d = sheet(&out.join("horizon.xlsx"), "区县年度");

@@ -328,7 +328,10 @@ fn itinerant_plan_and_horizon_shards_equal_one_run() {
     assert_eq!(code, 0, "{text}");
     assert_same_tree(&single, &merged);
     let grid = std::fs::read_to_string(merged.join("report.html")).unwrap();
-    assert!(grid.contains("塘南镇") && grid.contains("小河镇"), "both townships");
+    assert!(
+        grid.contains("塘南镇") && grid.contains("小河镇"),
+        "both townships"
+    );
 
     // A target the itinerant teachers alone meet (merge does not rerun the "what it
     // takes" horizons of a missed target).

@@ -187,8 +187,11 @@ pub fn run(a: &PlanArgs, quiet: bool) -> Exit {
             fingerprint: Some(fp),
             districts: cut.districts,
             report: Some(
-                ShardReport::new(data, &rules, &plan, &rows, &reasons, a.lang)
-                    .with_itinerant(shown, &rules, itinerant_shown.as_ref()),
+                ShardReport::new(data, &rules, &plan, &rows, &reasons, a.lang).with_itinerant(
+                    shown,
+                    &rules,
+                    itinerant_shown.as_ref(),
+                ),
             ),
             horizon: None,
         };

@@ -162,8 +162,7 @@ where
         } else {
             0
         };
-        let counted =
-            ledger_started + if planned_counts { sent } else { 0 } + itinerant_counted;
+        let counted = ledger_started + if planned_counts { sent } else { 0 } + itinerant_counted;
         cumulative += if year >= rules.plan.first_year {
             counted
         } else {

@@ -75,9 +75,9 @@ pub fn merge_year(
         }
     }
     // The itinerant grid: the shards' townships (disjoint districts) together.
-    let grid = itinerant.as_ref().map(|_| {
-        ItinerantGrid::merge(parts.iter().filter_map(|(r, _)| r.itinerant.as_ref()))
-    });
+    let grid = itinerant
+        .as_ref()
+        .map(|_| ItinerantGrid::merge(parts.iter().filter_map(|(r, _)| r.itinerant.as_ref())));
     let report = PlanReport {
         tallies: &tallies,
         rows: &rows,

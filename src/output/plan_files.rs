@@ -2,9 +2,9 @@
 //! plan.xlsx.
 
 use super::{csv_table, Staged};
+use crate::itinerant::ItinerantPlan;
 use crate::model::{Dataset, Role, Subject};
 use crate::plan::{distance_km, YearPlan};
-use crate::itinerant::ItinerantPlan;
 use crate::report::itinerant_page::{grid_header, grid_rows, ItinerantGrid};
 use crate::report::{plan_page, Lang, PlanReport, PlanTallies};
 use crate::rules::Rules;

@@ -71,7 +71,10 @@ impl DistrictYears {
             c.1 += u64::from(planned_counts);
         }
         // Itinerant teachers, by home school, when the form counts.
-        if let Some(p) = v.itinerant.filter(|_| counts(&crate::model::Form::Itinerant)) {
+        if let Some(p) = v
+            .itinerant
+            .filter(|_| counts(&crate::model::Form::Itinerant))
+        {
             for e in p.person_records(year) {
                 let d = district_of
                     .get(e.from_school.as_str())

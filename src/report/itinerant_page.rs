@@ -128,7 +128,11 @@ impl ItinerantGrid {
             };
             rows.entry(h).or_insert_with(|| row_of(h)).cells[d].push(GridLesson {
                 teacher: l.teacher.to_string(),
-                name: names.get(l.teacher.as_str()).copied().unwrap_or("").to_string(),
+                name: names
+                    .get(l.teacher.as_str())
+                    .copied()
+                    .unwrap_or("")
+                    .to_string(),
                 subject: l.subject.to_string(),
                 periods: l.periods,
             });
@@ -152,7 +156,11 @@ impl ItinerantGrid {
             if let Some(t) = teachers.get(&i) {
                 unit_teachers.entry(k.clone()).or_default().extend(t);
             }
-            units.entry(k.clone()).or_insert_with(|| unit(&k)).rows.push(row);
+            units
+                .entry(k.clone())
+                .or_insert_with(|| unit(&k))
+                .rows
+                .push(row);
         }
         for u in &plan.uncovered {
             let Some(&i) = school_idx.get(u.school.as_str()) else {
@@ -253,10 +261,12 @@ pub fn uncovered_text(r: &UncoveredReason, lang: Lang) -> String {
     match r {
         UncoveredReason::NoProgram => "没有走教项目覆盖此学科".to_string(),
         UncoveredReason::NoTownship => "学校未填乡镇，而只有乡镇内走教项目覆盖此学科".to_string(),
-        UncoveredReason::NoTeacher => "本乡镇（县区）其他学校没有此学科有富余课时的教师".to_string(),
-        UncoveredReason::Unavailable { teachers } => format!(
-            "{teachers} 位有富余课时的教师不能参加（状态、本年交流在外或项目条件）"
-        ),
+        UncoveredReason::NoTeacher => {
+            "本乡镇（县区）其他学校没有此学科有富余课时的教师".to_string()
+        }
+        UncoveredReason::Unavailable { teachers } => {
+            format!("{teachers} 位有富余课时的教师不能参加（状态、本年交流在外或项目条件）")
+        }
         UncoveredReason::TooFar {
             teachers,
             nearest_m,
@@ -265,9 +275,9 @@ pub fn uncovered_text(r: &UncoveredReason, lang: Lang) -> String {
             "{teachers} 位可参加的教师最近也有 {:.1} 公里（上限 {max_km} 公里）",
             *nearest_m as f64 / 1000.0
         ),
-        UncoveredReason::CapacityUsed { teachers } => format!(
-            "可到达的 {teachers} 位教师在最优安排中已无富余课时、空闲日或学校名额"
-        ),
+        UncoveredReason::CapacityUsed { teachers } => {
+            format!("可到达的 {teachers} 位教师在最优安排中已无富余课时、空闲日或学校名额")
+        }
     }
 }
 
@@ -319,7 +329,10 @@ pub fn itinerant_section(grid: &ItinerantGrid, f: &ItinerantFigures, lang: Lang)
             let sum = |g: &dyn Fn(&GridUnit) -> u32| us.iter().map(|u| g(u)).sum::<u32>();
             vec![
                 (*d).to_string(),
-                us.iter().filter(|u| !u.township.is_empty()).count().to_string(),
+                us.iter()
+                    .filter(|u| !u.township.is_empty())
+                    .count()
+                    .to_string(),
                 sum(&|u| u.teachers).to_string(),
                 sum(&GridUnit::needed).to_string(),
                 sum(&GridUnit::covered).to_string(),
@@ -453,7 +466,11 @@ pub fn grid_rows(grid: &ItinerantGrid) -> Vec<Vec<String>> {
             v.extend([
                 covered.to_string(),
                 r.needed.to_string(),
-                lacking.get(r.school.as_str()).copied().unwrap_or(0).to_string(),
+                lacking
+                    .get(r.school.as_str())
+                    .copied()
+                    .unwrap_or(0)
+                    .to_string(),
             ]);
             out.push(v);
         }
@@ -473,7 +490,10 @@ pub fn itinerant_page(
     Page {
         lang,
         title: lang
-            .pick("走教安排（按乡镇、星期）", "Itinerant teaching by township and weekday")
+            .pick(
+                "走教安排（按乡镇、星期）",
+                "Itinerant teaching by township and weekday",
+            )
             .to_string(),
         subtitle: format!(
             "{}: {rules_name} · {} {year}",
@@ -611,7 +631,10 @@ mod tests {
     fn section_snapshot_in_both_languages() {
         let zh = section_html(Lang::Zh);
         assert!(zh.contains("王芳 音乐 2\n李四 英语 1"));
-        assert!(zh.contains("0a1b2c3d4e5f6a7b 心理健康 1"), "redacted: the id");
+        assert!(
+            zh.contains("0a1b2c3d4e5f6a7b 心理健康 1"),
+            "redacted: the id"
+        );
         assert!(zh.contains("17.3 公里"));
         snapshot("itinerant_section_zh", &zh);
         let en = section_html(Lang::En);
