@@ -9,8 +9,9 @@
 //!
 //! The forecast years (after `as_of`) are tallied by the same code from the same kind
 //! of record: the ledger's exchanges starting in those years plus the exchanges the
-//! rules would plan (the horizon's carried-forward ledger entries), so forecast rows
-//! carry the same breakdowns as actual ones.
+//! rules would plan (the horizon's carried-forward ledger entries) and, with itinerant
+//! needs in the data, each year's itinerant teachers (form `itinerant`, from the home
+//! school to the first host), so forecast rows carry the same breakdowns as actual ones.
 
 use crate::horizon::{run, target_cumulative, HorizonError, HorizonOptions};
 use crate::model::{
@@ -280,8 +281,9 @@ pub fn progress(
             .filter(live)
             .filter(|e| e.start_year > as_of && (first..=last).contains(&e.start_year));
         let planned = h.ledger.get(ledger.len()..).unwrap_or_default();
+        // The itinerant teachers the forecast years plan (form itinerant).
         let (mut forecast_years, forecast_districts) =
-            lookup.tally(rules, decided.chain(planned), true);
+            lookup.tally(rules, decided.chain(planned).chain(&h.itinerant), true);
         districts.extend(forecast_districts);
         for r in &h.rows {
             forecast_optimal &= r.optimal;

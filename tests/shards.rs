@@ -235,12 +235,27 @@ fn merged_horizon_shards_equal_one_run() {
         "{one}"
     );
 
-    let merged = tmp.path().join("merged");
+    let merged = merge_horizon_shards(tmp.path(), &|d, extra| {
+        horizon(d, extra);
+    });
+    assert!(
+        merged.1 > 0,
+        "the test should need a rerun with --probe-shares"
+    );
+    let merged = merged.0;
+    assert_same_tree(&single, &merged);
+}
+
+/// Runs `horizon(dir, extra)` as shards 1/2 and 2/2 and merges them into
+/// `tmp/merged`, rerunning the shards with `--probe-shares` until the merged target
+/// search settles; returns the merged folder and the number of reruns.
+fn merge_horizon_shards(tmp: &Path, horizon: &dyn Fn(&Path, &[&str])) -> (PathBuf, u32) {
+    let merged = tmp.join("merged");
     let mut probe: Option<String> = None;
     let mut unsettled = 0;
     loop {
         let dirs: Vec<PathBuf> = (1..=2)
-            .map(|i| tmp.path().join(format!("h{unsettled}-{i}")))
+            .map(|i| tmp.join(format!("h{unsettled}-{i}")))
             .collect();
         for (i, d) in dirs.iter().enumerate() {
             let sh = format!("{}/2", i + 1);
@@ -265,14 +280,88 @@ fn merged_horizon_shards_equal_one_run() {
                 unsettled += 1;
                 assert!(unsettled < 8, "the search never settles");
             }
-            None => break,
+            None => return (merged, unsettled),
         }
     }
-    assert!(
-        unsettled > 0,
-        "the test should need a rerun with --probe-shares"
-    );
+}
+
+/// fixtures/itinerant-township twice: as given (进贤县) and copied into a second
+/// district (南昌县, ids prefixed `B`), so that two shards plan itinerant teaching.
+fn two_itinerant_districts(dir: &Path) -> PathBuf {
+    let src = root().join("fixtures/itinerant-township");
+    let out = dir.join("two");
+    std::fs::create_dir_all(&out).unwrap();
+    // (file, columns holding ids to prefix, column of the district)
+    let files: [(&str, &[usize], Option<usize>); 4] = [
+        ("schools.csv", &[0], Some(2)),
+        ("teachers.csv", &[0, 4], None),
+        ("itinerant_needs.csv", &[0], None),
+        ("needs.csv", &[0], None),
+    ];
+    for (name, ids, district) in files {
+        let text = std::fs::read_to_string(src.join(name)).unwrap();
+        let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+        let copies: Vec<String> = lines[1..]
+            .iter()
+            .map(|l| {
+                let mut cells: Vec<String> = l.split(',').map(str::to_string).collect();
+                for &c in ids {
+                    cells[c] = format!("B{}", cells[c]);
+                }
+                if let Some(c) = district {
+                    cells[c] = "南昌县".to_string();
+                    cells[c + 1] = "塘南镇".to_string();
+                }
+                cells.join(",")
+            })
+            .collect();
+        lines.extend(copies);
+        std::fs::write(out.join(name), lines.join("\n") + "\n").unwrap();
+    }
+    out
+}
+
+#[test]
+fn itinerant_plan_and_horizon_shards_equal_one_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = two_itinerant_districts(tmp.path());
+    let (single, shards) = single_and_shards(tmp.path(), &data, &[], 2);
+    let merged = tmp.path().join("merged-plan");
+    let (code, text) = rotaplan(&["merge", s(&shards[1]), s(&shards[0]), "--out", s(&merged)]);
+    assert_eq!(code, 0, "{text}");
     assert_same_tree(&single, &merged);
+    let grid = std::fs::read_to_string(merged.join("report.html")).unwrap();
+    assert!(
+        grid.contains("塘南镇") && grid.contains("小河镇"),
+        "both townships"
+    );
+
+    // A target the itinerant teachers alone meet (merge does not rerun the "what it
+    // takes" horizons of a missed target).
+    let rules = tmp.path().join("rules.toml");
+    std::fs::write(&rules, "[plan]\ntarget_exchanges = 9\n").unwrap();
+    let horizon = |out: &Path, extra: &[&str]| {
+        let mut args = vec![
+            "--quiet",
+            "horizon",
+            "--data",
+            s(&data),
+            "--rules",
+            s(&rules),
+            "--out",
+            s(out),
+        ];
+        args.extend(extra);
+        let (code, text) = rotaplan(&args);
+        assert_eq!(code, 0, "{text}");
+    };
+    let one = tmp.path().join("h-single");
+    horizon(&one, &[]);
+    let h = std::fs::read_to_string(one.join("horizon.csv")).unwrap();
+    // Two townships of two itinerant teachers each, every year.
+    assert!(h.lines().skip(1).all(|l| l.ends_with(",4")), "{h}");
+    let (merged, _) = merge_horizon_shards(tmp.path(), &|d, extra| horizon(d, extra));
+    assert_same_tree(&one, &merged);
 }
 
 #[test]

@@ -68,6 +68,13 @@ pub(super) fn fail(e: HorizonError, source: &str) -> Exit {
             eprintln!("error: {e}\nnothing was written.");
             Exit::Invalid
         }
+        HorizonError::Itinerant {
+            source: crate::itinerant::ItinerantError::When { .. },
+            ..
+        } => {
+            eprintln!("{source}: {e}\nnothing was written.");
+            Exit::Invalid
+        }
         e => {
             eprintln!("error: {e}\nnothing was written.");
             Exit::Failure
@@ -84,6 +91,29 @@ pub(super) fn redacted_roster(
         .map(|r| r.dataset(roster))
         .transpose()
         .map_err(|e| e.to_string())
+}
+
+/// A horizon year's school rows and summary, with its itinerant figures.
+pub(super) fn year_summary(
+    v: &horizon::YearView<'_>,
+    rules: &crate::rules::Rules,
+) -> Result<(Vec<crate::stats::SchoolRow>, crate::stats::Summary), String> {
+    let (rows, mut summary) = summarize(v.roster, rules, v.plan)?;
+    summary.itinerant = v
+        .itinerant
+        .map(|p| Box::new(crate::itinerant::ItinerantFigures::of(p)));
+    Ok((rows, summary))
+}
+
+/// A horizon year's itinerant plan in the ids of the written files.
+pub(super) fn shown_itinerant(
+    v: &horizon::YearView<'_>,
+    redacted: Option<&Dataset>,
+) -> Option<crate::itinerant::ItinerantPlan> {
+    v.itinerant.map(|p| match redacted {
+        Some(r) => p.with_ids_of(v.roster, r),
+        None => p.clone(),
+    })
 }
 
 pub fn run(a: &HorizonArgs, quiet: bool) -> Exit {
@@ -131,10 +161,11 @@ pub fn run(a: &HorizonArgs, quiet: bool) -> Exit {
     let mut more_posts = horizon::MorePostsTally::default();
     let base = horizon::run(data, &rules, years, &opts, |v| {
         more_posts.add(v, &rules);
-        let (rows, summary) = summarize(v.roster, &rules, v.plan)?;
+        let (rows, summary) = year_summary(v, &rules)?;
         let reasons = shortfall_reasons(v.roster, &rules, v.plan);
         let prefix = format!("{}/", v.row.year);
         let redacted = redacted_roster(redactor.as_ref(), v.roster)?;
+        let itinerant = shown_itinerant(v, redacted.as_ref());
         plan_files(
             &mut staged,
             &prefix,
@@ -144,6 +175,7 @@ pub fn run(a: &HorizonArgs, quiet: bool) -> Exit {
             &rows,
             &summary,
             &reasons,
+            itinerant.as_ref(),
         )?;
         districts.add(v, &rules);
         bar.inc(1);

@@ -3,7 +3,7 @@
 //! year rows and the probe horizons `merge` replays the target search on.
 
 use super::common::{fingerprint, write_out};
-use super::horizon::{fail, redacted_roster, HorizonArgs};
+use super::horizon::{fail, redacted_roster, shown_itinerant, year_summary, HorizonArgs};
 use super::Exit;
 use crate::horizon::{self, default_points_per_round, grid_index, HorizonOptions, Period};
 use crate::model::Dataset;
@@ -18,7 +18,6 @@ use crate::shard::{
     lang_name, HorizonShard, Shard, ShardManifest, ShardReport, TakesShard, MANIFEST,
 };
 use crate::shortfall::shortfall_reasons;
-use crate::stats::summarize;
 
 fn json<T: serde::Serialize>(v: &T) -> Result<Vec<u8>, String> {
     let mut b = serde_json::to_vec_pretty(v).map_err(|e| e.to_string())?;
@@ -87,32 +86,31 @@ pub fn run(
     let base = horizon::run(&data, rules, years, &opts, |v| {
         districts.add_except(v, rules, &cut.foreign);
         more_posts.add(v, rules);
-        let (rows, summary) = summarize(v.roster, rules, v.plan)?;
+        let (rows, summary) = year_summary(v, rules)?;
         let reasons = shortfall_reasons(v.roster, rules, v.plan);
         let prefix = format!("{}/", v.row.year);
         let redacted = redacted_roster(target.redactor, v.roster)?;
+        let shown = redacted.as_ref().unwrap_or(v.roster);
+        let itinerant = shown_itinerant(v, redacted.as_ref());
         plan_files(
             &mut staged,
             &prefix,
-            redacted.as_ref().unwrap_or(v.roster),
+            shown,
             rules,
             v.plan,
             &rows,
             &summary,
             &reasons,
+            itinerant.as_ref(),
         )?;
         let m = ShardManifest {
             shard,
             fingerprint: Some(fp.clone()),
             districts: cut.districts.clone(),
-            report: Some(ShardReport::new(
-                v.roster,
-                rules,
-                v.plan,
-                &rows,
-                &reasons,
-                Lang::Zh,
-            )),
+            report: Some(
+                ShardReport::new(v.roster, rules, v.plan, &rows, &reasons, Lang::Zh)
+                    .with_itinerant(shown, rules, itinerant.as_ref()),
+            ),
             horizon: None,
         };
         staged.add(format!("{prefix}{MANIFEST}"), json(&m)?);

@@ -4,7 +4,9 @@ use super::common::{load_all, prepare_out, write_out, DataArgs, RuleArgs};
 use super::Exit;
 use crate::itinerant::{self, Context, ItinerantError, ItinerantFigures, ItinerantPlan};
 use crate::model::Dataset;
-use crate::output::Staged;
+use crate::output::{itinerant_workbook, ItinerantSheets, Staged};
+use crate::report::itinerant_page::{itinerant_page, ItinerantGrid};
+use crate::report::Lang;
 use crate::rules::Rules;
 use clap::Args;
 use std::collections::BTreeSet;
@@ -26,6 +28,9 @@ pub struct ItinerantArgs {
     /// command's output.
     #[arg(long)]
     pub force: bool,
+    /// Language of report.html.
+    #[arg(long, value_enum, default_value_t = Lang::Zh)]
+    pub lang: Lang,
 }
 
 /// The `summary.json` of `itinerant`.
@@ -79,6 +84,30 @@ pub(crate) fn render(p: &ItinerantPlan) -> String {
     )
 }
 
+/// report.html (the weekday grid per township) and itinerant.xlsx.
+fn report_files(
+    staged: &mut Staged,
+    data: &Dataset,
+    rules: &Rules,
+    a: &ItinerantArgs,
+    plan: &ItinerantPlan,
+    figures: &ItinerantFigures,
+) -> Result<(), String> {
+    let grid = ItinerantGrid::new(data, rules, plan);
+    let page = itinerant_page(&grid, figures, &rules.plan.name, a.year, a.lang);
+    staged.add("report.html", page.render().into_bytes());
+    let lessons = itinerant::lesson_rows(data, plan);
+    let uncovered = itinerant::uncovered_rows(plan);
+    let xlsx = itinerant_workbook(&ItinerantSheets {
+        grid: &grid,
+        lessons: &lessons,
+        uncovered: &uncovered,
+    })
+    .map_err(|e| e.to_string())?;
+    staged.add("itinerant.xlsx", xlsx);
+    Ok(())
+}
+
 pub fn run(a: &ItinerantArgs, quiet: bool) -> Exit {
     let mut inputs = a.data.inputs();
     inputs.extend(a.rules.inputs());
@@ -112,6 +141,7 @@ pub fn run(a: &ItinerantArgs, quiet: bool) -> Exit {
     });
     let written = itinerant::write_files(&mut staged, "", data, &plan)
         .map_err(|e| e.to_string())
+        .and_then(|()| report_files(&mut staged, data, &rules, a, &plan, &summary.itinerant))
         .and(json.map_err(|e| e.to_string()));
     match written {
         Ok(json) => staged.add("summary.json", json),

@@ -166,25 +166,26 @@ pub fn execute(
             return Exit::Failure;
         }
     };
+    let shown = redacted.as_ref().unwrap_or(data);
+    // The itinerant plan in the ids of the files (pseudonyms when redacting).
+    let itinerant_shown = itinerant_plan.as_ref().map(|p| match &redacted {
+        Some(r) => p.with_ids_of(data, r),
+        None => p.clone(),
+    });
     if let Err(e) = plan_files_lang(
         &mut staged,
         "",
-        redacted.as_ref().unwrap_or(data),
+        shown,
         &rules,
         &plan,
         &rows,
         &summary,
         &reasons,
+        itinerant_shown.as_ref(),
         a.lang,
     ) {
         eprintln!("error: {e}");
         return Exit::Failure;
-    }
-    if let Some(p) = &itinerant_plan {
-        if let Err(e) = crate::itinerant::write_files(&mut staged, "", data, p) {
-            eprintln!("error: {e}");
-            return Exit::Failure;
-        }
     }
     if let Some((sh, cut)) = cut {
         let fp = match fingerprint(
@@ -203,9 +204,13 @@ pub fn execute(
             shard: sh,
             fingerprint: Some(fp),
             districts: cut.districts,
-            report: Some(ShardReport::new(
-                data, &rules, &plan, &rows, &reasons, a.lang,
-            )),
+            report: Some(
+                ShardReport::new(data, &rules, &plan, &rows, &reasons, a.lang).with_itinerant(
+                    shown,
+                    &rules,
+                    itinerant_shown.as_ref(),
+                ),
+            ),
             horizon: None,
         };
         match serde_json::to_vec_pretty(&m) {

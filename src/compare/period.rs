@@ -54,7 +54,11 @@ fn horizon_error(label: String, e: HorizonError) -> CompareError {
         HorizonError::Plan { year, source } => {
             variant_error(format!("{label}, plan year {year}"), source)
         }
-        e @ HorizonError::Output { .. } => CompareError::Plan {
+        HorizonError::Itinerant {
+            year,
+            source: e @ crate::itinerant::ItinerantError::When { .. },
+        } => CompareError::Rules(vec![format!("variant `{label}`, plan year {year}: {e}")]),
+        e @ (HorizonError::Output { .. } | HorizonError::Itinerant { .. }) => CompareError::Plan {
             variant: label,
             message: e.to_string(),
         },

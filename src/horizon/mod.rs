@@ -47,4 +47,9 @@ pub enum HorizonError {
     Plan { year: i32, source: PlanError },
     #[error("plan year {year}: {message}")]
     Output { year: i32, message: String },
+    #[error("plan year {year}: {source}")]
+    Itinerant {
+        year: i32,
+        source: crate::itinerant::ItinerantError,
+    },
 }

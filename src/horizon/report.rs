@@ -121,19 +121,24 @@ pub fn horizon_csv(rows: &[YearRow]) -> Result<Vec<u8>, csv::Error> {
 }
 
 /// horizon.csv, with columns appended: `leaders_eligible`, `leaders_moved` under
-/// `[leaders]`, and `more_posts_to_target` when `takes` says what would reach the
-/// target.
+/// `[leaders]`, `more_posts_to_target` when `takes` says what would reach the
+/// target, and last `itinerant` (the year's itinerant teachers) when the data has
+/// itinerant needs.
 pub fn horizon_csv_with(
     rows: &[YearRow],
     takes: Option<&super::WhatItTakes>,
 ) -> Result<Vec<u8>, csv::Error> {
     let leaders = rows.iter().any(|r| r.leaders_eligible.is_some());
+    let itinerant = rows.iter().any(|r| r.itinerant.is_some());
     let mut header: Vec<&str> = HORIZON_HEADER.to_vec();
     if leaders {
         header.extend(["leaders_eligible", "leaders_moved"]);
     }
     if takes.is_some() {
         header.push("more_posts_to_target");
+    }
+    if itinerant {
+        header.push("itinerant");
     }
     let body: Vec<Vec<String>> = rows
         .iter()
@@ -168,6 +173,9 @@ pub fn horizon_csv_with(
             if let Some(w) = takes {
                 v.push(w.more_posts_in(r.year).to_string());
             }
+            if itinerant {
+                v.push(r.itinerant.unwrap_or(0).to_string());
+            }
             v
         })
         .collect();
@@ -190,13 +198,15 @@ fn bound_words(b: Bound) -> &'static str {
 pub fn render(s: &HorizonSummary) -> String {
     let mut o = String::new();
     let _ = writeln!(o, "{} — {}–{}", s.rules_name, s.first_year, s.last_year);
-    let _ = writeln!(
+    let itinerant = s.years.iter().any(|r| r.itinerant.is_some());
+    let _ = write!(
         o,
         "{:>6} {:>9} {:>7} {:>9} {:>9} {:>11} {:>11} {:>10}",
         "year", "eligible", "sent", "returned", "counted", "cumulative", "target", "shortfall"
     );
+    let _ = writeln!(o, "{}", if itinerant { "  itinerant" } else { "" });
     for r in &s.years {
-        let _ = writeln!(
+        let _ = write!(
             o,
             "{:>6} {:>9} {:>7} {:>9} {:>9} {:>11} {:>11} {:>10}",
             r.year,
@@ -208,6 +218,14 @@ pub fn render(s: &HorizonSummary) -> String {
             r.target_cumulative,
             r.shortfall
         );
+        match r.itinerant {
+            Some(n) if itinerant => {
+                let _ = writeln!(o, " {n:>10}");
+            }
+            _ => {
+                let _ = writeln!(o);
+            }
+        }
     }
     let _ = writeln!(o);
     let share = s.min_share_of_eligible;

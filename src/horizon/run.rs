@@ -4,10 +4,12 @@
 
 use super::target::target_cumulative;
 use super::{HorizonError, HorizonOptions};
-use crate::model::{Dataset, LedgerEntry, LedgerStatus};
+use crate::itinerant::{ItinerantError, ItinerantPlan};
+use crate::model::{Dataset, Form, LedgerEntry, LedgerStatus, TeacherId};
 use crate::plan::{plan_year, YearPlan};
 use crate::rules::Rules;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
 use std::ops::RangeInclusive;
 
 /// One row of `horizon.csv` (the documented columns first, extras after).
@@ -44,6 +46,10 @@ pub struct YearRow {
     pub leaders_eligible: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub leaders_moved: Option<u64>,
+    /// With itinerant needs in the data: the year's itinerant teachers (person-times
+    /// of form `itinerant`, in `counted` when count_forms has it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub itinerant: Option<u64>,
 }
 
 /// What a caller sees of each planned year.
@@ -54,6 +60,9 @@ pub struct YearView<'a> {
     pub row: &'a YearRow,
     /// The ledger in force for the year (before its own moves were added).
     pub ledger: &'a [LedgerEntry],
+    /// The year's itinerant plan (teachers moved this year or away take no part),
+    /// when the data has itinerant needs.
+    pub itinerant: Option<&'a ItinerantPlan>,
 }
 
 /// The outcome of a horizon run.
@@ -67,6 +76,10 @@ pub struct HorizonRun {
     pub cumulative: u64,
     /// True when the run stopped after reaching the target (`stop_when_met`).
     pub stopped_early: bool,
+    /// The itinerant person-times of every year planned (form `itinerant`, one year
+    /// long; see [`ItinerantPlan::person_records`]). Not part of `ledger`: an
+    /// itinerant teacher stays at home and is not held back from an exchange.
+    pub itinerant: Vec<LedgerEntry>,
 }
 
 /// Teachers still on the roster in `year`: age below their retirement age.
@@ -123,6 +136,7 @@ where
         .filter(|t| !rules.retired(t, years.start() - 1))
         .count() as u64;
     let mut stopped_early = false;
+    let mut itinerant_records = Vec::new();
     let q = &rules.quota;
     let last = *years.end();
     for year in years {
@@ -141,7 +155,15 @@ where
             .count() as u64;
         let sent = plan.moves.len() as u64;
         let planned_counts = rules.plan.count_forms.contains(&rules.term.form);
-        let counted = ledger_started + if planned_counts { sent } else { 0 };
+        let itinerant = itinerant_year(&roster, rules, year, &ledger, &plan)
+            .map_err(|source| HorizonError::Itinerant { year, source })?;
+        let itinerant_teachers = itinerant.as_ref().map(|p| u64::from(p.teachers));
+        let itinerant_counted = if rules.plan.count_forms.contains(&Form::Itinerant) {
+            itinerant_teachers.unwrap_or(0)
+        } else {
+            0
+        };
+        let counted = ledger_started + if planned_counts { sent } else { 0 } + itinerant_counted;
         cumulative += if year >= rules.plan.first_year {
             counted
         } else {
@@ -187,6 +209,7 @@ where
                     .filter(|m| crate::model::Role::leader_post(&m.subject).is_some())
                     .count() as u64
             }),
+            itinerant: itinerant_teachers,
         };
         prev_roster = roster.teachers.len() as u64;
         on_year(&YearView {
@@ -194,6 +217,7 @@ where
             plan: &plan,
             row: &row,
             ledger: &ledger,
+            itinerant: itinerant.as_ref(),
         })
         .map_err(|message| HorizonError::Output { year, message })?;
         let end = year + rules.term.years - 1;
@@ -207,6 +231,9 @@ where
             end_year: end,
             status: LedgerStatus::Planned,
         }));
+        if let Some(p) = &itinerant {
+            itinerant_records.extend(p.person_records(year));
+        }
         rows.push(row);
         if opts.stop_when_met && cumulative >= u64::from(rules.plan.target_exchanges) {
             stopped_early = year < last;
@@ -218,5 +245,38 @@ where
         ledger,
         cumulative,
         stopped_early,
+        itinerant: itinerant_records,
     })
+}
+
+/// The itinerant plan of a horizon year, when the data has itinerant needs: the
+/// teachers the year's plan moves and those away by the ledger in force take no part.
+fn itinerant_year(
+    roster: &Dataset,
+    rules: &Rules,
+    year: i32,
+    ledger: &[LedgerEntry],
+    plan: &YearPlan,
+) -> Result<Option<ItinerantPlan>, ItinerantError> {
+    if !roster.itinerant.has_needs() {
+        return Ok(None);
+    }
+    let away: BTreeSet<TeacherId> = plan
+        .moves
+        .iter()
+        .map(|m| roster.teachers[m.teacher].id.clone())
+        .chain(
+            ledger
+                .iter()
+                .filter(|e| e.covers(year))
+                .map(|e| e.teacher.clone()),
+        )
+        .collect();
+    let ctx = crate::itinerant::Context {
+        data: roster,
+        rules,
+        year,
+        moved: &away,
+    };
+    crate::itinerant::plan(&ctx).map(Some)
 }

@@ -54,20 +54,14 @@ impl ItinerantFigures {
     }
 }
 
-/// Adds `itinerant.csv` and `itinerant_uncovered.csv` under `prefix` (`""` or `"2021/"`).
-pub fn write_files(
-    staged: &mut Staged,
-    prefix: &str,
-    data: &Dataset,
-    plan: &ItinerantPlan,
-) -> Result<(), csv::Error> {
+/// The rows of `itinerant.csv`, names from `data`.
+pub fn lesson_rows(data: &Dataset, plan: &ItinerantPlan) -> Vec<Vec<String>> {
     let names: HashMap<&TeacherId, &str> = data
         .teachers
         .iter()
         .map(|t| (&t.id, t.name.as_str()))
         .collect();
-    let rows: Vec<Vec<String>> = plan
-        .lessons
+    plan.lessons
         .iter()
         .map(|l| {
             vec![
@@ -82,13 +76,12 @@ pub fn write_files(
                 format!("{:.2}", l.distance_m as f64 / 1000.0),
             ]
         })
-        .collect();
-    staged.add(
-        format!("{prefix}itinerant.csv"),
-        csv_table(ITINERANT_HEADER, &rows)?,
-    );
-    let rows: Vec<Vec<String>> = plan
-        .uncovered
+        .collect()
+}
+
+/// The rows of `itinerant_uncovered.csv`.
+pub fn uncovered_rows(plan: &ItinerantPlan) -> Vec<Vec<String>> {
+    plan.uncovered
         .iter()
         .map(|u| {
             vec![
@@ -99,10 +92,23 @@ pub fn write_files(
                 u.reason.detail(),
             ]
         })
-        .collect();
+        .collect()
+}
+
+/// Adds `itinerant.csv` and `itinerant_uncovered.csv` under `prefix` (`""` or `"2021/"`).
+pub fn write_files(
+    staged: &mut Staged,
+    prefix: &str,
+    data: &Dataset,
+    plan: &ItinerantPlan,
+) -> Result<(), csv::Error> {
+    staged.add(
+        format!("{prefix}itinerant.csv"),
+        csv_table(ITINERANT_HEADER, &lesson_rows(data, plan))?,
+    );
     staged.add(
         format!("{prefix}itinerant_uncovered.csv"),
-        csv_table(UNCOVERED_HEADER, &rows)?,
+        csv_table(UNCOVERED_HEADER, &uncovered_rows(plan))?,
     );
     Ok(())
 }

@@ -25,7 +25,9 @@ mod week;
 #[cfg(test)]
 mod tests;
 
-pub use files::{write_files, ItinerantFigures, ITINERANT_HEADER, UNCOVERED_HEADER};
+pub use files::{
+    lesson_rows, uncovered_rows, write_files, ItinerantFigures, ITINERANT_HEADER, UNCOVERED_HEADER,
+};
 pub use reason::UncoveredReason;
 
 use crate::model::{Dataset, LedgerEntry, SchoolId, Subject, TeacherId};
@@ -84,6 +86,47 @@ impl ItinerantPlan {
     /// The teachers with lessons, sorted.
     pub fn teacher_ids(&self) -> BTreeSet<&TeacherId> {
         self.lessons.iter().map(|l| &l.teacher).collect()
+    }
+
+    /// The person-times of the plan as records of form `itinerant` in `year` (status
+    /// planned, one year long): one per teacher with lessons, from the home school to
+    /// the first host of the teacher's week, in the subject of that lesson. What
+    /// `horizon` and `progress` count; never put in force as a ledger (an itinerant
+    /// teacher stays at home and is not held back from an exchange).
+    pub fn person_records(&self, year: i32) -> Vec<LedgerEntry> {
+        let mut seen: BTreeSet<&TeacherId> = BTreeSet::new();
+        self.lessons
+            .iter()
+            .filter(|l| seen.insert(&l.teacher))
+            .map(|l| LedgerEntry {
+                teacher: l.teacher.clone(),
+                from_school: l.home.clone(),
+                to_school: l.host.clone(),
+                subject: l.subject.clone(),
+                form: crate::model::Form::Itinerant,
+                start_year: year,
+                end_year: year,
+                status: crate::model::LedgerStatus::Planned,
+            })
+            .collect()
+    }
+
+    /// The plan with the teacher ids of `to`, a copy of `from` with the same teachers
+    /// in the same order (the pseudonyms of `--redact`).
+    pub fn with_ids_of(&self, from: &Dataset, to: &Dataset) -> ItinerantPlan {
+        let map: HashMap<&TeacherId, &TeacherId> = from
+            .teachers
+            .iter()
+            .zip(&to.teachers)
+            .map(|(a, b)| (&a.id, &b.id))
+            .collect();
+        let mut out = self.clone();
+        for l in &mut out.lessons {
+            if let Some(id) = map.get(&l.teacher) {
+                l.teacher = (*id).clone();
+            }
+        }
+        out
     }
 }
 

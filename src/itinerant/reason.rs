@@ -7,7 +7,9 @@ use std::collections::{BTreeSet, HashMap};
 
 /// Why a school still lacks lessons of a subject after every program. When several
 /// programs cover the subject, the reason of the one that got furthest is given.
-#[derive(Debug, Clone, PartialEq)]
+/// (Serialized, tagged by [`UncoveredReason::id`], in a shard's report inputs.)
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "id", rename_all = "snake_case")]
 pub enum UncoveredReason {
     /// No `[[itinerant.program]]` lists the subject.
     NoProgram,
@@ -18,8 +20,10 @@ pub enum UncoveredReason {
     NoTeacher,
     /// Such teachers exist, but none may take part: status not in [eligibility]
     /// statuses, on an exchange this year, or the program's `when` is false.
+    #[serde(rename = "teachers_unavailable")]
     Unavailable { teachers: u32 },
     /// Those who may take part are all farther than the program's `max_km`.
+    #[serde(rename = "beyond_max_km")]
     TooFar {
         teachers: u32,
         nearest_m: u64,

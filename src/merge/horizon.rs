@@ -249,6 +249,7 @@ fn add_up<'a>(mut parts: impl Iterator<Item = &'a [YearRow]>) -> Result<Vec<Year
             let sum = |a: Option<u64>, b: Option<u64>| a.zip(b).map(|(a, b)| a + b);
             o.leaders_eligible = sum(o.leaders_eligible, r.leaders_eligible);
             o.leaders_moved = sum(o.leaders_moved, r.leaders_moved);
+            o.itinerant = sum(o.itinerant, r.itinerant);
         }
     }
     Ok(out)

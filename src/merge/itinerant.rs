@@ -14,19 +14,20 @@ const FILES: [(&str, &str); 2] = [
     ("itinerant_uncovered.csv", "school_id"),
 ];
 
-/// Merges the itinerant files when the shards wrote them (all or none must have).
+/// Merges the itinerant files when the shards wrote them (all or none must have);
+/// returns the merged itinerant.csv and itinerant_uncovered.csv.
 pub fn merge_itinerant(
     dirs: &[&Path],
     prefix: &str,
     schools: &Table,
     staged: &mut Staged,
-) -> Result<(), Vec<String>> {
+) -> Result<Option<[Table; 2]>, Vec<String>> {
     let present: Vec<bool> = dirs
         .iter()
         .map(|d| d.join(format!("{prefix}{}", FILES[0].0)).is_file())
         .collect();
     if present.iter().all(|p| !p) {
-        return Ok(());
+        return Ok(None);
     }
     if let Some(i) = present.iter().position(|p| !p) {
         return Err(vec![format!(
@@ -45,6 +46,7 @@ pub fn merge_itinerant(
         .iter()
         .map(|r| (r.get(sc).unwrap_or_default(), r.get(dc).unwrap_or_default()))
         .collect();
+    let mut merged: Vec<Table> = Vec::new();
     for (name, column) in FILES {
         let mut header: Option<StringRecord> = None;
         let mut blocks: BTreeMap<String, Vec<StringRecord>> = BTreeMap::new();
@@ -67,6 +69,10 @@ pub fn merge_itinerant(
             rows: blocks.into_values().flatten().collect(),
         };
         staged.add(format!("{prefix}{name}"), table.csv().map_err(|e| vec![e])?);
+        merged.push(table);
     }
-    Ok(())
+    let [lessons, uncovered]: [Table; 2] = merged
+        .try_into()
+        .map_err(|_| vec!["the itinerant files did not merge (a bug)".to_string()])?;
+    Ok(Some([lessons, uncovered]))
 }

@@ -3,7 +3,8 @@
 
 use super::tables::{merge_tables, Table};
 use crate::model::{Locality, Vocab};
-use crate::output::{plan_workbook, Staged, SCHOOLS_HEADER, XLSX_MAX_ROWS};
+use crate::output::{plan_workbook, ItinerantSheets, Staged, SCHOOLS_HEADER, XLSX_MAX_ROWS};
+use crate::report::itinerant_page::ItinerantGrid;
 use crate::report::{plan_page, PlanReport, PlanTallies};
 use crate::rules::Share;
 use crate::shard::{ShardManifest, ShardReport, MANIFEST};
@@ -39,7 +40,7 @@ pub fn merge_year(
     ] {
         staged.add(format!("{prefix}{name}"), table.csv().map_err(|e| vec![e])?);
     }
-    super::itinerant::merge_itinerant(dirs, prefix, &t.schools, staged)?;
+    let itinerant = super::itinerant::merge_itinerant(dirs, prefix, &t.schools, staged)?;
     let summary = merge_summaries(parts.iter().map(|p| &p.1)).map_err(|e| vec![e])?;
 
     let (first, _) = &parts[0];
@@ -73,12 +74,17 @@ pub fn merge_year(
             reasons.insert(i, why.clone());
         }
     }
+    // The itinerant grid: the shards' townships (disjoint districts) together.
+    let grid = itinerant
+        .as_ref()
+        .map(|_| ItinerantGrid::merge(parts.iter().filter_map(|(r, _)| r.itinerant.as_ref())));
     let report = PlanReport {
         tallies: &tallies,
         rows: &rows,
         summary: &summary,
         reasons: &reasons,
         backbone_target: backbone_target.to_f64(),
+        itinerant: grid.as_ref(),
     };
     staged.add(
         format!("{prefix}report.html"),
@@ -89,8 +95,23 @@ pub fn merge_year(
     } else {
         Vec::new()
     };
-    let xlsx = plan_workbook(&t.plan.cells(), &t.schools.cells(), &elig, &summary)
-        .map_err(|e| vec![e.to_string()])?;
+    let itinerant_cells = itinerant.as_ref().map(|[l, u]| (l.cells(), u.cells()));
+    let sheets = grid
+        .as_ref()
+        .zip(itinerant_cells.as_ref())
+        .map(|(grid, (lessons, uncovered))| ItinerantSheets {
+            grid,
+            lessons,
+            uncovered,
+        });
+    let xlsx = plan_workbook(
+        &t.plan.cells(),
+        &t.schools.cells(),
+        &elig,
+        &summary,
+        sheets.as_ref(),
+    )
+    .map_err(|e| vec![e.to_string()])?;
     staged.add(format!("{prefix}plan.xlsx"), xlsx);
     let mut json = serde_json::to_vec_pretty(&summary).map_err(|e| vec![e.to_string()])?;
     json.push(b'\n');

@@ -11,7 +11,7 @@ pub mod steering;
 mod vocab;
 
 pub use date::{Date, MonthDay};
-pub use ids::{EvaluatorId, SchoolId, Subject, TeacherId};
+pub use ids::{EvaluatorId, SchoolId, Subject, TeacherId, KNOWN_SUBJECTS};
 pub use vocab::{
     parse_bool, Backbone, Form, Gender, LedgerStatus, Locality, PinKind, Role, Stage, Status,
     Title, Vocab,

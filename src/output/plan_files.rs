@@ -2,8 +2,10 @@
 //! plan.xlsx.
 
 use super::{csv_table, Staged};
+use crate::itinerant::ItinerantPlan;
 use crate::model::{Dataset, Role, Subject};
 use crate::plan::{distance_km, YearPlan};
+use crate::report::itinerant_page::{grid_header, grid_rows, ItinerantGrid};
 use crate::report::{plan_page, Lang, PlanReport, PlanTallies};
 use crate::rules::Rules;
 use crate::shortfall::ShortfallReason;
@@ -48,7 +50,8 @@ pub const SCHOOLS_HEADER: [&str; 15] = [
 ];
 
 /// Renders the files of a plan year under `prefix` (e.g. "" or "2021/"), the report
-/// in Chinese.
+/// in Chinese. With an itinerant plan (its teacher ids those of `data`), also
+/// itinerant.csv, itinerant_uncovered.csv and the itinerant section and sheets.
 #[allow(clippy::too_many_arguments)]
 pub fn plan_files(
     staged: &mut Staged,
@@ -59,6 +62,7 @@ pub fn plan_files(
     rows: &[SchoolRow],
     summary: &Summary,
     reasons: &BTreeMap<usize, Vec<ShortfallReason>>,
+    itinerant: Option<&ItinerantPlan>,
 ) -> Result<(), String> {
     plan_files_lang(
         staged,
@@ -69,6 +73,7 @@ pub fn plan_files(
         rows,
         summary,
         reasons,
+        itinerant,
         Lang::Zh,
     )
 }
@@ -84,6 +89,7 @@ pub fn plan_files_lang(
     rows: &[SchoolRow],
     summary: &Summary,
     reasons: &BTreeMap<usize, Vec<ShortfallReason>>,
+    itinerant: Option<&ItinerantPlan>,
     lang: Lang,
 ) -> Result<(), String> {
     let err = |e: csv::Error| e.to_string();
@@ -176,6 +182,23 @@ pub fn plan_files_lang(
     let elig_csv = w.into_inner().map_err(|e| e.into_error().to_string())?;
     staged.add(format!("{prefix}eligibility.csv"), elig_csv);
 
+    let itinerant = itinerant.map(|p| {
+        (
+            ItinerantGrid::new(data, rules, p),
+            crate::itinerant::lesson_rows(data, p),
+            crate::itinerant::uncovered_rows(p),
+        )
+    });
+    if let Some((_, lessons, uncovered)) = &itinerant {
+        staged.add(
+            format!("{prefix}itinerant.csv"),
+            csv_table(crate::itinerant::ITINERANT_HEADER, lessons).map_err(err)?,
+        );
+        staged.add(
+            format!("{prefix}itinerant_uncovered.csv"),
+            csv_table(crate::itinerant::UNCOVERED_HEADER, uncovered).map_err(err)?,
+        );
+    }
     let tallies = PlanTallies::new(data, plan);
     let report = PlanReport {
         tallies: &tallies,
@@ -183,14 +206,23 @@ pub fn plan_files_lang(
         summary,
         reasons,
         backbone_target: rules.quota.min_backbone_share.to_f64(),
+        itinerant: itinerant.as_ref().map(|x| &x.0),
     };
     staged.add(
         format!("{prefix}report.html"),
         plan_page(&report, lang).render().into_bytes(),
     );
+    let sheets = itinerant
+        .as_ref()
+        .map(|(grid, lessons, uncovered)| ItinerantSheets {
+            grid,
+            lessons,
+            uncovered,
+        });
     staged.add(
         format!("{prefix}plan.xlsx"),
-        plan_workbook(&moves, &school_rows, &elig, summary).map_err(|e| e.to_string())?,
+        plan_workbook(&moves, &school_rows, &elig, summary, sheets.as_ref())
+            .map_err(|e| e.to_string())?,
     );
 
     if !data.steering.pins.is_empty() {
@@ -253,14 +285,24 @@ const DISTRICT_HEADER: [&str; 10] = [
     "urban_to_rural",
 ];
 
+/// The itinerant sheets of plan.xlsx: the weekday grid and the rows of
+/// itinerant.csv and itinerant_uncovered.csv.
+pub struct ItinerantSheets<'a> {
+    pub grid: &'a ItinerantGrid,
+    pub lessons: &'a [Vec<String>],
+    pub uncovered: &'a [Vec<String>],
+}
+
 /// plan.xlsx: the CSV tables plus the per-district figures, one sheet each (`elig`
-/// empty when the country is too large for a worksheet). `merge` calls it with the
-/// merged tables.
+/// empty when the country is too large for a worksheet); with itinerant teaching,
+/// 走教安排 (the weekday grid per township), 走教明细 (itinerant.csv) and 走教未覆盖
+/// (itinerant_uncovered.csv). `merge` calls it with the merged tables.
 pub fn plan_workbook(
     moves: &[Vec<String>],
     schools: &[Vec<String>],
     elig: &[Vec<String>],
     summary: &Summary,
+    itinerant: Option<&ItinerantSheets>,
 ) -> Result<Vec<u8>, crate::xlsx::XlsxWriteError> {
     use Kind::{Bool, Decimal, Integer, Text};
     let districts: Vec<Vec<String>> = summary
@@ -340,5 +382,49 @@ pub fn plan_workbook(
             rows: &leader_moves,
         });
     }
+    let grid = itinerant.map(|it| (grid_header(it.grid), grid_rows(it.grid)));
+    if let (Some(it), Some(grid)) = (itinerant, &grid) {
+        sheets.extend(itinerant_sheets(it, grid));
+    }
     workbook(&sheets)
+}
+
+/// 走教安排 (the grid: `grid` is its header and rows), 走教明细, 走教未覆盖.
+fn itinerant_sheets<'a>(
+    it: &ItinerantSheets<'a>,
+    grid: &'a (Vec<&'static str>, Vec<Vec<String>>),
+) -> [Sheet<'a>; 3] {
+    use Kind::{Decimal, Integer, Text};
+    let (header, rows) = grid;
+    let mut grid_kinds = vec![Text; header.len().saturating_sub(3)];
+    grid_kinds.extend([Integer; 3]);
+    let mut lesson_kinds = vec![Text; 7];
+    lesson_kinds.extend([Integer, Decimal]);
+    [
+        Sheet {
+            name: "走教安排",
+            header,
+            kinds: grid_kinds,
+            rows,
+        },
+        Sheet {
+            name: "走教明细",
+            header: crate::itinerant::ITINERANT_HEADER,
+            kinds: lesson_kinds,
+            rows: it.lessons,
+        },
+        Sheet {
+            name: "走教未覆盖",
+            header: crate::itinerant::UNCOVERED_HEADER,
+            kinds: vec![Text, Text, Integer, Text, Text],
+            rows: it.uncovered,
+        },
+    ]
+}
+
+/// `itinerant.xlsx` of the `itinerant` command: the three itinerant sheets of
+/// plan.xlsx.
+pub fn itinerant_workbook(it: &ItinerantSheets) -> Result<Vec<u8>, crate::xlsx::XlsxWriteError> {
+    let grid = (grid_header(it.grid), grid_rows(it.grid));
+    workbook(&itinerant_sheets(it, &grid))
 }

@@ -22,7 +22,8 @@ pub struct DistrictYear {
 
 /// Collects [`DistrictYear`]s from the horizon's year views, counting exactly as the
 /// year row does (ledger exchanges starting this year plus the planned moves when the
-/// planned form counts), so the districts add up to the row's `counted`.
+/// planned form counts, plus the itinerant teachers when `itinerant` counts), so the
+/// districts add up to the row's `counted`.
 #[derive(Debug, Default)]
 pub struct DistrictYears {
     cells: BTreeMap<(String, i32), (u64, u64)>,
@@ -68,6 +69,19 @@ impl DistrictYears {
             let c = self.cells.entry((d.to_string(), year)).or_default();
             c.0 += 1;
             c.1 += u64::from(planned_counts);
+        }
+        // Itinerant teachers, by home school, when the form counts.
+        if let Some(p) = v
+            .itinerant
+            .filter(|_| counts(&crate::model::Form::Itinerant))
+        {
+            for e in p.person_records(year) {
+                let d = district_of
+                    .get(e.from_school.as_str())
+                    .copied()
+                    .unwrap_or("?");
+                self.cells.entry((d.to_string(), year)).or_default().1 += 1;
+            }
         }
     }
 

@@ -235,7 +235,7 @@ fn district_section(districts: &[DistrictYear], lang: Lang) -> Section {
 
 fn year_table(s: &HorizonSummary, lang: Lang) -> Block {
     let p = |zh, en| lang.pick(zh, en).to_string();
-    let header = vec![
+    let mut header = vec![
         Text::Year.get(lang).to_string(),
         Text::Eligible.get(lang).to_string(),
         Text::Sent.get(lang).to_string(),
@@ -246,11 +246,16 @@ fn year_table(s: &HorizonSummary, lang: Lang) -> Block {
         Text::Shortfall.get(lang).to_string(),
         Text::Optimal.get(lang).to_string(),
     ];
+    // With itinerant teaching: the year's itinerant teachers (person-times).
+    let itinerant = s.years.iter().any(|r| r.itinerant.is_some());
+    if itinerant {
+        header.insert(3, p("走教人次", "Itinerant"));
+    }
     let rows = s
         .years
         .iter()
         .map(|r| {
-            vec![
+            let mut v = vec![
                 r.year.to_string(),
                 r.eligible.to_string(),
                 r.sent.to_string(),
@@ -260,7 +265,11 @@ fn year_table(s: &HorizonSummary, lang: Lang) -> Block {
                 r.target_cumulative.to_string(),
                 r.shortfall.to_string(),
                 yes_no(r.optimal, lang),
-            ]
+            ];
+            if itinerant {
+                v.insert(3, r.itinerant.unwrap_or(0).to_string());
+            }
+            v
         })
         .collect();
     Block::Table { header, rows }

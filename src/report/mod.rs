@@ -7,6 +7,8 @@
 //! - [`multiples`]: `mini_bars` (small multiples), `stacked`, `histogram`;
 //! - [`page`]: `Page` of `Section`s of `Block`s (figures, charts, notes, tables);
 //! - [`i18n`]: `Lang` and the strings;
+//! - [`itinerant_page`]: the itinerant (走教) weekday grid per township, in the plan
+//!   report, plan.xlsx and the `itinerant` command's page;
 //! - [`plan_page`] (drawn from [`PlanTallies`] and the tables), [`horizon_page`],
 //!   [`progress_page`], [`compare_page`], [`schedule_page`]: one page (and workbook) per
 //!   command.
@@ -16,6 +18,7 @@ pub mod compare_page;
 pub mod district_years;
 pub mod horizon_page;
 pub mod i18n;
+pub mod itinerant_page;
 pub mod multiples;
 pub mod page;
 pub mod plan_page;

@@ -24,10 +24,19 @@ pub enum Block {
     /// The answer to the reader's question in plain words, one paragraph per sentence,
     /// set off from the charts.
     Answer(Vec<String>),
-    /// A table: header and rows of plain text cells.
+    /// A table: header and rows of plain text cells (a line break in a cell starts a
+    /// new line).
     Table {
         header: Vec<String>,
         rows: Vec<Vec<String>>,
+    },
+    /// A heading inside a section (`<h3>`).
+    Subheading(String),
+    /// Blocks folded under a one-line summary (`<details>`), open or closed at first.
+    Details {
+        summary: String,
+        open: bool,
+        blocks: Vec<Block>,
     },
 }
 
@@ -144,6 +153,28 @@ fn render_block(h: &mut String, b: &Block) {
                 h.push_str("</tr>\n");
             }
             h.push_str("</tbody></table></div>\n");
+        }
+        Block::Subheading(t) => {
+            h.push_str("<h3>");
+            h.push_str(&esc(t));
+            h.push_str("</h3>\n");
+        }
+        Block::Details {
+            summary,
+            open,
+            blocks,
+        } => {
+            h.push_str(if *open {
+                "<details open><summary>"
+            } else {
+                "<details><summary>"
+            });
+            h.push_str(&esc(summary));
+            h.push_str("</summary>\n");
+            for b in blocks {
+                render_block(h, b);
+            }
+            h.push_str("</details>\n");
         }
     }
 }

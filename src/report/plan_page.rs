@@ -20,6 +20,9 @@ pub struct PlanReport<'a> {
     pub reasons: &'a BTreeMap<usize, Vec<ShortfallReason>>,
     /// The backbone share the rules ask for (0.20 in Nanchang), for the reference line.
     pub backbone_target: f64,
+    /// The itinerant weekday grid, when the year has itinerant teaching (its figures
+    /// are the summary's `itinerant`).
+    pub itinerant: Option<&'a super::itinerant_page::ItinerantGrid>,
 }
 
 /// The plan page.
@@ -83,6 +86,9 @@ pub fn plan_page(r: &PlanReport, lang: Lang) -> Page {
     ];
     if let Some(l) = &s.leaders {
         sections.push(leaders_section(l, lang));
+    }
+    if let (Some(grid), Some(f)) = (r.itinerant, &s.itinerant) {
+        sections.push(super::itinerant_page::itinerant_section(grid, f, lang));
     }
     Page {
         lang,

@@ -29,7 +29,10 @@ impl Vocab for ItinerantScope {
 }
 
 /// A school day of the week (Monday to Friday).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
 pub enum Weekday {
     Mon,
     Tue,

@@ -7,6 +7,7 @@ use crate::horizon::{Period, YearRow};
 use crate::model::Dataset;
 use crate::plan::YearPlan;
 use crate::report::district_years::DistrictYear;
+use crate::report::itinerant_page::ItinerantGrid;
 use crate::report::{Lang, PlanTallies};
 use crate::rules::Rules;
 use crate::shortfall::ShortfallReason;
@@ -126,6 +127,10 @@ pub struct ShardReport {
     pub tallies: PlanTallies,
     /// Shortfall reasons by school id.
     pub reasons: BTreeMap<String, Vec<ShortfallReason>>,
+    /// The itinerant weekday grid of the shard's townships, when it planned itinerant
+    /// teaching (the township of each school is not in the output tables).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub itinerant: Option<ItinerantGrid>,
 }
 
 impl ShardReport {
@@ -145,7 +150,19 @@ impl ShardReport {
                 .iter()
                 .filter_map(|(i, v)| Some((rows.get(*i)?.school_id.clone(), v.clone())))
                 .collect(),
+            itinerant: None,
         }
+    }
+
+    /// With the grid of `plan` (teacher ids those of `data`), when there is one.
+    pub fn with_itinerant(
+        mut self,
+        data: &Dataset,
+        rules: &Rules,
+        plan: Option<&crate::itinerant::ItinerantPlan>,
+    ) -> ShardReport {
+        self.itinerant = plan.map(|p| ItinerantGrid::new(data, rules, p));
+        self
     }
 
     pub fn lang(&self) -> Option<Lang> {
