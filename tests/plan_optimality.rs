@@ -9,10 +9,10 @@
 use proptest::prelude::*;
 use rotaplan::model::steering::{Pin, PinAction};
 use rotaplan::model::*;
-use rotaplan::verify::pins::check_pins;
 use rotaplan::plan::{plan_year, PlanError, PlanOptions};
 use rotaplan::rules::{BackboneLevel, Rules, Share};
 use rotaplan::verify;
+use rotaplan::verify::pins::check_pins;
 
 struct Rng(u64);
 impl Rng {

@@ -13,9 +13,9 @@ mod merge;
 mod plan;
 mod progress_cmd;
 mod schedule;
-mod verify;
 mod serve;
 mod user;
+mod verify;
 
 use clap::{Parser, Subcommand};
 use std::ffi::OsString;

@@ -139,9 +139,11 @@ pub fn run(a: &VerifyArgs, quiet: bool) -> Exit {
         .map(|r| (r.teacher_id.as_str(), r.to_school.as_str()))
         .collect();
     let broken = crate::verify::pins::check_pins(&data.steering.pins, a.year, &placed);
-    checked
-        .violations
-        .extend(broken.into_iter().map(|p| Violation::from_pin(p, &plan.rows)));
+    checked.violations.extend(
+        broken
+            .into_iter()
+            .map(|p| Violation::from_pin(p, &plan.rows)),
+    );
     crate::progress::next_stage(&stages, "solving the optimum: components solved");
     let opts = PlanOptions {
         time_limit: a.time_limit,

@@ -199,10 +199,7 @@ fn add_backbone(
 
 /// Solves one component to the lexicographic optimum (or the best found within
 /// the work of `time_limit` seconds, with `optimal: false`).
-pub fn solve(
-    comp: &Component,
-    time_limit: f64,
-) -> Result<ComponentSolution, String> {
+pub fn solve(comp: &Component, time_limit: f64) -> Result<ComponentSolution, String> {
     if comp.arcs.is_empty() {
         return Ok(ComponentSolution {
             arc_flow: Vec::new(),

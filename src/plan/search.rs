@@ -190,11 +190,7 @@ pub struct Outcome {
 /// (never the clock, so the answer is the same on any machine and under any load);
 /// `None` when the
 /// weights would not fit in 64 bits (the caller then uses the MILP).
-pub fn solve(
-    comp: &Component,
-    time_limit: f64,
-    max_nodes: usize,
-) -> Option<Outcome> {
+pub fn solve(comp: &Component, time_limit: f64, max_nodes: usize) -> Option<Outcome> {
     let w = Weights::of(comp)?;
     let (num, den) = comp.backbone_share;
     let ngroups = comp.backbone_groups.len();
