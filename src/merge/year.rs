@@ -255,6 +255,18 @@ pub fn merge_summaries<'a>(parts: impl Iterator<Item = &'a Summary>) -> Result<S
             (a, b) => a.or_else(|| b.clone()),
         };
         o.unproven.extend(p.unproven.iter().cloned());
+        // Pins and wishes of disjoint districts add up.
+        o.pins.count += p.pins.count;
+        o.pins.shortfall_without_pins += p.pins.shortfall_without_pins;
+        o.pins.filled_priority_without_pins += p.pins.filled_priority_without_pins;
+        o.pins.exact &= p.pins.exact;
+        for (a, b) in o.wishes_met.iter_mut().zip(p.wishes_met) {
+            *a += b;
+        }
+        o.kept = match (o.kept, p.kept) {
+            (Some(a), Some(b)) => Some(a + b),
+            (a, b) => a.or(b),
+        };
     }
     if let Some(o) = out.as_mut() {
         // The order of a single run.
