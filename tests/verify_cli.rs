@@ -437,3 +437,46 @@ fn a_malformed_plan_is_refused_with_nothing_written() {
     );
     assert!(!dir.path().join("verify.json").exists());
 }
+
+/// A pin the plan breaks is a violation: rotaplan's own plan of the tiny fixture moves
+/// some teacher; a `stay` pin on that teacher (row 2 of the pins file) is reported as
+/// `pin_stay` at the plan row that moves them, with the pin's row; exit 4.
+#[test]
+fn a_broken_pin_is_found_at_its_plan_row() {
+    let tmp = tempfile::tempdir().unwrap();
+    let planned = plan_tiny(tmp.path());
+    let text = std::fs::read_to_string(planned.join("plan.csv")).unwrap();
+    let mut rd = csv::Reader::from_reader(text.as_bytes());
+    let first = rd.records().next().unwrap().unwrap();
+    let teacher = first.get(0).unwrap().to_string();
+    let pins = tmp.path().join("pins.csv");
+    std::fs::write(
+        &pins,
+        format!("teacher_id,action,school_id,year,note\n{teacher},stay,,,family\n"),
+    )
+    .unwrap();
+    let out = tmp.path().join("verified");
+    let st = bin()
+        .args(["verify", "--year", "2021", "--data"])
+        .arg(tiny())
+        .arg("--pins")
+        .arg(&pins)
+        .arg("--plan")
+        .arg(planned.join("plan.csv"))
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(
+        st.status.code(),
+        Some(4),
+        "{}",
+        String::from_utf8_lossy(&st.stderr)
+    );
+    assert_eq!(
+        violations(&out),
+        [("2".to_string(), teacher, "pin_stay".to_string())]
+    );
+    let raw = std::fs::read_to_string(out.join("violations.csv")).unwrap();
+    assert!(raw.lines().nth(1).unwrap().ends_with(",2"), "{raw}");
+}

@@ -182,7 +182,9 @@ pub fn run(a: &VerifyArgs, quiet: bool) -> Exit {
         sent: f.sent,
         posts_filled: f.posts_filled,
         kept: None,
-        wishes_met: [0; 5],
+        wishes_met: data
+            .steering
+            .wishes_met(plan.rows.iter().map(|r| (&r.teacher_id, &r.to_school))),
         optimal_shortfall: optimum.check.shortfall,
         optimal_filled_priority: optimum.check.filled_priority,
         optimal_proven: optimum.optimal,
