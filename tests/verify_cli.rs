@@ -38,9 +38,15 @@ fn plan_tiny(dir: &Path) -> PathBuf {
 }
 
 fn verify(data: &Path, plan: &Path, out: &Path) -> Output {
+    verify_with(data, plan, out, &[])
+}
+
+/// `verify` with `extra` arguments (e.g. `--pins F`) before `--plan`.
+fn verify_with(data: &Path, plan: &Path, out: &Path, extra: &[&Path]) -> Output {
     bin()
         .args(["verify", "--year", "2021", "--data"])
         .arg(data)
+        .args(extra)
         .arg("--plan")
         .arg(plan)
         .arg("--out")
@@ -456,17 +462,12 @@ fn a_broken_pin_is_found_at_its_plan_row() {
     )
     .unwrap();
     let out = tmp.path().join("verified");
-    let st = bin()
-        .args(["verify", "--year", "2021", "--data"])
-        .arg(tiny())
-        .arg("--pins")
-        .arg(&pins)
-        .arg("--plan")
-        .arg(planned.join("plan.csv"))
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .unwrap();
+    let st = verify_with(
+        &tiny(),
+        &planned.join("plan.csv"),
+        &out,
+        &[Path::new("--pins"), &pins],
+    );
     assert_eq!(
         st.status.code(),
         Some(4),
