@@ -12,7 +12,7 @@
 use super::facts::YearFacts;
 use super::milp::ComponentSolution;
 use super::problem::{build_steered, Component};
-use super::steer::{component_figures, schools_of, YearSteer};
+use super::steer::{schools_of, YearSteer};
 use super::{proven, solve_component, PlanError};
 use crate::model::steering::Pin;
 use crate::model::Dataset;
@@ -96,7 +96,7 @@ fn delta(
     for (c, r) in chosen.iter().zip(solved) {
         let sol = r.map_err(PlanError::Solver)?;
         exact &= proven(&sol);
-        let (s, p) = component_figures(c, &sol);
+        let (s, p) = super::unproven::levels(c, &sol);
         vs += s as i64;
         vp += p as i64;
     }
@@ -117,7 +117,7 @@ fn delta(
     let mut bp = 0i64;
     for (c, sol) in ctx.comps.iter().zip(ctx.sols) {
         if !schools_of(c).is_disjoint(&within) {
-            let (s, p) = component_figures(c, sol);
+            let (s, p) = super::unproven::levels(c, sol);
             bs += s as i64;
             bp += p as i64;
         }

@@ -24,10 +24,8 @@
 //! post) is found by the solve.
 
 use super::facts::YearFacts;
-use super::milp::ComponentSolution;
 use super::pairs::pair_blocks;
 use super::problem::Component;
-use super::search::deficit;
 use crate::eligibility::Verdict;
 use crate::model::steering::{Pin, PinAction};
 use crate::model::Dataset;
@@ -56,16 +54,20 @@ pub struct YearSteer {
     pub stays: BTreeMap<usize, (u32, String)>,
 }
 
+/// Teacher index by id.
+fn teacher_index(data: &Dataset) -> HashMap<&str, usize> {
+    data.teachers
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.id.as_str(), i))
+        .collect()
+}
+
 impl YearSteer {
     /// Indexes `pins` (those in force in the year). Pins naming unknown teachers or
     /// schools (impossible after loading) are skipped.
     pub fn new(data: &Dataset, pins: &[&Pin]) -> YearSteer {
-        let teachers: HashMap<&str, usize> = data
-            .teachers
-            .iter()
-            .enumerate()
-            .map(|(i, t)| (t.id.as_str(), i))
-            .collect();
+        let teachers = teacher_index(data);
         let schools: HashMap<&str, usize> = data
             .schools
             .iter()
@@ -153,12 +155,7 @@ pub fn static_refusals(
     verdicts: &[Verdict],
     pins: &[&Pin],
 ) -> Vec<PinRefusal> {
-    let teachers: HashMap<&str, usize> = data
-        .teachers
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (t.id.as_str(), i))
-        .collect();
+    let teachers = teacher_index(data);
     let mut out = Vec::new();
     // Forced pins per sending school (leaders under mandatory rotation excepted: they
     // have a sender of their own whose cap is their number).
@@ -314,12 +311,7 @@ pub fn unplaced_refusals(
     pins: &[&Pin],
     moved: &BTreeSet<usize>,
 ) -> Vec<PinRefusal> {
-    let teachers: HashMap<&str, usize> = data
-        .teachers
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (t.id.as_str(), i))
-        .collect();
+    let teachers = teacher_index(data);
     let forced: Vec<&&Pin> = pins.iter().filter(|p| p.action.forces_move()).collect();
     forced
         .iter()
@@ -348,35 +340,6 @@ pub fn unplaced_refusals(
             refusal(p, "no_open_post", detail)
         })
         .collect()
-}
-
-/// Levels (1) and (2) of one component's solution: (shortfall, filled priority).
-pub fn component_figures(comp: &Component, sol: &ComponentSolution) -> (u64, u64) {
-    let mut sent = vec![0u32; comp.senders.len()];
-    let mut bsent = vec![0u32; comp.senders.len()];
-    for (si, cf) in sol.class_flow.iter().enumerate() {
-        let p = comp.supplies[si].sender;
-        sent[p] += cf[0][0] + cf[0][1] + cf[1][0] + cf[1][1];
-        bsent[p] += cf[1][0] + cf[1][1];
-    }
-    let mut shortfall: u64 = comp
-        .senders
-        .iter()
-        .zip(&sent)
-        .map(|(s, &n)| u64::from(s.quota.saturating_sub(n)))
-        .sum();
-    for members in &comp.backbone_groups {
-        let gs: u32 = members.iter().map(|&p| sent[p]).sum();
-        let gb: u32 = members.iter().map(|&p| bsent[p]).sum();
-        shortfall += u64::from(deficit(gs, gb, comp.backbone_share));
-    }
-    let priority = sol
-        .arc_flow
-        .iter()
-        .zip(&comp.arcs)
-        .map(|(&y, &(_, gi))| u64::from(y) * u64::from(comp.groups[gi].priority))
-        .sum();
-    (shortfall, priority)
 }
 
 /// Every school index a component touches (senders and receivers).

@@ -75,8 +75,9 @@ pub fn describe(
     }
 }
 
-/// Shortfall and priority filled of a component's solution, from its flows.
-fn levels(comp: &Component, sol: &ComponentSolution) -> (u64, u64) {
+/// Levels (1) and (2) of a component's solution, from its flows: (shortfall, filled
+/// priority).
+pub(super) fn levels(comp: &Component, sol: &ComponentSolution) -> (u64, u64) {
     let mut sent = vec![0u32; comp.senders.len()];
     let mut bsent = vec![0u32; comp.senders.len()];
     for (si, cf) in sol.class_flow.iter().enumerate() {

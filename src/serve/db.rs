@@ -256,17 +256,7 @@ impl Db {
             .query_row(
                 "SELECT id, name, scope, password_hash FROM users WHERE name = ?1",
                 params![name],
-                |r| {
-                    let scope: String = r.get(2)?;
-                    Ok((
-                        User {
-                            id: r.get(0)?,
-                            name: r.get(1)?,
-                            scope: Scope::parse(&scope),
-                        },
-                        r.get(3)?,
-                    ))
-                },
+                user_and_text,
             )
             .optional()
     }
@@ -297,17 +287,7 @@ impl Db {
                 "SELECT u.id, u.name, u.scope, s.csrf FROM sessions s JOIN users u ON u.id = s.user_id
                  WHERE s.token_hash = ?1 AND s.expires >= ?2",
                 params![token_hash, now()],
-                |r| {
-                    let scope: String = r.get(2)?;
-                    Ok((
-                        User {
-                            id: r.get(0)?,
-                            name: r.get(1)?,
-                            scope: Scope::parse(&scope),
-                        },
-                        r.get(3)?,
-                    ))
-                },
+                user_and_text,
             )
             .optional()
     }
@@ -617,6 +597,19 @@ impl Db {
         })?;
         rows.collect()
     }
+}
+
+/// A row of (user id, name, scope, one more text column): the user and that text.
+fn user_and_text(r: &rusqlite::Row<'_>) -> rusqlite::Result<(User, String)> {
+    let scope: String = r.get(2)?;
+    Ok((
+        User {
+            id: r.get(0)?,
+            name: r.get(1)?,
+            scope: Scope::parse(&scope),
+        },
+        r.get(3)?,
+    ))
 }
 
 #[cfg(test)]
