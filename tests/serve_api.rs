@@ -573,14 +573,18 @@ fn cancel_and_kill_9_keep_what_was_acknowledged() {
             .status,
         403
     );
-    assert_eq!(
-        admin.delete(&format!("/api/plans/{}", ids[0]), true).status,
-        200
-    );
+    // The first plan may be running or, on a fast machine, already done: an
+    // acknowledged cancel (200) always ends cancelled, a refused one (422) done.
+    let first = admin.delete(&format!("/api/plans/{}", ids[0]), true).status;
     let third = admin.wait_plan(ids[2]);
     assert_eq!(third["status"], "cancelled");
     assert!(third["files"].as_array().unwrap().is_empty());
-    assert_eq!(admin.wait_plan(ids[0])["status"], "cancelled");
+    let expected = match first {
+        200 => "cancelled",
+        422 => "done",
+        other => panic!("cancel answered {other}"),
+    };
+    assert_eq!(admin.wait_plan(ids[0])["status"], expected);
     assert_eq!(admin.wait_plan(ids[1])["status"], "done");
     assert_eq!(
         admin.delete(&format!("/api/plans/{}", ids[1]), true).status,

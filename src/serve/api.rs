@@ -834,7 +834,11 @@ pub fn cancel_plan(app: &App, user: &User, id: i64) -> Result<(), ApiError> {
             Ok(())
         }
         "running" => {
-            app.jobs.cancel_running(id);
+            if !app.jobs.cancel_running(id) {
+                return Err(ApiError::Unprocessable(format!(
+                    "plan {id} has just finished: only a queued or running plan can be cancelled"
+                )));
+            }
             db(app
                 .db
                 .audit_only(&user.name, "plan cancel", &format!("plan {id}")))?;

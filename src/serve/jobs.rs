@@ -158,7 +158,12 @@ fn run_registered(
     let dir = app.workspace.join("work").join(format!("plan-{id}"));
     let outcome = in_folder(&app.db, &dir, plan.dataset, &params, bar, cancel);
     let _ = std::fs::remove_dir_all(&dir);
-    match outcome? {
+    // A cancel that was acknowledged wins, even when the plan finished meanwhile.
+    let outcome = match outcome? {
+        Outcome::Done(_) if cancel.load(Ordering::Relaxed) => Outcome::Cancelled,
+        o => o,
+    };
+    match outcome {
         Outcome::Done(files) => {
             let summary = files
                 .iter()
