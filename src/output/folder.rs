@@ -103,15 +103,34 @@ pub struct OutDir {
     force: bool,
 }
 
-/// Run state seen by the signal handler.
-enum State {
-    Idle,
-    /// Writing into this staging folder, for this `--out`.
-    Staging(PathBuf, String),
-    Done(String),
+/// Run state seen by the signal handler. Several commits may run at once in one
+/// process (the workspace server plans in a worker pool), so each staging folder is
+/// registered by itself and an interrupt is a flag, not a state that one run's end
+/// could overwrite.
+struct State {
+    /// Staging folders being written, with the `--out` each is for.
+    staging: Vec<(PathBuf, String)>,
+    /// The last `--out` written whole.
+    done: Option<String>,
+    /// Set by the signal handler: the process is exiting.
+    interrupted: bool,
 }
 
-static STATE: Mutex<State> = Mutex::new(State::Idle);
+impl State {
+    fn start(&mut self, dir: &Path, out: &str) {
+        self.staging.push((dir.to_path_buf(), out.to_string()));
+    }
+
+    fn stop(&mut self, dir: &Path) {
+        self.staging.retain(|(d, _)| d != dir);
+    }
+}
+
+static STATE: Mutex<State> = Mutex::new(State {
+    staging: Vec::new(),
+    done: None,
+    interrupted: false,
+});
 static HANDLER: Once = Once::new();
 
 fn state() -> std::sync::MutexGuard<'static, State> {
@@ -126,23 +145,23 @@ fn install_handler() {
     HANDLER.call_once(|| {
         let _ = ctrlc::set_handler(|| {
             let mut s = state();
-            match std::mem::replace(&mut *s, State::Idle) {
-                State::Staging(dir, out) => {
-                    let removed = remove_tree(&dir).is_ok();
-                    if removed {
-                        eprintln!(
-                            "interrupted: removed the unfinished output {}; {out} is unchanged",
-                            dir.display()
-                        );
-                    } else {
-                        eprintln!(
-                            "interrupted: {out} is unchanged; could not remove {} (the next run removes it)",
-                            dir.display()
-                        );
-                    }
+            s.interrupted = true;
+            for (dir, out) in std::mem::take(&mut s.staging) {
+                if remove_tree(&dir).is_ok() {
+                    eprintln!(
+                        "interrupted: removed the unfinished output {}; {out} is unchanged",
+                        dir.display()
+                    );
+                } else {
+                    eprintln!(
+                        "interrupted: {out} is unchanged; could not remove {} (the next run removes it)",
+                        dir.display()
+                    );
                 }
-                State::Done(out) => eprintln!("interrupted after {out} was written"),
-                State::Idle => eprintln!("interrupted; nothing was written"),
+            }
+            match &s.done {
+                Some(out) => eprintln!("interrupted after {out} was written"),
+                None => eprintln!("interrupted; nothing else was written"),
             }
             std::process::exit(1);
         });
@@ -321,9 +340,9 @@ impl OutDir {
         } else {
             existing.join(format!(".rotaplan-probe-{}", std::process::id()))
         };
-        *state() = State::Staging(probe.clone(), dir.shown.clone());
+        state().start(&probe, &dir.shown);
         let probed = fs::create_dir(&probe).and_then(|()| fs::remove_dir(&probe));
-        *state() = State::Idle;
+        state().stop(&probe);
         probed.map_err(|e| OutError::NotWritable {
             out: dir.shown.clone(),
             parent: existing.display().to_string(),
@@ -473,27 +492,26 @@ impl OutDir {
             remove_tree(&staging).map_err(io_err)?;
         }
         fs::create_dir(&staging).map_err(io_err)?;
-        *state() = State::Staging(staging.clone(), self.shown.clone());
+        state().start(&staging, &self.shown);
         let written = write(&staging).and_then(|()| self.write_owner(&staging));
         let mut s = state();
-        if let Err(e) = written {
-            let _ = remove_tree(&staging);
-            *s = State::Idle;
-            return Err(io_err(e));
-        }
-        if !matches!(*s, State::Staging(..)) {
+        if s.interrupted {
             // The signal handler has taken the staging folder away and is exiting.
             return Err(io_err(io::Error::other("interrupted")));
         }
+        s.stop(&staging);
+        if let Err(e) = written {
+            let _ = remove_tree(&staging);
+            return Err(io_err(e));
+        }
         // The handler waits on this lock, so the swap is never cut halfway by it.
         let swapped = self.swap(&staging);
-        *s = match &swapped {
-            Ok(()) => State::Done(self.shown.clone()),
+        match &swapped {
+            Ok(()) => s.done = Some(self.shown.clone()),
             Err(_) => {
                 let _ = remove_tree(&staging);
-                State::Idle
             }
-        };
+        }
         swapped.map_err(io_err)
     }
 
@@ -675,6 +693,26 @@ mod tests {
         assert!(!tmp.exists());
         assert!(!old.exists());
         assert_eq!(fs::read(out.join("a.csv")).unwrap(), b"old");
+    }
+
+    #[test]
+    fn concurrent_commits_in_one_process_do_not_disturb_each_other() {
+        // The workspace server writes several plans' folders at once.
+        let t = tempfile::tempdir().unwrap();
+        std::thread::scope(|scope| {
+            for k in 0..6 {
+                let out = t.path().join(format!("out{k}"));
+                scope.spawn(move || {
+                    for round in 0..20 {
+                        let d = OutDir::prepare(&out, "plan", &[], false).unwrap();
+                        let body = format!("{k}/{round}");
+                        d.commit(&staged(&[("a.csv", body.as_str())])).unwrap();
+                        assert_eq!(fs::read_to_string(out.join("a.csv")).unwrap(), body);
+                    }
+                });
+            }
+        });
+        assert_eq!(fs::read_dir(t.path()).unwrap().count(), 6);
     }
 
     #[test]
