@@ -36,13 +36,10 @@ pub struct YearTally {
     pub gap: i64,
     /// Whether the year is forecast (planned under the rules) rather than actual.
     pub forecast: bool,
-    /// Exchanges to leadership posts (校长、副校长), when any.
-    #[serde(skip_serializing_if = "is_zero")]
-    pub leaders: u64,
-}
-
-fn is_zero(n: &u64) -> bool {
-    *n == 0
+    /// Exchanges to leadership posts (校长、副校长). `None` in every row when no year
+    /// has any, so the column is either in every row of progress.csv or in none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub leaders: Option<u64>,
 }
 
 /// Counted exchanges of one district (by sending school).
@@ -208,7 +205,9 @@ impl<'a> Lookup<'a> {
                 ..YearTally::default()
             });
             y.add(e.form, counted, backbone, u2r);
-            y.leaders += u64::from(crate::model::Role::leader_post(&e.subject).is_some());
+            if crate::model::Role::leader_post(&e.subject).is_some() {
+                *y.leaders.get_or_insert(0) += 1;
+            }
             let district =
                 from.map_or_else(|| "(unknown school)".to_string(), |s| s.district.clone());
             let d = by_district
@@ -293,6 +292,12 @@ pub fn progress(
                 ..YearTally::default()
             });
             push(y, &mut years);
+        }
+    }
+    // One set of columns for every row (a CSV writer refuses rows of unequal length).
+    if years.iter().any(|y| y.leaders.is_some()) {
+        for y in &mut years {
+            y.leaders.get_or_insert(0);
         }
     }
     let forecast_cumulative = years.last().map_or(0, |y| y.cumulative);

@@ -182,3 +182,25 @@ fn explain_shows_the_leaders_of_the_school() {
     );
     assert!(s.contains("retires 2038-02 under the 2025 reform"), "{s}");
 }
+
+#[test]
+fn progress_rows_have_one_set_of_columns_when_some_years_move_leaders() {
+    // The forecast moves a principal in one year only; progress.csv used to fail to
+    // write ("found record with 12 fields") because the leaders column was left out of
+    // the other years.
+    let t = tempfile::tempdir().unwrap();
+    let out = t.path().join("progress");
+    rotaplan(&["progress"], &out);
+    let csv = read(&out, "progress.csv");
+    let mut lines = csv.lines();
+    let header = lines.next().unwrap();
+    assert!(header.ends_with(",forecast,leaders"), "{csv}");
+    let fields = header.split(',').count();
+    let years: Vec<&str> = lines.collect();
+    assert_eq!(years.len(), 3, "{csv}");
+    assert!(
+        years.iter().all(|l| l.split(',').count() == fields),
+        "{csv}"
+    );
+    assert!(years.iter().any(|l| !l.ends_with(",0")), "{csv}");
+}
