@@ -289,7 +289,11 @@ pub fn summarize(
                 .iter()
                 .map(|m| (&data.teachers[m.teacher].id, &data.schools[m.to].id)),
         ),
-        kept: None,
+        kept: data.steering.kept(
+            plan.moves
+                .iter()
+                .map(|m| (&data.teachers[m.teacher].id, &data.schools[m.to].id)),
+        ),
     };
     let c = &plan.check;
     let mine = (

@@ -154,8 +154,50 @@ fn instance(seed: u64) -> (Dataset, Rules) {
     (data, rules)
 }
 
-/// Best (shortfall, −priority) over every assignment, by brute force.
+/// Best (shortfall, priority) over every assignment, by brute force.
 fn brute_force(data: &Dataset, rules: &Rules, year: i32) -> Option<(u64, u64)> {
+    brute_force_levels(data, rules, year).map(|l| (l.shortfall, l.priority))
+}
+
+/// A plan's objective levels (1) to (4), as the independent checker and the steering
+/// counts see them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Levels {
+    shortfall: u64,
+    priority: u64,
+    kept: u64,
+    wishes: [u64; 5],
+}
+
+impl Levels {
+    /// Smaller is better, lexicographically.
+    fn key(&self) -> (u64, u64, u64, [u64; 5]) {
+        (
+            self.shortfall,
+            u64::MAX - self.priority,
+            u64::MAX - self.kept,
+            self.wishes.map(|w| u64::MAX - w),
+        )
+    }
+}
+
+/// The levels of a plan of these moves.
+fn levels_of(data: &Dataset, figures: &verify::Figures, moves: &[rotaplan::plan::Move]) -> Levels {
+    let ids = || {
+        moves
+            .iter()
+            .map(|m| (&data.teachers[m.teacher].id, &data.schools[m.to].id))
+    };
+    Levels {
+        shortfall: figures.shortfall,
+        priority: figures.filled_priority,
+        kept: data.steering.kept(ids()).unwrap_or(0),
+        wishes: data.steering.wishes_met(ids()),
+    }
+}
+
+/// The best levels over every assignment, by brute force.
+fn brute_force_levels(data: &Dataset, rules: &Rules, year: i32) -> Option<Levels> {
     let mut targets: Vec<(usize, Subject)> = Vec::new();
     for n in &data.needs {
         if n.count > 0 {
@@ -169,7 +211,7 @@ fn brute_force(data: &Dataset, rules: &Rules, year: i32) -> Option<(u64, u64)> {
             }
         }
     }
-    let mut best: Option<(u64, u64)> = None;
+    let mut best: Option<Levels> = None;
     let mut choice = vec![usize::MAX; data.teachers.len()];
     fn rec(
         i: usize,
@@ -178,7 +220,7 @@ fn brute_force(data: &Dataset, rules: &Rules, year: i32) -> Option<(u64, u64)> {
         data: &Dataset,
         rules: &Rules,
         year: i32,
-        best: &mut Option<(u64, u64)>,
+        best: &mut Option<Levels>,
     ) {
         if i == choice.len() {
             let moves: Vec<rotaplan::plan::Move> = choice
@@ -213,12 +255,9 @@ fn brute_force(data: &Dataset, rules: &Rules, year: i32) -> Option<(u64, u64)> {
                 .collect();
             let pins_ok = check_pins(&data.steering.pins, year, &placed).is_empty();
             if rep.violations.is_empty() && pins_ok {
-                let key = (
-                    rep.figures.shortfall,
-                    u64::MAX - rep.figures.filled_priority,
-                );
-                if best.is_none_or(|b| key < b) {
-                    *best = Some(key);
+                let l = levels_of(data, &rep.figures, &moves);
+                if best.is_none_or(|b| l.key() < b.key()) {
+                    *best = Some(l);
                 }
             }
             return;
@@ -232,7 +271,7 @@ fn brute_force(data: &Dataset, rules: &Rules, year: i32) -> Option<(u64, u64)> {
         choice[i] = usize::MAX;
     }
     rec(0, &mut choice, &targets, data, rules, year, &mut best);
-    best.map(|(s, p)| (s, u64::MAX - p))
+    best
 }
 
 /// A random pin of each kind on some teachers of the instance.
@@ -371,6 +410,82 @@ proptest! {
             Err(PlanError::Pins(r)) => {
                 prop_assert!(!r.is_empty());
                 prop_assert_eq!(want, None, "seed {}: refused {:?}, but a plan keeps every pin", seed, r);
+            }
+            Err(e) => prop_assert!(false, "seed {seed}: {e}"),
+        }
+    }
+}
+
+/// Random wishes (ranks 1–5, on any school, eligible teachers or not) and a random
+/// previous plan (some of its moves valid, some not) on the instance.
+fn with_wishes_and_previous(mut data: Dataset, seed: u64, previous: bool) -> Dataset {
+    let mut g = Rng(seed ^ 0x3157_5e5);
+    let n_schools = data.schools.len() as u64;
+    for t in data.teachers.clone() {
+        if g.next(3) == 0 {
+            continue;
+        }
+        let mut ranks = vec![1u8, 2, 3, 4, 5];
+        for _ in 0..1 + g.next(3) {
+            let rank = ranks.remove(g.next(ranks.len() as u64) as usize);
+            data.steering.wishes.push(rotaplan::model::steering::Wish {
+                teacher: t.id.clone(),
+                rank,
+                school: data.schools[g.next(n_schools) as usize].id.clone(),
+            });
+        }
+    }
+    if previous {
+        let mut moves = Vec::new();
+        for (row, t) in data.teachers.iter().enumerate() {
+            if g.next(2) == 0 {
+                moves.push(rotaplan::model::steering::PreviousMove {
+                    row: row as u32 + 2,
+                    teacher: t.id.clone(),
+                    to: data.schools[g.next(n_schools) as usize].id.clone(),
+                });
+            }
+        }
+        data.steering.previous = Some(moves);
+    }
+    data
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 120, ..ProptestConfig::default() })]
+
+    /// Levels (3) previous moves kept and (4) wishes, rank-maximal, under random pins
+    /// too: the plan reaches the brute-force optimum of all four levels, and levels
+    /// (1) and (2) are those of the plain optimum (a wish or previous move never
+    /// forces a move nor allows a forbidden one).
+    #[test]
+    fn planner_with_wishes_and_previous_matches_brute_force(seed in any::<u64>()) {
+        let (data, rules) = instance(seed);
+        let plain = brute_force(&data, &rules, 2021);
+        let data = with_wishes_and_previous(data, seed, seed % 3 != 0);
+        let data = if seed % 4 == 0 { with_pins(data, seed) } else { data };
+        let want = brute_force_levels(&data, &rules, 2021);
+        match plan_year(&data, &rules, 2021, &data.ledger, &PlanOptions::default()) {
+            Ok(plan) => {
+                prop_assert!(plan.optimal, "seed {seed}: not proven optimal");
+                let got = levels_of(&data, &plan.check, &plan.moves);
+                prop_assert_eq!(Some(got), want, "seed {}", seed);
+                if data.steering.pins.is_empty() {
+                    prop_assert_eq!(
+                        Some((got.shortfall, got.priority)),
+                        plain,
+                        "seed {}", seed
+                    );
+                }
+                let changes = plan.changes.unwrap_or_default();
+                let kept = changes
+                    .iter()
+                    .filter(|c| c.kind == rotaplan::plan::ChangeKind::Kept)
+                    .count() as u64;
+                prop_assert_eq!(kept, got.kept, "seed {}", seed);
+            }
+            Err(PlanError::Pins(r)) => {
+                prop_assert_eq!(want, None, "seed {}: refused {:?}", seed, r);
             }
             Err(e) => prop_assert!(false, "seed {seed}: {e}"),
         }

@@ -653,3 +653,38 @@ fn refuses_a_public_address_without_users() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("user add"));
 }
+
+#[test]
+fn replan_against_a_previous_plan_serves_changes() {
+    let ws = tempfile::tempdir().unwrap();
+    add_user(ws.path(), "admin", "admin");
+    let server = Server::start(ws.path(), &[]);
+    let admin = Client::login(&server, "admin");
+    let r = admin.upload(&fixture("tiny"), true);
+    assert_eq!(r.status, 201, "{}", r.text());
+    let ds = r.json()["id"].as_i64().unwrap();
+    let first = admin.post_json("/api/plans", plan_request(ds)).json()["id"]
+        .as_i64()
+        .unwrap();
+    assert_eq!(admin.wait_plan(first)["status"], "done");
+    let mut req = plan_request(ds);
+    req["previous"] = json!(first);
+    let r = admin.post_json("/api/plans", req);
+    assert_eq!(r.status, 202, "{}", r.text());
+    let again = r.json()["id"].as_i64().unwrap();
+    let p = admin.wait_plan(again);
+    assert_eq!(p["status"], "done", "{p}");
+    let r = admin.get(&format!("/api/plans/{again}/files/changes.csv"));
+    assert_eq!(r.status, 200);
+    let text = r.text();
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some("teacher_id,previous_to_school,to_school,change,reason")
+    );
+    // The same data again: every previous move is kept.
+    let rows: Vec<&str> = lines.collect();
+    assert!(!rows.is_empty());
+    assert!(rows.iter().all(|l| l.ends_with(",kept,")), "{text}");
+    assert_eq!(p["summary"]["kept"], rows.len() as u64);
+}

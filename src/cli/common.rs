@@ -43,6 +43,55 @@ pub struct DataArgs {
     pub wishes: Option<PathBuf>,
 }
 
+/// `--previous F`: an earlier plan to stay close to.
+#[derive(Args, Debug, Clone, Default)]
+pub struct PreviousArgs {
+    /// An earlier plan (plan.csv, plan.xlsx, or one edited by hand): after shortfall
+    /// and priority the plan keeps as many of its moves as it can, and changes.csv
+    /// lists every move kept, added, dropped or changed, with the reason.
+    #[arg(long, value_name = "FILE")]
+    pub previous: Option<PathBuf>,
+}
+
+impl PreviousArgs {
+    /// The previous plan file, an input `--out` must stay clear of.
+    pub fn inputs(&self) -> Vec<PathBuf> {
+        self.previous.iter().cloned().collect()
+    }
+
+    /// Reads the previous plan into `data` (its moves steer the plan); every bad row
+    /// is reported and the exit is 2.
+    pub fn load_into(&self, data: &mut crate::model::Dataset) -> Result<(), Exit> {
+        let Some(path) = &self.previous else {
+            return Ok(());
+        };
+        match input::plan_file::load_plan(path) {
+            Ok(f) => {
+                for n in &f.notices {
+                    eprintln!("notice: {n}");
+                }
+                data.steering.previous = Some(
+                    f.rows
+                        .into_iter()
+                        .map(|r| crate::model::steering::PreviousMove {
+                            row: u32::try_from(r.plan_row).unwrap_or(u32::MAX),
+                            teacher: r.teacher_id,
+                            to: r.to_school,
+                        })
+                        .collect(),
+                );
+                Ok(())
+            }
+            Err(e) => {
+                eprintln!("{e}
+help: --previous takes a plan.csv or plan.xlsx written by rotaplan (or one edited by hand with the same columns)
+nothing was written.");
+                Err(Exit::Invalid)
+            }
+        }
+    }
+}
+
 #[derive(Args, Debug, Clone, Default)]
 pub struct RuleArgs {
     /// Rule set (TOML). Without it, the Nanchang 2021–2025 defaults apply.

@@ -1,6 +1,6 @@
 //! `rotaplan compare --rules A --rules B … [--set KEY=V1,V2 …] (--year Y | --horizon)`.
 
-use super::common::{prepare_out, redactor_or_exit, write_out, DataArgs};
+use super::common::{prepare_out, redactor_or_exit, write_out, DataArgs, PreviousArgs};
 use super::Exit;
 use crate::compare::{
     compare_csv, expand, load_variant_rules, moves_csv, period_compare_csv, period_moves_csv,
@@ -32,6 +32,9 @@ pub struct CompareArgs {
     pub set: Vec<String>,
     #[command(flatten)]
     pub data: DataArgs,
+    /// (With --horizon: steers each variant's first year only.)
+    #[command(flatten)]
+    pub previous: PreviousArgs,
     /// Plan year Y (exactly one of --year and --horizon).
     #[arg(long, value_parser = super::common::parse_year)]
     pub year: Option<i32>,
@@ -64,7 +67,13 @@ pub struct CompareArgs {
 }
 
 pub fn run(a: &CompareArgs, quiet: bool) -> Exit {
-    let inputs = [a.data.inputs(), a.rules.clone(), a.redact.inputs()].concat();
+    let inputs = [
+        a.data.inputs(),
+        a.rules.clone(),
+        a.redact.inputs(),
+        a.previous.inputs(),
+    ]
+    .concat();
     let out = match prepare_out(&a.out, "compare", &inputs, a.force) {
         Ok(o) => o,
         Err(e) => return e,
@@ -87,7 +96,7 @@ pub fn run(a: &CompareArgs, quiet: bool) -> Exit {
     };
     let rules = load_variant_rules(&variants);
     let loaded = input::load(&a.data.sources());
-    let (rules, loaded) = match (rules, loaded) {
+    let (rules, mut loaded) = match (rules, loaded) {
         (Ok(r), Ok(l)) => (r, l),
         (r, l) => {
             if let Err(e) = r {
@@ -102,6 +111,9 @@ pub fn run(a: &CompareArgs, quiet: bool) -> Exit {
     };
     for n in &loaded.notices {
         eprintln!("notice: {n}");
+    }
+    if let Err(e) = a.previous.load_into(&mut loaded.data) {
+        return e;
     }
     // The files are rendered from a copy with pseudonyms (same teachers, same order)
     // when redacting; the variants are planned on the real data.

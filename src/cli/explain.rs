@@ -1,7 +1,7 @@
 //! `rotaplan explain --teacher ID --year Y` / `explain --school ID --year Y`.
 //! Both flags repeat, so one run (one plan) explains many teachers and schools.
 
-use super::common::{check_period, load_all, DataArgs, RuleArgs};
+use super::common::{check_period, load_all, DataArgs, PreviousArgs, RuleArgs};
 use super::Exit;
 use crate::explain::{explain_school, explain_teacher, render_school, render_teacher};
 use crate::plan::{plan_year, Method, PlanOptions};
@@ -13,6 +13,8 @@ pub struct ExplainArgs {
     pub rules: RuleArgs,
     #[command(flatten)]
     pub data: DataArgs,
+    #[command(flatten)]
+    pub previous: PreviousArgs,
     /// Teacher id (工号) or exact name (姓名); repeat for several.
     #[arg(long, alias = "工号", value_name = "ID")]
     pub teacher: Vec<String>,
@@ -71,10 +73,13 @@ pub fn run(a: &ExplainArgs, _quiet: bool) -> Exit {
         eprintln!("explain: give --teacher ID (工号) or --school ID (学校代码)");
         return Exit::Invalid;
     }
-    let (rules, loaded) = match load_all(&a.rules, &a.data) {
+    let (rules, mut loaded) = match load_all(&a.rules, &a.data) {
         Ok(x) => x,
         Err(e) => return e,
     };
+    if let Err(e) = a.previous.load_into(&mut loaded.data) {
+        return e;
+    }
     let data = &loaded.data;
     let mut missing = Vec::new();
     if let Err(e) = check_period(&rules, a.year, a.any_year) {

@@ -1,7 +1,9 @@
 //! `rotaplan horizon`: the whole plan period year by year, progress to the target and
 //! the smallest share that meets it.
 
-use super::common::{load_all, prepare_out, redactor_or_exit, write_out, DataArgs, RuleArgs};
+use super::common::{
+    load_all, prepare_out, redactor_or_exit, write_out, DataArgs, PreviousArgs, RuleArgs,
+};
 use super::Exit;
 use crate::horizon::{self, HorizonError, HorizonOptions, HorizonSummary};
 use crate::model::Dataset;
@@ -24,6 +26,9 @@ pub struct HorizonArgs {
     pub rules: RuleArgs,
     #[command(flatten)]
     pub data: DataArgs,
+    /// (Steers the first year only.)
+    #[command(flatten)]
+    pub previous: PreviousArgs,
     /// Output folder (new, empty, or an earlier `horizon` output, which is replaced).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
@@ -124,7 +129,13 @@ pub fn run(a: &HorizonArgs, quiet: bool) -> Exit {
             return Exit::Invalid;
         }
     };
-    let inputs = [a.data.inputs(), a.rules.inputs(), a.redact.inputs()].concat();
+    let inputs = [
+        a.data.inputs(),
+        a.rules.inputs(),
+        a.redact.inputs(),
+        a.previous.inputs(),
+    ]
+    .concat();
     let out = match prepare_out(&a.out, "horizon", &inputs, a.force) {
         Ok(o) => o,
         Err(e) => return e,
@@ -133,10 +144,13 @@ pub fn run(a: &HorizonArgs, quiet: bool) -> Exit {
         Ok(r) => r,
         Err(e) => return e,
     };
-    let (rules, loaded) = match load_all(&a.rules, &a.data) {
+    let (rules, mut loaded) = match load_all(&a.rules, &a.data) {
         Ok(x) => x,
         Err(e) => return e,
     };
+    if let Err(e) = a.previous.load_into(&mut loaded.data) {
+        return e;
+    }
     if let Some(sh) = shard {
         let target = super::horizon_shard::Target {
             out: &out,

@@ -1,7 +1,8 @@
 //! `rotaplan plan --year Y`: one plan year, end to end.
 
 use super::common::{
-    fingerprint, load_all, prepare_out, redactor_or_exit, write_out, DataArgs, RuleArgs,
+    fingerprint, load_all, prepare_out, redactor_or_exit, write_out, DataArgs, PreviousArgs,
+    RuleArgs,
 };
 use super::Exit;
 use crate::output::redact::RedactArgs;
@@ -20,6 +21,8 @@ pub struct PlanArgs {
     pub rules: RuleArgs,
     #[command(flatten)]
     pub data: DataArgs,
+    #[command(flatten)]
+    pub previous: PreviousArgs,
     /// Plan year Y (the school year starting in September of Y).
     #[arg(long, value_parser = super::common::parse_year)]
     pub year: i32,
@@ -76,7 +79,13 @@ pub fn execute(
             return Exit::Invalid;
         }
     };
-    let inputs = [a.data.inputs(), a.rules.inputs(), a.redact.inputs()].concat();
+    let inputs = [
+        a.data.inputs(),
+        a.rules.inputs(),
+        a.redact.inputs(),
+        a.previous.inputs(),
+    ]
+    .concat();
     let out = match prepare_out(&a.out, "plan", &inputs, a.force) {
         Ok(o) => o,
         Err(e) => return e,
@@ -92,6 +101,9 @@ pub fn execute(
     if let Err(e) = super::common::check_period(&rules, a.year, a.any_year) {
         eprintln!("error: {e}\nnothing was written.");
         return Exit::Invalid;
+    }
+    if let Err(e) = a.previous.load_into(&mut loaded.data) {
+        return e;
     }
     let cut = match shard {
         None => None,

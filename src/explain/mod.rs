@@ -72,6 +72,39 @@ pub struct TeacherExplanation {
     pub leaders: Vec<LeaderLine>,
     /// The teacher's pins in force this year, in row order.
     pub pins: Vec<crate::model::steering::Pin>,
+    /// The teacher's wishes, best rank first, each with whether and why not met.
+    pub wishes: Vec<WishNote>,
+    /// With a previous plan: what became of the teacher's previous move (or that the
+    /// move is new).
+    pub previous: Option<crate::plan::Change>,
+}
+
+/// One wish of a teacher and what the plan did with it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WishNote {
+    pub rank: u8,
+    /// School index; `None` for a school not in schools.csv.
+    pub school: Option<usize>,
+    pub outcome: WishOutcome,
+}
+
+/// Whether a wish was met, and why not.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WishOutcome {
+    /// The teacher was placed there.
+    Met,
+    /// The teacher is not eligible (or pinned to stay): a wish never makes a move.
+    NotEligible,
+    /// The rules do not allow the pair (a wish never allows a forbidden move).
+    NotAllowed,
+    /// The school had no open post of a subject the teacher may fill.
+    NoOpenPost { subject: Subject },
+    /// Every fitting open post of the school was filled: `by` who went there.
+    Filled { subject: Subject, by: Vec<usize> },
+    /// A post was open: the optimum (shortfall, then priority, then previous moves
+    /// kept, then better-ranked wishes of everyone) placed the teacher elsewhere or
+    /// kept them at home.
+    Outranked,
 }
 
 /// One leader of a school under `[leaders]`: eligible or not, and where they went.
@@ -129,12 +162,17 @@ pub fn explain_teacher(
         Some(s) if reasons.is_empty() => placement(data, rules, plan, t, s),
         _ => Placement::NotEligible,
     };
+    let reasons_empty = reasons.is_empty();
     TeacherExplanation {
         teacher: t,
         school,
         reasons,
         placement,
         leaders: leaders_of_school(data, rules, plan, &teacher.school),
+        wishes: wish_notes(data, rules, plan, t, school, reasons_empty),
+        previous: plan.changes.as_ref().and_then(|c| {
+            c.iter().find(|x| x.teacher == teacher.id).cloned()
+        }),
         pins: data
             .steering
             .pins_for(plan.year)
@@ -142,6 +180,87 @@ pub fn explain_teacher(
             .filter(|p| p.teacher == teacher.id)
             .cloned()
             .collect(),
+    }
+}
+
+/// The wishes of teacher `t` (school index `s`), best rank first, with their outcome.
+fn wish_notes(
+    data: &Dataset,
+    rules: &Rules,
+    plan: &YearPlan,
+    t: usize,
+    s: Option<usize>,
+    eligible: bool,
+) -> Vec<WishNote> {
+    let teacher = &data.teachers[t];
+    let mut wishes: Vec<&crate::model::steering::Wish> = data
+        .steering
+        .wishes
+        .iter()
+        .filter(|w| w.teacher == teacher.id)
+        .collect();
+    wishes.sort_by_key(|w| w.rank);
+    let host = plan.moves.iter().find(|m| m.teacher == t).map(|m| m.to);
+    let planned_as = rules.plan_subject(teacher);
+    wishes
+        .into_iter()
+        .map(|w| {
+            let school = plan.facts.school_index.get(&w.school).copied();
+            let outcome = match (school, s) {
+                (Some(r), _) if host == Some(r) => WishOutcome::Met,
+                _ if !eligible => WishOutcome::NotEligible,
+                (Some(r), Some(s)) if allowed(&data.schools[s], &data.schools[r], rules) => {
+                    wish_outcome(data, rules, plan, r, &planned_as)
+                }
+                _ => WishOutcome::NotAllowed,
+            };
+            WishNote {
+                rank: w.rank,
+                school,
+                outcome,
+            }
+        })
+        .collect()
+}
+
+/// Why an allowed wish school `r` did not take a teacher planned as `planned_as`.
+fn wish_outcome(
+    data: &Dataset,
+    rules: &Rules,
+    plan: &YearPlan,
+    r: usize,
+    planned_as: &Subject,
+) -> WishOutcome {
+    let fitting: Vec<(&Subject, u32)> = plan
+        .facts
+        .open_posts
+        .iter()
+        .filter(|((x, subj), _)| *x == r && rules.post_fits(planned_as, subj))
+        .map(|((_, subj), slots)| (subj, slots.iter().map(|x| x.1).sum::<u32>()))
+        .filter(|x| x.1 > 0)
+        .collect();
+    let Some(&(first, _)) = fitting.first() else {
+        return WishOutcome::NoOpenPost {
+            subject: planned_as.clone(),
+        };
+    };
+    let mut by = Vec::new();
+    for (subj, open) in &fitting {
+        let went: Vec<usize> = plan
+            .moves
+            .iter()
+            .filter(|m| m.to == r && &m.subject == *subj)
+            .map(|m| m.teacher)
+            .collect();
+        if (went.len() as u32) < *open {
+            return WishOutcome::Outranked;
+        }
+        by.extend(went);
+    }
+    by.sort_by(|a, b| data.teachers[*a].id.cmp(&data.teachers[*b].id));
+    WishOutcome::Filled {
+        subject: first.clone(),
+        by,
     }
 }
 

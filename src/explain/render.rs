@@ -136,6 +136,7 @@ pub fn render_teacher(data: &Dataset, rules: &Rules, year: i32, x: &TeacherExpla
         };
         let _ = writeln!(o, "pinned (指定): {what} (pins row {}{note})", p.row);
     }
+    steering_lines(&mut o, data, year, x);
     let _ = writeln!(o, "eligibility (资格):");
     let e = &rules.eligibility;
     let age = year - t.birth_year;
@@ -375,4 +376,92 @@ pub fn render_school(data: &Dataset, year: i32, x: &SchoolExplanation) -> String
     };
     let _ = writeln!(o, "  what bound: {bound}");
     o
+}
+
+/// The school's id, or `?` for one not in schools.csv.
+fn school_id(data: &Dataset, s: Option<usize>) -> String {
+    s.map_or_else(|| "?".to_string(), |s| data.schools[s].id.to_string())
+}
+
+/// One wish's outcome in words.
+fn wish_text(data: &Dataset, year: i32, w: &super::WishNote) -> String {
+    use super::WishOutcome as O;
+    let id = school_id(data, w.school);
+    match &w.outcome {
+        O::Met => format!("wish {} school {id}: met", w.rank),
+        O::NotEligible => format!(
+            "wish {} school {id}: not eligible this year (a wish never makes a move)",
+            w.rank
+        ),
+        O::NotAllowed => format!(
+            "wish {} school {id}: the rules do not allow this pair (a wish never allows a \
+             forbidden move)",
+            w.rank
+        ),
+        O::NoOpenPost { subject } => {
+            format!("wish {} school {id} had no open {subject} post", w.rank)
+        }
+        O::Filled { subject, by } => format!(
+            "wish {} school {id}: its open {subject} post(s) went to {}",
+            w.rank,
+            who_detail(data, year, by)
+        ),
+        O::Outranked => format!(
+            "wish {} school {id}: a post was open, but the optimum (shortfall, then \
+             priority, then previous moves kept, then better-ranked wishes) placed the \
+             teacher otherwise",
+            w.rank
+        ),
+    }
+}
+
+/// The wishes and previous-plan lines of `explain --teacher`.
+fn steering_lines(o: &mut String, data: &Dataset, year: i32, x: &TeacherExplanation) {
+    let met = x
+        .wishes
+        .iter()
+        .find(|w| w.outcome == super::WishOutcome::Met);
+    match met {
+        Some(m) => {
+            let _ = writeln!(
+                o,
+                "wishes (志愿): placed at wish {} ({})",
+                m.rank,
+                school_id(data, m.school)
+            );
+            for w in x.wishes.iter().filter(|w| w.rank < m.rank) {
+                let _ = writeln!(o, "  {}", wish_text(data, year, w));
+            }
+        }
+        None if !x.wishes.is_empty() => {
+            let _ = writeln!(o, "wishes (志愿): not placed at any wish");
+            for w in &x.wishes {
+                let _ = writeln!(o, "  not at {}", wish_text(data, year, w));
+            }
+        }
+        None => {}
+    }
+    if let Some(c) = &x.previous {
+        use crate::plan::{ChangeKind, ChangeReason};
+        let prev = c.previous_to.as_ref().map_or("", |s| s.as_str());
+        let now = c.to.as_ref().map_or("", |s| s.as_str());
+        let why = match &c.reason {
+            ChangeReason::Rule { rule, detail } => format!("{rule}: {detail}"),
+            ChangeReason::Reoptimised => {
+                "reoptimised: it breaks no rule, but the optimum (shortfall, then priority) \
+                 needed otherwise"
+                    .to_string()
+            }
+            ChangeReason::None => String::new(),
+        };
+        let line = match c.kind {
+            ChangeKind::Kept => format!("kept from the previous plan (to {prev})"),
+            ChangeKind::Added => format!("added: not in the previous plan (now to {now})"),
+            ChangeKind::Dropped => format!("previous move to {prev} dropped: {why}"),
+            ChangeKind::Changed => {
+                format!("previous move to {prev} changed to {now}: {why}")
+            }
+        };
+        let _ = writeln!(o, "previous plan (上一方案): {line}");
+    }
 }

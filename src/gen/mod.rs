@@ -6,6 +6,7 @@ mod district;
 mod names;
 mod profile;
 mod rng;
+pub mod steer;
 
 pub use profile::Profile;
 

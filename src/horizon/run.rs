@@ -139,8 +139,13 @@ where
     let mut itinerant_records = Vec::new();
     let q = &rules.quota;
     let last = *years.end();
+    let first = *years.start();
     for year in years {
-        let roster = roster_for_year(data, rules, year);
+        let mut roster = roster_for_year(data, rules, year);
+        // A previous plan (`--previous`) steers the first year only.
+        if year != first {
+            roster.steering.previous = None;
+        }
         let plan = plan_year(&roster, rules, year, &ledger, &opts.plan)
             .map_err(|source| HorizonError::Plan { year, source })?;
         let live = |e: &&LedgerEntry| e.status != LedgerStatus::Cancelled;

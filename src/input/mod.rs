@@ -320,6 +320,7 @@ pub fn load(sources: &DataSources) -> Result<Loaded, InputErrors> {
             steering: crate::model::steering::Steering {
                 pins: pin_rows.items,
                 wishes: wish_rows.items,
+                previous: None,
             },
         },
         notices,

@@ -110,6 +110,7 @@ pub fn merge_year(
         &elig,
         &summary,
         sheets.as_ref(),
+        None,
     )
     .map_err(|e| vec![e.to_string()])?;
     staged.add(format!("{prefix}plan.xlsx"), xlsx);

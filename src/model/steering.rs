@@ -77,11 +77,23 @@ pub struct Wish {
 /// Highest wish rank.
 pub const MAX_WISH_RANK: u8 = 5;
 
-/// The pins and wishes of a data folder, in file order.
+/// One move of an earlier plan (`--previous`): the teacher and the host school.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PreviousMove {
+    /// The row of the previous plan file (header = 1).
+    pub row: u32,
+    pub teacher: TeacherId,
+    pub to: SchoolId,
+}
+
+/// The pins and wishes of a data folder, in file order, and the previous plan's
+/// moves when one is given.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Steering {
     pub pins: Vec<Pin>,
     pub wishes: Vec<Wish>,
+    /// The moves of `--previous`, in file order; `None` without it.
+    pub previous: Option<Vec<PreviousMove>>,
 }
 
 impl Steering {
@@ -115,6 +127,18 @@ impl Steering {
         out
     }
 
+    /// Previous moves kept by a plan of these (teacher, host school) moves; `None`
+    /// without a previous plan.
+    pub fn kept<'a>(
+        &self,
+        moves: impl Iterator<Item = (&'a TeacherId, &'a SchoolId)>,
+    ) -> Option<u64> {
+        let prev = self.previous.as_ref()?;
+        let set: std::collections::HashSet<(&TeacherId, &SchoolId)> =
+            prev.iter().map(|p| (&p.teacher, &p.to)).collect();
+        Some(moves.filter(|k| set.contains(k)).count() as u64)
+    }
+
     /// Whether there is nothing to steer by.
     pub fn is_empty(&self) -> bool {
         self.pins.is_empty() && self.wishes.is_empty()
@@ -144,6 +168,7 @@ mod tests {
                 pin(4, PinAction::NotTo(SchoolId::from("S9")), Some(2023)),
             ],
             wishes: Vec::new(),
+            previous: None,
         };
         let rows = |y| s.pins_for(y).iter().map(|p| p.row).collect::<Vec<_>>();
         assert_eq!(rows(2022), vec![2, 3]);

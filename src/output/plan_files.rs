@@ -208,10 +208,25 @@ pub fn plan_files_lang(
         backbone_target: rules.quota.min_backbone_share.to_f64(),
         itinerant: itinerant.as_ref().map(|x| &x.0),
     };
-    staged.add(
-        format!("{prefix}report.html"),
-        plan_page(&report, lang).render().into_bytes(),
-    );
+    let mut page = plan_page(&report, lang);
+    // With --previous: what became of the previous plan's moves.
+    if let Some(c) = &plan.changes {
+        page.sections
+            .push(crate::report::changes_page::changes_section(data, c, lang));
+    }
+    staged.add(format!("{prefix}report.html"), page.render().into_bytes());
+    let change_rows: Vec<Vec<String>> = plan
+        .changes
+        .iter()
+        .flatten()
+        .map(|c| c.cells(data))
+        .collect();
+    if plan.changes.is_some() {
+        staged.add(
+            format!("{prefix}changes.csv"),
+            csv_table(&CHANGES_HEADER, &change_rows).map_err(err)?,
+        );
+    }
     let sheets = itinerant
         .as_ref()
         .map(|(grid, lessons, uncovered)| ItinerantSheets {
@@ -221,8 +236,15 @@ pub fn plan_files_lang(
         });
     staged.add(
         format!("{prefix}plan.xlsx"),
-        plan_workbook(&moves, &school_rows, &elig, summary, sheets.as_ref())
-            .map_err(|e| e.to_string())?,
+        plan_workbook(
+            &moves,
+            &school_rows,
+            &elig,
+            summary,
+            sheets.as_ref(),
+            plan.changes.as_ref().map(|_| change_rows.as_slice()),
+        )
+        .map_err(|e| e.to_string())?,
     );
 
     if !data.steering.pins.is_empty() {
@@ -268,6 +290,15 @@ fn pins_cost_csv(plan: &YearPlan) -> Result<Vec<u8>, csv::Error> {
     csv_table(&PINS_COST_HEADER, &rows)
 }
 
+/// The columns of changes.csv and of plan.xlsx's 方案变化 sheet.
+pub const CHANGES_HEADER: [&str; 5] = [
+    "teacher_id",
+    "previous_to_school",
+    "to_school",
+    "change",
+    "reason",
+];
+
 /// Rows a worksheet can hold, header included.
 pub const XLSX_MAX_ROWS: usize = 1_048_575;
 
@@ -303,6 +334,7 @@ pub fn plan_workbook(
     elig: &[Vec<String>],
     summary: &Summary,
     itinerant: Option<&ItinerantSheets>,
+    changes: Option<&[Vec<String>]>,
 ) -> Result<Vec<u8>, crate::xlsx::XlsxWriteError> {
     use Kind::{Bool, Decimal, Integer, Text};
     let districts: Vec<Vec<String>> = summary
@@ -385,6 +417,15 @@ pub fn plan_workbook(
     let grid = itinerant.map(|it| (grid_header(it.grid), grid_rows(it.grid)));
     if let (Some(it), Some(grid)) = (itinerant, &grid) {
         sheets.extend(itinerant_sheets(it, grid));
+    }
+    // With --previous: changes.csv (与上一方案相比).
+    if let Some(rows) = changes {
+        sheets.push(Sheet {
+            name: "方案变化",
+            header: &CHANGES_HEADER,
+            kinds: vec![Text; CHANGES_HEADER.len()],
+            rows,
+        });
     }
     workbook(&sheets)
 }

@@ -6,10 +6,14 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::sync::Arc;
 
+/// Arc costs, potentials and distances: 128-bit, so that the folded lexicographic
+/// costs of the search (`search.rs`, up to ten levels) stay exact.
+pub type Cost = i128;
+
 impl Warm {
     /// Bytes held, to bound what a search keeps of its open nodes.
     pub fn bytes(&self) -> usize {
-        self.flows.capacity() * std::mem::size_of::<(u32, u32)>() + self.pot.capacity() * 8
+        self.flows.capacity() * std::mem::size_of::<(u32, u32)>() + self.pot.capacity() * std::mem::size_of::<Cost>()
     }
 }
 
@@ -22,7 +26,7 @@ pub struct Warm {
     /// (arc, flow) of the forward arcs that carry flow.
     flows: Vec<(u32, u32)>,
     /// Every residual arc has cost + pot[from] − pot[to] ≥ 0.
-    pot: Vec<i64>,
+    pot: Vec<Cost>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -32,10 +36,10 @@ pub struct Graph {
     adj: Arc<Vec<Vec<u32>>>,
     to: Arc<Vec<u32>>,
     cap: Vec<i64>,
-    cost: Vec<i64>,
+    cost: Vec<Cost>,
     /// Shortest residual distances from the source once `min_cost_flow` ended
-    /// (i64::MAX: unreachable). Their negatives price the arcs into the sink.
-    last_dist: Vec<i64>,
+    /// (Cost::MAX: unreachable). Their negatives price the arcs into the sink.
+    last_dist: Vec<Cost>,
 }
 
 impl Graph {
@@ -53,7 +57,7 @@ impl Graph {
     }
 
     /// Resets arc `e` of a graph that carries no flow yet to capacity `cap`, cost `cost`.
-    pub fn set_arc(&mut self, e: usize, cap: i64, cost: i64) {
+    pub fn set_arc(&mut self, e: usize, cap: i64, cost: Cost) {
         self.cap[e] = cap.max(0);
         self.cap[e ^ 1] = 0;
         self.cost[e] = cost;
@@ -62,7 +66,7 @@ impl Graph {
 
     /// Adds arc u→v and returns its id (for `flow`). Arcs of zero capacity are kept so
     /// that ids stay predictable.
-    pub fn add_arc(&mut self, u: usize, v: usize, cap: i64, cost: i64) -> usize {
+    pub fn add_arc(&mut self, u: usize, v: usize, cap: i64, cost: Cost) -> usize {
         let e = self.to.len();
         let to = Arc::make_mut(&mut self.to);
         to.push(v as u32);
@@ -78,8 +82,8 @@ impl Graph {
     }
 
     /// Residual distance from the source of the last `min_cost_flow` to `v`.
-    pub fn distance(&self, v: usize) -> i64 {
-        self.last_dist.get(v).copied().unwrap_or(i64::MAX)
+    pub fn distance(&self, v: usize) -> Cost {
+        self.last_dist.get(v).copied().unwrap_or(Cost::MAX)
     }
 
     pub fn flow(&self, arc: usize) -> i64 {
@@ -87,18 +91,18 @@ impl Graph {
     }
 
     /// Sends flow from `s` to `t` while it lowers the total cost; returns that cost.
-    pub fn min_cost_flow(&mut self, s: usize, t: usize) -> i64 {
+    pub fn min_cost_flow(&mut self, s: usize, t: usize) -> Cost {
         let n = self.adj.len();
         let mut pot = self.bellman_ford(s);
-        let mut total = 0i64;
-        let mut dist = vec![i64::MAX; n];
+        let mut total: Cost = 0;
+        let mut dist = vec![Cost::MAX; n];
         let mut prev = vec![u32::MAX; n];
         loop {
-            dist.iter_mut().for_each(|d| *d = i64::MAX);
+            dist.iter_mut().for_each(|d| *d = Cost::MAX);
             prev.iter_mut().for_each(|p| *p = u32::MAX);
             dist[s] = 0;
             let mut heap = BinaryHeap::new();
-            heap.push(Reverse((0i64, s as u32)));
+            heap.push(Reverse((0 as Cost, s as u32)));
             while let Some(Reverse((d, u))) = heap.pop() {
                 let u = u as usize;
                 if d > dist[u] {
@@ -110,7 +114,7 @@ impl Graph {
                         continue;
                     }
                     let v = self.to[e] as usize;
-                    if pot[v] == i64::MAX {
+                    if pot[v] == Cost::MAX {
                         continue;
                     }
                     let nd = d + self.cost[e] + pot[u] - pot[v];
@@ -124,17 +128,17 @@ impl Graph {
             // After this, pot holds true shortest distances from `s` for every node
             // Dijkstra reached (`dist` stays for the ones it did not).
             for v in 0..n {
-                if dist[v] != i64::MAX && pot[v] != i64::MAX {
+                if dist[v] != Cost::MAX && pot[v] != Cost::MAX {
                     pot[v] += dist[v];
                 }
             }
             // pot[t] - pot[s] is now the true cost of the cheapest path; stop when there
             // is none, or it would not lower the cost.
-            if dist[t] == i64::MAX || pot[t] - pot[s] >= 0 {
+            if dist[t] == Cost::MAX || pot[t] - pot[s] >= 0 {
                 self.last_dist = (0..n)
                     .map(|v| {
-                        if dist[v] == i64::MAX {
-                            i64::MAX
+                        if dist[v] == Cost::MAX {
+                            Cost::MAX
                         } else {
                             pot[v] - pot[s]
                         }
@@ -145,18 +149,18 @@ impl Graph {
             let path_cost = pot[t] - pot[s];
             // Push a blocking flow along every cheapest path at once (arcs of zero
             // reduced cost), Dinic-style, before the next Dijkstra.
-            total += path_cost * self.blocking_flow(s, t, &pot);
+            total += path_cost * Cost::from(self.blocking_flow(s, t, &pot));
         }
         total
     }
 
     /// Augments along arcs of zero reduced cost until `t` is unreachable through them;
     /// returns the units pushed. Levels keep the admissible graph acyclic.
-    fn blocking_flow(&mut self, s: usize, t: usize, pot: &[i64]) -> i64 {
+    fn blocking_flow(&mut self, s: usize, t: usize, pot: &[Cost]) -> i64 {
         let n = self.adj.len();
         let admissible = |g: &Graph, e: usize, u: usize| {
             let v = g.to[e] as usize;
-            g.cap[e] > 0 && pot[v] != i64::MAX && g.cost[e] + pot[u] - pot[v] == 0
+            g.cap[e] > 0 && pot[v] != Cost::MAX && g.cost[e] + pot[u] - pot[v] == 0
         };
         let mut pushed = 0i64;
         let mut level = vec![u32::MAX; n];
@@ -197,7 +201,7 @@ impl Graph {
         limit: i64,
         level: &[u32],
         next: &mut [usize],
-        pot: &[i64],
+        pot: &[Cost],
     ) -> i64 {
         let mut path: Vec<usize> = Vec::new();
         let mut u = s;
@@ -216,7 +220,7 @@ impl Graph {
                 let v = self.to[e] as usize;
                 if self.cap[e] > 0
                     && level[v] == level[u].wrapping_add(1)
-                    && pot[v] != i64::MAX
+                    && pot[v] != Cost::MAX
                     && self.cost[e] + pot[u] - pot[v] == 0
                 {
                     path.push(e);
@@ -267,9 +271,9 @@ impl Graph {
     /// Potentials with non-negative reduced costs on all residual arcs (Bellman–Ford
     /// from a virtual root at distance 0 to every node); `None` on a negative cycle or
     /// too much work.
-    fn feasible_potentials(&self) -> Option<Vec<i64>> {
+    fn feasible_potentials(&self) -> Option<Vec<Cost>> {
         let n = self.adj.len();
-        let mut pot = vec![0i64; n];
+        let mut pot: Vec<Cost> = vec![0; n];
         let mut queued = vec![true; n];
         let mut queue: std::collections::VecDeque<usize> = (0..n).collect();
         let mut budget = 64usize.saturating_mul(self.to.len()).max(1 << 16);
@@ -297,7 +301,7 @@ impl Graph {
 
     /// The flows and potentials, compactly (open nodes of a search hold thousands);
     /// `None` when a flow does not fit 32 bits.
-    fn snapshot(&self, pot: Vec<i64>) -> Option<Warm> {
+    fn snapshot(&self, pot: Vec<Cost>) -> Option<Warm> {
         let mut flows: Vec<(u32, u32)> = Vec::new();
         for e in (0..self.to.len()).step_by(2) {
             if self.cap[e ^ 1] > 0 {
@@ -309,15 +313,15 @@ impl Graph {
     }
 
     /// Σ cost × flow over the arcs.
-    pub fn total_cost(&self) -> i64 {
+    pub fn total_cost(&self) -> Cost {
         (0..self.to.len())
             .step_by(2)
-            .map(|e| self.cost[e] * self.cap[e ^ 1])
+            .map(|e| self.cost[e] * Cost::from(self.cap[e ^ 1]))
             .sum()
     }
 
     /// The dual price of the capacity of arc u→`t` under the potentials of `warm`.
-    pub fn capacity_price(warm: &Warm, u: usize, t: usize) -> i64 {
+    pub fn capacity_price(warm: &Warm, u: usize, t: usize) -> Cost {
         match (warm.pot.get(u), warm.pot.get(t)) {
             (Some(&pu), Some(&pt)) => (pt - pu).max(0),
             _ => 0,
@@ -365,17 +369,17 @@ impl Graph {
         if left > 1 << 20 {
             return None;
         }
-        let mut dist = vec![i64::MAX; n];
+        let mut dist = vec![Cost::MAX; n];
         let mut prev = vec![u32::MAX; n];
         let mut heap = BinaryHeap::new();
         while left > 0 {
-            dist.iter_mut().for_each(|d| *d = i64::MAX);
+            dist.iter_mut().for_each(|d| *d = Cost::MAX);
             prev.iter_mut().for_each(|p| *p = u32::MAX);
             heap.clear();
             for v in 0..n {
                 if excess[v] > 0 {
                     dist[v] = 0;
-                    heap.push(Reverse((0i64, v as u32)));
+                    heap.push(Reverse((0 as Cost, v as u32)));
                 }
             }
             let mut target = None;
@@ -439,11 +443,11 @@ impl Graph {
     }
 
     /// Shortest distances from `s` over arcs with capacity (costs may be negative; the
-    /// graphs built here have no negative cycles). Unreachable nodes get i64::MAX and
+    /// graphs built here have no negative cycles). Unreachable nodes get Cost::MAX and
     /// stay unreachable: augmenting only adds arcs between reachable nodes.
-    fn bellman_ford(&self, s: usize) -> Vec<i64> {
+    fn bellman_ford(&self, s: usize) -> Vec<Cost> {
         let n = self.adj.len();
-        let mut dist = vec![i64::MAX; n];
+        let mut dist = vec![Cost::MAX; n];
         let mut queued = vec![false; n];
         let mut queue = std::collections::VecDeque::new();
         dist[s] = 0;
@@ -477,7 +481,7 @@ mod tests {
     use proptest::prelude::*;
 
     /// Brute force over integer flows of a 2×2 transport with source/sink arcs.
-    fn brute(sup: [i64; 2], cap: [i64; 2], cost: [[i64; 2]; 2]) -> i64 {
+    fn brute(sup: [i64; 2], cap: [i64; 2], cost: [[i64; 2]; 2]) -> Cost {
         let mut best = 0;
         for a in 0..=sup[0] {
             for b in 0..=(sup[0] - a) {
@@ -492,7 +496,7 @@ mod tests {
                 }
             }
         }
-        best
+        Cost::from(best)
     }
 
     /// A layered network s → 3 → 3 → t with the given (cap, cost) per arc, closed by a
@@ -503,17 +507,17 @@ mod tests {
         let mut next = || *it.next().unwrap_or(&(0, 0));
         for a in 2..5 {
             let (c, k) = next();
-            g.add_arc(0, a, c, k);
+            g.add_arc(0, a, c, Cost::from(k));
         }
         for a in 2..5 {
             for b in 5..8 {
                 let (c, k) = next();
-                g.add_arc(a, b, c, k);
+                g.add_arc(a, b, c, Cost::from(k));
             }
         }
         for b in 5..8 {
             let (c, k) = next();
-            g.add_arc(b, 1, c, k);
+            g.add_arc(b, 1, c, Cost::from(k));
         }
         let ret = g.add_arc(1, 0, 0, 0);
         (g, ret)
@@ -563,7 +567,7 @@ mod tests {
             g.add_arc(0, 2, sup[1], 0);
             for (i, row) in cost.iter().enumerate() {
                 for (j, &c) in row.iter().enumerate() {
-                    g.add_arc(1 + i, 3 + j, 10, c);
+                    g.add_arc(1 + i, 3 + j, 10, Cost::from(c));
                 }
             }
             g.add_arc(3, 5, cap[0], 0);

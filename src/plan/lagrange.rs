@@ -11,6 +11,7 @@
 //! the larger of the two. Exact integer arithmetic throughout.
 
 use super::problem::Component;
+use super::flow::Cost;
 use super::search::Weights;
 
 /// Whether the bound applies: every backbone group is a single school.
@@ -33,8 +34,8 @@ pub fn bound(
     comp: &Component,
     c: Weights,
     (lo, hi): (&[u32], &[u32]),
-    lambda: &[i64],
-) -> Option<i64> {
+    lambda: &[Cost],
+) -> Option<Cost> {
     let mut group_of = vec![usize::MAX; comp.senders.len()];
     for (gi, members) in comp.backbone_groups.iter().enumerate() {
         for &p in members {
@@ -42,11 +43,14 @@ pub fn bound(
         }
     }
     // Cheapest price-adjusted arc of each supply.
-    // Sums run in i128: prices come from flow distances and are not bounded by the
-    // weights' overflow check, and a wrapped bound would prune wrongly.
+    // Sums run in 128 bits: prices come from flow distances, which the weights'
+    // overflow check leaves 32 bits of headroom for (`search::Weights::of`).
     let mut best_arc = vec![i128::MAX; comp.supplies.len()];
-    for &(si, gi) in &comp.arcs {
-        let v = -i128::from(c.w2) * i128::from(comp.groups[gi].priority) + i128::from(lambda[gi]);
+    // An arc's steering reward (levels (3), (4)) is part of its price: each supply
+    // with a reward is one teacher, so its cheapest arc is exact.
+    for (a, &(si, gi)) in comp.arcs.iter().enumerate() {
+        let v = -c.w2 * Cost::from(comp.groups[gi].priority) - c.reward(comp.mask(a))
+            + lambda[gi];
         best_arc[si] = best_arc[si].min(v);
     }
     let mut units: Vec<Units> = (0..comp.senders.len())
@@ -63,10 +67,10 @@ pub fn bound(
         let limit = comp.senders[sup.sender].cap as usize;
         let u = &mut units[sup.sender];
         for v in 0..2 {
-            let vol = if v == 1 { i128::from(c.w3) } else { 0 };
+            let vol = if v == 1 { c.w3 } else { 0 };
             let nb = (sup.counts[1][v] as usize).min(limit);
             u.backbone
-                .extend(std::iter::repeat_n(m - i128::from(c.unit) - vol, nb));
+                .extend(std::iter::repeat_n(m - c.unit - vol, nb));
             let no = (sup.counts[0][v] as usize).min(limit);
             u.other.extend(std::iter::repeat_n(m - vol, no));
         }
@@ -86,10 +90,9 @@ pub fn bound(
         .groups
         .iter()
         .zip(lambda)
-        .map(|(g, &l)| i128::from(l) * i128::from(g.capacity))
+        .map(|(g, &l)| l * Cost::from(g.capacity))
         .sum();
-    // A bound that does not fit is no bound (the flow's stands), never a prune.
-    Some(i64::try_from(total - priced).unwrap_or(i64::MIN))
+    Some(total - priced)
 }
 
 /// The cheapest (sent, backbone sent) of one school with k = ceil(share × sent) in
@@ -119,7 +122,7 @@ fn school_minimum(
         let bmax = n.min(u.backbone.len());
         for b in bmin..=bmax {
             let deficit = i64::from(k.saturating_sub(b as u32));
-            let v = i128::from(c.w1) * i128::from(quota_short + deficit) + pb[b] + po[n - b];
+            let v = c.w1 * i128::from(quota_short + deficit) + pb[b] + po[n - b];
             if best.is_none_or(|x| v < x) {
                 best = Some(v);
             }

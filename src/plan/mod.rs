@@ -5,6 +5,7 @@
 //! is an error, never output.
 
 mod assign;
+mod changes;
 mod facts;
 mod flow;
 mod geo;
@@ -20,6 +21,7 @@ mod transport;
 mod unproven;
 
 pub use assign::Move;
+pub use changes::{counts as change_counts, Change, ChangeKind, ChangeReason};
 pub use facts::{PostSlots, SchoolFacts, YearFacts};
 pub use geo::great_circle_km;
 pub use pairs::{allowed, distance_km, pair_blocks, stages_compatible, PairBlock};
@@ -110,6 +112,9 @@ pub struct YearPlan {
     pub check: verify::Figures,
     /// What the pins in force cost; `None` when no pin is in force.
     pub pins: Option<PinFigures>,
+    /// With a previous plan (`--previous`): each of its moves kept, dropped or
+    /// changed, and the moves added, by teacher id; `None` without one.
+    pub changes: Option<Vec<Change>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -148,7 +153,7 @@ pub fn plan_year(
     if !refused.is_empty() {
         return Err(PlanError::Pins(refused));
     }
-    let steer = YearSteer::new(data, &pins);
+    let mut steer = YearSteer::new(data, &pins);
     // The rules' eligibility (which the quotas count), then `stay` pins on top.
     let rule_eligible: Vec<bool> = verdicts.iter().map(Verdict::eligible).collect();
     for (&ti, (row, note)) in &steer.stays {
@@ -179,6 +184,8 @@ pub fn plan_year(
             start,
         );
     }
+    // Wishes and previous moves (levels (3) and (4)): own supplies for those teachers.
+    steer.add_targets(data, &eligible);
     let comps = build_steered(data, rules, &facts, &eligible, &steer);
     if opts.cancelled() {
         return Err(PlanError::Cancelled);
@@ -361,7 +368,13 @@ fn finish(
         all.extend(broken.iter().map(ToString::to_string));
         return Err(PlanError::Verification(all));
     }
+    let changes = data
+        .steering
+        .previous
+        .as_ref()
+        .map(|prev| changes::changes(data, rules, year, ledger, prev, &moves));
     Ok(YearPlan {
+        changes,
         year,
         verdicts,
         facts,
@@ -405,9 +418,10 @@ fn solve_component(comp: &Component, time_limit: f64) -> Result<milp::ComponentS
     // Above a few thousand arcs each LP of the MILP is slow; the search alone goes on.
     let t = Instant::now();
     let budget = time_limit.min(MILP_BUDGET);
-    // The MILP knows nothing of the reward for moving pinned teachers: components
-    // with such pins are the search's alone.
-    let forced = comp.forced() > 0;
+    // The MILP knows nothing of the reward for moving pinned teachers, nor of levels
+    // (3) and (4): components with such pins, wishes or previous moves are the
+    // search's alone.
+    let forced = comp.forced() > 0 || comp.steered();
     let milp = (!forced && comp.arcs.len() <= MILP_MAX_ARCS && milp::has_budget(comp, budget))
         .then(|| milp::solve(comp, budget));
     if std::env::var_os("ROTAPLAN_DEBUG").is_some() {
@@ -438,7 +452,9 @@ fn solve_component(comp: &Component, time_limit: f64) -> Result<milp::ComponentS
         (_, Some(o)) => Ok(o.solution),
         (Some(m), None) => m,
         (None, None) if forced => {
-            Err("the pins of one component are too many for exact 64-bit costs".into())
+            Err("the pins, wishes and previous moves of one component are too many for exact \
+                 128-bit costs"
+                .into())
         }
         (None, None) => milp::solve(comp, time_limit),
     }

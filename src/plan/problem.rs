@@ -33,6 +33,18 @@ pub struct Supply {
     pub teacher: Option<usize>,
     /// The teacher of this supply must move (a `move` or `to` pin).
     pub forced: bool,
+    /// Host schools whose placement earns a steering level (own supplies only):
+    /// (school index, mask of [`LEVEL_KEPT`] and [`wish_bit`] bits).
+    pub targets: Vec<(usize, u8)>,
+}
+
+/// Mask bit of a target school that is the teacher's previous host (level (3)).
+pub const LEVEL_KEPT: u8 = 1;
+
+/// Mask bit of a target school that is the teacher's wish of rank `rank` (1–5,
+/// level (4)).
+pub const fn wish_bit(rank: u8) -> u8 {
+    1 << rank
 }
 
 impl Supply {
@@ -79,10 +91,41 @@ pub struct Component {
     pub backbone_groups: Vec<Vec<usize>>,
     /// `min_backbone_share` as num/den.
     pub backbone_share: (i64, i64),
+    /// Per arc (parallel to `arcs`): the steering levels a teacher placed through it
+    /// meets (bits as in [`Supply::targets`]; 0 for almost every arc). An arc carries
+    /// a mask only from a teacher's own supply to a group of one school.
+    pub arc_mask: Vec<u8>,
 }
 
 impl Component {
-    /// Σ priority × capacity: the largest possible value of objective (2).
+    /// The arc's steering mask (0 when the component has none).
+    pub fn mask(&self, arc: usize) -> u8 {
+        self.arc_mask.get(arc).copied().unwrap_or(0)
+    }
+
+    /// Whether some arc meets a steering level (a wish or a previous move).
+    pub fn steered(&self) -> bool {
+        self.arc_mask.iter().any(|&m| m != 0)
+    }
+
+    /// Per mask bit (0 = kept, r = wish rank r): how many supplies have an arc with
+    /// that bit, which bounds how many teachers a plan can place at that level (each
+    /// such supply is one teacher).
+    pub fn level_teachers(&self) -> [u64; 6] {
+        let mut out = [0u64; 6];
+        let mut last: [usize; 6] = [usize::MAX; 6];
+        for (a, &(si, _)) in self.arcs.iter().enumerate() {
+            let m = self.mask(a);
+            for (bit, (n, l)) in out.iter_mut().zip(last.iter_mut()).enumerate() {
+                if m & (1 << bit) != 0 && *l != si {
+                    *l = si;
+                    *n += 1;
+                }
+            }
+        }
+        out
+    }
+
     /// Number of teachers who must move (supplies of `move`/`to` pins).
     pub fn forced(&self) -> u32 {
         self.supplies
@@ -92,6 +135,7 @@ impl Component {
             .sum()
     }
 
+    /// Σ priority × capacity: the largest possible value of objective (2).
     pub fn max_priority(&self) -> u64 {
         self.groups
             .iter()
@@ -293,6 +337,7 @@ pub fn build_steered(
             mandatory_leaders: leader,
             teacher: None,
             forced: false,
+            targets: Vec::new(),
         });
     }
     for (s, leader, subject, ti) in own {
@@ -316,6 +361,7 @@ pub fn build_steered(
             mandatory_leaders: leader,
             teacher: Some(ti),
             forced: steer.own.get(&ti).is_some_and(|o| o.forced),
+            targets: steer.own.get(&ti).map_or_else(Vec::new, |o| o.targets.clone()),
         });
     }
     // Post groups: (signature, subject, priority).
@@ -364,6 +410,20 @@ pub fn build_steered(
     }
     for (root, c) in comps.iter_mut() {
         c.arcs.sort_unstable();
+        // A target school is special (groups of its own), so a group holding it holds
+        // nothing else.
+        c.arc_mask = c
+            .arcs
+            .iter()
+            .map(|&(si, gi)| match c.groups[gi].members.as_slice() {
+                [(r, _)] => c.supplies[si]
+                    .targets
+                    .iter()
+                    .filter(|t| t.0 == *r)
+                    .fold(0, |m, t| m | t.1),
+                _ => 0,
+            })
+            .collect();
         let leaders = leader_senders.get(root).map_or(&[][..], Vec::as_slice);
         c.backbone_groups = backbone_groups(data, rules, &c.senders, leaders);
         c.backbone_share = rules.quota.min_backbone_share.ratio();

@@ -32,14 +32,27 @@
 //! bound is its plan's cost), so the search always closes. A group of one school has
 //! U = lo and r_p = lo, exactly the charge it had before.
 //!
-//! All four objective levels are folded into one integer cost with weights that keep
-//! them lexicographic: W1·shortfall − W2·priority − W3·volunteers − backbone_sent. Costs
-//! are exact 64-bit integers; no floating point is involved. A search stopped by its
+//! All objective levels are folded into one integer cost with weights that keep them
+//! lexicographic: W1·shortfall − W2·priority − WK·kept − Σ_r R_r·wishes_met(r)
+//! − W3·volunteers − backbone_sent (kept: previous moves kept, level (3); wishes_met(r):
+//! moved teachers placed at their rank-r wish, level (4), rank-maximal). A teacher with
+//! wishes or a previous move has a supply of their own and each of their target
+//! schools has post groups of its own (`problem.rs`), so "placed at school X" is one
+//! arc and the levels are arc rewards: the flow model, its bounds and the branching
+//! are unchanged. The weights are built bottom-up, each one above the whole range of
+//! the levels below it: W3 = (backbone + 1)·unit, R_5 = W3·(volunteers + 1),
+//! R_r = R_{r+1}·(n_{r+1} + 1), WK = R_1·(n_1 + 1), W2 = WK·(n_K + 1),
+//! W1 = W2·(Σ priority × posts + 1), where n_l = the number of teachers with an arc of
+//! level l (each counts at most once in its level). With five wish ranks on a district
+//! of thousands of teachers these products pass 2^63, so costs, potentials and bounds
+//! are exact 128-bit integers (`flow::Cost`); no floating point is involved. A
+//! component whose weights would not fit 128 bits is not solved by the search (its
+//! outcome says so), never rounded. A search stopped by its
 //! work budget reports its least open bound, read back into levels (1) and (2): the
 //! least shortfall any plan may have, and the most priority a plan of the found
 //! plan's shortfall may fill.
 
-use super::flow::{Graph, Warm};
+use super::flow::{Cost, Graph, Warm};
 use super::lagrange::{self, ceil_share, max_sent_for};
 use super::milp::{ComponentSolution, Gap};
 use super::problem::Component;
@@ -59,18 +72,37 @@ const WORK_PER_SECOND: f64 = 8.0e6;
 /// A cold solve counts as this many warm ones.
 const COLD_WORK: u64 = 10;
 
+/// The largest folded cost range the weights may span.
+const HEADROOM: u128 = (Cost::MAX >> 32) as u128;
+
 /// Objective weights of one component.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Weights {
     /// Reward per teacher of a `move`/`to` pin moved (0 without such pins): above the
     /// whole range of the other levels, see `steer.rs`.
-    pub(super) w0: i64,
-    pub(super) w1: i64,
-    pub(super) w2: i64,
-    pub(super) w3: i64,
+    pub(super) w0: Cost,
+    pub(super) w1: Cost,
+    pub(super) w2: Cost,
+    pub(super) w3: Cost,
     /// Unit of the backbone-free bonus: costs are scaled by the share's denominator so
     /// that the fractional charge share × sent stays an integer.
-    pub(super) unit: i64,
+    pub(super) unit: Cost,
+    /// Reward per teacher placed at a steering level, by mask bit: [0] a previous move
+    /// kept (WK), [r] the rank-r wish (R_r). 0 for levels no arc meets.
+    pub(super) levels: [Cost; 6],
+}
+
+impl Weights {
+    /// The reward of one teacher placed through an arc of steering mask `mask`.
+    pub(super) fn reward(&self, mask: u8) -> Cost {
+        if mask == 0 {
+            return 0;
+        }
+        (0..6)
+            .filter(|b| mask & (1 << b) != 0)
+            .map(|b| self.levels[b])
+            .sum()
+    }
 }
 
 impl Weights {
@@ -87,16 +119,27 @@ impl Weights {
             .sum();
         let unit = comp.backbone_share.1.max(1) as u128;
         let w3 = (bb + 1) * unit;
-        let w2 = w3 * (vol + 1);
-        let w1 = w2 * (u128::from(comp.max_priority()) + 1);
+        // Levels (4), rank 5 up to rank 1, then (3), each above all below it.
+        let n = comp.level_teachers();
+        let mut levels = [0u128; 6];
+        let mut below = w3.checked_mul(vol + 1)?;
+        for bit in (0..6).rev() {
+            if n[bit] > 0 {
+                levels[bit] = below;
+                below = below.checked_mul(u128::from(n[bit]) + 1)?;
+            }
+        }
+        let w2 = below;
+        let w1 = w2.checked_mul(u128::from(comp.max_priority()) + 1)?;
         let shortfall_max: u128 = comp
             .senders
             .iter()
             .map(|s| u128::from(s.quota) + u128::from(s.cap))
             .sum::<u128>()
             + 1;
-        // Keep every partial sum far from i64 overflow.
-        if w1.checked_mul(shortfall_max * 4)? > i64::MAX as u128 {
+        // Keep every partial sum far from overflow: 32 bits of headroom for sums of
+        // prices times capacities (`lagrange.rs`).
+        if w1.checked_mul(shortfall_max * 4)? > HEADROOM {
             return None;
         }
         // Pins: the other levels span less than W1 × (shortfall_max + 1).
@@ -106,15 +149,17 @@ impl Weights {
         } else {
             w1 * (shortfall_max + 2)
         };
-        if w0.checked_mul((forced + 1) * 4)? > i64::MAX as u128 {
+        if w0.checked_mul((forced + 1) * 4)? > HEADROOM {
             return None;
         }
+        // INVARIANT: every weight is at most w0 or w1, both checked to fit above.
         Some(Weights {
-            w0: w0 as i64,
-            w1: w1 as i64,
-            w2: w2 as i64,
-            w3: w3 as i64,
-            unit: unit as i64,
+            w0: w0 as Cost,
+            w1: w1 as Cost,
+            w2: w2 as Cost,
+            w3: w3 as Cost,
+            unit: unit as Cost,
+            levels: levels.map(|l| l as Cost),
         })
     }
 }
@@ -162,8 +207,8 @@ enum Branch {
 
 /// A solved node: its lower bound and the real plan its flow describes.
 struct Solved {
-    bound: i64,
-    cost: i64,
+    bound: Cost,
+    cost: Cost,
     sol: ComponentSolution,
     /// Where the charged deficit falls furthest below the one the node owes.
     branch: Option<Branch>,
@@ -207,15 +252,15 @@ pub fn solve(comp: &Component, time_limit: f64, max_nodes: usize) -> Option<Outc
         hi: k_max.clone(),
         alloc: Vec::new(),
     };
-    let mut best: Option<(i64, ComponentSolution)> = None;
-    let mut heap: BinaryHeap<(std::cmp::Reverse<i64>, std::cmp::Reverse<usize>)> =
+    let mut best: Option<(Cost, ComponentSolution)> = None;
+    let mut heap: BinaryHeap<(std::cmp::Reverse<Cost>, std::cmp::Reverse<usize>)> =
         BinaryHeap::new();
     let mut nodes: BTreeMap<usize, Node> = BTreeMap::new();
     let mut next_id = 0usize;
     let mut proven = true;
     // The least bound of the nodes left open (the whole component's lower bound when
     // the search stops early).
-    let mut floor = i64::MAX;
+    let mut floor = Cost::MAX;
     let mut solved_nodes = 0usize;
     let mut warm_bytes = 0usize;
     // The limit is counted in work, not read off the clock, so that a component
@@ -269,7 +314,7 @@ pub fn solve(comp: &Component, time_limit: f64, max_nodes: usize) -> Option<Outc
         // INVARIANT: a node without a branch charges exactly what its own plan owes
         // within the node, so its bound is that plan's cost and it is closed.
         let Some(branch) = s.branch else {
-            if s.stuck && s.bound < best.as_ref().map_or(i64::MAX, |b| b.0) {
+            if s.stuck && s.bound < best.as_ref().map_or(Cost::MAX, |b| b.0) {
                 proven = false;
                 floor = floor.min(s.bound);
             }
@@ -307,18 +352,18 @@ pub fn solve(comp: &Component, time_limit: f64, max_nodes: usize) -> Option<Outc
     }
     if !heap.is_empty() {
         // Stopped early: anything left with a better bound means not proven.
-        let best_cost = best.as_ref().map_or(i64::MAX, |b| b.0);
+        let best_cost = best.as_ref().map_or(Cost::MAX, |b| b.0);
         if heap.iter().any(|(b, _)| b.0 < best_cost) {
             proven = false;
         }
-        floor = floor.min(heap.iter().map(|(b, _)| b.0).min().unwrap_or(i64::MAX));
+        floor = floor.min(heap.iter().map(|(b, _)| b.0).min().unwrap_or(Cost::MAX));
     }
     best.map(|(cost, mut solution)| {
         solution.optimal = proven;
         solution.nodes = solved_nodes;
         if !proven {
             // Read the levels with every pinned teacher moved (the only plans kept).
-            let all = w.w0 * i64::from(comp.forced());
+            let all = w.w0 * Cost::from(comp.forced());
             solution.gap = Some(gap(comp, w, cost + all, floor.min(cost) + all));
         }
         Outcome { solution, proven }
@@ -330,17 +375,17 @@ pub fn solve(comp: &Component, time_limit: f64, max_nodes: usize) -> Option<Outc
 /// shortfall any plan may have, and the most priority a plan of the same shortfall
 /// may fill. The weights keep every level below W1 (and every level below priority
 /// below W2), so the levels are read off by integer division.
-fn gap(comp: &Component, w: Weights, cost: i64, bound: i64) -> Gap {
+fn gap(comp: &Component, w: Weights, cost: Cost, bound: Cost) -> Gap {
     // ceil(x / w1), exactly, for negative x too.
-    let shortfall_of = |x: i64| -((-x).div_euclid(w.w1));
+    let shortfall_of = |x: Cost| -((-x).div_euclid(w.w1));
     let shortfall = shortfall_of(cost);
     let priority = (w.w1 * shortfall - cost) / w.w2;
     let shortfall_bound = shortfall_of(bound).clamp(0, shortfall);
-    let max_priority = i64::try_from(comp.max_priority()).unwrap_or(i64::MAX);
+    let max_priority = Cost::from(comp.max_priority());
     let priority_bound = ((w.w1 * shortfall - bound) / w.w2)
         .min(max_priority)
         .max(priority);
-    let u = |x: i64| u64::try_from(x).unwrap_or(0);
+    let u = |x: Cost| u64::try_from(x).unwrap_or(0);
     Gap {
         shortfall: u(shortfall),
         shortfall_bound: u(shortfall_bound),
@@ -399,15 +444,15 @@ struct Template {
     k_max: Vec<u32>,
     /// Groups that may be charged the envelope while their lo is 0.
     envelope_ok: Vec<bool>,
-    per_unit: i64,
+    per_unit: Cost,
     /// W1 × Σ quota.
-    quota_constant: i64,
+    quota_constant: Cost,
 }
 
 /// One node's network: the template with the node's capacities and charges.
 struct Built {
     g: Graph,
-    constant: i64,
+    constant: Cost,
     enveloped: Vec<bool>,
 }
 
@@ -419,7 +464,7 @@ impl Template {
         let mut constant = self.quota_constant;
         for (gi, &e) in self.group_src.iter().enumerate() {
             g.set_arc(e, max_sent_for(node.hi[gi], num, den).min(big), 0);
-            constant += w.w1 * i64::from(node.lo[gi]);
+            constant += w.w1 * Cost::from(node.lo[gi]);
         }
         let enveloped: Vec<bool> = self
             .envelope_ok
@@ -489,7 +534,7 @@ fn build(comp: &Component, w: Weights, node: &Node, k_max: Vec<u32>) -> Template
     let big = i64::from(u32::MAX);
     let mut g = Graph::new(2);
     let (src, sink) = (0, 1);
-    let mut quota_constant = 0i64;
+    let mut quota_constant: Cost = 0;
     // Which backbone group each sender is in.
     let mut group_of = vec![0usize; comp.senders.len()];
     for (gi, members) in comp.backbone_groups.iter().enumerate() {
@@ -500,7 +545,7 @@ fn build(comp: &Component, w: Weights, node: &Node, k_max: Vec<u32>) -> Template
     // A school on its own that has no eligible backbone teacher with a post owes ceil(share × sent)
     // whatever it does; while its k is unbounded below (lo = 0) charge the convex
     // envelope share × sent per teacher sent, a much tighter bound than nothing.
-    let per_unit = w.w1 / w.unit * num;
+    let per_unit = w.w1 / w.unit * Cost::from(num);
     let mut has_arc = vec![false; comp.supplies.len()];
     for &(si, _) in &comp.arcs {
         has_arc[si] = true;
@@ -537,7 +582,7 @@ fn build(comp: &Component, w: Weights, node: &Node, k_max: Vec<u32>) -> Template
         let v = g.add_node();
         let cap = i64::from(s.cap);
         let rewarded = i64::from(s.quota.min(s.cap));
-        quota_constant += w.w1 * i64::from(s.quota);
+        quota_constant += w.w1 * Cost::from(s.quota);
         let a = g.add_arc(group_nodes[group_of[p]], v, rewarded, -w.w1);
         let b = g.add_arc(group_nodes[group_of[p]], v, cap - rewarded, 0);
         let other = g.add_node();
@@ -583,8 +628,8 @@ fn build(comp: &Component, w: Weights, node: &Node, k_max: Vec<u32>) -> Template
         })
         .collect();
     let mut post_arcs = Vec::with_capacity(comp.arcs.len());
-    for &(si, gi) in &comp.arcs {
-        let prio = -w.w2 * i64::from(comp.groups[gi].priority);
+    for (a, &(si, gi)) in comp.arcs.iter().enumerate() {
+        let prio = -w.w2 * Cost::from(comp.groups[gi].priority) - w.reward(comp.mask(a));
         let mut pair = [usize::MAX; 2];
         for b in 0..2 {
             let from = class_nodes[si][b];
@@ -633,19 +678,19 @@ fn evaluate(
     // The Lagrangian bound knows nothing of pins' rewards.
     if lagrange::applies(comp) && w.w0 == 0 {
         // Price each post group by what one more post there would save the flow.
-        let lambda: Vec<i64> = group_sink
+        let lambda: Vec<Cost> = group_sink
             .iter()
             .map(|&v| match &warm {
                 Some(state) => Graph::capacity_price(state, v, sink),
                 None => match g.distance(v) {
-                    i64::MAX => 0,
+                    Cost::MAX => 0,
                     d => (-d).max(0),
                 },
             })
             .collect();
         bound = match lagrange::bound(comp, w, (&node.lo, &node.hi), &lambda) {
             Some(l) => bound.max(l),
-            None => i64::MAX / 4,
+            None => Cost::MAX / 4,
         };
     }
 
@@ -731,11 +776,18 @@ fn evaluate(
             None => stuck = true,
         }
     }
-    let cost = w.w1 * shortfall
-        - w.w2 * priority
-        - w.w3 * volunteers
-        - w.unit * backbone_total
-        - w.w0 * forced_moved;
+    let steered: Cost = arc_flow
+        .iter()
+        .enumerate()
+        .filter(|&(_, &y)| y > 0)
+        .map(|(a, &y)| Cost::from(y) * w.reward(comp.mask(a)))
+        .sum();
+    let cost = w.w1 * Cost::from(shortfall)
+        - w.w2 * Cost::from(priority)
+        - w.w3 * Cost::from(volunteers)
+        - w.unit * Cost::from(backbone_total)
+        - w.w0 * Cost::from(forced_moved)
+        - steered;
     Solved {
         bound,
         cost,
@@ -894,6 +946,7 @@ mod tests {
             w2: 10,
             w3: 2,
             unit: 1,
+            levels: [0; 6],
         };
         // Shortfall 3, priority 7, one volunteer; the bound allows shortfall 2.
         let g = gap(&comp, w, 3000 - 70 - 2, 2000 - 90);

@@ -41,6 +41,9 @@ pub struct OwnSteer {
     pub to: Option<usize>,
     /// `not_to` these schools (indices).
     pub not_to: Vec<usize>,
+    /// Host schools that meet a steering level: (school index, mask of
+    /// `problem::LEVEL_KEPT` / `problem::wish_bit(rank)`), by school.
+    pub targets: Vec<(usize, u8)>,
 }
 
 /// The pins in force in one year, by teacher and school index.
@@ -100,6 +103,48 @@ impl YearSteer {
             }
         }
         out
+    }
+
+    /// Gives every eligible teacher with wishes or a previous move a supply of their
+    /// own whose arcs to those schools carry the levels (3) and (4), and makes those
+    /// schools special (groups of their own). A wish or previous move never adds an
+    /// arc: it only marks arcs the rules and pins allow. Of several wishes of one
+    /// teacher for one school the best rank counts.
+    pub fn add_targets(&mut self, data: &Dataset, eligible: &[bool]) {
+        let teachers = teacher_index(data);
+        let schools: HashMap<&str, usize> = data
+            .schools
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id.as_str(), i))
+            .collect();
+        let mut marks: BTreeMap<(usize, usize), u8> = BTreeMap::new();
+        let mut mark = |t: &str, s: &str, bit: u8| {
+            if let (Some(&ti), Some(&r)) = (teachers.get(t), schools.get(s)) {
+                if eligible.get(ti).copied().unwrap_or(false) {
+                    *marks.entry((ti, r)).or_default() |= bit;
+                }
+            }
+        };
+        let mut best: BTreeMap<(&str, &str), u8> = BTreeMap::new();
+        for w in &data.steering.wishes {
+            let e = best
+                .entry((w.teacher.as_str(), w.school.as_str()))
+                .or_insert(w.rank);
+            *e = (*e).min(w.rank);
+        }
+        for ((t, s), rank) in best {
+            if (1..=crate::model::steering::MAX_WISH_RANK).contains(&rank) {
+                mark(t, s, super::problem::wish_bit(rank));
+            }
+        }
+        for p in data.steering.previous.iter().flatten() {
+            mark(p.teacher.as_str(), p.to.as_str(), super::problem::LEVEL_KEPT);
+        }
+        for ((ti, r), m) in marks {
+            self.own.entry(ti).or_default().targets.push((r, m));
+            self.special.insert(r);
+        }
     }
 
     /// Whether teacher `ti`'s pins let them fill a post of a group with these member

@@ -39,6 +39,17 @@ pub enum Text {
     Other,
     QuotaMet,
     Generated,
+    // Changes from a previous plan (`--previous`).
+    Changes,
+    ChangesNote,
+    ChangeKept,
+    ChangeAdded,
+    ChangeDropped,
+    ChangeChanged,
+    Teacher,
+    PreviousTo,
+    NowTo,
+    Change,
 }
 
 impl Text {
@@ -89,6 +100,19 @@ impl Text {
                 "由 rotaplan 生成；图表可离线查看与打印。",
                 "Made by rotaplan; works offline and on paper.",
             ),
+            Text::Changes => ("与上一方案相比", "Changes from the previous plan"),
+            Text::ChangesNote => (
+                "保留：同一教师去同一学校。取消或改派的原因：上一方案该条如今违反的规则，或 reoptimised（不违反规则，为缺口和岗位优先级让路）。",
+                "Kept: same teacher, same host school. Reason of a dropped or changed move: the rule it breaks now, or reoptimised (it breaks none; the shortfall and posts' priority needed otherwise).",
+            ),
+            Text::ChangeKept => ("保留", "kept"),
+            Text::ChangeAdded => ("新增", "added"),
+            Text::ChangeDropped => ("取消", "dropped"),
+            Text::ChangeChanged => ("改派", "changed"),
+            Text::Teacher => ("教师", "Teacher"),
+            Text::PreviousTo => ("上一方案去向", "Previously to"),
+            Text::NowTo => ("本方案去向", "Now to"),
+            Text::Change => ("变化", "Change"),
         };
         match lang {
             Lang::Zh => zh,

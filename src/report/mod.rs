@@ -13,6 +13,7 @@
 //!   [`progress_page`], [`compare_page`], [`schedule_page`]: one page (and workbook) per
 //!   command.
 
+pub mod changes_page;
 pub mod charts;
 pub mod compare_page;
 pub mod district_years;

@@ -11,6 +11,8 @@ pub fn zh_header(name: &str) -> &str {
         "from_school" => "派出学校",
         "from_district" => "派出区县",
         "to_school" => "接收学校",
+        "previous_to_school" => "上一方案接收学校",
+        "change" => "变化",
         "to_district" => "接收区县",
         "form" => "交流形式",
         "start_year" => "开始年份",
