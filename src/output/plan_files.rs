@@ -221,8 +221,15 @@ pub fn plan_files_lang(
         });
     staged.add(
         format!("{prefix}plan.xlsx"),
-        plan_workbook(&moves, &school_rows, &elig, summary, sheets.as_ref())
-            .map_err(|e| e.to_string())?,
+        plan_workbook(
+            &moves,
+            &school_rows,
+            &elig,
+            summary,
+            sheets.as_ref(),
+            &tallies,
+        )
+        .map_err(|e| e.to_string())?,
     );
 
     if !data.steering.pins.is_empty() {
@@ -296,13 +303,15 @@ pub struct ItinerantSheets<'a> {
 /// plan.xlsx: the CSV tables plus the per-district figures, one sheet each (`elig`
 /// empty when the country is too large for a worksheet); with itinerant teaching,
 /// 走教安排 (the weekday grid per township), 走教明细 (itinerant.csv) and 走教未覆盖
-/// (itinerant_uncovered.csv). `merge` calls it with the merged tables.
+/// (itinerant_uncovered.csv); with pins or wishes, 锁定 and 志愿 (see
+/// `xlsx::steering`, from `tallies`). `merge` calls it with the merged tables.
 pub fn plan_workbook(
     moves: &[Vec<String>],
     schools: &[Vec<String>],
     elig: &[Vec<String>],
     summary: &Summary,
     itinerant: Option<&ItinerantSheets>,
+    tallies: &PlanTallies,
 ) -> Result<Vec<u8>, crate::xlsx::XlsxWriteError> {
     use Kind::{Bool, Decimal, Integer, Text};
     let districts: Vec<Vec<String>> = summary
@@ -348,6 +357,8 @@ pub fn plan_workbook(
     } else {
         Vec::new()
     };
+    let pin_rows = crate::xlsx::steering::pin_rows(tallies);
+    let wish_rows = crate::xlsx::steering::wish_rows(&tallies.wishes);
     let mut sheets = vec![
         Sheet {
             name: PLAN_SHEET,
@@ -386,6 +397,9 @@ pub fn plan_workbook(
     if let (Some(it), Some(grid)) = (itinerant, &grid) {
         sheets.extend(itinerant_sheets(it, grid));
     }
+    sheets.extend(crate::xlsx::steering::steering_sheets(
+        &pin_rows, &wish_rows,
+    ));
     workbook(&sheets)
 }
 
