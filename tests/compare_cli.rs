@@ -338,3 +338,59 @@ fn bad_sweep_value_in_horizon_mode_writes_nothing() {
     );
     assert!(!target.exists());
 }
+
+/// `compare --pins`: every variant plans under the pins, and compare.csv shows what
+/// they cost it, the same figures as `plan`'s summary.json `pins`.
+#[test]
+fn pins_cost_per_variant() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = root().join("fixtures/tiny");
+    let base = rules("nanchang-2021-2025.toml");
+    let pins = dir.path().join("pins.csv");
+    std::fs::write(
+        &pins,
+        "teacher_id,action,school_id,year,note\nU1-06,stay,,,\nU1-01,to,R1,2021,\nU2-02,not_to,R2,,\nU1-05,move,,,\n",
+    )
+    .unwrap();
+    let out = dir.path().join("cmp");
+    let p = dir.path().join("plan");
+    let run = |cmd: &[&str], out: &Path| {
+        let mut args: Vec<&std::ffi::OsStr> = cmd.iter().map(|s| s.as_ref()).collect();
+        args.extend([
+            "--year".as_ref(),
+            "2021".as_ref(),
+            "--data".as_ref(),
+            data.as_os_str(),
+            "--rules".as_ref(),
+            base.as_os_str(),
+            "--pins".as_ref(),
+            pins.as_os_str(),
+            "--out".as_ref(),
+            out.as_os_str(),
+        ]);
+        ok(&rotaplan(&args, None));
+    };
+    run(&["compare", "--quiet"], &out);
+    run(&["plan", "--quiet"], &p);
+    let s: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(p.join("summary.json")).unwrap()).unwrap();
+    let rows = table(&out.join("compare.csv"));
+    let r = &rows[0];
+    assert_eq!(num(r, "pins"), 4);
+    let without = s["pins"]["shortfall_without_pins"].as_u64().unwrap();
+    let pwithout = s["pins"]["filled_priority_without_pins"].as_u64().unwrap();
+    assert_eq!(num(r, "shortfall_without_pins"), without);
+    assert_eq!(num(r, "filled_priority_without_pins"), pwithout);
+    assert_eq!(
+        num(r, "pins_shortfall_delta"),
+        s["shortfall"].as_u64().unwrap() - without
+    );
+    assert_eq!(
+        num(r, "pins_priority_delta"),
+        pwithout - s["filled_priority"].as_u64().unwrap()
+    );
+    assert!(
+        num(r, "pins_shortfall_delta") + num(r, "pins_priority_delta") > 0,
+        "these pins cost something"
+    );
+}

@@ -101,15 +101,72 @@ fn single_and_shards(tmp: &Path, data: &Path, extra: &[&str], n: u32) -> (PathBu
     (single, shards)
 }
 
+/// Pins and wishes spread over the Nanchang fixture's districts, taken from its
+/// teachers.csv: a `stay` pin on every 1500th teacher, a `not_to` pin on every 1500th
+/// (offset 700) naming the school of the teacher 40 rows on, and a rank-1 wish of
+/// every 1000th teacher for the school of the teacher 60 rows on. `stay` and `not_to`
+/// pins always hold. Written as (pins.csv, wishes.csv) into `dir`.
+fn spread_pins_and_wishes(data: &Path, dir: &Path) -> (PathBuf, PathBuf) {
+    let mut r = csv::Reader::from_path(data.join("teachers.csv")).unwrap();
+    let h = r.headers().unwrap().clone();
+    let col = |n: &str| h.iter().position(|c| c == n).unwrap();
+    let (tid, sid) = (col("teacher_id"), col("school_id"));
+    let rows: Vec<(String, String)> = r
+        .records()
+        .map(|x| {
+            let x = x.unwrap();
+            (x[tid].to_string(), x[sid].to_string())
+        })
+        .collect();
+    let mut pins = String::from("teacher_id,action,school_id,year,note\n");
+    for i in (0..rows.len()).step_by(1500) {
+        pins.push_str(&format!("{},stay,,2021,kept at home\n", rows[i].0));
+        if let (Some(t), Some(x)) = (rows.get(i + 700), rows.get(i + 740)) {
+            if t.1 != x.1 {
+                pins.push_str(&format!("{},not_to,{},,\n", t.0, x.1));
+            }
+        }
+    }
+    let mut wishes = String::from("teacher_id,rank,school_id\n");
+    for i in (0..rows.len()).step_by(1000) {
+        if let Some(x) = rows.get(i + 60) {
+            if x.1 != rows[i].1 {
+                wishes.push_str(&format!("{},1,{}\n", rows[i].0, x.1));
+            }
+        }
+    }
+    let (p, w) = (dir.join("pins.csv"), dir.join("wishes.csv"));
+    std::fs::write(&p, pins).unwrap();
+    std::fs::write(&w, wishes).unwrap();
+    (p, w)
+}
+
+/// One run and its shards merged give the same files, with pins and wishes in force
+/// (pins_cost.csv, the report's and the workbook's pins and wishes included).
 #[test]
 fn merged_shards_equal_one_run() {
     let tmp = tempfile::tempdir().unwrap();
     let data = root().join("fixtures/nanchang");
     let rules = root().join("rules/nanchang-2021-2025.toml");
-    let (single, shards) = single_and_shards(tmp.path(), &data, &["--rules", s(&rules)], 3);
+    let (pins, wishes) = spread_pins_and_wishes(&data, tmp.path());
+    let (single, shards) = single_and_shards(
+        tmp.path(),
+        &data,
+        &[
+            "--rules",
+            s(&rules),
+            "--pins",
+            s(&pins),
+            "--wishes",
+            s(&wishes),
+        ],
+        3,
+    );
     for dir in &shards {
         assert!(dir.join("shard.json").exists());
     }
+    let costs = std::fs::read_to_string(single.join("pins_cost.csv")).unwrap();
+    assert!(costs.lines().count() > 40, "{costs}");
     let merged = tmp.path().join("merged");
     // Any order of folders.
     let (code, text) = rotaplan(&[

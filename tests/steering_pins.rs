@@ -208,3 +208,99 @@ fn check_reports_bad_pins_and_wishes() {
         assert!(e.contains(want), "{want}: {e}");
     }
 }
+
+/// A workbook sheet's cells as text (numbers as Excel holds them, `2021` not `2021.0`).
+fn sheet_text(path: &Path, name: &str) -> Vec<Vec<String>> {
+    use calamine::{Data, Reader, Xlsx};
+    let mut wb: Xlsx<_> = calamine::open_workbook(path).unwrap();
+    let range = wb.worksheet_range(name).unwrap();
+    range
+        .rows()
+        .map(|r| {
+            r.iter()
+                .map(|d| match d {
+                    Data::Empty => String::new(),
+                    Data::String(s) => s.clone(),
+                    Data::Float(f) => format!("{f}"),
+                    Data::Int(i) => i.to_string(),
+                    other => format!("{other:?}"),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// The pinned plan of `PINS` with wishes: U1-01 (moved to R1) wished R1 first, U2-01
+/// (moved to R2) wished R1 then R2, U1-06 (pinned to stay) wished R1. Three teachers
+/// with wishes, two moved, one placed at wish 1 and one at wish 2.
+#[test]
+fn report_and_workbook_show_pins_and_wishes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let pins = tmp.path().join("pins.csv");
+    std::fs::write(&pins, gbk(PINS)).unwrap();
+    let wishes = tmp.path().join("wishes.csv");
+    std::fs::write(
+        &wishes,
+        "teacher_id,rank,school_id\nU1-01,1,R1\nU2-01,1,R1\nU2-01,2,R2\nU1-06,1,R1\n",
+    )
+    .unwrap();
+    for lang in ["zh", "en"] {
+        let out = tmp.path().join(format!("out-{lang}"));
+        let o = Command::new(env!("CARGO_BIN_EXE_rotaplan"))
+            .args([
+                "plan", "--quiet", "--year", "2021", "--lang", lang, "--data",
+            ])
+            .arg(root().join("fixtures/tiny"))
+            .arg("--pins")
+            .arg(&pins)
+            .arg("--wishes")
+            .arg(&wishes)
+            .arg("--out")
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let summary: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap())
+                .unwrap();
+        assert_eq!(summary["wishes_met"], serde_json::json!([1, 1, 0, 0, 0]));
+        let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+        let (pins_heading, wishes_heading, stay, note) = if lang == "zh" {
+            ("锁定（pins）", "教师志愿", "留任", "家庭原因")
+        } else {
+            ("Pins", "Teachers&#39;", "stay", "家庭原因")
+        };
+        for needle in [pins_heading, wishes_heading, stay, note, "U2-02", "3 (2)"] {
+            assert!(html.contains(needle), "{lang}: {needle} missing");
+        }
+        // The workbook: the pins sheet is pins_cost.csv with the year and note.
+        let xlsx = out.join("plan.xlsx");
+        let rows = sheet_text(&xlsx, "锁定");
+        assert_eq!(rows[0][0], "行号");
+        let got: Vec<String> = rows[1..].iter().map(|r| r.join("|")).collect();
+        assert_eq!(
+            got,
+            [
+                "2|U1-06|stay|||家庭原因|0|0",
+                "3|U1-01|to|R1|2021||0|0",
+                "4|U2-02|not_to|R2|||-1|0",
+                "5|U1-05|move||||0|2",
+            ]
+        );
+        let w = sheet_text(&xlsx, "志愿");
+        let got: Vec<String> = w[1..].iter().map(|r| r.join("|")).collect();
+        assert_eq!(
+            got,
+            [
+                "有志愿的教师|3|1",
+                "交流|2|0.6667",
+                "去向为志愿学校|2|0.6667",
+                "第1志愿|1|0.3333",
+                "第2志愿|1|0.3333",
+                "第3志愿|0|0",
+                "第4志愿|0|0",
+                "第5志愿|0|0",
+            ]
+        );
+    }
+}

@@ -481,3 +481,61 @@ fn a_broken_pin_is_found_at_its_plan_row() {
     let raw = std::fs::read_to_string(out.join("violations.csv")).unwrap();
     assert!(raw.lines().nth(1).unwrap().ends_with(",2"), "{raw}");
 }
+
+/// `verify --previous P`: `kept` counts the moves of the plan that P has too (same
+/// teacher, same host school); P may be a workbook; a malformed P is exit 2 with
+/// nothing written.
+#[test]
+fn kept_counts_the_previous_plans_moves() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = plan_tiny(dir.path());
+    let rows = read_rows(&plan.join("plan.csv"));
+    let moves = rows.len() - 1;
+    assert!(moves >= 2, "the tiny plan moves at least two teachers");
+    // The previous plan: the first move went elsewhere, the second was not there.
+    let mut prev = rows.clone();
+    prev[1][TO] = "R9".to_string();
+    prev.remove(2);
+    let previous = dir.path().join("previous.csv");
+    write_rows(&previous, &prev);
+    let run = |p: &Path, out: &Path| {
+        bin()
+            .args(["verify", "--quiet", "--year", "2021", "--data"])
+            .arg(tiny())
+            .arg("--plan")
+            .arg(plan.join("plan.csv"))
+            .arg("--previous")
+            .arg(p)
+            .arg("--out")
+            .arg(out)
+            .output()
+            .unwrap()
+    };
+    let out = dir.path().join("v-prev");
+    let st = run(&previous, &out);
+    assert_eq!(
+        st.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&st.stderr)
+    );
+    assert_eq!(json(&out)["kept"].as_u64(), Some(moves as u64 - 2));
+    // The plan's own workbook as the previous plan: every move kept.
+    let out = dir.path().join("v-same");
+    let st = run(&plan.join("plan.xlsx"), &out);
+    assert_eq!(
+        st.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&st.stderr)
+    );
+    assert_eq!(json(&out)["kept"].as_u64(), Some(moves as u64));
+    // A previous plan without a to_school column: refused, nothing written.
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, "teacher_id,name\nU1-01,x\n").unwrap();
+    let out = dir.path().join("v-bad");
+    let st = run(&bad, &out);
+    assert_eq!(st.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&st.stderr).contains("bad.csv"));
+    assert!(!out.exists());
+}

@@ -1,7 +1,8 @@
 //! `rotaplan verify --plan F --year Y`: checks a plan made elsewhere (by hand, in
 //! Excel, by an older version) against every hard rule, and sets its figures beside
-//! the optimum's. Exit 0 valid, 4 when a rule is broken (the files are written all the
-//! same), 2 when a file is malformed (nothing written).
+//! the optimum's; with `--previous P`, how many of its moves P has too (`kept`). Exit 0
+//! valid, 4 when a rule is broken (the files are written all the same), 2 when a file
+//! is malformed (nothing written).
 
 use super::common::{check_period, load_all, prepare_out, write_out, DataArgs, RuleArgs};
 use super::Exit;
@@ -24,6 +25,10 @@ pub struct VerifyArgs {
     /// not), or a table with at least teacher_id and to_school.
     #[arg(long, value_name = "FILE")]
     pub plan: PathBuf,
+    /// An earlier plan (plan.csv or plan.xlsx, edited or not): verify.json `kept`
+    /// counts the moves of --plan that it has too (same teacher, same host school).
+    #[arg(long, value_name = "FILE")]
+    pub previous: Option<PathBuf>,
     /// Plan year Y the plan is for.
     #[arg(long, value_parser = super::common::parse_year)]
     pub year: i32,
@@ -62,7 +67,8 @@ struct VerifyJson<'a> {
     filled_priority: u64,
     sent: u64,
     posts_filled: u64,
-    /// Previous moves kept: only with `--previous` (not taken by verify yet): null.
+    /// Moves of the plan that the `--previous` plan has too (same teacher, same host
+    /// school); null without `--previous`.
     kept: Option<u64>,
     /// Moved teachers placed at their wish of rank 1..5 (no wishes file: zeros).
     wishes_met: [u64; 5],
@@ -93,7 +99,13 @@ fn violation_rows(violations: &[Violation]) -> Vec<Vec<String>> {
 }
 
 pub fn run(a: &VerifyArgs, quiet: bool) -> Exit {
-    let inputs = [a.data.inputs(), a.rules.inputs(), vec![a.plan.clone()]].concat();
+    let inputs = [
+        a.data.inputs(),
+        a.rules.inputs(),
+        vec![a.plan.clone()],
+        a.previous.iter().cloned().collect(),
+    ]
+    .concat();
     let out = match prepare_out(&a.out, "verify", &inputs, a.force) {
         Ok(o) => o,
         Err(e) => return e,
@@ -113,13 +125,24 @@ pub fn run(a: &VerifyArgs, quiet: bool) -> Exit {
             }
         }
     }
+    let previous = a.previous.as_deref().map(load_plan);
+    if let Some(p) = &previous {
+        match p {
+            Err(e) => eprintln!("{e}"),
+            Ok(p) => {
+                for n in &p.notices {
+                    eprintln!("notice: {n}");
+                }
+            }
+        }
+    }
     let (rules, loaded) = match load_all(&a.rules, &a.data) {
         Ok(x) => x,
         Err(e) => return e,
     };
-    let plan: PlanFile = match plan {
-        Ok(p) => p,
-        Err(_) => {
+    let (plan, previous): (PlanFile, Option<PlanFile>) = match (plan, previous.transpose()) {
+        (Ok(p), Ok(q)) => (p, q),
+        _ => {
             eprintln!("nothing was written.");
             return Exit::Invalid;
         }
@@ -181,7 +204,7 @@ pub fn run(a: &VerifyArgs, quiet: bool) -> Exit {
         filled_priority: f.filled_priority,
         sent: f.sent,
         posts_filled: f.posts_filled,
-        kept: None,
+        kept: previous.as_ref().map(|p| kept(&plan, p)),
         wishes_met: data
             .steering
             .wishes_met(plan.rows.iter().map(|r| (&r.teacher_id, &r.to_school))),
@@ -222,6 +245,21 @@ pub fn run(a: &VerifyArgs, quiet: bool) -> Exit {
     }
 }
 
+/// Moves of `plan` (distinct teacher and host school) that `previous` has too.
+fn kept(plan: &PlanFile, previous: &PlanFile) -> u64 {
+    let before: std::collections::HashSet<(&str, &str)> = previous
+        .rows
+        .iter()
+        .map(|r| (r.teacher_id.as_str(), r.to_school.as_str()))
+        .collect();
+    let now: std::collections::HashSet<(&str, &str)> = plan
+        .rows
+        .iter()
+        .map(|r| (r.teacher_id.as_str(), r.to_school.as_str()))
+        .collect();
+    now.intersection(&before).count() as u64
+}
+
 /// Violations shown on the terminal; all of them are in violations.csv.
 const SHOWN: usize = 20;
 
@@ -240,6 +278,9 @@ fn render(j: &VerifyJson<'_>, violations: &[Violation]) -> String {
                 violations.len() - SHOWN
             ));
         }
+    }
+    if let Some(k) = j.kept {
+        s.push_str(&format!("kept {k} move(s) of the previous plan\n"));
     }
     let proven = if j.optimal_proven { "" } else { ", not proven" };
     s.push_str(&format!(

@@ -36,6 +36,11 @@ pub struct Figures {
     pub metres: u64,
     /// Every plan summed was proven optimal.
     pub optimal: bool,
+    /// Pins in force (summary.json `pins.count`).
+    pub pins: u64,
+    /// The optimum's shortfall and filled priority with no pin at all.
+    pub shortfall_without_pins: u64,
+    pub filled_priority_without_pins: u64,
     pub by_district: BTreeMap<String, DistrictTotals>,
 }
 
@@ -58,13 +63,16 @@ impl Default for Figures {
             rural_posts_filled: 0,
             metres: 0,
             optimal: true,
+            pins: 0,
+            shortfall_without_pins: 0,
+            filled_priority_without_pins: 0,
             by_district: BTreeMap::new(),
         }
     }
 }
 
 /// The figure columns, in `compare.csv` order (after the leading columns).
-pub const FIGURE_COLUMNS: [&str; 17] = [
+pub const FIGURE_COLUMNS: [&str; 22] = [
     "eligible",
     "quota",
     "sent",
@@ -82,6 +90,11 @@ pub const FIGURE_COLUMNS: [&str; 17] = [
     "optimal",
     "urban_to_rural",
     "rural_posts",
+    "pins",
+    "shortfall_without_pins",
+    "filled_priority_without_pins",
+    "pins_shortfall_delta",
+    "pins_priority_delta",
 ];
 
 /// The per-district figure names (`<district>:<name>` columns).
@@ -131,6 +144,9 @@ impl Figures {
                 })
                 .sum(),
             optimal: s.optimal,
+            pins: s.pins.count,
+            shortfall_without_pins: s.pins.shortfall_without_pins,
+            filled_priority_without_pins: s.pins.filled_priority_without_pins,
             by_district: s
                 .by_district
                 .iter()
@@ -163,6 +179,9 @@ impl Figures {
         self.rural_posts_filled += o.rural_posts_filled;
         self.metres += o.metres;
         self.optimal &= o.optimal;
+        self.pins += o.pins;
+        self.shortfall_without_pins += o.shortfall_without_pins;
+        self.filled_priority_without_pins += o.filled_priority_without_pins;
         for (d, f) in &o.by_district {
             let e = self.by_district.entry(d.clone()).or_default();
             e.sent += f.sent;
@@ -177,6 +196,16 @@ impl Figures {
 
     pub fn urban_to_rural_share(&self) -> String {
         ratio(self.urban_to_rural, self.sent)
+    }
+
+    /// What the pins cost: shortfall with them less without (≥ 0 when exact).
+    pub fn pins_shortfall_delta(&self) -> i64 {
+        self.shortfall as i64 - self.shortfall_without_pins as i64
+    }
+
+    /// What the pins cost: filled priority without them less with (≥ 0 when exact).
+    pub fn pins_priority_delta(&self) -> i64 {
+        self.filled_priority_without_pins as i64 - self.filled_priority as i64
     }
 
     /// Total distance, km with three decimals.
@@ -204,6 +233,11 @@ impl Figures {
             self.optimal.to_string(),
             self.urban_to_rural.to_string(),
             self.rural_posts.to_string(),
+            self.pins.to_string(),
+            self.shortfall_without_pins.to_string(),
+            self.filled_priority_without_pins.to_string(),
+            self.pins_shortfall_delta().to_string(),
+            self.pins_priority_delta().to_string(),
         ]
     }
 

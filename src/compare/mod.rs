@@ -5,7 +5,7 @@
 //! collected in variant order, so every output is byte-identical whatever the thread
 //! count. Timings are never written to files for the same reason.
 
-mod figures;
+pub mod figures;
 mod period;
 mod tables;
 mod variants;

@@ -115,3 +115,38 @@ pub fn merge_tables(dirs: &[&Path], prefix: &str) -> Result<Tables, Vec<String>>
         _ => Err(vec!["internal: three tables expected".into()]),
     }
 }
+
+/// `{prefix}pins_cost.csv` of the shards that wrote one (a shard writes it when its
+/// teachers have pins), its rows in pin row order as one run writes them: a pin
+/// belongs to its teacher's shard, so the shards' rows are disjoint. `None` when no
+/// shard wrote it.
+pub fn merge_pin_costs(dirs: &[&Path], prefix: &str) -> Result<Option<Table>, Vec<String>> {
+    let mut header: Option<StringRecord> = None;
+    let mut rows: Vec<(u64, StringRecord)> = Vec::new();
+    for dir in dirs {
+        let path = dir.join(format!("{prefix}pins_cost.csv"));
+        if !path.exists() {
+            continue;
+        }
+        let at = |e: &dyn std::fmt::Display| vec![format!("{}: {e}", path.display())];
+        let (mut r, h, col) = open_shard_csv(&path, &header, "row")?;
+        for rec in r.records() {
+            let rec = rec.map_err(|e| at(&e))?;
+            let row: u64 = rec
+                .get(col)
+                .unwrap_or_default()
+                .parse()
+                .map_err(|_| at(&format!("row {:?} is not a number", rec.get(col))))?;
+            rows.push((row, rec));
+        }
+        header = Some(h);
+    }
+    let Some(header) = header else {
+        return Ok(None);
+    };
+    rows.sort_by_key(|r| r.0);
+    Ok(Some(Table {
+        header,
+        rows: rows.into_iter().map(|r| r.1).collect(),
+    }))
+}

@@ -1,5 +1,5 @@
-//! One plan year's files from its shards: the tables, summary.json, report.html and
-//! plan.xlsx, each exactly as one run writes it.
+//! One plan year's files from its shards: the tables, pins_cost.csv, summary.json,
+//! report.html and plan.xlsx, each exactly as one run writes it.
 
 use super::tables::{merge_tables, Table};
 use crate::model::{Locality, Vocab};
@@ -41,6 +41,12 @@ pub fn merge_year(
         staged.add(format!("{prefix}{name}"), table.csv().map_err(|e| vec![e])?);
     }
     let itinerant = super::itinerant::merge_itinerant(dirs, prefix, &t.schools, staged)?;
+    if let Some(pins) = super::tables::merge_pin_costs(dirs, prefix)? {
+        staged.add(
+            format!("{prefix}pins_cost.csv"),
+            pins.csv().map_err(|e| vec![e])?,
+        );
+    }
     let summary = merge_summaries(parts.iter().map(|p| &p.1)).map_err(|e| vec![e])?;
 
     let (first, _) = &parts[0];
@@ -111,6 +117,7 @@ pub fn merge_year(
         &summary,
         sheets.as_ref(),
         None,
+        &tallies,
     )
     .map_err(|e| vec![e.to_string()])?;
     staged.add(format!("{prefix}plan.xlsx"), xlsx);

@@ -243,6 +243,7 @@ pub fn plan_files_lang(
             summary,
             sheets.as_ref(),
             plan.changes.as_ref().map(|_| change_rows.as_slice()),
+            &tallies,
         )
         .map_err(|e| e.to_string())?,
     );
@@ -327,7 +328,8 @@ pub struct ItinerantSheets<'a> {
 /// plan.xlsx: the CSV tables plus the per-district figures, one sheet each (`elig`
 /// empty when the country is too large for a worksheet); with itinerant teaching,
 /// 走教安排 (the weekday grid per township), 走教明细 (itinerant.csv) and 走教未覆盖
-/// (itinerant_uncovered.csv). `merge` calls it with the merged tables.
+/// (itinerant_uncovered.csv); with pins or wishes, 锁定 and 志愿 (see
+/// `xlsx::steering`, from `tallies`). `merge` calls it with the merged tables.
 pub fn plan_workbook(
     moves: &[Vec<String>],
     schools: &[Vec<String>],
@@ -335,6 +337,7 @@ pub fn plan_workbook(
     summary: &Summary,
     itinerant: Option<&ItinerantSheets>,
     changes: Option<&[Vec<String>]>,
+    tallies: &PlanTallies,
 ) -> Result<Vec<u8>, crate::xlsx::XlsxWriteError> {
     use Kind::{Bool, Decimal, Integer, Text};
     let districts: Vec<Vec<String>> = summary
@@ -380,6 +383,8 @@ pub fn plan_workbook(
     } else {
         Vec::new()
     };
+    let pin_rows = crate::xlsx::steering::pin_rows(tallies);
+    let wish_rows = crate::xlsx::steering::wish_rows(&tallies.wishes);
     let mut sheets = vec![
         Sheet {
             name: PLAN_SHEET,
@@ -427,6 +432,9 @@ pub fn plan_workbook(
             rows,
         });
     }
+    sheets.extend(crate::xlsx::steering::steering_sheets(
+        &pin_rows, &wish_rows,
+    ));
     workbook(&sheets)
 }
 

@@ -50,6 +50,10 @@ pub enum Text {
     PreviousTo,
     NowTo,
     Change,
+    Pins,
+    PinsNote,
+    Wishes,
+    WishesNote,
 }
 
 impl Text {
@@ -96,6 +100,16 @@ impl Text {
             Text::Reasons => ("原因", "Reasons"),
             Text::Other => ("其他", "other"),
             Text::QuotaMet => ("完成 100%", "100 % met"),
+            Text::Pins => ("锁定（pins）", "Pins"),
+            Text::PinsNote => (
+                "方案在全部锁定下最优。每条锁定的代价：只去掉这一条锁定时缺口和已补优先岗位的变化（缺口为负、优先岗位为正表示这条锁定有代价；0 表示不影响最优）。",
+                "The plan is optimal under all the pins. What a pin costs: the change in shortfall and in priority filled if that pin alone were dropped (a negative shortfall or positive priority change means the pin costs; 0: it does not change the optimum).",
+            ),
+            Text::Wishes => ("教师志愿", "Teachers' wishes"),
+            Text::WishesNote => (
+                "志愿不会让规则禁止的交流成为可能，也不会强制交流；按志愿序号统计去向为该志愿学校的交流教师。",
+                "A wish never allows a move the rules forbid and never forces a move; counts of moved teachers placed at the school of each wish rank.",
+            ),
             Text::Generated => (
                 "由 rotaplan 生成；图表可离线查看与打印。",
                 "Made by rotaplan; works offline and on paper.",

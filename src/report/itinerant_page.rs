@@ -507,13 +507,13 @@ pub fn itinerant_page(
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::report::page::Page;
     use std::path::PathBuf;
 
     /// Compares with the committed snapshot; `UPDATE_SNAPSHOTS=1` rewrites it.
-    fn snapshot(name: &str, html: &str) {
+    pub(crate) fn snapshot(name: &str, html: &str) {
         let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
             .join("tests/snapshots")
             .join(format!("{name}.html"));

@@ -26,6 +26,7 @@ pub mod plan_page;
 pub mod plan_tallies;
 pub mod progress_page;
 pub mod schedule_page;
+pub mod steering_section;
 pub mod svg;
 
 pub use i18n::Lang;

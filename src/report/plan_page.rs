@@ -1,6 +1,6 @@
 //! The `plan` report: headline figures, exchange flows, quota attainment per school,
 //! backbone share per district against 20 %, posts filled by subject, shortfalls with
-//! their reasons.
+//! their reasons; with pins or wishes, their sections (`steering_section`).
 
 use super::charts::{columns, hbars, sankey, Bar, Column, Flow};
 use super::i18n::{Lang, Text};
@@ -87,6 +87,16 @@ pub fn plan_page(r: &PlanReport, lang: Lang) -> Page {
     if let Some(l) = &s.leaders {
         sections.push(leaders_section(l, lang));
     }
+    sections.extend(super::steering_section::pins_section(
+        &r.tallies.pins,
+        &s.pins,
+        (s.shortfall, s.filled_priority),
+        lang,
+    ));
+    sections.extend(super::steering_section::wishes_section(
+        &r.tallies.wishes,
+        lang,
+    ));
     if let (Some(grid), Some(f)) = (r.itinerant, &s.itinerant) {
         sections.push(super::itinerant_page::itinerant_section(grid, f, lang));
     }

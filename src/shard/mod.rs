@@ -65,8 +65,8 @@ impl Shard {
     }
 
     /// Keeps only this shard's districts: their schools, teachers, posts, evaluators,
-    /// and the ledger rows that touch them or that this shard counts (see
-    /// [`Cut::foreign`]).
+    /// the pins and wishes of their teachers, and the ledger rows that touch them or
+    /// that this shard counts (see [`Cut::foreign`]).
     pub fn filter(&self, data: &mut Dataset) -> Cut {
         let owner = LedgerOwner::new(data);
         let mine: Vec<bool> = data
@@ -93,6 +93,11 @@ impl Shard {
             }
         }
         data.ledger = kept;
+        // A pin or a wish belongs to its teacher's district, so to one shard.
+        data.steering.pins.retain(|p| teachers.contains(&p.teacher));
+        data.steering
+            .wishes
+            .retain(|w| teachers.contains(&w.teacher));
         data.evaluators.retain(|e| self.owns(&e.district));
         let districts: BTreeSet<String> = data.schools.iter().map(|s| s.district.clone()).collect();
         Cut {

@@ -5,6 +5,13 @@
 pub fn zh_header(name: &str) -> &str {
     match name {
         "teacher_id" => "教师编号",
+        "action" => "动作",
+        "note" => "备注",
+        "shortfall_delta" => "去掉后缺口变化",
+        "filled_priority_delta" => "去掉后优先岗位变化",
+        "measure" => "项目",
+        "teachers" => "人数",
+        "share_of_teachers_with_wishes" => "占有志愿教师比例",
         "name" => "姓名",
         "subject" => "学科",
         "backbone" => "骨干级别",

@@ -6,6 +6,7 @@
 //! [`Kind`] per column, so a workbook can never disagree with its CSV twin.
 
 mod headers;
+pub mod steering;
 
 pub use headers::zh_header;
 
