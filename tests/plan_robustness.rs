@@ -184,12 +184,27 @@ fn rules(g: &mut Rng) -> Rules {
 }
 
 /// Case `seed`: mostly small, every tenth one of the hard shape (2 districts, about
-/// 30 schools, a few hundred teachers).
+/// 30 schools, a few hundred teachers), and every twentieth (seeds 5, 25, …) one of
+/// the shape of a horizon's target-search probes: a low share of eligible teachers
+/// (quotas of one to three), backbone share 0.2 counted per school, no filling
+/// beyond the quota, three districts planned together (one component of about 30
+/// sending schools). There a school that sends no backbone teacher owes one for its
+/// first teacher sent: a fixed charge per school that the searches of such
+/// components once could not close.
 fn case(seed: u64) -> (Dataset, Rules) {
     let mut g = Rng::new(seed);
     let mut r = rules(&mut g);
     let big = seed.is_multiple_of(10);
-    let (districts, teachers) = if big {
+    let probe = seed % 20 == 5;
+    let (districts, teachers) = if probe {
+        r.quota.min_share_of_eligible =
+            Share::parse(g.pick(&["0.035", "0.04", "0.045", "0.05"])).unwrap();
+        r.quota.min_backbone_share = Share::parse("0.2").unwrap();
+        r.quota.backbone_share_level = BackboneLevel::School;
+        r.quota.fill_beyond_quota = false;
+        r.flow.same_district = false;
+        (3, 700 + g.next(300) as usize)
+    } else if big {
         // The hard class: cross-district, caps above quota, backbone groups of any
         // level (per school the flow search's plans once stayed far above the optimum
         // at high shares), often a high share.

@@ -9,8 +9,17 @@
 //! school's two lanes through its supplies to the post groups with integer
 //! capacities, whose basic solutions are integral (network matrices are totally
 //! unimodular), so the branch and bound branches on a few dozen variables instead of
-//! one per arc, and its relaxation carries the convex envelope share × sent −
-//! backbone of every group's deficit. Objective levels, in order: (1) minimise
+//! one per arc. The relaxation is tightened where the deficit behaves as a fixed
+//! charge (a school at a low share of eligible teachers owes one backbone teacher
+//! for its first teacher sent): k is bounded below by the lower convex hull of the
+//! staircase ceil(share × sent) instead of share × sent alone, and, for groups that
+//! can owe at most one backbone teacher, every arc of their schools carries the
+//! variable upper bound `y ≤ u·k` of the strong fixed-charge formulation (Padberg,
+//! Van Roy and Wolsey, "Valid linear inequalities for fixed charge problems",
+//! Operations Research 33(4), 1985; Wolsey, *Integer Programming*, 1998, §1.5 and
+//! §7.4 on the strong facility-location formulation). On the target-search probes
+//! of the Nanchang horizon this closes most components at the root, where the bare
+//! envelope left microlp thousands of nodes short. Objective levels, in order: (1) minimise
 //! shortfall, (2) maximise Σ priority of filled posts, (3) maximise volunteers sent.
 //! Levels are folded into one weighted objective when the weights stay small enough
 //! for exact integer arithmetic in the solver's doubles; otherwise they are solved one
@@ -165,7 +174,17 @@ fn build(comp: &Component, pv: &mut ProblemVariables) -> (Vars, Vec<good_lp::Con
 }
 
 /// Adds, per backbone group, `den·k ≥ num·sent` (k = ceil(share × sent) at the
-/// optimum, since nothing rewards a larger k) and `bshort ≥ k − bsent`.
+/// optimum, since nothing rewards a larger k) and `bshort ≥ k − bsent`, tightened in
+/// two ways that every integer plan satisfies:
+///
+/// - the facets of the convex hull of {(sent, ceil(share × sent)) : 0 ≤ sent ≤ cap}
+///   (the lower hull of the staircase: beyond the envelope `den·k ≥ num·sent`, e.g.
+///   `cap·k ≥ sent` when the group can owe at most one backbone teacher);
+/// - when the group can owe at most one (k ≤ 1), variable upper bounds
+///   `y ≤ u·k` on every arc of its schools (u the arc's largest flow): the classic
+///   strong formulation of a fixed charge, which makes a school that sends one
+///   teacher along an arc of capacity u pay at least 1/u of the charge in the
+///   relaxation instead of share × 1.
 fn add_backbone(
     comp: &Component,
     pv: &mut ProblemVariables,
@@ -178,9 +197,17 @@ fn add_backbone(
     if num == 0 {
         return;
     }
+    let mut group_of = vec![usize::MAX; comp.senders.len()];
+    for (gi, group) in comp.backbone_groups.iter().enumerate() {
+        for &p in group {
+            group_of[p] = gi;
+        }
+    }
+    let mut ks = Vec::with_capacity(comp.backbone_groups.len());
     for group in &comp.backbone_groups {
         let max_sent: u32 = group.iter().map(|&p| comp.senders[p].cap).sum();
         if max_sent == 0 {
+            ks.push(None);
             continue;
         }
         let mut gs = Expression::from(0.0);
@@ -189,12 +216,63 @@ fn add_backbone(
             gs += sent[p].clone();
             gb += bsent[p].clone();
         }
-        let k = pv.add(variable().integer().min(0).max(max_sent));
+        let k_max = super::lagrange::ceil_share(max_sent, num, den);
+        let k = pv.add(variable().integer().min(0).max(k_max));
         let bshort = pv.add(variable().min(0).max(max_sent));
-        cons.push(constraint!(den as f64 * k >= (num as f64) * gs));
+        cons.push(constraint!(den as f64 * k >= (num as f64) * gs.clone()));
+        for ((s1, f1), (s2, f2)) in staircase_hull(max_sent, num, den) {
+            // (s2 − s1)(k − f1) ≥ (f2 − f1)(sent − s1)
+            let (ds, df) = (f64::from(s2 - s1), f64::from(f2 - f1));
+            cons.push(constraint!(
+                ds * k - df * gs.clone() >= ds * f64::from(f1) - df * f64::from(s1)
+            ));
+        }
         cons.push(constraint!(bshort + gb >= k));
         vars.shortfall.add_mul(1.0, bshort);
+        ks.push((k_max == 1).then_some(k));
     }
+    for (a, &(si, gi)) in comp.arcs.iter().enumerate() {
+        let p = comp.supplies[si].sender;
+        let Some(Some(k)) = ks.get(group_of[p]) else {
+            continue;
+        };
+        let u = comp.supplies[si]
+            .total()
+            .min(comp.groups[gi].capacity)
+            .min(comp.senders[p].cap);
+        if u > 0 {
+            let y = vars.y[a];
+            cons.push(constraint!(y <= f64::from(u) * *k));
+        }
+    }
+}
+
+/// The edges of the lower convex hull of the points (s, ceil(num/den × s)) for
+/// s = 0 ..= cap, as ((s1, f1), (s2, f2)); empty beyond a few thousand points (the
+/// envelope alone is then used).
+fn staircase_hull(cap: u32, num: i64, den: i64) -> Vec<((u32, u32), (u32, u32))> {
+    use super::lagrange::ceil_share;
+    if cap > 4000 {
+        return Vec::new();
+    }
+    let mut hull: Vec<(u32, u32)> = Vec::new();
+    for s in 0..=cap {
+        let p = (s, ceil_share(s, num, den));
+        // Drop the last point while it lies on or above the segment from the one
+        // before it to p (cross product ≤ 0).
+        while hull.len() >= 2 {
+            let (a, b) = (hull[hull.len() - 2], hull[hull.len() - 1]);
+            let cross = (i64::from(b.0) - i64::from(a.0)) * (i64::from(p.1) - i64::from(a.1))
+                - (i64::from(b.1) - i64::from(a.1)) * (i64::from(p.0) - i64::from(a.0));
+            if cross <= 0 {
+                hull.pop();
+            } else {
+                break;
+            }
+        }
+        hull.push(p);
+    }
+    hull.windows(2).map(|w| (w[0], w[1])).collect()
 }
 
 /// Solves one component to the lexicographic optimum (or the best found within
@@ -373,5 +451,38 @@ impl ComponentSolution {
             }
         }
         Ok(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every hull edge lies on or below every point of the staircase (a valid
+    /// inequality) and touches it at both ends (a facet of the hull).
+    #[test]
+    fn staircase_hull_edges_are_valid_and_tight() {
+        use super::super::lagrange::ceil_share;
+        for (num, den) in [(1, 5), (1, 10), (3, 10), (1, 2), (1, 1), (7, 20), (1, 3)] {
+            for cap in 0..40u32 {
+                let edges = staircase_hull(cap, num, den);
+                assert_eq!(edges.is_empty(), cap == 0);
+                for &((s1, f1), (s2, f2)) in &edges {
+                    assert!(s2 > s1);
+                    assert_eq!(
+                        (f1, f2),
+                        (ceil_share(s1, num, den), ceil_share(s2, num, den))
+                    );
+                    for s in 0..=cap {
+                        let f = i64::from(ceil_share(s, num, den));
+                        let lhs = i64::from(s2 - s1) * (f - i64::from(f1));
+                        let rhs = i64::from(f2 - f1) * (i64::from(s) - i64::from(s1));
+                        assert!(lhs >= rhs, "{num}/{den} cap {cap} s {s}");
+                    }
+                }
+            }
+        }
+        // One backbone teacher owed at most: cap·k ≥ sent.
+        assert_eq!(staircase_hull(3, 1, 5), vec![((0, 0), (3, 1))]);
     }
 }

@@ -9,6 +9,7 @@ mod changes;
 mod facts;
 mod flow;
 mod geo;
+pub mod instance;
 mod lagrange;
 mod milp;
 mod pairs;
@@ -306,6 +307,12 @@ fn solve_all(
                 return (i, Err(String::new()));
             }
             let r = solve_component(&comps[i], opts.time_limit);
+            if let Some(dir) = std::env::var_os("ROTAPLAN_DUMP_DIR") {
+                // Unproven or slow ones (a debugging aid: the clock only picks files).
+                if r.as_ref().is_ok_and(|s| !proven(s)) || t.elapsed().as_secs_f64() > 0.2 {
+                    instance::dump(&comps[i], std::path::Path::new(&dir));
+                }
+            }
             if let Some(pb) = &opts.progress {
                 pb.inc(1);
             }

@@ -32,6 +32,12 @@
 //! bound is its plan's cost), so the search always closes. A group of one school has
 //! U = lo and r_p = lo, exactly the charge it had before.
 //!
+//! A school on its own without a backbone teacher that could move owes
+//! ceil(share × sent) whatever it does; while its k is unbounded below the flow
+//! charges it the first edge of that staircase's lower convex hull per teacher sent
+//! (slope min_s ceil(share × s) / s ≥ share; 1/cap when it can owe at most one),
+//! rounded down to integer cost.
+//!
 //! All objective levels are folded into one integer cost with weights that keep them
 //! lexicographic: W1·shortfall − W2·priority − WK·kept − Σ_r R_r·wishes_met(r)
 //! − W3·volunteers − backbone_sent (kept: previous moves kept, level (3); wishes_met(r):
@@ -444,7 +450,8 @@ struct Template {
     k_max: Vec<u32>,
     /// Groups that may be charged the envelope while their lo is 0.
     envelope_ok: Vec<bool>,
-    per_unit: Cost,
+    /// Per group: the envelope's charge per teacher sent (see `envelope_slope`).
+    per_unit: Vec<Cost>,
     /// W1 × Σ quota.
     quota_constant: Cost,
 }
@@ -475,7 +482,7 @@ impl Template {
         let reward = self.reward_caps(comp, node);
         for (p, s) in comp.senders.iter().enumerate() {
             let gi = self.group_of[p];
-            let charge = if enveloped[gi] { self.per_unit } else { 0 };
+            let charge = if enveloped[gi] { self.per_unit[gi] } else { 0 };
             let rewarded = i64::from(s.quota.min(s.cap));
             let [a, b, r] = self.sender_arcs[p];
             g.set_arc(a, rewarded, charge - w.w1);
@@ -542,10 +549,18 @@ fn build(comp: &Component, w: Weights, node: &Node, k_max: Vec<u32>) -> Template
             group_of[p] = gi;
         }
     }
-    // A school on its own that has no eligible backbone teacher with a post owes ceil(share × sent)
-    // whatever it does; while its k is unbounded below (lo = 0) charge the convex
-    // envelope share × sent per teacher sent, a much tighter bound than nothing.
-    let per_unit = w.w1 / w.unit * Cost::from(num);
+    // A school on its own that has no eligible backbone teacher with a post owes
+    // ceil(share × sent) whatever it does; while its k is unbounded below (lo = 0)
+    // charge the convex envelope of that staircase per teacher sent, a much tighter
+    // bound than nothing (see `envelope_slope`).
+    let per_unit: Vec<Cost> = comp
+        .backbone_groups
+        .iter()
+        .map(|m| {
+            let cap: u32 = m.iter().map(|&p| comp.senders[p].cap).sum();
+            envelope_slope(w.w1, cap, num, den)
+        })
+        .collect();
     let mut has_arc = vec![false; comp.supplies.len()];
     for &(si, _) in &comp.arcs {
         has_arc[si] = true;
@@ -742,7 +757,10 @@ fn evaluate(
         // In units of share denominators: W1 / unit per unit of charge.
         let unit = den.max(1);
         let charged = if enveloped[gi] {
-            num * i64::from(gs)
+            // The flow's charge in units of W1 / den, rounded down (never above what
+            // the flow charged, so a node is closed only when its charge covers).
+            let abs = tpl.per_unit[gi] * Cost::from(gs) * Cost::from(den.max(1));
+            i64::try_from(abs / w.w1).unwrap_or(i64::MAX)
         } else {
             let rewarded: u32 = members.iter().map(|&p| bsent[p].min(reward[p])).sum();
             (i64::from(lo) - i64::from(rewarded)) * unit
@@ -805,6 +823,34 @@ fn evaluate(
         gaps,
         stuck,
     }
+}
+
+/// The charge per teacher sent (at weight `w1` per backbone teacher owed) of the
+/// steepest line through the origin below every point (s, ceil(num/den × s)),
+/// 0 ≤ s ≤ cap: the first edge of the staircase's lower convex hull, whose slope
+/// min over 1 ≤ s ≤ cap of ceil(num/den × s) / s is at least num/den (equal when
+/// den/num divides into cap) and 1/cap when the group can owe at most one backbone
+/// teacher. Rounded down, so the charge stays a valid lower bound.
+fn envelope_slope(w1: Cost, cap: u32, num: i64, den: i64) -> Cost {
+    if num <= 0 || den <= 0 {
+        return 0;
+    }
+    // The least ratio f/s over 1 ≤ s ≤ cap; for a very large cap, num/den itself
+    // (always below it, so still valid).
+    let mut best = (num.unsigned_abs(), den.unsigned_abs());
+    if (1..=100_000).contains(&cap) {
+        best = (u64::from(ceil_share(1, num, den)), 1);
+        for s in 2..=cap {
+            let f = u64::from(ceil_share(s, num, den));
+            if u128::from(f) * u128::from(best.1) < u128::from(best.0) * u128::from(s) {
+                best = (f, u64::from(s));
+            }
+        }
+    }
+    // INVARIANT: the weights were checked to fit 128 bits where they are built and
+    // best.0 ≤ best.1 · max(num/den, 1); the saturation is never reached in practice
+    // and, were it reached, would only lower the charge (still a valid bound).
+    w1.saturating_mul(Cost::from(best.0)) / Cost::from(best.1)
 }
 
 /// How many backbone teachers a member with allocation bounds [lo_p, hi_p] may count
@@ -920,6 +966,28 @@ mod tests {
             }
         }
         assert!(checked > 10_000);
+    }
+
+    /// The envelope's slope lies below every point of the staircase, and on it where
+    /// the staircase is steepest at the origin.
+    #[test]
+    fn envelope_slope_is_the_first_hull_edge() {
+        let w1: Cost = 6_000;
+        for (num, den) in [(1, 5), (3, 10), (1, 2), (1, 1), (7, 20), (1, 3)] {
+            for cap in 1..30u32 {
+                let a = envelope_slope(w1, cap, num, den);
+                assert!(a >= w1 * Cost::from(num) / Cost::from(den));
+                let touches = (1..=cap).any(|s| {
+                    let f = Cost::from(ceil_share(s, num, den));
+                    assert!(a * Cost::from(s) <= w1 * f, "{num}/{den} {cap} {s}");
+                    (w1 * f - a * Cost::from(s)) < Cost::from(s)
+                });
+                assert!(touches);
+            }
+        }
+        // One backbone teacher owed at most: the whole charge spread over the cap.
+        assert_eq!(envelope_slope(w1, 3, 1, 5), 2_000);
+        assert_eq!(envelope_slope(w1, 1, 1, 5), 6_000);
     }
 
     #[test]

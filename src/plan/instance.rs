@@ -1,0 +1,192 @@
+//! One component as a small text file, to study and test the solver on a single hard
+//! component in seconds instead of re-running a horizon.
+//!
+//! `ROTAPLAN_DUMP_DIR=DIR` makes `plan` (and every command that plans) write each
+//! component whose first quick search did not close to `DIR/component-HASH.txt`;
+//! `cargo run --release --example component -- FILE…` solves such files and prints
+//! what the solver did. Tests build instances with [`read`].
+//!
+//! The format is line based, one record per line, fields separated by spaces:
+//!
+//! ```text
+//! share NUM DEN
+//! sender SCHOOL QUOTA CAP
+//! supply SENDER SUBJECT NB_NV NB_V B_NV B_V MANDATORY(0|1) FORCED(0|1)
+//! group SUBJECT PRIORITY CAPACITY SENDER,SENDER,…
+//! arc SUPPLY GROUP
+//! backbone SENDER,SENDER,…
+//! ```
+//!
+//! Subjects are written without spaces (the loader's normalised words); post groups'
+//! member schools and supplies' teachers are not kept (the solver reads neither).
+
+use super::problem::{Component, PostGroup, Sender, Supply};
+use crate::model::Subject;
+use std::fmt::Write as _;
+
+/// The component as text (see the module header).
+pub fn write(comp: &Component) -> String {
+    let mut out = String::new();
+    let list = |v: &[usize]| {
+        if v.is_empty() {
+            "-".to_string()
+        } else {
+            v.iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(",")
+        }
+    };
+    let _ = writeln!(
+        out,
+        "share {} {}",
+        comp.backbone_share.0, comp.backbone_share.1
+    );
+    for s in &comp.senders {
+        let _ = writeln!(out, "sender {} {} {}", s.school, s.quota, s.cap);
+    }
+    for s in &comp.supplies {
+        let c = s.counts;
+        let _ = writeln!(
+            out,
+            "supply {} {} {} {} {} {} {} {}",
+            s.sender,
+            s.subject.as_str().replace(' ', "_"),
+            c[0][0],
+            c[0][1],
+            c[1][0],
+            c[1][1],
+            u8::from(s.mandatory_leaders),
+            u8::from(s.forced)
+        );
+    }
+    for g in &comp.groups {
+        let _ = writeln!(
+            out,
+            "group {} {} {} {}",
+            g.subject.as_str().replace(' ', "_"),
+            g.priority,
+            g.capacity,
+            list(&g.senders)
+        );
+    }
+    for &(si, gi) in &comp.arcs {
+        let _ = writeln!(out, "arc {si} {gi}");
+    }
+    for b in &comp.backbone_groups {
+        let _ = writeln!(out, "backbone {}", list(b));
+    }
+    out
+}
+
+/// Reads a component written by [`write`]; the error names the line.
+pub fn read(text: &str) -> Result<Component, String> {
+    let mut c = Component::default();
+    for (n, line) in text.lines().enumerate() {
+        let f: Vec<&str> = line.split_whitespace().collect();
+        if f.is_empty() {
+            continue;
+        }
+        let bad = || format!("line {}: cannot read `{line}`", n + 1);
+        let num = |i: usize| -> Result<u32, String> {
+            f.get(i).and_then(|x| x.parse().ok()).ok_or_else(bad)
+        };
+        let list = |i: usize| -> Result<Vec<usize>, String> {
+            match f.get(i) {
+                Some(&"-") => Ok(Vec::new()),
+                Some(x) => x.split(',').map(|p| p.parse().map_err(|_| bad())).collect(),
+                None => Err(bad()),
+            }
+        };
+        match f[0] {
+            "share" => {
+                let p = |i: usize| -> Result<i64, String> {
+                    f.get(i).and_then(|x| x.parse().ok()).ok_or_else(bad)
+                };
+                c.backbone_share = (p(1)?, p(2)?);
+            }
+            "sender" => c.senders.push(Sender {
+                school: num(1)? as usize,
+                quota: num(2)?,
+                cap: num(3)?,
+            }),
+            "supply" => c.supplies.push(Supply {
+                sender: num(1)? as usize,
+                subject: Subject::new(*f.get(2).ok_or_else(bad)?),
+                counts: [[num(3)?, num(4)?], [num(5)?, num(6)?]],
+                mandatory_leaders: num(7)? == 1,
+                teacher: None,
+                forced: num(8)? == 1,
+            }),
+            "group" => c.groups.push(PostGroup {
+                subject: Subject::new(*f.get(1).ok_or_else(bad)?),
+                priority: num(2)?,
+                capacity: num(3)?,
+                members: Vec::new(),
+                senders: list(4)?,
+            }),
+            "arc" => c.arcs.push((num(1)? as usize, num(2)? as usize)),
+            "backbone" => c.backbone_groups.push(list(1)?),
+            _ => return Err(bad()),
+        }
+    }
+    let ns = c.senders.len();
+    let ok = c.supplies.iter().all(|s| s.sender < ns)
+        && c.arcs
+            .iter()
+            .all(|&(si, gi)| si < c.supplies.len() && gi < c.groups.len())
+        && c.backbone_groups.iter().flatten().all(|&p| p < ns);
+    if !ok {
+        return Err("an index points past the senders, supplies or groups".into());
+    }
+    Ok(c)
+}
+
+/// What solving one component did: for the example and for tests.
+#[derive(Debug, Clone)]
+pub struct Solved {
+    pub optimal: bool,
+    pub nodes: usize,
+    /// Shortfall (quota and backbone) and priority filled of the plan found.
+    pub shortfall: u64,
+    pub priority: u64,
+}
+
+/// Solves `comp` as `plan` does, within the work of `time_limit` seconds.
+pub fn solve(comp: &Component, time_limit: f64) -> Result<Solved, String> {
+    let sol = super::solve_component(comp, time_limit)?;
+    let (shortfall, priority) = super::unproven::levels(comp, &sol);
+    Ok(Solved {
+        optimal: super::proven(&sol),
+        nodes: sol.nodes,
+        shortfall,
+        priority,
+    })
+}
+
+/// Writes `comp` to `dir/component-HASH.txt` (the hash of its text, so one component
+/// met in several runs is one file). Errors are ignored: a debugging aid.
+pub fn dump(comp: &Component, dir: &std::path::Path) {
+    use std::hash::{Hash, Hasher};
+    let text = write(comp);
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut h);
+    let _ = std::fs::create_dir_all(dir);
+    let _ = std::fs::write(dir.join(format!("component-{:016x}.txt", h.finish())), text);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_round_trips() {
+        let text = "share 1 5\nsender 3 2 2\nsender 4 1 3\nsupply 0 math 1 0 1 0 0 0\n\
+                    supply 1 music 0 1 0 0 0 1\ngroup math 2 1 0,1\ngroup music 1 2 1\n\
+                    arc 0 0\narc 1 1\nbackbone 0\nbackbone 1\n";
+        let c = read(text).unwrap();
+        assert_eq!(write(&c), text);
+        assert!(read("sender 1 2").is_err());
+        assert!(read("arc 0 0\n").is_err());
+    }
+}
