@@ -6,7 +6,7 @@
 
 mod assign;
 mod facts;
-mod flow;
+pub(crate) mod flow;
 mod geo;
 mod lagrange;
 mod milp;
