@@ -91,6 +91,12 @@ fn tiny_schedule_is_the_hand_worked_one() {
     assert_eq!(r1["evaluator_days_lower_bound"], 3);
     assert!(hosts.iter().all(|h| h["proven"] == true));
     assert!(s["travel_km"].as_f64().unwrap() >= 0.0);
+    // Tie-breaks settled by the flow; the figures add up.
+    assert_eq!(s["tie_breaks"], "optimal");
+    let travel: f64 = hosts.iter().map(|h| h["travel_km"].as_f64().unwrap()).sum();
+    assert!((travel - s["travel_km"].as_f64().unwrap()).abs() < 1e-6);
+    assert!(s["load_sum_of_squares"].as_u64().unwrap() >= 9);
+    assert!(s["load_spread"].as_u64().unwrap() <= s["days_per_evaluator_max"].as_u64().unwrap());
     let sched = rows(&out.join("schedule.csv"));
     assert_eq!(sched.len(), 4);
     let by_teacher = |t: &str| sched.iter().find(|r| r[1] == t).unwrap().clone();

@@ -520,3 +520,190 @@ fn capacity_is_reported_when_evaluators_run_out() {
     assert_eq!(s.unscheduled.len(), 1);
     assert_eq!(s.unscheduled[0].1.id(), "capacity_taken");
 }
+
+/// A sitting of a finished schedule: its date, host (None: a date of several hosts),
+/// placements and crew.
+struct BruteSitting {
+    date: Date,
+    host: Option<usize>,
+    events: Vec<usize>,
+    /// (allowed, subject, cap) of each slot of the crew's make-up.
+    slots: Vec<(u64, u64, u32)>,
+}
+
+/// An evaluator's (allowed, subject, cap) relative to a sitting's events, from the
+/// rules alone.
+fn brute_kind(inst: &Instance, m: usize, events: &[usize]) -> (u64, u64, u32) {
+    let (data, rules) = (&inst.data, &inst.rules);
+    let e = &data.evaluators[m];
+    let (mut allowed, mut subject) = (0u64, 0u64);
+    for (i, &ev) in events.iter().enumerate() {
+        let event = &inst.events[ev];
+        let host = &data.schools[event.host];
+        let home = e.school.as_ref();
+        let recused = ((rules.recuse.contains(&Recusal::HostSchool)
+            || event.kind == EventKind::Inspection)
+            && home == Some(&host.id))
+            || (rules.recuse.contains(&Recusal::SendingSchool)
+                && event.sending.is_some_and(|s| home == Some(&data.schools[s].id)))
+            || (rules.recuse.contains(&Recusal::HostDistrict) && e.district == host.district);
+        if !recused {
+            allowed |= 1 << i;
+        }
+        if e.subjects.contains(&event.subject) {
+            subject |= 1 << i;
+        }
+    }
+    let cap = e.max_per_day.unwrap_or(rules.max_per_evaluator_per_day);
+    (allowed, subject, cap.min(events.len() as u32))
+}
+
+/// The least (sum of squared days, metres) over every choice of evaluators for the
+/// crews of `s`, keeping its sittings, dates and crew make-ups (a slot takes anyone who
+/// may do all its kind may: sit on the same evaluations, count for the same subjects,
+/// take as many a day), one sitting a day per evaluator; by exhaustive search.
+fn brute_tie_breaks(inst: &Instance, s: &rotaplan::schedule::Schedule) -> (usize, u64) {
+    let one = inst.rules.one_school_per_evaluator_day;
+    let mut groups: BTreeMap<(Date, usize), Vec<usize>> = BTreeMap::new();
+    for (i, p) in s.placed.iter().enumerate() {
+        let h = if one {
+            inst.events[p.event].host
+        } else {
+            usize::MAX
+        };
+        groups.entry((p.date, h)).or_default().push(i);
+    }
+    let sittings: Vec<BruteSitting> = groups
+        .into_iter()
+        .map(|((date, _), items)| {
+            let events: Vec<usize> = items.iter().map(|&i| s.placed[i].event).collect();
+            let mut crew: Vec<usize> = items
+                .iter()
+                .flat_map(|&i| s.placed[i].panel.iter().copied())
+                .collect();
+            crew.sort_unstable();
+            crew.dedup();
+            let hosts: std::collections::BTreeSet<usize> =
+                events.iter().map(|&e| inst.events[e].host).collect();
+            BruteSitting {
+                date,
+                host: (hosts.len() == 1).then(|| *hosts.iter().next().unwrap()),
+                slots: {
+                    // Equal kinds side by side (they take evaluators in order).
+                    let mut k: Vec<_> = crew.iter().map(|&m| brute_kind(inst, m, &events)).collect();
+                    k.sort_unstable();
+                    k
+                },
+                events,
+            }
+        })
+        .collect();
+    let homes: Vec<Option<usize>> = inst
+        .data
+        .evaluators
+        .iter()
+        .map(|e| {
+            e.school
+                .as_ref()
+                .and_then(|id| inst.data.schools.iter().position(|s| &s.id == id))
+        })
+        .collect();
+    // Every (sitting, slot) in turn; `taken` holds the (evaluator, date) pairs in use.
+    struct Search<'a> {
+        inst: &'a Instance,
+        sittings: &'a [BruteSitting],
+        homes: &'a [Option<usize>],
+        taken: std::collections::BTreeSet<(usize, Date)>,
+        days: Vec<usize>,
+        metres: u64,
+        best: (usize, u64),
+    }
+    impl Search<'_> {
+        fn go(&mut self, si: usize, slot: usize, from: usize) {
+            if si == self.sittings.len() {
+                let sq = self.days.iter().map(|d| d * d).sum();
+                self.best = self.best.min((sq, self.metres));
+                return;
+            }
+            let s = &self.sittings[si];
+            if slot == s.slots.len() {
+                self.go(si + 1, 0, 0);
+                return;
+            }
+            let want = s.slots[slot];
+            // Slots of one kind take evaluators in increasing order (no repeats).
+            let start = if slot > 0 && s.slots[slot - 1] == want {
+                from
+            } else {
+                0
+            };
+            for m in start..self.inst.data.evaluators.len() {
+                let e = &self.inst.data.evaluators[m];
+                if self.taken.contains(&(m, s.date)) || e.unavailable.contains(&s.date) {
+                    continue;
+                }
+                let k = brute_kind(self.inst, m, &s.events);
+                if k.0 & want.0 != want.0 || k.1 & want.1 != want.1 || k.2 < want.2 {
+                    continue;
+                }
+                let trip = s.host.map_or(0, |h| {
+                    rotaplan::schedule::exact::trip_metres(&self.inst.data, self.homes[m], h)
+                });
+                self.taken.insert((m, s.date));
+                self.days[m] += 1;
+                self.metres += trip;
+                self.go(si, slot + 1, m + 1);
+                self.metres -= trip;
+                self.days[m] -= 1;
+                self.taken.remove(&(m, s.date));
+            }
+        }
+    }
+    let mut search = Search {
+        inst,
+        sittings: &sittings,
+        homes: &homes,
+        taken: std::collections::BTreeSet::new(),
+        days: vec![0; inst.data.evaluators.len()],
+        metres: 0,
+        best: (usize::MAX, u64::MAX),
+    };
+    search.go(0, 0, 0);
+    search.best
+}
+
+/// Gives the schools of a tiny instance coordinates a few kilometres apart, so travel
+/// differs between evaluators.
+fn with_coordinates(mut inst: Instance) -> Instance {
+    for (i, s) in inst.data.schools.iter_mut().enumerate() {
+        s.coord = Some((28.6 + 0.01 * (i * i) as f64, 115.9 + 0.013 * i as f64));
+    }
+    inst
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(80))]
+
+    /// Objectives (3) even load, then travel: the schedule's crews are the best choice
+    /// of evaluators for its sittings, dates and crew make-ups, by exhaustive search.
+    #[test]
+    fn tie_breaks_equal_brute_force(inst in tiny()) {
+        let inst = with_coordinates(inst);
+        for one in [true, false] {
+            let mut inst = inst.clone();
+            inst.rules.one_school_per_evaluator_day = one;
+            let s = solve(&inst.events, &inst.data, &inst.rules);
+            prop_assert!(check(&inst.events, &inst.data, &inst.rules, &s).is_empty());
+            prop_assert_eq!(s.balance, rotaplan::schedule::balance::Balance::Optimal);
+            let days = s.days_per_evaluator(inst.data.evaluators.len());
+            let sq: usize = days.iter().map(|d| d * d).sum();
+            let best = brute_tie_breaks(&inst, &s);
+            if one {
+                prop_assert_eq!((sq, s.travel_metres(&inst.events, &inst.data)), best);
+            } else {
+                // Travel of a date at several schools depends on the panels dealt.
+                prop_assert_eq!(sq, best.0);
+            }
+        }
+    }
+}

@@ -86,6 +86,15 @@ pub struct ScheduleSummary {
     /// Objective (4): kilometres travelled, one trip per evaluator-day from the
     /// evaluator's own school to the host (0 where coordinates are missing).
     pub travel_km: f64,
+    /// Objective (3), even load: the sum over evaluators of the square of their days
+    /// (smaller is more even; the total of days is objective (2)).
+    pub load_sum_of_squares: usize,
+    /// Days of the busiest evaluator minus days of the least busy one (every
+    /// evaluator in evaluators.csv, unused ones at 0).
+    pub load_spread: usize,
+    /// How (3) and (4) were settled: `optimal` (every crew re-chosen by a min-cost
+    /// flow, given the sittings, dates and crew make-ups), `partial`, or `kept`.
+    pub tie_breaks: &'static str,
     /// Per host school: where the evaluator-days go, and each school's bound.
     pub by_host: Vec<HostSummary>,
 }
@@ -100,6 +109,8 @@ pub struct HostSummary {
     pub evaluator_days: usize,
     pub evaluator_days_lower_bound: Option<usize>,
     pub proven: bool,
+    /// Kilometres travelled to this school (one trip per evaluator-day here).
+    pub travel_km: f64,
 }
 
 fn report(errors: &[EventInputError]) -> Exit {
@@ -274,6 +285,7 @@ fn summarize(
         *by_reason.entry(r.id().to_string()).or_insert(0) += 1;
     }
     let slots: usize = sched.placed.iter().map(|p| p.panel.len()).sum();
+    let load = sched.days_per_evaluator(data.evaluators.len());
     let round2 = |x: f64| (x * 100.0).round() / 100.0;
     ScheduleSummary {
         year,
@@ -305,6 +317,9 @@ fn summarize(
         unscheduled_by_reason: by_reason,
         // Whole metres / 1000: three decimals, exact.
         travel_km: sched.travel_metres(events, data) as f64 / 1000.0,
+        load_sum_of_squares: load.iter().map(|d| d * d).sum(),
+        load_spread: load.iter().max().unwrap_or(&0) - load.iter().min().unwrap_or(&0),
+        tie_breaks: sched.balance.as_str(),
         by_host: sched
             .by_host
             .iter()
@@ -319,6 +334,7 @@ fn summarize(
                 evaluator_days: h.evaluator_days,
                 evaluator_days_lower_bound: h.lower_bound,
                 proven: h.proven,
+                travel_km: h.travel_metres as f64 / 1000.0,
             })
             .collect(),
     }

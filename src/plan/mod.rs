@@ -7,7 +7,7 @@
 mod assign;
 mod changes;
 mod facts;
-mod flow;
+pub(crate) mod flow;
 mod geo;
 pub mod instance;
 mod lagrange;

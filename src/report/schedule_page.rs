@@ -133,6 +133,21 @@ pub fn schedule_page(r: &ScheduleReport, lang: Lang) -> Page {
             value: format!("{used} / {}", load.len()),
             alert: false,
         },
+        Figure {
+            caption: t("工作天数极差", "Load spread (days)"),
+            value: (load.iter().map(|l| l.days).max().unwrap_or(0)
+                - load.iter().map(|l| l.days).min().unwrap_or(0))
+            .to_string(),
+            alert: false,
+        },
+        Figure {
+            caption: t("往返路程（公里）", "Travel (km)"),
+            value: format!(
+                "{:.1}",
+                r.sched.travel_metres(r.events, r.data) as f64 / 1000.0
+            ),
+            alert: false,
+        },
     ];
     let mut sections = vec![
         Section {
@@ -286,6 +301,7 @@ fn host_blocks(r: &ScheduleReport, lang: Lang) -> Vec<Block> {
                 } else {
                     t("否", "no")
                 },
+                format!("{:.1}", h.travel_metres as f64 / 1000.0),
             ]
         })
         .collect();
@@ -320,6 +336,7 @@ fn host_blocks(r: &ScheduleReport, lang: Lang) -> Vec<Block> {
                 t("评价人·天", "Evaluator-days"),
                 t("下界", "Bound"),
                 t("已证明最少", "Proven minimal"),
+                t("路程（公里）", "Travel (km)"),
             ],
             rows,
         },

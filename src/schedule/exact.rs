@@ -31,10 +31,14 @@
 //!    [`cross_school_bound`] without one school a day.
 //! 4. When that is still not proven and the instance is small, the whole-instance
 //!    integer program of [`super::whole`] settles both objectives exactly.
+//! 5. Whatever schedule is kept, its crews are chosen anew for objectives (3) even load
+//!    and (4) travel by the min-cost flow of [`super::balance`] (exact given its
+//!    sittings, dates and crew make-ups; (1) and (2) do not change).
 //!
 //! Everything is ordered by index or id, and the parallel part collects in school
 //! order: the same input gives the same schedule with any number of threads.
 
+use super::balance::{balance, Balance};
 use super::bound::{day_split, most_placed};
 use super::check::check;
 use super::days::day_groups;
@@ -617,8 +621,20 @@ pub fn solve(events: &[Event], data: &Dataset, rules: &EvaluationRules) -> Sched
             }
         }
     }
-    finish(&mut s, events, &plans, one_school);
+    tie_breaks(&w, data, &mut s);
+    finish(&mut s, events, data, &plans, one_school);
     s
+}
+
+/// Objectives (3) and (4) by [`super::balance`]: the crews re-chosen for even load,
+/// then travel. Kept only when the independent checker agrees (it always should).
+fn tie_breaks(w: &World<'_>, data: &Dataset, s: &mut Schedule) {
+    let before = s.placed.clone();
+    s.balance = balance(w, data, &mut s.placed);
+    if !check(w.events, data, w.rules, s).is_empty() {
+        s.placed = before;
+        s.balance = Balance::Kept;
+    }
 }
 
 /// A schedule of `placed`, with every intrinsic reason and `unplaced` as taken by
@@ -660,7 +676,13 @@ fn sort(s: &mut Schedule, events: &[Event]) {
 }
 
 /// `proven` and the per-school figures of a finished schedule.
-fn finish(s: &mut Schedule, events: &[Event], plans: &[HostPlan], one_school: bool) {
+fn finish(
+    s: &mut Schedule,
+    events: &[Event],
+    data: &Dataset,
+    plans: &[HostPlan],
+    one_school: bool,
+) {
     s.proven = s.placed.len() == s.scheduled_bound && s.evaluator_days() == s.lower_bound;
     let bounds: BTreeMap<usize, &HostPlan> = plans.iter().map(|p| (p.host, p)).collect();
     let mut per: BTreeMap<usize, HostFigures> = BTreeMap::new();
@@ -672,7 +694,9 @@ fn finish(s: &mut Schedule, events: &[Event], plans: &[HostPlan], one_school: bo
         evaluator_days: 0,
         lower_bound: None,
         proven: false,
+        travel_metres: 0,
     };
+    let travel = s.travel_by_host(events, data);
     for ev in events {
         per.entry(ev.host)
             .or_insert_with(|| figures(ev.host))
@@ -704,6 +728,7 @@ fn finish(s: &mut Schedule, events: &[Event], plans: &[HostPlan], one_school: bo
             f.scheduled == p.sittings.iter().map(|s| s.events.len()).sum::<usize>() + p.loose.len()
         });
         f.proven = one_school && all_placed && Some(f.evaluator_days) == f.lower_bound;
+        f.travel_metres = travel.get(host).copied().unwrap_or(0);
     }
     s.by_host = per.into_values().collect();
 }

@@ -6,9 +6,11 @@
 //! dates, [`exact`] places them at the fewest evaluator-days by sittings (one host
 //! school, one date), with [`sitting`] the smallest crew of one sitting and [`solver`]
 //! the constructive pass it falls back on, [`bound`] the floor costs of a day,
+//! [`balance`] the crews for even load and travel once the sittings are fixed,
 //! [`reason`] explains what could not be placed, [`check`] re-checks every hard rule
 //! independently of the solver, and [`ics`] writes the calendar.
 
+pub mod balance;
 pub mod bound;
 pub mod calendar;
 pub mod check;
@@ -96,6 +98,8 @@ pub struct Schedule {
     pub method: Method,
     /// Per host school with at least one evaluation, in school order.
     pub by_host: Vec<HostFigures>,
+    /// How objectives (3) even load and (4) travel were settled (see [`balance`]).
+    pub balance: balance::Balance,
 }
 
 /// The method behind a schedule (see [`exact`] for how they combine).
@@ -140,6 +144,8 @@ pub struct HostFigures {
     pub lower_bound: Option<usize>,
     /// This school's evaluator-days are proven minimal.
     pub proven: bool,
+    /// Metres travelled to this school: one trip per evaluator-day here.
+    pub travel_metres: u64,
 }
 
 impl Schedule {
@@ -155,9 +161,37 @@ impl Schedule {
         pairs.len()
     }
 
+    /// Days worked by each evaluator of `data` (objective 3 is the sum of their
+    /// squares, smallest when the days are spread most evenly).
+    pub fn days_per_evaluator(&self, evaluators: usize) -> Vec<usize> {
+        let mut pairs: Vec<(usize, Date)> = self
+            .placed
+            .iter()
+            .flat_map(|p| p.panel.iter().map(move |&e| (e, p.date)))
+            .collect();
+        pairs.sort_unstable();
+        pairs.dedup();
+        let mut days = vec![0usize; evaluators];
+        for (e, _) in pairs {
+            if let Some(d) = days.get_mut(e) {
+                *d += 1;
+            }
+        }
+        days
+    }
+
     /// Objective (4): metres travelled, one trip per evaluator-day from the evaluator's
     /// own school to the host (0 for bureau staff or a school without coordinates).
     pub fn travel_metres(&self, events: &[Event], data: &Dataset) -> u64 {
+        self.travel_by_host(events, data).values().sum()
+    }
+
+    /// Objective (4) by host school: one trip per evaluator, date and host visited.
+    pub fn travel_by_host(
+        &self,
+        events: &[Event],
+        data: &Dataset,
+    ) -> std::collections::BTreeMap<usize, u64> {
         let index: std::collections::BTreeMap<&str, usize> = data
             .schools
             .iter()
@@ -178,9 +212,10 @@ impl Schedule {
             .collect();
         trips.sort_unstable();
         trips.dedup();
-        trips
-            .iter()
-            .map(|&(e, _, host)| exact::trip_metres(data, home(e), host))
-            .sum()
+        let mut out = std::collections::BTreeMap::new();
+        for &(e, _, host) in &trips {
+            *out.entry(host).or_insert(0) += exact::trip_metres(data, home(e), host);
+        }
+        out
     }
 }
