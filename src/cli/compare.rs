@@ -67,6 +67,13 @@ pub struct CompareArgs {
 }
 
 pub fn run(a: &CompareArgs, quiet: bool) -> Exit {
+    execute(a, quiet, None)
+}
+
+/// `compare` itself. With `watch` (the server's workers): the variants planned are
+/// counted on its bar, and setting its cancel flag skips the variants not yet started
+/// and stops before anything is written.
+pub fn execute(a: &CompareArgs, quiet: bool, watch: Option<&super::Watch>) -> Exit {
     let inputs = [
         a.data.inputs(),
         a.rules.clone(),
@@ -132,6 +139,7 @@ pub fn run(a: &CompareArgs, quiet: bool) -> Exit {
         out: &out,
         shown: shown.as_ref(),
         redactor: redactor.as_ref(),
+        watch,
     };
     match a.year {
         Some(year) => run_year(a, quiet, &variants, rules, &loaded, &target, year),
@@ -145,6 +153,7 @@ struct Target<'a> {
     /// The redacted copy of the data, when redacting.
     shown: Option<&'a Dataset>,
     redactor: Option<&'a Redactor>,
+    watch: Option<&'a super::Watch>,
 }
 
 impl Target<'_> {
@@ -169,23 +178,35 @@ fn failed(e: CompareError) -> Exit {
 
 /// Runs `each` on every variant in parallel (one task per variant, so the bar moves
 /// as each finishes); results and the first error are taken in variant order.
+/// A cancel (`watch`) skips the variants not yet started; the caller then writes
+/// nothing.
 fn per_variant<T: Send>(
     variants: &[Variant],
     rules: Vec<Rules>,
     quiet: bool,
+    watch: Option<&super::Watch>,
     each: impl Fn(&Variant, Rules) -> Result<Vec<T>, CompareError> + Sync,
 ) -> Result<Vec<T>, CompareError> {
-    let bar = crate::progress::bar(variants.len() as u64, "variants", quiet);
+    let n = variants.len() as u64;
+    let bar = match watch {
+        Some(w) => w.counting(n, "planning: variants planned"),
+        None => crate::progress::bar(n, "variants", quiet),
+    };
     let out: Vec<Result<Vec<T>, CompareError>> = variants
         .par_iter()
         .zip(rules)
         .map(|(v, r)| {
+            if watch.is_some_and(super::Watch::cancelled) {
+                return Ok(Vec::new());
+            }
             let o = each(v, r);
             bar.inc(1);
             o
         })
         .collect();
-    bar.finish_and_clear();
+    if watch.is_none() {
+        bar.finish_and_clear();
+    }
     let mut all = Vec::new();
     for o in out {
         all.extend(o?);
@@ -235,12 +256,15 @@ fn run_year(
 ) -> Exit {
     let start = Instant::now();
     let data = &loaded.data;
-    let outcomes = match per_variant(variants, rules, quiet, |v, r| {
+    let outcomes = match per_variant(variants, rules, quiet, target.watch, |v, r| {
         run_variants(data, std::slice::from_ref(v), vec![r], year, a.time_limit)
     }) {
         Ok(o) => o,
         Err(e) => return failed(e),
     };
+    if target.watch.is_some_and(super::Watch::cancelled) {
+        return Exit::Failure;
+    }
     let shown = target.data(data);
     let page = compare_page(shown, &outcomes, year, a.lang);
     if let Err(e) = write(
@@ -274,12 +298,15 @@ fn run_horizon(
 ) -> Exit {
     let start = Instant::now();
     let data = &loaded.data;
-    let outcomes = match per_variant(variants, rules, quiet, |v, r| {
+    let outcomes = match per_variant(variants, rules, quiet, target.watch, |v, r| {
         run_periods(data, std::slice::from_ref(v), vec![r], a.time_limit)
     }) {
         Ok(o) => o,
         Err(e) => return failed(e),
     };
+    if target.watch.is_some_and(super::Watch::cancelled) {
+        return Exit::Failure;
+    }
     // Period moves name teachers by id: pseudonyms when redacting.
     let shown_outcomes = target.redactor.map(|r| {
         let mut o = outcomes.clone();

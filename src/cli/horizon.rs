@@ -122,6 +122,13 @@ pub(super) fn shown_itinerant(
 }
 
 pub fn run(a: &HorizonArgs, quiet: bool) -> Exit {
+    execute(a, quiet, None)
+}
+
+/// `horizon` itself. With `watch` (the server's workers): the years planned are counted
+/// on its bar, its stage named there, and setting its cancel flag stops the run before
+/// anything is written.
+pub fn execute(a: &HorizonArgs, quiet: bool, watch: Option<&super::Watch>) -> Exit {
     let shard = match a.shard.as_deref().map(Shard::parse).transpose() {
         Ok(s) => s,
         Err(e) => {
@@ -162,6 +169,7 @@ pub fn run(a: &HorizonArgs, quiet: bool) -> Exit {
     let opts = HorizonOptions {
         plan: PlanOptions {
             time_limit: a.time_limit,
+            cancel: watch.map(|w| w.cancel.clone()),
             ..PlanOptions::default()
         },
         stop_when_met: false,
@@ -170,7 +178,10 @@ pub fn run(a: &HorizonArgs, quiet: bool) -> Exit {
     let mut staged = Staged::default();
     let t0 = Instant::now();
     let years = rules.plan.first_year..=rules.plan.last_year;
-    let bar = crate::progress::bar(years.clone().count() as u64, "years", quiet);
+    let bar = match watch {
+        Some(w) => w.counting(years.clone().count() as u64, "planning: years planned"),
+        None => crate::progress::bar(years.clone().count() as u64, "years", quiet),
+    };
     let mut districts = DistrictYears::default();
     let mut more_posts = horizon::MorePostsTally::default();
     let base = horizon::run(data, &rules, years, &opts, |v| {
@@ -201,7 +212,9 @@ pub fn run(a: &HorizonArgs, quiet: bool) -> Exit {
         }
         Ok(())
     });
-    bar.finish_and_clear();
+    if watch.is_none() {
+        bar.finish_and_clear();
+    }
     let base = match base {
         Ok(b) => b,
         Err(e) => return fail(e, &rules.source),
@@ -219,6 +232,9 @@ pub fn run(a: &HorizonArgs, quiet: bool) -> Exit {
         }
     }
     let t1 = Instant::now();
+    if let Some(w) = watch {
+        w.stage("searching: the share that meets the target");
+    }
     let probes = crate::progress::counter("target search: shares tried", quiet);
     let ((search, search_seconds), (takes, takes_seconds)) = rayon::join(
         || {
@@ -269,6 +285,9 @@ pub fn run(a: &HorizonArgs, quiet: bool) -> Exit {
             eprintln!("error: {e}\nnothing was written.");
             return Exit::Failure;
         }
+    }
+    if watch.is_some_and(super::Watch::cancelled) {
+        return Exit::Failure;
     }
     if let Err(e) = write_out(&out, &staged) {
         return e;

@@ -21,7 +21,7 @@ use clap::{Parser, Subcommand};
 use std::ffi::OsString;
 
 pub use common::{DataArgs, RuleArgs};
-pub use serve::{plan_args_ok, plan_stages, run_plan};
+pub use serve::{plan_args_ok, plan_stages, run_plan, run_view, Watch};
 
 /// Exit codes (README, "Exit codes").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -40,6 +40,12 @@ pub struct ProgressArgs {
 }
 
 pub fn run(a: &ProgressArgs, quiet: bool) -> Exit {
+    execute(a, quiet, None)
+}
+
+/// `progress` itself. With `watch` (the server's workers): the stage is named on its
+/// bar, and setting its cancel flag stops the forecast before anything is written.
+pub fn execute(a: &ProgressArgs, quiet: bool, watch: Option<&super::Watch>) -> Exit {
     let inputs = [a.data.inputs(), a.rules.inputs()].concat();
     let out = match a
         .out
@@ -82,10 +88,14 @@ pub fn run(a: &ProgressArgs, quiet: bool) -> Exit {
     let opts = HorizonOptions {
         plan: PlanOptions {
             time_limit: a.time_limit,
+            cancel: watch.map(|w| w.cancel.clone()),
             ..PlanOptions::default()
         },
         stop_when_met: false,
     };
+    if let Some(w) = watch {
+        w.stage("planning: the forecast years");
+    }
     let p = match progress(&loaded.data, &rules, &ledger, as_of, &opts) {
         Ok(p) => p,
         Err(e) => {
@@ -124,6 +134,9 @@ pub fn run(a: &ProgressArgs, quiet: bool) -> Exit {
         })();
         if let Err(e) = files {
             eprintln!("error: {e}\nnothing was written.");
+            return Exit::Failure;
+        }
+        if watch.is_some_and(super::Watch::cancelled) {
             return Exit::Failure;
         }
         if let Err(e) = write_out(out, &staged) {

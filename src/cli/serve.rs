@@ -77,3 +77,56 @@ pub fn run_plan(args: &[String], bar: ProgressBar, cancel: Arc<AtomicBool>) -> R
     let a = parse_plan(args)?;
     Ok(super::plan::execute(&a, true, bar, Some(cancel)) as i32)
 }
+
+/// How a server worker follows a command it runs: a hidden bar whose message names the
+/// stage and whose position counts the steps done, and a flag that stops the command
+/// before it writes anything.
+#[derive(Clone)]
+pub struct Watch {
+    pub bar: ProgressBar,
+    pub cancel: Arc<AtomicBool>,
+}
+
+impl Watch {
+    /// Names the stage under way.
+    pub fn stage(&self, name: &str) {
+        self.bar.set_message(name.to_string());
+    }
+
+    /// Starts a stage of `len` steps named `name`; the bar to count them on.
+    pub fn counting(&self, len: u64, name: &str) -> ProgressBar {
+        self.bar.set_length(len.max(1));
+        self.bar.set_position(0);
+        self.stage(name);
+        self.bar.clone()
+    }
+
+    pub fn cancelled(&self) -> bool {
+        self.cancel.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+/// The commands the workspace runs besides `plan`, as their command lines parse.
+fn parse_view(args: &[String]) -> Result<Command, String> {
+    match Cli::try_parse_from(args) {
+        Ok(Cli {
+            command: c @ (Command::Horizon(_) | Command::Compare(_) | Command::Progress(_)),
+            ..
+        }) => Ok(c),
+        Ok(_) => Err("not a horizon, compare or progress command".into()),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// Runs `rotaplan horizon`, `compare` or `progress` with these arguments in this
+/// process (quietly), followed by `watch`: the exit code, or why the command line was
+/// refused.
+pub fn run_view(args: &[String], watch: &Watch) -> Result<i32, String> {
+    let code = match parse_view(args)? {
+        Command::Horizon(a) => super::horizon::execute(&a, true, Some(watch)),
+        Command::Compare(a) => super::compare::execute(&a, true, Some(watch)),
+        Command::Progress(a) => super::progress_cmd::execute(&a, true, Some(watch)),
+        _ => return Err("not a horizon, compare or progress command".into()),
+    };
+    Ok(code as i32)
+}

@@ -90,6 +90,24 @@ impl Page {
     }
 }
 
+/// The sections of a document [`Page::render`] wrote (what lies between its header
+/// and its footer), to show a report inside another page (the workspace's views); None
+/// when `document` is not such a page.
+pub fn sections_of(document: &str) -> Option<&str> {
+    let start = document.find("</header>\n")? + "</header>\n".len();
+    let end = document.rfind("<footer>")?;
+    document.get(start..end)
+}
+
+/// The report style sheet applied only inside the elements `selector` matches (CSS
+/// `@scope`), for [`sections_of`] shown inside another page.
+pub fn scoped_css(selector: &str) -> String {
+    format!(
+        "@scope ({selector}) {{\n{}}}\n",
+        CSS.replace(":root", ":scope")
+    )
+}
+
 fn render_block(h: &mut String, b: &Block) {
     match b {
         Block::Figures(figs) => {
@@ -176,5 +194,32 @@ fn render_block(h: &mut String, b: &Block) {
             }
             h.push_str("</details>\n");
         }
+    }
+}
+
+#[cfg(test)]
+mod embed_tests {
+    use super::*;
+
+    #[test]
+    fn sections_of_a_rendered_page() {
+        let page = Page {
+            lang: Lang::En,
+            title: "T".into(),
+            subtitle: "S".into(),
+            sections: vec![Section {
+                heading: "H <b>".into(),
+                blocks: vec![Block::Note("n".into())],
+            }],
+            footer: "F".into(),
+        };
+        let doc = page.render();
+        let body = sections_of(&doc).expect("a rendered page");
+        assert!(body.starts_with("<section><h2>H &lt;b&gt;</h2>"));
+        assert!(body.ends_with("</section>\n"));
+        assert!(!body.contains("<footer>") && !body.contains("<header>"));
+        assert_eq!(sections_of("<html>no page</html>"), None);
+        let css = scoped_css(".report");
+        assert!(css.starts_with("@scope (.report) {") && !css.contains(":root"));
     }
 }

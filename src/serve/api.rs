@@ -146,13 +146,13 @@ impl IntoResponse for ApiError {
     }
 }
 
-fn db<T>(r: rusqlite::Result<T>) -> Result<T, ApiError> {
+pub(super) fn db<T>(r: rusqlite::Result<T>) -> Result<T, ApiError> {
     r.map_err(ApiError::internal)
 }
 
 /// Runs blocking work (argon2, loading spreadsheets, SQLite blobs) off the async
 /// threads.
-async fn blocking<T: Send + 'static>(
+pub(super) async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, ApiError> {
     tokio::task::spawn_blocking(f)
@@ -564,7 +564,20 @@ pub fn visible_dataset(app: &App, user: &User, id: i64) -> Result<DatasetRow, Ap
 
 /// The plan and its dataset if `user` may see them; 404 otherwise.
 pub fn visible_plan(app: &App, user: &User, id: i64) -> Result<(PlanRow, DatasetRow), ApiError> {
-    let plan = db(app.db.plan(id))?.ok_or(ApiError::NotFound)?;
+    visible_job(app, user, "plan", id)
+}
+
+/// Work of `kind` (a plan or a view, see `db::KINDS`) and its dataset if `user` may see
+/// them; 404 otherwise, also for an id of another kind.
+pub fn visible_job(
+    app: &App,
+    user: &User,
+    kind: &str,
+    id: i64,
+) -> Result<(PlanRow, DatasetRow), ApiError> {
+    let plan = db(app.db.plan(id))?
+        .filter(|p| p.kind == kind)
+        .ok_or(ApiError::NotFound)?;
     let d = visible_dataset(app, user, plan.dataset)?;
     Ok((plan, d))
 }
@@ -798,18 +811,24 @@ pub fn plan_json(app: &App, p: &PlanRow) -> Result<Value, ApiError> {
 }
 
 pub async fn plans(State(app): State<App>, s: Session) -> Result<Json<Value>, ApiError> {
+    Ok(Json(jobs_json(&app, &s.user, "plan")?))
+}
+
+/// The work of `kind` (plans or a view) on the datasets `user` may see, as the API
+/// shows it, newest first.
+pub fn jobs_json(app: &App, user: &User, kind: &str) -> Result<Value, ApiError> {
     let visible: Vec<i64> = db(app.db.datasets())?
         .into_iter()
-        .filter(|d| s.user.sees(&d.districts))
+        .filter(|d| user.sees(&d.districts))
         .map(|d| d.id)
         .collect();
     let mut out = Vec::new();
-    for p in db(app.db.plans(None))? {
+    for p in db(app.db.jobs(kind, None))? {
         if visible.contains(&p.dataset) {
-            out.push(plan_json(&app, &p)?);
+            out.push(plan_json(app, &p)?);
         }
     }
-    Ok(Json(json!(out)))
+    Ok(json!(out))
 }
 
 pub async fn plan(
@@ -821,31 +840,34 @@ pub async fn plan(
     Ok(Json(plan_json(&app, &p)?))
 }
 
-/// Cancels a queued or running plan; a finished one is left as it is (409).
+/// Cancels a queued or running plan; a finished one is left as it is (422).
 pub fn cancel_plan(app: &App, user: &User, id: i64) -> Result<(), ApiError> {
-    let (p, _) = visible_plan(app, user, id)?;
+    cancel_job(app, user, "plan", id)
+}
+
+/// Cancels queued or running work of `kind`; finished work is left as it is (422).
+pub fn cancel_job(app: &App, user: &User, kind: &str, id: i64) -> Result<(), ApiError> {
+    let (p, _) = visible_job(app, user, kind, id)?;
+    let action = format!("{kind} cancel");
+    let detail = format!("{kind} {id}");
     match p.status.as_str() {
         "queued" => {
             if !db(app.db.cancel_queued(user, id))? && app.jobs.cancel_running(id) {
-                db(app
-                    .db
-                    .audit_only(&user.name, "plan cancel", &format!("plan {id}")))?;
+                db(app.db.audit_only(&user.name, &action, &detail))?;
             }
             Ok(())
         }
         "running" => {
             if !app.jobs.cancel_running(id) {
                 return Err(ApiError::Unprocessable(format!(
-                    "plan {id} has just finished: only a queued or running plan can be cancelled"
+                    "{kind} {id} has just finished: only queued or running work can be cancelled"
                 )));
             }
-            db(app
-                .db
-                .audit_only(&user.name, "plan cancel", &format!("plan {id}")))?;
+            db(app.db.audit_only(&user.name, &action, &detail))?;
             Ok(())
         }
         s => Err(ApiError::Unprocessable(format!(
-            "plan {id} is {s}: only a queued or running plan can be cancelled"
+            "{kind} {id} is {s}: only queued or running work can be cancelled"
         ))),
     }
 }
@@ -865,8 +887,13 @@ pub async fn cancel(
 /// Runs a plan again with the same dataset and parameters (e.g. after a failure, or
 /// with new pins): the new plan's id.
 pub fn rerun_plan(app: &App, user: &User, id: i64) -> Result<i64, ApiError> {
-    let (p, _) = visible_plan(app, user, id)?;
-    let new = db(app.db.insert_plan(user, p.dataset, &p.params))?;
+    rerun_job(app, user, "plan", id)
+}
+
+/// Runs work of `kind` again with the same dataset and parameters: the new id.
+pub fn rerun_job(app: &App, user: &User, kind: &str, id: i64) -> Result<i64, ApiError> {
+    let (p, _) = visible_job(app, user, kind, id)?;
+    let new = db(app.db.insert_job(user, kind, p.dataset, &p.params))?;
     app.jobs.enqueue(new);
     Ok(new)
 }

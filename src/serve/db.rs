@@ -67,6 +67,9 @@ const MIGRATIONS: &[&str] = &[
          action TEXT NOT NULL,
          detail TEXT NOT NULL
      );",
+    // 2: the kind of work a plans row is: `plan`, or a view (`horizon`, `compare`,
+    // `progress`) run by the same workers with its files stored the same way.
+    "ALTER TABLE plans ADD COLUMN kind TEXT NOT NULL DEFAULT 'plan';",
 ];
 
 /// Seconds since the Unix epoch.
@@ -124,7 +127,12 @@ pub struct PlanRow {
     pub error: Option<String>,
     pub created: i64,
     pub finished: Option<i64>,
+    /// `plan`, `horizon`, `compare` or `progress` (see [`KINDS`]).
+    pub kind: String,
 }
+
+/// The kinds of work the workers run: plans, and the views beside them.
+pub const KINDS: [&str; 4] = ["plan", "horizon", "compare", "progress"];
 
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct AuditRow {
@@ -442,13 +450,24 @@ impl Db {
         dataset: i64,
         params_json: &serde_json::Value,
     ) -> rusqlite::Result<i64> {
+        self.insert_job(user, "plan", dataset, params_json)
+    }
+
+    /// Queues work of a kind from [`KINDS`] (a plan or a view).
+    pub fn insert_job(
+        &self,
+        user: &User,
+        kind: &str,
+        dataset: i64,
+        params_json: &serde_json::Value,
+    ) -> rusqlite::Result<i64> {
         self.tx(|tx| {
             tx.execute(
-                "INSERT INTO plans (dataset_id, owner, params, status, created) VALUES (?1, ?2, ?3, 'queued', ?4)",
-                params![dataset, user.name, params_json.to_string(), now()],
+                "INSERT INTO plans (dataset_id, owner, params, status, created, kind) VALUES (?1, ?2, ?3, 'queued', ?4, ?5)",
+                params![dataset, user.name, params_json.to_string(), now(), kind],
             )?;
             let id = tx.last_insert_rowid();
-            audit(tx, &user.name, "plan submit", &format!("plan {id} of dataset {dataset}"))?;
+            audit(tx, &user.name, &format!("{kind} submit"), &format!("{kind} {id} of dataset {dataset}"))?;
             Ok(id)
         })
     }
@@ -464,11 +483,12 @@ impl Db {
             error: r.get(6)?,
             created: r.get(7)?,
             finished: r.get(8)?,
+            kind: r.get(9)?,
         })
     }
 
     const PLAN_COLS: &'static str =
-        "id, dataset_id, owner, params, status, summary, error, created, finished";
+        "id, dataset_id, owner, params, status, summary, error, created, finished, kind";
 
     pub fn plan(&self, id: i64) -> rusqlite::Result<Option<PlanRow>> {
         self.lock()
@@ -482,12 +502,17 @@ impl Db {
 
     /// The plans of a dataset (or all), newest first.
     pub fn plans(&self, dataset: Option<i64>) -> rusqlite::Result<Vec<PlanRow>> {
+        self.jobs("plan", dataset)
+    }
+
+    /// The work of one kind (see [`KINDS`]) on a dataset (or all), newest first.
+    pub fn jobs(&self, kind: &str, dataset: Option<i64>) -> rusqlite::Result<Vec<PlanRow>> {
         let conn = self.lock();
         let mut st = conn.prepare(&format!(
-            "SELECT {} FROM plans WHERE ?1 IS NULL OR dataset_id = ?1 ORDER BY id DESC",
+            "SELECT {} FROM plans WHERE (?1 IS NULL OR dataset_id = ?1) AND kind = ?2 ORDER BY id DESC",
             Self::PLAN_COLS
         ))?;
-        let rows = st.query_map(params![dataset], Self::plan_of)?;
+        let rows = st.query_map(params![dataset, kind], Self::plan_of)?;
         rows.collect()
     }
 
@@ -520,7 +545,8 @@ impl Db {
                 "UPDATE plans SET status = ?2, summary = ?3, error = ?4, finished = ?5 WHERE id = ?1",
                 params![id, status, summary, error, now()],
             )?;
-            audit(tx, "(server)", &format!("plan {status}"), &format!("plan {id}"))
+            let kind = kind_of(tx, id)?;
+            audit(tx, "(server)", &format!("{kind} {status}"), &format!("{kind} {id}"))
         })
     }
 
@@ -531,7 +557,8 @@ impl Db {
                 "UPDATE plans SET status = 'cancelled', finished = ?2 WHERE id = ?1 AND status = 'queued'",
                 params![id, now()],
             )?;
-            audit(tx, &user.name, "plan cancel", &format!("plan {id}"))?;
+            let kind = kind_of(tx, id)?;
+            audit(tx, &user.name, &format!("{kind} cancel"), &format!("{kind} {id}"))?;
             Ok(n == 1)
         })
     }
@@ -597,6 +624,16 @@ impl Db {
         })?;
         rows.collect()
     }
+}
+
+/// The kind of a plans row (`plan` when there is no such row).
+fn kind_of(tx: &Transaction, id: i64) -> rusqlite::Result<String> {
+    Ok(tx
+        .query_row("SELECT kind FROM plans WHERE id = ?1", params![id], |r| {
+            r.get(0)
+        })
+        .optional()?
+        .unwrap_or_else(|| "plan".to_string()))
 }
 
 /// A row of (user id, name, scope, one more text column): the user and that text.

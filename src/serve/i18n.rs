@@ -116,6 +116,30 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("to", "接收学校", "To"),
     ("subject", "学科", "Subject"),
     ("district", "区县", "District"),
+    // The views: horizon, progress, compare.
+    ("views", "测算与对比", "Forecasts & comparisons"),
+    ("views_help", "五年规划测算（能否完成交流目标、还差什么）、进度（台账实绩与预测）和多方案对比。请在数据页面选择数据后开始。", "Period forecasts (will the target be met, and what it would take), progress (ledger actuals and forecast) and comparisons of rule variants. Start one from a dataset's page."),
+    ("no_views", "还没有测算或对比。", "No forecasts or comparisons yet."),
+    ("kind", "类型", "Kind"),
+    ("dataset", "数据", "Data"),
+    ("values", "参数", "Values"),
+    ("view_horizon", "规划期测算", "Horizon"),
+    ("view_progress", "完成进度", "Progress"),
+    ("view_compare", "方案对比", "Comparison"),
+    ("view_horizon_help", "按规则的规划期逐年制定方案（含退休、期满回流），看累计交流人次能否达到目标；达不到时给出“怎样才能完成”。与命令 rotaplan horizon 的结果完全相同。", "Plans every year of the rules' period (with retirements and returns) and shows whether the cumulative exchanges reach the target; when they do not, what it would take. The same results as the command rotaplan horizon."),
+    ("view_progress_help", "按交流台账统计已完成的交流人次，与目标路径对比，并预测剩余年度。需要数据中有交流台账。与命令 rotaplan progress 的结果完全相同。", "Counts the exchanges in the ledger against the target path and forecasts the remaining years. Needs a ledger in the data. The same results as the command rotaplan progress."),
+    ("view_compare_help", "同一份数据在几套规则或几个参数值下各做一次方案，并排比较。参数可填多个值，用英文逗号分隔（如 0.08,0.10）。与命令 rotaplan compare 的结果完全相同。", "Plans the same data under several rule sets or values and sets them side by side. A value may list several, separated by commas (e.g. 0.08,0.10). The same results as the command rotaplan compare."),
+    ("start_horizon", "开始测算", "Run the horizon"),
+    ("start_progress", "计算进度", "Compute progress"),
+    ("start_compare", "开始对比", "Compare"),
+    ("rules_several", "规则（可多选，按住 Ctrl）", "Rules (several: hold Ctrl)"),
+    ("whole_period", "整个规划期", "The whole period"),
+    ("compare_year", "对比年度（留空则对比整个规划期）", "Year to compare (empty: the whole period)"),
+    ("seniority", "同时对比按资历排序的传统做法", "Also the hand method by seniority"),
+    ("as_of", "统计截至年度（留空为台账中最近一年）", "Count up to year (empty: the ledger's latest)"),
+    ("no_ledger", "这份数据没有交流台账，无法计算进度。", "This dataset has no ledger, so progress cannot be computed."),
+    ("year_files", "各年度方案文件", "Each year's plan files"),
+    ("report", "报告", "Report"),
 ];
 
 /// The words of one language, for the templates (`t.key`).
@@ -181,7 +205,8 @@ mod tests {
     #[test]
     fn templates_use_known_words() {
         let zh = words(Lang::Zh);
-        for (name, src) in super::super::pages::TEMPLATES {
+        let views = super::super::views::TEMPLATES;
+        for &(name, src) in super::super::pages::TEMPLATES.iter().chain(&views) {
             let mut rest: &str = src;
             while let Some(i) = rest.find("t.") {
                 let key: String = rest[i + 2..]

@@ -144,6 +144,20 @@ fn run_registered(
     let Some(plan) = app.db.plan(id)? else {
         return Ok(());
     };
+    if plan.kind != "plan" {
+        // A view (horizon, compare, progress): same folder, cancel and storage rules.
+        let dir = app
+            .workspace
+            .join("work")
+            .join(format!("{}-{id}", plan.kind));
+        let watch = crate::cli::Watch {
+            bar,
+            cancel: cancel.clone(),
+        };
+        let outcome = super::views::in_folder(&app.db, &dir, &plan, &watch);
+        let _ = std::fs::remove_dir_all(&dir);
+        return finish(app, id, outcome?, cancel);
+    }
     let params: Option<PlanParams> = serde_json::from_value(plan.params.clone()).ok();
     let Some(params) = params else {
         app.db.finish_plan(
@@ -158,8 +172,18 @@ fn run_registered(
     let dir = app.workspace.join("work").join(format!("plan-{id}"));
     let outcome = in_folder(&app.db, &dir, plan.dataset, &params, bar, cancel);
     let _ = std::fs::remove_dir_all(&dir);
+    finish(app, id, outcome?, cancel)
+}
+
+/// Stores how a run ended: its files and summary when done.
+fn finish(
+    app: &super::App,
+    id: i64,
+    outcome: Outcome,
+    cancel: &Arc<AtomicBool>,
+) -> Result<(), JobError> {
     // A cancel that was acknowledged wins, even when the plan finished meanwhile.
-    let outcome = match outcome? {
+    let outcome = match outcome {
         Outcome::Done(_) if cancel.load(Ordering::Relaxed) => Outcome::Cancelled,
         o => o,
     };
@@ -178,7 +202,7 @@ fn run_registered(
     Ok(())
 }
 
-enum Outcome {
+pub(super) enum Outcome {
     Done(Vec<(String, Vec<u8>)>),
     Cancelled,
     Failed(String),

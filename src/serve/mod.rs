@@ -6,6 +6,8 @@
 //! - [`api`]: the JSON routes under `/api/` and the work they share with the pages.
 //! - [`pages`]: the server-rendered pages (Chinese by default, English switch).
 //! - [`jobs`]: the plan workers, which run `plan` through the library.
+//! - [`views`]: horizon, progress and compare, run by the same workers, with their
+//!   routes and pages.
 
 pub mod api;
 pub mod auth;
@@ -13,6 +15,7 @@ pub mod db;
 pub mod i18n;
 pub mod jobs;
 pub mod pages;
+pub mod views;
 
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post, put};
@@ -113,6 +116,7 @@ pub fn router(app: App) -> Router {
         .route("/plans/{id}/cancel", post(pages::cancel))
         .route("/plans/{id}/rerun", post(pages::rerun))
         .route("/audit", get(pages::audit))
+        .merge(views::routes())
         .layer(DefaultBodyLimit::max(max))
         .with_state(app)
 }

@@ -42,7 +42,7 @@ fn env() -> &'static Environment<'static> {
     static ENV: OnceLock<Environment<'static>> = OnceLock::new();
     ENV.get_or_init(|| {
         let mut e = Environment::new();
-        for (name, src) in TEMPLATES {
+        for &(name, src) in TEMPLATES.iter().chain(&super::views::TEMPLATES) {
             if let Err(err) = e.add_template(name, src) {
                 // INVARIANT: the templates are checked by the unit test below.
                 eprintln!("rotaplan serve: template {name}: {err}");
@@ -86,12 +86,18 @@ impl FromRequestParts<App> for Ctx {
 }
 
 impl Ctx {
-    fn word(&self, key: &str) -> &'static str {
+    pub(super) fn word(&self, key: &str) -> &'static str {
         i18n::words(self.lang).get(key).copied().unwrap_or("")
     }
 
     /// Renders `name` with the common values and `vars`, with `status`.
-    fn render(&self, status: StatusCode, name: &str, title: &str, vars: Value) -> Response {
+    pub(super) fn render(
+        &self,
+        status: StatusCode,
+        name: &str,
+        title: &str,
+        vars: Value,
+    ) -> Response {
         let (user, scope, csrf, is_admin) = match &self.session {
             Some(s) => (
                 Some(s.user.name.clone()),
@@ -141,7 +147,7 @@ impl Ctx {
     }
 
     /// An error as a page: 401 is the login page, 422 lists the problems.
-    fn error(&self, e: ApiError) -> Response {
+    pub(super) fn error(&self, e: ApiError) -> Response {
         let message = match &e {
             ApiError::NotFound => self.word("not_found").to_string(),
             ApiError::Forbidden(_) => self.word("forbidden").to_string(),
@@ -158,13 +164,13 @@ impl Ctx {
         }
     }
 
-    fn session(&self) -> Result<&Session, ApiError> {
+    pub(super) fn session(&self) -> Result<&Session, ApiError> {
         self.session.as_ref().ok_or(ApiError::Unauthorized)
     }
 }
 
 /// A handler body's result: a page, or an error shown as a page.
-fn page(ctx: &Ctx, r: Result<Response, ApiError>) -> Response {
+pub(super) fn page(ctx: &Ctx, r: Result<Response, ApiError>) -> Response {
     r.unwrap_or_else(|e| ctx.error(e))
 }
 
@@ -212,7 +218,7 @@ pub async fn login(
 #[derive(serde::Deserialize)]
 pub struct CsrfForm {
     #[serde(default)]
-    csrf_token: String,
+    pub(super) csrf_token: String,
 }
 
 pub async fn logout(
@@ -335,7 +341,7 @@ fn csv_table(bytes: &[u8]) -> Option<(Vec<String>, Vec<Vec<String>>)> {
     Some((header, rows))
 }
 
-fn dataset_page(
+pub(super) fn dataset_page(
     app: &App,
     ctx: &Ctx,
     id: i64,
@@ -380,6 +386,8 @@ fn dataset_page(
         .first()
         .and_then(|p| p["year"].as_i64())
         .unwrap_or(2021);
+    let views = super::views::dataset_views(app, ctx, id)?;
+    let has_ledger = d.files.iter().any(|f| f.role == "ledger");
     Ok(ctx.render(
         status,
         "dataset.html",
@@ -392,6 +400,8 @@ fn dataset_page(
             sets => Value::from_serialize(&sets),
             rules => rules,
             year => year,
+            views => Value::from_serialize(&views),
+            has_ledger => has_ledger,
             errors => has_errors.then(|| Value::from_serialize(errors.unwrap_or_default())),
             general => general,
         },
@@ -709,7 +719,7 @@ mod tests {
     #[test]
     fn templates_compile() {
         let mut e = Environment::new();
-        for (name, src) in TEMPLATES {
+        for &(name, src) in TEMPLATES.iter().chain(&super::super::views::TEMPLATES) {
             e.add_template(name, src).unwrap();
         }
         let t = e.get_template("login.html").unwrap();
