@@ -117,6 +117,9 @@ pub fn read(text: &str) -> Result<Component, String> {
                 mandatory_leaders: num(7)? == 1,
                 teacher: None,
                 forced: num(8)? == 1,
+                // A dump keeps the aggregated model only: no wish or previous-plan
+                // rewards (components with them are solved in full by `plan`).
+                targets: Vec::new(),
             }),
             "group" => c.groups.push(PostGroup {
                 subject: Subject::new(*f.get(1).ok_or_else(bad)?),

@@ -41,7 +41,7 @@ use super::sitting::{deal, Crew, Kind, MAX_SITTING};
 use super::solver::World;
 use super::Placement;
 use crate::model::Dataset;
-use crate::plan::flow::Graph;
+use crate::plan::flow::{Cost, Graph};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// What the tie-break pass did.
@@ -262,7 +262,7 @@ fn assign(
     let mut g = Graph::new(2 + people);
     let slot_node: Vec<usize> = slots.iter().map(|_| g.add_node()).collect();
     for (&(_, _, n), &node) in slots.iter().zip(&slot_node) {
-        g.add_arc(node, sink, i64::from(n), -big);
+        g.add_arc(node, sink, i64::from(n), -Cost::from(big));
     }
     let mut seat_arcs: Vec<(usize, usize, usize)> = Vec::new();
     let mut at = 0usize;
@@ -273,7 +273,7 @@ fn assign(
         let person = 2 + m;
         let f = fixed_days[m] as i64;
         for j in 1..=days.len() as i64 {
-            g.add_arc(source, person, 1, weight * (2 * (f + j) - 1));
+            g.add_arc(source, person, 1, Cost::from(weight * (2 * (f + j) - 1)));
         }
         let mut day_node: BTreeMap<i64, usize> = BTreeMap::new();
         for &d in &days {
@@ -282,7 +282,7 @@ fn assign(
             day_node.insert(d, node);
         }
         for &(_, d, slot, metres) in &cand[at..end] {
-            let arc = g.add_arc(day_node[&d], slot_node[slot], 1, metres);
+            let arc = g.add_arc(day_node[&d], slot_node[slot], 1, Cost::from(metres));
             seat_arcs.push((arc, m, slot));
         }
         at = end;
