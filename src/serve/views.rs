@@ -573,7 +573,7 @@ fn form_request(f: &[(String, String)], lang: &str) -> Result<ViewRequest, ApiEr
         dataset: get("dataset")
             .and_then(|d| d.parse().ok())
             .ok_or(ApiError::NotFound)?,
-        rules: (!rules.is_empty()).then(|| Value::Array(rules)),
+        rules: (!rules.is_empty()).then_some(Value::Array(rules)),
         set,
         year: number("year", "plan year")?,
         horizon: get("horizon").is_some(),
@@ -675,7 +675,7 @@ pub fn dataset_views(app: &App, ctx: &Ctx, dataset: i64) -> Result<Vec<Value>, A
     for (kind, _) in VIEWS {
         all.extend(db(app.db.jobs(kind, Some(dataset)))?);
     }
-    all.sort_by(|a, b| b.id.cmp(&a.id));
+    all.sort_by_key(|p| std::cmp::Reverse(p.id));
     Ok(all.iter().map(|p| list_row(ctx, p)).collect())
 }
 
@@ -696,7 +696,7 @@ async fn views_page(State(app): State<App>, ctx: Ctx) -> Response {
                 }
             }
         }
-        rows.sort_by(|a, b| b.0.cmp(&a.0));
+        rows.sort_by_key(|r| std::cmp::Reverse(r.0));
         let rows: Vec<Value> = rows.into_iter().map(|(_, v)| v).collect();
         let datasets: Vec<Value> = datasets
             .iter()
