@@ -232,8 +232,18 @@ fn inspections_from_an_events_file() {
          INS-T1,inspection,,T1,math,2021-11-08,2021-11-12,2\n",
     )
     .unwrap();
-    let out = tmp.path().join("s");
-    let o = schedule(&plan, &out, &["--quiet", "--events", ev.to_str().unwrap()]);
+    let ins = scheduled_inspection(&plan, &ev, &tmp.path().join("s"));
+    assert_eq!(ins[4].split(';').count(), 2);
+    assert!(
+        !ins[4].contains("E04"),
+        "the inspected school's evaluator is recused"
+    );
+}
+
+/// Schedules the tiny plan with the events file `ev`, which holds an inspection
+/// `INS-T1` of school T1 in 2021-11-08..12: its schedule.csv row.
+fn scheduled_inspection(plan: &Path, ev: &Path, out: &Path) -> Vec<String> {
+    let o = schedule(plan, out, &["--quiet", "--events", ev.to_str().unwrap()]);
     assert_eq!(
         o.status.code(),
         Some(0),
@@ -241,14 +251,82 @@ fn inspections_from_an_events_file() {
         String::from_utf8_lossy(&o.stderr)
     );
     let sched = rows(&out.join("schedule.csv"));
-    let ins = sched.iter().find(|r| r[0] == "INS-T1").unwrap();
+    let ins = sched.iter().find(|r| r[0] == "INS-T1").unwrap().clone();
     assert_eq!(ins[5], "inspection");
-    assert_eq!(ins[4].split(';').count(), 2);
-    assert!(
-        !ins[4].contains("E04"),
-        "the inspected school's evaluator is recused"
-    );
     assert!(ins[3].as_str() >= "2021-11-08" && ins[3].as_str() <= "2021-11-12");
+    ins
+}
+
+#[test]
+fn a_bad_events_file_reports_every_problem_at_once() {
+    // Read by the data loader's table reader: Chinese headers, every bad cell of every
+    // row and the unknown school all reported together, exit 2, nothing written.
+    let tmp = tempfile::tempdir().unwrap();
+    let plan = tiny_plan(tmp.path());
+    let ev = tmp.path().join("events.csv");
+    std::fs::write(
+        &ev,
+        "事件编号,类型,工号,学校代码,学科,开始日期,结束日期,评委人数\n\
+         A,inspection,,T1,math,2021-11-08,2021-11-12,2\n\
+         A,inspection,,T1,math,2021-11-08,2021-11-12,2\n\
+         B,visit,,NOPE,math,2021-13-01,2021-11-12,x\n\
+         C,evaluation,,T1,math,2021-11-12,2021-11-08,\n\
+         D,inspection,,NOPE,math,2021-11-08,2021-11-12,\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("s");
+    let o = schedule(&plan, &out, &["--quiet", "--events", ev.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    for want in [
+        "row 3, column 事件编号 (event_id), value \"A\": duplicate: this id was already used on row 2",
+        "row 4, column 类型 (kind), value \"visit\"",
+        "row 4, column 开始日期 (window_start), value \"2021-13-01\"",
+        "row 4, column 评委人数 (panel_size), value \"x\"",
+        "row 5, column 工号 (teacher_id)",
+        "row 5, column 结束日期 (window_end), value \"2021-11-08\": the window ends before it starts",
+        "row 6, column 学校代码 (school_id), value \"NOPE\": no such school in schools.csv",
+    ] {
+        assert!(err.contains(want), "missing `{want}` in:\n{err}");
+    }
+    assert!(err.contains("nothing was written"), "{err}");
+    assert!(!out.exists());
+}
+
+#[test]
+fn an_events_workbook_loads() {
+    let tmp = tempfile::tempdir().unwrap();
+    let plan = tiny_plan(tmp.path());
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    let cells = [
+        [
+            "event_id",
+            "kind",
+            "teacher_id",
+            "school_id",
+            "subject",
+            "window_start",
+            "window_end",
+        ],
+        [
+            "INS-T1",
+            "督查",
+            "",
+            "T1",
+            "math",
+            "2021-11-08",
+            "2021-11-12",
+        ],
+    ];
+    for (r, row) in cells.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            ws.write(r as u32, c as u16, *v).unwrap();
+        }
+    }
+    let ev = tmp.path().join("events.xlsx");
+    wb.save(&ev).unwrap();
+    scheduled_inspection(&plan, &ev, &tmp.path().join("s"));
 }
 
 #[test]

@@ -2,12 +2,13 @@
 
 use super::common::{load_all, prepare_out, redactor_or_exit, write_out, DataArgs, RuleArgs};
 use super::Exit;
+use crate::input::InputErrors;
 use crate::output::redact::{RedactArgs, Redactor};
 use crate::output::{csv_table, Staged};
 use crate::report::schedule_page::{schedule_page, schedule_workbook, ScheduleReport};
 use crate::report::Lang;
 use crate::schedule::check::check;
-use crate::schedule::events::{extra_events, plan_events, EventInputError};
+use crate::schedule::events::{extra_events, plan_events};
 use crate::schedule::{ics, solve, Event, Placement};
 use clap::Args;
 use serde::Serialize;
@@ -113,10 +114,8 @@ pub struct HostSummary {
     pub travel_km: f64,
 }
 
-fn report(errors: &[EventInputError]) -> Exit {
-    for e in errors {
-        eprintln!("{e}");
-    }
+fn report(errors: &InputErrors) -> Exit {
+    eprintln!("{errors}");
     eprintln!("nothing was written.");
     Exit::Invalid
 }

@@ -5,7 +5,7 @@
 
 mod reason;
 
-pub use reason::Reason;
+pub use reason::{EligibilityRule, Reason};
 
 use crate::model::{Dataset, LedgerEntry, School, SchoolId, Teacher};
 use crate::rules::{ExclusionContext, Rules};

@@ -2,6 +2,22 @@
 //! the rule looked at. Rendering (CSV ids, English and Chinese sentences) is separate.
 
 use crate::model::{LedgerStatus, Locality, Role, SchoolId, Status};
+use crate::rules::rule_id::rule_ids;
+
+rule_ids! {
+    /// The built-in eligibility rules, in the order they are checked. Their ids are the
+    /// reasons of `eligibility.csv` and `explain`; a custom exclusion may not reuse one.
+    pub enum EligibilityRule {
+        Status => "status",
+        Role => "role",
+        MinYearsAtSchool => "min_years_at_school",
+        NearRetirement => "near_retirement",
+        SendingLocality => "sending_locality",
+        WeakSchool => "weak_school",
+        OnExchange => "on_exchange",
+        MinYearsBetweenExchanges => "min_years_between_exchanges",
+    }
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Reason {
@@ -47,28 +63,27 @@ impl Reason {
     /// The rule id used in `eligibility.csv` and by `explain`.
     pub fn id(&self) -> &str {
         match self {
-            Reason::Status { .. } => "status",
-            Reason::Role { .. } => "role",
-            Reason::MinYearsAtSchool { .. } => "min_years_at_school",
-            Reason::NearRetirement { .. } => "near_retirement",
-            Reason::SendingLocality { .. } => "sending_locality",
-            Reason::WeakSchool => "weak_school",
-            Reason::OnExchange { .. } => "on_exchange",
-            Reason::MinYearsBetweenExchanges { .. } => "min_years_between_exchanges",
             Reason::Custom { id } => id,
             Reason::PinnedStay { .. } => "pinned_stay",
+            _ => self.rule().map_or("", EligibilityRule::as_str),
         }
     }
 
+    /// The built-in rule that gave this reason; `None` for a custom exclusion or a pin.
+    pub fn rule(&self) -> Option<EligibilityRule> {
+        Some(match self {
+            Reason::Status { .. } => EligibilityRule::Status,
+            Reason::Role { .. } => EligibilityRule::Role,
+            Reason::MinYearsAtSchool { .. } => EligibilityRule::MinYearsAtSchool,
+            Reason::NearRetirement { .. } => EligibilityRule::NearRetirement,
+            Reason::SendingLocality { .. } => EligibilityRule::SendingLocality,
+            Reason::WeakSchool => EligibilityRule::WeakSchool,
+            Reason::OnExchange { .. } => EligibilityRule::OnExchange,
+            Reason::MinYearsBetweenExchanges { .. } => EligibilityRule::MinYearsBetweenExchanges,
+            Reason::Custom { .. } | Reason::PinnedStay { .. } => return None,
+        })
+    }
+
     /// The built-in rule ids, in the order they are checked.
-    pub const BUILTIN_IDS: [&'static str; 8] = [
-        "status",
-        "role",
-        "min_years_at_school",
-        "near_retirement",
-        "sending_locality",
-        "weak_school",
-        "on_exchange",
-        "min_years_between_exchanges",
-    ];
+    pub const BUILTIN_IDS: [&'static str; 8] = EligibilityRule::IDS;
 }

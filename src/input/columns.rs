@@ -156,6 +156,20 @@ pub(crate) const PLAN: Spec = Spec {
     ],
 };
 
+/// An events file for `schedule --events` (school inspections and the like).
+pub(crate) const EVENTS: Spec = Spec {
+    cols: &[
+        req("event_id", "事件编号").id(),
+        req("kind", "类型"),
+        opt("teacher_id", "工号").or(TEACHER_ID_OUT).id(),
+        req("school_id", "学校代码").or(SCHOOL_ID_OUT).id(),
+        req("subject", "学科"),
+        req("window_start", "开始日期"),
+        req("window_end", "结束日期"),
+        opt("panel_size", "评委人数"),
+    ],
+};
+
 pub(crate) const PINS: Spec = Spec {
     cols: &[
         req("teacher_id", "工号").or(TEACHER_ID_OUT).id(),

@@ -14,6 +14,7 @@ mod columns;
 mod decode;
 mod error;
 mod evaluators;
+pub mod events;
 mod itinerant;
 mod ledger;
 mod needs;

@@ -23,7 +23,7 @@
 
 use super::columns::PLAN;
 use super::rows::{drive, Rows};
-use super::{collect, read_sheet, Found, InputErrors};
+use super::{collect, read_sheet, Found, InputError, InputErrors};
 use crate::model::{Form, SchoolId, Subject, TeacherId};
 use std::path::Path;
 
@@ -66,19 +66,28 @@ pub struct PlanFile {
 /// column, value, what to write instead); unknown ids are not checked here (see the
 /// module documentation).
 pub fn load_plan(path: &Path) -> Result<PlanFile, InputErrors> {
+    let (plan, errors) = read_plan(path);
+    if errors.is_empty() {
+        Ok(plan)
+    } else {
+        Err(InputErrors(errors))
+    }
+}
+
+/// Reads a plan file: its well-formed rows, and the problems of the others. For a
+/// caller that checks the rows against the data and reports everything together.
+pub fn read_plan(path: &Path) -> (PlanFile, Vec<InputError>) {
     let found = Found::File(path.to_path_buf());
     let (report, rows) = read_sheet(&found, Some(crate::output::PLAN_SHEET), parse);
     let file = report.file.clone();
     let mut notices = Vec::new();
     let errors = collect([report], &mut notices);
-    if !errors.is_empty() {
-        return Err(InputErrors(errors));
-    }
-    Ok(PlanFile {
+    let plan = PlanFile {
         file,
         rows: rows.items,
         notices,
-    })
+    };
+    (plan, errors)
 }
 
 fn parse(table: &mut super::table::Table, report: &mut super::rows::FileReport) -> Rows<PlanRow> {

@@ -105,15 +105,6 @@ impl fmt::Display for Violation {
     }
 }
 
-/// Great-circle km, by the spherical law of haversines written out with atan2.
-fn great_circle(a: (f64, f64), b: (f64, f64)) -> f64 {
-    let to_rad = std::f64::consts::PI / 180.0;
-    let (la1, la2) = (a.0 * to_rad, b.0 * to_rad);
-    let h = ((la2 - la1) * 0.5).sin().powi(2)
-        + la1.cos() * la2.cos() * (((b.1 - a.1) * to_rad) * 0.5).sin().powi(2);
-    6371.0 * 2.0 * h.sqrt().atan2((1.0 - h).max(0.0).sqrt())
-}
-
 /// Checks every hard rule and the figures of `plan`. Empty when all hold.
 pub fn check(ctx: &Context<'_>, plan: &ItinerantPlan) -> Vec<Violation> {
     let data = ctx.data;
@@ -261,7 +252,7 @@ pub fn check(ctx: &Context<'_>, plan: &ItinerantPlan) -> Vec<Violation> {
             );
         }
         let km = match (home.coord, host.coord) {
-            (Some(a), Some(b)) => great_circle(a, b),
+            (Some(a), Some(b)) => crate::plan::great_circle_km(a, b),
             _ => 0.0,
         };
         if km > p.max_km + 1e-9 {

@@ -59,14 +59,8 @@ pub(super) struct Unit {
     pub comps: Vec<Comp>,
 }
 
-/// Great-circle distance (haversine, Earth radius 6371.0 km) in km.
-pub(super) fn km((lat1, lon1): (f64, f64), (lat2, lon2): (f64, f64)) -> f64 {
-    let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
-    let dp = p2 - p1;
-    let dl = (lon2 - lon1).to_radians();
-    let a = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
-    2.0 * 6371.0 * a.sqrt().min(1.0).asin()
-}
+/// Great-circle distance in km: the one distance function (`plan/geo.rs`).
+pub(super) use crate::plan::great_circle_km as km;
 
 /// Metres, rounded, for the integer travel objective.
 pub(super) fn metres(km: f64) -> u64 {

@@ -2,7 +2,7 @@
 //! (Common Expression Language) and evaluated with the `cel` crate.
 //!
 //! An expression sees one teacher, their school and the plan year through the
-//! variables of [`EXPR_FIELDS`]; it must give a bool (true = excluded). It is compiled
+//! variables of [`EXPR_FIELDS`] (declared in `rules/fields.rs`); it must give a bool (true = excluded). It is compiled
 //! once when the rules are read; naming a variable that does not exist, calling a
 //! function that does not exist or giving something other than a bool is an error then,
 //! not when the plan runs.
@@ -11,8 +11,7 @@
 //! the school on demand, so evaluating an expression costs about as much as the
 //! operators it runs (no map of variables is built per teacher).
 
-use crate::model::{Backbone, Gender, Locality, Role, School, Stage, Status, Subject};
-use crate::model::{Teacher, Title, Vocab};
+use crate::model::{School, Teacher};
 use cel::common::ast::{operators, EntryExpr, Expr as Ast, IdedExpr, LiteralValue};
 use cel::common::types::{CelBool, CelInt, CelString};
 use cel::common::value::CowVal;
@@ -22,72 +21,7 @@ use std::collections::BTreeSet;
 use std::fmt;
 use std::sync::{Arc, OnceLock};
 
-/// The variables an exclusion expression may name. Enumerated values are their
-/// English words, as in the output files (`status == 'maternity'`, `locality ==
-/// 'rural'`); subjects are normalised (`subject == 'math'`). A text value compared
-/// with an enumerated field or `subject` (`==`, `!=`, `in [...]`) may be written as
-/// the data may write it: the Chinese alias (`status == '产假'`, `subject == '数学'`)
-/// or the English word in any case; it is turned into the English word when the rule
-/// is read. A value that is none of the field's values is refused, with the values.
-///
-/// | name | type | meaning |
-/// |---|---|---|
-/// | `teacher_id` | string | 工号 |
-/// | `name` | string | 姓名 |
-/// | `gender` | string | `"M"` or `"F"` |
-/// | `birth_year` | int | 出生年份 |
-/// | `age` | int | `year - birth_year` |
-/// | `school_id` | string | the teacher's current school |
-/// | `subject` | string | normalised English subject (`math`, `physics`, …; others as written) |
-/// | `title` | string | `none`, `junior`, `intermediate`, `senior`, `full_senior` |
-/// | `backbone` | string | `none`, `county`, `city`, `province` |
-/// | `is_backbone` | bool | `backbone != 'none'` |
-/// | `role` | string | `teacher`, `principal`, `vice_principal` |
-/// | `joined_school_year` | int | 到校年份 |
-/// | `years_at_school` | int | `year - joined_school_year` |
-/// | `status` | string | `active`, `leave`, `sick`, `maternity`, `seconded` |
-/// | `volunteer` | bool | asked to be exchanged |
-/// | `retirement_age` | int | the rules' retirement age for the teacher's gender |
-/// | `years_to_retirement` | int | `retirement_age - age` |
-/// | `year` | int | the plan year Y |
-/// | `school_name` | string | the school's name |
-/// | `district` | string | the school's district (县区) |
-/// | `township` | string | the school's township, `""` when absent |
-/// | `locality` | string | `urban`, `town`, `rural` |
-/// | `weak` | bool | the school is a designated weak school |
-/// | `stage` | string | `primary`, `junior`, `nine_year` |
-/// | `staff` | int | the school's `staff` column, `-1` when absent |
-///
-/// The whole of CEL is available: `&&`, `||`, `!`, `? :`, `in` (`subject in ['music',
-/// 'art']`), arithmetic, `size()`, `startsWith()`, `contains()`, `matches()` and the
-/// list macros (`['a', 'b'].exists(s, s == district)`).
-pub const EXPR_FIELDS: &[&str] = &[
-    "teacher_id",
-    "name",
-    "gender",
-    "birth_year",
-    "age",
-    "school_id",
-    "subject",
-    "title",
-    "backbone",
-    "is_backbone",
-    "role",
-    "joined_school_year",
-    "years_at_school",
-    "status",
-    "volunteer",
-    "retirement_age",
-    "years_to_retirement",
-    "year",
-    "school_name",
-    "district",
-    "township",
-    "locality",
-    "weak",
-    "stage",
-    "staff",
-];
+use super::fields::EXPR_FIELDS;
 
 /// Type names CEL lets an expression use as identifiers (`type(age) == int`).
 const CEL_TYPE_NAMES: &[&str] = &[
@@ -152,21 +86,70 @@ fn env() -> &'static Arc<Env> {
     ENV.get_or_init(|| Arc::new(Env::stdlib()))
 }
 
+/// Why an expression does not compile. Each is reported against the rule file's
+/// `when`, with [`ExprError::help`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ExprError {
+    /// Nothing but spaces.
+    #[error("the expression is empty")]
+    Empty,
+    /// Longer than a condition should be.
+    #[error("the expression is longer than {max} characters")]
+    TooLong { max: usize },
+    /// Not CEL: `not a valid CEL expression: at column 10: …`.
+    #[error("{0}")]
+    Syntax(String),
+    /// Names variables that are not fields (`names`: each in backticks); `hint` is a
+    /// suggestion or the list of fields.
+    #[error("unknown field{} {names}{hint}", if *.several { "s" } else { "" })]
+    UnknownFields {
+        names: String,
+        several: bool,
+        hint: String,
+    },
+    /// Compares an enumerated field with a value it never takes (one message each).
+    #[error("{}", .0.join("; "))]
+    BadValues(Vec<String>),
+    /// Fails on any teacher: an unknown function, operands of the wrong type, or a
+    /// result that is not a bool.
+    #[error("{0}")]
+    Fails(String),
+}
+
+impl ExprError {
+    /// What to do about it.
+    pub fn help(&self) -> &'static str {
+        match self {
+            ExprError::Empty | ExprError::Syntax(_) => {
+                "write a CEL condition such as \"status == 'maternity' && age < 40\""
+            }
+            ExprError::TooLong { .. } => "split the condition into several exclusions",
+            ExprError::UnknownFields { .. } => {
+                "use the fields of the README's table; text values go in single quotes"
+            }
+            ExprError::BadValues(_) => "write one of the values the field takes",
+            ExprError::Fails(_) => "the condition must give true or false for every teacher",
+        }
+    }
+}
+
 impl Expr {
     /// Compiles an expression. Errors: it does not parse; it names a variable that is
     /// not one of [`EXPR_FIELDS`]; it calls an unknown function, applies an operator
     /// to the wrong types or does not give a bool (found by trying it on two sample
     /// teachers).
-    pub fn parse(source: &str) -> Result<Expr, String> {
+    pub fn parse(source: &str) -> Result<Expr, ExprError> {
         if source.trim().is_empty() {
-            return Err("the expression is empty".into());
+            return Err(ExprError::Empty);
         }
         if source.chars().count() > MAX_SOURCE_CHARS {
-            return Err(format!(
-                "the expression is longer than {MAX_SOURCE_CHARS} characters"
-            ));
+            return Err(ExprError::TooLong {
+                max: MAX_SOURCE_CHARS,
+            });
         }
-        let compiled = env().compile(source).map_err(|e| syntax_message(&e))?;
+        let compiled = env()
+            .compile(source)
+            .map_err(|e| ExprError::Syntax(syntax_message(&e)))?;
         let mut program = compiled.expression().clone();
         drop(compiled);
         let mut used = BTreeSet::new();
@@ -182,28 +165,29 @@ impl Expr {
                 .map(|v| format!("`{v}`"))
                 .collect::<Vec<_>>()
                 .join(", ");
-            let mut msg = format!(
-                "unknown field{} {names}",
-                if unknown.len() > 1 { "s" } else { "" }
-            );
-            if let Some(s) = super::suggest::closest(first, EXPR_FIELDS.iter().copied()) {
-                msg.push_str(&format!(" (did you mean `{s}`?)"));
+            let hint = if let Some(s) = super::suggest::closest(first, EXPR_FIELDS.iter().copied())
+            {
+                format!(" (did you mean `{s}`?)")
             } else if first.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
                 && unknown.len() == 1
             {
-                msg.push_str(&format!(
+                format!(
                     " (a text value needs quotes: '{first}'); fields are: {}",
                     EXPR_FIELDS.join(", ")
-                ));
+                )
             } else {
-                msg.push_str(&format!("; fields are: {}", EXPR_FIELDS.join(", ")));
-            }
-            return Err(msg);
+                format!("; fields are: {}", EXPR_FIELDS.join(", "))
+            };
+            return Err(ExprError::UnknownFields {
+                names,
+                several: unknown.len() > 1,
+                hint,
+            });
         }
         let mut bad_values = Vec::new();
         normalise_values(&mut program, &mut Vec::new(), &mut bad_values);
         if !bad_values.is_empty() {
-            return Err(bad_values.join("; "));
+            return Err(ExprError::BadValues(bad_values));
         }
         let variables = used
             .into_iter()
@@ -242,7 +226,7 @@ impl Expr {
     /// Runs the expression on two sample teachers, so that errors that do not depend
     /// on the values (unknown functions, wrong operand types, a non-bool result) are
     /// reported when the rules are read.
-    fn trial(&self) -> Result<(), String> {
+    fn trial(&self) -> Result<(), ExprError> {
         for (teacher, school) in samples() {
             let ctx = ExclusionContext {
                 teacher: &teacher,
@@ -252,14 +236,14 @@ impl Expr {
             };
             match self.run(&ctx) {
                 Ok(v) => {
-                    as_bool(&v)?;
+                    as_bool(&v).map_err(ExprError::Fails)?;
                 }
                 Err(
                     e @ (ExecutionError::UndeclaredReference(_)
                     | ExecutionError::NoSuchOverload(_)
                     | ExecutionError::NotSupportedAsMethod { .. }
                     | ExecutionError::InvalidArgumentCount { .. }),
-                ) => return Err(runtime_message(&e)),
+                ) => return Err(ExprError::Fails(runtime_message(&e))),
                 // Value-dependent failures (division by zero, a bad index, …) are not
                 // the expression's fault on made-up values.
                 Err(_) => {}
@@ -307,37 +291,12 @@ fn runtime_message(e: &ExecutionError) -> String {
     }
 }
 
-/// The English word of `V` for a text value written in an expression (the English
-/// word in any case, or the Chinese alias), or a message listing the values.
-fn vocab_word<V: Vocab>(field: &str, lit: &str) -> Result<String, String> {
-    let t = lit.trim();
-    V::TABLE
-        .iter()
-        .find(|(_, en, zh)| t.eq_ignore_ascii_case(en) || t == *zh)
-        .map(|(_, en, _)| (*en).to_string())
-        .ok_or_else(|| {
-            format!(
-                "'{lit}' is not a value of `{field}`, so the comparison would never be \
-                 true; write one of {}",
-                V::expected()
-            )
-        })
-}
-
 /// How a text value compared with `field` is normalised: `None` for a field whose
 /// values are free text (names, ids, districts).
 fn normalise_value(field: &str, lit: &str) -> Option<Result<String, String>> {
-    Some(match field {
-        "gender" => vocab_word::<Gender>(field, lit),
-        "title" => vocab_word::<Title>(field, lit),
-        "backbone" => vocab_word::<Backbone>(field, lit),
-        "role" => vocab_word::<Role>(field, lit),
-        "status" => vocab_word::<Status>(field, lit),
-        "locality" => vocab_word::<Locality>(field, lit),
-        "stage" => vocab_word::<Stage>(field, lit),
-        "subject" => Ok(Subject::normalise(lit).as_str().to_string()),
-        _ => return None,
-    })
+    super::fields::field(field)?
+        .normalise
+        .map(|f| f(field, lit))
 }
 
 /// The field an operand names, when it is a free variable.
@@ -534,47 +493,12 @@ struct Fields<'a>(&'a ExclusionContext<'a>);
 
 impl VariableResolver for Fields<'_> {
     fn resolve<'b>(&'b self, variable: &str) -> Option<CowVal<'b, 'b>> {
-        let c = self.0;
-        let t = c.teacher;
-        let s = c.school;
-        fn st(v: &str) -> Option<CowVal<'_, '_>> {
-            Some(CowVal::owned(CelString::from(v)))
-        }
-        fn int<'x>(v: i64) -> Option<CowVal<'x, 'x>> {
-            Some(CowVal::owned(CelInt::from(v)))
-        }
-        fn bool<'x>(v: bool) -> Option<CowVal<'x, 'x>> {
-            Some(CowVal::owned(CelBool::from(v)))
-        }
-        let age = i64::from(c.year) - i64::from(t.birth_year);
-        match variable {
-            "teacher_id" => st(t.id.as_str()),
-            "name" => st(&t.name),
-            "gender" => st(t.gender.as_str()),
-            "birth_year" => int(i64::from(t.birth_year)),
-            "age" => int(age),
-            "school_id" => st(t.school.as_str()),
-            "subject" => st(t.subject.as_str()),
-            "title" => st(t.title.as_str()),
-            "backbone" => st(t.backbone.as_str()),
-            "is_backbone" => bool(t.is_backbone()),
-            "role" => st(t.role.as_str()),
-            "joined_school_year" => int(i64::from(t.joined_school_year)),
-            "years_at_school" => int(i64::from(c.year) - i64::from(t.joined_school_year)),
-            "status" => st(t.status.as_str()),
-            "volunteer" => bool(t.volunteer),
-            "retirement_age" => int(i64::from(c.retirement_age)),
-            "years_to_retirement" => int(i64::from(c.retirement_age) - age),
-            "year" => int(i64::from(c.year)),
-            "school_name" => st(&s.name),
-            "district" => st(&s.district),
-            "township" => st(s.township.as_deref().unwrap_or("")),
-            "locality" => st(s.locality.as_str()),
-            "weak" => bool(s.weak),
-            "stage" => st(s.stage.as_str()),
-            "staff" => int(s.staff.map_or(-1, i64::from)),
-            _ => None,
-        }
+        use super::fields::FieldValue;
+        Some(match (super::fields::field(variable)?.read)(self.0) {
+            FieldValue::Str(v) => CowVal::owned(CelString::from(v)),
+            FieldValue::Int(v) => CowVal::owned(CelInt::from(v)),
+            FieldValue::Bool(v) => CowVal::owned(CelBool::from(v)),
+        })
     }
 }
 
@@ -683,7 +607,7 @@ mod tests {
             year: 2023,
             retirement_age: 55,
         };
-        Expr::parse(src)?.eval(&ctx)
+        Expr::parse(src).map_err(|e| e.to_string())?.eval(&ctx)
     }
 
     #[test]
@@ -734,27 +658,31 @@ mod tests {
 
     #[test]
     fn rejects_bad_expressions() {
-        let e = Expr::parse("status == ").unwrap_err();
+        let e = Expr::parse("status == ").unwrap_err().to_string();
         assert!(e.contains("not a valid CEL expression"), "{e}");
-        let e = Expr::parse("stauts == 'maternity'").unwrap_err();
+        let e = Expr::parse("stauts == 'maternity'")
+            .unwrap_err()
+            .to_string();
         assert!(
             e.contains("unknown field `stauts`") && e.contains("`status`"),
             "{e}"
         );
-        let e = Expr::parse("status == maternity").unwrap_err();
+        let e = Expr::parse("status == maternity").unwrap_err().to_string();
         assert!(
             e.contains("unknown field `maternity`") && e.contains("quotes"),
             "{e}"
         );
-        let e = Expr::parse("age + 1").unwrap_err();
+        let e = Expr::parse("age + 1").unwrap_err().to_string();
         assert!(e.contains("not a bool"), "{e}");
-        let e = Expr::parse("nosuchfn(age)").unwrap_err();
+        let e = Expr::parse("nosuchfn(age)").unwrap_err().to_string();
         assert!(e.contains("nosuchfn"), "{e}");
-        let e = Expr::parse("age > 'forty'").unwrap_err();
+        let e = Expr::parse("age > 'forty'").unwrap_err().to_string();
         assert!(e.contains("overload"), "{e}");
         assert!(Expr::parse("").is_err());
         assert!(Expr::parse(&"(".repeat(5000)).is_err());
-        let e = Expr::parse(&format!("{}1{}", "[".repeat(300), "]".repeat(300))).unwrap_err();
+        let e = Expr::parse(&format!("{}1{}", "[".repeat(300), "]".repeat(300)))
+            .unwrap_err()
+            .to_string();
         assert!(e.ends_with("Recursion limit of 96 exceeded"), "{e}");
         assert!(Expr::parse(&format!("{}true{}", "(".repeat(500), ")".repeat(500))).is_err());
     }
@@ -783,12 +711,14 @@ mod tests {
         assert_eq!(eval("name == '无'"), Ok(false));
         // A comprehension variable is not the field.
         assert_eq!(eval("['产假'].exists(status, status == '产假')"), Ok(true));
-        let e = Expr::parse("status == 'vacation'").unwrap_err();
+        let e = Expr::parse("status == 'vacation'").unwrap_err().to_string();
         assert!(
             e.contains("'vacation' is not a value of `status`") && e.contains("maternity (产假)"),
             "{e}"
         );
-        let e = Expr::parse("locality in ['urban', '城市']").unwrap_err();
+        let e = Expr::parse("locality in ['urban', '城市']")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("'城市'") && e.contains("urban (城区)"), "{e}");
     }
 

@@ -1,19 +1,24 @@
 //! Rule sets (`rules/*.toml`): the typed form of every key (docs/rules.md).
 //!
-//! Parsing and validation live in `parse`; custom exclusion expressions in `expr`.
-//! Every key has the default of `rules/nanchang-2021-2025.toml`, so a rule file only
-//! needs to say what differs.
+//! Every key is declared once, in the key table `keys::KEYS` (its section, default,
+//! doc line and reader); parsing and validation live in `parse`, custom exclusion
+//! expressions in `expr`. Every key has the default of `rules/nanchang-2021-2025.toml`,
+//! so a rule file only needs to say what differs.
 
 mod expr;
+mod fields;
 mod itinerant;
+mod keys;
 mod parse;
+pub(crate) mod rule_id;
 mod share;
 mod suggest;
 
 #[cfg(test)]
 mod docs_tests;
 
-pub use expr::{ExclusionContext, Expr, EXPR_FIELDS};
+pub use expr::{ExclusionContext, Expr, ExprError};
+pub use fields::{Field, EXPR_FIELDS, FIELDS};
 pub use itinerant::{ItinerantProgram, ItinerantRules, ItinerantScope, Weekday};
 pub use parse::{load_rules, parse_rules, RuleError, RuleErrorKind, RuleErrors};
 pub use share::Share;
@@ -55,13 +60,9 @@ pub struct LeaderRules {
 }
 
 impl Default for LeaderRules {
+    /// The `[leaders]` keys' defaults (`rules/keys.rs`).
     fn default() -> Self {
-        LeaderRules {
-            roles: vec![Role::Principal, Role::VicePrincipal],
-            min_years_at_school: 6,
-            mandatory: false,
-            promote: false,
-        }
+        keys::default_leaders()
     }
 }
 
@@ -190,72 +191,9 @@ pub struct EvaluationRules {
 }
 
 impl Default for Rules {
-    /// The defaults: the Nanchang 2021–2025 rule set.
+    /// Every key at its default (`rules/keys.rs`): the Nanchang 2021–2025 rule set.
     fn default() -> Self {
-        Rules {
-            source: "defaults".into(),
-            plan: PlanRules {
-                name: "Nanchang 2021-2025 teacher exchange".into(),
-                first_year: 2021,
-                last_year: 2025,
-                target_exchanges: 5000,
-                count_forms: vec![Form::Transfer, Form::Itinerant, Form::Support],
-            },
-            eligibility: EligibilityRules {
-                min_years_at_school: 6,
-                retirement_age_male: 60,
-                retirement_age_female: 55,
-                retirement_reform_2025: false,
-                exempt_years_before_retirement: 3,
-                statuses: vec![Status::Active],
-                roles: vec![Role::Teacher, Role::Principal, Role::VicePrincipal],
-                sending_localities: vec![Locality::Urban, Locality::Town],
-                weak_schools_send: false,
-                min_years_between_exchanges: 6,
-                exclude: Vec::new(),
-            },
-            quota: QuotaRules {
-                min_share_of_eligible: Share::hundredths(10),
-                min_backbone_share: Share::hundredths(20),
-                backbone_share_level: BackboneLevel::School,
-                max_outflow_share_of_staff: Share::hundredths(15),
-                fill_beyond_quota: false,
-            },
-            flow: FlowRules {
-                directions: vec![
-                    (Locality::Urban, Locality::Town),
-                    (Locality::Urban, Locality::Rural),
-                    (Locality::Town, Locality::Rural),
-                ],
-                to_weak_from_any_non_weak: true,
-                same_district: true,
-                max_distance_km: 60.0,
-                stage_match: StageMatch::Compatible,
-            },
-            matching: MatchingRules {
-                subject_exact: true,
-                substitutes: BTreeMap::new(),
-            },
-            term: TermRules {
-                years: 3,
-                form: Form::Transfer,
-            },
-            evaluation: EvaluationRules {
-                window: (
-                    MonthDay { month: 11, day: 1 },
-                    MonthDay { month: 12, day: 20 },
-                ),
-                holidays: Vec::new(),
-                panel_size: 3,
-                min_same_subject: 1,
-                recuse: vec![Recusal::SendingSchool, Recusal::HostSchool],
-                max_per_evaluator_per_day: 4,
-                max_per_school_per_day: 6,
-                one_school_per_evaluator_day: true,
-            },
-            leaders: None,
-            itinerant: ItinerantRules::default(),
-        }
+        keys::default_rules()
     }
 }
 

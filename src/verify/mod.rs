@@ -12,7 +12,7 @@ mod violation;
 
 pub mod pins;
 pub use pins::PinViolation;
-pub use violation::{Broken, Violation, RULE_IDS};
+pub use violation::{Broken, RuleId, Violation, RULE_IDS};
 
 use crate::input::plan_file::PlanRow;
 use crate::model::{
@@ -60,15 +60,6 @@ pub struct Checked {
     /// Sorted by plan row (rows first, then violations about no row), each row's in
     /// the order the rules are checked.
     pub violations: Vec<Violation>,
-}
-
-fn haversine(a: (f64, f64), b: (f64, f64)) -> f64 {
-    let r = 6371.0_f64;
-    let (p1, p2) = (a.0.to_radians(), b.0.to_radians());
-    let dp = p2 - p1;
-    let dl = (b.1 - a.1).to_radians();
-    let x = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
-    2.0 * r * x.sqrt().atan2((1.0 - x).sqrt())
 }
 
 fn share(d: Decimal, n: u64, up: bool) -> u64 {
@@ -485,7 +476,9 @@ pub fn check_rows(
             });
         }
         if let (Some(a), Some(b)) = (s.coord, r.coord) {
-            let km = haversine(a, b);
+            // The planner's own distance function: one formula, so a pair at exactly
+            // `max_distance_km` is allowed by both or by neither.
+            let km = crate::plan::great_circle_km(a, b);
             if km > rules.flow.max_distance_km {
                 flag(Broken::Distance {
                     km,

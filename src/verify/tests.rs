@@ -414,12 +414,46 @@ mod tiny {
 
     #[test]
     fn every_rule_id_is_tested_and_documented() {
+        // docs/data.md's table of the rules a plan can break lists exactly the
+        // hard rules, in order, then the pin rules.
         let docs = include_str!("../../docs/data.md");
-        for id in RULE_IDS {
-            assert!(
-                docs.contains(&format!("`{id}`")),
-                "docs/data.md lacks `{id}`"
-            );
-        }
+        let start = docs
+            .find("| rule | the row … |")
+            .expect("docs/data.md's table of rules");
+        let listed: Vec<&str> = docs[start..]
+            .lines()
+            .skip(2)
+            .take_while(|l| l.starts_with("| `"))
+            .filter_map(|l| l.strip_prefix("| `")?.split('`').next())
+            .filter(|id| !id.starts_with("pin_"))
+            .collect();
+        assert_eq!(listed, RULE_IDS.to_vec(), "docs/data.md's rule table");
     }
+}
+
+#[test]
+fn planner_and_checker_agree_at_exactly_max_distance_km() {
+    // One distance function serves both: at exactly `max_distance_km` the pair is
+    // allowed by the planner and by the checker, and one step below it by neither.
+    let mut d = data();
+    d.schools[0].coord = Some((28.6829, 115.8582));
+    d.schools[1].coord = Some((28.1234, 116.4321));
+    let km = crate::plan::great_circle_km((28.6829, 115.8582), (28.1234, 116.4321));
+    let mut r = Rules::default();
+    r.quota.min_backbone_share = crate::rules::Share::hundredths(0);
+    r.flow.max_distance_km = km;
+    let far = |r: &Rules| {
+        let planner = crate::plan::pair_blocks(&d.schools[0], &d.schools[1], r)
+            .iter()
+            .any(|b| matches!(b, crate::plan::PairBlock::Distance { .. }));
+        let checker = check(&d, r, 2021, &[], &[mv(2, "math")])
+            .violations
+            .iter()
+            .any(|v| v.contains("km"));
+        (planner, checker)
+    };
+    assert_eq!(far(&r), (false, false));
+    r.flow.max_distance_km = km - km * f64::EPSILON;
+    assert!(r.flow.max_distance_km < km);
+    assert_eq!(far(&r), (true, true));
 }

@@ -4,6 +4,7 @@
 
 use super::pins::PinViolation;
 use crate::model::{Form, Locality, Role, SchoolId, Stage, Subject, TeacherId};
+use crate::rules::rule_id::rule_ids;
 use std::fmt;
 
 /// One broken rule of a plan: where (the plan file's row, when the rule is about a
@@ -97,55 +98,69 @@ pub enum Broken {
     },
 }
 
-/// The rule ids of the hard rules, in the order of [`Broken`] (pins excluded: their
-/// ids come from the pin checker). docs/data.md lists each.
-pub const RULE_IDS: [&str; 19] = [
-    "unknown_teacher",
-    "unknown_school",
-    "wrong_from_school",
-    "not_eligible",
-    "moved_twice",
-    "pair_same_school",
-    "pair_direction",
-    "pair_district",
-    "pair_distance",
-    "pair_stage",
-    "subject_mismatch",
-    "leader_subject_post",
-    "leader_post_role",
-    "post_overfilled",
-    "school_cap",
-    "wrong_year",
-    "wrong_term",
-    "wrong_form",
-    "exclusion_failed",
-];
+rule_ids! {
+    /// The hard rules a plan can break, in the order of [`Broken`] (pins excluded:
+    /// their ids come from the pin checker). Their ids are violations.csv's `rule`;
+    /// docs/data.md lists each (a test checks it lists exactly these).
+    pub enum RuleId {
+        UnknownTeacher => "unknown_teacher",
+        UnknownSchool => "unknown_school",
+        WrongFromSchool => "wrong_from_school",
+        NotEligible => "not_eligible",
+        MovedTwice => "moved_twice",
+        SameSchool => "pair_same_school",
+        Direction => "pair_direction",
+        District => "pair_district",
+        Distance => "pair_distance",
+        Stage => "pair_stage",
+        SubjectMismatch => "subject_mismatch",
+        LeaderOnSubjectPost => "leader_subject_post",
+        LeaderPostRole => "leader_post_role",
+        PostOverfilled => "post_overfilled",
+        SchoolCap => "school_cap",
+        WrongYear => "wrong_year",
+        WrongTerm => "wrong_term",
+        WrongForm => "wrong_form",
+        ExclusionFailed => "exclusion_failed",
+    }
+}
+
+/// The rule ids of the hard rules, in the order of [`Broken`].
+pub const RULE_IDS: [&str; RuleId::IDS.len()] = RuleId::IDS;
 
 impl Broken {
     /// The stable rule id written in violations.csv `rule`.
     pub fn rule(&self) -> &str {
         match self {
-            Broken::UnknownTeacher => "unknown_teacher",
-            Broken::UnknownSchool { .. } => "unknown_school",
-            Broken::WrongFromSchool { .. } => "wrong_from_school",
-            Broken::NotEligible { .. } => "not_eligible",
-            Broken::MovedTwice { .. } => "moved_twice",
-            Broken::SameSchool { .. } => "pair_same_school",
-            Broken::Direction { .. } => "pair_direction",
-            Broken::District { .. } => "pair_district",
-            Broken::Distance { .. } => "pair_distance",
-            Broken::Stage { .. } => "pair_stage",
-            Broken::SubjectMismatch { .. } => "subject_mismatch",
-            Broken::LeaderOnSubjectPost { .. } => "leader_subject_post",
-            Broken::LeaderPostRole { .. } => "leader_post_role",
-            Broken::PostOverfilled { .. } => "post_overfilled",
-            Broken::SchoolCap { .. } => "school_cap",
-            Broken::WrongYear { .. } => "wrong_year",
-            Broken::WrongTerm { .. } => "wrong_term",
-            Broken::WrongForm { .. } => "wrong_form",
-            Broken::ExclusionFailed { .. } => "exclusion_failed",
             Broken::Pin { rule, .. } => rule,
+            _ => self.id().map_or("", RuleId::as_str),
         }
+    }
+
+    /// The hard rule broken; `None` for a pin (its id comes from the pin checker).
+    pub fn id(&self) -> Option<RuleId> {
+        Some(match self {
+            Broken::UnknownTeacher => RuleId::UnknownTeacher,
+            Broken::UnknownSchool { .. } => RuleId::UnknownSchool,
+            Broken::WrongFromSchool { .. } => RuleId::WrongFromSchool,
+            Broken::NotEligible { .. } => RuleId::NotEligible,
+            Broken::MovedTwice { .. } => RuleId::MovedTwice,
+            Broken::SameSchool { .. } => RuleId::SameSchool,
+            Broken::Direction { .. } => RuleId::Direction,
+            Broken::District { .. } => RuleId::District,
+            Broken::Distance { .. } => RuleId::Distance,
+            Broken::Stage { .. } => RuleId::Stage,
+            Broken::SubjectMismatch { .. } => RuleId::SubjectMismatch,
+            Broken::LeaderOnSubjectPost { .. } => RuleId::LeaderOnSubjectPost,
+            Broken::LeaderPostRole { .. } => RuleId::LeaderPostRole,
+            Broken::PostOverfilled { .. } => RuleId::PostOverfilled,
+            Broken::SchoolCap { .. } => RuleId::SchoolCap,
+            Broken::WrongYear { .. } => RuleId::WrongYear,
+            Broken::WrongTerm { .. } => RuleId::WrongTerm,
+            Broken::WrongForm { .. } => RuleId::WrongForm,
+            Broken::ExclusionFailed { .. } => RuleId::ExclusionFailed,
+            Broken::Pin { .. } => return None,
+        })
     }
 }
 

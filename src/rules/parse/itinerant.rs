@@ -2,10 +2,11 @@
 //! problem with its line and a way to fix it.
 
 use super::{
-    closest, get_list, get_number, get_str, get_u32, get_vocab, get_vocab_list, is_identifier,
-    non_empty, problem, wrong_type, Builder, Node, RuleErrorKind, EXPRESSION_HELP_WHO, V,
+    get_list, get_number, get_str, get_u32, get_vocab, get_vocab_list, is_identifier, non_empty,
+    problem, wrong_type, Builder, Node, RuleErrorKind, EXPRESSION_HELP_WHO, V,
 };
 use crate::model::Subject;
+use crate::rules::suggest::closest;
 use crate::rules::{Expr, ItinerantProgram, ItinerantScope, Weekday};
 use std::collections::HashMap;
 
@@ -29,7 +30,7 @@ const EXAMPLE: &str = "[[itinerant.program]] id = \"township\" scope = \"townshi
 impl Builder {
     /// `[[itinerant.program]]`: reports its own problems, returns the good programs in
     /// file order.
-    pub(super) fn programs(&mut self, n: &Node) -> Vec<ItinerantProgram> {
+    pub(in crate::rules) fn programs(&mut self, n: &Node) -> Vec<ItinerantProgram> {
         let V::Array(items) = &n.v else {
             self.problems(KEY, wrong_type(n, "an array of tables", EXAMPLE));
             return Vec::new();
@@ -67,11 +68,11 @@ impl Builder {
                             p.days = d;
                         }),
                     "when" => get_str(&e.node, "\"backbone != 'none'\"").and_then(|src| {
-                        Expr::parse(src).map(|x| p.when = Some(x)).map_err(|msg| {
+                        Expr::parse(src).map(|x| p.when = Some(x)).map_err(|err| {
                             problem(
                                 &e.node,
                                 RuleErrorKind::BadExpression,
-                                msg,
+                                err.to_string(),
                                 Some(EXPRESSION_HELP_WHO.into()),
                             )
                         })

@@ -2,8 +2,11 @@
 
 use super::*;
 use crate::model::{Backbone, Gender, School, SchoolId, Stage, Teacher, TeacherId, Title};
+use crate::model::{Date, Form, Locality, MonthDay, Role, Status, Subject};
 use crate::rules::ExclusionContext;
+use crate::rules::{BackboneLevel, Expr, Recusal, Share, StageMatch};
 use proptest::prelude::*;
+use rust_decimal::Decimal;
 
 fn parse(text: &str) -> Result<Rules, RuleErrors> {
     parse_rules(text, "rules/x.toml", &[])
@@ -608,9 +611,9 @@ fn tomlish() -> impl Strategy<Value = String> {
         Just("[[eligibility.exclude]]\n".to_string()),
         Just("[matching.substitutes]\n".to_string()),
         prop::sample::select(
-            SECTIONS
+            crate::rules::keys::KEYS
                 .iter()
-                .flat_map(|(_, k)| k.iter().copied())
+                .map(|k| k.name)
                 .chain(["id", "when", "science", "x"])
                 .collect::<Vec<_>>()
         )
