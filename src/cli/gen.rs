@@ -46,7 +46,11 @@ pub struct GenArgs {
 
 /// Writes the steering files `a` asks for (wishes.csv, pins.csv) for the data folder
 /// `data_dir` into `out`.
-fn write_steering(a: &GenArgs, data_dir: &std::path::Path, out: &std::path::Path) -> std::io::Result<()> {
+fn write_steering(
+    a: &GenArgs,
+    data_dir: &std::path::Path,
+    out: &std::path::Path,
+) -> std::io::Result<()> {
     if !a.wishes && a.pins.is_none() {
         return Ok(());
     }
@@ -60,7 +64,9 @@ fn write_steering(a: &GenArgs, data_dir: &std::path::Path, out: &std::path::Path
         dir: Some(data_dir.to_path_buf()),
         ..Default::default()
     };
-    let data = crate::input::load(&sources).map_err(|e| other(e.to_string()))?.data;
+    let data = crate::input::load(&sources)
+        .map_err(|e| other(e.to_string()))?
+        .data;
     let year = a.year.unwrap_or(rules.plan.first_year);
     if a.wishes {
         let (text, _) = crate::gen::steer::wishes_csv(&data, &rules, year, a.seed)?;

@@ -13,7 +13,8 @@ pub type Cost = i128;
 impl Warm {
     /// Bytes held, to bound what a search keeps of its open nodes.
     pub fn bytes(&self) -> usize {
-        self.flows.capacity() * std::mem::size_of::<(u32, u32)>() + self.pot.capacity() * std::mem::size_of::<Cost>()
+        self.flows.capacity() * std::mem::size_of::<(u32, u32)>()
+            + self.pot.capacity() * std::mem::size_of::<Cost>()
     }
 }
 
