@@ -419,19 +419,22 @@ proptest! {
 /// Random wishes (ranks 1–5, on any school, eligible teachers or not) and a random
 /// previous plan (some of its moves valid, some not) on the instance.
 fn with_wishes_and_previous(mut data: Dataset, seed: u64, previous: bool) -> Dataset {
-    let mut g = Rng(seed ^ 0x3157_5e5);
+    let mut g = Rng(seed ^ 0x0315_75e5);
     let n_schools = data.schools.len() as u64;
     for t in data.teachers.clone() {
         if g.next(3) == 0 {
             continue;
         }
+        // Each rank and each school once per teacher, as the loader demands.
         let mut ranks = vec![1u8, 2, 3, 4, 5];
+        let mut schools: Vec<usize> = (0..n_schools as usize).collect();
         for _ in 0..1 + g.next(3) {
             let rank = ranks.remove(g.next(ranks.len() as u64) as usize);
+            let school = schools.remove(g.next(schools.len() as u64) as usize);
             data.steering.wishes.push(rotaplan::model::steering::Wish {
                 teacher: t.id.clone(),
                 rank,
-                school: data.schools[g.next(n_schools) as usize].id.clone(),
+                school: data.schools[school].id.clone(),
             });
         }
     }

@@ -56,7 +56,13 @@ fn changes(out: &Path) -> Vec<Vec<String>> {
     let mut r = csv::Reader::from_reader(text.as_bytes());
     assert_eq!(
         r.headers().unwrap().iter().collect::<Vec<_>>(),
-        ["teacher_id", "previous_to_school", "to_school", "change", "reason"]
+        [
+            "teacher_id",
+            "previous_to_school",
+            "to_school",
+            "change",
+            "reason"
+        ]
     );
     r.records()
         .map(|x| x.unwrap().iter().map(str::to_string).collect())
@@ -89,10 +95,12 @@ fn previous_plan_kept_dropped_with_reasons() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let rows = changes(&same);
     assert_eq!(rows.len(), before.len());
-    assert!(rows.iter().all(|r| r[3] == "kept" && r[4].is_empty()), "{rows:?}");
+    assert!(
+        rows.iter().all(|r| r[3] == "kept" && r[4].is_empty()),
+        "{rows:?}"
+    );
     let summary: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(same.join("summary.json")).unwrap())
-            .unwrap();
+        serde_json::from_str(&std::fs::read_to_string(same.join("summary.json")).unwrap()).unwrap();
     assert_eq!(summary["kept"], before.len() as u64);
 
     // The first mover joined their school in 2020 now; the second is pinned to stay.
@@ -168,13 +176,27 @@ fn previous_must_not_be_overwritten_and_bad_rows_are_refused() {
     std::fs::write(&bad, "teacher_id,to_school\nU1-01,\n").unwrap();
     let out = dir.path().join("out");
     let o = plan(&tiny, &out, &[&PathBuf::from("--previous"), &bad]);
-    assert_eq!(o.status.code(), Some(2), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     assert!(!out.exists());
     // --out holding the previous plan is refused: it is an input.
     let first = dir.path().join("first");
     assert!(plan(&tiny, &first, &[]).status.success());
-    let o = plan(&tiny, &first, &[&PathBuf::from("--previous"), &first.join("plan.csv")]);
-    assert_eq!(o.status.code(), Some(2), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = plan(
+        &tiny,
+        &first,
+        &[&PathBuf::from("--previous"), &first.join("plan.csv")],
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     assert!(first.join("plan.csv").is_file());
 }
 

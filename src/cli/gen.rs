@@ -46,21 +46,26 @@ pub struct GenArgs {
 
 /// Writes the steering files `a` asks for (wishes.csv, pins.csv) for the data folder
 /// `data_dir` into `out`.
-fn write_steering(a: &GenArgs, data_dir: &std::path::Path, out: &std::path::Path) -> std::io::Result<()> {
+fn write_steering(
+    a: &GenArgs,
+    data_dir: &std::path::Path,
+    out: &std::path::Path,
+) -> std::io::Result<()> {
     if !a.wishes && a.pins.is_none() {
         return Ok(());
     }
-    let other = |e: String| std::io::Error::other(e);
     let rules = super::common::load_rule_args(&super::common::RuleArgs {
         rules: a.rules.clone(),
         set: Vec::new(),
     })
-    .map_err(other)?;
+    .map_err(std::io::Error::other)?;
     let sources = crate::input::DataSources {
         dir: Some(data_dir.to_path_buf()),
         ..Default::default()
     };
-    let data = crate::input::load(&sources).map_err(|e| other(e.to_string()))?.data;
+    let data = crate::input::load(&sources)
+        .map_err(|e| std::io::Error::other(e.to_string()))?
+        .data;
     let year = a.year.unwrap_or(rules.plan.first_year);
     if a.wishes {
         let (text, _) = crate::gen::steer::wishes_csv(&data, &rules, year, a.seed)?;

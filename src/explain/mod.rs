@@ -170,9 +170,10 @@ pub fn explain_teacher(
         placement,
         leaders: leaders_of_school(data, rules, plan, &teacher.school),
         wishes: wish_notes(data, rules, plan, t, school, reasons_empty),
-        previous: plan.changes.as_ref().and_then(|c| {
-            c.iter().find(|x| x.teacher == teacher.id).cloned()
-        }),
+        previous: plan
+            .changes
+            .as_ref()
+            .and_then(|c| c.iter().find(|x| x.teacher == teacher.id).cloned()),
         pins: data
             .steering
             .pins_for(plan.year)

@@ -41,8 +41,8 @@ pub fn wishes_csv(
     year: i32,
     seed: u64,
 ) -> io::Result<(String, usize)> {
-    let verdicts =
-        crate::eligibility::assess(data, rules, year, &data.ledger).map_err(|e| other(&e.message))?;
+    let verdicts = crate::eligibility::assess(data, rules, year, &data.ledger)
+        .map_err(|e| other(&e.message))?;
     let facts = YearFacts::compute(data, rules, year, &data.ledger, &verdicts);
     // Receiving schools per post subject.
     let mut hosts: BTreeMap<&crate::model::Subject, Vec<usize>> = BTreeMap::new();
@@ -96,8 +96,8 @@ pub fn pins_csv(
     seed: u64,
     n: usize,
 ) -> io::Result<(String, usize)> {
-    let plan = plan_year(data, rules, year, &data.ledger, &PlanOptions::default())
-        .map_err(other)?;
+    let plan =
+        plan_year(data, rules, year, &data.ledger, &PlanOptions::default()).map_err(other)?;
     let mut moved: Vec<(usize, usize)> = plan.moves.iter().map(|m| (m.teacher, m.to)).collect();
     let is_moved: std::collections::HashSet<usize> = moved.iter().map(|m| m.0).collect();
     let mut home: Vec<usize> = plan
@@ -118,7 +118,8 @@ pub fn pins_csv(
     while rows < n && misses < 4 {
         kind = (kind + 1) % 4;
         let line = match kind {
-            0 => take(&mut rng, &mut home).map(|t| format!("{},stay,,{year},gen", data.teachers[t].id)),
+            0 => take(&mut rng, &mut home)
+                .map(|t| format!("{},stay,,{year},gen", data.teachers[t].id)),
             _ => {
                 if moved.is_empty() {
                     None

@@ -99,12 +99,7 @@ pub fn changes(
 ) -> Vec<Change> {
     let now: HashMap<&str, &SchoolId> = moves
         .iter()
-        .map(|m| {
-            (
-                data.teachers[m.teacher].id.as_str(),
-                &data.schools[m.to].id,
-            )
-        })
+        .map(|m| (data.teachers[m.teacher].id.as_str(), &data.schools[m.to].id))
         .collect();
     let broken = broken_rules(data, rules, year, ledger, previous);
     let index: HashMap<&str, usize> = data
@@ -187,17 +182,27 @@ fn broken_rules(
     let pins = verify::pins::check_pins(&data.steering.pins, year, &placed)
         .into_iter()
         .map(|p| verify::Violation::from_pin(p, &rows));
-    let mut out = HashMap::new();
-    for v in checked.violations.into_iter().chain(pins) {
+    // The teacher's own rules first (pins, then the row's rules in the order they are
+    // checked); a post or cap overfilled by the previous plan as a whole only when
+    // nothing about the teacher changed.
+    let mut out: HashMap<u32, (u8, ChangeReason)> = HashMap::new();
+    for v in pins.chain(checked.violations) {
         let Some(row) = v.plan_row.and_then(|r| u32::try_from(r).ok()) else {
             continue;
         };
-        out.entry(row).or_insert_with(|| ChangeReason::Rule {
+        let rank = u8::from(matches!(v.rule(), "post_overfilled" | "school_cap"));
+        let reason = ChangeReason::Rule {
             rule: v.rule().to_string(),
             detail: v.detail(),
-        });
+        };
+        match out.get(&row) {
+            Some((r, _)) if *r <= rank => {}
+            _ => {
+                out.insert(row, (rank, reason));
+            }
+        }
     }
-    out
+    out.into_iter().map(|(row, (_, r))| (row, r)).collect()
 }
 
 /// Counts by kind, in [`ChangeKind::ALL`] order.
@@ -223,7 +228,9 @@ impl Change {
             .map_or_else(|| self.teacher.to_string(), |t| t.id.to_string());
         vec![
             id,
-            self.previous_to.as_ref().map_or(String::new(), ToString::to_string),
+            self.previous_to
+                .as_ref()
+                .map_or(String::new(), ToString::to_string),
             self.to.as_ref().map_or(String::new(), ToString::to_string),
             self.kind.as_str().to_string(),
             self.reason.as_str().to_string(),

@@ -13,7 +13,8 @@ pub type Cost = i128;
 impl Warm {
     /// Bytes held, to bound what a search keeps of its open nodes.
     pub fn bytes(&self) -> usize {
-        self.flows.capacity() * std::mem::size_of::<(u32, u32)>() + self.pot.capacity() * std::mem::size_of::<Cost>()
+        self.flows.capacity() * std::mem::size_of::<(u32, u32)>()
+            + self.pot.capacity() * std::mem::size_of::<Cost>()
     }
 }
 
@@ -102,7 +103,7 @@ impl Graph {
             prev.iter_mut().for_each(|p| *p = u32::MAX);
             dist[s] = 0;
             let mut heap = BinaryHeap::new();
-            heap.push(Reverse((0 as Cost, s as u32)));
+            heap.push(Reverse((Cost::default(), s as u32)));
             while let Some(Reverse((d, u))) = heap.pop() {
                 let u = u as usize;
                 if d > dist[u] {
@@ -379,7 +380,7 @@ impl Graph {
             for v in 0..n {
                 if excess[v] > 0 {
                     dist[v] = 0;
-                    heap.push(Reverse((0 as Cost, v as u32)));
+                    heap.push(Reverse((Cost::default(), v as u32)));
                 }
             }
             let mut target = None;

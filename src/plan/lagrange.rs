@@ -10,8 +10,8 @@
 //! residual distances as prices it is at least the flow bound, so the search takes
 //! the larger of the two. Exact integer arithmetic throughout.
 
-use super::problem::Component;
 use super::flow::Cost;
+use super::problem::Component;
 use super::search::Weights;
 
 /// Whether the bound applies: every backbone group is a single school.
@@ -49,8 +49,7 @@ pub fn bound(
     // An arc's steering reward (levels (3), (4)) is part of its price: each supply
     // with a reward is one teacher, so its cheapest arc is exact.
     for (a, &(si, gi)) in comp.arcs.iter().enumerate() {
-        let v = -c.w2 * Cost::from(comp.groups[gi].priority) - c.reward(comp.mask(a))
-            + lambda[gi];
+        let v = -c.w2 * Cost::from(comp.groups[gi].priority) - c.reward(comp.mask(a)) + lambda[gi];
         best_arc[si] = best_arc[si].min(v);
     }
     let mut units: Vec<Units> = (0..comp.senders.len())
@@ -69,8 +68,7 @@ pub fn bound(
         for v in 0..2 {
             let vol = if v == 1 { c.w3 } else { 0 };
             let nb = (sup.counts[1][v] as usize).min(limit);
-            u.backbone
-                .extend(std::iter::repeat_n(m - c.unit - vol, nb));
+            u.backbone.extend(std::iter::repeat_n(m - c.unit - vol, nb));
             let no = (sup.counts[0][v] as usize).min(limit);
             u.other.extend(std::iter::repeat_n(m - vol, no));
         }

@@ -458,11 +458,11 @@ fn solve_component(comp: &Component, time_limit: f64) -> Result<milp::ComponentS
     match (milp, searched) {
         (_, Some(o)) => Ok(o.solution),
         (Some(m), None) => m,
-        (None, None) if forced => {
-            Err("the pins, wishes and previous moves of one component are too many for exact \
+        (None, None) if forced => Err(
+            "the pins, wishes and previous moves of one component are too many for exact \
                  128-bit costs"
-                .into())
-        }
+                .into(),
+        ),
         (None, None) => milp::solve(comp, time_limit),
     }
 }

@@ -361,7 +361,10 @@ pub fn build_steered(
             mandatory_leaders: leader,
             teacher: Some(ti),
             forced: steer.own.get(&ti).is_some_and(|o| o.forced),
-            targets: steer.own.get(&ti).map_or_else(Vec::new, |o| o.targets.clone()),
+            targets: steer
+                .own
+                .get(&ti)
+                .map_or_else(Vec::new, |o| o.targets.clone()),
         });
     }
     // Post groups: (signature, subject, priority).

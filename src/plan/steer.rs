@@ -139,7 +139,11 @@ impl YearSteer {
             }
         }
         for p in data.steering.previous.iter().flatten() {
-            mark(p.teacher.as_str(), p.to.as_str(), super::problem::LEVEL_KEPT);
+            mark(
+                p.teacher.as_str(),
+                p.to.as_str(),
+                super::problem::LEVEL_KEPT,
+            );
         }
         for ((ti, r), m) in marks {
             self.own.entry(ti).or_default().targets.push((r, m));
