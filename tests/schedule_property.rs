@@ -624,11 +624,12 @@ fn brute_tie_breaks(inst: &Instance, s: &rotaplan::schedule::Schedule) -> (usize
     impl Search<'_> {
         fn go(&mut self, si: usize, slot: usize, from: usize) {
             if si == self.sittings.len() {
-                let sq = self.days.iter().map(|d| d * d).sum();
+                let sq: usize = self.days.iter().map(|d| d * d).sum();
                 self.best = self.best.min((sq, self.metres));
                 return;
             }
-            let s = &self.sittings[si];
+            let sittings = self.sittings;
+            let s = &sittings[si];
             if slot == s.slots.len() {
                 self.go(si + 1, 0, 0);
                 return;
