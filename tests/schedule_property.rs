@@ -545,7 +545,9 @@ fn brute_kind(inst: &Instance, m: usize, events: &[usize]) -> (u64, u64, u32) {
             || event.kind == EventKind::Inspection)
             && home == Some(&host.id))
             || (rules.recuse.contains(&Recusal::SendingSchool)
-                && event.sending.is_some_and(|s| home == Some(&data.schools[s].id)))
+                && event
+                    .sending
+                    .is_some_and(|s| home == Some(&data.schools[s].id)))
             || (rules.recuse.contains(&Recusal::HostDistrict) && e.district == host.district);
         if !recused {
             allowed |= 1 << i;
@@ -590,7 +592,8 @@ fn brute_tie_breaks(inst: &Instance, s: &rotaplan::schedule::Schedule) -> (usize
                 host: (hosts.len() == 1).then(|| *hosts.iter().next().unwrap()),
                 slots: {
                     // Equal kinds side by side (they take evaluators in order).
-                    let mut k: Vec<_> = crew.iter().map(|&m| brute_kind(inst, m, &events)).collect();
+                    let mut k: Vec<_> =
+                        crew.iter().map(|&m| brute_kind(inst, m, &events)).collect();
                     k.sort_unstable();
                     k
                 },
@@ -621,11 +624,12 @@ fn brute_tie_breaks(inst: &Instance, s: &rotaplan::schedule::Schedule) -> (usize
     impl Search<'_> {
         fn go(&mut self, si: usize, slot: usize, from: usize) {
             if si == self.sittings.len() {
-                let sq = self.days.iter().map(|d| d * d).sum();
+                let sq: usize = self.days.iter().map(|d| d * d).sum();
                 self.best = self.best.min((sq, self.metres));
                 return;
             }
-            let s = &self.sittings[si];
+            let sittings = self.sittings;
+            let s = &sittings[si];
             if slot == s.slots.len() {
                 self.go(si + 1, 0, 0);
                 return;

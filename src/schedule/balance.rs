@@ -137,7 +137,9 @@ pub(super) fn balance(w: &World<'_>, data: &Dataset, placed: &mut [Placement]) -
                 let hosts: BTreeSet<usize> = evs.iter().map(|&e| w.events[e].host).collect();
                 sittings.push(Sitting {
                     day,
-                    host: (hosts.len() == 1).then(|| hosts.into_iter().next()).flatten(),
+                    host: (hosts.len() == 1)
+                        .then(|| hosts.into_iter().next())
+                        .flatten(),
                     items,
                     events: evs,
                     crew,
@@ -199,7 +201,10 @@ fn make_up(
     }
     Some(Crew {
         size: members.len(),
-        kinds: by_kind.into_iter().map(|(k, (n, per))| (k, n, per)).collect(),
+        kinds: by_kind
+            .into_iter()
+            .map(|(k, (n, per))| (k, n, per))
+            .collect(),
     })
 }
 
