@@ -38,11 +38,21 @@ const COMMON_SETS: [(&str, &str); 5] = [
     ("flow.max_distance_km", "set_distance"),
 ];
 
+/// Every template: the pages' and those of the forms in [`super::rulesets`] and
+/// [`super::why`].
+pub fn all_templates() -> impl Iterator<Item = (&'static str, &'static str)> {
+    TEMPLATES
+        .into_iter()
+        .chain(super::rulesets::TEMPLATES)
+        .chain(super::why::TEMPLATES)
+}
+
 fn env() -> &'static Environment<'static> {
     static ENV: OnceLock<Environment<'static>> = OnceLock::new();
     ENV.get_or_init(|| {
         let mut e = Environment::new();
-        for (name, src) in TEMPLATES {
+        e.add_filter("urlencode", super::why::urlencode);
+        for (name, src) in all_templates() {
             if let Err(err) = e.add_template(name, src) {
                 // INVARIANT: the templates are checked by the unit test below.
                 eprintln!("rotaplan serve: template {name}: {err}");
@@ -86,12 +96,18 @@ impl FromRequestParts<App> for Ctx {
 }
 
 impl Ctx {
-    fn word(&self, key: &str) -> &'static str {
+    pub(super) fn word(&self, key: &str) -> &'static str {
         i18n::words(self.lang).get(key).copied().unwrap_or("")
     }
 
     /// Renders `name` with the common values and `vars`, with `status`.
-    fn render(&self, status: StatusCode, name: &str, title: &str, vars: Value) -> Response {
+    pub(super) fn render(
+        &self,
+        status: StatusCode,
+        name: &str,
+        title: &str,
+        vars: Value,
+    ) -> Response {
         let (user, scope, csrf, is_admin) = match &self.session {
             Some(s) => (
                 Some(s.user.name.clone()),
@@ -141,7 +157,7 @@ impl Ctx {
     }
 
     /// An error as a page: 401 is the login page, 422 lists the problems.
-    fn error(&self, e: ApiError) -> Response {
+    pub(super) fn error(&self, e: ApiError) -> Response {
         let message = match &e {
             ApiError::NotFound => self.word("not_found").to_string(),
             ApiError::Forbidden(_) => self.word("forbidden").to_string(),
@@ -158,17 +174,17 @@ impl Ctx {
         }
     }
 
-    fn session(&self) -> Result<&Session, ApiError> {
+    pub(super) fn session(&self) -> Result<&Session, ApiError> {
         self.session.as_ref().ok_or(ApiError::Unauthorized)
     }
 }
 
 /// A handler body's result: a page, or an error shown as a page.
-fn page(ctx: &Ctx, r: Result<Response, ApiError>) -> Response {
+pub(super) fn page(ctx: &Ctx, r: Result<Response, ApiError>) -> Response {
     r.unwrap_or_else(|e| ctx.error(e))
 }
 
-fn status_text(ctx: &Ctx, status: &str) -> &'static str {
+pub(super) fn status_text(ctx: &Ctx, status: &str) -> &'static str {
     ctx.word(&format!("st_{status}"))
 }
 
@@ -212,7 +228,7 @@ pub async fn login(
 #[derive(serde::Deserialize)]
 pub struct CsrfForm {
     #[serde(default)]
-    csrf_token: String,
+    pub(super) csrf_token: String,
 }
 
 pub async fn logout(
@@ -321,7 +337,7 @@ pub async fn upload(
 }
 
 /// A CSV file's rows (header first), for showing pins and the plan table.
-fn csv_table(bytes: &[u8]) -> Option<(Vec<String>, Vec<Vec<String>>)> {
+pub(super) fn csv_table(bytes: &[u8]) -> Option<(Vec<String>, Vec<Vec<String>>)> {
     let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)).ok()?;
     let mut rdr = csv::ReaderBuilder::new()
         .flexible(true)
@@ -391,6 +407,7 @@ fn dataset_page(
             pins => Value::from_serialize(&pins),
             sets => Value::from_serialize(&sets),
             rules => rules,
+            saved_rules => super::rulesets::plan_choices(app, &s.user),
             year => year,
             errors => has_errors.then(|| Value::from_serialize(errors.unwrap_or_default())),
             general => general,
@@ -612,6 +629,11 @@ fn plan_page(app: &App, ctx: &Ctx, id: i64, pinned: bool) -> Result<Response, Ap
         .filter(|r| !r.is_empty())
         .unwrap_or("rules.toml")
         .to_string();
+    // A saved rule set: its name and version first.
+    let rules = match p.params.get("rule_set").and_then(|v| v.as_str()) {
+        Some(set) => format!("{set} ({rules})"),
+        None => rules,
+    };
     Ok(ctx.render(
         StatusCode::OK,
         "plan.html",
@@ -629,6 +651,7 @@ fn plan_page(app: &App, ctx: &Ctx, id: i64, pinned: bool) -> Result<Response, Ap
             table => Value::from_serialize(&table),
             rules => rules,
             flash => pinned.then(|| ctx.word("rerun_help")),
+            extras => Value::from_serialize(super::why::plan_extras(app, p.id, &p.status)?),
         },
     ))
 }
@@ -709,7 +732,7 @@ mod tests {
     #[test]
     fn templates_compile() {
         let mut e = Environment::new();
-        for (name, src) in TEMPLATES {
+        for (name, src) in all_templates() {
             e.add_template(name, src).unwrap();
         }
         let t = e.get_template("login.html").unwrap();
