@@ -293,6 +293,8 @@ pub async fn read_upload(mut mp: Multipart, limit: usize) -> Result<Upload, ApiE
     let mut up = Upload::default();
     let mut unknown = Vec::new();
     let mut total = 0usize;
+    // Zipped data folders: (name when uploaded, bytes), unpacked at the end.
+    let mut zips: Vec<(String, Vec<u8>)> = Vec::new();
     while let Some(mut field) = mp.next_field().await.map_err(multipart_error)? {
         let part = field.name().unwrap_or("").to_string();
         let upload_name = field.file_name().unwrap_or("").chars().take(200).collect();
@@ -315,6 +317,11 @@ pub async fn read_upload(mut mp: Multipart, limit: usize) -> Result<Upload, ApiE
                     .take(200)
                     .collect()
             }
+            p if p == "zip" || (!ROLES.contains(&p) && super::zipup::is_data_zip(&bytes)) => {
+                if !bytes.is_empty() {
+                    zips.push((upload_name, bytes));
+                }
+            }
             p => match ROLES.iter().find(|r| **r == p) {
                 Some(role) if !bytes.is_empty() => {
                     if up.files.iter().any(|f| f.role == *role) {
@@ -330,13 +337,51 @@ pub async fn read_upload(mut mp: Multipart, limit: usize) -> Result<Upload, ApiE
                 Some(_) => {}
                 None => unknown.push(FieldError::general(
                     &part,
-                    format!("unknown part `{part}`; the parts are {}", ROLES.join(", ")),
+                    format!(
+                        "unknown part `{part}`; the parts are {} (or zip, a zipped data folder)",
+                        ROLES.join(", ")
+                    ),
                 )),
             },
         }
     }
     if total > limit {
         return Err(ApiError::TooLarge);
+    }
+    for (name, bytes) in zips {
+        let name = if name.is_empty() {
+            "data.zip".to_string()
+        } else {
+            name
+        };
+        // The files inside count, uncompressed, against the same limit.
+        let used: usize = up.files.iter().map(|f| f.bytes.len()).sum();
+        let budget = limit.saturating_sub(used);
+        // Inflating is CPU work: off the async threads' duty while it runs.
+        let unpacked = tokio::task::block_in_place(|| super::zipup::unpack(&bytes, &name, budget));
+        match unpacked {
+            Ok(u) => {
+                unknown.extend(u.errors);
+                for f in u.files {
+                    if let Some(first) = up.files.iter().find(|g| g.role == f.role) {
+                        unknown.push(FieldError {
+                            value: Some(f.upload_name.clone()),
+                            ..FieldError::general(
+                                &name,
+                                format!(
+                                    "a second {} file (the first is {}): send each kind once",
+                                    f.role, first.upload_name
+                                ),
+                            )
+                        });
+                    } else {
+                        up.files.push(f);
+                    }
+                }
+            }
+            Err(ApiError::Invalid(mut e)) => unknown.append(&mut e),
+            Err(e) => return Err(e),
+        }
     }
     if !unknown.is_empty() {
         return Err(ApiError::Invalid(unknown));
@@ -345,10 +390,10 @@ pub async fn read_upload(mut mp: Multipart, limit: usize) -> Result<Upload, ApiE
 }
 
 /// A private folder under `<workspace>/work/` removed when dropped.
-struct WorkDir(std::path::PathBuf);
+pub(super) struct WorkDir(pub(super) std::path::PathBuf);
 
 impl WorkDir {
-    fn new(app: &App, what: &str) -> Result<WorkDir, ApiError> {
+    pub(super) fn new(app: &App, what: &str) -> Result<WorkDir, ApiError> {
         let token = auth::random_token().map_err(ApiError::internal)?;
         let dir = app
             .workspace
@@ -366,7 +411,7 @@ impl Drop for WorkDir {
 }
 
 /// Loads the files of `dir` with the same loader as `rotaplan check`.
-fn load(dir: &FsPath) -> Result<crate::input::Loaded, Vec<FieldError>> {
+pub(super) fn load(dir: &FsPath) -> Result<crate::input::Loaded, Vec<FieldError>> {
     let sources = crate::cli::DataArgs {
         data: Some(dir.to_path_buf()),
         ..Default::default()
@@ -711,16 +756,10 @@ pub fn rules_file_name(p: &PlanParams) -> &str {
     }
 }
 
-/// Checks a plan request for `user` and queues it.
-pub fn submit_plan(app: &App, user: &User, req: PlanRequest) -> Result<i64, ApiError> {
-    let dataset = visible_dataset(app, user, req.dataset)?;
-    let rules = req.rules.unwrap_or_else(|| BUILTIN_RULES[0].0.to_string());
-    let builtin = BUILTIN_RULES
-        .iter()
-        .find(|(n, _)| *n == rules || n.trim_end_matches(".toml") == rules);
-    let set: Vec<(String, String)> = req
-        .set
-        .into_iter()
+/// `{"section.key": value}` as `--set` pairs: a string as it is, any other value as
+/// JSON writes it (`0.12`, `true`).
+pub fn set_pairs(set: serde_json::Map<String, Value>) -> Vec<(String, String)> {
+    set.into_iter()
         .map(|(k, v)| {
             let v = match v {
                 Value::String(s) => s,
@@ -728,6 +767,18 @@ pub fn submit_plan(app: &App, user: &User, req: PlanRequest) -> Result<i64, ApiE
             };
             (k, v)
         })
+        .collect()
+}
+
+/// Checks a plan request for `user` and queues it.
+pub fn submit_plan(app: &App, user: &User, req: PlanRequest) -> Result<i64, ApiError> {
+    let dataset = visible_dataset(app, user, req.dataset)?;
+    let rules = req.rules.unwrap_or_else(|| BUILTIN_RULES[0].0.to_string());
+    let builtin = BUILTIN_RULES
+        .iter()
+        .find(|(n, _)| *n == rules || n.trim_end_matches(".toml") == rules);
+    let set: Vec<(String, String)> = set_pairs(req.set)
+        .into_iter()
         .filter(|(_, v)| !v.trim().is_empty())
         .collect();
     let params = PlanParams {
@@ -740,7 +791,10 @@ pub fn submit_plan(app: &App, user: &User, req: PlanRequest) -> Result<i64, ApiE
         year: req.year,
         set,
         previous: req.previous,
+        files: db(app.db.current_versions(dataset.id))?,
+        rule_set: None,
     };
+    let params = super::rulesets::resolve_stored(app, user, params)?;
     let text = rules_text(&params).unwrap_or(&params.rules_text);
     let overrides: Vec<String> = params.set.iter().map(|(k, v)| format!("{k}={v}")).collect();
     let parsed = crate::rules::parse_rules(text, rules_file_name(&params), &overrides)
@@ -890,10 +944,15 @@ pub fn rerun_plan(app: &App, user: &User, id: i64) -> Result<i64, ApiError> {
     rerun_job(app, user, "plan", id)
 }
 
-/// Runs work of `kind` again with the same dataset and parameters: the new id.
+/// Runs work of `kind` again with the same dataset and parameters: the new id. A plan
+/// reads the dataset's current files (e.g. new pins), not those of its first run.
 pub fn rerun_job(app: &App, user: &User, kind: &str, id: i64) -> Result<i64, ApiError> {
     let (p, _) = visible_job(app, user, kind, id)?;
-    let new = db(app.db.insert_job(user, kind, p.dataset, &p.params))?;
+    let mut params = p.params.clone();
+    if kind == "plan" {
+        params["files"] = json!(db(app.db.current_versions(p.dataset))?);
+    }
+    let new = db(app.db.insert_job(user, kind, p.dataset, &params))?;
     app.jobs.enqueue(new);
     Ok(new)
 }

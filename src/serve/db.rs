@@ -70,6 +70,20 @@ const MIGRATIONS: &[&str] = &[
     // 2: the kind of work a plans row is: `plan`, or a view (`horizon`, `compare`,
     // `progress`) run by the same workers with its files stored the same way.
     "ALTER TABLE plans ADD COLUMN kind TEXT NOT NULL DEFAULT 'plan';",
+    // 3: rule sets made on the rules page (a base rule file and `--set` values), by
+    // name and version, visible to the scope that made them (city and admin: to all).
+    "CREATE TABLE IF NOT EXISTS rule_sets (
+         id INTEGER PRIMARY KEY,
+         name TEXT NOT NULL,
+         version INTEGER NOT NULL,
+         scope TEXT NOT NULL,
+         owner TEXT NOT NULL,
+         base TEXT NOT NULL,
+         text TEXT NOT NULL,
+         overrides TEXT NOT NULL,
+         created INTEGER NOT NULL,
+         UNIQUE (scope, name, version)
+     );",
 ];
 
 /// Seconds since the Unix epoch.
@@ -634,6 +648,145 @@ fn kind_of(tx: &Transaction, id: i64) -> rusqlite::Result<String> {
         })
         .optional()?
         .unwrap_or_else(|| "plan".to_string()))
+}
+
+/// A stored rule set: the rule file it starts from (`base`, its name; `text`, its
+/// TOML) and the `--set` values applied over it, in order.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct RuleSetRow {
+    pub id: i64,
+    pub name: String,
+    pub version: i64,
+    /// `city` for sets made by city or admin users (everyone sees them), else the
+    /// district of the user who made it.
+    pub scope: String,
+    pub owner: String,
+    pub base: String,
+    pub text: String,
+    pub overrides: Vec<(String, String)>,
+    pub created: i64,
+}
+
+/// A plan's dataset files: (role, version) of each file it reads.
+pub type FileVersions = Vec<(String, i64)>;
+
+impl Db {
+    /// Stores a rule set as the next version of `name` in `scope`: (id, version).
+    pub fn insert_rule_set(
+        &self,
+        user: &User,
+        scope: &str,
+        name: &str,
+        base: &str,
+        text: &str,
+        overrides: &[(String, String)],
+    ) -> rusqlite::Result<(i64, i64)> {
+        self.tx(|tx| {
+            let version: i64 = tx.query_row(
+                "SELECT coalesce(max(version), 0) + 1 FROM rule_sets WHERE scope = ?1 AND name = ?2",
+                params![scope, name],
+                |r| r.get(0),
+            )?;
+            tx.execute(
+                "INSERT INTO rule_sets (name, version, scope, owner, base, text, overrides, created)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![
+                    name,
+                    version,
+                    scope,
+                    user.name,
+                    base,
+                    text,
+                    serde_json::to_string(overrides).unwrap_or_default(),
+                    now()
+                ],
+            )?;
+            let id = tx.last_insert_rowid();
+            audit(
+                tx,
+                &user.name,
+                "rules save",
+                &format!("rule set {id} \"{name}\" version {version}"),
+            )?;
+            Ok((id, version))
+        })
+    }
+
+    fn rule_set_of(r: &rusqlite::Row) -> rusqlite::Result<RuleSetRow> {
+        let overrides: String = r.get(7)?;
+        Ok(RuleSetRow {
+            id: r.get(0)?,
+            name: r.get(1)?,
+            version: r.get(2)?,
+            scope: r.get(3)?,
+            owner: r.get(4)?,
+            base: r.get(5)?,
+            text: r.get(6)?,
+            overrides: serde_json::from_str(&overrides).unwrap_or_default(),
+            created: r.get(8)?,
+        })
+    }
+
+    const RULE_SET_COLS: &'static str =
+        "id, name, version, scope, owner, base, text, overrides, created";
+
+    pub fn rule_set(&self, id: i64) -> rusqlite::Result<Option<RuleSetRow>> {
+        self.lock()
+            .query_row(
+                &format!(
+                    "SELECT {} FROM rule_sets WHERE id = ?1",
+                    Self::RULE_SET_COLS
+                ),
+                params![id],
+                Self::rule_set_of,
+            )
+            .optional()
+    }
+
+    /// Every rule set, every version, newest first.
+    pub fn rule_sets(&self) -> rusqlite::Result<Vec<RuleSetRow>> {
+        let conn = self.lock();
+        let mut st = conn.prepare(&format!(
+            "SELECT {} FROM rule_sets ORDER BY id DESC",
+            Self::RULE_SET_COLS
+        ))?;
+        let rows = st.query_map([], Self::rule_set_of)?;
+        rows.collect()
+    }
+
+    /// The version of each current file of a dataset.
+    pub fn current_versions(&self, dataset: i64) -> rusqlite::Result<FileVersions> {
+        let conn = self.lock();
+        let mut st = conn.prepare(
+            "SELECT role, max(version) FROM dataset_files WHERE dataset_id = ?1 GROUP BY role
+             ORDER BY role",
+        )?;
+        let rows = st.query_map(params![dataset], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect()
+    }
+
+    /// The files of a dataset at the given versions: (file name, bytes).
+    pub fn files_at(
+        &self,
+        dataset: i64,
+        versions: &[(String, i64)],
+    ) -> rusqlite::Result<Vec<(String, Vec<u8>)>> {
+        let conn = self.lock();
+        let mut st = conn.prepare(
+            "SELECT role || '.' || ext, bytes FROM dataset_files
+             WHERE dataset_id = ?1 AND role = ?2 AND version = ?3",
+        )?;
+        let mut out = Vec::new();
+        for (role, version) in versions {
+            let rows = st.query_map(params![dataset, role, version], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?;
+            for row in rows {
+                out.push(row?);
+            }
+        }
+        Ok(out)
+    }
 }
 
 /// A row of (user id, name, scope, one more text column): the user and that text.

@@ -140,6 +140,65 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("no_ledger", "这份数据没有交流台账，无法计算进度。", "This dataset has no ledger, so progress cannot be computed."),
     ("year_files", "各年度方案文件", "Each year's plan files"),
     ("report", "报告", "Report"),
+    // Zip uploads, the rules page, why, failed plans, re-planning and changes.
+    ("zip_label", "或上传整个数据文件夹的 zip 压缩包", "Or a zip of the whole data folder"),
+    ("zip_help", "压缩包里的文件按类别命名：schools/学校、teachers/教师、needs/岗位需求、ledger/交流台账、evaluators/评审专家、pins/锁定、wishes/志愿、itinerant_needs/走教需求，后缀 .csv 或 .xlsx；可放在压缩包的第一层文件夹里。解压后总大小同样受上传上限限制。", "Name the files in the zip by kind: schools/学校, teachers/教师, needs/岗位需求, ledger/交流台账, evaluators/评审专家, pins/锁定, wishes/志愿, itinerant_needs/走教需求, ending .csv or .xlsx; they may sit in one folder inside the zip. The unpacked total counts against the upload limit too."),
+    ("rules_page", "规则", "Rules"),
+    ("rules_page_help", "选一个内置规则（或已保存的规则）作为起点，修改下面常用的数值后保存；也可以上传一个完整的规则文件（TOML）。保存前会像命令行 --set 一样逐项检查，有误时按键名或行号列出。保存同名规则会生成新版本。制定方案时可在规则下拉框中选择。", "Start from a built-in rule set (or a saved one), change the common values below and save; or upload a whole rule file (TOML). Every value is checked as `--set` checks it, and problems are listed by key or line. Saving a name again makes its next version. Choose it in the plan form's rules list."),
+    ("rules_base", "起点", "Start from"),
+    ("rules_load", "载入", "Load"),
+    ("rules_name", "规则名称", "Rule set name"),
+    ("rules_name_help", "如“2022 东湖区”，不能与内置规则同名。", "e.g. 2022 East Lake; not a built-in rule set's name."),
+    ("rules_values", "常用数值", "Common values"),
+    ("rules_values_help", "只改需要改的；其余保持规则文件的值。数值写法同规则文件：比例写小数（0.12），是/否选 true/false，文字直接写（如 school）。列表和表格类规则请用 TOML 文件修改。", "Change only what you need; the rest keeps the rule file's value. Write values as in a rule file: shares as decimals (0.12), yes/no as true/false, words as they are (e.g. school). Lists and tables are changed in a TOML file."),
+    ("rules_upload", "或上传规则文件（TOML，优先于上面的数值）", "Or upload a rule file (TOML; it replaces the values above)"),
+    ("rules_upload_help", "UTF-8 编码的 .toml 文件，格式见内置规则文件。", "A UTF-8 .toml file, written like the built-in rule files."),
+    ("rules_saved", "已保存：", "Saved:"),
+    ("rules_saved_list", "已保存的规则", "Saved rule sets"),
+    ("rules_none", "还没有保存的规则。", "No saved rule sets yet."),
+    ("rules_errors", "规则有误，未保存：", "Problems in the rules; nothing was saved:"),
+    ("rules_edit_link", "修改或新建规则", "Edit or make rules"),
+    ("line", "行号", "Line"),
+    ("key", "键名", "Key"),
+    ("meaning", "含义", "Meaning"),
+    ("yes", "是", "yes"),
+    ("no", "否", "no"),
+    ("why", "原因", "Why"),
+    ("why_search", "查询某位教师（工号或姓名）", "Look up a teacher (id or name)"),
+    ("why_go", "查询", "Explain"),
+    ("why_help", "无论是否交流，都可查看此人在本方案中为何交流或不交流（与 rotaplan explain 相同）。", "Moved or not, see why this teacher is or is not moved in this plan (as rotaplan explain says)."),
+    ("why_not_found", "本方案的数据中没有此教师：", "No such teacher in this plan's data:"),
+    ("why_many", "有多位教师同名，请选择：", "Several teachers have this name; choose one:"),
+    ("why_reasons", "不在应交流范围的原因", "Why not eligible"),
+    ("why_detail", "详细说明（英文，与命令 rotaplan explain 的输出相同）", "In detail (as the command rotaplan explain prints it)"),
+    ("why_not_eligible", "不在应交流范围：", "Not eligible: "),
+    ("why_placed", "交流到 ", "Moved to "),
+    ("why_no_allowed_post", "符合条件：但在允许流向的学校中没有本学科的空缺岗位。", "Eligible, but no school this teacher's school may send to has an open post of the subject."),
+    ("why_cap_reached", "符合条件：但本校派出人数已达上限（上限 / 任务数）：", "Eligible, but the school sent as many as its cap allows (cap / quota): "),
+    ("why_posts_taken", "符合条件：但合适的空缺岗位都已由其他教师填补。", "Eligible, but every fitting open post was filled by other teachers."),
+    ("why_backbone_share", "符合条件：但派出此人会使骨干教师比例不足，按规则不派。", "Eligible, but sending this teacher would break the backbone share, so the rules keep them."),
+    ("why_not_proven", "符合条件：方案未在时间限制内证明最优，此人留在本校。", "Eligible; the plan was not proven optimal within the time limit, and this teacher stays."),
+    ("why_r_status", "在岗状态不符合", "status not eligible"),
+    ("why_r_role", "岗位不在交流范围", "role not eligible"),
+    ("why_r_min_years_at_school", "在本校任教年限不足", "too few years at the school"),
+    ("why_r_near_retirement", "临近退休", "near retirement"),
+    ("why_r_sending_locality", "学校所在城乡类型不派出", "the school's locality does not send"),
+    ("why_r_weak_school", "薄弱学校不派出", "weak schools do not send"),
+    ("why_r_on_exchange", "正在交流中", "on an exchange now"),
+    ("why_r_min_years_between_exchanges", "上次交流结束未满规定年限", "too soon after the last exchange"),
+    ("why_r_pinned_stay", "已锁定留任", "pinned to stay"),
+    ("why_r_custom", "自定义排除条件", "custom exclusion"),
+    ("plan_failed", "方案未能完成，原因如下：", "The plan could not be made:"),
+    ("plan_failed_help", "按上面的说明修改数据、锁定/排除或规则（例如删除或改正所列的锁定行），然后点“重新计算”。", "Fix the data, the pins or the rules as said above (e.g. delete or correct the pin rows named), then press Run again."),
+    ("replan", "在本方案基础上重新计算", "Re-plan keeping this plan"),
+    ("replan_help", "用当前数据和锁定/排除重新计算，并尽量保留本方案已安排的交流；完成后列出变化。", "Plan again with the current data and pins, keeping as many of this plan's moves as possible; the changes are listed when it is done."),
+    ("changes", "与上一方案相比的变化", "Changes against the previous plan"),
+    ("changes_help", "保留：同一教师去同一学校；新增：上一方案没有此人；取消：此人不再交流；变更：去另一所学校。原因列给出规则编号，或“reoptimised”（为整体更优而调整）。", "Kept: same teacher, same school; added: not in the previous plan; dropped: no longer moved; changed: to another school. The reason is the rule id, or reoptimised (moved for a better plan overall)."),
+    ("chg_all", "全部变化", "All changes"),
+    ("chg_kept", "保留", "kept"),
+    ("chg_added", "新增", "added"),
+    ("chg_dropped", "取消", "dropped"),
+    ("chg_changed", "变更", "changed"),
 ];
 
 /// The words of one language, for the templates (`t.key`).
@@ -205,8 +264,7 @@ mod tests {
     #[test]
     fn templates_use_known_words() {
         let zh = words(Lang::Zh);
-        let views = super::super::views::TEMPLATES;
-        for &(name, src) in super::super::pages::TEMPLATES.iter().chain(&views) {
+        for (name, src) in super::super::pages::all_templates() {
             let mut rest: &str = src;
             while let Some(i) = rest.find("t.") {
                 let key: String = rest[i + 2..]

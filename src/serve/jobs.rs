@@ -43,6 +43,13 @@ pub struct PlanParams {
     pub year: i32,
     pub set: Vec<(String, String)>,
     pub previous: Option<i64>,
+    /// The dataset's files the plan reads, (role, version), fixed when it is
+    /// submitted; empty (plans stored before versions were recorded): the current ones.
+    #[serde(default)]
+    pub files: super::db::FileVersions,
+    /// The stored rule set the rules come from ("name v2"), when one was chosen.
+    #[serde(default)]
+    pub rule_set: Option<String>,
 }
 
 impl Jobs {
@@ -219,6 +226,24 @@ pub fn materialise(db: &Db, dataset: i64, data: &Path) -> Result<(), JobError> {
     Ok(())
 }
 
+/// Writes the files a plan reads (see [`PlanParams::files`]) into `data`.
+pub fn materialise_plan(
+    db: &Db,
+    dataset: i64,
+    p: &PlanParams,
+    data: &Path,
+) -> Result<(), JobError> {
+    if p.files.is_empty() {
+        return materialise(db, dataset, data);
+    }
+    std::fs::create_dir_all(data)?;
+    for (name, bytes) in db.files_at(dataset, &p.files)? {
+        // INVARIANT: as in `materialise`, a stored fixed name.
+        std::fs::write(data.join(name), bytes)?;
+    }
+    Ok(())
+}
+
 fn in_folder(
     db: &Db,
     dir: &Path,
@@ -231,7 +256,7 @@ fn in_folder(
         std::fs::remove_dir_all(dir)?;
     }
     let data = dir.join("data");
-    materialise(db, dataset, &data)?;
+    materialise_plan(db, dataset, p, &data)?;
     let rules = dir.join(super::api::rules_file_name(p));
     std::fs::write(&rules, super::api::rules_text(p).unwrap_or(&p.rules_text))?;
     let previous = match p.previous {
@@ -254,9 +279,21 @@ fn in_folder(
     match crate::cli::run_plan(&args, bar, cancel.clone()) {
         Ok(0) => {}
         Ok(_) if cancel.load(Ordering::Relaxed) => return Ok(Outcome::Cancelled),
+        // Refused input (pins that cannot hold, …): the reason in the library's words.
+        Ok(2) => {
+            return Ok(Outcome::Failed(
+                super::why::diagnose(&data, p).unwrap_or_else(|| {
+                    "the planner refused this plan's data or rules; check the data page and \
+                     the rules, then run it again"
+                        .into()
+                }),
+            ))
+        }
         Ok(code) => {
             return Ok(Outcome::Failed(format!(
-                "the plan failed (exit {code}); the server's log has the details"
+                "the planner stopped with an error (exit {code}) and kept nothing: run the \
+                 plan again; if it fails again, tell your administrator (the server's log \
+                 has the details)"
             )))
         }
         Err(msg) => return Ok(Outcome::Failed(msg)),
@@ -317,6 +354,8 @@ pub fn previous_supported() -> bool {
         year: 2021,
         set: Vec::new(),
         previous: None,
+        files: Vec::new(),
+        rule_set: None,
     };
     let x = PathBuf::from("x");
     crate::cli::plan_args_ok(&plan_argv(&x, &x, &x, &p, Some(&x)))

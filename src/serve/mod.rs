@@ -16,6 +16,9 @@ pub mod i18n;
 pub mod jobs;
 pub mod pages;
 pub mod views;
+pub mod rulesets;
+pub mod why;
+pub mod zipup;
 
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post, put};
@@ -105,6 +108,15 @@ pub fn router(app: App) -> Router {
         .route("/api/plans/{id}/rerun", post(api::rerun))
         .route("/api/plans/{id}/files/{name}", get(api::plan_file))
         .route("/api/audit", get(api::audit))
+        .route(
+            "/api/rulesets",
+            get(rulesets::api_list).post(rulesets::api_save),
+        )
+        .route("/api/rulesets/{id}", get(rulesets::api_get))
+        .route("/api/plans/{id}/explain", get(why::api_explain))
+        .route("/rules", get(rulesets::page_get).post(rulesets::page_post))
+        .route("/plans/{id}/why", get(why::page_why))
+        .route("/plans/{id}/replan", post(why::replan))
         .route("/", get(pages::home))
         .route("/login", get(pages::login_form).post(pages::login))
         .route("/logout", post(pages::logout))

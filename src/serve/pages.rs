@@ -38,11 +38,22 @@ const COMMON_SETS: [(&str, &str); 5] = [
     ("flow.max_distance_km", "set_distance"),
 ];
 
+/// Every template: the pages' and those of the forms in [`super::rulesets`] and
+/// [`super::why`].
+pub fn all_templates() -> impl Iterator<Item = (&'static str, &'static str)> {
+    TEMPLATES
+        .into_iter()
+        .chain(super::rulesets::TEMPLATES)
+        .chain(super::why::TEMPLATES)
+        .chain(super::views::TEMPLATES)
+}
+
 fn env() -> &'static Environment<'static> {
     static ENV: OnceLock<Environment<'static>> = OnceLock::new();
     ENV.get_or_init(|| {
         let mut e = Environment::new();
-        for &(name, src) in TEMPLATES.iter().chain(&super::views::TEMPLATES) {
+        e.add_filter("urlencode", super::why::urlencode);
+        for (name, src) in all_templates() {
             if let Err(err) = e.add_template(name, src) {
                 // INVARIANT: the templates are checked by the unit test below.
                 eprintln!("rotaplan serve: template {name}: {err}");
@@ -174,7 +185,7 @@ pub(super) fn page(ctx: &Ctx, r: Result<Response, ApiError>) -> Response {
     r.unwrap_or_else(|e| ctx.error(e))
 }
 
-fn status_text(ctx: &Ctx, status: &str) -> &'static str {
+pub(super) fn status_text(ctx: &Ctx, status: &str) -> &'static str {
     ctx.word(&format!("st_{status}"))
 }
 
@@ -327,7 +338,7 @@ pub async fn upload(
 }
 
 /// A CSV file's rows (header first), for showing pins and the plan table.
-fn csv_table(bytes: &[u8]) -> Option<(Vec<String>, Vec<Vec<String>>)> {
+pub(super) fn csv_table(bytes: &[u8]) -> Option<(Vec<String>, Vec<Vec<String>>)> {
     let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)).ok()?;
     let mut rdr = csv::ReaderBuilder::new()
         .flexible(true)
@@ -399,6 +410,7 @@ pub(super) fn dataset_page(
             pins => Value::from_serialize(&pins),
             sets => Value::from_serialize(&sets),
             rules => rules,
+            saved_rules => super::rulesets::plan_choices(app, &s.user),
             year => year,
             views => Value::from_serialize(&views),
             has_ledger => has_ledger,
@@ -622,6 +634,11 @@ fn plan_page(app: &App, ctx: &Ctx, id: i64, pinned: bool) -> Result<Response, Ap
         .filter(|r| !r.is_empty())
         .unwrap_or("rules.toml")
         .to_string();
+    // A saved rule set: its name and version first.
+    let rules = match p.params.get("rule_set").and_then(|v| v.as_str()) {
+        Some(set) => format!("{set} ({rules})"),
+        None => rules,
+    };
     Ok(ctx.render(
         StatusCode::OK,
         "plan.html",
@@ -639,6 +656,7 @@ fn plan_page(app: &App, ctx: &Ctx, id: i64, pinned: bool) -> Result<Response, Ap
             table => Value::from_serialize(&table),
             rules => rules,
             flash => pinned.then(|| ctx.word("rerun_help")),
+            extras => Value::from_serialize(super::why::plan_extras(app, p.id, &p.status)?),
         },
     ))
 }
@@ -719,7 +737,7 @@ mod tests {
     #[test]
     fn templates_compile() {
         let mut e = Environment::new();
-        for &(name, src) in TEMPLATES.iter().chain(&super::super::views::TEMPLATES) {
+        for (name, src) in all_templates() {
             e.add_template(name, src).unwrap();
         }
         let t = e.get_template("login.html").unwrap();

@@ -202,25 +202,17 @@ impl Client {
 
     /// POST /api/datasets with one part per (role, bytes).
     pub fn upload(&self, parts: &[(&str, Vec<u8>)], csrf: bool) -> Reply {
-        let boundary = "----rotaplan-test-boundary-7d1e";
-        let mut body = Vec::new();
-        for (role, bytes) in parts {
-            write!(
-                body,
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"{role}\"; filename=\"../../{role}.csv\"\r\nContent-Type: text/csv\r\n\r\n"
-            )
-            .unwrap();
-            body.extend_from_slice(bytes);
-            body.extend_from_slice(b"\r\n");
-        }
-        write!(body, "--{boundary}--\r\n").unwrap();
-        self.send(
-            "POST",
-            "/api/datasets",
-            &format!("multipart/form-data; boundary={boundary}"),
-            &body,
-            csrf,
-        )
+        let names: Vec<String> = parts
+            .iter()
+            .map(|(r, _)| format!("../../{r}.csv"))
+            .collect();
+        let parts: Vec<(&str, &str, &[u8])> = parts
+            .iter()
+            .zip(&names)
+            .map(|((role, bytes), name)| (*role, name.as_str(), bytes.as_slice()))
+            .collect();
+        let (ctype, body) = multipart(&parts);
+        self.send("POST", "/api/datasets", &ctype, &body, csrf)
     }
 
     /// Polls a plan until it is no longer queued or running.
@@ -265,4 +257,29 @@ pub fn without_solve_seconds(b: &[u8]) -> String {
         .filter(|l| !l.trim_start().starts_with("\"solve_seconds\""))
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// A multipart body of (part, file name, bytes): its content type and bytes.
+pub fn multipart(parts: &[(&str, &str, &[u8])]) -> (String, Vec<u8>) {
+    let boundary = "----rotaplan-forms-boundary-41c9";
+    let mut body = Vec::new();
+    for (part, file, bytes) in parts {
+        if file.is_empty() {
+            write!(
+                body,
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{part}\"\r\n\r\n"
+            )
+            .unwrap();
+        } else {
+            write!(
+                body,
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{part}\"; filename=\"{file}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            .unwrap();
+        }
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    write!(body, "--{boundary}--\r\n").unwrap();
+    (format!("multipart/form-data; boundary={boundary}"), body)
 }
