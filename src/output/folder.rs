@@ -103,15 +103,22 @@ pub struct OutDir {
     force: bool,
 }
 
-/// Run state seen by the signal handler.
-enum State {
-    Idle,
-    /// Writing into this staging folder, for this `--out`.
-    Staging(PathBuf, String),
-    Done(String),
+/// Run state seen by the signal handler. A process may write several outputs at once
+/// (`serve` runs plans in parallel), so each run registers its own staging folder.
+struct State {
+    /// Staging folders being written, each with its `--out`.
+    staging: Vec<(PathBuf, String)>,
+    /// The last `--out` swapped into place.
+    done: Option<String>,
+    /// The signal handler has run: it removed the staging folders and is exiting.
+    interrupted: bool,
 }
 
-static STATE: Mutex<State> = Mutex::new(State::Idle);
+static STATE: Mutex<State> = Mutex::new(State {
+    staging: Vec::new(),
+    done: None,
+    interrupted: false,
+});
 static HANDLER: Once = Once::new();
 
 fn state() -> std::sync::MutexGuard<'static, State> {
@@ -120,29 +127,43 @@ fn state() -> std::sync::MutexGuard<'static, State> {
     STATE.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-/// Installs the SIGINT/SIGTERM/SIGHUP handler once: it removes the staging folder
+impl State {
+    fn begin(&mut self, dir: &Path, out: &str) {
+        self.staging.push((dir.to_path_buf(), out.to_string()));
+    }
+
+    fn end(&mut self, dir: &Path) {
+        self.staging.retain(|(d, _)| d != dir);
+    }
+}
+
+/// Installs the SIGINT/SIGTERM/SIGHUP handler once: it removes the staging folders
 /// (waiting for a swap in progress to finish), says what happened, and exits 1.
 fn install_handler() {
     HANDLER.call_once(|| {
         let _ = ctrlc::set_handler(|| {
             let mut s = state();
-            match std::mem::replace(&mut *s, State::Idle) {
-                State::Staging(dir, out) => {
-                    let removed = remove_tree(&dir).is_ok();
-                    if removed {
-                        eprintln!(
-                            "interrupted: removed the unfinished output {}; {out} is unchanged",
-                            dir.display()
-                        );
-                    } else {
-                        eprintln!(
-                            "interrupted: {out} is unchanged; could not remove {} (the next run removes it)",
-                            dir.display()
-                        );
-                    }
+            s.interrupted = true;
+            let staging = std::mem::take(&mut s.staging);
+            if staging.is_empty() {
+                match &s.done {
+                    Some(out) => eprintln!("interrupted after {out} was written"),
+                    None => eprintln!("interrupted; nothing was written"),
                 }
-                State::Done(out) => eprintln!("interrupted after {out} was written"),
-                State::Idle => eprintln!("interrupted; nothing was written"),
+            }
+            for (dir, out) in staging {
+                let removed = remove_tree(&dir).is_ok();
+                if removed {
+                    eprintln!(
+                        "interrupted: removed the unfinished output {}; {out} is unchanged",
+                        dir.display()
+                    );
+                } else {
+                    eprintln!(
+                        "interrupted: {out} is unchanged; could not remove {} (the next run removes it)",
+                        dir.display()
+                    );
+                }
             }
             std::process::exit(1);
         });
@@ -321,9 +342,9 @@ impl OutDir {
         } else {
             existing.join(format!(".rotaplan-probe-{}", std::process::id()))
         };
-        *state() = State::Staging(probe.clone(), dir.shown.clone());
+        state().begin(&probe, &dir.shown);
         let probed = fs::create_dir(&probe).and_then(|()| fs::remove_dir(&probe));
-        *state() = State::Idle;
+        state().end(&probe);
         probed.map_err(|e| OutError::NotWritable {
             out: dir.shown.clone(),
             parent: existing.display().to_string(),
@@ -473,27 +494,26 @@ impl OutDir {
             remove_tree(&staging).map_err(io_err)?;
         }
         fs::create_dir(&staging).map_err(io_err)?;
-        *state() = State::Staging(staging.clone(), self.shown.clone());
+        state().begin(&staging, &self.shown);
         let written = write(&staging).and_then(|()| self.write_owner(&staging));
         let mut s = state();
-        if let Err(e) = written {
-            let _ = remove_tree(&staging);
-            *s = State::Idle;
-            return Err(io_err(e));
-        }
-        if !matches!(*s, State::Staging(..)) {
+        if s.interrupted {
             // The signal handler has taken the staging folder away and is exiting.
             return Err(io_err(io::Error::other("interrupted")));
         }
+        s.end(&staging);
+        if let Err(e) = written {
+            let _ = remove_tree(&staging);
+            return Err(io_err(e));
+        }
         // The handler waits on this lock, so the swap is never cut halfway by it.
         let swapped = self.swap(&staging);
-        *s = match &swapped {
-            Ok(()) => State::Done(self.shown.clone()),
+        match &swapped {
+            Ok(()) => s.done = Some(self.shown.clone()),
             Err(_) => {
                 let _ = remove_tree(&staging);
-                State::Idle
             }
-        };
+        }
         swapped.map_err(io_err)
     }
 
