@@ -363,7 +363,10 @@ async fn hr_clerk_from_excel_workbooks_to_plan_xlsx() {
         .text()
         .await
         .unwrap();
-    assert!(counts.contains("46885"), "the roster's rows counted: {counts}");
+    assert!(
+        counts.contains("46885"),
+        "the roster's rows counted: {counts}"
+    );
     shot(&c, &shots, "04-dataset").await;
 
     // Plan 2021 under the Nanchang rules.
@@ -433,13 +436,18 @@ async fn hr_clerk_from_excel_workbooks_to_plan_xlsx() {
     click(&c, "#downloads a[href$='/plan.xlsx']").await;
     let got = downloads.join("plan.xlsx");
     let t = Instant::now();
-    while !got.exists() || std::fs::read_dir(&downloads).unwrap().any(|e| {
-        e.unwrap()
-            .file_name()
-            .to_string_lossy()
-            .ends_with(".crdownload")
-    }) {
-        assert!(t.elapsed() < Duration::from_secs(60), "plan.xlsx never downloaded");
+    while !got.exists()
+        || std::fs::read_dir(&downloads).unwrap().any(|e| {
+            e.unwrap()
+                .file_name()
+                .to_string_lossy()
+                .ends_with(".crdownload")
+        })
+    {
+        assert!(
+            t.elapsed() < Duration::from_secs(60),
+            "plan.xlsx never downloaded"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     c.close().await.unwrap();
@@ -452,7 +460,9 @@ async fn hr_clerk_from_excel_workbooks_to_plan_xlsx() {
     }
     std::fs::write(
         data.join("pins.csv"),
-        format!("teacher_id,action,school_id,year,note\n{locked},to,{locked_to},,\n{kept},stay,,,\n"),
+        format!(
+            "teacher_id,action,school_id,year,note\n{locked},to,{locked_to},,\n{kept},stay,,,\n"
+        ),
     )
     .unwrap();
     let out = tmp.path().join("cli-out");
@@ -462,10 +472,7 @@ async fn hr_clerk_from_excel_workbooks_to_plan_xlsx() {
         moves.contains(&(locked.clone(), locked_to.clone())),
         "{locked} locked to {locked_to}"
     );
-    assert!(
-        moves.iter().all(|(t, _)| *t != kept),
-        "{kept} kept at home"
-    );
+    assert!(moves.iter().all(|(t, _)| *t != kept), "{kept} kept at home");
     let cli = std::fs::read(out.join("plan.xlsx")).unwrap();
     let served = std::fs::read(&got).unwrap();
     assert!(
