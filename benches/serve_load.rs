@@ -118,7 +118,10 @@ fn browse(logins: &[Session], kinds: &[String], time: Duration, think: Duration)
     for (k, path) in kinds.iter().enumerate() {
         report(
             path,
-            all.iter().filter(|(x, _)| *x == k).map(|(_, d)| *d).collect(),
+            all.iter()
+                .filter(|(x, _)| *x == k)
+                .map(|(_, d)| *d)
+                .collect(),
         );
     }
     let p99 = report("all", all.iter().map(|(_, d)| *d).collect());
@@ -170,11 +173,24 @@ fn main() {
     println!(
         "== {sessions} sessions browsing plan {plan} for {seconds} s, {think} ms between a reply and the next click"
     );
-    let p99 = browse(&logins, &kinds, Duration::from_secs(seconds), Duration::from_millis(think));
+    let p99 = browse(
+        &logins,
+        &kinds,
+        Duration::from_secs(seconds),
+        Duration::from_millis(think),
+    );
     let met = p99 <= Duration::from_millis(300);
     println!("bar p99 ≤ 300 ms: {}", if met { "met" } else { "NOT met" });
-    println!("== saturation: the same sessions with no pause, {} s", seconds.min(10));
-    browse(&logins, &kinds, Duration::from_secs(seconds.min(10)), Duration::ZERO);
+    println!(
+        "== saturation: the same sessions with no pause, {} s",
+        seconds.min(10)
+    );
+    browse(
+        &logins,
+        &kinds,
+        Duration::from_secs(seconds.min(10)),
+        Duration::ZERO,
+    );
     drop(server);
     if !met {
         std::process::exit(1);

@@ -47,8 +47,11 @@ impl Driver {
             .local_addr()
             .unwrap()
             .port();
+        // Chromium's own words (file pickers) in Chinese, as on a clerk's machine.
         let child = Command::new(exe)
             .arg(format!("--port={port}"))
+            .env("LANGUAGE", "zh_CN:zh")
+            .env("LANG", "zh_CN.UTF-8")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -132,7 +135,8 @@ async fn shot(c: &Client, dir: &Path, name: &str) {
     .as_u64()
     .unwrap_or(900)
     .clamp(500, 2000);
-    c.set_window_size(1280, h as u32).await.unwrap();
+    // The window is a little taller than the page it shows.
+    c.set_window_size(1280, h as u32 + 120).await.unwrap();
     let png = c.screenshot().await.unwrap();
     assert!(
         png.starts_with(b"\x89PNG") && png.len() > 5_000,
@@ -359,7 +363,10 @@ async fn hr_clerk_from_excel_workbooks_to_plan_xlsx() {
         .text()
         .await
         .unwrap();
-    assert!(counts.contains("46885"), "the roster's rows counted: {counts}");
+    assert!(
+        counts.contains("46885"),
+        "the roster's rows counted: {counts}"
+    );
     shot(&c, &shots, "04-dataset").await;
 
     // Plan 2021 under the Nanchang rules.
@@ -372,6 +379,19 @@ async fn hr_clerk_from_excel_workbooks_to_plan_xlsx() {
     type_into(&c, "#year", "2021").await;
     click(&c, "#start").await;
     let first = wait_path(&c, "the plan page", |p| p.starts_with("/plans/")).await;
+    // The running page once its progress bar has moved (if the plan is that slow).
+    let t = Instant::now();
+    while t.elapsed() < Duration::from_secs(60) {
+        let v = js(
+            &c,
+            "var p = document.getElementById('progress'); return p ? p.value : -1;",
+        )
+        .await;
+        if v.as_f64().is_none_or(|v| v < 0.0 || v >= 0.3) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     shot(&c, &shots, "05-plan-running").await;
     assert_eq!(wait_finished(&c).await, "done");
     shot(&c, &shots, "06-plan-done").await;
@@ -416,13 +436,18 @@ async fn hr_clerk_from_excel_workbooks_to_plan_xlsx() {
     click(&c, "#downloads a[href$='/plan.xlsx']").await;
     let got = downloads.join("plan.xlsx");
     let t = Instant::now();
-    while !got.exists() || std::fs::read_dir(&downloads).unwrap().any(|e| {
-        e.unwrap()
-            .file_name()
-            .to_string_lossy()
-            .ends_with(".crdownload")
-    }) {
-        assert!(t.elapsed() < Duration::from_secs(60), "plan.xlsx never downloaded");
+    while !got.exists()
+        || std::fs::read_dir(&downloads).unwrap().any(|e| {
+            e.unwrap()
+                .file_name()
+                .to_string_lossy()
+                .ends_with(".crdownload")
+        })
+    {
+        assert!(
+            t.elapsed() < Duration::from_secs(60),
+            "plan.xlsx never downloaded"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     c.close().await.unwrap();
@@ -435,7 +460,9 @@ async fn hr_clerk_from_excel_workbooks_to_plan_xlsx() {
     }
     std::fs::write(
         data.join("pins.csv"),
-        format!("teacher_id,action,school_id,year,note\n{locked},to,{locked_to},,\n{kept},stay,,,\n"),
+        format!(
+            "teacher_id,action,school_id,year,note\n{locked},to,{locked_to},,\n{kept},stay,,,\n"
+        ),
     )
     .unwrap();
     let out = tmp.path().join("cli-out");
@@ -445,10 +472,7 @@ async fn hr_clerk_from_excel_workbooks_to_plan_xlsx() {
         moves.contains(&(locked.clone(), locked_to.clone())),
         "{locked} locked to {locked_to}"
     );
-    assert!(
-        moves.iter().all(|(t, _)| *t != kept),
-        "{kept} kept at home"
-    );
+    assert!(moves.iter().all(|(t, _)| *t != kept), "{kept} kept at home");
     let cli = std::fs::read(out.join("plan.xlsx")).unwrap();
     let served = std::fs::read(&got).unwrap();
     assert!(

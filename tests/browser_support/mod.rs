@@ -115,7 +115,11 @@ impl Session {
         let mut r = agent
             .post(format!("{base}/api/login"))
             .header("content-type", "application/json")
-            .send(json!({"name": name, "password": PASSWORD}).to_string().as_bytes())
+            .send(
+                json!({"name": name, "password": PASSWORD})
+                    .to_string()
+                    .as_bytes(),
+            )
             .unwrap();
         assert_eq!(r.status().as_u16(), 200, "login");
         let cookie = r
@@ -214,7 +218,10 @@ impl Session {
             if s != "queued" && s != "running" {
                 return p;
             }
-            assert!(t.elapsed() < Duration::from_secs(600), "plan {id} never ended");
+            assert!(
+                t.elapsed() < Duration::from_secs(600),
+                "plan {id} never ended"
+            );
             std::thread::sleep(poll);
         }
     }
