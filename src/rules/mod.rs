@@ -21,7 +21,7 @@ pub use expr::{ExclusionContext, Expr, ExprError};
 pub use fields::{Field, EXPR_FIELDS, FIELDS};
 pub use itinerant::{ItinerantProgram, ItinerantRules, ItinerantScope, Weekday};
 /// The key table (sections and their keys), for the workspace's rules form.
-pub(crate) use parse::SECTIONS;
+pub(crate) use keys::{keys_of, sections};
 pub use parse::{load_rules, parse_rules, RuleError, RuleErrorKind, RuleErrors};
 pub use share::Share;
 

@@ -94,11 +94,11 @@ pub fn form_fields(base_text: &str, overrides: &[(String, String)], lang: Lang) 
     let defaults_doc = toml_edit::Document::parse(defaults()).ok();
     let base_doc = toml_edit::Document::parse(base_text).ok();
     let mut out = Vec::new();
-    for (section, keys) in crate::rules::SECTIONS {
-        if !FORM_SECTIONS.contains(section) {
+    for section in crate::rules::sections() {
+        if !FORM_SECTIONS.contains(&section) {
             continue;
         }
-        for key in *keys {
+        for key in crate::rules::keys_of(section) {
             let from_base = base_doc
                 .as_ref()
                 .and_then(|d| lookup(base_text, d, section, key));
@@ -598,9 +598,7 @@ mod tests {
         // Every field is a key of the key table.
         for x in &f {
             let (s, k) = x.key.split_once('.').unwrap();
-            assert!(crate::rules::SECTIONS
-                .iter()
-                .any(|(n, keys)| *n == s && keys.contains(&k)));
+            assert!(crate::rules::keys_of(s).contains(&k), "{s}.{k}");
         }
         let en = form_fields(defaults(), &[("term.years".into(), "2".into())], Lang::En);
         let years = en.iter().find(|x| x.key == "term.years").unwrap();
