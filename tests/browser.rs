@@ -16,10 +16,10 @@
 
 mod browser_support;
 
+use browser_support::{add_user, cli_plan, fixture_as_xlsx, root, Server, PASSWORD};
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{json, Value};
-use browser_support::{add_user, cli_plan, fixture_as_xlsx, root, Server, PASSWORD};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};

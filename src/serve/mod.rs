@@ -15,8 +15,8 @@ pub mod db;
 pub mod i18n;
 pub mod jobs;
 pub mod pages;
-pub mod views;
 pub mod rulesets;
+pub mod views;
 pub mod why;
 pub mod zipup;
 
