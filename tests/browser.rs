@@ -387,7 +387,7 @@ async fn hr_clerk_from_excel_workbooks_to_plan_xlsx() {
             "var p = document.getElementById('progress'); return p ? p.value : -1;",
         )
         .await;
-        if v.as_f64().is_none_or(|v| v < 0.0 || v >= 0.3) {
+        if v.as_f64().is_none_or(|v| !(0.0..0.3).contains(&v)) {
             break;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
