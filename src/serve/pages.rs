@@ -590,30 +590,63 @@ pub struct PlanQuery {
     pinned: Option<String>,
 }
 
+/// A summary or plan column as the page shows it: the workbook's Chinese header on a
+/// Chinese page (the name itself where there is none), the words of the name in English.
+fn column_label(ctx: &Ctx, name: &str) -> String {
+    match ctx.lang {
+        Lang::Zh => crate::xlsx::zh_header(name).to_string(),
+        Lang::En => name.replace('_', " "),
+    }
+}
+
+/// A summary value as a person reads it: yes or no, a dash for nothing.
+fn shown(ctx: &Ctx, v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::Null => "—".to_string(),
+        serde_json::Value::Bool(b) => ctx.word(if *b { "yes" } else { "no" }).to_string(),
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
 fn plan_page(app: &App, ctx: &Ctx, id: i64, pinned: bool) -> Result<Response, ApiError> {
     let s = ctx.session()?;
     let (p, d) = api::visible_plan(app, &s.user, id)?;
     let j = api::plan_json(app, &p)?;
     let summary = p.summary.clone().unwrap_or_default();
-    let figures: Vec<(String, serde_json::Value)> = summary
+    let figures: Vec<(String, String)> = summary
         .as_object()
         .map(|o| {
             o.iter()
                 .filter(|(_, v)| !v.is_object() && !v.is_array())
-                .map(|(k, v)| (k.clone(), v.clone()))
+                .map(|(k, v)| (column_label(ctx, k), shown(ctx, v)))
                 .collect()
         })
         .unwrap_or_default();
-    let districts: Vec<(String, serde_json::Value)> = summary
+    let district_keys: Vec<String> = summary
         .get("by_district")
         .and_then(|v| v.as_object())
-        .map(|o| o.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
-        .unwrap_or_default();
-    let district_keys: Vec<String> = districts
-        .first()
-        .and_then(|(_, v)| v.as_object())
+        .and_then(|o| o.values().next())
+        .and_then(|v| v.as_object())
         .map(|o| o.keys().cloned().collect())
         .unwrap_or_default();
+    // (district, its figures in district_keys' order, as shown).
+    let districts: Vec<(String, Vec<String>)> = summary
+        .get("by_district")
+        .and_then(|v| v.as_object())
+        .map(|o| {
+            o.iter()
+                .map(|(name, row)| {
+                    let cells = district_keys
+                        .iter()
+                        .map(|k| shown(ctx, row.get(k).unwrap_or(&serde_json::Value::Null)))
+                        .collect();
+                    (name.clone(), cells)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let district_labels: Vec<String> = district_keys.iter().map(|k| column_label(ctx, k)).collect();
     let table = if p.status == "done" {
         app.db
             .plan_file(id, "plan.csv")
@@ -621,8 +654,9 @@ fn plan_page(app: &App, ctx: &Ctx, id: i64, pinned: bool) -> Result<Response, Ap
             .and_then(|b| csv_table(&b))
             .map(|(header, rows)| {
                 let col = |n: &str| header.iter().position(|h| h == n).unwrap_or(0);
+                let labels: Vec<String> = header.iter().map(|h| column_label(ctx, h)).collect();
                 json!({"district_col": col("from_district"), "to_col": col("to_school"),
-                       "header": header, "rows": rows})
+                       "header": labels, "rows": rows})
             })
     } else {
         None
@@ -652,7 +686,7 @@ fn plan_page(app: &App, ctx: &Ctx, id: i64, pinned: bool) -> Result<Response, Ap
             files => Value::from_serialize(&j["files"]),
             figures => Value::from_serialize(&figures),
             districts => Value::from_serialize(&districts),
-            district_keys => district_keys,
+            district_keys => district_labels,
             table => Value::from_serialize(&table),
             rules => rules,
             flash => pinned.then(|| ctx.word("rerun_help")),
