@@ -185,7 +185,8 @@ fn rules(g: &mut Rng) -> Rules {
 
 /// Case `seed`: mostly small, every tenth one of the hard shape (2 districts, about
 /// 30 schools, a few hundred teachers), and every twentieth (seeds 5, 25, …) one of
-/// the shape of a horizon's target-search probes: a low share of eligible teachers
+/// the shape of a horizon's target-search probes (250–400 teachers: the independent
+/// MILP takes minutes on the 700–1,000 of the real components): a low share of eligible teachers
 /// (quotas of one to three), backbone share 0.2 counted per school, no filling
 /// beyond the quota, three districts planned together (one component of about 30
 /// sending schools). There a school that sends no backbone teacher owes one for its
@@ -195,7 +196,10 @@ fn case(seed: u64) -> (Dataset, Rules) {
     let mut g = Rng::new(seed);
     let mut r = rules(&mut g);
     let big = seed.is_multiple_of(10);
-    let probe = seed % 20 == 5;
+    // Probe-class seeds stop at 500: beyond, the reference MILP (microlp) takes more
+    // than five minutes on some of them (seed 545), while the planner takes
+    // milliseconds; the 25 below keep the class in every run.
+    let probe = seed % 20 == 5 && seed < 500;
     let (districts, teachers) = if probe {
         r.quota.min_share_of_eligible =
             Share::parse(g.pick(&["0.035", "0.04", "0.045", "0.05"])).unwrap();
@@ -203,7 +207,7 @@ fn case(seed: u64) -> (Dataset, Rules) {
         r.quota.backbone_share_level = BackboneLevel::School;
         r.quota.fill_beyond_quota = false;
         r.flow.same_district = false;
-        (3, 700 + g.next(300) as usize)
+        (3, 250 + g.next(150) as usize)
     } else if big {
         // The hard class: cross-district, caps above quota, backbone groups of any
         // level (per school the flow search's plans once stayed far above the optimum
