@@ -3,9 +3,9 @@
 //! `cargo bench --bench plan`. Figures and the machine go in BENCHMARKS.md.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use rotaplan::input::{load, DataSources};
-use rotaplan::plan::{plan_year, PlanOptions};
-use rotaplan::rules::load_rules;
+use rotaplan_core::plan::{plan_year, PlanOptions};
+use rotaplan_core::rules::load_rules;
+use rotaplan_io::input::{load, DataSources};
 use std::path::PathBuf;
 
 fn main() {
@@ -59,14 +59,14 @@ fn itinerant(fixture: &str, bencher: divan::Bencher) {
     })
     .unwrap();
     let moved = std::collections::BTreeSet::new();
-    let ctx = rotaplan::itinerant::Context {
+    let ctx = rotaplan_core::itinerant::Context {
         data: &loaded.data,
         rules: &rules,
         year: 2021,
         moved: &moved,
     };
     bencher.bench(|| {
-        let p = rotaplan::itinerant::plan(&ctx).unwrap();
+        let p = rotaplan_core::itinerant::plan(&ctx).unwrap();
         assert!(p.optimal);
         p.periods_covered
     });

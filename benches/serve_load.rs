@@ -18,7 +18,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-#[path = "../tests/browser_support/mod.rs"]
+#[path = "../tests/it/browser_support/mod.rs"]
 mod browser_support;
 
 use browser_support::{add_user, fixture, Server, Session, ROLES};

@@ -1,4 +1,4 @@
-//! Solves components dumped by `ROTAPLAN_DUMP_DIR` (see `rotaplan::plan::instance`):
+//! Solves components dumped by `ROTAPLAN_DUMP_DIR` (see `rotaplan_core::plan::instance`):
 //! `cargo run --release --example component -- [--time-limit S] FILE…`.
 
 fn main() {
@@ -16,7 +16,7 @@ fn main() {
                 std::process::exit(2);
             }
         };
-        let comp = match rotaplan::plan::instance::read(&text) {
+        let comp = match rotaplan_core::plan::instance::read(&text) {
             Ok(c) => c,
             Err(e) => {
                 eprintln!("{f}: {e}");
@@ -24,7 +24,7 @@ fn main() {
             }
         };
         let t = std::time::Instant::now();
-        match rotaplan::plan::instance::solve(&comp, limit) {
+        match rotaplan_core::plan::instance::solve(&comp, limit) {
             Ok(s) => println!(
                 "{f}: {} senders, {} supplies, {} arcs: optimal {} shortfall {} priority {} nodes {} in {:.3} s",
                 comp.senders.len(),

@@ -1,4 +1,5 @@
-//! The `rotaplan` binary: a thin front end over the library.
+//! The `rotaplan` binary: the command line (rotaplan-cli) with the web workspace's
+//! commands (rotaplan-server).
 
 fn main() {
     // A bug must still end with a message and exit code 1, never a panic trace.
@@ -18,5 +19,8 @@ fn main() {
         );
         std::process::exit(1);
     }));
-    std::process::exit(rotaplan::cli::run(std::env::args_os()));
+    std::process::exit(rotaplan_cli::run(
+        std::env::args_os(),
+        &rotaplan_server::command::COMMANDS,
+    ));
 }

@@ -1,0 +1,220 @@
+//! Evaluation scheduling (考核安排): a date and a conflict-free panel for every
+//! exchanged teacher's yearly assessment at the host school, and for extra events such as
+//! school inspections (督查考核), under the `[evaluation]` rules.
+//!
+//! The engine is split by job: [`events`] builds the events, [`calendar`] the usable
+//! dates, [`exact`] places them at the fewest evaluator-days by sittings (one host
+//! school, one date), with [`sitting`] the smallest crew of one sitting and [`solver`]
+//! the constructive pass it falls back on, [`bound`] the floor costs of a day,
+//! [`balance`] the crews for even load and travel once the sittings are fixed,
+//! [`reason`] explains what could not be placed, [`check`] re-checks every hard rule
+//! independently of the solver, and [`ics`] writes the calendar.
+
+pub mod balance;
+pub mod bound;
+pub mod calendar;
+pub mod check;
+pub mod days;
+pub mod exact;
+pub mod ics;
+pub mod reason;
+pub mod sitting;
+pub mod solver;
+pub mod whole;
+
+use crate::model::{Dataset, Date, Subject, TeacherId};
+
+pub use exact::solve;
+pub use reason::Unscheduled;
+
+/// What an event assesses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum EventKind {
+    /// The yearly assessment of an exchanged teacher at the host school.
+    Evaluation,
+    /// A school inspection (督查考核): no teacher; the inspected school is recused.
+    Inspection,
+}
+
+impl EventKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::Evaluation => "evaluation",
+            EventKind::Inspection => "inspection",
+        }
+    }
+
+    /// Parses the English word or the Chinese alias.
+    pub fn parse(s: &str) -> Option<EventKind> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "evaluation" | "考核" | "交流考核" => Some(EventKind::Evaluation),
+            "inspection" | "督查" | "督查考核" => Some(EventKind::Inspection),
+            _ => None,
+        }
+    }
+}
+
+/// One thing to schedule: a day at `school` with a panel of `panel_size`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    /// Stable id (used in every output and as the calendar UID).
+    pub id: String,
+    pub kind: EventKind,
+    pub teacher: Option<TeacherId>,
+    /// Index of the host school in `Dataset::schools`.
+    pub host: usize,
+    /// Index of the teacher's own (sending) school, when there is one.
+    pub sending: Option<usize>,
+    pub subject: Subject,
+    /// First and last calendar day the event may take place.
+    pub window: (Date, Date),
+    pub panel_size: u32,
+}
+
+/// One placed event: its date and panel (indexes into `Dataset::evaluators`, sorted).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Placement {
+    pub event: usize,
+    pub date: Date,
+    pub panel: Vec<usize>,
+}
+
+/// The outcome of scheduling: placements sorted by (date, school, event), and every
+/// event that was not placed with its reason.
+#[derive(Debug, Clone, Default)]
+pub struct Schedule {
+    pub placed: Vec<Placement>,
+    pub unscheduled: Vec<(usize, Unscheduled)>,
+    /// A lower bound on the evaluator-days of every schedule that places as many
+    /// evaluations as the most any schedule can (see [`exact`]).
+    pub lower_bound: usize,
+    /// An upper bound on objective (1): no schedule places more evaluations.
+    pub scheduled_bound: usize,
+    /// Whether objectives (1) and (2) are proven optimal: the evaluations placed equal
+    /// `scheduled_bound` and the evaluator-days equal `lower_bound`.
+    pub proven: bool,
+    /// Which method made the schedule kept.
+    pub method: Method,
+    /// Per host school with at least one evaluation, in school order.
+    pub by_host: Vec<HostFigures>,
+    /// How objectives (3) even load and (4) travel were settled (see [`balance`]).
+    pub balance: balance::Balance,
+}
+
+/// The method behind a schedule (see [`exact`] for how they combine).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Method {
+    /// Sittings (host school, date): per-school optimum, then dating.
+    #[default]
+    Sittings,
+    /// Days as sittings of several host schools (no one-school-a-day rule).
+    DayGroups,
+    /// The constructive pass of [`solver`].
+    Constructive,
+    /// The whole-instance integer program of [`whole`] (small instances).
+    WholeProgram,
+}
+
+impl Method {
+    /// Stable id for `summary.json`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Sittings => "sittings",
+            Method::DayGroups => "day_groups",
+            Method::Constructive => "constructive",
+            Method::WholeProgram => "whole_program",
+        }
+    }
+}
+
+/// Where the evaluator-days go: one host school's sittings (days it hosts
+/// evaluations), evaluator-days and bound.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HostFigures {
+    /// Index of the school in `Dataset::schools`.
+    pub host: usize,
+    pub evaluations: usize,
+    pub scheduled: usize,
+    pub sittings: usize,
+    pub evaluator_days: usize,
+    /// A lower bound on this school's evaluator-days when all its placeable
+    /// evaluations are placed; `None` when an evaluator may visit several schools a day
+    /// (then evaluator-days do not split by school).
+    pub lower_bound: Option<usize>,
+    /// This school's evaluator-days are proven minimal.
+    pub proven: bool,
+    /// Metres travelled to this school: one trip per evaluator-day here.
+    pub travel_metres: u64,
+}
+
+impl Schedule {
+    /// Distinct (evaluator, date) pairs: objective (2).
+    pub fn evaluator_days(&self) -> usize {
+        let mut pairs: Vec<(usize, Date)> = self
+            .placed
+            .iter()
+            .flat_map(|p| p.panel.iter().map(move |&e| (e, p.date)))
+            .collect();
+        pairs.sort_unstable();
+        pairs.dedup();
+        pairs.len()
+    }
+
+    /// Days worked by each evaluator of `data` (objective 3 is the sum of their
+    /// squares, smallest when the days are spread most evenly).
+    pub fn days_per_evaluator(&self, evaluators: usize) -> Vec<usize> {
+        let mut pairs: Vec<(usize, Date)> = self
+            .placed
+            .iter()
+            .flat_map(|p| p.panel.iter().map(move |&e| (e, p.date)))
+            .collect();
+        pairs.sort_unstable();
+        pairs.dedup();
+        let mut days = vec![0usize; evaluators];
+        for (e, _) in pairs {
+            if let Some(d) = days.get_mut(e) {
+                *d += 1;
+            }
+        }
+        days
+    }
+
+    /// Objective (4): metres travelled, one trip per evaluator-day from the evaluator's
+    /// own school to the host (0 for bureau staff or a school without coordinates).
+    pub fn travel_metres(&self, events: &[Event], data: &Dataset) -> u64 {
+        self.travel_by_host(events, data).values().sum()
+    }
+
+    /// Objective (4) by host school: one trip per evaluator, date and host visited.
+    pub fn travel_by_host(
+        &self,
+        events: &[Event],
+        data: &Dataset,
+    ) -> std::collections::BTreeMap<usize, u64> {
+        let index: std::collections::BTreeMap<&str, usize> = data
+            .schools
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id.as_str(), i))
+            .collect();
+        let home = |e: usize| {
+            data.evaluators
+                .get(e)
+                .and_then(|ev| ev.school.as_ref())
+                .and_then(|id| index.get(id.as_str()).copied())
+        };
+        let mut trips: Vec<(usize, Date, usize)> = self
+            .placed
+            .iter()
+            .filter_map(|p| Some((p, events.get(p.event)?.host)))
+            .flat_map(|(p, host)| p.panel.iter().map(move |&e| (e, p.date, host)))
+            .collect();
+        trips.sort_unstable();
+        trips.dedup();
+        let mut out = std::collections::BTreeMap::new();
+        for &(e, _, host) in &trips {
+            *out.entry(host).or_insert(0) += exact::trip_metres(data, home(e), host);
+        }
+        out
+    }
+}
