@@ -287,7 +287,8 @@ fn steering_lines(o: &mut String, data: &Dataset, year: i32, x: &TeacherExplanat
         let why = match &c.reason {
             ChangeReason::Rule { rule, .. } => format!("违反规则 `{rule}`（详见变化表）"),
             ChangeReason::Reoptimised => {
-                "为整体更优而调整：它不违反任何规则，但最优方案（先缺口，再优先级）需要这样改".to_string()
+                "为整体更优而调整：它不违反任何规则，但最优方案（先缺口，再优先级）需要这样改"
+                    .to_string()
             }
             ChangeReason::None => String::new(),
         };
@@ -367,10 +368,7 @@ pub fn render_teacher_zh(
         ("on_exchange", "查看台账中仍在期内的交流".to_string()),
         (
             "min_years_between_exchanges",
-            format!(
-                "两次交流之间至少间隔 {} 年",
-                e.min_years_between_exchanges
-            ),
+            format!("两次交流之间至少间隔 {} 年", e.min_years_between_exchanges),
         ),
     ];
     for (id, values) in looked_at {

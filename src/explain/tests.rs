@@ -133,19 +133,46 @@ fn every_variant_renders_in_chinese() {
             alternatives: 4,
         },
         Placement::NoAllowedPost { blocked: 2 },
-        Placement::CapReached { cap: 1, quota: 1, went: vec![0] },
-        Placement::CapReached { cap: 2, quota: 1, went: vec![0, 1] },
-        Placement::PostsTaken { posts: vec![(1, subject.clone(), 1), (1, subject.clone(), 2)], by: vec![1] },
-        Placement::BackboneShare { sent: 3, backbone_sent: 0, quota_gain: 0, backbone_loss: 1 },
+        Placement::CapReached {
+            cap: 1,
+            quota: 1,
+            went: vec![0],
+        },
+        Placement::CapReached {
+            cap: 2,
+            quota: 1,
+            went: vec![0, 1],
+        },
+        Placement::PostsTaken {
+            posts: vec![(1, subject.clone(), 1), (1, subject.clone(), 2)],
+            by: vec![1],
+        },
+        Placement::BackboneShare {
+            sent: 3,
+            backbone_sent: 0,
+            quota_gain: 0,
+            backbone_loss: 1,
+        },
         Placement::NotProven { optimal: false },
         Placement::NotProven { optimal: true },
     ];
     let reasons = vec![
-        Reason::Status { status: Status::Leave },
-        Reason::Role { role: Role::Principal },
+        Reason::Status {
+            status: Status::Leave,
+        },
+        Reason::Role {
+            role: Role::Principal,
+        },
         Reason::MinYearsAtSchool { years: 2, min: 6 },
-        Reason::NearRetirement { age: 58, retirement_age: 60, years_left: 2, exempt: 5 },
-        Reason::SendingLocality { locality: Some(Locality::Rural) },
+        Reason::NearRetirement {
+            age: 58,
+            retirement_age: 60,
+            years_left: 2,
+            exempt: 5,
+        },
+        Reason::SendingLocality {
+            locality: Some(Locality::Rural),
+        },
         Reason::SendingLocality { locality: None },
         Reason::WeakSchool,
         Reason::OnExchange {
@@ -154,17 +181,34 @@ fn every_variant_renders_in_chinese() {
             end_year: 2022,
             status: LedgerStatus::Active,
         },
-        Reason::MinYearsBetweenExchanges { end_year: 2019, years_since: 2, min: 3 },
-        Reason::Custom { id: "my_rule".into() },
-        Reason::PinnedStay { row: 2, note: String::new() },
-        Reason::PinnedStay { row: 3, note: "病假".into() },
+        Reason::MinYearsBetweenExchanges {
+            end_year: 2019,
+            years_since: 2,
+            min: 3,
+        },
+        Reason::Custom {
+            id: "my_rule".into(),
+        },
+        Reason::PinnedStay {
+            row: 2,
+            note: String::new(),
+        },
+        Reason::PinnedStay {
+            row: 3,
+            note: "病假".into(),
+        },
     ];
     let outcomes = vec![
         WishOutcome::Met,
         WishOutcome::NotEligible,
         WishOutcome::NotAllowed,
-        WishOutcome::NoOpenPost { subject: subject.clone() },
-        WishOutcome::Filled { subject: subject.clone(), by: vec![1] },
+        WishOutcome::NoOpenPost {
+            subject: subject.clone(),
+        },
+        WishOutcome::Filled {
+            subject: subject.clone(),
+            by: vec![1],
+        },
         WishOutcome::Outranked,
     ];
     let mut seen = std::collections::BTreeSet::new();
@@ -179,7 +223,11 @@ fn every_variant_renders_in_chinese() {
             Placement::NotProven { .. } => "p6",
         });
         let s = render_zh::placement_text_zh(&data, &rules, p);
-        assert!(english_left(&data, &s).is_empty(), "{p:?}: {s} {:?}", english_left(&data, &s));
+        assert!(
+            english_left(&data, &s).is_empty(),
+            "{p:?}: {s} {:?}",
+            english_left(&data, &s)
+        );
     }
     for r in &reasons {
         seen.insert(match r {
@@ -206,7 +254,11 @@ fn every_variant_renders_in_chinese() {
             WishOutcome::Filled { .. } => "w4",
             WishOutcome::Outranked => "w5",
         });
-        let w = WishNote { rank: (i + 1) as u8, school: Some(1), outcome: o.clone() };
+        let w = WishNote {
+            rank: (i + 1) as u8,
+            school: Some(1),
+            outcome: o.clone(),
+        };
         let s = render_zh::wish_text_zh(&data, &w);
         assert!(english_left(&data, &s).is_empty(), "{o:?}: {s}");
     }
@@ -223,7 +275,11 @@ fn every_variant_renders_in_chinese() {
     x.wishes = outcomes
         .iter()
         .enumerate()
-        .map(|(i, o)| WishNote { rank: (i + 2) as u8, school: None, outcome: o.clone() })
+        .map(|(i, o)| WishNote {
+            rank: (i + 2) as u8,
+            school: None,
+            outcome: o.clone(),
+        })
         .collect();
     x.pins = [
         crate::model::steering::PinAction::Stay,
@@ -238,14 +294,29 @@ fn every_variant_renders_in_chinese() {
         teacher: data.teachers[0].id.clone(),
         action,
         year: None,
-        note: if i == 0 { String::new() } else { "备注".into() },
+        note: if i == 0 {
+            String::new()
+        } else {
+            "备注".into()
+        },
     })
     .collect();
-    x.leaders = vec![LeaderLine { teacher: 1, role: Role::VicePrincipal, eligible: true, moved: None }];
+    x.leaders = vec![LeaderLine {
+        teacher: 1,
+        role: Role::VicePrincipal,
+        eligible: true,
+        moved: None,
+    }];
     for (kind, reason) in [
         (ChangeKind::Kept, ChangeReason::None),
         (ChangeKind::Added, ChangeReason::None),
-        (ChangeKind::Dropped, ChangeReason::Rule { rule: "min_years_at_school".into(), detail: "x".into() }),
+        (
+            ChangeKind::Dropped,
+            ChangeReason::Rule {
+                rule: "min_years_at_school".into(),
+                detail: "x".into(),
+            },
+        ),
         (ChangeKind::Changed, ChangeReason::Reoptimised),
     ] {
         x.previous = Some(Change {

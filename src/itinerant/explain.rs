@@ -143,9 +143,11 @@ pub fn render_teacher_zh(x: &TeacherItinerant, id: &TeacherId, year: i32) -> Str
         TeacherPart::NoSpare => "不参加（没有富余课时）".to_string(),
         TeacherPart::Status(s) => format!("不参加：在岗状态 {s} 不在规则的可交流状态之列"),
         TeacherPart::OnExchange => format!("不参加：{year} 年正在交流"),
-        TeacherPart::NotNeeded => "可以参加，但最优走教安排不需要此人（此人能上的课都已由更少的教师\
+        TeacherPart::NotNeeded => {
+            "可以参加，但最优走教安排不需要此人（此人能上的课都已由更少的教师\
              或更短的路程安排，或附近没有开设此学科的走教项目）"
-            .to_string(),
+                .to_string()
+        }
         TeacherPart::Gives(ls) => {
             let total: u32 = ls.iter().map(|l| l.periods).sum();
             let mut s = format!("每周上 {total} 节课：");

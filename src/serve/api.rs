@@ -572,8 +572,11 @@ pub fn check_pins(bytes: &[u8], d: &crate::model::Dataset) -> Vec<FieldError> {
     let headers: Vec<String> = match rdr.headers() {
         Ok(h) => h.iter().map(|s| s.trim().to_string()).collect(),
         Err(e) => {
-            return vec![FieldError::general(file, format!("cannot read the file: {e}"))
-                .with_zh(format!("无法读取这个文件（{e}）：请另存为 UTF-8 编码的 CSV"))]
+            return vec![
+                FieldError::general(file, format!("cannot read the file: {e}")).with_zh(format!(
+                    "无法读取这个文件（{e}）：请另存为 UTF-8 编码的 CSV"
+                )),
+            ]
         }
     };
     let col = |en: &str, zh: &str| headers.iter().position(|h| h == en || h == zh);
@@ -950,7 +953,10 @@ pub struct LangQuery {
 
 impl LangQuery {
     pub fn lang(&self) -> Lang {
-        self.lang.as_deref().and_then(Lang::parse).unwrap_or(Lang::En)
+        self.lang
+            .as_deref()
+            .and_then(Lang::parse)
+            .unwrap_or(Lang::En)
     }
 }
 

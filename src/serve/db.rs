@@ -582,7 +582,12 @@ impl Db {
                 params![id, status, summary, error, now(), error_zh],
             )?;
             let kind = kind_of(tx, id)?;
-            audit(tx, "(server)", &format!("{kind} {status}"), &format!("{kind} {id}"))
+            audit(
+                tx,
+                "(server)",
+                &format!("{kind} {status}"),
+                &format!("{kind} {id}"),
+            )
         })
     }
 

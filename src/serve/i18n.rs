@@ -194,14 +194,16 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("replan", "在本方案基础上重新计算", "Re-plan keeping this plan"),
     ("replan_help", "用当前数据和锁定/排除重新计算，并尽量保留本方案已安排的交流；完成后列出变化。", "Plan again with the current data and pins, keeping as many of this plan's moves as possible; the changes are listed when it is done."),
     ("changes", "与上一方案相比的变化", "Changes against the previous plan"),
-    ("changes_help", "保留：同一教师去同一学校；新增：上一方案没有此人；取消：此人不再交流；变更：去另一所学校。原因列给出规则编号，或“reoptimised”（为整体更优而调整）。", "Kept: same teacher, same school; added: not in the previous plan; dropped: no longer moved; changed: to another school. The reason is the rule id, or reoptimised (moved for a better plan overall)."),
+    ("changes_help", "保留：同一教师去同一学校；新增：上一方案没有此人；取消：此人不再交流；变更：去另一所学校。原因列给出规则编号，或“为整体更优而调整”。", "Kept: same teacher, same school; added: not in the previous plan; dropped: no longer moved; changed: to another school. The reason is the rule id, or reoptimised (moved for a better plan overall)."),
     ("chg_all", "全部变化", "All changes"),
     ("chg_kept", "保留", "kept"),
     ("chg_added", "新增", "added"),
     ("chg_dropped", "取消", "dropped"),
     ("chg_changed", "变更", "changed"),
+    ("chg_reoptimised", "为整体更优而调整", "reoptimised"),
     ("view_failed", "未能完成，原因如下：", "It could not be done:"),
     ("view_failed_help", "按上面的说明修改数据、锁定/排除、规则或参数，然后点“重新计算”。", "Fix the data, the pins, the rules or the values as said above, then press Run again."),
+    ("rules_overrides", "改动的数值", "Changed values"),
     ("too_large", "上传的文件超过服务器允许的大小：请分批上传，或请管理员放宽上限。", "The upload is larger than the server accepts: send less at once, or ask your administrator to raise the limit."),
     ("internal", "服务器内部出错，详情见服务器日志；请稍后再试或联系管理员。", "Internal error; the server's log has the details. Try again later or tell your administrator."),
     ("problems_n", "文件中发现的问题数：", "Problems found in the files: "),
@@ -321,16 +323,32 @@ pub fn input_error_zh(kind: &InputErrorKind) -> String {
 const STAGES: &[(&str, &str, &str)] = &[
     ("loading data", "读取数据", "Loading the data"),
     ("planning", "制定方案", "Planning"),
-    ("planning: components solved", "制定方案：已求解的部分", "Planning: parts solved"),
+    (
+        "planning: components solved",
+        "制定方案：已求解的部分",
+        "Planning: parts solved",
+    ),
     ("writing", "写出文件", "Writing the files"),
-    ("planning: years planned", "逐年制定方案：已完成的年度", "Planning: years done"),
+    (
+        "planning: years planned",
+        "逐年制定方案：已完成的年度",
+        "Planning: years done",
+    ),
     (
         "searching: the share that meets the target",
         "测算能完成目标的交流比例",
         "Searching the share that meets the target",
     ),
-    ("planning: variants planned", "制定各方案：已完成的方案", "Planning: variants done"),
-    ("planning: the forecast years", "预测剩余年度", "Planning the forecast years"),
+    (
+        "planning: variants planned",
+        "制定各方案：已完成的方案",
+        "Planning: variants done",
+    ),
+    (
+        "planning: the forecast years",
+        "预测剩余年度",
+        "Planning the forecast years",
+    ),
     ("queued", "排队中", "Queued"),
     ("running", "计算中", "Running"),
     ("done", "已完成", "Done"),
@@ -340,13 +358,16 @@ const STAGES: &[(&str, &str, &str)] = &[
 
 /// A stage id in words of `lang` (an unknown id as it is).
 pub fn stage_text(stage: &str, lang: Lang) -> String {
-    STAGES
-        .iter()
-        .find(|(id, _, _)| *id == stage)
-        .map_or_else(
-            || stage.to_string(),
-            |(_, zh, en)| if lang == Lang::Zh { (*zh).to_string() } else { (*en).to_string() },
-        )
+    STAGES.iter().find(|(id, _, _)| *id == stage).map_or_else(
+        || stage.to_string(),
+        |(_, zh, en)| {
+            if lang == Lang::Zh {
+                (*zh).to_string()
+            } else {
+                (*en).to_string()
+            }
+        },
+    )
 }
 
 /// What kind of problem a rule file has, in Chinese (the parser's message follows).
@@ -479,6 +500,35 @@ const PHRASES: &[(&str, &str)] = &[
         "{0}：“{1}”是“{2}”用错误的编码读出的样子",
     ),
     ("row {}, {}: \"{}\"", "第 {0} 行 {1}：“{2}”"),
+    // Requests the pages' forms send that cannot be done.
+    (
+        "year {} is outside the plan period of these rules ({})",
+        "年度 {0} 不在这套规则的规划期内（{1}）：请选择规划期内的年度或另一套规则",
+    ),
+    (
+        "as of {} is outside the plan period of these rules ({})",
+        "统计截至年度 {0} 不在这套规则的规划期内（{1}）",
+    ),
+    ("the previous plan {} has not finished", "参照的上一方案 {0} 还没有完成"),
+    ("give the plan year as a number, e.g. 2021", "请用数字填写年度，如 2021"),
+    ("give the {} as a number, e.g. 2023", "请用数字填写年度，如 2023"),
+    ("rules: choose at least one rule set", "请至少选择一套规则"),
+    ("rules: give names or rule file texts", "规则：请选择规则名称或粘贴规则文件"),
+    ("rules: give a name or a rule file's text", "规则：请选择规则名称或粘贴规则文件"),
+    ("a {} takes one rule set", "这项测算只能选一套规则"),
+    (
+        "compare: give a plan year, or ask for the whole period (horizon: true), not both",
+        "对比：请填写对比年度，或勾选“整个规划期”，二者选一",
+    ),
+    (
+        "{} variants asked; the workspace compares at most {} at once: fewer rule sets or values",
+        "要对比 {0} 个方案，而一次最多对比 {1} 个：请减少规则或参数值",
+    ),
+    ("variant `{}`: {}", "方案“{0}”：{1}"),
+    (
+        "progress counts the exchanges in the dataset's ledger, and this dataset has none: upload the data again with ledger.csv (or ledger.xlsx)",
+        "进度按交流台账统计，而这份数据没有台账：请连同 ledger.csv（或 ledger.xlsx）重新上传数据",
+    ),
 ];
 
 /// `text` in Chinese when it is one of [`PHRASES`] (its parts looked up in turn), else
@@ -524,16 +574,30 @@ fn fill<'a>(pattern: &str, text: &'a str) -> Option<Vec<&'a str>> {
 #[cfg(test)]
 pub(crate) fn english_words(s: &str) -> Vec<String> {
     const KEPT: &[&str] = &[
-        "CSV", "UTF", "GBK", "Excel", "xlsx", "csv", "true", "false", "stay", "move", "not_to",
-        "cancelled", "plan", "toml", "TOML", "rotaplan", "explain", "km", "ceil", "evaluation",
+        "CSV",
+        "UTF",
+        "GBK",
+        "Excel",
+        "xlsx",
+        "csv",
+        "true",
+        "false",
+        "stay",
+        "move",
+        "not_to",
+        "cancelled",
+        "plan",
+        "toml",
+        "TOML",
+        "rotaplan",
+        "explain",
+        "km",
+        "ceil",
+        "evaluation",
         "inspection",
     ];
     s.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-'))
-        .filter(|w| {
-            w.len() >= 3
-                && w.chars().all(|c| c.is_ascii_alphabetic())
-                && !KEPT.contains(w)
-        })
+        .filter(|w| w.len() >= 3 && w.chars().all(|c| c.is_ascii_alphabetic()) && !KEPT.contains(w))
         .map(str::to_string)
         .collect()
 }
@@ -602,12 +666,21 @@ mod tests {
         ];
         let mut seen = 0;
         for src in sources {
-            for call in ["stage(\"", "stage(&stages, \"", "counting(", "STAGES: [&str; 3] = ["] {
+            for call in [
+                "stage(\"",
+                "stage(&stages, \"",
+                "counting(",
+                "STAGES: [&str; 3] = [",
+            ] {
                 for (i, _) in src.match_indices(call) {
                     let rest = &src[i + call.len()..];
                     let line = rest.lines().next().unwrap_or("");
                     for (k, piece) in line.split('"').enumerate() {
-                        let quoted = if call.ends_with('"') { k % 2 == 0 } else { k % 2 == 1 };
+                        let quoted = if call.ends_with('"') {
+                            k % 2 == 0
+                        } else {
+                            k % 2 == 1
+                        };
                         if quoted && !piece.is_empty() {
                             seen += 1;
                             assert!(
@@ -630,18 +703,26 @@ mod tests {
     fn every_input_problem_in_chinese() {
         use InputErrorKind as K;
         let samples = vec![
-            K::MissingFile { detail: "no such file".into() },
+            K::MissingFile {
+                detail: "no such file".into(),
+            },
             K::Unreadable { reason: "x".into() },
-            K::NoHeader { expected: "teacher_id (工号)".into() },
+            K::NoHeader {
+                expected: "teacher_id (工号)".into(),
+            },
             K::MissingColumn {
                 english: "school_id".into(),
                 chinese: "学校代码".into(),
                 hint: "; column C \"学校\" looks like it: rename it to 学校代码".into(),
                 found: "A \"工号\", C \"学校\"".into(),
             },
-            K::DuplicateColumn { first: "工号 in column A".into() },
+            K::DuplicateColumn {
+                first: "工号 in column A".into(),
+            },
             K::Empty,
-            K::BadValue { expected: "a whole year such as 1980".into() },
+            K::BadValue {
+                expected: "a whole year such as 1980".into(),
+            },
             K::Duplicate { first_row: 3 },
             K::UnknownReference {
                 what: "school: this school_id is not in schools.csv".into(),
@@ -652,15 +733,23 @@ mod tests {
                          give them different years"
                     .into(),
             },
-            K::InvisibleCharacter { code: "U+200B".into(), name: "零宽空格", position: 2 },
+            K::InvisibleCharacter {
+                code: "U+200B".into(),
+                name: "零宽空格",
+                position: 2,
+            },
             K::TooLong { chars: 40_000 },
-            K::Misread { was: Some("数学".into()) },
+            K::Misread {
+                was: Some("数学".into()),
+            },
             K::WrongEncoding {
                 count: 3,
                 columns: "column(s) 学科".into(),
                 example: "row 2, 学科: \"鏁板\" is \"数学\" read in the wrong encoding".into(),
             },
-            K::SelfExchange { school: "S1".into() },
+            K::SelfExchange {
+                school: "S1".into(),
+            },
             K::DuplicateExchange { first_row: 4 },
             K::OverlappingExchange {
                 teacher: "T1".into(),
@@ -700,7 +789,10 @@ mod tests {
             kinds.insert(i);
             let zh = input_error_zh(k);
             assert!(english_words(&zh).is_empty(), "{k:?}: {zh}");
-            assert!(zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{zh}");
+            assert!(
+                zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                "{zh}"
+            );
         }
         assert_eq!(kinds.len(), 18, "a sample of every kind");
     }
@@ -711,9 +803,13 @@ mod tests {
         for (en, zh) in PHRASES {
             let holes = en.matches("{}").count();
             for i in 0..holes {
-                assert!(zh.contains(&format!("{{{i}}}")), "{en}: part {i} missing in {zh}");
+                assert!(
+                    zh.contains(&format!("{{{i}}}")),
+                    "{en}: part {i} missing in {zh}"
+                );
             }
-            let bare: String = (0..holes).fold((*zh).to_string(), |z, i| z.replace(&format!("{{{i}}}"), ""));
+            let bare: String =
+                (0..holes).fold((*zh).to_string(), |z, i| z.replace(&format!("{{{i}}}"), ""));
             assert!(english_words(&bare).is_empty(), "{en} → {zh}");
         }
         assert_eq!(

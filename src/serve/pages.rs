@@ -709,7 +709,7 @@ fn plan_page(app: &App, ctx: &Ctx, id: i64, pinned: bool) -> Result<Response, Ap
             table => Value::from_serialize(&table),
             rules => rules,
             flash => pinned.then(|| ctx.word("rerun_help")),
-            extras => Value::from_serialize(super::why::plan_extras(app, p.id, &p.status)?),
+            extras => Value::from_serialize(super::why::plan_extras(app, p.id, &p.status, ctx.lang)?),
         },
     ))
 }

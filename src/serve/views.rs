@@ -483,7 +483,8 @@ pub fn routes() -> Router<App> {
                     move |st: State<App>, s: Session, p: Path<i64>, q: Query<api::LangQuery>| {
                         one(st, s, p, q.0, kind)
                     },
-                ).delete(
+                )
+                .delete(
                     move |st: State<App>, s: Session, h: HeaderMap, p: Path<i64>| {
                         cancel(st, s, h, p, kind)
                     },

@@ -372,7 +372,11 @@ pub fn data_failure(errors: &[api::FieldError]) -> Failure {
             errors.len(),
             lines(false).join("\n")
         ),
-        format!("数据中有 {} 个问题：\n{}", errors.len(), lines(true).join("\n")),
+        format!(
+            "数据中有 {} 个问题：\n{}",
+            errors.len(),
+            lines(true).join("\n")
+        ),
     )
 }
 
@@ -405,7 +409,12 @@ pub fn diagnose(data_dir: &FsPath, p: &PlanParams) -> Option<Failure> {
     let data = &loaded.data;
     plan_year(data, &rules, p.year, &data.ledger, &PlanOptions::default())
         .err()
-        .map(|e| Failure::library("计算程序拒绝了这个方案（原因如下，与命令行相同）：\n", e.to_string()))
+        .map(|e| {
+            Failure::library(
+                "计算程序拒绝了这个方案（原因如下，与命令行相同）：\n",
+                e.to_string(),
+            )
+        })
 }
 
 /// The changes table of a plan made with a previous one (its `changes.csv`): header,
@@ -414,6 +423,7 @@ pub fn changes(bytes: &[u8]) -> Option<serde_json::Value> {
     let (header, rows) = csv_table(bytes)?;
     let kind_col = header.iter().position(|h| h == "change")?;
     let teacher_col = header.iter().position(|h| h == "teacher_id").unwrap_or(0);
+    let reason_col = header.iter().position(|h| h == "reason");
     let mut counts: Vec<(String, usize)> =
         CHANGE_KINDS.iter().map(|k| ((*k).to_string(), 0)).collect();
     for r in &rows {
@@ -424,13 +434,18 @@ pub fn changes(bytes: &[u8]) -> Option<serde_json::Value> {
         }
     }
     Some(json!({"header": header, "rows": rows, "kind_col": kind_col,
-                "teacher_col": teacher_col, "counts": counts}))
+                "teacher_col": teacher_col, "reason_col": reason_col, "counts": counts}))
 }
 
 /// What the plan page adds for these views: the changes table (when the plan has
 /// `changes.csv`) and whether it offers re-planning with this plan as the previous one.
-pub fn plan_extras(app: &App, id: i64, status: &str) -> Result<serde_json::Value, ApiError> {
-    let changes = if status == "done" {
+pub fn plan_extras(
+    app: &App,
+    id: i64,
+    status: &str,
+    lang: Lang,
+) -> Result<serde_json::Value, ApiError> {
+    let mut changes = if status == "done" {
         app.db
             .plan_file(id, "changes.csv")
             .map_err(ApiError::internal)?
@@ -438,6 +453,20 @@ pub fn plan_extras(app: &App, id: i64, status: &str) -> Result<serde_json::Value
     } else {
         None
     };
+    // The columns as the page names them: the workbook's Chinese headers on a Chinese page.
+    if let Some(c) = changes.as_mut() {
+        let labels: Vec<String> = c["header"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|h| h.as_str())
+            .map(|h| match lang {
+                Lang::Zh => crate::xlsx::zh_header(h).to_string(),
+                Lang::En => h.replace('_', " "),
+            })
+            .collect();
+        c["labels"] = json!(labels);
+    }
     Ok(json!({
         "changes": changes,
         "replan": status == "done" && jobs::previous_supported(),

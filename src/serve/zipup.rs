@@ -100,9 +100,8 @@ pub fn unpack(bytes: &[u8], upload_name: &str, budget: usize) -> Result<Unpacked
     } else {
         upload_name.to_string()
     };
-    let general = |m: String, zh: String| {
-        ApiError::Invalid(vec![FieldError::general(&shown, m).with_zh(zh)])
-    };
+    let general =
+        |m: String, zh: String| ApiError::Invalid(vec![FieldError::general(&shown, m).with_zh(zh)]);
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| {
         general(
             format!(
