@@ -118,6 +118,33 @@ fn sessions_scopes_uploads_plans_and_audit() {
         );
         assert!(e["message"].as_str().unwrap().len() > 5);
     }
+    // The upload page lists the same problems in the page's language: Chinese by
+    // default, English with the switch.
+    let page_upload = |lang: &str| {
+        let mut parts: Vec<(&str, &str, &[u8])> = bad_files
+            .iter()
+            .map(|(role, bytes)| (*role, "x.csv", bytes.as_slice()))
+            .collect();
+        parts.push(("csrf_token", "", admin.csrf.as_bytes()));
+        let (ctype, body) = multipart(&parts);
+        let r = admin.send("POST", &format!("/datasets{lang}"), &ctype, &body, false);
+        assert_eq!(r.status, 422, "{}", r.text());
+        let t = r.text();
+        t[t.find("id=\"errors\"").expect("the errors table")..].to_string()
+    };
+    let zh = page_upload("");
+    assert!(
+        zh.contains("四位数的年份，如 1980")
+            && zh.contains("学校文件（schools.csv）中没有这个学校代码"),
+        "{zh}"
+    );
+    assert!(!zh.contains("expected") && !zh.contains("no such"), "{zh}");
+    let en = page_upload("?lang=en");
+    assert!(
+        en.contains("expected a whole year such as 1980") && en.contains("no such school"),
+        "{en}"
+    );
+    assert!(!en.contains("四位数的年份"), "{en}");
     assert_eq!(
         admin.get("/api/datasets").json().as_array().unwrap().len(),
         0
@@ -718,6 +745,20 @@ fn zip_uploads_rule_sets_why_failures_and_changes() {
     let why = admin.get(&format!("/plans/{plan}/why?teacher={not_eligible}"));
     assert_eq!(why.status, 200);
     assert!(why.text().contains("不在应交流范围"), "{}", why.text());
+    // The detail too is Chinese on a Chinese page, English with the switch.
+    let text = why.text();
+    let detail = &text[text.find("id=\"why-text\"").unwrap()..];
+    assert!(
+        detail.contains("交流资格") && detail.contains("不符") && !detail.contains("eligibility"),
+        "{detail}"
+    );
+    let en = admin
+        .get(&format!("/plans/{plan}/why?teacher={not_eligible}&lang=en"))
+        .text();
+    assert!(
+        en.contains("eligibility (资格)") && en.contains("FAIL"),
+        "{en}"
+    );
     assert!(admin
         .get(&format!("/plans/{plan}/why?teacher={moved}&lang=en"))
         .text()
@@ -776,6 +817,42 @@ fn zip_uploads_rule_sets_why_failures_and_changes() {
     );
     let page = admin.get(&format!("/plans/{failed}"));
     assert!(page.text().contains("plan-error") && page.text().contains("pins row 2"));
+    assert!(
+        page.text().contains("计算程序拒绝了这个方案"),
+        "{}",
+        page.text()
+    );
+    // The stage of finished work: the id stays, its words follow the request.
+    let done = admin.get(&format!("/api/plans/{plan}?lang=zh")).json();
+    assert_eq!(
+        (done["stage"].as_str(), done["stage_text"].as_str()),
+        (Some("done"), Some("已完成"))
+    );
+    assert_eq!(
+        admin.get(&format!("/api/plans/{plan}")).json()["stage_text"],
+        "Done"
+    );
+    // A compare of the same data fails for the same pin, and says so.
+    let r = admin.post_json(
+        "/api/compares",
+        json!({"dataset": ds, "rules": ["nanchang-2021-2025.toml"], "year": 2021}),
+    );
+    assert_eq!(r.status, 202, "{}", r.text());
+    let view = r.json()["id"].as_i64().unwrap();
+    let v = admin.wait(&format!("/api/compares/{view}"));
+    assert_eq!(v["status"], "failed", "{v}");
+    let error = v["error"].as_str().unwrap();
+    assert!(
+        error.contains("pins row 2") && !error.contains("exit "),
+        "{error}"
+    );
+    let page = admin.get(&format!("/compares/{view}")).text();
+    assert!(
+        page.contains("view-error")
+            && page.contains("pins row 2")
+            && page.contains("计算程序拒绝了这项测算"),
+        "{page}"
+    );
     // The plan before the pins is explained with its own files, not the new pins.
     assert_eq!(
         admin
@@ -821,4 +898,11 @@ fn zip_uploads_rule_sets_why_failures_and_changes() {
         );
     }
     assert!(page.contains("data-change=\"dropped\"") && page.contains("pinned_stay"));
+    let zh = admin.get(&format!("/plans/{plan}?lang=zh")).text();
+    assert!(
+        zh.contains("<th>变化</th>")
+            && zh.contains("<td>为整体更优而调整</td>")
+            && zh.contains("<td>取消</td>"),
+        "{zh}"
+    );
 }

@@ -3,10 +3,11 @@
 
 use super::auth::{self, Session, User};
 use super::db::{DatasetRow, NewFile, PlanRow};
+use super::i18n::Lang;
 use super::jobs::{self, PlanParams};
 use super::App;
 use axum::body::Bytes;
-use axum::extract::{ConnectInfo, Multipart, Path, State};
+use axum::extract::{ConnectInfo, Multipart, Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -63,7 +64,12 @@ pub struct FieldError {
     pub row: Option<usize>,
     pub column: Option<String>,
     pub value: Option<String>,
+    /// The message and fix in English (the API's).
     pub message: String,
+    /// The same in Chinese, for the pages (see [`FieldError::shown_in`]); `None` where
+    /// the words are not the server's own (a rule file's parser).
+    #[serde(skip)]
+    pub zh: Option<String>,
 }
 
 impl FieldError {
@@ -74,7 +80,42 @@ impl FieldError {
             column: None,
             value: None,
             message: message.into(),
+            zh: None,
         }
+    }
+
+    /// With the Chinese words of the message.
+    pub fn with_zh(mut self, zh: impl Into<String>) -> FieldError {
+        self.zh = Some(zh.into());
+        self
+    }
+
+    /// An input problem of the loader, in both languages; the file by its name only.
+    pub fn of_input(e: crate::input::InputError) -> FieldError {
+        FieldError {
+            // The loader names the file by its path in the private folder: keep the
+            // file name only (`teachers.csv`).
+            file: FsPath::new(&e.file)
+                .file_name()
+                .map_or(e.file.clone(), |f| f.to_string_lossy().into_owned()),
+            row: e.row,
+            column: e.column,
+            value: e.value,
+            message: e.kind.to_string(),
+            zh: Some(super::i18n::input_error_zh(&e.kind)),
+        }
+    }
+
+    /// The problem as a page in `lang` shows it: the message in that language, and a
+    /// column named by the loader (`出生年份 in column C`) in its words too.
+    pub fn shown_in(mut self, lang: super::i18n::Lang) -> FieldError {
+        if lang == super::i18n::Lang::Zh {
+            if let Some(zh) = self.zh.take() {
+                self.message = zh;
+            }
+            self.column = self.column.map(|c| super::i18n::phrase_zh(&c));
+        }
+        self
     }
 }
 
@@ -325,7 +366,10 @@ pub async fn read_upload(mut mp: Multipart, limit: usize) -> Result<Upload, ApiE
             p => match ROLES.iter().find(|r| **r == p) {
                 Some(role) if !bytes.is_empty() => {
                     if up.files.iter().any(|f| f.role == *role) {
-                        unknown.push(FieldError::general(role, "this file was sent twice"));
+                        unknown.push(
+                            FieldError::general(role, "this file was sent twice")
+                                .with_zh("这类文件发送了两次：每类只发一个"),
+                        );
                     }
                     up.files.push(NewFile {
                         role: (*role).to_string(),
@@ -335,13 +379,20 @@ pub async fn read_upload(mut mp: Multipart, limit: usize) -> Result<Upload, ApiE
                     });
                 }
                 Some(_) => {}
-                None => unknown.push(FieldError::general(
-                    &part,
-                    format!(
-                        "unknown part `{part}`; the parts are {} (or zip, a zipped data folder)",
-                        ROLES.join(", ")
-                    ),
-                )),
+                None => unknown.push(
+                    FieldError::general(
+                        &part,
+                        format!(
+                            "unknown part `{part}`; the parts are {} (or zip, a zipped data \
+                             folder)",
+                            ROLES.join(", ")
+                        ),
+                    )
+                    .with_zh(format!(
+                        "未知的上传项“{part}”；可上传的是 {}（或 zip：整个数据文件夹的压缩包）",
+                        ROLES.join("、")
+                    )),
+                ),
             },
         }
     }
@@ -373,6 +424,10 @@ pub async fn read_upload(mut mp: Multipart, limit: usize) -> Result<Upload, ApiE
                                     f.role, first.upload_name
                                 ),
                             )
+                            .with_zh(format!(
+                                "第二个 {} 文件（第一个是 {}）：每类文件只发一个",
+                                f.role, first.upload_name
+                            ))
                         });
                     } else {
                         up.files.push(f);
@@ -417,22 +472,8 @@ pub(super) fn load(dir: &FsPath) -> Result<crate::input::Loaded, Vec<FieldError>
         ..Default::default()
     }
     .sources();
-    crate::input::load(&sources).map_err(|errs| {
-        errs.0
-            .into_iter()
-            .map(|e| FieldError {
-                // The loader names the file by its path in the private folder: keep the
-                // file name only (`teachers.csv`).
-                file: FsPath::new(&e.file)
-                    .file_name()
-                    .map_or(e.file.clone(), |f| f.to_string_lossy().into_owned()),
-                row: e.row,
-                column: e.column,
-                value: e.value,
-                message: e.kind.to_string(),
-            })
-            .collect()
-    })
+    crate::input::load(&sources)
+        .map_err(|errs| errs.0.into_iter().map(FieldError::of_input).collect())
 }
 
 /// Validates a whole dataset (its files written under their fixed names) for `user`:
@@ -466,6 +507,10 @@ fn validate(
                      your district's schools",
                     s.id, s.district
                 ),
+                zh: Some(format!(
+                    "学校 {} 属于 {}，不在您负责的 {mine}：只能上传本区县的学校",
+                    s.id, s.district
+                )),
             });
         }
     }
@@ -527,10 +572,11 @@ pub fn check_pins(bytes: &[u8], d: &crate::model::Dataset) -> Vec<FieldError> {
     let headers: Vec<String> = match rdr.headers() {
         Ok(h) => h.iter().map(|s| s.trim().to_string()).collect(),
         Err(e) => {
-            return vec![FieldError::general(
-                file,
-                format!("cannot read the file: {e}"),
-            )]
+            return vec![
+                FieldError::general(file, format!("cannot read the file: {e}")).with_zh(format!(
+                    "无法读取这个文件（{e}）：请另存为 UTF-8 编码的 CSV"
+                )),
+            ]
         }
     };
     let col = |en: &str, zh: &str| headers.iter().position(|h| h == en || h == zh);
@@ -541,7 +587,11 @@ pub fn check_pins(bytes: &[u8], d: &crate::model::Dataset) -> Vec<FieldError> {
                 "the header row needs the columns teacher_id (工号) and action (动作); it has: {}",
                 headers.join(", ")
             ),
-        )];
+        )
+        .with_zh(format!(
+            "表头必须有“工号”（teacher_id）和“动作”（action）两列；现有的是：{}",
+            headers.join("、")
+        ))];
     };
     let sc = col("school_id", "学校代码");
     let mut errors = Vec::new();
@@ -551,16 +601,18 @@ pub fn check_pins(bytes: &[u8], d: &crate::model::Dataset) -> Vec<FieldError> {
             errors.push(FieldError {
                 row: Some(row),
                 ..FieldError::general(file, "cannot read this row")
+                    .with_zh("无法读取这一行：请检查引号和逗号")
             });
             continue;
         };
         let cell = |c: Option<usize>| c.and_then(|c| rec.get(c)).unwrap_or("").trim().to_string();
-        let err = |column: &str, value: String, message: String| FieldError {
+        let err = |column: &str, value: String, message: String, zh: String| FieldError {
             file: file.into(),
             row: Some(row),
             column: Some(column.into()),
             value: Some(value),
             message,
+            zh: Some(zh),
         };
         let (teacher, action, school) = (cell(Some(tc)), cell(Some(ac)), cell(sc));
         if !d.teachers.iter().any(|t| t.id.as_str() == teacher) {
@@ -568,6 +620,7 @@ pub fn check_pins(bytes: &[u8], d: &crate::model::Dataset) -> Vec<FieldError> {
                 "teacher_id",
                 teacher,
                 "no such teacher in teachers".into(),
+                "教师文件中没有这个工号：请改正工号或删除这一行".into(),
             ));
         }
         let Some((act, _)) = PIN_ACTIONS
@@ -578,6 +631,7 @@ pub fn check_pins(bytes: &[u8], d: &crate::model::Dataset) -> Vec<FieldError> {
                 "action",
                 action,
                 "expected stay (留任), move (必须交流), to (指定学校) or not_to (不去)".into(),
+                "应填 留任（stay）、必须交流（move）、指定学校（to）或 不去（not_to）".into(),
             ));
             continue;
         };
@@ -587,12 +641,14 @@ pub fn check_pins(bytes: &[u8], d: &crate::model::Dataset) -> Vec<FieldError> {
                 "school_id",
                 school,
                 format!("`{act}` needs the id of a school in schools"),
+                format!("“{act}”要填写学校文件中某所学校的代码"),
             ));
         } else if !needs_school && !school.is_empty() {
             errors.push(err(
                 "school_id",
                 school,
                 format!("`{act}` takes no school: leave it empty"),
+                format!("“{act}”不填学校：请留空"),
             ));
         }
     }
@@ -715,7 +771,8 @@ pub async fn put_pins(
         return Err(ApiError::Invalid(vec![FieldError::general(
             "pins.csv",
             "send pins.csv as CSV text",
-        )]));
+        )
+        .with_zh("请以 CSV 文本上传 pins.csv")]));
     }
     let version = blocking(move || store_pins(&app, &s.user, id, body.to_vec())).await?;
     Ok(Json(json!({ "version": version })))
@@ -854,6 +911,7 @@ pub fn plan_json(app: &App, p: &PlanRow) -> Result<Value, ApiError> {
         "owner": p.owner,
         "status": p.status,
         "progress": progress,
+        "stage_text": super::i18n::stage_text(&stage, Lang::En),
         "stage": stage,
         "summary": p.summary,
         "error": p.error,
@@ -885,13 +943,39 @@ pub fn jobs_json(app: &App, user: &User, kind: &str) -> Result<Value, ApiError> 
     Ok(json!(out))
 }
 
+/// `?lang=zh` or `?lang=en` of an API request (the human words it adds to the
+/// machine-readable ids); English by default.
+#[derive(Debug, Default, Deserialize)]
+pub struct LangQuery {
+    #[serde(default)]
+    lang: Option<String>,
+}
+
+impl LangQuery {
+    pub fn lang(&self) -> Lang {
+        self.lang
+            .as_deref()
+            .and_then(Lang::parse)
+            .unwrap_or(Lang::En)
+    }
+}
+
+/// [`plan_json`] with the words of the stage in `lang`.
+pub fn plan_json_in(app: &App, p: &PlanRow, lang: Lang) -> Result<Value, ApiError> {
+    let mut j = plan_json(app, p)?;
+    let text = super::i18n::stage_text(j["stage"].as_str().unwrap_or(""), lang);
+    j["stage_text"] = json!(text);
+    Ok(j)
+}
+
 pub async fn plan(
     State(app): State<App>,
     s: Session,
     Path(id): Path<i64>,
+    Query(q): Query<LangQuery>,
 ) -> Result<Json<Value>, ApiError> {
     let (p, _) = visible_plan(&app, &s.user, id)?;
-    Ok(Json(plan_json(&app, &p)?))
+    Ok(Json(plan_json_in(&app, &p, q.lang())?))
 }
 
 /// Cancels a queued or running plan; a finished one is left as it is (422).

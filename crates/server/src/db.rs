@@ -84,6 +84,8 @@ const MIGRATIONS: &[&str] = &[
          created INTEGER NOT NULL,
          UNIQUE (scope, name, version)
      );",
+    // 4: why work failed in Chinese, for the pages (`error` keeps the API's English).
+    "ALTER TABLE plans ADD COLUMN error_zh TEXT;",
 ];
 
 /// Seconds since the Unix epoch.
@@ -139,6 +141,8 @@ pub struct PlanRow {
     pub status: String,
     pub summary: Option<serde_json::Value>,
     pub error: Option<String>,
+    /// `error` in Chinese, when the failure was recorded with its Chinese words.
+    pub error_zh: Option<String>,
     pub created: i64,
     pub finished: Option<i64>,
     /// `plan`, `horizon`, `compare` or `progress` (see [`KINDS`]).
@@ -498,11 +502,12 @@ impl Db {
             created: r.get(7)?,
             finished: r.get(8)?,
             kind: r.get(9)?,
+            error_zh: r.get(10)?,
         })
     }
 
     const PLAN_COLS: &'static str =
-        "id, dataset_id, owner, params, status, summary, error, created, finished, kind";
+        "id, dataset_id, owner, params, status, summary, error, created, finished, kind, error_zh";
 
     pub fn plan(&self, id: i64) -> rusqlite::Result<Option<PlanRow>> {
         self.lock()
@@ -548,6 +553,22 @@ impl Db {
         error: Option<&str>,
         files: &[(String, Vec<u8>)],
     ) -> rusqlite::Result<()> {
+        self.finish_in(id, status, summary, (error, None), files)
+    }
+
+    /// Records that a plan failed, why in English (the API's) and in Chinese.
+    pub fn fail_plan(&self, id: i64, en: &str, zh: &str) -> rusqlite::Result<()> {
+        self.finish_in(id, "failed", None, (Some(en), Some(zh)), &[])
+    }
+
+    fn finish_in(
+        &self,
+        id: i64,
+        status: &str,
+        summary: Option<&str>,
+        (error, error_zh): (Option<&str>, Option<&str>),
+        files: &[(String, Vec<u8>)],
+    ) -> rusqlite::Result<()> {
         self.tx(|tx| {
             for (name, bytes) in files {
                 tx.execute(
@@ -556,11 +577,17 @@ impl Db {
                 )?;
             }
             tx.execute(
-                "UPDATE plans SET status = ?2, summary = ?3, error = ?4, finished = ?5 WHERE id = ?1",
-                params![id, status, summary, error, now()],
+                "UPDATE plans SET status = ?2, summary = ?3, error = ?4, finished = ?5, \
+                 error_zh = ?6 WHERE id = ?1",
+                params![id, status, summary, error, now(), error_zh],
             )?;
             let kind = kind_of(tx, id)?;
-            audit(tx, "(server)", &format!("{kind} {status}"), &format!("{kind} {id}"))
+            audit(
+                tx,
+                "(server)",
+                &format!("{kind} {status}"),
+                &format!("{kind} {id}"),
+            )
         })
     }
 
@@ -588,7 +615,8 @@ impl Db {
         self.tx(|tx| {
             let n = tx.execute(
                 "UPDATE plans SET status = 'failed', finished = ?1,
-                     error = 'interrupted: the server stopped while this plan was running; run it again'
+                     error = 'interrupted: the server stopped while this plan was running; run it again',
+                     error_zh = '中断：计算期间服务器停止了运行；请重新计算'
                  WHERE status = 'running'",
                 params![now()],
             )?;

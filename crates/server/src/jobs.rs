@@ -108,9 +108,11 @@ pub fn start(app: super::App, n: usize) {
             let id = app.jobs.next();
             if let Err(e) = run_one(&app, id) {
                 eprintln!("rotaplan serve: plan {id}: {e}");
-                let _ = app
-                    .db
-                    .finish_plan(id, "failed", None, Some(&e.to_string()), &[]);
+                let _ = app.db.fail_plan(
+                    id,
+                    &e.to_string(),
+                    &format!("服务器出错（{e}）：请重新计算；如果再次失败，请告诉管理员"),
+                );
             }
         });
     }
@@ -167,12 +169,10 @@ fn run_registered(
     }
     let params: Option<PlanParams> = serde_json::from_value(plan.params.clone()).ok();
     let Some(params) = params else {
-        app.db.finish_plan(
+        app.db.fail_plan(
             id,
-            "failed",
-            None,
-            Some("the plan's parameters are unreadable"),
-            &[],
+            "the plan's parameters are unreadable",
+            "无法读取这个方案的参数：请重新制定方案",
         )?;
         return Ok(());
     };
@@ -204,7 +204,7 @@ fn finish(
                 .finish_plan(id, "done", summary.as_deref(), None, &files)?;
         }
         Outcome::Cancelled => app.db.finish_plan(id, "cancelled", None, None, &[])?,
-        Outcome::Failed(msg) => app.db.finish_plan(id, "failed", None, Some(&msg), &[])?,
+        Outcome::Failed(f) => app.db.fail_plan(id, &f.en, &f.zh)?,
     }
     Ok(())
 }
@@ -212,7 +212,30 @@ fn finish(
 pub(super) enum Outcome {
     Done(Vec<(String, Vec<u8>)>),
     Cancelled,
-    Failed(String),
+    Failed(Failure),
+}
+
+/// Why work failed, in English (the API's `error`) and in Chinese (the pages').
+#[derive(Debug, Clone, PartialEq)]
+pub struct Failure {
+    pub en: String,
+    pub zh: String,
+}
+
+impl Failure {
+    pub fn new(en: impl Into<String>, zh: impl Into<String>) -> Failure {
+        Failure {
+            en: en.into(),
+            zh: zh.into(),
+        }
+    }
+
+    /// A message that is the library's or the command's own (English): in Chinese
+    /// after a Chinese lead-in saying what it is.
+    pub fn library(lead_zh: &str, en: String) -> Failure {
+        let zh = format!("{lead_zh}{}", super::i18n::phrase_zh(&en));
+        Failure { en, zh }
+    }
 }
 
 /// Writes the dataset's current files under their fixed names into `dir/data`.
@@ -268,8 +291,9 @@ fn in_folder(
                 Some(f)
             }
             None => {
-                return Ok(Outcome::Failed(format!(
-                    "the previous plan {prev} has no plan.csv (it did not finish)"
+                return Ok(Outcome::Failed(Failure::new(
+                    format!("the previous plan {prev} has no plan.csv (it did not finish)"),
+                    format!("参照的上一方案 #{prev} 没有 plan.csv（它没有完成）"),
                 )))
             }
         },
@@ -283,20 +307,26 @@ fn in_folder(
         Ok(2) => {
             return Ok(Outcome::Failed(
                 super::why::diagnose(&data, p).unwrap_or_else(|| {
-                    "the planner refused this plan's data or rules; check the data page and \
-                     the rules, then run it again"
-                        .into()
+                    Failure::new(
+                        "the planner refused this plan's data or rules; check the data page \
+                         and the rules, then run it again",
+                        "计算程序拒绝了这个方案的数据或规则：请检查数据页面和规则，然后重新计算",
+                    )
                 }),
             ))
         }
-        Ok(code) => {
-            return Ok(Outcome::Failed(format!(
+        Ok(code) => return Ok(Outcome::Failed(Failure::new(
+            format!(
                 "the planner stopped with an error (exit {code}) and kept nothing: run the \
-                 plan again; if it fails again, tell your administrator (the server's log \
-                 has the details)"
-            )))
-        }
-        Err(msg) => return Ok(Outcome::Failed(msg)),
+                     plan again; if it fails again, tell your administrator (the server's log \
+                     has the details)"
+            ),
+            format!(
+                "计算程序出错停止（退出码 {code}），没有保存任何结果：请重新计算；如果再次失败，\
+                     请告诉管理员（详情见服务器日志）"
+            ),
+        ))),
+        Err(msg) => return Ok(Outcome::Failed(Failure::library("无法运行计算：", msg))),
     }
     let mut files = Vec::new();
     for e in std::fs::read_dir(&out)? {

@@ -159,11 +159,7 @@ impl Ctx {
 
     /// An error as a page: 401 is the login page, 422 lists the problems.
     pub(super) fn error(&self, e: ApiError) -> Response {
-        let message = match &e {
-            ApiError::NotFound => self.word("not_found").to_string(),
-            ApiError::Forbidden(_) => self.word("forbidden").to_string(),
-            other => other.message(),
-        };
+        let message = self.message(&e);
         match e {
             ApiError::Unauthorized => self.login_page(StatusCode::UNAUTHORIZED, None),
             e => self.render(
@@ -173,6 +169,27 @@ impl Ctx {
                 context! { message => message },
             ),
         }
+    }
+
+    /// What went wrong, in the page's language: the fixed errors by their words, a
+    /// request's own message through [`i18n::phrase_zh`].
+    pub(super) fn message(&self, e: &ApiError) -> String {
+        let fixed = match e {
+            ApiError::NotFound => "not_found",
+            ApiError::Forbidden(_) => "forbidden",
+            ApiError::TooLarge => "too_large",
+            ApiError::Internal(_) => "internal",
+            ApiError::Throttled(s) => return format!("{}{s}", self.word("throttled")),
+            ApiError::Invalid(v) => return format!("{}{}", self.word("problems_n"), v.len()),
+            _ if self.lang == Lang::En => return e.message(),
+            _ => return i18n::phrase_zh(&e.message()),
+        };
+        self.word(fixed).to_string()
+    }
+
+    /// Problems in a table, in the page's language.
+    pub(super) fn shown(&self, errors: Option<Vec<FieldError>>) -> Option<Vec<FieldError>> {
+        errors.map(|v| v.into_iter().map(|e| e.shown_in(self.lang)).collect())
     }
 
     pub(super) fn session(&self) -> Result<&Session, ApiError> {
@@ -281,6 +298,7 @@ fn datasets_page(
         })
         .collect();
     let has_errors = errors.is_some() || general.is_some();
+    let errors = ctx.shown(errors);
     Ok(ctx.render(
         status,
         "datasets.html",
@@ -330,7 +348,7 @@ pub async fn upload(
             page(&ctx, r)
         }
         Err(e @ (ApiError::TooLarge | ApiError::BadRequest(_) | ApiError::Unprocessable(_))) => {
-            let r = datasets_page(&app, &ctx, e.status(), None, Some(e.message()));
+            let r = datasets_page(&app, &ctx, e.status(), None, Some(ctx.message(&e)));
             page(&ctx, r)
         }
         Err(e) => ctx.error(e),
@@ -393,6 +411,7 @@ pub(super) fn dataset_page(
         .collect();
     let rules: Vec<&str> = api::BUILTIN_RULES.iter().map(|(n, _)| *n).collect();
     let has_errors = errors.is_some() || general.is_some();
+    let errors = ctx.shown(errors);
     let year = plans
         .first()
         .and_then(|p| p["year"].as_i64())
@@ -576,7 +595,7 @@ pub async fn submit(
                 dataset,
                 e.status(),
                 Some(Vec::new()),
-                Some(e.message()),
+                Some(ctx.message(&e)),
             );
             page(&ctx, r)
         }
@@ -682,7 +701,7 @@ fn plan_page(app: &App, ctx: &Ctx, id: i64, pinned: bool) -> Result<Response, Ap
             d => Value::from_serialize(&d),
             status_text => status_text(ctx, &p.status),
             progress => j["progress"].as_f64().unwrap_or(0.0),
-            stage => j["stage"].as_str().unwrap_or("").to_string(),
+            stage => i18n::stage_text(j["stage"].as_str().unwrap_or(""), ctx.lang),
             files => Value::from_serialize(&j["files"]),
             figures => Value::from_serialize(&figures),
             districts => Value::from_serialize(&districts),
@@ -690,7 +709,7 @@ fn plan_page(app: &App, ctx: &Ctx, id: i64, pinned: bool) -> Result<Response, Ap
             table => Value::from_serialize(&table),
             rules => rules,
             flash => pinned.then(|| ctx.word("rerun_help")),
-            extras => Value::from_serialize(super::why::plan_extras(app, p.id, &p.status)?),
+            extras => Value::from_serialize(super::why::plan_extras(app, p.id, &p.status, ctx.lang)?),
         },
     ))
 }

@@ -141,6 +141,15 @@ pub fn rule_errors(e: &crate::rules::RuleErrors) -> Vec<FieldError> {
                 Some(h) => format!("{} (help: {h})", e.message),
                 None => e.message.clone(),
             },
+            // The parser's own words stay as written, after what kind of problem it is.
+            zh: Some(match &e.help {
+                Some(h) => format!(
+                    "{}：{}（提示：{h}）",
+                    super::i18n::rule_error_zh(e.kind),
+                    e.message
+                ),
+                None => format!("{}：{}", super::i18n::rule_error_zh(e.kind), e.message),
+            }),
         })
         .collect()
 }
@@ -196,24 +205,33 @@ fn is_name(s: &str) -> bool {
 
 /// Checks a new rule set's name.
 fn check_name(name: &str) -> Result<(), ApiError> {
-    let bad = |m: &str| {
+    let bad = |m: &str, zh: &str| {
         Err(ApiError::Invalid(vec![FieldError {
             column: Some("name".into()),
             value: Some(name.to_string()),
-            ..FieldError::general("rules", m)
+            ..FieldError::general("rules", m).with_zh(zh)
         }]))
     };
     if name.is_empty() {
-        return bad("give the rule set a name, e.g. 2022 东湖区");
+        return bad(
+            "give the rule set a name, e.g. 2022 东湖区",
+            "请给规则起个名称，如“2022 东湖区”",
+        );
     }
     if name.chars().count() > 100 || !is_name(name) || name.starts_with("ruleset:") {
-        return bad("a name is at most 100 characters, without = [ \" or line breaks");
+        return bad(
+            "a name is at most 100 characters, without = [ \" or line breaks",
+            "名称最多 100 个字符，不能含 = [ \" 或换行",
+        );
     }
     if BUILTIN_RULES
         .iter()
         .any(|(n, _)| *n == name || n.trim_end_matches(".toml") == name)
     {
-        return bad("that is the name of a built-in rule set: choose another");
+        return bad(
+            "that is the name of a built-in rule set: choose another",
+            "这是内置规则的名称：请换一个",
+        );
     }
     Ok(())
 }
@@ -239,6 +257,7 @@ fn base_of(app: &App, user: &User, base: &str) -> Result<Base, ApiError> {
                 "rules",
                 format!("no such rule set: choose one of {}", builtin_names()),
             )
+            .with_zh(format!("没有这个规则：请从这些中选择：{}", builtin_names()))
         }])),
     }
 }
@@ -435,7 +454,7 @@ fn rules_page(
             name => name,
             overrides => Value::from_serialize(&overrides),
             fields => Value::from_serialize(&fields),
-            errors => errors.map(Value::from_serialize),
+            errors => ctx.shown(errors).map(Value::from_serialize),
             saved => saved.map(|r| format!("{} v{}", r.name, r.version)),
         },
     ))
@@ -512,7 +531,8 @@ pub async fn page_post(
                 let e = FieldError::general(
                     "rules",
                     "the rule file is not UTF-8 text: save it as UTF-8 (TOML always is)",
-                );
+                )
+                .with_zh("规则文件不是 UTF-8 文本：请另存为 UTF-8 编码");
                 let r = rules_page(
                     &app,
                     &ctx,

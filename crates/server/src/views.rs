@@ -13,11 +13,11 @@
 use super::api::{self, blocking, db, visible_dataset, visible_job, ApiError};
 use super::auth::{Session, User};
 use super::db::{Db, PlanRow};
-use super::jobs::{materialise, JobError, Outcome};
+use super::jobs::{materialise, Failure, JobError, Outcome};
 use super::pages::{self, Ctx};
 use super::App;
 use crate::cli::Watch;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -182,9 +182,9 @@ pub(super) fn in_folder(
     watch: &Watch,
 ) -> Result<Outcome, JobError> {
     let Ok(p) = serde_json::from_value::<ViewParams>(row.params.clone()) else {
-        return Ok(Outcome::Failed(format!(
-            "the {}'s parameters are unreadable",
-            row.kind
+        return Ok(Outcome::Failed(Failure::new(
+            format!("the {}'s parameters are unreadable", row.kind),
+            "无法读取这项测算的参数：请重新开始",
         )));
     };
     if dir.exists() {
@@ -202,17 +202,89 @@ pub(super) fn in_folder(
         Ok(0) => {}
         Ok(_) if watch.cancel.load(Ordering::Relaxed) => return Ok(Outcome::Cancelled),
         Ok(code) => {
-            return Ok(Outcome::Failed(format!(
-                "the {} failed (exit {code}); the server's log has the details",
-                row.kind
-            )))
+            return Ok(Outcome::Failed(
+                diagnose(&data, &row.kind, &p, watch).unwrap_or_else(|| {
+                    Failure::new(
+                        format!(
+                            "the {} failed (exit {code}) and kept nothing: run it again; if it \
+                             fails again, tell your administrator (the server's log has the \
+                             details)",
+                            row.kind
+                        ),
+                        format!(
+                            "计算出错停止（退出码 {code}），没有保存任何结果：请重新计算；如果再次\
+                             失败，请告诉管理员（详情见服务器日志）"
+                        ),
+                    )
+                }),
+            ))
         }
-        Err(msg) => return Ok(Outcome::Failed(msg)),
+        Err(msg) => return Ok(Outcome::Failed(Failure::library("无法运行计算：", msg))),
     }
     let mut files = Vec::new();
     collect(&out, "", &mut files)?;
     files.sort();
     Ok(Outcome::Done(files))
+}
+
+/// Why a view's command failed, in its own words: the steps it takes, run again on
+/// the view's data folder — the data, the rule sets with their values, then the plans
+/// (every year of the period, or the compared year) of each rule set, which refuse
+/// pins that cannot hold by row and rule. `None` when all of that succeeds (the
+/// failure was not the input's).
+fn diagnose(data_dir: &FsPath, kind: &str, p: &ViewParams, watch: &Watch) -> Option<Failure> {
+    let mut loaded = match api::load(data_dir) {
+        Ok(l) => l,
+        Err(errors) => return Some(super::why::data_failure(&errors)),
+    };
+    if let Err(e) = check_rules(kind, p) {
+        return Some(Failure::library("规则有误：", e.message()));
+    }
+    loaded.data.group_by_district();
+    let data = &loaded.data;
+    let n = p.rules.len();
+    // Compare's lists of values (`0.08,0.1`): the first value of each, as one variant.
+    let set: Vec<String> = p
+        .set
+        .iter()
+        .map(|(k, v)| format!("{k}={}", v.split(',').next().unwrap_or("").trim()))
+        .collect();
+    let opts = crate::horizon::HorizonOptions {
+        plan: crate::plan::PlanOptions {
+            cancel: Some(watch.cancel.clone()),
+            ..crate::plan::PlanOptions::default()
+        },
+        stop_when_met: false,
+    };
+    for (i, r) in p.rules.iter().enumerate() {
+        let rules = crate::rules::parse_rules(r.text(), &r.file_name(i, n), &set).ok()?;
+        let failed = match p.year {
+            Some(y) => crate::plan::plan_year(data, &rules, y, &data.ledger, &opts.plan)
+                .err()
+                .map(|e| format!("plan year {y}: {e}")),
+            None => {
+                let years = rules.plan.first_year..=rules.plan.last_year;
+                crate::horizon::run(data, &rules, years, &opts, |_| Ok(()))
+                    .err()
+                    .map(|e| e.to_string())
+            }
+        };
+        if watch.cancelled() {
+            return None;
+        }
+        if let Some(e) = failed {
+            let en = if n > 1 {
+                format!("{}: {e}", r.file_name(i, n))
+            } else {
+                e
+            };
+            return Some(Failure::library(
+                "计算程序拒绝了这项测算（原因如下，与命令行相同）：\n",
+                en,
+            ));
+        }
+    }
+    None
 }
 
 /// The files under `dir` as (`prefix` + relative name, bytes), leaving out the
@@ -407,7 +479,12 @@ pub fn routes() -> Router<App> {
             )
             .route(
                 &format!("{base}/{{id}}"),
-                get(move |st: State<App>, s: Session, p: Path<i64>| one(st, s, p, kind)).delete(
+                get(
+                    move |st: State<App>, s: Session, p: Path<i64>, q: Query<api::LangQuery>| {
+                        one(st, s, p, q.0, kind)
+                    },
+                )
+                .delete(
                     move |st: State<App>, s: Session, h: HeaderMap, p: Path<i64>| {
                         cancel(st, s, h, p, kind)
                     },
@@ -477,10 +554,11 @@ async fn one(
     State(app): State<App>,
     s: Session,
     Path(id): Path<i64>,
+    lang: api::LangQuery,
     kind: &'static str,
 ) -> Result<Json<Value>, ApiError> {
     let (p, _) = visible_job(&app, &s.user, kind, id)?;
-    Ok(Json(api::plan_json(&app, &p)?))
+    Ok(Json(api::plan_json_in(&app, &p, lang.lang())?))
 }
 
 async fn cancel(
@@ -616,7 +694,7 @@ async fn form_submit(
                 d,
                 e.status(),
                 Some(Vec::new()),
-                Some(e.message()),
+                Some(ctx.message(&e)),
             );
             pages::page(&ctx, r)
         }
@@ -742,7 +820,7 @@ fn view_page_body(app: &App, ctx: &Ctx, id: i64, kind: &str) -> Result<Response,
             seg => segment(kind),
             help => ctx.word(&format!("view_{kind}_help")),
             progress => j["progress"].as_f64().unwrap_or(0.0),
-            stage => j["stage"].as_str().unwrap_or("").to_string(),
+            stage => super::i18n::stage_text(j["stage"].as_str().unwrap_or(""), ctx.lang),
             files => JValue::from_serialize(&top),
             year_files => JValue::from_serialize(&years),
             report_css => report.as_ref().map(|_| crate::report::page::scoped_css(".report")),

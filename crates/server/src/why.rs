@@ -5,10 +5,10 @@
 use super::api::{self, ApiError, PlanRequest, WorkDir};
 use super::auth::{Session, User};
 use super::i18n::{self, Lang};
-use super::jobs::{self, PlanParams};
+use super::jobs::{self, Failure, PlanParams};
 use super::pages::{csv_table, page, Ctx};
 use super::App;
-use crate::explain::{explain_teacher, render_teacher, Placement};
+use crate::explain::{explain_teacher, render_teacher, render_teacher_zh, Placement};
 use crate::model::{Dataset, TeacherId};
 use crate::plan::{plan_year, PlanOptions};
 use crate::rules::Rules;
@@ -60,7 +60,8 @@ pub struct Why {
     pub moved_to: Option<String>,
     /// The outcome in one sentence, in the asked language.
     pub headline: String,
-    /// What `rotaplan explain --teacher ID --year Y` prints for the same files.
+    /// What `rotaplan explain --teacher ID --year Y` prints for the same files (in
+    /// Chinese: the same explanation in Chinese words).
     pub text: String,
 }
 
@@ -111,7 +112,11 @@ fn outcome(
                 "{}{} ({})",
                 w("why_placed"),
                 school_label(data, *to),
-                subject
+                if lang == Lang::Zh {
+                    subject.zh()
+                } else {
+                    subject.as_str()
+                }
             ),
         ),
         Placement::NoAllowedPost { .. } => ("no_allowed_post", w("why_no_allowed_post").into()),
@@ -186,7 +191,10 @@ pub fn explain(app: &App, user: &User, id: i64, key: &str, lang: Lang) -> Result
         .map_err(|e| ApiError::Unprocessable(e.to_string()))?;
     let x = explain_teacher(data, &rules, &plan, t);
     let teacher = &data.teachers[t];
-    let mut text = render_teacher(data, &rules, year, &x);
+    let mut text = match lang {
+        Lang::Zh => render_teacher_zh(data, &rules, year, &x),
+        Lang::En => render_teacher(data, &rules, year, &x),
+    };
     // Itinerant teaching (走教), when the data has needs, as `explain` adds it.
     if data.itinerant.has_needs() {
         let moved: BTreeSet<TeacherId> = plan
@@ -205,11 +213,10 @@ pub fn explain(app: &App, user: &User, id: i64, key: &str, lang: Lang) -> Result
                 data, &rules, year, &moved, &ip, teacher,
             );
             text.push('\n');
-            text.push_str(&crate::itinerant::explain::render_teacher(
-                &it,
-                &teacher.id,
-                year,
-            ));
+            text.push_str(&match lang {
+                Lang::Zh => crate::itinerant::explain::render_teacher_zh(&it, &teacher.id, year),
+                Lang::En => crate::itinerant::explain::render_teacher(&it, &teacher.id, year),
+            });
         }
     }
     let reasons: Vec<(String, String)> = x
@@ -320,49 +327,94 @@ pub async fn page_why(
     )
 }
 
+/// The data's problems as the reason work failed: every one, by file, row and column,
+/// in both languages.
+pub fn data_failure(errors: &[api::FieldError]) -> Failure {
+    let lines = |zh: bool| -> Vec<String> {
+        errors
+            .iter()
+            .map(|e| {
+                let mut at = e.file.clone();
+                match (zh, e.row, &e.column) {
+                    (false, r, c) => {
+                        if let Some(r) = r {
+                            at.push_str(&format!(" row {r}"));
+                        }
+                        if let Some(c) = c {
+                            at.push_str(&format!(" column {c}"));
+                        }
+                    }
+                    (true, r, c) => {
+                        if let Some(r) = r {
+                            at.push_str(&format!(" 第 {r} 行"));
+                        }
+                        if let Some(c) = c {
+                            at.push_str(&format!(" {} 列", i18n::phrase_zh(c)));
+                        }
+                    }
+                }
+                let message = if zh {
+                    e.zh.as_deref().unwrap_or(&e.message)
+                } else {
+                    &e.message
+                };
+                if zh {
+                    format!("  {at}：{message}")
+                } else {
+                    format!("  {at}: {message}")
+                }
+            })
+            .collect()
+    };
+    Failure::new(
+        format!(
+            "{} problem(s) in the data:\n{}",
+            errors.len(),
+            lines(false).join("\n")
+        ),
+        format!(
+            "数据中有 {} 个问题：\n{}",
+            errors.len(),
+            lines(true).join("\n")
+        ),
+    )
+}
+
 /// Why `rotaplan plan` refused a plan's input (exit 2), in its own words: the steps the
 /// command takes, run again on the plan's folder (data, rules, year, then the plan,
 /// which refuses pins that cannot hold by row and rule).
-pub fn diagnose(data_dir: &FsPath, p: &PlanParams) -> Option<String> {
+pub fn diagnose(data_dir: &FsPath, p: &PlanParams) -> Option<Failure> {
     let mut loaded = match api::load(data_dir) {
         Ok(l) => l,
-        Err(errors) => {
-            let lines: Vec<String> = errors
-                .iter()
-                .map(|e| {
-                    let mut at = e.file.clone();
-                    if let Some(r) = e.row {
-                        at.push_str(&format!(" row {r}"));
-                    }
-                    if let Some(c) = &e.column {
-                        at.push_str(&format!(" column {c}"));
-                    }
-                    format!("  {at}: {}", e.message)
-                })
-                .collect();
-            return Some(format!(
-                "{} problem(s) in the data:\n{}",
-                lines.len(),
-                lines.join("\n")
-            ));
-        }
+        Err(errors) => return Some(data_failure(&errors)),
     };
     let rules = match plan_rules(p) {
         Ok(r) => r,
-        Err(e) => return Some(e.to_string()),
+        Err(e) => return Some(Failure::library("规则有误：\n", e.to_string())),
     };
     let (first, last) = (rules.plan.first_year, rules.plan.last_year);
     if !(first..=last).contains(&p.year) {
-        return Some(format!(
-            "year {} is outside the plan period of these rules ({first}–{last})",
-            p.year
+        return Some(Failure::new(
+            format!(
+                "year {} is outside the plan period of these rules ({first}–{last})",
+                p.year
+            ),
+            format!(
+                "年度 {} 不在这套规则的规划期内（{first}–{last}）：请选择规划期内的年度或另一套规则",
+                p.year
+            ),
         ));
     }
     loaded.data.group_by_district();
     let data = &loaded.data;
     plan_year(data, &rules, p.year, &data.ledger, &PlanOptions::default())
         .err()
-        .map(|e| e.to_string())
+        .map(|e| {
+            Failure::library(
+                "计算程序拒绝了这个方案（原因如下，与命令行相同）：\n",
+                e.to_string(),
+            )
+        })
 }
 
 /// The changes table of a plan made with a previous one (its `changes.csv`): header,
@@ -371,6 +423,7 @@ pub fn changes(bytes: &[u8]) -> Option<serde_json::Value> {
     let (header, rows) = csv_table(bytes)?;
     let kind_col = header.iter().position(|h| h == "change")?;
     let teacher_col = header.iter().position(|h| h == "teacher_id").unwrap_or(0);
+    let reason_col = header.iter().position(|h| h == "reason");
     let mut counts: Vec<(String, usize)> =
         CHANGE_KINDS.iter().map(|k| ((*k).to_string(), 0)).collect();
     for r in &rows {
@@ -381,13 +434,18 @@ pub fn changes(bytes: &[u8]) -> Option<serde_json::Value> {
         }
     }
     Some(json!({"header": header, "rows": rows, "kind_col": kind_col,
-                "teacher_col": teacher_col, "counts": counts}))
+                "teacher_col": teacher_col, "reason_col": reason_col, "counts": counts}))
 }
 
 /// What the plan page adds for these views: the changes table (when the plan has
 /// `changes.csv`) and whether it offers re-planning with this plan as the previous one.
-pub fn plan_extras(app: &App, id: i64, status: &str) -> Result<serde_json::Value, ApiError> {
-    let changes = if status == "done" {
+pub fn plan_extras(
+    app: &App,
+    id: i64,
+    status: &str,
+    lang: Lang,
+) -> Result<serde_json::Value, ApiError> {
+    let mut changes = if status == "done" {
         app.db
             .plan_file(id, "changes.csv")
             .map_err(ApiError::internal)?
@@ -395,6 +453,20 @@ pub fn plan_extras(app: &App, id: i64, status: &str) -> Result<serde_json::Value
     } else {
         None
     };
+    // The columns as the page names them: the workbook's Chinese headers on a Chinese page.
+    if let Some(c) = changes.as_mut() {
+        let labels: Vec<String> = c["header"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|h| h.as_str())
+            .map(|h| match lang {
+                Lang::Zh => crate::xlsx::zh_header(h).to_string(),
+                Lang::En => h.replace('_', " "),
+            })
+            .collect();
+        c["labels"] = json!(labels);
+    }
     Ok(json!({
         "changes": changes,
         "replan": status == "done" && jobs::previous_supported(),

@@ -100,12 +100,16 @@ pub fn unpack(bytes: &[u8], upload_name: &str, budget: usize) -> Result<Unpacked
     } else {
         upload_name.to_string()
     };
-    let general = |m: String| ApiError::Invalid(vec![FieldError::general(&shown, m)]);
+    let general =
+        |m: String, zh: String| ApiError::Invalid(vec![FieldError::general(&shown, m).with_zh(zh)]);
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| {
-        general(format!(
-            "cannot read the zip archive ({e}): make it again with your system's \"compress\" \
-             command"
-        ))
+        general(
+            format!(
+                "cannot read the zip archive ({e}): make it again with your system's \
+                 \"compress\" command"
+            ),
+            format!("无法读取这个 zip 压缩包（{e}）：请用系统自带的“压缩”功能重新压缩"),
+        )
     })?;
     // Every problem is reported together, as for the files of a folder.
     let mut errors = Vec::new();
@@ -114,22 +118,29 @@ pub fn unpack(bytes: &[u8], upload_name: &str, budget: usize) -> Result<Unpacked
     let names = ROLES.join(", ");
     for i in 0..archive.len() {
         let mut entry = archive.by_index(i).map_err(|e| {
-            general(format!(
-                "cannot read entry {} of the zip ({e}): save it with ordinary (deflate) \
-                 compression and without a password",
-                i + 1
-            ))
+            general(
+                format!(
+                    "cannot read entry {} of the zip ({e}): save it with ordinary (deflate) \
+                     compression and without a password",
+                    i + 1
+                ),
+                format!(
+                    "无法读取压缩包中的第 {} 个文件（{e}）：请用普通（deflate）方式压缩，不要加密码",
+                    i + 1
+                ),
+            )
         })?;
         let name = entry_name(entry.name_raw()).replace('\\', "/");
         if entry.is_dir() || is_clutter(&name) {
             continue;
         }
-        let err = |message: String| FieldError {
+        let err = |message: String, zh: String| FieldError {
             file: shown.clone(),
             row: None,
             column: None,
             value: Some(name.clone()),
             message,
+            zh: Some(zh),
         };
         let parts: Vec<&str> = name.split('/').filter(|p| !p.is_empty()).collect();
         if name.starts_with('/') || parts.iter().any(|p| *p == ".." || p.contains(':')) {
@@ -137,6 +148,7 @@ pub fn unpack(bytes: &[u8], upload_name: &str, budget: usize) -> Result<Unpacked
                 "a path out of the archive's folder (.., / or a drive): refused; zip the \
                  data folder itself"
                     .into(),
+                "路径指向压缩包以外（..、/ 或盘符）：拒绝接收；请直接压缩数据文件夹本身".into(),
             ));
             continue;
         }
@@ -147,6 +159,8 @@ pub fn unpack(bytes: &[u8], upload_name: &str, budget: usize) -> Result<Unpacked
                     "the data files must be at the top of the zip or in one folder, not \
                      deeper: zip the data folder itself"
                         .into(),
+                    "数据文件必须在压缩包的第一层或一个文件夹里，不能更深：请直接压缩数据文件夹本身"
+                        .into(),
                 ));
                 continue;
             }
@@ -156,14 +170,22 @@ pub fn unpack(bytes: &[u8], upload_name: &str, budget: usize) -> Result<Unpacked
                 "not a data file this workspace reads: name each file after its kind ({names}, \
                  or 学校, 教师, 岗位需求, 交流台账, 评审专家, 锁定, 志愿, 走教需求) with .csv or \
                  .xlsx, or take it out of the zip"
-            )));
+            ), "不是本工作台读取的数据文件：请按类别命名（学校、教师、岗位需求、交流台账、评审专家、\
+                锁定、志愿、走教需求，或英文 schools、teachers 等），后缀 .csv 或 .xlsx；\
+                或把它从压缩包中移除".to_string()));
             continue;
         };
         if let Some(first) = files.iter().find(|f| f.role == role) {
-            errors.push(err(format!(
-                "a second {role} file (the first is {}): keep one of them in the zip",
-                first.upload_name
-            )));
+            errors.push(err(
+                format!(
+                    "a second {role} file (the first is {}): keep one of them in the zip",
+                    first.upload_name
+                ),
+                format!(
+                    "第二个 {role} 文件（第一个是 {}）：压缩包里每类只留一个",
+                    first.upload_name
+                ),
+            ));
             continue;
         }
         // Inflate at most what the budget allows, whatever the entry claims its size is.
@@ -173,17 +195,20 @@ pub fn unpack(bytes: &[u8], upload_name: &str, budget: usize) -> Result<Unpacked
             .take(u64::try_from(left).unwrap_or(u64::MAX).saturating_add(1))
             .read_to_end(&mut data)
             .map_err(|e| {
-                general(format!(
-                    "cannot unpack {name} ({e}): save the zip with ordinary (deflate) \
-                     compression and without a password"
-                ))
+                general(
+                    format!(
+                        "cannot unpack {name} ({e}): save the zip with ordinary (deflate) \
+                         compression and without a password"
+                    ),
+                    format!("无法解压 {name}（{e}）：请用普通（deflate）方式压缩，不要加密码"),
+                )
             })?;
         total = total.saturating_add(data.len());
         if total > budget {
             return Err(ApiError::TooLarge);
         }
         if data.is_empty() {
-            errors.push(err("the file is empty".into()));
+            errors.push(err("the file is empty".into(), "文件是空的".into()));
             continue;
         }
         files.push(NewFile {
@@ -194,10 +219,13 @@ pub fn unpack(bytes: &[u8], upload_name: &str, budget: usize) -> Result<Unpacked
         });
     }
     if files.is_empty() && errors.is_empty() {
-        errors.push(FieldError::general(
-            &shown,
-            "the zip holds no data file: put schools, teachers and needs (csv or xlsx) in it",
-        ));
+        errors.push(
+            FieldError::general(
+                &shown,
+                "the zip holds no data file: put schools, teachers and needs (csv or xlsx) in it",
+            )
+            .with_zh("压缩包里没有数据文件：请放入学校、教师、岗位需求三个文件（csv 或 xlsx）"),
+        );
     }
     Ok(Unpacked { files, errors })
 }

@@ -5,8 +5,10 @@
 //! plan itself, so they cannot disagree with it; `render` turns them into sentences.
 
 mod render;
+mod render_zh;
 
 pub use render::{render_school, render_teacher};
+pub use render_zh::render_teacher_zh;
 
 use crate::eligibility::Reason;
 use crate::model::{Dataset, Subject};

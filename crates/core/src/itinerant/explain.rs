@@ -135,6 +135,39 @@ pub fn render_teacher(x: &TeacherItinerant, id: &TeacherId, year: i32) -> String
     format!("{head}: {body}\n")
 }
 
+/// [`render_teacher`] in Chinese (the workspace's pages): every [`TeacherPart`] has
+/// its own arm.
+pub fn render_teacher_zh(x: &TeacherItinerant, id: &TeacherId, year: i32) -> String {
+    let head = format!("教师 {id} 在 {year} 年的走教：富余课时 {}", x.spare);
+    let body = match &x.part {
+        TeacherPart::NoSpare => "不参加（没有富余课时）".to_string(),
+        TeacherPart::Status(s) => format!("不参加：在岗状态 {s} 不在规则的可交流状态之列"),
+        TeacherPart::OnExchange => format!("不参加：{year} 年正在交流"),
+        TeacherPart::NotNeeded => {
+            "可以参加，但最优走教安排不需要此人（此人能上的课都已由更少的教师\
+             或更短的路程安排，或附近没有开设此学科的走教项目）"
+                .to_string()
+        }
+        TeacherPart::Gives(ls) => {
+            let total: u32 = ls.iter().map(|l| l.periods).sum();
+            let mut s = format!("每周上 {total} 节课：");
+            for l in ls {
+                s.push_str(&format!(
+                    "\n    {}：在 {} 上 {} 节 {}（{:.2} 公里，项目 {}）",
+                    l.weekday.zh(),
+                    l.host,
+                    l.periods,
+                    l.subject.zh(),
+                    l.distance_m as f64 / 1000.0,
+                    l.program
+                ));
+            }
+            s
+        }
+    };
+    format!("{head}：{body}\n")
+}
+
 pub fn render_school(x: &SchoolItinerant, id: &crate::model::SchoolId, year: i32) -> String {
     let mut s = format!("itinerant teaching (走教) at school {id} in {year}:\n");
     if x.hosted.is_empty() && x.given.is_empty() && x.uncovered.is_empty() {
@@ -165,4 +198,41 @@ pub fn render_school(x: &SchoolItinerant, id: &crate::model::SchoolId, year: i32
         ));
     }
     s
+}
+
+#[cfg(test)]
+mod zh_tests {
+    use super::*;
+
+    /// Every part a teacher can take renders in Chinese: only the data's ids, subject
+    /// and program name stay as written.
+    #[test]
+    fn every_part_in_chinese() {
+        let lesson = Lesson {
+            program: "P1".into(),
+            teacher: TeacherId::from("T1"),
+            home: crate::model::SchoolId::from("S1"),
+            host: crate::model::SchoolId::from("S2"),
+            subject: crate::model::Subject::normalise("音乐"),
+            weekday: crate::rules::Weekday::Tue,
+            periods: 2,
+            distance_m: 3200,
+        };
+        let parts = [
+            TeacherPart::NoSpare,
+            TeacherPart::Status("leave".into()),
+            TeacherPart::OnExchange,
+            TeacherPart::NotNeeded,
+            TeacherPart::Gives(vec![lesson]),
+        ];
+        for part in parts {
+            let x = TeacherItinerant { spare: 4, part };
+            let s = render_teacher_zh(&x, &TeacherId::from("T1"), 2021);
+            let english: Vec<&str> = s
+                .split(|c: char| !c.is_ascii_alphabetic())
+                .filter(|w| w.len() >= 3 && *w != "leave")
+                .collect();
+            assert!(english.is_empty(), "{s}");
+        }
+    }
 }

@@ -88,6 +88,15 @@ impl Subject {
         }
         Subject(t.to_string())
     }
+
+    /// The subject in Chinese (a leadership post too); another value as written.
+    pub fn zh(&self) -> &str {
+        KNOWN_SUBJECTS
+            .iter()
+            .chain(LEADER_POSTS)
+            .find(|(en, _)| *en == self.0)
+            .map_or(self.0.as_str(), |(_, zh)| zh)
+    }
 }
 
 #[cfg(test)]
@@ -102,5 +111,7 @@ mod tests {
         assert_eq!(Subject::normalise("书法").as_str(), "书法");
         assert_eq!(Subject::normalise("副校长").as_str(), "vice_principal");
         assert_eq!(Subject::normalise("Principal").as_str(), "principal");
+        assert_eq!(Subject::normalise("数学").zh(), "数学");
+        assert_eq!(Subject::normalise("书法").zh(), "书法");
     }
 }
