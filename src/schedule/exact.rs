@@ -28,7 +28,8 @@
 //!    the best is kept (most placed, then fewest evaluator-days), and the bounds are:
 //!    for objective (1) the flow of [`super::bound::most_placed`], for (2) the sum
 //!    above, or [`fewest_bound`] when evaluations are left out, or
-//!    [`cross_school_bound`] without one school a day.
+//!    [`cross_school_bound`] without one school a day. When evaluations are left
+//!    out (scarce evaluators), the most-placed greedy of [`super::scarce`] runs too.
 //! 4. When that is still not proven and the instance is small, the whole-instance
 //!    integer program of [`super::whole`] settles both objectives exactly.
 //! 5. Whatever schedule is kept, its crews are chosen anew for objectives (3) even load
@@ -43,6 +44,7 @@ use super::bound::{day_split, most_placed};
 use super::check::check;
 use super::days::day_groups;
 use super::reason::Unscheduled;
+use super::scarce::most_placed_greedy;
 use super::sitting::{crew_floor, deal, min_crew, Crew, Kind, MAX_SITTING};
 use super::solver::{alone, build_world, greedy, World};
 use super::whole::{solve_whole, Whole};
@@ -588,6 +590,16 @@ pub fn solve(events: &[Event], data: &Dataset, rules: &EvaluationRules) -> Sched
         let mut g = greedy(events, data, rules);
         g.method = Method::Constructive;
         if better(&g, &s) {
+            s = g;
+        }
+    }
+    if s.placed.len() < placeable.len() {
+        // Scarce evaluators: the most evaluations per evaluator-day. Trusted only as
+        // far as the independent checker agrees.
+        let (placed, unplaced) = most_placed_greedy(&w, data, &placeable);
+        let mut g = with_reasons(placed, unplaced, &intrinsic, &feasible_days, events);
+        g.method = Method::Scarce;
+        if better(&g, &s) && check(events, data, rules, &g).is_empty() {
             s = g;
         }
     }
