@@ -531,15 +531,22 @@ fn date_all(
     (placed, unplaced, as_planned)
 }
 
-/// Places as many events as possible at the fewest evaluator-days it can prove; see
-/// the module doc for the method. Also gives the bounds and the per-school figures.
-pub fn solve(events: &[Event], data: &Dataset, rules: &EvaluationRules) -> Schedule {
-    let w = build_world(events, data, rules);
+/// Evaluations no schedule can place (with their reasons), each one's usable days with a
+/// possible panel, and the placeable ones by host school.
+#[allow(clippy::type_complexity)]
+fn classify(
+    w: &World<'_>,
+    events: &[Event],
+) -> (
+    Vec<(usize, Unscheduled)>,
+    Vec<usize>,
+    BTreeMap<usize, Vec<usize>>,
+) {
     let mut intrinsic = Vec::new();
     let mut feasible_days = vec![0usize; events.len()];
     let mut by_host: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for (i, ev) in events.iter().enumerate() {
-        match alone(&w, i) {
+        match alone(w, i) {
             Err(r) => intrinsic.push((i, r)),
             Ok(d) => {
                 feasible_days[i] = d;
@@ -547,6 +554,14 @@ pub fn solve(events: &[Event], data: &Dataset, rules: &EvaluationRules) -> Sched
             }
         }
     }
+    (intrinsic, feasible_days, by_host)
+}
+
+/// Places as many events as possible at the fewest evaluator-days it can prove; see
+/// the module doc for the method. Also gives the bounds and the per-school figures.
+pub fn solve(events: &[Event], data: &Dataset, rules: &EvaluationRules) -> Schedule {
+    let w = build_world(events, data, rules);
+    let (intrinsic, feasible_days, by_host) = classify(&w, events);
     let placeable: Vec<usize> = by_host.values().flatten().copied().collect();
     let one_school = rules.one_school_per_evaluator_day;
     let cmax = w.people.iter().map(|p| p.cap).max().unwrap_or(0);
@@ -636,6 +651,50 @@ pub fn solve(events: &[Event], data: &Dataset, rules: &EvaluationRules) -> Sched
     tie_breaks(&w, data, &mut s);
     finish(&mut s, events, data, &plans, one_school);
     s
+}
+
+/// The parts the scarce case rests on, for tests against exhaustive search: the
+/// most-placed greedy's schedule, the flow bound on objective (1), and the bound on the
+/// evaluator-days of any schedule placing at least `n` evaluations.
+#[doc(hidden)]
+pub struct ScarceProbe {
+    pub greedy: Schedule,
+    pub most_placed: usize,
+    pub fewest_days: usize,
+}
+
+#[doc(hidden)]
+pub fn scarce_probe(
+    events: &[Event],
+    data: &Dataset,
+    rules: &EvaluationRules,
+    n: usize,
+) -> ScarceProbe {
+    let w = build_world(events, data, rules);
+    let (intrinsic, feasible_days, by_host) = classify(&w, events);
+    let placeable: Vec<usize> = by_host.values().flatten().copied().collect();
+    let cmax = w.people.iter().map(|p| p.cap).max().unwrap_or(0);
+    let plans: Vec<HostPlan> = by_host
+        .iter()
+        .map(|(host, evs)| plan_host(&w, *host, evs, cmax))
+        .collect();
+    let (placed, unplaced) = most_placed_greedy(&w, data, &placeable);
+    let mut greedy = with_reasons(placed, unplaced, &intrinsic, &feasible_days, events);
+    greedy.method = Method::Scarce;
+    let fewest_days = if rules.one_school_per_evaluator_day {
+        if n >= placeable.len() {
+            plans.iter().map(|p| p.bound).sum()
+        } else {
+            fewest_bound(&w, &plans, n, cmax)
+        }
+    } else {
+        cross_school_bound(&w, &placeable, n)
+    };
+    ScarceProbe {
+        greedy,
+        most_placed: most_placed(&w, &placeable),
+        fewest_days,
+    }
 }
 
 /// Objectives (3) and (4) by [`super::balance`]: the crews re-chosen for even load,

@@ -28,6 +28,8 @@ pub mod whole;
 use crate::model::{Dataset, Date, Subject, TeacherId};
 
 pub use exact::solve;
+#[doc(hidden)]
+pub use exact::{scarce_probe, ScarceProbe};
 pub use reason::Unscheduled;
 
 /// What an event assesses.

@@ -116,12 +116,13 @@ pub(super) fn most_placed_greedy(
             let best = cache
                 .iter()
                 .filter_map(|(&k, (c, stale))| c.as_ref().map(|c| (k, c, *stale)))
-                .fold(None::<((usize, i64), (usize, usize), bool)>, |acc, (k, c, s)| {
-                    match acc {
+                .fold(
+                    None::<((usize, i64), (usize, usize), bool)>,
+                    |acc, (k, c, s)| match acc {
                         Some((_, r, _)) if !beats((c.gain, c.cost), r) => acc,
                         _ => Some((k, (c.gain, c.cost), s)),
-                    }
-                });
+                    },
+                );
             // Pairs never evaluated (stale with no candidate) come first.
             let fresh = cache
                 .iter()
@@ -199,11 +200,7 @@ pub(super) fn most_placed_greedy(
         let Some(crew) = &s.crew else {
             continue;
         };
-        for (&ev, panel) in s
-            .events
-            .iter()
-            .zip(deal(crew, &s.members, s.events.len()))
-        {
+        for (&ev, panel) in s.events.iter().zip(deal(crew, &s.members, s.events.len())) {
             placed.push(Placement {
                 event: ev,
                 date: Date::from_ordinal(day),
@@ -236,8 +233,9 @@ fn candidate(
         return None;
     }
     let usable = |e: usize| w.event_days[e].len();
-    let free =
-        |m: usize| !w.people[m].unavailable.contains(&day) && (own.contains(&m) || !busy[m].contains(&day));
+    let free = |m: usize| {
+        !w.people[m].unavailable.contains(&day) && (own.contains(&m) || !busy[m].contains(&day))
+    };
     let mut group = base.clone();
     let mut best: Option<Candidate> = None;
     for _ in 0..room {
@@ -245,16 +243,18 @@ fn candidate(
         for (i, &e) in pool.iter().enumerate() {
             group.push(e);
             let kinds = kinds_of(w, &group, free);
-            let crew = quick_crew(&panels(w, &group), w.rules.min_same_subject, &counts(&kinds));
+            let crew = quick_crew(
+                &panels(w, &group),
+                w.rules.min_same_subject,
+                &counts(&kinds),
+            );
             group.pop();
             let Some(crew) = crew else {
                 continue;
             };
             let better = match &pick {
                 None => true,
-                Some((j, _, c)) => {
-                    (crew.size, usable(e), e) < (c.size, usable(pool[*j]), pool[*j])
-                }
+                Some((j, _, c)) => (crew.size, usable(e), e) < (c.size, usable(pool[*j]), pool[*j]),
             };
             if better {
                 pick = Some((i, e, crew));
@@ -267,7 +267,10 @@ fn candidate(
         group.push(e);
         let gain = group.len() - base.len();
         let cost = crew.size.saturating_sub(before);
-        if best.as_ref().is_none_or(|b| beats((gain, cost), (b.gain, b.cost))) {
+        if best
+            .as_ref()
+            .is_none_or(|b| beats((gain, cost), (b.gain, b.cost)))
+        {
             best = Some(Candidate {
                 gain,
                 cost,
