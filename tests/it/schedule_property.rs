@@ -11,7 +11,7 @@ use rotaplan_core::model::{
 use rotaplan_core::rules::{EvaluationRules, Recusal};
 use rotaplan_core::schedule::bound::lower_bound;
 use rotaplan_core::schedule::check::check;
-use rotaplan_core::schedule::{solve, Event, EventKind};
+use rotaplan_core::schedule::{scarce_probe, solve, Event, EventKind};
 use std::collections::BTreeMap;
 
 const SUBJECTS: [&str; 4] = ["math", "chinese", "english", "pe"];
@@ -467,6 +467,55 @@ proptest! {
             ev.window.1 = ev.window.0;
         }
         equals_brute_force(&inst)?;
+    }
+}
+
+/// Scarce evaluators: at most three evaluators for up to five evaluations, windows of
+/// one or two days.
+fn scarce() -> impl Strategy<Value = Instance> {
+    (tiny(), any::<bool>()).prop_map(|(mut inst, two_days)| {
+        inst.data.evaluators.truncate(3);
+        for ev in &mut inst.events {
+            ev.window.1 = Date::from_ordinal(ev.window.0.ordinal() + i64::from(two_days));
+        }
+        inst
+    })
+}
+
+/// The parts the scarce case rests on, against exhaustive search, with and without one
+/// school a day: the most-placed greedy keeps every hard rule and places no more than
+/// the optimum; the flow bound on evaluations placed is at least the optimum; the bound
+/// on evaluator-days at the optimum's count is at most the optimum's evaluator-days.
+/// (The solver itself must equal the optimum, as on the other tiny instances.)
+fn scarce_parts_hold(inst: &Instance) -> Result<(), TestCaseError> {
+    for one in [true, false] {
+        let mut inst = inst.clone();
+        inst.rules.one_school_per_evaluator_day = one;
+        let (most, fewest) = brute_force(&inst);
+        let p = scarce_probe(&inst.events, &inst.data, &inst.rules, most);
+        let v = check(&inst.events, &inst.data, &inst.rules, &p.greedy);
+        prop_assert!(v.is_empty(), "one school {one}: {v:?}");
+        prop_assert!(p.greedy.placed.len() <= most, "one school {one}");
+        prop_assert!(
+            p.most_placed >= most,
+            "one school {one}: flow {}",
+            p.most_placed
+        );
+        prop_assert!(
+            p.fewest_days <= fewest,
+            "one school {one}: {}",
+            p.fewest_days
+        );
+    }
+    equals_brute_force(inst)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(120))]
+
+    #[test]
+    fn scarce_bounds_hold_and_optimum_equals_brute_force(inst in scarce()) {
+        scarce_parts_hold(&inst)?;
     }
 }
 

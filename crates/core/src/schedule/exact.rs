@@ -28,7 +28,8 @@
 //!    the best is kept (most placed, then fewest evaluator-days), and the bounds are:
 //!    for objective (1) the flow of [`super::bound::most_placed`], for (2) the sum
 //!    above, or [`fewest_bound`] when evaluations are left out, or
-//!    [`cross_school_bound`] without one school a day.
+//!    [`cross_school_bound`] without one school a day. When evaluations are left
+//!    out (scarce evaluators), the most-placed greedy of [`super::scarce`] runs too.
 //! 4. When that is still not proven and the instance is small, the whole-instance
 //!    integer program of [`super::whole`] settles both objectives exactly.
 //! 5. Whatever schedule is kept, its crews are chosen anew for objectives (3) even load
@@ -43,6 +44,7 @@ use super::bound::{day_split, most_placed};
 use super::check::check;
 use super::days::day_groups;
 use super::reason::Unscheduled;
+use super::scarce::most_placed_greedy;
 use super::sitting::{crew_floor, deal, min_crew, Crew, Kind, MAX_SITTING};
 use super::solver::{alone, build_world, greedy, World};
 use super::whole::{solve_whole, Whole};
@@ -529,15 +531,22 @@ fn date_all(
     (placed, unplaced, as_planned)
 }
 
-/// Places as many events as possible at the fewest evaluator-days it can prove; see
-/// the module doc for the method. Also gives the bounds and the per-school figures.
-pub fn solve(events: &[Event], data: &Dataset, rules: &EvaluationRules) -> Schedule {
-    let w = build_world(events, data, rules);
+/// Evaluations no schedule can place (with their reasons), each one's usable days with a
+/// possible panel, and the placeable ones by host school.
+#[allow(clippy::type_complexity)]
+fn classify(
+    w: &World<'_>,
+    events: &[Event],
+) -> (
+    Vec<(usize, Unscheduled)>,
+    Vec<usize>,
+    BTreeMap<usize, Vec<usize>>,
+) {
     let mut intrinsic = Vec::new();
     let mut feasible_days = vec![0usize; events.len()];
     let mut by_host: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for (i, ev) in events.iter().enumerate() {
-        match alone(&w, i) {
+        match alone(w, i) {
             Err(r) => intrinsic.push((i, r)),
             Ok(d) => {
                 feasible_days[i] = d;
@@ -545,6 +554,14 @@ pub fn solve(events: &[Event], data: &Dataset, rules: &EvaluationRules) -> Sched
             }
         }
     }
+    (intrinsic, feasible_days, by_host)
+}
+
+/// Places as many events as possible at the fewest evaluator-days it can prove; see
+/// the module doc for the method. Also gives the bounds and the per-school figures.
+pub fn solve(events: &[Event], data: &Dataset, rules: &EvaluationRules) -> Schedule {
+    let w = build_world(events, data, rules);
+    let (intrinsic, feasible_days, by_host) = classify(&w, events);
     let placeable: Vec<usize> = by_host.values().flatten().copied().collect();
     let one_school = rules.one_school_per_evaluator_day;
     let cmax = w.people.iter().map(|p| p.cap).max().unwrap_or(0);
@@ -591,6 +608,16 @@ pub fn solve(events: &[Event], data: &Dataset, rules: &EvaluationRules) -> Sched
             s = g;
         }
     }
+    if s.placed.len() < placeable.len() {
+        // Scarce evaluators: the most evaluations per evaluator-day. Trusted only as
+        // far as the independent checker agrees.
+        let (placed, unplaced) = most_placed_greedy(&w, data, &placeable);
+        let mut g = with_reasons(placed, unplaced, &intrinsic, &feasible_days, events);
+        g.method = Method::Scarce;
+        if better(&g, &s) && check(events, data, rules, &g).is_empty() {
+            s = g;
+        }
+    }
     s.lower_bound = days_bound(&s);
     s.scheduled_bound = if s.placed.len() >= placeable.len() {
         placeable.len()
@@ -624,6 +651,50 @@ pub fn solve(events: &[Event], data: &Dataset, rules: &EvaluationRules) -> Sched
     tie_breaks(&w, data, &mut s);
     finish(&mut s, events, data, &plans, one_school);
     s
+}
+
+/// The parts the scarce case rests on, for tests against exhaustive search: the
+/// most-placed greedy's schedule, the flow bound on objective (1), and the bound on the
+/// evaluator-days of any schedule placing at least `n` evaluations.
+#[doc(hidden)]
+pub struct ScarceProbe {
+    pub greedy: Schedule,
+    pub most_placed: usize,
+    pub fewest_days: usize,
+}
+
+#[doc(hidden)]
+pub fn scarce_probe(
+    events: &[Event],
+    data: &Dataset,
+    rules: &EvaluationRules,
+    n: usize,
+) -> ScarceProbe {
+    let w = build_world(events, data, rules);
+    let (intrinsic, feasible_days, by_host) = classify(&w, events);
+    let placeable: Vec<usize> = by_host.values().flatten().copied().collect();
+    let cmax = w.people.iter().map(|p| p.cap).max().unwrap_or(0);
+    let plans: Vec<HostPlan> = by_host
+        .iter()
+        .map(|(host, evs)| plan_host(&w, *host, evs, cmax))
+        .collect();
+    let (placed, unplaced) = most_placed_greedy(&w, data, &placeable);
+    let mut greedy = with_reasons(placed, unplaced, &intrinsic, &feasible_days, events);
+    greedy.method = Method::Scarce;
+    let fewest_days = if rules.one_school_per_evaluator_day {
+        if n >= placeable.len() {
+            plans.iter().map(|p| p.bound).sum()
+        } else {
+            fewest_bound(&w, &plans, n, cmax)
+        }
+    } else {
+        cross_school_bound(&w, &placeable, n)
+    };
+    ScarceProbe {
+        greedy,
+        most_placed: most_placed(&w, &placeable),
+        fewest_days,
+    }
 }
 
 /// Objectives (3) and (4) by [`super::balance`]: the crews re-chosen for even load,

@@ -5,7 +5,8 @@
 //! The engine is split by job: [`events`] builds the events, [`calendar`] the usable
 //! dates, [`exact`] places them at the fewest evaluator-days by sittings (one host
 //! school, one date), with [`sitting`] the smallest crew of one sitting and [`solver`]
-//! the constructive pass it falls back on, [`bound`] the floor costs of a day,
+//! the constructive pass it falls back on, [`scarce`] the most placed when evaluators
+//! are too few, [`bound`] the floor costs of a day,
 //! [`balance`] the crews for even load and travel once the sittings are fixed,
 //! [`reason`] explains what could not be placed, [`check`] re-checks every hard rule
 //! independently of the solver, and [`ics`] writes the calendar.
@@ -18,6 +19,7 @@ pub mod days;
 pub mod exact;
 pub mod ics;
 pub mod reason;
+pub mod scarce;
 pub mod sitting;
 pub mod solver;
 pub mod whole;
@@ -25,6 +27,8 @@ pub mod whole;
 use crate::model::{Dataset, Date, Subject, TeacherId};
 
 pub use exact::solve;
+#[doc(hidden)]
+pub use exact::{scarce_probe, ScarceProbe};
 pub use reason::Unscheduled;
 
 /// What an event assesses.
@@ -113,6 +117,8 @@ pub enum Method {
     Constructive,
     /// The whole-instance integer program of [`whole`] (small instances).
     WholeProgram,
+    /// The most-placed greedy of [`scarce`] (evaluators too few for every evaluation).
+    Scarce,
 }
 
 impl Method {
@@ -123,6 +129,7 @@ impl Method {
             Method::DayGroups => "day_groups",
             Method::Constructive => "constructive",
             Method::WholeProgram => "whole_program",
+            Method::Scarce => "scarce",
         }
     }
 }
