@@ -128,6 +128,7 @@ pub fn run(a: &ExplainArgs, _quiet: bool) -> Exit {
         method: a.method,
         progress: None,
         cancel: None,
+        ..PlanOptions::default()
     };
     let plan = match plan_year(data, &rules, a.year, &data.ledger, &opts) {
         Ok(p) => p,

@@ -123,6 +123,7 @@ pub fn execute(
         method: a.method,
         progress: Some(crate::progress::sink(&stages)),
         cancel,
+        ..PlanOptions::default()
     };
     let plan = match plan_year(data, &rules, a.year, &data.ledger, &opts) {
         Ok(p) => p,

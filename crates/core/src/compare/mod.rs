@@ -96,6 +96,7 @@ pub fn run_variants(
                 method: variant.method,
                 progress: None,
                 cancel: None,
+                ..PlanOptions::default()
             };
             let plan = plan_year(data, &rules, year, &data.ledger, &opts)
                 .map_err(|e| variant_error(variant.label(), e))?;

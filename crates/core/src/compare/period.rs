@@ -78,6 +78,7 @@ fn run_one(
             method: variant.method,
             progress: None,
             cancel: None,
+            ..PlanOptions::default()
         },
         stop_when_met: false,
     };

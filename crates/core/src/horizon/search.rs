@@ -176,7 +176,7 @@ pub fn search_observed(
 ) -> Result<TargetSearch, HorizonError> {
     let years = rules.plan.first_year..=rules.plan.last_year;
     let sub = HorizonOptions {
-        plan: opts.plan.clone(),
+        plan: opts.plan.for_probes(),
         stop_when_met: true,
     };
     let k = default_points_per_round();

@@ -203,7 +203,7 @@ where
 {
     let years = rules.plan.first_year..=rules.plan.last_year;
     let sub = HorizonOptions {
-        plan: opts.plan.clone(),
+        plan: opts.plan.for_probes(),
         stop_when_met: true,
     };
     let target = u64::from(rules.plan.target_exchanges);

@@ -54,6 +54,11 @@ pub struct PlanOptions {
     /// Set from another thread to stop the plan: checked before each stage and each
     /// component, the plan then ends with [`PlanError::Cancelled`] (`serve`'s cancel).
     pub cancel: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
+    /// A probe horizon of the target search or of "what it takes", whose plans are
+    /// read only for their figures: a component the flow search has not closed after
+    /// a short budget goes to its MILP at once (see [`solve_component`]). Plans stay
+    /// proven optimal; an equal-cost plan may differ in the tie-breaks.
+    pub probe: bool,
 }
 
 impl Default for PlanOptions {
@@ -63,11 +68,21 @@ impl Default for PlanOptions {
             method: Method::Optimal,
             progress: None,
             cancel: None,
+            probe: false,
         }
     }
 }
 
 impl PlanOptions {
+    /// These options for a probe horizon (see [`PlanOptions::probe`]); no bar.
+    pub fn for_probes(&self) -> PlanOptions {
+        PlanOptions {
+            probe: true,
+            progress: None,
+            ..self.clone()
+        }
+    }
+
     /// Whether the plan was asked to stop (see [`PlanOptions::cancel`]).
     pub fn cancelled(&self) -> bool {
         self.cancel
@@ -326,7 +341,7 @@ fn solve_all(
             if opts.cancelled() {
                 return (i, Err(String::new()));
             }
-            let r = solve_component(&comps[i], opts.time_limit);
+            let r = solve_component(&comps[i], opts.time_limit, Order::of(opts.probe));
             if let Some(dir) = std::env::var_os("ROTAPLAN_DUMP_DIR") {
                 // Unproven or slow ones (a debugging aid: the clock only picks files).
                 if r.as_ref().is_ok_and(|s| !proven(s)) || t.elapsed().as_secs_f64() > 0.2 {
@@ -428,14 +443,49 @@ fn finish(
 /// the same on any machine and thread count.
 const MILP_MAX_ARCS: usize = 4000;
 
-/// `--time-limit` seconds of work the search gets before the MILP is tried.
-const SEARCH_FIRST: f64 = 0.5;
+/// How the two exact solvers of a component take turns, in `--time-limit` seconds of
+/// work: the search gets `search_first` before the MILP is tried, the MILP
+/// `milp_budget` (at most the limit) before the search resumes with the whole limit.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Order {
+    search_first: f64,
+    milp_budget: f64,
+}
 
-/// `--time-limit` seconds of work the MILP gets before the search resumes.
-const MILP_BUDGET: f64 = 30.0;
+impl Order {
+    /// One plan's order (its outputs are read): the search first, as long as it closes
+    /// most components; the MILP for the rest.
+    pub(crate) const PLAN: Order = Order {
+        search_first: 0.5,
+        milp_budget: 30.0,
+    };
 
-fn solve_component(comp: &Component, time_limit: f64) -> Result<milp::ComponentSolution, String> {
-    let first = time_limit.min(SEARCH_FIRST);
+    /// Probe horizons (only their figures are read). Their components sit at low or
+    /// high shares where the backbone rule is a fixed charge: on the Nanchang target
+    /// searches the flow search either closes one within a few hundred nodes or not
+    /// within thousands, while the MILP's hull relaxation closes most of the latter at
+    /// its root; and a MILP that has not closed after a few hundred nodes rarely does
+    /// within thousands, where the search still may.
+    pub(crate) const PROBE: Order = Order {
+        search_first: 0.05,
+        milp_budget: 2.0,
+    };
+
+    pub(crate) fn of(probe: bool) -> Order {
+        if probe {
+            Order::PROBE
+        } else {
+            Order::PLAN
+        }
+    }
+}
+
+fn solve_component(
+    comp: &Component,
+    time_limit: f64,
+    order: Order,
+) -> Result<milp::ComponentSolution, String> {
+    let first = time_limit.min(order.search_first);
     let quick = search::solve(comp, first, 200_000);
     if let Some(o) = &quick {
         if o.proven {
@@ -444,7 +494,7 @@ fn solve_component(comp: &Component, time_limit: f64) -> Result<milp::ComponentS
     }
     // Above a few thousand arcs each LP of the MILP is slow; the search alone goes on.
     let t = Instant::now();
-    let budget = time_limit.min(MILP_BUDGET);
+    let budget = time_limit.min(order.milp_budget);
     // The MILP knows nothing of the reward for moving pinned teachers, nor of levels
     // (3) and (4): components with such pins, wishes or previous moves are the
     // search's alone.

@@ -33,7 +33,7 @@ use super::facts::YearFacts;
 use super::milp::ComponentSolution;
 use super::problem::{build_steered, Component};
 use super::steer::{schools_of, YearSteer};
-use super::{proven, solve_component, PlanError};
+use super::{proven, solve_component, Order, PlanError};
 use crate::model::steering::Pin;
 use crate::model::Dataset;
 use crate::rules::Rules;
@@ -238,7 +238,7 @@ fn solve_many(comps: &[&Component], time_limit: f64) -> Result<Vec<ComponentSolu
     order.sort_by_key(|&i| std::cmp::Reverse(comps[i].arcs.len()));
     let mut solved: Vec<(usize, Result<ComponentSolution, String>)> = order
         .par_iter()
-        .map(|&i| (i, solve_component(comps[i], time_limit)))
+        .map(|&i| (i, solve_component(comps[i], time_limit, Order::PLAN)))
         .collect();
     solved.sort_by_key(|x| x.0);
     solved

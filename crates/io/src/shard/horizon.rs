@@ -59,7 +59,7 @@ pub fn run_probes(
 ) -> Result<BTreeMap<u32, Vec<YearRow>>, HorizonError> {
     let years = rules.plan.first_year..=rules.plan.last_year;
     let full = HorizonOptions {
-        plan: opts.plan.clone(),
+        plan: opts.plan.for_probes(),
         stop_when_met: false,
     };
     points
@@ -93,7 +93,7 @@ pub fn run_takes(
 ) -> Result<(BTreeMap<i32, Vec<YearRow>>, BTreeMap<u32, Vec<YearRow>>), HorizonError> {
     let years = rules.plan.first_year..=rules.plan.last_year;
     let full = HorizonOptions {
-        plan: opts.plan.clone(),
+        plan: opts.plan.for_probes(),
         stop_when_met: false,
     };
     let mut jobs: Vec<Knob> = term_grid(rules.term.years)
