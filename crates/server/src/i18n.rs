@@ -659,10 +659,10 @@ mod tests {
     #[test]
     fn every_stage_has_words() {
         let sources = [
-            include_str!("../cli/plan.rs"),
-            include_str!("../cli/horizon.rs"),
-            include_str!("../cli/compare.rs"),
-            include_str!("../cli/progress_cmd.rs"),
+            include_str!("../../cli/src/plan.rs"),
+            include_str!("../../cli/src/horizon.rs"),
+            include_str!("../../cli/src/compare.rs"),
+            include_str!("../../cli/src/progress_cmd.rs"),
         ];
         let mut seen = 0;
         for src in sources {

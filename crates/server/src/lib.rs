@@ -25,7 +25,7 @@ pub mod zipup;
 // The core's, the files' and the command line's modules, at this crate's root so that
 // paths read the same in every crate (`crate::model::Dataset`); not re-exported.
 pub(crate) use rotaplan_cli as cli;
-pub(crate) use rotaplan_core::{compare, explain, itinerant, model, plan, rules};
+pub(crate) use rotaplan_core::{compare, explain, horizon, itinerant, model, plan, rules};
 pub(crate) use rotaplan_io::{input, report, xlsx};
 
 use axum::extract::DefaultBodyLimit;

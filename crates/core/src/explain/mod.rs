@@ -8,7 +8,7 @@ mod render;
 mod render_zh;
 
 pub use render::{render_school, render_teacher};
-pub use render_zh::render_teacher_zh;
+pub use render_zh::{placement_text_zh, reason_text_zh, render_teacher_zh, wish_text_zh};
 
 use crate::eligibility::Reason;
 use crate::model::{Dataset, Subject};

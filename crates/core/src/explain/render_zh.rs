@@ -425,17 +425,17 @@ pub fn render_teacher_zh(
     o
 }
 
-#[cfg(test)]
-pub(super) fn reason_text_zh(r: &Reason) -> String {
+/// One eligibility reason in Chinese.
+pub fn reason_text_zh(r: &Reason) -> String {
     reason_text(r)
 }
 
-#[cfg(test)]
-pub(super) fn placement_text_zh(data: &Dataset, rules: &Rules, p: &Placement) -> String {
-    placement_text(data, rules, 2021, p)
+/// A placement (placed, or why not) in Chinese.
+pub fn placement_text_zh(data: &Dataset, rules: &Rules, year: i32, p: &Placement) -> String {
+    placement_text(data, rules, year, p)
 }
 
-#[cfg(test)]
-pub(super) fn wish_text_zh(data: &Dataset, w: &WishNote) -> String {
-    wish_text(data, 2021, w)
+/// How one wish fared, in Chinese.
+pub fn wish_text_zh(data: &Dataset, year: i32, w: &WishNote) -> String {
+    wish_text(data, year, w)
 }

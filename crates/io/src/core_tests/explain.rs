@@ -226,7 +226,7 @@ fn every_variant_renders_in_chinese() {
             Placement::BackboneShare { .. } => "p5",
             Placement::NotProven { .. } => "p6",
         });
-        let s = render_zh::placement_text_zh(&data, &rules, p);
+        let s = placement_text_zh(&data, &rules, 2021, p);
         assert!(
             english_left(&data, &s).is_empty(),
             "{p:?}: {s} {:?}",
@@ -246,7 +246,7 @@ fn every_variant_renders_in_chinese() {
             Reason::Custom { .. } => "r8",
             Reason::PinnedStay { .. } => "r9",
         });
-        let s = render_zh::reason_text_zh(r);
+        let s = reason_text_zh(r);
         assert!(english_left(&data, &s).is_empty(), "{r:?}: {s}");
     }
     for (i, o) in outcomes.iter().enumerate() {
@@ -263,7 +263,7 @@ fn every_variant_renders_in_chinese() {
             school: Some(1),
             outcome: o.clone(),
         };
-        let s = render_zh::wish_text_zh(&data, &w);
+        let s = wish_text_zh(&data, 2021, &w);
         assert!(english_left(&data, &s).is_empty(), "{o:?}: {s}");
     }
     assert_eq!(seen.len(), 7 + 10 + 6, "a sample of every variant");
