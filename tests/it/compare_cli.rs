@@ -394,3 +394,50 @@ fn pins_cost_per_variant() {
         "these pins cost something"
     );
 }
+
+/// `compare --previous`: `kept` per variant is the variant's plan's `kept` (as `plan`
+/// gives it), and the column is empty without a previous plan.
+#[test]
+fn kept_per_variant() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = root().join("fixtures/tiny");
+    let base = rules("nanchang-2021-2025.toml");
+    let run = |cmd: &[&str], out: &Path, previous: Option<&Path>| {
+        let mut args: Vec<&std::ffi::OsStr> = cmd.iter().map(|s| s.as_ref()).collect();
+        args.extend([
+            "--year".as_ref(),
+            "2021".as_ref(),
+            "--data".as_ref(),
+            data.as_os_str(),
+            "--rules".as_ref(),
+            base.as_os_str(),
+            "--out".as_ref(),
+            out.as_os_str(),
+        ]);
+        if let Some(p) = previous {
+            args.extend(["--previous".as_ref(), p.as_os_str()]);
+        }
+        ok(&rotaplan(&args, None));
+    };
+    let first = dir.path().join("first");
+    run(&["plan", "--quiet"], &first, None);
+    // The first plan's moves but one, sent elsewhere.
+    let plan = std::fs::read_to_string(first.join("plan.csv")).unwrap();
+    let previous = dir.path().join("previous.csv");
+    let mut lines: Vec<String> = plan.lines().map(str::to_string).collect();
+    assert!(lines.len() > 3, "{plan}");
+    lines.remove(1);
+    std::fs::write(&previous, lines.join("\n") + "\n").unwrap();
+    let (cmp, replan) = (dir.path().join("cmp"), dir.path().join("replan"));
+    run(&["compare", "--quiet"], &cmp, Some(&previous));
+    run(&["plan", "--quiet"], &replan, Some(&previous));
+    let s: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(replan.join("summary.json")).unwrap()).unwrap();
+    let kept = s["kept"].as_u64().unwrap();
+    assert!(kept > 0);
+    let rows = table(&cmp.join("compare.csv"));
+    assert_eq!(num(&rows[0], "kept"), kept);
+    let plain = dir.path().join("cmp0");
+    run(&["compare", "--quiet"], &plain, None);
+    assert_eq!(table(&plain.join("compare.csv"))[0]["kept"], "");
+}

@@ -604,3 +604,114 @@ fn merged_horizon_shards_carry_what_it_takes() {
         assert_same_tree(&single, &merged);
     }
 }
+
+/// `plan --shard I/N --previous F`: each shard writes the changes.csv of its
+/// districts' teachers (a previous row naming nobody in the data goes to its host
+/// school's shard),
+/// and `merge` joins them into the changes.csv, report section and workbook sheet of
+/// one run.
+#[test]
+fn previous_plan_through_shards_and_merge() {
+    let tmp = tempfile::tempdir().unwrap();
+    let tiny = root().join("fixtures/tiny");
+    let first = tmp.path().join("first");
+    let (code, text) = rotaplan(&[
+        "--quiet",
+        "plan",
+        "--data",
+        s(&tiny),
+        "--year",
+        "2021",
+        "--out",
+        s(&first),
+    ]);
+    assert_eq!(code, 0, "{text}");
+    // The first plan's moves but its first (to be added again), its second sent to
+    // the first's host instead, and a teacher who has since left the data.
+    let mut r = csv::Reader::from_path(first.join("plan.csv")).unwrap();
+    let h = r.headers().unwrap().clone();
+    let col = |n: &str| h.iter().position(|c| c == n).unwrap();
+    let (t, to) = (col("teacher_id"), col("to_school"));
+    let moves: Vec<(String, String)> = r
+        .records()
+        .map(|x| {
+            let x = x.unwrap();
+            (x[t].to_string(), x[to].to_string())
+        })
+        .collect();
+    assert!(moves.len() >= 3, "{moves:?}");
+    let mut prev = String::from("teacher_id,to_school\n");
+    prev.push_str(&format!("{},{}\n", moves[1].0, moves[0].1));
+    for (t, to) in &moves[2..] {
+        prev.push_str(&format!("{t},{to}\n"));
+    }
+    prev.push_str("GONE-1,R1\n");
+    let prev_file = tmp.path().join("previous.csv");
+    std::fs::write(&prev_file, prev).unwrap();
+    let (single, shards) = single_and_shards(tmp.path(), &tiny, &["--previous", s(&prev_file)], 2);
+    for dir in &shards {
+        assert!(dir.join("changes.csv").exists(), "{}", dir.display());
+    }
+    let changes = std::fs::read_to_string(single.join("changes.csv")).unwrap();
+    assert!(changes.contains("GONE-1,R1,,dropped"), "{changes}");
+    assert!(changes.contains(",added,"), "{changes}");
+    // The teacher who left is listed by shard 1 alone.
+    let one = std::fs::read_to_string(shards[0].join("changes.csv")).unwrap();
+    let two = std::fs::read_to_string(shards[1].join("changes.csv")).unwrap();
+    assert!(one.contains("GONE-1") && !two.contains("GONE-1"));
+    assert_eq!(
+        one.lines().count() + two.lines().count(),
+        changes.lines().count() + 1
+    );
+    let merged = tmp.path().join("merged");
+    let (code, text) = rotaplan(&["merge", s(&shards[1]), s(&shards[0]), "--out", s(&merged)]);
+    assert_eq!(code, 0, "{text}");
+    assert_same_tree(&single, &merged);
+}
+
+/// Under `--shard`, a `to` pin naming a school of another district cannot hold (the
+/// shard requires flow.same_district): exit 2 naming the pins row and the rule, as one
+/// run gives; a `not_to` pin naming such a school always holds.
+#[test]
+fn shard_refuses_a_pin_to_another_district() {
+    let tmp = tempfile::tempdir().unwrap();
+    let tiny = root().join("fixtures/tiny");
+    // U1 is in 青山湖区 (shard 1/2), X1 in 湾里管理局 (shard 2/2).
+    let pins = tmp.path().join("pins.csv");
+    std::fs::write(
+        &pins,
+        "teacher_id,action,school_id\nU1-02,not_to,X1\nU1-01,to,X1\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("o");
+    let plan = |shard: Option<&str>| {
+        let mut args = vec![
+            "plan",
+            "--data",
+            s(&tiny),
+            "--year",
+            "2021",
+            "--pins",
+            s(&pins),
+            "--out",
+            s(&out),
+        ];
+        args.extend(shard.map(|x| ["--shard", x]).into_iter().flatten());
+        rotaplan(&args)
+    };
+    for shard in [None, Some("1/2")] {
+        let (code, text) = plan(shard);
+        assert_eq!(code, 2, "{shard:?}: {text}");
+        assert!(
+            text.contains("pins row 3: teacher U1-01 `to`")
+                && text.contains("rule allowed_pair")
+                && text.contains("another district")
+                && !text.contains("pins row 2"),
+            "{shard:?}: {text}"
+        );
+        assert!(!out.exists());
+    }
+    // The other shard does not plan U1-01's district: its pins are not its concern.
+    let (code, text) = plan(Some("2/2"));
+    assert_eq!(code, 0, "{text}");
+}

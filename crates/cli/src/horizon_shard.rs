@@ -72,6 +72,19 @@ pub fn run(
         }
     };
     let cut = shard.filter(&mut data);
+    // A `to` pin naming another shard's school cannot hold in any year it is in force.
+    let mut refused: Vec<_> = (rules.plan.first_year..=rules.plan.last_year)
+        .flat_map(|y| cut.pin_refusals(y))
+        .collect();
+    refused.sort_by_key(|r| r.row);
+    refused.dedup_by_key(|r| r.row);
+    if !refused.is_empty() {
+        eprintln!(
+            "error: {}\nnothing was written.",
+            crate::plan::PlanError::Pins(refused)
+        );
+        return Exit::Invalid;
+    }
     let opts = HorizonOptions {
         plan: PlanOptions {
             time_limit: a.time_limit,

@@ -112,7 +112,13 @@ pub fn execute(
                 eprintln!("{}: {e}\nnothing was written.", rules.source);
                 return Exit::Invalid;
             }
-            Some((sh, sh.filter(&mut loaded.data)))
+            let cut = sh.filter(&mut loaded.data);
+            let refused = cut.pin_refusals(a.year);
+            if !refused.is_empty() {
+                eprintln!("error: {}\nnothing was written.", PlanError::Pins(refused));
+                return Exit::Invalid;
+            }
+            Some((sh, cut))
         }
     };
     let data = &loaded.data;

@@ -41,6 +41,8 @@ pub struct Figures {
     /// The optimum's shortfall and filled priority with no pin at all.
     pub shortfall_without_pins: u64,
     pub filled_priority_without_pins: u64,
+    /// Moves of the previous plan kept (`--previous`), `None` without a previous plan.
+    pub kept: Option<u64>,
     pub by_district: BTreeMap<String, DistrictTotals>,
 }
 
@@ -66,13 +68,14 @@ impl Default for Figures {
             pins: 0,
             shortfall_without_pins: 0,
             filled_priority_without_pins: 0,
+            kept: None,
             by_district: BTreeMap::new(),
         }
     }
 }
 
 /// The figure columns, in `compare.csv` order (after the leading columns).
-pub const FIGURE_COLUMNS: [&str; 22] = [
+pub const FIGURE_COLUMNS: [&str; 23] = [
     "eligible",
     "quota",
     "sent",
@@ -95,6 +98,7 @@ pub const FIGURE_COLUMNS: [&str; 22] = [
     "filled_priority_without_pins",
     "pins_shortfall_delta",
     "pins_priority_delta",
+    "kept",
 ];
 
 /// The per-district figure names (`<district>:<name>` columns).
@@ -147,6 +151,7 @@ impl Figures {
             pins: s.pins.count,
             shortfall_without_pins: s.pins.shortfall_without_pins,
             filled_priority_without_pins: s.pins.filled_priority_without_pins,
+            kept: s.kept,
             by_district: s
                 .by_district
                 .iter()
@@ -182,6 +187,11 @@ impl Figures {
         self.pins += o.pins;
         self.shortfall_without_pins += o.shortfall_without_pins;
         self.filled_priority_without_pins += o.filled_priority_without_pins;
+        // Only a year planned with a previous plan counts (a horizon's first year).
+        self.kept = match (self.kept, o.kept) {
+            (None, None) => None,
+            (a, b) => Some(a.unwrap_or(0) + b.unwrap_or(0)),
+        };
         for (d, f) in &o.by_district {
             let e = self.by_district.entry(d.clone()).or_default();
             e.sent += f.sent;
@@ -238,6 +248,7 @@ impl Figures {
             self.filled_priority_without_pins.to_string(),
             self.pins_shortfall_delta().to_string(),
             self.pins_priority_delta().to_string(),
+            self.kept.map_or_else(String::new, |k| k.to_string()),
         ]
     }
 

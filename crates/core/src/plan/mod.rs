@@ -28,7 +28,7 @@ pub use geo::great_circle_km;
 pub use pairs::{allowed, distance_km, pair_blocks, stages_compatible, PairBlock};
 pub use pin_cost::{PinCost, PinFigures};
 pub use problem::{build_components, Component};
-pub use steer::PinRefusal;
+pub use steer::{other_district_refusal, PinRefusal};
 pub use unproven::{Remedy, Unproven};
 
 use crate::eligibility::{self, ExclusionFailure, Verdict};

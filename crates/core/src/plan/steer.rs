@@ -195,6 +195,21 @@ fn refusal(p: &Pin, rule: &'static str, detail: String) -> PinRefusal {
     }
 }
 
+/// The refusal of `to`/`move` pin `p` of a teacher of school `from` naming a school of
+/// another district, when the plan sees only the teacher's district (`--shard`, which
+/// requires `flow.same_district`): the refusal one whole run gives it.
+pub fn other_district_refusal(p: &Pin, from: &str) -> PinRefusal {
+    let x = p.action.school().map_or("", |s| s.as_str());
+    refusal(
+        p,
+        "allowed_pair",
+        format!(
+            "{from} may not send to {x}: {}",
+            block_text(&super::pairs::PairBlock::District)
+        ),
+    )
+}
+
 /// The refusals a pin or a count of pins shows before any solve. `verdicts` are the
 /// rules' own (before `stay` pins).
 pub fn static_refusals(

@@ -150,3 +150,28 @@ pub fn merge_pin_costs(dirs: &[&Path], prefix: &str) -> Result<Option<Table>, Ve
         rows: rows.into_iter().map(|r| r.1).collect(),
     }))
 }
+
+/// changes.csv of every shard that wrote one (planned with `--previous`), its rows by
+/// teacher id as one run writes them: a previous move belongs to one shard (its
+/// teacher's), and so does a teacher's new move. `None` when no shard wrote it.
+pub fn merge_changes(dirs: &[&Path], prefix: &str) -> Result<Option<Table>, Vec<String>> {
+    let mut header: Option<StringRecord> = None;
+    let mut rows: Vec<StringRecord> = Vec::new();
+    for dir in dirs {
+        let path = dir.join(format!("{prefix}changes.csv"));
+        if !path.exists() {
+            continue;
+        }
+        let at = |e: &dyn std::fmt::Display| vec![format!("{}: {e}", path.display())];
+        let (mut r, h, _) = open_shard_csv(&path, &header, "teacher_id")?;
+        for rec in r.records() {
+            rows.push(rec.map_err(|e| at(&e))?);
+        }
+        header = Some(h);
+    }
+    let Some(header) = header else {
+        return Ok(None);
+    };
+    rows.sort_by(|a, b| a.get(0).cmp(&b.get(0)));
+    Ok(Some(Table { header, rows }))
+}

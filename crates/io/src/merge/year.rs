@@ -47,6 +47,14 @@ pub fn merge_year(
             pins.csv().map_err(|e| vec![e])?,
         );
     }
+    let changes = super::tables::merge_changes(dirs, prefix)?;
+    if let Some(c) = &changes {
+        staged.add(
+            format!("{prefix}changes.csv"),
+            c.csv().map_err(|e| vec![e])?,
+        );
+    }
+    let change_rows = changes.as_ref().map(Table::cells);
     let summary = merge_summaries(parts.iter().map(|p| &p.1)).map_err(|e| vec![e])?;
 
     let (first, _) = &parts[0];
@@ -92,10 +100,26 @@ pub fn merge_year(
         backbone_target: backbone_target.to_f64(),
         itinerant: grid.as_ref(),
     };
-    staged.add(
-        format!("{prefix}report.html"),
-        plan_page(&report, lang).render().into_bytes(),
-    );
+    let mut page = plan_page(&report, lang);
+    // With --previous: the changes section, from the merged changes.csv.
+    if let Some(rows) = &change_rows {
+        let kinds = rows
+            .iter()
+            .map(|r| {
+                let kind = r.get(3).map_or("", String::as_str);
+                crate::plan::ChangeKind::ALL
+                    .into_iter()
+                    .find(|k| k.as_str() == kind)
+                    .map(|k| (k, r.clone()))
+                    .ok_or_else(|| vec![format!("{prefix}changes.csv: unknown change {kind:?}")])
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        page.sections
+            .push(crate::report::changes_page::changes_section_of_rows(
+                &kinds, lang,
+            ));
+    }
+    staged.add(format!("{prefix}report.html"), page.render().into_bytes());
     let elig = if t.eligibility.rows.len() < XLSX_MAX_ROWS {
         t.eligibility.cells()
     } else {
@@ -116,7 +140,7 @@ pub fn merge_year(
         &elig,
         &summary,
         sheets.as_ref(),
-        None,
+        change_rows.as_deref(),
         &tallies,
     )
     .map_err(|e| vec![e.to_string()])?;

@@ -4,7 +4,7 @@
 
 use super::i18n::{Lang, Text};
 use super::page::{Block, Figure, Section};
-use crate::plan::{change_counts, Change, ChangeKind};
+use crate::plan::{Change, ChangeKind};
 
 /// The words of a change kind.
 pub fn kind_text(k: ChangeKind) -> Text {
@@ -18,10 +18,23 @@ pub fn kind_text(k: ChangeKind) -> Text {
 
 /// The section: counts by kind, then the dropped and changed moves with reasons.
 pub fn changes_section(data: &crate::model::Dataset, changes: &[Change], lang: Lang) -> Section {
+    let rows: Vec<(ChangeKind, Vec<String>)> =
+        changes.iter().map(|c| (c.kind, c.cells(data))).collect();
+    changes_section_of_rows(&rows, lang)
+}
+
+/// The section from changes.csv's rows (each with its kind), as `merge` has them.
+pub fn changes_section_of_rows(changes: &[(ChangeKind, Vec<String>)], lang: Lang) -> Section {
     let t = |x: Text| x.get(lang).to_string();
+    let mut counts = [0u64; 4];
+    for (k, _) in changes {
+        if let Some(i) = ChangeKind::ALL.iter().position(|x| x == k) {
+            counts[i] += 1;
+        }
+    }
     let figures = ChangeKind::ALL
         .iter()
-        .zip(change_counts(changes))
+        .zip(counts)
         .map(|(&k, n)| Figure {
             caption: t(kind_text(k)),
             value: n.to_string(),
@@ -30,10 +43,12 @@ pub fn changes_section(data: &crate::model::Dataset, changes: &[Change], lang: L
         .collect();
     let rows: Vec<Vec<String>> = changes
         .iter()
-        .filter(|c| matches!(c.kind, ChangeKind::Dropped | ChangeKind::Changed))
-        .map(|c| {
-            let mut cells = c.cells(data);
-            cells[3] = t(kind_text(c.kind));
+        .filter(|(k, _)| matches!(k, ChangeKind::Dropped | ChangeKind::Changed))
+        .map(|(k, cells)| {
+            let mut cells = cells.clone();
+            if let Some(c) = cells.get_mut(3) {
+                *c = t(kind_text(*k));
+            }
             cells
         })
         .collect();

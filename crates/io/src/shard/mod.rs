@@ -69,6 +69,38 @@ impl Shard {
     /// that this shard counts (see [`Cut::foreign`]).
     pub fn filter(&self, data: &mut Dataset) -> Cut {
         let owner = LedgerOwner::new(data);
+        // A previous move belongs to its teacher's district; one naming no teacher of
+        // the data to its host school's district, else to shard 1 (so every previous
+        // row lands in exactly one shard's changes.csv).
+        let previous_mine: Option<Vec<bool>> = data.steering.previous.as_ref().map(|prev| {
+            let school_district: HashMap<&str, &str> = data
+                .schools
+                .iter()
+                .map(|s| (s.id.as_str(), s.district.as_str()))
+                .collect();
+            let teacher_school: HashMap<&str, &str> = data
+                .teachers
+                .iter()
+                .map(|t| (t.id.as_str(), t.school.as_str()))
+                .collect();
+            prev.iter()
+                .map(|p| {
+                    let school = teacher_school
+                        .get(p.teacher.as_str())
+                        .copied()
+                        .unwrap_or(p.to.as_str());
+                    let district = school_district.get(school);
+                    match district {
+                        Some(d) => self.owns(d),
+                        None => self.index == 1,
+                    }
+                })
+                .collect()
+        });
+        // Pins naming a school of a district this shard does not plan: a `to` such
+        // school cannot hold under flow.same_district (refused, as one run refuses it);
+        // a `not_to` one always holds and is dropped.
+        let foreign_pins = self.foreign_pins(data);
         let mine: Vec<bool> = data
             .ledger
             .iter()
@@ -94,7 +126,13 @@ impl Shard {
         }
         data.ledger = kept;
         // A pin or a wish belongs to its teacher's district, so to one shard.
-        data.steering.pins.retain(|p| teachers.contains(&p.teacher));
+        data.steering.pins.retain(|p| {
+            teachers.contains(&p.teacher) && p.action.school().is_none_or(|x| schools.contains(x))
+        });
+        if let (Some(prev), Some(mine)) = (data.steering.previous.as_mut(), previous_mine) {
+            let mut keep = mine.into_iter();
+            prev.retain(|_| keep.next().unwrap_or(false));
+        }
         data.steering
             .wishes
             .retain(|w| teachers.contains(&w.teacher));
@@ -103,8 +141,48 @@ impl Shard {
         Cut {
             districts: districts.into_iter().collect(),
             foreign,
+            foreign_pins,
         }
     }
+
+    /// This shard's teachers' pins that name a school of another shard's district:
+    /// (pin, the teacher's school, the pin's school).
+    fn foreign_pins(&self, data: &Dataset) -> Vec<ForeignPin> {
+        let district: HashMap<&str, &str> = data
+            .schools
+            .iter()
+            .map(|s| (s.id.as_str(), s.district.as_str()))
+            .collect();
+        let school_of: HashMap<&str, &str> = data
+            .teachers
+            .iter()
+            .map(|t| (t.id.as_str(), t.school.as_str()))
+            .collect();
+        data.steering
+            .pins
+            .iter()
+            .filter_map(|p| {
+                let from = *school_of.get(p.teacher.as_str())?;
+                if !self.owns(district.get(from)?) {
+                    return None;
+                }
+                let to = p.action.school()?;
+                let d = district.get(to.as_str())?;
+                (!self.owns(d)).then(|| ForeignPin {
+                    pin: p.clone(),
+                    from: from.to_string(),
+                })
+            })
+            .collect()
+    }
+}
+
+/// A pin of this shard's teacher naming a school of a district another shard plans.
+#[derive(Debug, Clone)]
+pub struct ForeignPin {
+    pub pin: crate::model::steering::Pin,
+    /// The teacher's school.
+    pub from: String,
 }
 
 /// What a shard keeps of the country.
@@ -117,6 +195,22 @@ pub struct Cut {
     /// different shards. Their person-times are taken out of this shard's horizon
     /// rows so that the merged rows count each ledger row once.
     pub foreign: Vec<LedgerEntry>,
+    /// Pins naming another shard's school (taken out of the data; see
+    /// [`Cut::pin_refusals`]).
+    pub foreign_pins: Vec<ForeignPin>,
+}
+
+impl Cut {
+    /// The refusals of the foreign pins in force in `year`: a `to` pin to another
+    /// district cannot hold under `flow.same_district` (which `--shard` requires), the
+    /// same refusal one run gives; a `not_to` one holds and is not refused.
+    pub fn pin_refusals(&self, year: i32) -> Vec<crate::plan::PinRefusal> {
+        self.foreign_pins
+            .iter()
+            .filter(|f| f.pin.in_force(year) && f.pin.action.forces_move())
+            .map(|f| crate::plan::other_district_refusal(&f.pin, &f.from))
+            .collect()
+    }
 }
 
 /// Which district counts a ledger row: its sending school's, else its receiving

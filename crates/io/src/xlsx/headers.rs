@@ -66,6 +66,7 @@ pub fn zh_header(name: &str) -> &str {
         "filled_priority_without_pins" => "不锁定时优先岗位已补",
         "pins_shortfall_delta" => "锁定增加的缺口",
         "pins_priority_delta" => "锁定减少的优先岗位",
+        "kept" => "保留原方案交流数",
         "moved_in" => "交流方案数",
         "destinations" => "不同去向数",
         "ledger_started" => "台账开始",
