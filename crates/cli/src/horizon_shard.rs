@@ -81,7 +81,7 @@ pub fn run(
     if !refused.is_empty() {
         eprintln!(
             "error: {}\nnothing was written.",
-            crate::plan::PlanError::Pins(refused)
+            rotaplan_core::plan::PlanError::Pins(refused)
         );
         return Exit::Invalid;
     }
