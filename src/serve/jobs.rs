@@ -315,17 +315,19 @@ fn in_folder(
                 }),
             ))
         }
-        Ok(code) => return Ok(Outcome::Failed(Failure::new(
-            format!(
-                "the planner stopped with an error (exit {code}) and kept nothing: run the \
+        Ok(code) => {
+            return Ok(Outcome::Failed(Failure::new(
+                format!(
+                    "the planner stopped with an error (exit {code}) and kept nothing: run the \
                      plan again; if it fails again, tell your administrator (the server's log \
                      has the details)"
-            ),
-            format!(
+                ),
+                format!(
                 "计算程序出错停止（退出码 {code}），没有保存任何结果：请重新计算；如果再次失败，\
                      请告诉管理员（详情见服务器日志）"
             ),
-        ))),
+            )))
+        }
         Err(msg) => return Ok(Outcome::Failed(Failure::library("无法运行计算：", msg))),
     }
     let mut files = Vec::new();
