@@ -516,7 +516,8 @@ const PHRASES: &[(&str, &str)] = &[
     ("rules: choose at least one rule set", "请至少选择一套规则"),
     ("rules: give names or rule file texts", "规则：请选择规则名称或粘贴规则文件"),
     ("rules: give a name or a rule file's text", "规则：请选择规则名称或粘贴规则文件"),
-    ("a {} takes one rule set", "这项测算只能选一套规则"),
+    ("a horizon takes one rule set", "规划期测算只能选一套规则"),
+    ("a progress takes one rule set", "进度计算只能选一套规则"),
     (
         "compare: give a plan year, or ask for the whole period (horizon: true), not both",
         "对比：请填写对比年度，或勾选“整个规划期”，二者选一",
