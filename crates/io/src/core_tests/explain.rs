@@ -202,7 +202,7 @@ fn every_variant_renders_in_chinese() {
             note: "病假".into(),
         },
     ];
-    let outcomes = vec![
+    let outcomes = [
         WishOutcome::Met,
         WishOutcome::NotEligible,
         WishOutcome::NotAllowed,
