@@ -548,6 +548,62 @@ pub fn phrase_zh(text: &str) -> String {
     text.to_string()
 }
 
+/// A job kind of the audit log (`plan`, `horizon`, `compare`, `progress`) in Chinese.
+fn kind_zh(kind: &str) -> String {
+    match kind {
+        "plan" => "方案",
+        "horizon" => "规划期推演",
+        "compare" => "方案比较",
+        "progress" => "进度",
+        other => other,
+    }
+    .to_string()
+}
+
+/// An audit row's action and detail in Chinese. The log keeps what happened in
+/// English as written (a stable record); the page shows it in the page's language. The
+/// actions are a fixed set and the details follow fixed patterns; a row that matches
+/// none is shown as written.
+pub fn audit_zh(action: &str, detail: &str) -> (String, String) {
+    let action_zh = match action {
+        "login" => "登录".to_string(),
+        "logout" => "退出登录".to_string(),
+        "user add" => "添加用户".to_string(),
+        "user remove" => "删除用户".to_string(),
+        "user passwd" => "重设密码".to_string(),
+        "dataset upload" => "上传数据".to_string(),
+        "dataset file" => "更新数据文件".to_string(),
+        "rules save" => "保存规则".to_string(),
+        other => match other.split_once(' ') {
+            Some((k, "submit")) => format!("提交{}", kind_zh(k)),
+            Some((k, "cancel")) => format!("取消{}", kind_zh(k)),
+            Some((k, "done")) => format!("{}完成", kind_zh(k)),
+            Some((k, "failed")) => format!("{}失败", kind_zh(k)),
+            Some((k, "cancelled")) => format!("{}已取消", kind_zh(k)),
+            _ => other.to_string(),
+        },
+    };
+    let detail_zh = if let Some(p) = fill("{} plan(s) interrupted by a restart", detail) {
+        format!("{} 个方案因服务重启而中断", p[0])
+    } else if let Some(p) = fill("{} {} of dataset {}", detail) {
+        format!("数据集 {} 的{} {}", p[2], kind_zh(p[0]), p[1])
+    } else if let Some(p) = fill("rule set {} version {}", detail) {
+        format!("规则集 {} 第 {} 版", p[0], p[1])
+    } else if let Some(p) = fill("dataset {}: {} version {}", detail) {
+        format!("数据集 {}：{} 第 {} 版", p[0], p[1], p[2])
+    } else if let Some(p) = fill("dataset {}: {}", detail) {
+        format!("数据集 {}：{}", p[0], p[1])
+    } else if let Some(p) = detail.split_once(' ').filter(|(k, id)| {
+        matches!(*k, "plan" | "horizon" | "compare" | "progress")
+            && id.chars().all(|c| c.is_ascii_digit())
+    }) {
+        format!("{} {}", kind_zh(p.0), p.1)
+    } else {
+        detail.to_string()
+    };
+    (action_zh, detail_zh)
+}
+
 /// The parts of `text` that fill the `{}` holes of `pattern`, when it matches whole
 /// (each hole at least one character, the shortest that lets the rest match).
 fn fill<'a>(pattern: &str, text: &'a str) -> Option<Vec<&'a str>> {
@@ -845,5 +901,48 @@ mod tests {
                 rest = &rest[i + 2..];
             }
         }
+    }
+
+    #[test]
+    fn audit_rows_in_chinese() {
+        let rows = [
+            ("login", ""),
+            ("user add", "wang (city)"),
+            ("plan submit", "plan 3 of dataset 2"),
+            ("horizon done", "horizon 4"),
+            ("compare cancel", "compare 5"),
+            ("plan failed", "2 plan(s) interrupted by a restart"),
+            ("dataset file", "dataset 2: teachers version 3"),
+            ("rules save", "rule set 1 \"ours\" version 2"),
+        ];
+        for (a, d) in rows {
+            let (az, dz) = super::audit_zh(a, d);
+            for w in [&az, &dz] {
+                assert!(
+                    !w.split(|c: char| !c.is_ascii_alphabetic()).any(|x| [
+                        "plan",
+                        "horizon",
+                        "compare",
+                        "dataset",
+                        "version",
+                        "rule",
+                        "submit",
+                        "done",
+                        "cancel",
+                        "failed",
+                        "interrupted",
+                        "user",
+                        "add",
+                        "login"
+                    ]
+                    .contains(&x)),
+                    "{a} / {d}: {az} / {dz}"
+                );
+            }
+        }
+        assert_eq!(
+            super::audit_zh("plan submit", "plan 3 of dataset 2").1,
+            "数据集 2 的方案 3"
+        );
     }
 }

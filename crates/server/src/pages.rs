@@ -768,8 +768,12 @@ pub async fn audit(State(app): State<App>, ctx: Ctx) -> Response {
             .map_err(ApiError::internal)?
             .into_iter()
             .map(|a| {
+                let (action, detail) = match ctx.lang {
+                    Lang::Zh => i18n::audit_zh(&a.action, &a.detail),
+                    Lang::En => (a.action, a.detail),
+                };
                 json!({"id": a.id, "time": i18n::local(a.time), "user": a.user,
-                       "action": a.action, "detail": a.detail})
+                       "action": action, "detail": detail})
             })
             .collect();
         Ok(ctx.render(
