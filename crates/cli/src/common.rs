@@ -137,6 +137,17 @@ impl DataArgs {
         .collect()
     }
 
+    /// [`DataArgs::inputs`], the rules file and `more`: every input of a command.
+    pub fn inputs_with(
+        &self,
+        rules: &RuleArgs,
+        more: impl IntoIterator<Item = Option<PathBuf>>,
+    ) -> Vec<PathBuf> {
+        let mut v = [self.inputs(), rules.inputs()].concat();
+        v.extend(more.into_iter().flatten());
+        v
+    }
+
     /// The data files read, by role (`schools`, …): a file named on its own, else
     /// `<data>/<role>.csv`, else `<data>/<role>.xlsx` (the loader's order).
     pub fn files(&self) -> Vec<(&'static str, PathBuf)> {

@@ -101,6 +101,19 @@ pub(super) fn year_summary(
     Ok((rows, summary))
 }
 
+/// The options of a horizon run for the command line and the server's workers: every
+/// year planned (the target search stops on its own), stopped by `watch`'s cancel flag.
+pub(super) fn options(time_limit: f64, watch: Option<&super::Watch>) -> HorizonOptions {
+    HorizonOptions {
+        plan: PlanOptions {
+            time_limit,
+            cancel: watch.map(|w| w.cancel.clone()),
+            ..PlanOptions::default()
+        },
+        stop_when_met: false,
+    }
+}
+
 /// A horizon year's itinerant plan in the ids of the written files.
 pub(super) fn shown_itinerant(
     v: &horizon::YearView<'_>,
@@ -139,14 +152,7 @@ pub fn execute(a: &HorizonArgs, quiet: bool, watch: Option<&super::Watch>) -> Ex
         return super::horizon_shard::run(a, sh, &rules, loaded.data, &target, quiet);
     }
     let data = &loaded.data;
-    let opts = HorizonOptions {
-        plan: PlanOptions {
-            time_limit: a.time_limit,
-            cancel: watch.map(|w| w.cancel.clone()),
-            ..PlanOptions::default()
-        },
-        stop_when_met: false,
-    };
+    let opts = options(a.time_limit, watch);
     let show = !quiet && std::io::stderr().is_terminal();
     let mut staged = Staged::default();
     let t0 = Instant::now();

@@ -114,13 +114,9 @@ fn report(errors: &InputErrors) -> Exit {
 }
 
 pub fn run(a: &ScheduleArgs, quiet: bool) -> Exit {
-    let inputs = [
-        a.data.inputs(),
-        a.rules.inputs(),
-        vec![a.plan.clone()],
-        a.events.iter().cloned().collect(),
-    ]
-    .concat();
+    let inputs = a
+        .data
+        .inputs_with(&a.rules, [Some(a.plan.clone()), a.events.clone()]);
     let (out, redactor) = match a.output.open("schedule", &inputs) {
         Ok(o) => o,
         Err(e) => return e,

@@ -33,7 +33,6 @@ pub fn fixture(name: &str) -> PathBuf {
 }
 
 /// `rotaplan user add` with [`PASSWORD`] on standard input.
-
 pub fn add_user(ws: &Path, name: &str, scope: &str) {
     let mut c = Command::new(BIN)
         .args(["--quiet", "user", "add", "--workspace"])
