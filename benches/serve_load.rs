@@ -18,10 +18,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-#[path = "../tests/it/browser_support/mod.rs"]
-mod browser_support;
+#[path = "../tests/it/serve_support/mod.rs"]
+mod serve_support;
 
-use browser_support::{add_user, fixture, Server, Session, ROLES};
+use serve_support::{add_user, fixture, Client, Server, ROLES};
 use std::time::{Duration, Instant};
 
 fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
@@ -45,7 +45,7 @@ fn pct(v: &[Duration], p: f64) -> Duration {
 }
 
 /// Upload, plan and download once; the plan's id and the steps' times.
-fn upload_to_files(s: &Session, name: &str) -> (i64, [Duration; 4]) {
+fn upload_to_files(s: &Client, name: &str) -> (i64, [Duration; 4]) {
     let parts: Vec<(String, String, Vec<u8>)> = ROLES
         .iter()
         .filter_map(|r| {
@@ -54,10 +54,10 @@ fn upload_to_files(s: &Session, name: &str) -> (i64, [Duration; 4]) {
         })
         .collect();
     let t0 = Instant::now();
-    let dataset = s.upload(&parts);
+    let dataset = s.upload_files(&parts);
     let t1 = Instant::now();
     let id = s.submit(dataset, 2021);
-    let status = s.wait_plan(id, Duration::from_millis(20));
+    let status = s.wait_plan_every(id, Duration::from_millis(20));
     assert_eq!(status["status"], "done", "{status}");
     let t2 = Instant::now();
     let mut bytes = 0;
@@ -72,7 +72,7 @@ fn upload_to_files(s: &Session, name: &str) -> (i64, [Duration; 4]) {
 /// Every session loops over `kinds` (starting at a different one, the starts spread
 /// over one pause) until `time` is up or it made 200,000 requests, pausing `think`
 /// after each reply; prints the latency percentiles; the overall p99.
-fn browse(logins: &[Session], kinds: &[String], time: Duration, think: Duration) -> Duration {
+fn browse(logins: &[Client], kinds: &[String], time: Duration, think: Duration) -> Duration {
     let start = Instant::now();
     let n = logins.len().max(1) as u32;
     let per_session: Vec<Vec<(usize, Duration)>> = std::thread::scope(|scope| {
@@ -142,7 +142,7 @@ fn main() {
     let ws = tmp.path().join("ws");
     add_user(&ws, "city", "city");
     let server = Server::start(&ws, &[]);
-    let s = Session::login(&server.base, "city");
+    let s = Client::login_at(&server.base, "city");
 
     println!("== {name}: upload to downloadable files (upload / plan / downloads / total, ms)");
     let mut plan = 0;
@@ -167,8 +167,8 @@ fn main() {
         format!("/api/plans/{plan}"),
         format!("/api/plans/{plan}/files/schools.csv"),
     ];
-    let logins: Vec<Session> = (0..sessions)
-        .map(|_| Session::login(&server.base, "city"))
+    let logins: Vec<Client> = (0..sessions)
+        .map(|_| Client::login_at(&server.base, "city"))
         .collect();
     println!(
         "== {sessions} sessions browsing plan {plan} for {seconds} s, {think} ms between a reply and the next click"

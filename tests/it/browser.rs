@@ -14,12 +14,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use crate::browser_support;
+use crate::serve_support;
 
-use browser_support::{add_user, cli_plan, fixture_as_xlsx, root, Server, PASSWORD};
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{json, Value};
+use serve_support::{add_user, cli_plan, fixture_as_xlsx, root, Server, PASSWORD};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -259,7 +259,7 @@ async fn hr_clerk_from_excel_workbooks_to_plan_xlsx() {
     cells[4] = "999999999".into();
     lines[20] = cells.join(",");
     std::fs::write(bad.join("teachers.csv"), lines.join("\n") + "\n").unwrap();
-    browser_support::csv_to_xlsx(&bad.join("teachers.csv"), &bad.join("teachers.xlsx"));
+    serve_support::csv_to_xlsx(&bad.join("teachers.csv"), &bad.join("teachers.xlsx"));
     let book = |role: &str| {
         files
             .iter()
@@ -373,7 +373,7 @@ async fn hr_clerk_from_excel_workbooks_to_plan_xlsx() {
     c.find(Locator::Css("#rules"))
         .await
         .unwrap()
-        .select_by_value(browser_support::NANCHANG_RULES)
+        .select_by_value(serve_support::NANCHANG_RULES)
         .await
         .unwrap();
     type_into(&c, "#year", "2021").await;
@@ -481,7 +481,7 @@ async fn hr_clerk_from_excel_workbooks_to_plan_xlsx() {
         workbook_difference(&got, &out.join("plan.xlsx"))
     );
     // The server kept the pins as the dataset's current pins.csv, the same rows.
-    let pins = browser_support::Session::login(&base, "renshike")
+    let pins = serve_support::Client::login_at(&base, "renshike")
         .get(&format!("/api/datasets/{dataset}/files/pins.csv"))
         .body;
     assert_eq!(

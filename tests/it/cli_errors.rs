@@ -2,27 +2,10 @@
 //! file, row (or line), column (or key) and value, and nothing written.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+use std::process::Output;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_rotaplan"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
+use crate::cli_support::{root, run, s, text};
 
 /// `plan --year 2021` on a data folder and rule file, into `out`.
 fn plan_2021(data: &Path, rules: &Path, out: &Path) -> Output {
@@ -37,10 +20,6 @@ fn plan_2021(data: &Path, rules: &Path, out: &Path) -> Output {
         "--out",
         s(out),
     ])
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
 }
 
 #[test]

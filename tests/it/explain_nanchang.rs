@@ -97,17 +97,15 @@ fn number_after(s: &str, prefix: &str) -> u64 {
 #[test]
 fn nanchang_sample_explanations_match_the_plan() {
     let out = tempfile::tempdir().unwrap();
-    let st = Command::new(env!("CARGO_BIN_EXE_rotaplan"))
-        .args(["plan", "--quiet"])
-        .args(common_args())
-        .arg("--out")
-        .arg(out.path())
-        .output()
-        .unwrap();
-    assert!(
-        st.status.success(),
-        "{}",
-        String::from_utf8_lossy(&st.stderr)
+    crate::cli_support::succeeded(
+        "rotaplan",
+        Command::new(env!("CARGO_BIN_EXE_rotaplan"))
+            .args(["plan", "--quiet"])
+            .args(common_args())
+            .arg("--out")
+            .arg(out.path())
+            .output()
+            .unwrap(),
     );
     let plan = table(&out.path().join("plan.csv"));
     let schools: BTreeMap<String, Row> = table(&out.path().join("schools.csv"))

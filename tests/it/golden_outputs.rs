@@ -170,32 +170,19 @@ fn dump_xlsx(path: &Path) -> String {
 
 /// Every file under `dir`, by relative path, as comparable text.
 fn outputs(dir: &Path, out: &Path) -> BTreeMap<String, String> {
-    let mut files = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-                continue;
-            }
-            let rel = p
-                .strip_prefix(dir)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/");
-            let (rel, text) = if rel.ends_with(".xlsx") {
+    crate::cli_support::files_under(dir)
+        .into_iter()
+        .map(|(rel, p)| {
+            if rel.ends_with(".xlsx") {
                 (format!("{rel}.txt"), normalise(&dump_xlsx(&p), out))
             } else {
                 let bytes = std::fs::read(&p).unwrap();
                 let text = String::from_utf8(bytes)
                     .unwrap_or_else(|_| panic!("{}: not UTF-8 text", p.display()));
                 (rel, normalise(&text, out))
-            };
-            files.insert(rel, text);
-        }
-    }
-    files
+            }
+        })
+        .collect()
 }
 
 fn run(r: &Run, out: &Path) -> BTreeMap<String, String> {

@@ -23,19 +23,17 @@ fn reasons(dir: &std::path::Path, year: i32, teacher: &str) -> String {
 #[test]
 fn tiny_horizon_carries_state_forward() {
     let out = tempfile::tempdir().unwrap();
-    let st = Command::new(env!("CARGO_BIN_EXE_rotaplan"))
-        .args(["horizon", "--quiet", "--data"])
-        .arg(root().join("fixtures/tiny"))
-        .arg("--rules")
-        .arg(root().join("rules/nanchang-2021-2025.toml"))
-        .arg("--out")
-        .arg(out.path())
-        .output()
-        .unwrap();
-    assert!(
-        st.status.success(),
-        "{}",
-        String::from_utf8_lossy(&st.stderr)
+    crate::cli_support::succeeded(
+        "rotaplan",
+        Command::new(env!("CARGO_BIN_EXE_rotaplan"))
+            .args(["horizon", "--quiet", "--data"])
+            .arg(root().join("fixtures/tiny"))
+            .arg("--rules")
+            .arg(root().join("rules/nanchang-2021-2025.toml"))
+            .arg("--out")
+            .arg(out.path())
+            .output()
+            .unwrap(),
     );
     let p = out.path();
     let plan2021 = std::fs::read_to_string(p.join("2021/plan.csv")).unwrap();

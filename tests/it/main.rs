@@ -3,7 +3,7 @@
 //! helpers. Slow cases are `#[ignore]`d here and run in release by `.ci/run`, by module:
 //! `cargo test --release --test it -- --ignored shards::`.
 
-mod browser_support;
+mod cli_support;
 mod plan_support;
 mod report_support;
 mod serve_support;

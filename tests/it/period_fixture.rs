@@ -21,12 +21,7 @@ fn rotaplan(args: &[&str], out: &Path) -> Output {
         .arg(out)
         .output()
         .unwrap();
-    assert!(
-        o.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    o
+    crate::cli_support::succeeded(args, o)
 }
 
 fn read(dir: &Path, file: &str) -> String {

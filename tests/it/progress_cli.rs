@@ -63,24 +63,21 @@ fn horizon3_progress(ledger: &str, extra: &[&str]) -> (String, String, serde_jso
     let file = tmp.path().join("actual.csv");
     std::fs::write(&file, ledger).unwrap();
     let out = tmp.path().join("out");
-    let o = Command::new(env!("CARGO_BIN_EXE_rotaplan"))
-        .args(["progress", "--quiet", "--data"])
-        .arg(root.join("fixtures/horizon3"))
-        .arg("--rules")
-        .arg(root.join("rules/horizon3-2021-2023.toml"))
-        .arg("--ledger")
-        .arg(&file)
-        .args(["--as-of", "2021"])
-        .args(extra)
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
+    crate::cli_support::succeeded(
+        "rotaplan",
+        Command::new(env!("CARGO_BIN_EXE_rotaplan"))
+            .args(["progress", "--quiet", "--data"])
+            .arg(root.join("fixtures/horizon3"))
+            .arg("--rules")
+            .arg(root.join("rules/horizon3-2021-2023.toml"))
+            .arg("--ledger")
+            .arg(&file)
+            .args(["--as-of", "2021"])
+            .args(extra)
+            .arg("--out")
+            .arg(&out)
+            .output()
+            .unwrap(),
     );
     let read = |f: &str| std::fs::read_to_string(out.join(f)).unwrap();
     let summary = serde_json::from_str(&read("summary.json")).unwrap();

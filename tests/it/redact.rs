@@ -5,32 +5,13 @@
 
 use std::collections::BTreeMap;
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn tiny() -> PathBuf {
-    root().join("fixtures/tiny")
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
+use crate::cli_support::{files_under, root, s, tiny};
 
 fn run(args: &[&str]) {
-    let o = Command::new(env!("CARGO_BIN_EXE_rotaplan"))
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        o.status.success(),
-        "{args:?}: {}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
+    crate::cli_support::run_ok(args);
 }
 
 /// One column of a CSV file of the input, by its Chinese or English header.
@@ -49,27 +30,18 @@ fn column(file: &Path, names: &[&str]) -> Vec<String> {
 /// Every file under `dir` as bytes; an xlsx is unzipped into its parts.
 fn contents(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-                continue;
+    for (rel, p) in files_under(dir) {
+        let bytes = std::fs::read(&p).unwrap();
+        if rel.ends_with(".xlsx") {
+            let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+            for i in 0..z.len() {
+                let mut f = z.by_index(i).unwrap();
+                let mut b = Vec::new();
+                f.read_to_end(&mut b).unwrap();
+                out.insert(format!("{rel}:{}", f.name().unwrap()), b);
             }
-            let rel = p.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
-            let bytes = std::fs::read(&p).unwrap();
-            if rel.ends_with(".xlsx") {
-                let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
-                for i in 0..z.len() {
-                    let mut f = z.by_index(i).unwrap();
-                    let mut b = Vec::new();
-                    f.read_to_end(&mut b).unwrap();
-                    out.insert(format!("{rel}:{}", f.name().unwrap()), b);
-                }
-            } else {
-                out.insert(rel, bytes);
-            }
+        } else {
+            out.insert(rel, bytes);
         }
     }
     out

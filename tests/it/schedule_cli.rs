@@ -416,20 +416,17 @@ fn generated_data_has_evaluators_and_schedules() {
         .unwrap();
     assert!(st.success());
     let out = tmp.path().join("s");
-    let o = bin()
-        .args(["schedule", "--quiet", "--data"])
-        .arg(&data)
-        .arg("--plan")
-        .arg(plan.join("plan.csv"))
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
+    crate::cli_support::succeeded(
+        "rotaplan",
+        bin()
+            .args(["schedule", "--quiet", "--data"])
+            .arg(&data)
+            .arg("--plan")
+            .arg(plan.join("plan.csv"))
+            .arg("--out")
+            .arg(&out)
+            .output()
+            .unwrap(),
     );
     let s: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();

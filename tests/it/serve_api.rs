@@ -57,7 +57,7 @@ fn sessions_scopes_uploads_plans_and_audit() {
     ] {
         assert_eq!(anon.get(path).status, 401, "{path}");
     }
-    assert_eq!(anon.upload(&fixture("tiny"), true).status, 401);
+    assert_eq!(anon.upload(&fixture_parts("tiny"), true).status, 401);
     let (bad, _) = read(
         anon.agent
             .post(format!("{}/api/login", anon.base))
@@ -72,14 +72,14 @@ fn sessions_scopes_uploads_plans_and_audit() {
 
     let admin = Client::login(&server, "admin");
     // CSRF-less changes are refused, and store nothing.
-    assert_eq!(admin.upload(&fixture("tiny"), false).status, 403);
+    assert_eq!(admin.upload(&fixture_parts("tiny"), false).status, 403);
     assert_eq!(
         admin.get("/api/datasets").json().as_array().unwrap().len(),
         0
     );
 
     // Every bad row is reported; nothing is stored.
-    let mut bad_files = fixture("tiny");
+    let mut bad_files = fixture_parts("tiny");
     let teachers = &mut bad_files
         .iter_mut()
         .find(|(r, _)| *r == "teachers")
@@ -163,7 +163,7 @@ fn sessions_scopes_uploads_plans_and_audit() {
     assert_eq!(admin.upload(&big, true).status, 413);
 
     // A good upload, then a plan byte-identical to the command's.
-    let r = admin.upload(&fixture("tiny"), true);
+    let r = admin.upload(&fixture_parts("tiny"), true);
     assert_eq!(r.status, 201, "{}", r.text());
     let ds = r.json()["id"].as_i64().unwrap();
     let d = admin.get(&format!("/api/datasets/{ds}")).json();
@@ -241,7 +241,7 @@ fn sessions_scopes_uploads_plans_and_audit() {
         assert_eq!(c.delete(&format!("/api/plans/{plan}"), true).status, 404);
         assert!(c.get("/api/datasets").json().as_array().unwrap().is_empty());
     }
-    let r = qsh.upload(&fixture("tiny"), true);
+    let r = qsh.upload(&fixture_parts("tiny"), true);
     assert_eq!(r.status, 422, "{}", r.text());
     assert!(r.text().contains("湾里管理局"));
     let city = Client::login(&server, "city");
@@ -325,7 +325,7 @@ fn cancel_and_kill_9_keep_what_was_acknowledged() {
     add_user(ws.path(), "admin", "admin");
     let mut server = Server::start(ws.path(), &["--workers", "1"]);
     let admin = Client::login(&server, "admin");
-    let r = admin.upload(&fixture("county"), true);
+    let r = admin.upload(&fixture_parts("county"), true);
     assert_eq!(r.status, 201, "{}", r.text());
     let ds = r.json()["id"].as_i64().unwrap();
 
@@ -435,7 +435,7 @@ fn replan_against_a_previous_plan_serves_changes() {
     add_user(ws.path(), "admin", "admin");
     let server = Server::start(ws.path(), &[]);
     let admin = Client::login(&server, "admin");
-    let r = admin.upload(&fixture("tiny"), true);
+    let r = admin.upload(&fixture_parts("tiny"), true);
     assert_eq!(r.status, 201, "{}", r.text());
     let ds = r.json()["id"].as_i64().unwrap();
     let first = admin.post_json("/api/plans", plan_request(ds)).json()["id"]

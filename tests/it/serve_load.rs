@@ -8,9 +8,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use crate::browser_support;
+use crate::serve_support;
 
-use browser_support::{add_user, cli_plan, fixture, Server, Session, ROLES};
+use serve_support::{add_user, cli_plan, fixture, Client, Server, ROLES};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Duration;
@@ -40,7 +40,7 @@ fn ten_county_plans_at_once_all_equal_the_command() {
     let ws = tmp.path().join("ws");
     add_user(&ws, "city", "city");
     let server = Server::start(&ws, &[]);
-    let s = Session::login(&server.base, "city");
+    let s = Client::login_at(&server.base, "city");
     let parts: Vec<(String, String, Vec<u8>)> = ROLES
         .iter()
         .filter_map(|r| {
@@ -55,7 +55,7 @@ fn ten_county_plans_at_once_all_equal_the_command() {
             .iter()
             .map(|&year| {
                 let (s, parts) = (s.clone(), &parts);
-                scope.spawn(move || (year, s.submit(s.upload(parts), year)))
+                scope.spawn(move || (year, s.submit(s.upload_files(parts), year)))
             })
             .collect();
         handles.into_iter().map(|h| h.join().unwrap()).collect()
@@ -67,7 +67,7 @@ fn ten_county_plans_at_once_all_equal_the_command() {
         expected.insert(year, cli_files(&out));
     }
     for (year, id) in plans {
-        let status = s.wait_plan(id, Duration::from_millis(100));
+        let status = s.wait_plan_every(id, Duration::from_millis(100));
         assert_eq!(status["status"], "done", "plan {id}: {status}");
         let mut served: Vec<String> = status["files"]
             .as_array()

@@ -229,7 +229,7 @@ fn views_cancel_like_plans() {
     add_user(ws.path(), "admin", "admin");
     let server = Server::start(ws.path(), &["--workers", "1"]);
     let c = Client::login(&server, "admin");
-    let up = c.upload(&fixture("county"), true);
+    let up = c.upload(&fixture_parts("county"), true);
     assert_eq!(up.status, 201, "{}", up.text());
     let ds = up.json()["id"].as_i64().unwrap();
     // One worker: the first horizon runs (or waits), the second waits behind it.

@@ -5,30 +5,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn rotaplan(args: &[&str]) -> (i32, String) {
-    let o = Command::new(env!("CARGO_BIN_EXE_rotaplan"))
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        o.status.code().unwrap_or(-1),
-        format!(
-            "{}{}",
-            String::from_utf8_lossy(&o.stdout),
-            String::from_utf8_lossy(&o.stderr)
-        ),
-    )
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
+use crate::cli_support::{code_and_text as rotaplan, files_under, root, s};
 
 fn without_timing(json: &str) -> String {
     json.lines()
@@ -40,13 +18,11 @@ fn without_timing(json: &str) -> String {
 /// Every file of `a` is in `b` with the same bytes (summary.json: apart from
 /// `solve_seconds`), and `b` has no other file.
 fn assert_same_tree(a: &Path, b: &Path) {
-    let files = |root: &Path| {
-        let mut v: Vec<PathBuf> = walk(root)
+    let files = |root: &Path| -> Vec<PathBuf> {
+        files_under(root)
             .into_iter()
-            .map(|p| p.strip_prefix(root).unwrap().to_path_buf())
-            .collect();
-        v.sort();
-        v
+            .map(|(rel, _)| PathBuf::from(rel))
+            .collect()
     };
     let (fa, fb) = (files(a), files(b));
     assert_eq!(fa, fb, "different files");
@@ -64,19 +40,6 @@ fn assert_same_tree(a: &Path, b: &Path) {
             assert!(x == y, "{} differs", f.display());
         }
     }
-}
-
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            out.extend(walk(&p));
-        } else {
-            out.push(p);
-        }
-    }
-    out
 }
 
 /// Plans 2021 of `data` (with `extra` arguments such as `--rules`) once whole into

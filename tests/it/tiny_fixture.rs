@@ -33,19 +33,17 @@ fn root() -> PathBuf {
 #[test]
 fn tiny_plan_matches_the_hand_worked_plan() {
     let out = tempfile::tempdir().unwrap();
-    let st = bin()
-        .args(["plan", "--data"])
-        .arg(root().join("fixtures/tiny"))
-        .args(["--rules"])
-        .arg(root().join("rules/nanchang-2021-2025.toml"))
-        .args(["--year", "2021", "--out"])
-        .arg(out.path())
-        .output()
-        .unwrap();
-    assert!(
-        st.status.success(),
-        "{}",
-        String::from_utf8_lossy(&st.stderr)
+    crate::cli_support::succeeded(
+        "rotaplan",
+        bin()
+            .args(["plan", "--data"])
+            .arg(root().join("fixtures/tiny"))
+            .args(["--rules"])
+            .arg(root().join("rules/nanchang-2021-2025.toml"))
+            .args(["--year", "2021", "--out"])
+            .arg(out.path())
+            .output()
+            .unwrap(),
     );
     let plan = std::fs::read_to_string(out.path().join("plan.csv")).unwrap();
     let mut rows: Vec<String> = plan

@@ -22,17 +22,15 @@ fn tiny() -> PathBuf {
 /// `plan` of the tiny fixture for 2021, into `dir/plan`.
 fn plan_tiny(dir: &Path) -> PathBuf {
     let out = dir.join("plan");
-    let st = bin()
-        .args(["plan", "--quiet", "--year", "2021", "--data"])
-        .arg(tiny())
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert!(
-        st.status.success(),
-        "{}",
-        String::from_utf8_lossy(&st.stderr)
+    crate::cli_support::succeeded(
+        "rotaplan",
+        bin()
+            .args(["plan", "--quiet", "--year", "2021", "--data"])
+            .arg(tiny())
+            .arg("--out")
+            .arg(&out)
+            .output()
+            .unwrap(),
     );
     out
 }

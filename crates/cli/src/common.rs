@@ -6,7 +6,7 @@ use rotaplan_core::rules::{load_rules, Rules};
 use rotaplan_io::input::{self, DataSources, Loaded};
 use rotaplan_io::output::redact::{RedactError, Redactor};
 use rotaplan_io::output::{OutDir, OutError, Staged};
-use rotaplan_io::shard::Fingerprint;
+use rotaplan_io::shard::{Fingerprint, Shard};
 use std::path::{Path, PathBuf};
 
 #[derive(Args, Debug, Clone, Default)]
@@ -137,6 +137,17 @@ impl DataArgs {
         .collect()
     }
 
+    /// [`DataArgs::inputs`], the rules file and `more`: every input of a command.
+    pub fn inputs_with(
+        &self,
+        rules: &RuleArgs,
+        more: impl IntoIterator<Item = Option<PathBuf>>,
+    ) -> Vec<PathBuf> {
+        let mut v = [self.inputs(), rules.inputs()].concat();
+        v.extend(more.into_iter().flatten());
+        v
+    }
+
     /// The data files read, by role (`schools`, …): a file named on its own, else
     /// `<data>/<role>.csv`, else `<data>/<role>.xlsx` (the loader's order).
     pub fn files(&self) -> Vec<(&'static str, PathBuf)> {
@@ -182,6 +193,100 @@ pub fn fingerprint(
     redactor: Option<&Redactor>,
 ) -> std::io::Result<Fingerprint> {
     Fingerprint::new(command, &data.files(), rules, redactor.map(Redactor::key))
+}
+
+/// The rule set, the data and a previous plan: what `plan`, `horizon` and `explain`
+/// read.
+#[derive(Args, Debug, Clone, Default)]
+pub struct PlanInputs {
+    #[command(flatten)]
+    pub rules: RuleArgs,
+    #[command(flatten)]
+    pub data: DataArgs,
+    #[command(flatten)]
+    pub previous: PreviousArgs,
+}
+
+impl PlanInputs {
+    /// Every input file and folder, which `--out` must stay clear of.
+    pub fn paths(&self) -> Vec<PathBuf> {
+        [
+            self.data.inputs(),
+            self.rules.inputs(),
+            self.previous.inputs(),
+        ]
+        .concat()
+    }
+}
+
+/// `--out`, `--force` and `--redact`: the output folder of a command that plans, and
+/// how it is written.
+#[derive(Args, Debug, Clone)]
+pub struct OutArgs {
+    /// Output folder (new, empty, or an earlier output of the same command, which is
+    /// replaced).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Replace --out even when it holds files rotaplan did not write or another
+    /// command's output.
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub redact: RedactArgs,
+}
+
+impl OutArgs {
+    /// What every command writing a folder does first: checks `--out` for `command`
+    /// against `inputs` and the redaction key, then reads the key. On a refusal it
+    /// says why and returns the exit code.
+    pub fn open(
+        &self,
+        command: &str,
+        inputs: &[PathBuf],
+    ) -> Result<(OutDir, Option<Redactor>), Exit> {
+        let inputs = [inputs, &self.redact.inputs()].concat();
+        let out = prepare_out(&self.out, command, &inputs, self.force)?;
+        Ok((out, redactor_or_exit(&self.redact)?))
+    }
+
+    /// [`OutArgs::open`] for a command that plans (`--shard`, a rule set, a data folder
+    /// and a previous plan): reads `--shard`, then loads the rules and the data (the
+    /// previous plan not yet).
+    pub fn open_and_load(
+        &self,
+        command: &str,
+        shard: Option<&str>,
+        inputs: &PlanInputs,
+    ) -> Result<Opened, Exit> {
+        let shard = parse_shard(shard)?;
+        let (out, redactor) = self.open(command, &inputs.paths())?;
+        let (rules, loaded) = load_all(&inputs.rules, &inputs.data)?;
+        Ok(Opened {
+            shard,
+            out,
+            redactor,
+            rules,
+            loaded,
+        })
+    }
+}
+
+/// `--shard` read, the output folder checked, the redaction key read, the rules and
+/// the data loaded.
+pub struct Opened {
+    pub shard: Option<Shard>,
+    pub out: OutDir,
+    pub redactor: Option<Redactor>,
+    pub rules: Rules,
+    pub loaded: Loaded,
+}
+
+/// `--shard I/N` read, or exit 2 saying why not.
+fn parse_shard(shard: Option<&str>) -> Result<Option<Shard>, Exit> {
+    shard.map(Shard::parse).transpose().map_err(|e| {
+        eprintln!("error: {e}\nnothing was written.");
+        Exit::Invalid
+    })
 }
 
 /// Checks `--out` for `command` before any work (see [`OutDir::prepare`]); on a

@@ -1,8 +1,7 @@
 //! `rotaplan compare --rules A --rules B … [--set KEY=V1,V2 …] (--year Y | --horizon)`.
 
-use super::common::{prepare_out, redactor_or_exit, write_out, DataArgs, PreviousArgs};
+use super::common::{write_out, DataArgs, OutArgs, PreviousArgs};
 use super::Exit;
-use crate::common::RedactArgs;
 use clap::{ArgGroup, Args};
 use rayon::prelude::*;
 use rotaplan_core::compare::{
@@ -49,16 +48,8 @@ pub struct CompareArgs {
     /// Also plan each variant with the hand method (same as --methods optimal,seniority).
     #[arg(long)]
     pub seniority: bool,
-    /// Output folder for compare.csv and moves.csv (new, empty, or an earlier
-    /// `compare` output, which is replaced).
-    #[arg(long, value_name = "DIR")]
-    pub out: PathBuf,
-    /// Replace --out even when it holds files rotaplan did not write or another
-    /// command's output.
-    #[arg(long)]
-    pub force: bool,
     #[command(flatten)]
-    pub redact: RedactArgs,
+    pub output: OutArgs,
     /// Seconds the solver may spend on one component.
     #[arg(long, default_value_t = 15.0, value_name = "SECONDS", value_parser = super::common::parse_seconds)]
     pub time_limit: f64,
@@ -75,19 +66,9 @@ pub fn run(a: &CompareArgs, quiet: bool) -> Exit {
 /// counted on its bar, and setting its cancel flag skips the variants not yet started
 /// and stops before anything is written.
 pub fn execute(a: &CompareArgs, quiet: bool, watch: Option<&super::Watch>) -> Exit {
-    let inputs = [
-        a.data.inputs(),
-        a.rules.clone(),
-        a.redact.inputs(),
-        a.previous.inputs(),
-    ]
-    .concat();
-    let out = match prepare_out(&a.out, "compare", &inputs, a.force) {
+    let inputs = [a.data.inputs(), a.rules.clone(), a.previous.inputs()].concat();
+    let (out, redactor) = match a.output.open("compare", &inputs) {
         Ok(o) => o,
-        Err(e) => return e,
-    };
-    let redactor: Option<Redactor> = match redactor_or_exit(&a.redact) {
-        Ok(r) => r,
         Err(e) => return e,
     };
     let mut methods = a.methods.clone();
@@ -282,7 +263,7 @@ fn run_year(
             "{} variants in {:.2} s; wrote {}",
             outcomes.len(),
             start.elapsed().as_secs_f64(),
-            a.out.display()
+            a.output.out.display()
         );
     }
     Exit::Done
@@ -333,7 +314,7 @@ fn run_horizon(
             "{} variants in {:.2} s (target search not run: see `horizon`); wrote {}",
             outcomes.len(),
             start.elapsed().as_secs_f64(),
-            a.out.display()
+            a.output.out.display()
         );
     }
     Exit::Done

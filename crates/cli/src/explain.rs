@@ -1,7 +1,7 @@
 //! `rotaplan explain --teacher ID --year Y` / `explain --school ID --year Y`.
 //! Both flags repeat, so one run (one plan) explains many teachers and schools.
 
-use super::common::{check_period, load_all, DataArgs, PreviousArgs, RuleArgs};
+use super::common::{check_period, load_all, PlanInputs};
 use super::Exit;
 use clap::Args;
 use rotaplan_core::explain::{explain_school, explain_teacher, render_school, render_teacher};
@@ -10,11 +10,7 @@ use rotaplan_core::plan::{plan_year, Method, PlanOptions};
 #[derive(Args, Debug)]
 pub struct ExplainArgs {
     #[command(flatten)]
-    pub rules: RuleArgs,
-    #[command(flatten)]
-    pub data: DataArgs,
-    #[command(flatten)]
-    pub previous: PreviousArgs,
+    pub inputs: PlanInputs,
     /// Teacher id (工号) or exact name (姓名); repeat for several.
     #[arg(long, alias = "工号", value_name = "ID")]
     pub teacher: Vec<String>,
@@ -73,11 +69,11 @@ pub fn run(a: &ExplainArgs, _quiet: bool) -> Exit {
         eprintln!("explain: give --teacher ID (工号) or --school ID (学校代码)");
         return Exit::Invalid;
     }
-    let (rules, mut loaded) = match load_all(&a.rules, &a.data) {
+    let (rules, mut loaded) = match load_all(&a.inputs.rules, &a.inputs.data) {
         Ok(x) => x,
         Err(e) => return e,
     };
-    if let Err(e) = a.previous.load_into(&mut loaded.data) {
+    if let Err(e) = a.inputs.previous.load_into(&mut loaded.data) {
         return e;
     }
     let data = &loaded.data;

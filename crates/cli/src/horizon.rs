@@ -1,11 +1,8 @@
 //! `rotaplan horizon`: the whole plan period year by year, progress to the target and
 //! the smallest share that meets it.
 
-use super::common::{
-    load_all, prepare_out, redactor_or_exit, write_out, DataArgs, PreviousArgs, RuleArgs,
-};
+use super::common::{write_out, OutArgs, PlanInputs};
 use super::Exit;
-use crate::common::RedactArgs;
 use clap::Args;
 use rotaplan_core::horizon::{self, HorizonError, HorizonOptions, HorizonSummary};
 use rotaplan_core::model::Dataset;
@@ -16,29 +13,16 @@ use rotaplan_io::output::redact::Redactor;
 use rotaplan_io::output::{plan_files, Staged};
 use rotaplan_io::report::horizon_page::{horizon_page, horizon_workbook, DistrictYears};
 use rotaplan_io::report::Lang;
-use rotaplan_io::shard::Shard;
 use std::io::IsTerminal;
-use std::path::PathBuf;
 use std::time::Instant;
 
 #[derive(Args, Debug)]
 pub struct HorizonArgs {
+    /// (A previous plan steers the first year only.)
     #[command(flatten)]
-    pub rules: RuleArgs,
+    pub inputs: PlanInputs,
     #[command(flatten)]
-    pub data: DataArgs,
-    /// (Steers the first year only.)
-    #[command(flatten)]
-    pub previous: PreviousArgs,
-    /// Output folder (new, empty, or an earlier `horizon` output, which is replaced).
-    #[arg(long, value_name = "DIR")]
-    pub out: PathBuf,
-    /// Replace --out even when it holds files rotaplan did not write or another
-    /// command's output.
-    #[arg(long)]
-    pub force: bool,
-    #[command(flatten)]
-    pub redact: RedactArgs,
+    pub output: OutArgs,
     /// Exit 3 when the period's target is not met.
     #[arg(long)]
     pub strict: bool,
@@ -117,6 +101,19 @@ pub(super) fn year_summary(
     Ok((rows, summary))
 }
 
+/// The options of a horizon run for the command line and the server's workers: every
+/// year planned (the target search stops on its own), stopped by `watch`'s cancel flag.
+pub(super) fn options(time_limit: f64, watch: Option<&super::Watch>) -> HorizonOptions {
+    HorizonOptions {
+        plan: PlanOptions {
+            time_limit,
+            cancel: watch.map(|w| w.cancel.clone()),
+            ..PlanOptions::default()
+        },
+        stop_when_met: false,
+    }
+}
+
 /// A horizon year's itinerant plan in the ids of the written files.
 pub(super) fn shown_itinerant(
     v: &horizon::YearView<'_>,
@@ -136,33 +133,15 @@ pub fn run(a: &HorizonArgs, quiet: bool) -> Exit {
 /// on its bar, its stage named there, and setting its cancel flag stops the run before
 /// anything is written.
 pub fn execute(a: &HorizonArgs, quiet: bool, watch: Option<&super::Watch>) -> Exit {
-    let shard = match a.shard.as_deref().map(Shard::parse).transpose() {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("error: {e}\nnothing was written.");
-            return Exit::Invalid;
-        }
-    };
-    let inputs = [
-        a.data.inputs(),
-        a.rules.inputs(),
-        a.redact.inputs(),
-        a.previous.inputs(),
-    ]
-    .concat();
-    let out = match prepare_out(&a.out, "horizon", &inputs, a.force) {
+    let o = match a
+        .output
+        .open_and_load("horizon", a.shard.as_deref(), &a.inputs)
+    {
         Ok(o) => o,
         Err(e) => return e,
     };
-    let redactor = match redactor_or_exit(&a.redact) {
-        Ok(r) => r,
-        Err(e) => return e,
-    };
-    let (rules, mut loaded) = match load_all(&a.rules, &a.data) {
-        Ok(x) => x,
-        Err(e) => return e,
-    };
-    if let Err(e) = a.previous.load_into(&mut loaded.data) {
+    let (shard, out, redactor, rules, mut loaded) = (o.shard, o.out, o.redactor, o.rules, o.loaded);
+    if let Err(e) = a.inputs.previous.load_into(&mut loaded.data) {
         return e;
     }
     if let Some(sh) = shard {
@@ -173,14 +152,7 @@ pub fn execute(a: &HorizonArgs, quiet: bool, watch: Option<&super::Watch>) -> Ex
         return super::horizon_shard::run(a, sh, &rules, loaded.data, &target, quiet);
     }
     let data = &loaded.data;
-    let opts = HorizonOptions {
-        plan: PlanOptions {
-            time_limit: a.time_limit,
-            cancel: watch.map(|w| w.cancel.clone()),
-            ..PlanOptions::default()
-        },
-        stop_when_met: false,
-    };
+    let opts = options(a.time_limit, watch);
     let show = !quiet && std::io::stderr().is_terminal();
     let mut staged = Staged::default();
     let t0 = Instant::now();
@@ -315,7 +287,7 @@ pub fn execute(a: &HorizonArgs, quiet: bool, watch: Option<&super::Watch>) -> Ex
                 w.term_probes.len() + w.distance_probes.len()
             );
         }
-        println!("wrote {}", a.out.display());
+        println!("wrote {}", a.output.out.display());
     }
     if a.strict && !summary.target_met {
         return Exit::Strict;

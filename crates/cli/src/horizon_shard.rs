@@ -57,7 +57,7 @@ pub fn run(
         return Exit::Invalid;
     }
     let command = format!("horizon {}-{}", rules.plan.first_year, rules.plan.last_year);
-    let fp = match fingerprint(&a.data, rules, command, target.redactor) {
+    let fp = match fingerprint(&a.inputs.data, rules, command, target.redactor) {
         Ok(f) => f,
         Err(e) => {
             eprintln!("error: {e}\nnothing was written.");
@@ -199,7 +199,7 @@ pub fn run(
         );
         println!(
             "wrote {} (combine the shards with `rotaplan merge`)",
-            a.out.display()
+            a.output.out.display()
         );
     }
     Exit::Done

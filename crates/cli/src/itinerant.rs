@@ -109,8 +109,7 @@ fn report_files(
 }
 
 pub fn run(a: &ItinerantArgs, quiet: bool) -> Exit {
-    let mut inputs = a.data.inputs();
-    inputs.extend(a.rules.inputs());
+    let inputs = a.data.inputs_with(&a.rules, []);
     let out = match prepare_out(&a.out, "itinerant", &inputs, a.force) {
         Ok(o) => o,
         Err(e) => return e,

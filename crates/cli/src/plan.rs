@@ -1,11 +1,7 @@
 //! `rotaplan plan --year Y`: one plan year, end to end.
 
-use super::common::{
-    fingerprint, load_all, prepare_out, redactor_or_exit, write_out, DataArgs, PreviousArgs,
-    RuleArgs,
-};
+use super::common::{fingerprint, write_out, OutArgs, PlanInputs};
 use super::Exit;
-use crate::common::RedactArgs;
 use clap::Args;
 use rotaplan_core::plan::{plan_year, Method, PlanError, PlanOptions};
 use rotaplan_core::shortfall::shortfall_reasons;
@@ -13,31 +9,19 @@ use rotaplan_core::stats::summarize;
 use rotaplan_io::output::{plan_files_lang, render_plan_summary, Staged};
 use rotaplan_io::report::Lang;
 use rotaplan_io::shard::{Shard, ShardManifest, ShardReport, MANIFEST};
-use std::path::PathBuf;
 
 #[derive(Args, Debug)]
 pub struct PlanArgs {
     #[command(flatten)]
-    pub rules: RuleArgs,
-    #[command(flatten)]
-    pub data: DataArgs,
-    #[command(flatten)]
-    pub previous: PreviousArgs,
+    pub inputs: PlanInputs,
     /// Plan year Y (the school year starting in September of Y).
     #[arg(long, value_parser = super::common::parse_year)]
     pub year: i32,
     /// Accept a --year outside the rules' plan period ([plan] first_year..last_year).
     #[arg(long)]
     pub any_year: bool,
-    /// Output folder (new, empty, or an earlier `plan` output, which is replaced).
-    #[arg(long, value_name = "DIR")]
-    pub out: PathBuf,
-    /// Replace --out even when it holds files rotaplan did not write or another
-    /// command's output.
-    #[arg(long)]
-    pub force: bool,
     #[command(flatten)]
-    pub redact: RedactArgs,
+    pub output: OutArgs,
     /// Exit 3 when the plan has a shortfall.
     #[arg(long)]
     pub strict: bool,
@@ -72,37 +56,19 @@ pub fn execute(
     stages: indicatif::ProgressBar,
     cancel: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
 ) -> Exit {
-    let shard = match a.shard.as_deref().map(Shard::parse).transpose() {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("error: {e}\nnothing was written.");
-            return Exit::Invalid;
-        }
-    };
-    let inputs = [
-        a.data.inputs(),
-        a.rules.inputs(),
-        a.redact.inputs(),
-        a.previous.inputs(),
-    ]
-    .concat();
-    let out = match prepare_out(&a.out, "plan", &inputs, a.force) {
+    let o = match a
+        .output
+        .open_and_load("plan", a.shard.as_deref(), &a.inputs)
+    {
         Ok(o) => o,
         Err(e) => return e,
     };
-    let redactor = match redactor_or_exit(&a.redact) {
-        Ok(r) => r,
-        Err(e) => return e,
-    };
-    let (rules, mut loaded) = match load_all(&a.rules, &a.data) {
-        Ok(x) => x,
-        Err(e) => return e,
-    };
+    let (shard, out, redactor, rules, mut loaded) = (o.shard, o.out, o.redactor, o.rules, o.loaded);
     if let Err(e) = super::common::check_period(&rules, a.year, a.any_year) {
         eprintln!("error: {e}\nnothing was written.");
         return Exit::Invalid;
     }
-    if let Err(e) = a.previous.load_into(&mut loaded.data) {
+    if let Err(e) = a.inputs.previous.load_into(&mut loaded.data) {
         return e;
     }
     let cut = match shard {
@@ -209,7 +175,7 @@ pub fn execute(
     }
     if let Some((sh, cut)) = cut {
         let fp = match fingerprint(
-            &a.data,
+            &a.inputs.data,
             &rules,
             format!("plan {}", a.year),
             redactor.as_ref(),
@@ -256,7 +222,7 @@ pub fn execute(
         if let Some(p) = &itinerant_plan {
             print!("{}", super::itinerant::render(p));
         }
-        println!("wrote {}", a.out.display());
+        println!("wrote {}", a.output.out.display());
     }
     if a.strict && summary.shortfall > 0 {
         return Exit::Strict;

@@ -5,8 +5,6 @@
 use super::common::{load_all, prepare_out, write_out, DataArgs, RuleArgs};
 use super::Exit;
 use clap::Args;
-use rotaplan_core::horizon::HorizonOptions;
-use rotaplan_core::plan::PlanOptions;
 use rotaplan_core::quota_progress::{progress, Progress};
 use rotaplan_io::output::{csv_bytes, Staged};
 use rotaplan_io::report::progress_page::{progress_page, progress_workbook};
@@ -85,14 +83,7 @@ pub fn execute(a: &ProgressArgs, quiet: bool, watch: Option<&super::Watch>) -> E
             .max()
             .unwrap_or(first)
     });
-    let opts = HorizonOptions {
-        plan: PlanOptions {
-            time_limit: a.time_limit,
-            cancel: watch.map(|w| w.cancel.clone()),
-            ..PlanOptions::default()
-        },
-        stop_when_met: false,
-    };
+    let opts = super::horizon::options(a.time_limit, watch);
     if let Some(w) = watch {
         w.stage("planning: the forecast years");
     }

@@ -1,8 +1,7 @@
 //! `rotaplan schedule --plan F`: dated evaluations with conflict-free panels.
 
-use super::common::{load_all, prepare_out, redactor_or_exit, write_out, DataArgs, RuleArgs};
+use super::common::{load_all, write_out, DataArgs, OutArgs, RuleArgs};
 use super::Exit;
-use crate::common::RedactArgs;
 use clap::Args;
 use rotaplan_core::schedule::check::check;
 use rotaplan_core::schedule::{ics, solve, Event, Placement};
@@ -36,15 +35,8 @@ pub struct ScheduleArgs {
     /// Also write one calendar per evaluator under ics/.
     #[arg(long)]
     pub ics_per_evaluator: bool,
-    /// Output folder (new, empty, or an earlier `schedule` output, which is replaced).
-    #[arg(long, value_name = "DIR")]
-    pub out: PathBuf,
-    /// Replace --out even when it holds files rotaplan did not write or another
-    /// command's output.
-    #[arg(long)]
-    pub force: bool,
     #[command(flatten)]
-    pub redact: RedactArgs,
+    pub output: OutArgs,
     /// Exit 3 when any evaluation is unscheduled.
     #[arg(long)]
     pub strict: bool,
@@ -122,20 +114,11 @@ fn report(errors: &InputErrors) -> Exit {
 }
 
 pub fn run(a: &ScheduleArgs, quiet: bool) -> Exit {
-    let inputs = [
-        a.data.inputs(),
-        a.rules.inputs(),
-        a.redact.inputs(),
-        vec![a.plan.clone()],
-        a.events.iter().cloned().collect(),
-    ]
-    .concat();
-    let out = match prepare_out(&a.out, "schedule", &inputs, a.force) {
+    let inputs = a
+        .data
+        .inputs_with(&a.rules, [Some(a.plan.clone()), a.events.clone()]);
+    let (out, redactor) = match a.output.open("schedule", &inputs) {
         Ok(o) => o,
-        Err(e) => return e,
-    };
-    let redactor = match redactor_or_exit(&a.redact) {
-        Ok(r) => r,
         Err(e) => return e,
     };
     let (rules, loaded) = match load_all(&a.rules, &a.data) {
@@ -230,7 +213,7 @@ pub fn run(a: &ScheduleArgs, quiet: bool) -> Exit {
             summary.evaluator_days_gap_percent,
             summary.evaluators_used
         );
-        println!("wrote {}", a.out.display());
+        println!("wrote {}", a.output.out.display());
     }
     if a.strict && summary.unscheduled > 0 {
         return Exit::Strict;

@@ -99,13 +99,9 @@ fn violation_rows(violations: &[Violation]) -> Vec<Vec<String>> {
 }
 
 pub fn run(a: &VerifyArgs, quiet: bool) -> Exit {
-    let inputs = [
-        a.data.inputs(),
-        a.rules.inputs(),
-        vec![a.plan.clone()],
-        a.previous.iter().cloned().collect(),
-    ]
-    .concat();
+    let inputs = a
+        .data
+        .inputs_with(&a.rules, [Some(a.plan.clone()), a.previous.clone()]);
     let out = match prepare_out(&a.out, "verify", &inputs, a.force) {
         Ok(o) => o,
         Err(e) => return e,

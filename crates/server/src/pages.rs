@@ -731,13 +731,9 @@ pub async fn cancel(
     Path(id): Path<i64>,
     Form(f): Form<CsrfForm>,
 ) -> Response {
-    let r = (|| {
-        let s = ctx.session()?;
-        s.check_csrf(&headers, Some(&f.csrf_token))?;
-        api::cancel_plan(&app, &s.user, id)?;
-        Ok(Redirect::to(&format!("/plans/{id}")).into_response())
-    })();
-    page(&ctx, r)
+    plan_action(&ctx, &headers, &f, |s| {
+        api::cancel_plan(&app, &s.user, id).map(|()| id)
+    })
 }
 
 pub async fn rerun(
@@ -747,13 +743,23 @@ pub async fn rerun(
     Path(id): Path<i64>,
     Form(f): Form<CsrfForm>,
 ) -> Response {
-    let r = (|| {
-        let s = ctx.session()?;
-        s.check_csrf(&headers, Some(&f.csrf_token))?;
-        let new = api::rerun_plan(&app, &s.user, id)?;
-        Ok(Redirect::to(&format!("/plans/{new}")).into_response())
-    })();
-    page(&ctx, r)
+    plan_action(&ctx, &headers, &f, |s| api::rerun_plan(&app, &s.user, id))
+}
+
+/// A form's action on a plan (cancel, rerun): the session's CSRF token checked, then
+/// `act`, then a redirect to the plan it returns.
+fn plan_action(
+    ctx: &Ctx,
+    headers: &HeaderMap,
+    f: &CsrfForm,
+    act: impl FnOnce(&Session) -> Result<i64, ApiError>,
+) -> Response {
+    let r = ctx.session().and_then(|s| {
+        s.check_csrf(headers, Some(&f.csrf_token))?;
+        let id = act(s)?;
+        Ok(Redirect::to(&format!("/plans/{id}")).into_response())
+    });
+    page(ctx, r)
 }
 
 pub async fn audit(State(app): State<App>, ctx: Ctx) -> Response {

@@ -17,11 +17,7 @@ pub fn run(args: &[&str], out: &Path) {
         .arg(out)
         .output()
         .unwrap();
-    assert!(
-        o.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    crate::cli_support::succeeded(args, o);
 }
 
 pub fn horizon(out: &Path, lang: &str) {

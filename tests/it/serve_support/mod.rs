@@ -1,5 +1,7 @@
-//! Shared by the tests of `rotaplan serve`: the binary started on an ephemeral loopback
-//! port, a logged-in HTTP client, the fixtures as upload parts.
+//! What the tests of `rotaplan serve` (API, views, browser, load) and the server bench
+//! share: a real `rotaplan serve` on an ephemeral loopback port, its users, a logged-in
+//! HTTP client, the fixtures as upload parts or Excel workbooks, and the command-line
+//! `plan` to compare with.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
 
@@ -10,12 +12,27 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_rotaplan");
-pub const PASSWORD: &str = "correct horse";
+pub const PASSWORD: &str = "a long test password";
+pub const NANCHANG_RULES: &str = "nanchang-2021-2025.toml";
+/// The data files of a fixture folder, in upload-form order.
+pub const ROLES: [&str; 6] = [
+    "schools",
+    "teachers",
+    "needs",
+    "ledger",
+    "evaluators",
+    "itinerant_needs",
+];
 
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+pub fn fixture(name: &str) -> PathBuf {
+    root().join("fixtures").join(name)
+}
+
+/// `rotaplan user add` with [`PASSWORD`] on standard input.
 pub fn add_user(ws: &Path, name: &str, scope: &str) {
     let mut c = Command::new(BIN)
         .args(["--quiet", "user", "add", "--workspace"])
@@ -28,8 +45,10 @@ pub fn add_user(ws: &Path, name: &str, scope: &str) {
     assert!(c.wait().unwrap().success());
 }
 
+/// `rotaplan serve --bind 127.0.0.1:0`; stopped when dropped.
 pub struct Server {
     pub child: Child,
+    /// `http://127.0.0.1:PORT`, from the first line the server prints.
     pub base: String,
 }
 
@@ -52,6 +71,7 @@ impl Server {
             .strip_prefix("listening on ")
             .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
             .to_string();
+        assert!(base.starts_with("http://127.0.0.1:"), "{base}");
         Server { child, base }
     }
 
@@ -70,7 +90,9 @@ impl Drop for Server {
     }
 }
 
-/// A logged-in (or not) client of one server.
+/// A logged-in (or not) client of one server: the session's cookie and CSRF token over
+/// one keep-alive agent.
+#[derive(Clone)]
 pub struct Client {
     pub agent: ureq::Agent,
     pub base: String,
@@ -78,6 +100,7 @@ pub struct Client {
     pub csrf: String,
 }
 
+/// A reply's status and body.
 pub struct Reply {
     pub status: u16,
     pub body: Vec<u8>,
@@ -105,7 +128,7 @@ pub fn read(r: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> (Reply,
     let body = r
         .body_mut()
         .with_config()
-        .limit(100 << 20)
+        .limit(200 << 20)
         .read_to_vec()
         .unwrap();
     (Reply { status, body }, cookies)
@@ -113,22 +136,32 @@ pub fn read(r: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> (Reply,
 
 impl Client {
     pub fn new(server: &Server) -> Client {
+        Client::at(&server.base)
+    }
+
+    /// A client of the server at `base`, not logged in.
+    pub fn at(base: &str) -> Client {
         let agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .max_redirects(0)
-            .timeout_global(Some(Duration::from_secs(120)))
+            .timeout_global(Some(Duration::from_secs(300)))
             .build()
             .into();
         Client {
             agent,
-            base: server.base.clone(),
+            base: base.to_string(),
             cookie: String::new(),
             csrf: String::new(),
         }
     }
 
     pub fn login(server: &Server, name: &str) -> Client {
-        let mut c = Client::new(server);
+        Client::login_at(&server.base, name)
+    }
+
+    /// Logs `name` in (with [`PASSWORD`]) at `base`, `http://127.0.0.1:PORT`.
+    pub fn login_at(base: &str, name: &str) -> Client {
+        let mut c = Client::at(base);
         let (r, cookies) = read(
             c.agent
                 .post(format!("{}/api/login", c.base))
@@ -215,14 +248,51 @@ impl Client {
         self.send("POST", "/api/datasets", &ctype, &body, csrf)
     }
 
-    /// Polls a plan until it is no longer queued or running.
+    /// POST with the CSRF token.
+    pub fn post(&self, path: &str, ctype: &str, body: &[u8]) -> Reply {
+        self.send("POST", path, ctype, body, true)
+    }
+
+    /// POST /api/datasets, one part per (role, file name, bytes); the new dataset's id.
+    pub fn upload_files(&self, parts: &[(String, String, Vec<u8>)]) -> i64 {
+        let parts: Vec<(&str, &str, &[u8])> = parts
+            .iter()
+            .map(|(role, file, bytes)| (role.as_str(), file.as_str(), bytes.as_slice()))
+            .collect();
+        let (ctype, body) = multipart(&parts);
+        let r = self.post("/api/datasets", &ctype, &body);
+        assert_eq!(r.status, 201, "{}", r.text());
+        r.json()["id"].as_i64().unwrap()
+    }
+
+    /// POST /api/plans for `dataset` with the Nanchang rules; the plan's id.
+    pub fn submit(&self, dataset: i64, year: i32) -> i64 {
+        let r = self.post_json(
+            "/api/plans",
+            json!({"dataset": dataset, "rules": NANCHANG_RULES, "year": year,
+                   "set": {}, "previous": null}),
+        );
+        assert_eq!(r.status, 202, "{}", r.text());
+        r.json()["id"].as_i64().unwrap()
+    }
+
+    /// Polls a plan until it is no longer queued or running; its status object.
     pub fn wait_plan(&self, id: i64) -> Value {
         self.wait(&format!("/api/plans/{id}"))
+    }
+
+    /// [`Client::wait_plan`], polling every `poll`.
+    pub fn wait_plan_every(&self, id: i64, poll: Duration) -> Value {
+        self.wait_every(&format!("/api/plans/{id}"), poll)
     }
 
     /// Polls work (`/api/plans/ID`, `/api/horizons/ID`, …) until it is no longer
     /// queued or running.
     pub fn wait(&self, path: &str) -> Value {
+        self.wait_every(path, Duration::from_millis(20))
+    }
+
+    fn wait_every(&self, path: &str, poll: Duration) -> Value {
         let t = Instant::now();
         loop {
             let p = self.get(path).json();
@@ -230,25 +300,26 @@ impl Client {
             if s != "queued" && s != "running" {
                 return p;
             }
-            assert!(t.elapsed() < Duration::from_secs(120), "{path} never ended");
-            std::thread::sleep(Duration::from_millis(20));
+            assert!(t.elapsed() < Duration::from_secs(600), "{path} never ended");
+            std::thread::sleep(poll);
         }
+    }
+
+    /// A file of plan `id`, which must be there.
+    pub fn plan_file(&self, id: i64, name: &str) -> Vec<u8> {
+        let r = self.get(&format!("/api/plans/{id}/files/{name}"));
+        assert_eq!(r.status, 200, "plan {id} {name}");
+        r.body
     }
 }
 
-pub fn fixture(dir: &str) -> Vec<(&'static str, Vec<u8>)> {
-    let d = root().join("fixtures").join(dir);
-    [
-        "schools",
-        "teachers",
-        "needs",
-        "ledger",
-        "evaluators",
-        "itinerant_needs",
-    ]
-    .into_iter()
-    .filter_map(|r| Some((r, std::fs::read(d.join(format!("{r}.csv"))).ok()?)))
-    .collect()
+/// The data files of fixture `dir` as upload parts (role, bytes).
+pub fn fixture_parts(dir: &str) -> Vec<(&'static str, Vec<u8>)> {
+    let d = fixture(dir);
+    ROLES
+        .into_iter()
+        .filter_map(|r| Some((r, std::fs::read(d.join(format!("{r}.csv"))).ok()?)))
+        .collect()
 }
 
 pub fn without_solve_seconds(b: &[u8]) -> String {
@@ -282,4 +353,73 @@ pub fn multipart(parts: &[(&str, &str, &[u8])]) -> (String, Vec<u8>) {
     }
     write!(body, "--{boundary}--\r\n").unwrap();
     (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// A CSV file as a one-sheet workbook, as a clerk's Excel export would hold it: cells
+/// that read as plain numbers (no leading zero) are numbers, the rest text.
+pub fn csv_to_xlsx(csv_path: &Path, xlsx_path: &Path) {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_path(csv_path)
+        .unwrap();
+    for (r, rec) in rdr.records().enumerate() {
+        for (c, cell) in rec.unwrap().iter().enumerate() {
+            let (r, c) = (r as u32, c as u16);
+            match plain_number(cell) {
+                Some(n) if r > 0 => ws.write_number(r, c, n).unwrap(),
+                _ => ws.write_string(r, c, cell).unwrap(),
+            };
+        }
+    }
+    wb.save(xlsx_path).unwrap();
+}
+
+fn plain_number(s: &str) -> Option<f64> {
+    let digits = s.strip_prefix('-').unwrap_or(s);
+    let int = digits.split('.').next()?;
+    let plain = !int.is_empty()
+        && digits.len() <= 15
+        && digits.chars().all(|c| c.is_ascii_digit() || c == '.')
+        && digits.matches('.').count() <= 1
+        && !digits.ends_with('.')
+        && (int == "0" || !int.starts_with('0'));
+    if plain {
+        s.parse().ok()
+    } else {
+        None
+    }
+}
+
+/// The data files of fixture `name` converted to `dir/ROLE.xlsx`; the paths written.
+pub fn fixture_as_xlsx(name: &str, dir: &Path) -> Vec<(String, PathBuf)> {
+    std::fs::create_dir_all(dir).unwrap();
+    ROLES
+        .iter()
+        .filter(|r| fixture(name).join(format!("{r}.csv")).exists())
+        .map(|r| {
+            let out = dir.join(format!("{r}.xlsx"));
+            csv_to_xlsx(&fixture(name).join(format!("{r}.csv")), &out);
+            (r.to_string(), out)
+        })
+        .collect()
+}
+
+/// `rotaplan plan --data DATA --rules rules/nanchang-2021-2025.toml --year YEAR --out OUT`.
+pub fn cli_plan(data: &Path, year: i32, out: &Path) {
+    let o = Command::new(BIN)
+        .args(["--quiet", "plan", "--data"])
+        .arg(data)
+        .arg("--rules")
+        .arg(root().join("rules").join(NANCHANG_RULES))
+        .args(["--year", &year.to_string(), "--out"])
+        .arg(out)
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "plan: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
 }

@@ -4,11 +4,15 @@
 //! Explanations are typed values ([`Placement`], [`SchoolBound`]) derived from the
 //! plan itself, so they cannot disagree with it; `render` turns them into sentences.
 
+mod en;
+mod phrases;
 mod render;
-mod render_zh;
+mod zh;
 
-pub use render::{render_school, render_teacher};
-pub use render_zh::{placement_text_zh, reason_text_zh, render_teacher_zh, wish_text_zh};
+pub use render::{
+    placement_text_zh, reason_text_zh, render_school, render_teacher, render_teacher_zh,
+    wish_text_zh,
+};
 
 use crate::eligibility::Reason;
 use crate::model::{Dataset, Subject};

@@ -403,21 +403,9 @@ pub fn calendar(days: &[Day], words: &CalendarWords, label: &str) -> String {
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
-pub(crate) mod tests {
+mod tests {
     use super::*;
-    use std::path::PathBuf;
-
-    /// Compares with the committed snapshot; `UPDATE_SNAPSHOTS=1` rewrites it.
-    pub(crate) fn snapshot(name: &str, svg: &str) {
-        let path = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
-            .join("tests/snapshots")
-            .join(format!("{name}.svg"));
-        if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
-            std::fs::write(&path, svg).unwrap();
-        }
-        let expected = std::fs::read_to_string(&path).unwrap();
-        assert_eq!(svg, expected, "snapshot {name} differs");
-    }
+    use crate::report::snapshot::snapshot;
 
     #[test]
     fn hbars_snapshot() {

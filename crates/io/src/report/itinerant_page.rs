@@ -507,22 +507,10 @@ pub fn itinerant_page(
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
-pub(crate) mod tests {
+mod tests {
     use super::*;
     use crate::report::page::Page;
-    use std::path::PathBuf;
-
-    /// Compares with the committed snapshot; `UPDATE_SNAPSHOTS=1` rewrites it.
-    pub(crate) fn snapshot(name: &str, html: &str) {
-        let path = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
-            .join("tests/snapshots")
-            .join(format!("{name}.html"));
-        if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
-            std::fs::write(&path, html).unwrap();
-        }
-        let expected = std::fs::read_to_string(&path).unwrap();
-        assert_eq!(html, expected, "snapshot {name} differs");
-    }
+    use crate::report::snapshot::snapshot;
 
     fn lesson(name: &str, subject: &str, periods: u32) -> GridLesson {
         GridLesson {

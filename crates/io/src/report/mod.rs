@@ -26,6 +26,8 @@ pub mod plan_page;
 pub mod plan_tallies;
 pub mod progress_page;
 pub mod schedule_page;
+#[cfg(test)]
+mod snapshot;
 pub mod steering_section;
 pub mod svg;
 

@@ -152,7 +152,7 @@ pub fn histogram(bins: &[(String, u64)], label: &str) -> String {
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
-    use crate::report::charts::tests::snapshot;
+    use crate::report::snapshot::snapshot;
 
     #[test]
     fn mini_bars_snapshot() {

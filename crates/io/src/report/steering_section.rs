@@ -198,8 +198,8 @@ pub fn wishes_section(w: &WishTally, lang: Lang) -> Option<Section> {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
-    use crate::report::itinerant_page::tests::snapshot;
     use crate::report::page::Page;
+    use crate::report::snapshot::snapshot;
 
     fn pin(row: u32, action: &str, school: &str, year: Option<i32>, d: (i64, i64)) -> PinRow {
         PinRow {

@@ -1,0 +1,86 @@
+//! What the tests through the `rotaplan` binary share: the repository's root, running
+//! the binary, its output as text, paths as arguments, the fixtures.
+
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// fixtures/tiny.
+pub fn tiny() -> PathBuf {
+    root().join("fixtures/tiny")
+}
+
+/// rules/nanchang-2021-2025.toml.
+pub fn nanchang_rules() -> PathBuf {
+    root().join("rules/nanchang-2021-2025.toml")
+}
+
+/// The binary, to be given its arguments.
+pub fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_rotaplan"))
+}
+
+/// Runs the binary with `args`.
+pub fn run(args: &[&str]) -> Output {
+    bin().args(args).output().unwrap()
+}
+
+/// Runs the binary with `args`, which must succeed.
+pub fn run_ok(args: &[&str]) -> Output {
+    succeeded(args, run(args))
+}
+
+/// `o`, after checking that the run of `what` succeeded (its output in the message).
+pub fn succeeded(what: impl std::fmt::Debug, o: Output) -> Output {
+    assert!(o.status.success(), "{what:?}: {}", text(&o));
+    o
+}
+
+/// Standard output then standard error, as text.
+pub fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+/// The exit code (-1 when killed) and [`text`].
+pub fn code_and_text(args: &[&str]) -> (i32, String) {
+    let o = run(args);
+    (o.status.code().unwrap_or(-1), text(&o))
+}
+
+/// A path as an argument.
+pub fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+/// Every file under `dir` (recursively), by its path relative to `dir` (with `/`),
+/// sorted.
+pub fn files_under(dir: &Path) -> Vec<(String, PathBuf)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+                continue;
+            }
+            let rel = p
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            out.push((rel, p));
+        }
+    }
+    out.sort();
+    out
+}
