@@ -10,21 +10,8 @@ use super::milp::ComponentSolution;
 use super::pairs::distance_km;
 use super::problem::Component;
 use super::transport::transport;
-use crate::model::{Dataset, Subject};
+use crate::model::{Dataset, Move, Subject};
 use std::collections::BTreeMap;
-
-/// One exchange of the plan.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Move {
-    /// Index into `Dataset::teachers`.
-    pub teacher: usize,
-    /// Index into `Dataset::schools`.
-    pub from: usize,
-    pub to: usize,
-    /// Subject of the post filled.
-    pub subject: Subject,
-    pub priority: u32,
-}
 
 /// Eligible teachers per (school, subject), each list in preference order.
 pub type Candidates = BTreeMap<(usize, Subject), Vec<usize>>;

@@ -11,8 +11,8 @@
 //! `pin_not_to`, …). A previous move that breaks no rule was given up for a better
 //! plan on levels (1) and (2), or lost to another kept move: `reoptimised`.
 
-use super::assign::Move;
 use crate::model::steering::PreviousMove;
+use crate::model::Move;
 use crate::model::PlanRow;
 use crate::model::{Dataset, LedgerEntry, SchoolId, TeacherId};
 use crate::rules::Rules;

@@ -6,9 +6,10 @@
 //! the same as the optimizer's, so `verify::check` applies unchanged; only the
 //! objective is ignored, which is what `compare` puts in figures.
 
-use super::assign::{preference_order, Move};
+use super::assign::preference_order;
 use super::facts::YearFacts;
 use super::pairs::{allowed, distance_km};
+use crate::model::Move;
 use crate::model::{Dataset, Subject};
 use crate::rules::Rules;
 use std::collections::{BTreeMap, HashMap};

@@ -14,12 +14,12 @@ pub mod pins;
 pub use pins::PinViolation;
 pub use violation::{Broken, RuleId, Violation, RULE_IDS};
 
+use crate::model::Move;
 use crate::model::PlanRow;
 use crate::model::{
     Backbone, Dataset, LedgerEntry, LedgerStatus, Role, SchoolId, Stage, Subject, Teacher,
     TeacherId,
 };
-use crate::plan::Move;
 use crate::rules::{BackboneLevel, ExclusionContext, Rules, StageMatch};
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
@@ -478,7 +478,7 @@ pub fn check_rows(
         if let (Some(a), Some(b)) = (s.coord, r.coord) {
             // The planner's own distance function: one formula, so a pair at exactly
             // `max_distance_km` is allowed by both or by neither.
-            let km = crate::plan::great_circle_km(a, b);
+            let km = crate::model::great_circle_km(a, b);
             if km > rules.flow.max_distance_km {
                 flag(Broken::Distance {
                     km,
@@ -598,4 +598,4 @@ pub fn check_rows(
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
