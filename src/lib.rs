@@ -77,6 +77,6 @@ pub fn summarize(
     data: &Dataset,
     rules: &Rules,
     plan: &YearPlan,
-) -> Result<(Vec<SchoolRow>, Summary), String> {
+) -> Result<(Vec<SchoolRow>, Summary), rotaplan_core::stats::FiguresMismatch> {
     rotaplan_core::stats::summarize(data, rules, plan)
 }

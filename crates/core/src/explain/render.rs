@@ -2,7 +2,7 @@
 
 use super::{Placement, SchoolBound, SchoolExplanation, TeacherExplanation};
 use crate::eligibility::Reason;
-use crate::model::Dataset;
+use crate::model::{Dataset, Id, School, Teacher};
 use crate::rules::Rules;
 use std::fmt::Write;
 
@@ -68,7 +68,7 @@ fn reason_text(r: &Reason) -> String {
 
 /// Teachers with the facts the plan's preference looks at: school, backbone,
 /// volunteer, years at the school.
-fn who_detail(data: &Dataset, year: i32, list: &[usize]) -> String {
+fn who_detail(data: &Dataset, year: i32, list: &[Id<Teacher>]) -> String {
     list.iter()
         .map(|&t| {
             let t = &data.teachers[t];
@@ -379,7 +379,7 @@ pub fn render_school(data: &Dataset, year: i32, x: &SchoolExplanation) -> String
 }
 
 /// The school's id, or `?` for one not in schools.csv.
-fn school_id(data: &Dataset, s: Option<usize>) -> String {
+fn school_id(data: &Dataset, s: Option<Id<School>>) -> String {
     s.map_or_else(|| "?".to_string(), |s| data.schools[s].id.to_string())
 }
 

@@ -7,7 +7,7 @@
 use super::{Placement, TeacherExplanation, WishNote, WishOutcome};
 use crate::eligibility::Reason;
 use crate::model::steering::PinAction;
-use crate::model::Dataset;
+use crate::model::{Dataset, Id, School, Teacher};
 use crate::rules::{BackboneLevel, Rules};
 use std::fmt::Write;
 
@@ -76,7 +76,7 @@ fn check_name(id: &str) -> &'static str {
 
 /// Teachers with what the plan's preference looks at (school, backbone, volunteer,
 /// years at the school).
-fn who_detail(data: &Dataset, year: i32, list: &[usize]) -> String {
+fn who_detail(data: &Dataset, year: i32, list: &[Id<Teacher>]) -> String {
     list.iter()
         .map(|&t| {
             let t = &data.teachers[t];
@@ -226,7 +226,7 @@ fn placement_text(data: &Dataset, rules: &Rules, year: i32, p: &Placement) -> St
 }
 
 /// The school's id, or `?` for one not in schools.csv.
-fn school_id(data: &Dataset, s: Option<usize>) -> String {
+fn school_id(data: &Dataset, s: Option<Id<School>>) -> String {
     s.map_or_else(|| "?".to_string(), |s| data.schools[s].id.to_string())
 }
 

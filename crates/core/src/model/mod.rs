@@ -7,6 +7,7 @@
 mod date;
 mod geo;
 mod ids;
+mod index;
 mod moves;
 mod plan_row;
 pub mod retirement;
@@ -16,6 +17,7 @@ mod vocab;
 pub use date::{Date, MonthDay};
 pub use geo::{great_circle_km, EARTH_RADIUS_KM};
 pub use ids::{EvaluatorId, SchoolId, Subject, TeacherId, KNOWN_SUBJECTS};
+pub use index::Id;
 pub use moves::Move;
 pub use plan_row::PlanRow;
 pub use vocab::{

@@ -10,16 +10,16 @@ use super::milp::ComponentSolution;
 use super::pairs::distance_km;
 use super::problem::Component;
 use super::transport::transport;
-use crate::model::{Dataset, Move, Subject};
+use crate::model::{Dataset, Id, Move, School, Subject, Teacher};
 use std::collections::BTreeMap;
 
 /// Eligible teachers per (school, subject), each list in preference order.
-pub type Candidates = BTreeMap<(usize, Subject), Vec<usize>>;
+pub type Candidates = BTreeMap<(Id<School>, Subject), Vec<Id<Teacher>>>;
 
 /// Orders candidates the way the tie-breaks say: longer tenure, older, then id.
-pub fn preference_order(data: &Dataset, list: &mut [usize]) {
+pub fn preference_order(data: &Dataset, list: &mut [Id<Teacher>]) {
     list.sort_by(|&a, &b| {
-        let (ta, tb) = (&data.teachers[a], &data.teachers[b]);
+        let (ta, tb) = (data.teacher(a), data.teacher(b));
         (ta.joined_school_year, ta.birth_year, &ta.id).cmp(&(
             tb.joined_school_year,
             tb.birth_year,
@@ -99,9 +99,9 @@ pub fn assign(
             // A pinned teacher's own supply: that teacher, to the one destination.
             if let Some((_, r, subject, priority)) = dest[si].pop() {
                 moves.push(Move {
-                    teacher: t,
-                    from: school,
-                    to: r,
+                    teacher: Id::new(t),
+                    from: Id::new(school),
+                    to: Id::new(r),
                     subject,
                     priority,
                 });
@@ -109,9 +109,9 @@ pub fn assign(
             continue;
         }
         let pool = candidates
-            .get(&(school, sup.subject.clone()))
+            .get(&(Id::new(school), sup.subject.clone()))
             .map_or(&[][..], Vec::as_slice);
-        let mut chosen: Vec<usize> = Vec::new();
+        let mut chosen: Vec<Id<Teacher>> = Vec::new();
         for b in 0..2 {
             for v in 0..2 {
                 let want = sol.class_flow[si][b][v] as usize;
@@ -119,7 +119,7 @@ pub fn assign(
                     pool.iter()
                         .copied()
                         .filter(|&t| {
-                            let t = &data.teachers[t];
+                            let t = data.teacher(t);
                             usize::from(sup.mandatory_leaders || t.is_backbone()) == b
                                 && usize::from(t.volunteer) == v
                         })
@@ -132,8 +132,8 @@ pub fn assign(
         for (t, (_, r, subject, priority)) in chosen.into_iter().zip(dest[si].drain(..)) {
             moves.push(Move {
                 teacher: t,
-                from: school,
-                to: r,
+                from: Id::new(school),
+                to: Id::new(r),
                 subject,
                 priority,
             });

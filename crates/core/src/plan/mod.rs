@@ -30,7 +30,7 @@ pub use steer::{other_district_refusal, PinRefusal};
 pub use unproven::{Remedy, Unproven};
 
 use crate::eligibility::{self, ExclusionFailure, Verdict};
-use crate::model::{Dataset, LedgerEntry};
+use crate::model::{Dataset, Id, LedgerEntry};
 use crate::rules::Rules;
 use crate::verify;
 use problem::build_steered;
@@ -243,7 +243,7 @@ pub fn plan_year(
         (a.from, &data.teachers[a.teacher].id).cmp(&(b.from, &data.teachers[b.teacher].id))
     });
     // A pinned teacher left at home: no plan holds every pin, when that is proven.
-    let moved: BTreeSet<usize> = moves.iter().map(|m| m.teacher).collect();
+    let moved: BTreeSet<usize> = moves.iter().map(|m| m.teacher.index()).collect();
     let left: Vec<PinRefusal> = steer::unplaced_refusals(data, &pins, &moved);
     if !left.is_empty() {
         if optimal {
@@ -305,11 +305,11 @@ fn candidates(
     steer: &YearSteer,
 ) -> assign::Candidates {
     let mut candidates = assign::Candidates::new();
-    for (ti, t) in data.teachers.iter().enumerate() {
-        if eligible[ti] && !steer.own.contains_key(&ti) {
+    for (ti, t) in data.teacher_ids().zip(&data.teachers) {
+        if eligible[ti.index()] && !steer.own.contains_key(&ti.index()) {
             if let Some(&si) = facts.school_index.get(&t.school) {
                 candidates
-                    .entry((si, rules.plan_subject(t)))
+                    .entry((Id::new(si), rules.plan_subject(t)))
                     .or_default()
                     .push(ti);
             }

@@ -114,16 +114,16 @@ pub fn check(
         .enumerate()
         .map(|(i, m)| PlanRow {
             plan_row: i + 2,
-            teacher_id: data.teachers.get(m.teacher).map_or_else(
-                || TeacherId::new(missing("teacher", m.teacher)),
+            teacher_id: data.teachers.get(m.teacher.index()).map_or_else(
+                || TeacherId::new(missing("teacher", m.teacher.index())),
                 |t| t.id.clone(),
             ),
-            to_school: data
-                .schools
-                .get(m.to)
-                .map_or_else(|| SchoolId::new(missing("school", m.to)), |s| s.id.clone()),
-            from_school: Some(data.schools.get(m.from).map_or_else(
-                || SchoolId::new(missing("school", m.from)),
+            to_school: data.schools.get(m.to.index()).map_or_else(
+                || SchoolId::new(missing("school", m.to.index())),
+                |s| s.id.clone(),
+            ),
+            from_school: Some(data.schools.get(m.from.index()).map_or_else(
+                || SchoolId::new(missing("school", m.from.index())),
                 |s| s.id.clone(),
             )),
             subject: Some(m.subject.clone()),

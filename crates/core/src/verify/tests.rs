@@ -2,9 +2,9 @@
 #![allow(clippy::unwrap_used)]
 
 use super::*;
-use crate::model::Dataset;
 use crate::model::PlanRow;
 use crate::model::{Backbone, Gender, Locality, Need, School, Status, Teacher, Title};
+use crate::model::{Dataset, Id};
 use crate::rules::LeaderRules;
 
 fn school(id: &str, locality: Locality) -> School {
@@ -76,9 +76,9 @@ fn rules(promote: bool) -> Rules {
 
 pub(crate) fn mv(teacher: usize, subject: &str) -> Move {
     Move {
-        teacher,
-        from: 0,
-        to: 1,
+        teacher: Id::new(teacher),
+        from: Id::new(0),
+        to: Id::new(1),
         subject: Subject::new(subject),
         priority: 1,
     }
