@@ -118,13 +118,18 @@ impl std::fmt::Display for Method {
     }
 }
 
+/// A method name that is neither `optimal` nor `seniority`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown method {0:?}: write optimal or seniority")]
+pub struct UnknownMethod(pub String);
+
 impl std::str::FromStr for Method {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = UnknownMethod;
+    fn from_str(s: &str) -> Result<Self, UnknownMethod> {
         match s {
             "optimal" => Ok(Method::Optimal),
             "seniority" => Ok(Method::Seniority),
-            _ => Err(format!("unknown method {s:?}: write optimal or seniority")),
+            _ => Err(UnknownMethod(s.to_string())),
         }
     }
 }
