@@ -131,8 +131,9 @@ mod tests {
         assert!(a < b);
         assert_eq!(a, Id::new(3));
         assert_eq!(b.index(), 5);
-        let table = vec!["a", "b", "c", "d"];
+        let table: Vec<&str> = "a b c d".split(' ').collect();
         assert_eq!(table[Id::<&str>::new(3)], "d");
+        assert_eq!(table[..][Id::<&str>::new(0)], "a");
         assert_eq!(format!("{:?}", Id::<School>::new(2)), "School#2");
     }
 }
