@@ -17,7 +17,6 @@ mod problem;
 mod search;
 mod seniority;
 mod steer;
-mod transport;
 mod unproven;
 
 pub use crate::model::Move;
