@@ -42,6 +42,10 @@ fn metres(data: &Dataset, s: usize, r: usize) -> i64 {
 /// senders to earlier member schools (on equal distances, the north-west corner rule).
 fn route(supply: &[u32], capacity: &[u32], cost: &[Vec<i64>]) -> Vec<Vec<u32>> {
     let (m, n) = (supply.len(), capacity.len());
+    if n == 1 {
+        // One member school takes every arrival: the only routing there is.
+        return supply.iter().map(|&s| vec![s]).collect();
+    }
     let (mc, nc) = (m as Cost, n as Cost);
     // INVARIANT: the tie-break of one unit is at most m·n, and a cheapest path crosses
     // at most m + n middle arcs, so scaling metres by `scale` keeps the tie-break from
