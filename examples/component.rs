@@ -24,7 +24,7 @@ fn main() {
         let comp = match rotaplan_core::plan::instance::read(&text) {
             Ok(c) => c,
             Err(e) => {
-                eprintln!("{f}: {e}");
+                eprintln!("{f}: {e}\n  help: {}", e.help());
                 std::process::exit(2);
             }
         };

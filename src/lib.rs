@@ -32,7 +32,7 @@
 //! println!("{} teachers move, shortfall {}", figures.sent, figures.shortfall);
 //!
 //! // Why a teacher is, or is not, placed.
-//! let t = data.teachers.iter().position(|t| t.id.as_str() == "U1-03").ok_or("no U1-03")?;
+//! let t = data.teacher_ids().find(|&t| data.teacher(t).id.as_str() == "U1-03").ok_or("no U1-03")?;
 //! let why = explain_teacher(&data, &rules, &plan, t);
 //! let text = render_teacher(&data, &rules, 2021, &why);
 //! assert!(text.contains("U1-03"));
@@ -53,11 +53,11 @@ pub use rotaplan_core::explain::{
     explain_school, explain_teacher, render_school, render_teacher, SchoolExplanation,
     TeacherExplanation,
 };
-pub use rotaplan_core::model::{Dataset, School, SchoolId, Teacher, TeacherId};
+pub use rotaplan_core::model::{Dataset, Id, School, SchoolId, Teacher, TeacherId};
 pub use rotaplan_core::plan::{plan_year, Method, Move, PlanError, PlanOptions, YearPlan};
 pub use rotaplan_core::progress::ProgressSink;
 pub use rotaplan_core::rules::{load_rules, parse_rules, RuleErrors, Rules};
-pub use rotaplan_core::stats::{SchoolRow, Summary};
+pub use rotaplan_core::stats::{FiguresMismatch, SchoolRow, Summary};
 pub use rotaplan_core::verify::{check, Violation};
 pub use rotaplan_io::input::{load, DataSources, InputErrors, Loaded};
 
@@ -77,6 +77,6 @@ pub fn summarize(
     data: &Dataset,
     rules: &Rules,
     plan: &YearPlan,
-) -> Result<(Vec<SchoolRow>, Summary), String> {
+) -> Result<(Vec<SchoolRow>, Summary), FiguresMismatch> {
     rotaplan_core::stats::summarize(data, rules, plan)
 }

@@ -250,8 +250,12 @@ fn check_year(
     ledger: &[LedgerEntry],
 ) -> Result<(), String> {
     let year = v.row.year;
-    let moved: BTreeMap<usize, &rotaplan_core::plan::Move> =
-        v.plan.moves.iter().map(|m| (m.teacher, m)).collect();
+    let moved: BTreeMap<usize, &rotaplan_core::plan::Move> = v
+        .plan
+        .moves
+        .iter()
+        .map(|m| (m.teacher.index(), m))
+        .collect();
     if moved.len() != v.plan.moves.len() {
         return Err(format!("{year}: a teacher moves twice"));
     }

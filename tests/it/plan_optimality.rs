@@ -238,9 +238,9 @@ fn brute_force_levels(data: &Dataset, rules: &Rules, year: i32) -> Option<Levels
                         .position(|s| s.id == data.teachers[t].school)
                         .unwrap_or(0);
                     rotaplan_core::plan::Move {
-                        teacher: t,
-                        from,
-                        to: targets[c].0,
+                        teacher: rotaplan_core::model::Id::new(t),
+                        from: rotaplan_core::model::Id::new(from),
+                        to: rotaplan_core::model::Id::new(targets[c].0),
                         subject: targets[c].1.clone(),
                         priority: 0,
                     }

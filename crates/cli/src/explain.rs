@@ -5,6 +5,7 @@ use super::common::{check_period, load_all, PlanInputs};
 use super::Exit;
 use clap::Args;
 use rotaplan_core::explain::{explain_school, explain_teacher, render_school, render_teacher};
+use rotaplan_core::model::Id;
 use rotaplan_core::plan::{plan_year, Method, PlanOptions};
 
 #[derive(Args, Debug)]
@@ -84,7 +85,7 @@ pub fn run(a: &ExplainArgs, _quiet: bool) -> Exit {
     let mut teachers = Vec::new();
     for key in a.teacher.iter().map(|k| k.trim()) {
         match find(&data.teachers, key, |t| t.id.as_str(), |t| t.name.as_str()) {
-            Found::One(t) => teachers.push(t),
+            Found::One(t) => teachers.push(Id::new(t)),
             Found::None => missing.push(format!(
                 "explain: no teacher with id or name `{key}` in teachers.csv"
             )),
@@ -101,7 +102,7 @@ pub fn run(a: &ExplainArgs, _quiet: bool) -> Exit {
     let mut schools = Vec::new();
     for key in a.school.iter().map(|k| k.trim()) {
         match find(&data.schools, key, |s| s.id.as_str(), |s| s.name.as_str()) {
-            Found::One(s) => schools.push(s),
+            Found::One(s) => schools.push(Id::new(s)),
             Found::None => missing.push(format!(
                 "explain: no school with id or name `{key}` in schools.csv"
             )),

@@ -94,7 +94,7 @@ pub(super) fn year_summary(
     ),
     String,
 > {
-    let (rows, mut summary) = summarize(v.roster, rules, v.plan)?;
+    let (rows, mut summary) = summarize(v.roster, rules, v.plan).map_err(|e| e.to_string())?;
     summary.itinerant = v
         .itinerant
         .map(|p| Box::new(rotaplan_core::itinerant::ItinerantFigures::of(p)));

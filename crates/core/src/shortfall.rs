@@ -54,14 +54,14 @@ pub fn shortfall_reasons(
     let outside =
         |t: &crate::model::Teacher| rules.mandatory_leaders() && rules.leader_role(t).is_some();
     for m in &plan.moves {
-        *filled.entry((m.to, m.subject.clone())).or_default() += 1;
+        *filled.entry((m.to.index(), m.subject.clone())).or_default() += 1;
         let t = &data.teachers[m.teacher];
         if outside(t) {
             continue;
         }
-        sent[m.from] += 1;
+        sent[m.from.index()] += 1;
         if t.is_backbone() {
-            bsent[m.from] += 1;
+            bsent[m.from.index()] += 1;
         }
     }
     // Eligible subjects per school, split by backbone.

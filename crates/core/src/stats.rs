@@ -107,13 +107,25 @@ pub struct LeaderFigures {
     pub posts_filled: u64,
 }
 
+/// The plan's own figures (eligible, sent, backbone, shortfall, priority, posts)
+/// disagree with the independent checker's: a bug, so the plan must not be written.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "plan figures (eligible, sent, backbone, shortfall, priority, posts) = {mine:?} \
+     but the independent check finds {theirs:?}"
+)]
+pub struct FiguresMismatch {
+    pub mine: (u64, u64, u64, u64, u64, u64),
+    pub theirs: (u64, u64, u64, u64, u64, u64),
+}
+
 /// Per-school rows and the summary; Err when the plan's own figures disagree with
 /// the checker's (a bug: the caller must not write the plan).
 pub fn summarize(
     data: &Dataset,
     rules: &Rules,
     plan: &YearPlan,
-) -> Result<(Vec<SchoolRow>, Summary), String> {
+) -> Result<(Vec<SchoolRow>, Summary), FiguresMismatch> {
     let n = data.schools.len();
     let mut sent = vec![0u32; n];
     let mut bsent = vec![0u32; n];
@@ -135,20 +147,20 @@ pub fn summarize(
             lead.moved += 1;
         }
         if mandatory && rules.leader_role(t).is_some() {
-            leaders_moved[m.from] += 1;
+            leaders_moved[m.from.index()] += 1;
             leaders_bb += u64::from(t.is_backbone());
         } else {
-            sent[m.from] += 1;
+            sent[m.from.index()] += 1;
             if t.is_backbone() {
-                bsent[m.from] += 1;
+                bsent[m.from.index()] += 1;
             }
         }
-        received[m.to] += 1;
-        filled[m.to] += 1;
+        received[m.to.index()] += 1;
+        filled[m.to.index()] += 1;
         if data.schools[m.from].locality == Locality::Urban
             && data.schools[m.to].locality == Locality::Rural
         {
-            u2r[m.from] += 1;
+            u2r[m.from.index()] += 1;
         }
     }
     for ((r, subject), slots) in &plan.facts.open_posts {
@@ -313,10 +325,7 @@ pub fn summarize(
         c.posts,
     );
     if mine != theirs {
-        return Err(format!(
-            "plan figures (eligible, sent, backbone, shortfall, priority, posts) = {mine:?} \
-             but the independent check finds {theirs:?}"
-        ));
+        return Err(FiguresMismatch { mine, theirs });
     }
     Ok((rows, summary))
 }

@@ -427,7 +427,8 @@ fn check_rules(kind: &str, p: &ViewParams) -> Result<(), ApiError> {
     } else {
         vec![crate::plan::Method::Optimal]
     };
-    let variants = crate::compare::expand(&names, &sweeps, &methods).map_err(unprocessable)?;
+    let variants = crate::compare::expand(&names, &sweeps, &methods)
+        .map_err(|e| unprocessable(e.to_string()))?;
     if variants.len() > MAX_VARIANTS {
         return Err(unprocessable(format!(
             "{} variants asked; the workspace compares at most {MAX_VARIANTS} at once: \

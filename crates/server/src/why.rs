@@ -9,7 +9,7 @@ use super::jobs::{self, Failure, PlanParams};
 use super::pages::{csv_table, page, Ctx};
 use super::App;
 use crate::explain::{explain_teacher, render_teacher, render_teacher_zh, Placement};
-use crate::model::{Dataset, TeacherId};
+use crate::model::{Dataset, Id, School, TeacherId};
 use crate::plan::{plan_year, PlanOptions};
 use crate::rules::Rules;
 use axum::extract::{Path, Query, State};
@@ -84,9 +84,9 @@ fn reason_name(lang: Lang, id: &str) -> String {
     }
 }
 
-fn school_label(data: &Dataset, s: usize) -> String {
+fn school_label(data: &Dataset, s: Id<School>) -> String {
     data.schools
-        .get(s)
+        .get(s.index())
         .map_or_else(String::new, |s| format!("{} {}", s.id, s.name))
 }
 
@@ -169,7 +169,7 @@ pub fn explain(app: &App, user: &User, id: i64, key: &str, lang: Lang) -> Result
     let found = find_teacher(data, key.trim());
     let t = match found.as_slice() {
         [] => return Err(ApiError::NotFound),
-        [t] => *t,
+        [t] => Id::new(*t),
         many => {
             return Ok(Lookup::Many(
                 many.iter()

@@ -15,7 +15,7 @@ pub use period::{
     period_compare_csv, period_moves_csv, render_period_table, run_periods, PeriodOutcome,
 };
 pub use tables::{compare_csv, moves_csv, render_table};
-pub use variants::{expand, split_sweep, Variant};
+pub use variants::{expand, split_sweep, SweepError, Variant};
 
 use crate::model::Dataset;
 use crate::plan::{plan_year, PlanError, PlanOptions, YearPlan};
@@ -101,9 +101,9 @@ pub fn run_variants(
             let plan = plan_year(data, &rules, year, &data.ledger, &opts)
                 .map_err(|e| variant_error(variant.label(), e))?;
             let (rows, summary) =
-                summarize(data, &rules, &plan).map_err(|message| CompareError::Plan {
+                summarize(data, &rules, &plan).map_err(|e| CompareError::Plan {
                     variant: variant.label(),
-                    message,
+                    message: e.to_string(),
                 })?;
             Ok(Outcome {
                 variant,

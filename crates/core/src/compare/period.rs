@@ -9,7 +9,7 @@ use super::figures::{percent, Figures, FIGURE_COLUMNS};
 use super::tables::{district_header, districts, moves_table, not_proven};
 use super::{variant_error, CompareError, Variant};
 use crate::horizon::{self, HorizonError, HorizonOptions, YearRow};
-use crate::model::{Dataset, LedgerStatus, SchoolId, TeacherId};
+use crate::model::{Dataset, Id, LedgerStatus, SchoolId, Teacher, TeacherId};
 use crate::plan::PlanOptions;
 use crate::rules::Rules;
 use crate::stats::summarize;
@@ -85,7 +85,7 @@ fn run_one(
     let mut figures = Figures::default();
     let years = rules.plan.first_year..=rules.plan.last_year;
     let run = horizon::run(data, rules, years, &opts, |v| {
-        let (rows, summary) = summarize(v.roster, rules, v.plan)?;
+        let (rows, summary) = summarize(v.roster, rules, v.plan).map_err(|e| e.to_string())?;
         figures.add(&Figures::of(v.roster, v.plan, &rows, &summary));
         Ok(())
     })
@@ -226,17 +226,17 @@ pub fn period_compare_csv(outcomes: &[PeriodOutcome]) -> Result<Vec<u8>, csv::Er
 /// variant whose moves are not the same in all; one column per variant with
 /// `year:school` for each move, `;`-separated (empty: never moves).
 pub fn period_moves_csv(data: &Dataset, outcomes: &[PeriodOutcome]) -> Result<Vec<u8>, csv::Error> {
-    let index: HashMap<&TeacherId, usize> = data
+    let index: HashMap<&TeacherId, Id<Teacher>> = data
         .teachers
         .iter()
-        .enumerate()
-        .map(|(i, t)| (&t.id, i))
+        .map(|t| &t.id)
+        .zip(data.teacher_ids())
         .collect();
     let labels: Vec<String> = outcomes.iter().map(|o| o.variant.label()).collect();
-    let cells: Vec<BTreeMap<usize, String>> = outcomes
+    let cells: Vec<BTreeMap<Id<Teacher>, String>> = outcomes
         .iter()
         .map(|o| {
-            let mut c: BTreeMap<usize, String> = BTreeMap::new();
+            let mut c: BTreeMap<Id<Teacher>, String> = BTreeMap::new();
             for (t, year, to) in &o.moves {
                 if let Some(&i) = index.get(t) {
                     let cell = c.entry(i).or_default();

@@ -3,7 +3,7 @@
 
 use super::figures::{percent, Figures, DISTRICT_COLUMNS, FIGURE_COLUMNS};
 use super::Outcome;
-use crate::model::Dataset;
+use crate::model::{Dataset, Id, Teacher};
 use crate::table::csv_table;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write;
@@ -59,18 +59,17 @@ pub fn compare_csv(data: &Dataset, outcomes: &[Outcome]) -> Result<Vec<u8>, csv:
     csv_table(&h, &rows)
 }
 
-/// The table behind both `moves.csv`s. `cells[v]` maps a teacher (index into
-/// `data.teachers`) to what they do in variant `v` (empty or absent: stays). A teacher
+/// The table behind both `moves.csv`s. `cells[v]` maps a teacher to what they do in variant `v` (empty or absent: stays). A teacher
 /// is listed when placed in at least one variant and their cell is not the same in
 /// all. Columns: teacher_id, name, subject, from_school, from_district, moved_in (how
 /// many variants), destinations (how many distinct cells), then one per variant.
 pub(super) fn moves_table(
     data: &Dataset,
     labels: &[String],
-    cells: &[BTreeMap<usize, String>],
+    cells: &[BTreeMap<Id<Teacher>, String>],
 ) -> Result<Vec<u8>, csv::Error> {
     let n = cells.len();
-    let mut by_teacher: BTreeMap<&str, (usize, Vec<&str>)> = BTreeMap::new();
+    let mut by_teacher: BTreeMap<&str, (Id<Teacher>, Vec<&str>)> = BTreeMap::new();
     for (vi, c) in cells.iter().enumerate() {
         for (&t, cell) in c {
             let e = by_teacher
@@ -129,7 +128,7 @@ pub(super) fn moves_table(
 /// column per variant with the receiving school (empty: stays).
 pub fn moves_csv(data: &Dataset, outcomes: &[Outcome]) -> Result<Vec<u8>, csv::Error> {
     let labels: Vec<String> = outcomes.iter().map(|o| o.variant.label()).collect();
-    let cells: Vec<BTreeMap<usize, String>> = outcomes
+    let cells: Vec<BTreeMap<Id<Teacher>, String>> = outcomes
         .iter()
         .map(|o| {
             o.plan

@@ -35,17 +35,30 @@ impl Variant {
     }
 }
 
+/// A `--set KEY=V1,V2,…` sweep that cannot be split; each message says what to write.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SweepError {
+    /// No `=` between the key and its values.
+    #[error("--set `{0}`: expected section.key=value[,value…]")]
+    NoEquals(String),
+    #[error("--set `{0}`: the key is empty")]
+    EmptyKey(String),
+    #[error("--set `{0}`: unbalanced brackets or quotes")]
+    Unbalanced(String),
+    /// Two commas in a row, or one at either end.
+    #[error("--set `{0}`: an empty value")]
+    EmptyValue(String),
+}
+
 /// Splits `KEY=V1,V2,…` into the key and its values. Commas inside brackets or quotes
 /// belong to the value (`flow.directions=[["urban","rural"]],[["town","rural"]]`).
-pub fn split_sweep(arg: &str) -> Result<(String, Vec<String>), String> {
+pub fn split_sweep(arg: &str) -> Result<(String, Vec<String>), SweepError> {
     let Some((key, values)) = arg.split_once('=') else {
-        return Err(format!(
-            "--set `{arg}`: expected section.key=value[,value…]"
-        ));
+        return Err(SweepError::NoEquals(arg.to_string()));
     };
     let key = key.trim().to_string();
     if key.is_empty() {
-        return Err(format!("--set `{arg}`: the key is empty"));
+        return Err(SweepError::EmptyKey(arg.to_string()));
     }
     let mut out = Vec::new();
     let mut cur = String::new();
@@ -73,10 +86,10 @@ pub fn split_sweep(arg: &str) -> Result<(String, Vec<String>), String> {
     }
     out.push(cur.trim().to_string());
     if depth != 0 || quote.is_some() {
-        return Err(format!("--set `{arg}`: unbalanced brackets or quotes"));
+        return Err(SweepError::Unbalanced(arg.to_string()));
     }
     if out.iter().any(String::is_empty) {
-        return Err(format!("--set `{arg}`: an empty value"));
+        return Err(SweepError::EmptyValue(arg.to_string()));
     }
     Ok((key, out))
 }
@@ -87,7 +100,7 @@ pub fn expand(
     rules: &[PathBuf],
     sweeps: &[String],
     methods: &[Method],
-) -> Result<Vec<Variant>, String> {
+) -> Result<Vec<Variant>, SweepError> {
     let mut combos: Vec<Vec<String>> = vec![Vec::new()];
     for arg in sweeps {
         let (key, values) = split_sweep(arg)?;

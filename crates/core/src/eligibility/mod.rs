@@ -5,7 +5,8 @@
 
 mod reason;
 
-pub use reason::{EligibilityRule, Reason};
+pub use crate::rules::EligibilityRule;
+pub use reason::Reason;
 
 use crate::model::{Dataset, LedgerEntry, School, SchoolId, Teacher};
 use crate::rules::{ExclusionContext, Rules};

@@ -2,22 +2,7 @@
 //! the rule looked at. Rendering (CSV ids, English and Chinese sentences) is separate.
 
 use crate::model::{LedgerStatus, Locality, Role, SchoolId, Status};
-use crate::rules::rule_id::rule_ids;
-
-rule_ids! {
-    /// The built-in eligibility rules, in the order they are checked. Their ids are the
-    /// reasons of `eligibility.csv` and `explain`; a custom exclusion may not reuse one.
-    pub enum EligibilityRule {
-        Status => "status",
-        Role => "role",
-        MinYearsAtSchool => "min_years_at_school",
-        NearRetirement => "near_retirement",
-        SendingLocality => "sending_locality",
-        WeakSchool => "weak_school",
-        OnExchange => "on_exchange",
-        MinYearsBetweenExchanges => "min_years_between_exchanges",
-    }
-}
+use crate::rules::EligibilityRule;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Reason {

@@ -15,7 +15,7 @@ pub use render::{
 };
 
 use crate::eligibility::Reason;
-use crate::model::{Dataset, Subject};
+use crate::model::{Dataset, Id, School, Subject, Teacher};
 use crate::plan::{allowed, distance_km, YearPlan};
 use crate::rules::{BackboneLevel, Rules};
 use std::collections::BTreeMap;
@@ -28,7 +28,7 @@ pub enum Placement {
     /// Placed at `to` on a post of `subject` with `priority`; `alternatives` counts
     /// the other allowed posts that were open, `nearest` whether `to` was the nearest.
     Placed {
-        to: usize,
+        to: Id<School>,
         subject: Subject,
         priority: u32,
         km: Option<f64>,
@@ -43,13 +43,13 @@ pub enum Placement {
     CapReached {
         cap: u32,
         quota: u32,
-        went: Vec<usize>,
+        went: Vec<Id<Teacher>>,
     },
     /// Every allowed post that fits was filled by others: `posts` lists them as
     /// (receiving school, subject, open count), `by` who filled them.
     PostsTaken {
-        posts: Vec<(usize, Subject, u32)>,
-        by: Vec<usize>,
+        posts: Vec<(Id<School>, Subject, u32)>,
+        by: Vec<Id<Teacher>>,
     },
     /// Posts were open and the school under its cap, but sending this (non-backbone)
     /// teacher would raise the backbone shortfall of their group (school, district or
@@ -70,8 +70,8 @@ pub enum Placement {
 /// Everything `explain --teacher` says.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TeacherExplanation {
-    pub teacher: usize,
-    pub school: Option<usize>,
+    pub teacher: Id<Teacher>,
+    pub school: Option<Id<School>>,
     pub reasons: Vec<Reason>,
     pub placement: Placement,
     /// With `[leaders]`: the leaders of the teacher's school (the leaders table).
@@ -89,8 +89,8 @@ pub struct TeacherExplanation {
 #[derive(Debug, Clone, PartialEq)]
 pub struct WishNote {
     pub rank: u8,
-    /// School index; `None` for a school not in schools.csv.
-    pub school: Option<usize>,
+    /// `None` for a school not in schools.csv.
+    pub school: Option<Id<School>>,
     pub outcome: WishOutcome,
 }
 
@@ -106,7 +106,10 @@ pub enum WishOutcome {
     /// The school had no open post of a subject the teacher may fill.
     NoOpenPost { subject: Subject },
     /// Every fitting open post of the school was filled: `by` who went there.
-    Filled { subject: Subject, by: Vec<usize> },
+    Filled {
+        subject: Subject,
+        by: Vec<Id<Teacher>>,
+    },
     /// A post was open: the optimum (shortfall, then priority, then previous moves
     /// kept, then better-ranked wishes of everyone) placed the teacher elsewhere or
     /// kept them at home.
@@ -116,11 +119,11 @@ pub enum WishOutcome {
 /// One leader of a school under `[leaders]`: eligible or not, and where they went.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LeaderLine {
-    pub teacher: usize,
+    pub teacher: Id<Teacher>,
     pub role: crate::model::Role,
     pub eligible: bool,
     /// (receiving school, post filled) when moved.
-    pub moved: Option<(usize, Subject)>,
+    pub moved: Option<(Id<School>, Subject)>,
 }
 
 /// The leaders of school `s` in `plan` (empty without `[leaders]`).
@@ -130,16 +133,15 @@ pub fn leaders_of_school(
     plan: &YearPlan,
     s: &crate::model::SchoolId,
 ) -> Vec<LeaderLine> {
-    data.teachers
-        .iter()
-        .enumerate()
+    data.teacher_ids()
+        .zip(&data.teachers)
         .filter(|(_, t)| &t.school == s)
         .filter_map(|(i, t)| {
             let role = rules.leader_role(t)?;
             Some(LeaderLine {
                 teacher: i,
                 role,
-                eligible: plan.verdicts.get(i).is_some_and(|v| v.eligible()),
+                eligible: plan.verdicts.get(i.index()).is_some_and(|v| v.eligible()),
                 moved: plan
                     .moves
                     .iter()
@@ -150,18 +152,22 @@ pub fn leaders_of_school(
         .collect()
 }
 
-/// Explains teacher index `t` in `plan`.
+/// Explains teacher `t` in `plan`.
 pub fn explain_teacher(
     data: &Dataset,
     rules: &Rules,
     plan: &YearPlan,
-    t: usize,
+    t: Id<Teacher>,
 ) -> TeacherExplanation {
-    let teacher = &data.teachers[t];
-    let school = plan.facts.school_index.get(&teacher.school).copied();
+    let teacher = data.teacher(t);
+    let school = plan
+        .facts
+        .school_index
+        .get(&teacher.school)
+        .map(|&s| Id::new(s));
     let reasons = plan
         .verdicts
-        .get(t)
+        .get(t.index())
         .map(|v| v.reasons.clone())
         .unwrap_or_default();
     let placement = match school {
@@ -190,16 +196,16 @@ pub fn explain_teacher(
     }
 }
 
-/// The wishes of teacher `t` (school index `s`), best rank first, with their outcome.
+/// The wishes of teacher `t` (at school `s`), best rank first, with their outcome.
 fn wish_notes(
     data: &Dataset,
     rules: &Rules,
     plan: &YearPlan,
-    t: usize,
-    s: Option<usize>,
+    t: Id<Teacher>,
+    s: Option<Id<School>>,
     eligible: bool,
 ) -> Vec<WishNote> {
-    let teacher = &data.teachers[t];
+    let teacher = data.teacher(t);
     let mut wishes: Vec<&crate::model::steering::Wish> = data
         .steering
         .wishes
@@ -212,11 +218,11 @@ fn wish_notes(
     wishes
         .into_iter()
         .map(|w| {
-            let school = plan.facts.school_index.get(&w.school).copied();
+            let school = plan.facts.school_index.get(&w.school).map(|&r| Id::new(r));
             let outcome = match (school, s) {
                 (Some(r), _) if host == Some(r) => WishOutcome::Met,
                 _ if !eligible => WishOutcome::NotEligible,
-                (Some(r), Some(s)) if allowed(&data.schools[s], &data.schools[r], rules) => {
+                (Some(r), Some(s)) if allowed(data.school(s), data.school(r), rules) => {
                     wish_outcome(data, rules, plan, r, &planned_as)
                 }
                 _ => WishOutcome::NotAllowed,
@@ -235,14 +241,14 @@ fn wish_outcome(
     data: &Dataset,
     rules: &Rules,
     plan: &YearPlan,
-    r: usize,
+    r: Id<School>,
     planned_as: &Subject,
 ) -> WishOutcome {
     let fitting: Vec<(&Subject, u32)> = plan
         .facts
         .open_posts
         .iter()
-        .filter(|((x, subj), _)| *x == r && rules.post_fits(planned_as, subj))
+        .filter(|((x, subj), _)| *x == r.index() && rules.post_fits(planned_as, subj))
         .map(|((_, subj), slots)| (subj, slots.iter().map(|x| x.1).sum::<u32>()))
         .filter(|x| x.1 > 0)
         .collect();
@@ -253,7 +259,7 @@ fn wish_outcome(
     };
     let mut by = Vec::new();
     for (subj, open) in &fitting {
-        let went: Vec<usize> = plan
+        let went: Vec<Id<Teacher>> = plan
             .moves
             .iter()
             .filter(|m| m.to == r && &m.subject == *subj)
@@ -272,19 +278,19 @@ fn wish_outcome(
 }
 
 /// (school, subject) → (open count, best priority).
-type FittingPosts = BTreeMap<(usize, Subject), (u32, u32)>;
+type FittingPosts = BTreeMap<(Id<School>, Subject), (u32, u32)>;
 
 /// Open posts (from facts) that `t` may fill: (school, subject) → count, best priority.
 fn fitting_posts(
     data: &Dataset,
     rules: &Rules,
     plan: &YearPlan,
-    t: usize,
-    s: usize,
+    t: Id<Teacher>,
+    s: Id<School>,
 ) -> (FittingPosts, u32) {
-    let teacher = &data.teachers[t];
+    let teacher = data.teacher(t);
     let planned_as = rules.plan_subject(teacher);
-    let from = &data.schools[s];
+    let from = data.school(s);
     let mut ok = BTreeMap::new();
     let mut blocked = 0;
     for ((r, subj), slots) in &plan.facts.open_posts {
@@ -294,7 +300,7 @@ fn fitting_posts(
         let count: u32 = slots.iter().map(|x| x.1).sum();
         if allowed(from, &data.schools[*r], rules) {
             let best = slots.iter().map(|x| x.0).max().unwrap_or(0);
-            ok.insert((*r, subj.clone()), (count, best));
+            ok.insert((Id::new(*r), subj.clone()), (count, best));
         } else {
             blocked += count;
         }
@@ -302,7 +308,13 @@ fn fitting_posts(
     (ok, blocked)
 }
 
-fn placement(data: &Dataset, rules: &Rules, plan: &YearPlan, t: usize, s: usize) -> Placement {
+fn placement(
+    data: &Dataset,
+    rules: &Rules,
+    plan: &YearPlan,
+    t: Id<Teacher>,
+    s: Id<School>,
+) -> Placement {
     let (posts, blocked) = fitting_posts(data, rules, plan, t, s);
     if let Some(m) = plan.moves.iter().find(|m| m.teacher == t) {
         let total: u32 = posts.values().map(|x| x.0).sum();
@@ -311,7 +323,7 @@ fn placement(data: &Dataset, rules: &Rules, plan: &YearPlan, t: usize, s: usize)
             to: m.to,
             subject: m.subject.clone(),
             priority: m.priority,
-            km: distance_km(&data.schools[s], &data.schools[m.to]),
+            km: distance_km(data.school(s), data.school(m.to)),
             best_priority,
             alternatives: total.saturating_sub(1),
         };
@@ -319,11 +331,11 @@ fn placement(data: &Dataset, rules: &Rules, plan: &YearPlan, t: usize, s: usize)
     if posts.is_empty() {
         return Placement::NoAllowedPost { blocked };
     }
-    let f = &plan.facts.schools[s];
+    let f = &plan.facts.schools[s.index()];
     // Mandatory leaders are outside the school's cap (a unit quota each).
     let outside =
-        |i: usize| rules.mandatory_leaders() && rules.leader_role(&data.teachers[i]).is_some();
-    let went: Vec<usize> = plan
+        |i: Id<Teacher>| rules.mandatory_leaders() && rules.leader_role(data.teacher(i)).is_some();
+    let went: Vec<Id<Teacher>> = plan
         .moves
         .iter()
         .filter(|m| m.from == s && !outside(m.teacher))
@@ -336,7 +348,7 @@ fn placement(data: &Dataset, rules: &Rules, plan: &YearPlan, t: usize, s: usize)
             went,
         };
     }
-    let mut filled: BTreeMap<(usize, &Subject), Vec<usize>> = BTreeMap::new();
+    let mut filled: BTreeMap<(Id<School>, &Subject), Vec<Id<Teacher>>> = BTreeMap::new();
     for m in &plan.moves {
         filled
             .entry((m.to, &m.subject))
@@ -368,13 +380,13 @@ fn one_more(
     data: &Dataset,
     rules: &Rules,
     plan: &YearPlan,
-    t: usize,
-    s: usize,
+    t: Id<Teacher>,
+    s: Id<School>,
     school_sent: u32,
 ) -> Placement {
     let q = &rules.quota;
-    let group = |x: usize| {
-        let school = &data.schools[x];
+    let group = |x: Id<School>| {
+        let school = data.school(x);
         match q.backbone_share_level {
             BackboneLevel::School => school.id.to_string(),
             BackboneLevel::District => school.district.clone(),
@@ -391,7 +403,7 @@ fn one_more(
     let bb = u32::from(data.teachers[t].is_backbone());
     let backbone_loss =
         short(sent + 1, backbone_sent + bb).saturating_sub(short(sent, backbone_sent));
-    let quota_gain = u32::from(school_sent < plan.facts.schools[s].quota);
+    let quota_gain = u32::from(school_sent < plan.facts.schools[s.index()].quota);
     if backbone_loss > quota_gain {
         Placement::BackboneShare {
             sent,
@@ -423,28 +435,33 @@ pub enum SchoolBound {
 /// Everything `explain --school` says.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SchoolExplanation {
-    pub school: usize,
+    pub school: Id<School>,
     pub staff: u32,
     pub eligible: u32,
     pub quota: u32,
     pub cap: u32,
     /// (teacher, receiving school) of those who went.
-    pub went: Vec<(usize, usize)>,
+    pub went: Vec<(Id<Teacher>, Id<School>)>,
     /// (teacher, sending school) of those who arrive.
-    pub arrive: Vec<(usize, usize)>,
+    pub arrive: Vec<(Id<Teacher>, Id<School>)>,
     pub posts: u32,
     pub bound: SchoolBound,
 }
 
-pub fn explain_school(plan: &YearPlan, s: usize) -> SchoolExplanation {
-    let f = plan.facts.schools.get(s).cloned().unwrap_or_default();
-    let went: Vec<(usize, usize)> = plan
+pub fn explain_school(plan: &YearPlan, s: Id<School>) -> SchoolExplanation {
+    let f = plan
+        .facts
+        .schools
+        .get(s.index())
+        .cloned()
+        .unwrap_or_default();
+    let went: Vec<(Id<Teacher>, Id<School>)> = plan
         .moves
         .iter()
         .filter(|m| m.from == s)
         .map(|m| (m.teacher, m.to))
         .collect();
-    let arrive: Vec<(usize, usize)> = plan
+    let arrive: Vec<(Id<Teacher>, Id<School>)> = plan
         .moves
         .iter()
         .filter(|m| m.to == s)
@@ -454,7 +471,7 @@ pub fn explain_school(plan: &YearPlan, s: usize) -> SchoolExplanation {
         .facts
         .open_posts
         .iter()
-        .filter(|((r, _), _)| *r == s)
+        .filter(|((r, _), _)| *r == s.index())
         .map(|(_, v)| v.iter().map(|x| x.1).sum::<u32>())
         .sum();
     let sent = went.len() as u32;

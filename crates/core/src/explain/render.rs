@@ -8,7 +8,7 @@ use super::phrases::{BackboneShare, Phrases, Trait};
 use super::zh::Zh;
 use super::{Placement, SchoolBound, SchoolExplanation, TeacherExplanation, WishNote};
 use crate::eligibility::Reason;
-use crate::model::Dataset;
+use crate::model::{Dataset, Id, School, Teacher};
 use crate::plan::ChangeReason;
 use crate::rules::Rules;
 use std::fmt::Write;
@@ -170,7 +170,7 @@ fn reason<L: Phrases>(l: &L, r: &Reason) -> String {
 
 /// Teachers with the facts the plan's preference looks at: school, backbone,
 /// volunteer, years at the school.
-fn who_detail<L: Phrases>(l: &L, data: &Dataset, year: i32, list: &[usize]) -> String {
+fn who_detail<L: Phrases>(l: &L, data: &Dataset, year: i32, list: &[Id<Teacher>]) -> String {
     list.iter()
         .map(|&t| {
             let t = &data.teachers[t];
@@ -251,7 +251,7 @@ fn placement<L: Phrases>(l: &L, data: &Dataset, rules: &Rules, year: i32, p: &Pl
 }
 
 /// The school's id, or `?` for one not in schools.csv.
-fn school_id(data: &Dataset, s: Option<usize>) -> String {
+fn school_id(data: &Dataset, s: Option<Id<School>>) -> String {
     s.map_or_else(|| "?".to_string(), |s| data.schools[s].id.to_string())
 }
 

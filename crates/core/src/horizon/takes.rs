@@ -81,9 +81,9 @@ pub fn unplaced_within_quota(v: &YearView<'_>, rules: &Rules) -> BTreeMap<(Strin
     let mut moved = vec![false; data.teachers.len()];
     let mut sent = vec![0u32; n];
     for m in &plan.moves {
-        moved[m.teacher] = true;
+        moved[m.teacher.index()] = true;
         if !(mandatory && rules.leader_role(&data.teachers[m.teacher]).is_some()) {
-            sent[m.from] += 1;
+            sent[m.from.index()] += 1;
         }
     }
     // Eligible teachers left at home, per school, in the plan's preference order.

@@ -252,7 +252,7 @@ pub fn check(ctx: &Context<'_>, plan: &ItinerantPlan) -> Vec<Violation> {
             );
         }
         let km = match (home.coord, host.coord) {
-            (Some(a), Some(b)) => crate::plan::great_circle_km(a, b),
+            (Some(a), Some(b)) => crate::model::great_circle_km(a, b),
             _ => 0.0,
         };
         if km > p.max_km + 1e-9 {

@@ -60,7 +60,7 @@ pub(super) struct Unit {
 }
 
 /// Great-circle distance in km: the one distance function (`plan/geo.rs`).
-pub(super) use crate::plan::great_circle_km as km;
+pub(super) use crate::model::great_circle_km as km;
 
 /// Metres, rounded, for the integer travel objective.
 pub(super) fn metres(km: f64) -> u64 {

@@ -5,14 +5,20 @@
 //! known to be well-formed.
 
 mod date;
+mod geo;
 mod ids;
+mod index;
+mod moves;
 mod plan_row;
 pub mod retirement;
 pub mod steering;
 mod vocab;
 
 pub use date::{Date, MonthDay};
+pub use geo::{great_circle_km, EARTH_RADIUS_KM};
 pub use ids::{EvaluatorId, SchoolId, Subject, TeacherId, KNOWN_SUBJECTS};
+pub use index::Id;
+pub use moves::Move;
 pub use plan_row::PlanRow;
 pub use vocab::{
     parse_bool, Backbone, Form, Gender, LedgerStatus, Locality, PinKind, Role, Stage, Status,

@@ -11,10 +11,10 @@
 //! `pin_not_to`, …). A previous move that breaks no rule was given up for a better
 //! plan on levels (1) and (2), or lost to another kept move: `reoptimised`.
 
-use super::assign::Move;
 use crate::model::steering::PreviousMove;
+use crate::model::Move;
 use crate::model::PlanRow;
-use crate::model::{Dataset, LedgerEntry, SchoolId, TeacherId};
+use crate::model::{Dataset, Id, LedgerEntry, SchoolId, Teacher, TeacherId};
 use crate::rules::Rules;
 use crate::verify;
 use std::collections::{BTreeMap, HashMap};
@@ -77,8 +77,8 @@ impl ChangeReason {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Change {
     pub teacher: TeacherId,
-    /// The teacher's index in the data (`None`: not on this year's roster).
-    pub index: Option<usize>,
+    /// The teacher in the data (`None`: not on this year's roster).
+    pub index: Option<Id<Teacher>>,
     /// The host school of the previous plan (empty for `added`).
     pub previous_to: Option<SchoolId>,
     /// The host school of the new plan (empty for `dropped`).
@@ -130,7 +130,7 @@ pub fn changes(
             p.teacher.as_str(),
             Change {
                 teacher: p.teacher.clone(),
-                index: index.get(p.teacher.as_str()).copied(),
+                index: index.get(p.teacher.as_str()).map(|&i| Id::new(i)),
                 previous_to: Some(p.to.clone()),
                 to: to.cloned(),
                 kind,
@@ -224,7 +224,7 @@ impl Change {
     pub fn cells(&self, shown: &Dataset) -> Vec<String> {
         let id = self
             .index
-            .and_then(|i| shown.teachers.get(i))
+            .and_then(|i| shown.teachers.get(i.index()))
             .map_or_else(|| self.teacher.to_string(), |t| t.id.to_string());
         vec![
             id,

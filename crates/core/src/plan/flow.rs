@@ -10,12 +10,53 @@ use std::sync::Arc;
 /// costs of the search (`search.rs`, up to ten levels) stay exact.
 pub type Cost = i128;
 
+/// The largest arc cost (in magnitude) a graph may be built with: 32 bits below
+/// `Cost::MAX`. Distances and potentials are sums of arc costs along simple paths, and
+/// the total is a sum of cost × flow; with fewer than 2^30 nodes and the flows the
+/// callers bound (search.rs: `Weights::of` keeps the whole objective within the same
+/// headroom; assign.rs: a group's arrivals), none of these sums can overflow.
+pub const MAX_ARC_COST: Cost = Cost::MAX >> 32;
+
+/// Nodes are stored as `u32`; a graph stays well below this many so that path sums of
+/// `MAX_ARC_COST` fit (see there).
+const MAX_NODES: usize = 1 << 30;
+
 impl Warm {
     /// Bytes held, to bound what a search keeps of its open nodes.
     pub fn bytes(&self) -> usize {
         self.flows.capacity() * std::mem::size_of::<(u32, u32)>()
             + self.pot.capacity() * std::mem::size_of::<Cost>()
     }
+}
+
+/// Why a warm start could not be made or used. Like OR-Tools' `SimpleMinCostFlow::Status`
+/// (min_cost_flow.h), each way a solve can end is named, instead of one `None` for
+/// all; unlike it, a cold `min_cost_flow` cannot fail (it stops at a minimum-cost flow
+/// of whatever value, so there is no `INFEASIBLE` or `UNBALANCED` to report). The
+/// search's answer to each is the same, solving the node cold, but tests and debug
+/// runs can tell them apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum FlowError {
+    /// The warm state or the return arc does not fit this graph (another number of
+    /// nodes, a return arc that is not t→s): the state belongs to another network.
+    /// OR-Tools' `BAD_INPUT`.
+    #[error("the warm state does not fit this network")]
+    Mismatch,
+    /// Finding potentials or routing the imbalances took more than the work limit.
+    #[error("the warm start exceeded its work limit")]
+    WorkLimit,
+    /// A residual arc with a negative reduced cost where none may be: a negative
+    /// cycle, or potentials that are not dual feasible. OR-Tools' `BAD_RESULT`.
+    #[error("a negative reduced cost: the potentials are not feasible")]
+    NegativeCycle,
+    /// Some excess cannot reach any deficit through arcs with capacity left.
+    /// OR-Tools' `INFEASIBLE`.
+    #[error("an imbalance cannot be routed: infeasible")]
+    Infeasible,
+    /// A flow does not fit the 32 bits a warm state stores. OR-Tools'
+    /// `BAD_CAPACITY_RANGE`.
+    #[error("a flow does not fit 32 bits")]
+    Overflow,
 }
 
 /// Capacity of the return arc t→s that closes a flow into a circulation.
@@ -45,6 +86,7 @@ pub struct Graph {
 
 impl Graph {
     pub fn new(nodes: usize) -> Graph {
+        debug_assert!(nodes < MAX_NODES, "{nodes} nodes");
         Graph {
             adj: Arc::new(vec![Vec::new(); nodes]),
             ..Graph::default()
@@ -54,11 +96,18 @@ impl Graph {
     pub fn add_node(&mut self) -> usize {
         let adj = Arc::make_mut(&mut self.adj);
         adj.push(Vec::new());
+        debug_assert!(adj.len() < MAX_NODES, "{} nodes", adj.len());
         adj.len() - 1
     }
 
     /// Resets arc `e` of a graph that carries no flow yet to capacity `cap`, cost `cost`.
     pub fn set_arc(&mut self, e: usize, cap: i64, cost: Cost) {
+        // INVARIANT: the callers' weights keep every cost within MAX_ARC_COST (checked
+        // by `Weights::of`); the sums below rely on it.
+        debug_assert!(
+            cost.unsigned_abs() <= MAX_ARC_COST.unsigned_abs(),
+            "arc cost {cost}"
+        );
         self.cap[e] = cap.max(0);
         self.cap[e ^ 1] = 0;
         self.cost[e] = cost;
@@ -68,6 +117,11 @@ impl Graph {
     /// Adds arc u→v and returns its id (for `flow`). Arcs of zero capacity are kept so
     /// that ids stay predictable.
     pub fn add_arc(&mut self, u: usize, v: usize, cap: i64, cost: Cost) -> usize {
+        // INVARIANT: as in `set_arc`.
+        debug_assert!(
+            cost.unsigned_abs() <= MAX_ARC_COST.unsigned_abs(),
+            "arc cost {cost}"
+        );
         let e = self.to.len();
         let to = Arc::make_mut(&mut self.to);
         to.push(v as u32);
@@ -118,6 +172,8 @@ impl Graph {
                     if pot[v] == Cost::MAX {
                         continue;
                     }
+                    // INVARIANT: d, pot[u] and pot[v] are path sums of fewer than
+                    // MAX_NODES costs of at most MAX_ARC_COST: no overflow.
                     let nd = d + self.cost[e] + pot[u] - pot[v];
                     if nd < dist[v] {
                         dist[v] = nd;
@@ -150,6 +206,8 @@ impl Graph {
             let path_cost = pot[t] - pot[s];
             // Push a blocking flow along every cheapest path at once (arcs of zero
             // reduced cost), Dinic-style, before the next Dijkstra.
+            // INVARIANT: `total` ends as Σ cost × flow of a minimum-cost flow, which the
+            // callers keep within range (see MAX_ARC_COST); it only decreases on the way.
             total += path_cost * Cost::from(self.blocking_flow(s, t, &pot));
         }
         total
@@ -244,11 +302,11 @@ impl Graph {
 
     /// Closes the flow of the last `min_cost_flow(s, t)` into a circulation through
     /// `ret`, an arc t→s of cost 0 added when the graph was built, and finds potentials
-    /// under which every residual arc has a non-negative reduced cost. `None` when they
-    /// cannot be found within the work limit (the caller then solves cold again).
-    pub fn warm_state(&mut self, s: usize, t: usize, ret: usize) -> Option<Warm> {
+    /// under which every residual arc has a non-negative reduced cost. An error when they
+    /// cannot be found (the caller then solves cold again).
+    pub fn warm_state(&mut self, s: usize, t: usize, ret: usize) -> Result<Warm, FlowError> {
         if self.to.get(ret).copied() != Some(s as u32) || self.to[ret ^ 1] != t as u32 {
-            return None;
+            return Err(FlowError::Mismatch);
         }
         let into_t: i64 = self.adj[t]
             .iter()
@@ -270,9 +328,9 @@ impl Graph {
     }
 
     /// Potentials with non-negative reduced costs on all residual arcs (Bellman–Ford
-    /// from a virtual root at distance 0 to every node); `None` on a negative cycle or
-    /// too much work.
-    fn feasible_potentials(&self) -> Option<Vec<Cost>> {
+    /// from a virtual root at distance 0 to every node). A negative cycle keeps
+    /// relaxing, so it ends as `WorkLimit` too.
+    fn feasible_potentials(&self) -> Result<Vec<Cost>, FlowError> {
         let n = self.adj.len();
         let mut pot: Vec<Cost> = vec![0; n];
         let mut queued = vec![true; n];
@@ -285,7 +343,7 @@ impl Graph {
                 if self.cap[e] == 0 {
                     continue;
                 }
-                budget = budget.checked_sub(1)?;
+                budget = budget.checked_sub(1).ok_or(FlowError::WorkLimit)?;
                 let v = self.to[e] as usize;
                 let nd = pot[u] + self.cost[e];
                 if nd < pot[v] {
@@ -297,20 +355,20 @@ impl Graph {
                 }
             }
         }
-        Some(pot)
+        Ok(pot)
     }
 
-    /// The flows and potentials, compactly (open nodes of a search hold thousands);
-    /// `None` when a flow does not fit 32 bits.
-    fn snapshot(&self, pot: Vec<Cost>) -> Option<Warm> {
+    /// The flows and potentials, compactly (open nodes of a search hold thousands).
+    fn snapshot(&self, pot: Vec<Cost>) -> Result<Warm, FlowError> {
         let mut flows: Vec<(u32, u32)> = Vec::new();
         for e in (0..self.to.len()).step_by(2) {
             if self.cap[e ^ 1] > 0 {
-                flows.push((e as u32, u32::try_from(self.cap[e ^ 1]).ok()?));
+                let f = u32::try_from(self.cap[e ^ 1]).map_err(|_| FlowError::Overflow)?;
+                flows.push((e as u32, f));
             }
         }
         flows.shrink_to_fit();
-        Some(Warm { flows, pot })
+        Ok(Warm { flows, pot })
     }
 
     /// Σ cost × flow over the arcs.
@@ -334,20 +392,20 @@ impl Graph {
     /// and restores optimality: arcs whose reduced cost now says so are saturated or
     /// emptied, and the imbalances this leaves are routed along cheapest paths
     /// (successive shortest paths from many sources). Far fewer Dijkstra runs than a
-    /// cold solve when few arcs changed. `None` when the state does not fit this graph
-    /// or the work grows too large; the graph is then unusable for this solve.
-    pub fn reoptimize(&mut self, warm: &Warm, ret: usize) -> Option<Warm> {
+    /// cold solve when few arcs changed. On an error the graph is unusable for this
+    /// solve (the caller builds it again and solves cold).
+    pub fn reoptimize(&mut self, warm: &Warm, ret: usize) -> Result<Warm, FlowError> {
         let n = self.adj.len();
         let m = self.to.len();
         if warm.pot.len() != n || ret >= m || ret & 1 == 1 {
-            return None;
+            return Err(FlowError::Mismatch);
         }
         self.cap[ret] = RETURN_CAP;
         self.cap[ret ^ 1] = 0;
         let mut pot = warm.pot.clone();
         let mut x = vec![0i64; m / 2];
         for &(e, f) in &warm.flows {
-            *x.get_mut(e as usize / 2)? = i64::from(f);
+            *x.get_mut(e as usize / 2).ok_or(FlowError::Mismatch)? = i64::from(f);
         }
         let mut excess = vec![0i64; n];
         for e in (0..m).step_by(2) {
@@ -368,7 +426,7 @@ impl Graph {
         }
         let mut left: i64 = excess.iter().filter(|&&x| x > 0).sum();
         if left > 1 << 20 {
-            return None;
+            return Err(FlowError::WorkLimit);
         }
         let mut dist = vec![Cost::MAX; n];
         let mut prev = vec![u32::MAX; n];
@@ -401,7 +459,7 @@ impl Graph {
                     let v = self.to[e] as usize;
                     let rc = self.cost[e] + pot[u] - pot[v];
                     if rc < 0 {
-                        return None;
+                        return Err(FlowError::NegativeCycle);
                     }
                     let nd = d + rc;
                     if nd < dist[v] {
@@ -411,7 +469,7 @@ impl Graph {
                     }
                 }
             }
-            let t = target?;
+            let t = target.ok_or(FlowError::Infeasible)?;
             let reach = dist[t];
             for v in 0..n {
                 pot[v] += dist[v].min(reach);
@@ -426,7 +484,7 @@ impl Graph {
             }
             push = push.min(excess[v]);
             if push <= 0 {
-                return None;
+                return Err(FlowError::Infeasible);
             }
             let src = v;
             let mut v = t;
@@ -536,7 +594,7 @@ mod tests {
             let (mut g0, ret) = layered(&before);
             g0.min_cost_flow(0, 1);
             let warm = g0.warm_state(0, 1, ret);
-            prop_assert!(warm.is_some());
+            prop_assert!(warm.is_ok());
             let mixed: Vec<(i64, i64)> = before
                 .iter()
                 .zip(&after)
@@ -547,12 +605,12 @@ mod tests {
             let want = cold.min_cost_flow(0, 1);
             let (mut hot, ret) = layered(&mixed);
             let state = hot.reoptimize(&warm.unwrap_or_default(), ret);
-            prop_assert!(state.is_some());
+            prop_assert!(state.is_ok());
             prop_assert_eq!(hot.total_cost(), want);
             // And the state it leaves restarts the next network too.
             let (mut again, ret) = layered(&before);
             let (mut cold0, _) = layered(&before);
-            prop_assert!(again.reoptimize(&state.unwrap_or_default(), ret).is_some());
+            prop_assert!(again.reoptimize(&state.unwrap_or_default(), ret).is_ok());
             prop_assert_eq!(again.total_cost(), cold0.min_cost_flow(0, 1));
         }
 

@@ -79,19 +79,46 @@ pub fn write(comp: &Component) -> String {
     out
 }
 
+/// A component file that [`read`] cannot read; its help says where such files come
+/// from.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InstanceError {
+    /// A line that is not one of the file's line kinds, or has a field that is not a
+    /// number.
+    #[error("line {line}: cannot read `{text}`")]
+    Line {
+        /// Line number, from 1.
+        line: usize,
+        text: String,
+    },
+    /// Every line reads, but an index points past the senders, supplies or groups.
+    #[error("an index points past the senders, supplies or groups")]
+    Index,
+}
+
+impl InstanceError {
+    /// What to do about it.
+    pub fn help(&self) -> &'static str {
+        "component files are written by `ROTAPLAN_DUMP_DIR=DIR rotaplan plan …`; read one unedited"
+    }
+}
+
 /// Reads a component written by [`write`]; the error names the line.
-pub fn read(text: &str) -> Result<Component, String> {
+pub fn read(text: &str) -> Result<Component, InstanceError> {
     let mut c = Component::default();
     for (n, line) in text.lines().enumerate() {
         let f: Vec<&str> = line.split_whitespace().collect();
         if f.is_empty() {
             continue;
         }
-        let bad = || format!("line {}: cannot read `{line}`", n + 1);
-        let num = |i: usize| -> Result<u32, String> {
+        let bad = || InstanceError::Line {
+            line: n + 1,
+            text: line.to_string(),
+        };
+        let num = |i: usize| -> Result<u32, InstanceError> {
             f.get(i).and_then(|x| x.parse().ok()).ok_or_else(bad)
         };
-        let list = |i: usize| -> Result<Vec<usize>, String> {
+        let list = |i: usize| -> Result<Vec<usize>, InstanceError> {
             match f.get(i) {
                 Some(&"-") => Ok(Vec::new()),
                 Some(x) => x.split(',').map(|p| p.parse().map_err(|_| bad())).collect(),
@@ -100,7 +127,7 @@ pub fn read(text: &str) -> Result<Component, String> {
         };
         match f[0] {
             "share" => {
-                let p = |i: usize| -> Result<i64, String> {
+                let p = |i: usize| -> Result<i64, InstanceError> {
                     f.get(i).and_then(|x| x.parse().ok()).ok_or_else(bad)
                 };
                 c.backbone_share = (p(1)?, p(2)?);
@@ -140,7 +167,7 @@ pub fn read(text: &str) -> Result<Component, String> {
             .all(|&(si, gi)| si < c.supplies.len() && gi < c.groups.len())
         && c.backbone_groups.iter().flatten().all(|&p| p < ns);
     if !ok {
-        return Err("an index points past the senders, supplies or groups".into());
+        return Err(InstanceError::Index);
     }
     Ok(c)
 }

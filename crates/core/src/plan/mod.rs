@@ -8,7 +8,6 @@ mod assign;
 mod changes;
 mod facts;
 pub(crate) mod flow;
-mod geo;
 pub mod instance;
 mod lagrange;
 mod milp;
@@ -18,13 +17,11 @@ mod problem;
 mod search;
 mod seniority;
 mod steer;
-mod transport;
 mod unproven;
 
-pub use assign::Move;
+pub use crate::model::Move;
 pub use changes::{counts as change_counts, Change, ChangeKind, ChangeReason};
 pub use facts::{PostSlots, SchoolFacts, YearFacts};
-pub use geo::great_circle_km;
 pub use pairs::{allowed, distance_km, pair_blocks, stages_compatible, PairBlock};
 pub use pin_cost::{PinCost, PinFigures};
 pub use problem::{build_components, Component};
@@ -32,7 +29,7 @@ pub use steer::{other_district_refusal, PinRefusal};
 pub use unproven::{Remedy, Unproven};
 
 use crate::eligibility::{self, ExclusionFailure, Verdict};
-use crate::model::{Dataset, LedgerEntry};
+use crate::model::{Dataset, Id, LedgerEntry};
 use crate::rules::Rules;
 use crate::verify;
 use problem::build_steered;
@@ -120,13 +117,18 @@ impl std::fmt::Display for Method {
     }
 }
 
+/// A method name that is neither `optimal` nor `seniority`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown method {0:?}: write optimal or seniority")]
+pub struct UnknownMethod(pub String);
+
 impl std::str::FromStr for Method {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = UnknownMethod;
+    fn from_str(s: &str) -> Result<Self, UnknownMethod> {
         match s {
             "optimal" => Ok(Method::Optimal),
             "seniority" => Ok(Method::Seniority),
-            _ => Err(format!("unknown method {s:?}: write optimal or seniority")),
+            _ => Err(UnknownMethod(s.to_string())),
         }
     }
 }
@@ -245,7 +247,7 @@ pub fn plan_year(
         (a.from, &data.teachers[a.teacher].id).cmp(&(b.from, &data.teachers[b.teacher].id))
     });
     // A pinned teacher left at home: no plan holds every pin, when that is proven.
-    let moved: BTreeSet<usize> = moves.iter().map(|m| m.teacher).collect();
+    let moved: BTreeSet<usize> = moves.iter().map(|m| m.teacher.index()).collect();
     let left: Vec<PinRefusal> = steer::unplaced_refusals(data, &pins, &moved);
     if !left.is_empty() {
         if optimal {
@@ -307,11 +309,11 @@ fn candidates(
     steer: &YearSteer,
 ) -> assign::Candidates {
     let mut candidates = assign::Candidates::new();
-    for (ti, t) in data.teachers.iter().enumerate() {
-        if eligible[ti] && !steer.own.contains_key(&ti) {
+    for (ti, t) in data.teacher_ids().zip(&data.teachers) {
+        if eligible[ti.index()] && !steer.own.contains_key(&ti.index()) {
             if let Some(&si) = facts.school_index.get(&t.school) {
                 candidates
-                    .entry((si, rules.plan_subject(t)))
+                    .entry((Id::new(si), rules.plan_subject(t)))
                     .or_default()
                     .push(ti);
             }

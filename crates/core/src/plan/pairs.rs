@@ -1,7 +1,7 @@
 //! Which school may send to which: the school-level half of an allowed pair (the
 //! subject half is `Rules::subject_fits`).
 
-use super::geo::great_circle_km;
+use crate::model::great_circle_km;
 use crate::model::{Locality, School, Stage};
 use crate::rules::{Rules, StageMatch};
 
@@ -68,4 +68,38 @@ pub fn allowed(s: &School, r: &School, rules: &Rules) -> bool {
             || (r.weak && !s.weak && f.to_weak_from_any_non_weak))
         && (!f.same_district || s.district == r.district)
         && distance_km(s, r).is_none_or(|km| km <= f.max_distance_km)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::verify;
+    use crate::verify::tests::{data, mv};
+
+    #[test]
+    fn planner_and_checker_agree_at_exactly_max_distance_km() {
+        // One distance function serves both: at exactly `max_distance_km` the pair is
+        // allowed by the planner and by the checker, and one step below it by neither.
+        let mut d = data();
+        d.schools[0].coord = Some((28.6829, 115.8582));
+        d.schools[1].coord = Some((28.1234, 116.4321));
+        let km = great_circle_km((28.6829, 115.8582), (28.1234, 116.4321));
+        let mut r = Rules::default();
+        r.quota.min_backbone_share = crate::rules::Share::hundredths(0);
+        r.flow.max_distance_km = km;
+        let far = |r: &Rules| {
+            let planner = pair_blocks(&d.schools[0], &d.schools[1], r)
+                .iter()
+                .any(|b| matches!(b, PairBlock::Distance { .. }));
+            let checker = verify::check(&d, r, 2021, &[], &[mv(2, "math")])
+                .violations
+                .iter()
+                .any(|v| v.contains("km"));
+            (planner, checker)
+        };
+        assert_eq!(far(&r), (false, false));
+        r.flow.max_distance_km = km - km * f64::EPSILON;
+        assert!(r.flow.max_distance_km < km);
+        assert_eq!(far(&r), (true, true));
+    }
 }

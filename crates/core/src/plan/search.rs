@@ -158,7 +158,17 @@ impl Weights {
         if w0.checked_mul((forced + 1) * 4)? > HEADROOM {
             return None;
         }
-        // INVARIANT: every weight is at most w0 or w1, both checked to fit above.
+        // INVARIANT: every weight is at most w0 or w1, both checked to fit above
+        // (so the casts are exact, and every arc cost is within `flow::MAX_ARC_COST`).
+        debug_assert!(
+            w0 <= HEADROOM
+                && w1 <= HEADROOM
+                && w2 <= w1
+                && w3 <= w2
+                && unit <= w3
+                && levels.iter().all(|&l| l <= w2),
+            "weights out of order or above the headroom"
+        );
         Some(Weights {
             w0: w0 as Cost,
             w1: w1 as Cost,
@@ -526,13 +536,14 @@ fn solve_flow(
 ) -> (Built, Option<Warm>, bool) {
     if let Some(p) = parent {
         let mut b = tpl.node(comp, w, node);
-        if let Some(state) = b.g.reoptimize(p, tpl.ret) {
+        if let Ok(state) = b.g.reoptimize(p, tpl.ret) {
             return (b, Some(state), false);
         }
     }
     let mut b = tpl.node(comp, w, node);
     b.g.min_cost_flow(tpl.src, tpl.sink);
-    let state = b.g.warm_state(tpl.src, tpl.sink, tpl.ret);
+    // Any failure (see `FlowError`) only costs the children a cold solve.
+    let state = b.g.warm_state(tpl.src, tpl.sink, tpl.ret).ok();
     (b, state, true)
 }
 

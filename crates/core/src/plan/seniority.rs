@@ -6,10 +6,11 @@
 //! the same as the optimizer's, so `verify::check` applies unchanged; only the
 //! objective is ignored, which is what `compare` puts in figures.
 
-use super::assign::{preference_order, Move};
+use super::assign::preference_order;
 use super::facts::YearFacts;
 use super::pairs::{allowed, distance_km};
-use crate::model::{Dataset, Subject};
+use crate::model::Move;
+use crate::model::{Dataset, Id, Subject, Teacher};
 use crate::rules::Rules;
 use std::collections::{BTreeMap, HashMap};
 
@@ -20,7 +21,7 @@ pub fn seniority_moves(
     facts: &YearFacts,
     eligible: &[bool],
 ) -> Vec<Move> {
-    let mut order: Vec<usize> = (0..data.teachers.len()).filter(|&t| eligible[t]).collect();
+    let mut order: Vec<Id<Teacher>> = data.teacher_ids().filter(|t| eligible[t.index()]).collect();
     preference_order(data, &mut order);
     // Open posts: (school, subject) → remaining (priority, count), highest first.
     let mut open: BTreeMap<(usize, Subject), Vec<(u32, u32)>> = facts.open_posts.clone();
@@ -34,7 +35,7 @@ pub fn seniority_moves(
     let mut receivers: HashMap<usize, Vec<(i64, usize)>> = HashMap::new();
     let mut moves = Vec::new();
     for t in order {
-        let teacher = &data.teachers[t];
+        let teacher = data.teacher(t);
         let Some(&s) = facts.school_index.get(&teacher.school) else {
             continue;
         };
@@ -95,8 +96,8 @@ pub fn seniority_moves(
         }
         moves.push(Move {
             teacher: t,
-            from: s,
-            to: r,
+            from: Id::new(s),
+            to: Id::new(r),
             subject,
             priority,
         });

@@ -70,7 +70,7 @@ fn the_eligibility_rules_are_listed_exactly() {
         .collect();
     assert_eq!(
         listed,
-        crate::eligibility::EligibilityRule::IDS,
+        super::EligibilityRule::IDS,
         "docs/rules.md's eligibility rules"
     );
 }

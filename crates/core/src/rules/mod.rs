@@ -23,6 +23,7 @@ pub use itinerant::{ItinerantProgram, ItinerantRules, ItinerantScope, Weekday};
 /// The key table (sections and their keys), for the workspace's rules form.
 pub use keys::{keys_of, sections};
 pub use parse::{load_rules, parse_rules, RuleError, RuleErrorKind, RuleErrors};
+pub use rule_id::EligibilityRule;
 pub use share::Share;
 
 use crate::model::{Date, Form, Locality, MonthDay, Role, Status, Subject};

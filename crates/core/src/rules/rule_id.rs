@@ -1,7 +1,8 @@
 //! `rule_ids!`: declares a set of stable rule ids once, as an enum whose variants carry
 //! their id. It gives `ALL` (the variants in order), `IDS` (their ids, for messages and
-//! tests) and `as_str`. The eligibility rules (`eligibility::EligibilityRule`) and the
-//! checker's hard rules (`verify::RuleId`) are declared with it.
+//! tests) and `as_str`. The eligibility rules (`EligibilityRule`, below: the rule parser checks custom
+//! exclusion ids against them, and `eligibility` re-exports it) and the checker's hard
+//! rules (`verify::RuleId`) are declared with it.
 
 macro_rules! rule_ids {
     (
@@ -39,3 +40,18 @@ macro_rules! rule_ids {
 }
 
 pub(crate) use rule_ids;
+
+rule_ids! {
+    /// The built-in eligibility rules, in the order they are checked. Their ids are the
+    /// reasons of `eligibility.csv` and `explain`; a custom exclusion may not reuse one.
+    pub enum EligibilityRule {
+        Status => "status",
+        Role => "role",
+        MinYearsAtSchool => "min_years_at_school",
+        NearRetirement => "near_retirement",
+        SendingLocality => "sending_locality",
+        WeakSchool => "weak_school",
+        OnExchange => "on_exchange",
+        MinYearsBetweenExchanges => "min_years_between_exchanges",
+    }
+}

@@ -14,12 +14,12 @@ pub mod pins;
 pub use pins::PinViolation;
 pub use violation::{Broken, RuleId, Violation, RULE_IDS};
 
+use crate::model::Move;
 use crate::model::PlanRow;
 use crate::model::{
     Backbone, Dataset, LedgerEntry, LedgerStatus, Role, SchoolId, Stage, Subject, Teacher,
     TeacherId,
 };
-use crate::plan::Move;
 use crate::rules::{BackboneLevel, ExclusionContext, Rules, StageMatch};
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
@@ -114,16 +114,16 @@ pub fn check(
         .enumerate()
         .map(|(i, m)| PlanRow {
             plan_row: i + 2,
-            teacher_id: data.teachers.get(m.teacher).map_or_else(
-                || TeacherId::new(missing("teacher", m.teacher)),
+            teacher_id: data.teachers.get(m.teacher.index()).map_or_else(
+                || TeacherId::new(missing("teacher", m.teacher.index())),
                 |t| t.id.clone(),
             ),
-            to_school: data
-                .schools
-                .get(m.to)
-                .map_or_else(|| SchoolId::new(missing("school", m.to)), |s| s.id.clone()),
-            from_school: Some(data.schools.get(m.from).map_or_else(
-                || SchoolId::new(missing("school", m.from)),
+            to_school: data.schools.get(m.to.index()).map_or_else(
+                || SchoolId::new(missing("school", m.to.index())),
+                |s| s.id.clone(),
+            ),
+            from_school: Some(data.schools.get(m.from.index()).map_or_else(
+                || SchoolId::new(missing("school", m.from.index())),
                 |s| s.id.clone(),
             )),
             subject: Some(m.subject.clone()),
@@ -478,7 +478,7 @@ pub fn check_rows(
         if let (Some(a), Some(b)) = (s.coord, r.coord) {
             // The planner's own distance function: one formula, so a pair at exactly
             // `max_distance_km` is allowed by both or by neither.
-            let km = crate::plan::great_circle_km(a, b);
+            let km = crate::model::great_circle_km(a, b);
             if km > rules.flow.max_distance_km {
                 flag(Broken::Distance {
                     km,
@@ -598,4 +598,4 @@ pub fn check_rows(
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -31,7 +31,7 @@ fn tiny(method: Method) -> (Dataset, Rules, YearPlan) {
 fn every_tiny_teacher_has_a_reason_matching_the_plan() {
     for method in [Method::Optimal, Method::Seniority] {
         let (data, rules, plan) = tiny(method);
-        for t in 0..data.teachers.len() {
+        for t in data.teacher_ids() {
             let x = explain_teacher(&data, &rules, &plan, t);
             let moved = plan.moves.iter().find(|m| m.teacher == t);
             match &x.placement {
@@ -59,7 +59,7 @@ fn every_tiny_teacher_has_a_reason_matching_the_plan() {
                     assert!(backbone_loss > quota_gain);
                 }
                 Placement::NotProven { .. } => {
-                    panic!("tiny plans are optimal (or the hand method): {t}")
+                    panic!("tiny plans are optimal (or the hand method): {t:?}")
                 }
             }
             let text = render_teacher(&data, &rules, 2021, &x);
@@ -72,10 +72,12 @@ fn every_tiny_teacher_has_a_reason_matching_the_plan() {
 fn tiny_specific_reasons() {
     let (data, rules, plan) = tiny(Method::Optimal);
     let idx = |id: &str| {
-        data.teachers
-            .iter()
-            .position(|t| t.id.as_str() == id)
-            .unwrap()
+        Id::new(
+            data.teachers
+                .iter()
+                .position(|t| t.id.as_str() == id)
+                .unwrap(),
+        )
     };
     let ex = |id: &str| explain_teacher(&data, &rules, &plan, idx(id));
     // U1-12: 5 years at school.
@@ -84,18 +86,22 @@ fn tiny_specific_reasons() {
         [Reason::MinYearsAtSchool { years: 5, min: 6 }]
     ));
     // X1 is alone in its district: nowhere to send.
-    let x1 = data
-        .teachers
-        .iter()
-        .position(|t| t.school.as_str() == "X1")
-        .unwrap();
+    let x1 = Id::new(
+        data.teachers
+            .iter()
+            .position(|t| t.school.as_str() == "X1")
+            .unwrap(),
+    );
     let e = explain_teacher(&data, &rules, &plan, x1);
     if e.reasons.is_empty() {
         assert!(matches!(e.placement, Placement::NoAllowedPost { .. }));
     }
     // T1-01 goes to R1 (README).
     assert!(matches!(ex("T1-01").placement, Placement::Placed { .. }));
-    let school = explain_school(&plan, plan.facts.school_index[&data.teachers[x1].school]);
+    let school = explain_school(
+        &plan,
+        Id::new(plan.facts.school_index[&data.teachers[x1].school]),
+    );
     assert_eq!(school.went.len(), 0);
 }
 
@@ -129,7 +135,7 @@ fn every_variant_renders_in_chinese() {
     let placements = vec![
         Placement::NotEligible,
         Placement::Placed {
-            to: 1,
+            to: Id::new(1),
             subject: subject.clone(),
             priority: 2,
             km: Some(3.5),
@@ -140,16 +146,19 @@ fn every_variant_renders_in_chinese() {
         Placement::CapReached {
             cap: 1,
             quota: 1,
-            went: vec![0],
+            went: vec![Id::new(0)],
         },
         Placement::CapReached {
             cap: 2,
             quota: 1,
-            went: vec![0, 1],
+            went: vec![Id::new(0), Id::new(1)],
         },
         Placement::PostsTaken {
-            posts: vec![(1, subject.clone(), 1), (1, subject.clone(), 2)],
-            by: vec![1],
+            posts: vec![
+                (Id::new(1), subject.clone(), 1),
+                (Id::new(1), subject.clone(), 2),
+            ],
+            by: vec![Id::new(1)],
         },
         Placement::BackboneShare {
             sent: 3,
@@ -211,7 +220,7 @@ fn every_variant_renders_in_chinese() {
         },
         WishOutcome::Filled {
             subject: subject.clone(),
-            by: vec![1],
+            by: vec![Id::new(1)],
         },
         WishOutcome::Outranked,
     ];
@@ -260,7 +269,7 @@ fn every_variant_renders_in_chinese() {
         });
         let w = WishNote {
             rank: (i + 1) as u8,
-            school: Some(1),
+            school: Some(Id::new(1)),
             outcome: o.clone(),
         };
         let s = wish_text_zh(&data, 2021, &w);
@@ -269,12 +278,12 @@ fn every_variant_renders_in_chinese() {
     assert_eq!(seen.len(), 7 + 10 + 6, "a sample of every variant");
     // Whole explanations: every tiny teacher, and one with pins, wishes, a previous
     // move of each kind and the school's leaders.
-    for t in 0..data.teachers.len() {
+    for t in data.teacher_ids() {
         let x = explain_teacher(&data, &rules, &plan, t);
         let s = render_teacher_zh(&data, &rules, 2021, &x);
         assert!(english_left(&data, &s).is_empty(), "{s}");
     }
-    let mut x = explain_teacher(&data, &rules, &plan, 0);
+    let mut x = explain_teacher(&data, &rules, &plan, Id::new(0));
     x.reasons = reasons.clone();
     x.wishes = outcomes
         .iter()
@@ -306,7 +315,7 @@ fn every_variant_renders_in_chinese() {
     })
     .collect();
     x.leaders = vec![LeaderLine {
-        teacher: 1,
+        teacher: Id::new(1),
         role: Role::VicePrincipal,
         eligible: true,
         moved: None,
@@ -325,7 +334,7 @@ fn every_variant_renders_in_chinese() {
     ] {
         x.previous = Some(Change {
             teacher: data.teachers[0].id.clone(),
-            index: Some(0),
+            index: Some(Id::new(0)),
             previous_to: Some(SchoolId::from("U2")),
             to: Some(SchoolId::from("U2")),
             kind,

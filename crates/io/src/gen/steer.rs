@@ -98,7 +98,11 @@ pub fn pins_csv(
 ) -> io::Result<(String, usize)> {
     let plan =
         plan_year(data, rules, year, &data.ledger, &PlanOptions::default()).map_err(other)?;
-    let mut moved: Vec<(usize, usize)> = plan.moves.iter().map(|m| (m.teacher, m.to)).collect();
+    let mut moved: Vec<(usize, usize)> = plan
+        .moves
+        .iter()
+        .map(|m| (m.teacher.index(), m.to.index()))
+        .collect();
     let is_moved: std::collections::HashSet<usize> = moved.iter().map(|m| m.0).collect();
     let mut home: Vec<usize> = plan
         .verdicts

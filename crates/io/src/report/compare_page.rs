@@ -44,12 +44,15 @@ fn figures(data: &Dataset, o: &Outcome) -> Figures {
         .plan
         .moves
         .iter()
-        .filter_map(
-            |m| match (data.schools.get(m.from), data.schools.get(m.to)) {
+        .filter_map(|m| {
+            match (
+                data.schools.get(m.from.index()),
+                data.schools.get(m.to.index()),
+            ) {
                 (Some(a), Some(b)) => distance_km(a, b),
                 _ => None,
-            },
-        )
+            }
+        })
         .sum();
     Figures {
         sent: s.sent,

@@ -64,7 +64,7 @@ impl DistrictYears {
             let d = v
                 .roster
                 .schools
-                .get(m.from)
+                .get(m.from.index())
                 .map_or("?", |s| s.district.as_str());
             let c = self.cells.entry((d.to_string(), year)).or_default();
             c.0 += 1;

@@ -4,7 +4,7 @@
 //! plain sums and rows so that `merge` can add the tallies of shard runs and render
 //! exactly the page and workbook one run renders.
 
-use crate::model::{Dataset, Locality, Vocab};
+use crate::model::{Dataset, Id, Locality, School, Vocab};
 use crate::plan::YearPlan;
 use std::collections::{BTreeMap, HashSet};
 
@@ -73,8 +73,8 @@ impl WishTally {
 
 impl PlanTallies {
     pub fn new(data: &Dataset, plan: &YearPlan) -> PlanTallies {
-        let end = |i: usize| {
-            let s = &data.schools[i];
+        let end = |i: Id<School>| {
+            let s = data.school(i);
             (s.district.clone(), s.locality.as_str().to_string())
         };
         let mut flows: BTreeMap<(FlowEnd, FlowEnd), u64> = BTreeMap::new();

@@ -2,8 +2,8 @@
 //! compiled here (`Expr::parse`), with every problem located.
 
 use super::{get_str, is_identifier, problem, wrong_type, Builder, Node, RuleErrorKind, V};
-use crate::eligibility::EligibilityRule;
 use crate::rules::suggest::closest;
+use crate::rules::EligibilityRule;
 use crate::rules::{CustomExclusion, Expr};
 use std::collections::HashMap;
 

@@ -1,4 +1,5 @@
-//! Great-circle distance, as docs/rules.md defines it (haversine, Earth radius 6371.0 km).
+//! Great-circle distance, as docs/rules.md defines it (haversine, Earth radius 6371.0 km):
+//! the one distance function of the planner, the checker, itinerant teaching and schedules.
 
 pub const EARTH_RADIUS_KM: f64 = 6371.0;
 
