@@ -42,6 +42,7 @@ mod serve_api;
 mod serve_load;
 mod serve_views;
 mod shards;
+mod steering_independent;
 mod steering_pins;
 mod steering_previous;
 mod tiny_fixture;

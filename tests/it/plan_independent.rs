@@ -9,102 +9,10 @@
 
 use crate::plan_support;
 
-use plan_support::{per_class_optimum, per_teacher_optimum, Rng};
+use plan_support::{instance, per_class_optimum, per_teacher_optimum, rules_for};
 use rotaplan_core::model::*;
 use rotaplan_core::plan::{plan_year, PlanOptions};
-use rotaplan_core::rules::{BackboneLevel, Rules, Share};
-
-const SUBJECTS: [&str; 4] = ["math", "chinese", "english", "music"];
-
-fn instance(seed: u64, teachers: usize) -> Dataset {
-    let mut g = Rng::new(seed);
-    let mut d = Dataset::default();
-    let districts = 1 + teachers / 300;
-    let schools_per = 6 + g.next(4) as usize;
-    for di in 0..districts {
-        for si in 0..schools_per {
-            let locality = match si % 3 {
-                0 => Locality::Urban,
-                1 => Locality::Town,
-                _ => Locality::Rural,
-            };
-            d.schools.push(School {
-                id: SchoolId::new(format!("D{di}S{si}")),
-                name: String::new(),
-                district: format!("D{di}"),
-                township: None,
-                locality,
-                weak: g.next(6) == 0,
-                stage: if g.next(5) == 0 {
-                    Stage::Junior
-                } else {
-                    Stage::Primary
-                },
-                coord: Some((
-                    28.0 + di as f64 + g.next(40) as f64 / 100.0,
-                    115.0 + g.next(40) as f64 / 100.0,
-                )),
-                staff: None,
-            });
-        }
-    }
-    let n = d.schools.len() as u64;
-    for i in 0..teachers {
-        let s = &d.schools[g.next(n) as usize];
-        d.teachers.push(Teacher {
-            id: TeacherId::new(format!("T{i:05}")),
-            name: String::new(),
-            gender: if g.next(3) == 0 { Gender::M } else { Gender::F },
-            birth_year: 1968 + g.next(30) as i32,
-            school: s.id.clone(),
-            subject: Subject::new(SUBJECTS[g.next(4) as usize]),
-            title: Title::Intermediate,
-            backbone: if g.next(5) == 0 {
-                Backbone::County
-            } else {
-                Backbone::None
-            },
-            role: Role::Teacher,
-            joined_school_year: 2000 + g.next(21) as i32,
-            status: Status::Active,
-            volunteer: g.next(10) == 0,
-            birth_month: 1,
-            retirement_age: None,
-        });
-    }
-    for s in d.schools.clone() {
-        if s.locality == Locality::Urban && !s.weak {
-            continue;
-        }
-        for subj in SUBJECTS {
-            if g.next(2) == 0 {
-                d.needs.push(Need {
-                    school: s.id.clone(),
-                    subject: Subject::new(subj),
-                    count: g.next(4) as u32,
-                    priority: 1 + g.next(3) as u32,
-                    year: None,
-                });
-            }
-        }
-    }
-    d
-}
-
-fn rules_for(seed: u64) -> Rules {
-    let mut r = Rules::default();
-    let mut g = Rng(seed | 1);
-    r.quota.min_share_of_eligible =
-        Share::parse(["0.1", "0.2", "0.3"][g.next(3) as usize]).unwrap();
-    r.quota.min_backbone_share = Share::parse(["0.2", "0.5"][g.next(2) as usize]).unwrap();
-    r.quota.backbone_share_level = [
-        BackboneLevel::School,
-        BackboneLevel::District,
-        BackboneLevel::Plan,
-    ][g.next(3) as usize];
-    r.quota.fill_beyond_quota = g.next(2) == 0;
-    r
-}
+use rotaplan_core::rules::{BackboneLevel, Rules};
 
 fn compare(seed: u64, teachers: usize) {
     let d = instance(seed, teachers);

@@ -7,7 +7,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use proptest::prelude::*;
-use rotaplan_core::model::steering::{Pin, PinAction};
 use rotaplan_core::model::*;
 use rotaplan_core::plan::{plan_year, PlanError, PlanOptions};
 use rotaplan_core::rules::{BackboneLevel, Rules, Share};
@@ -283,25 +282,8 @@ fn with_pins(mut data: Dataset, seed: u64) -> Dataset {
     let mut g = Rng(seed ^ 0x5eed);
     let n = 1 + g.next(3) as usize;
     for row in 0..n {
-        let t = data.teachers[g.next(data.teachers.len() as u64) as usize]
-            .id
-            .clone();
-        let school = data.schools[g.next(data.schools.len() as u64) as usize]
-            .id
-            .clone();
-        let action = match g.next(4) {
-            0 => PinAction::Stay,
-            1 => PinAction::Move,
-            2 => PinAction::To(school),
-            _ => PinAction::NotTo(school),
-        };
-        data.steering.pins.push(Pin {
-            row: row as u32 + 2,
-            teacher: t,
-            action,
-            year: None,
-            note: String::new(),
-        });
+        let pin = crate::plan_support::any_pin(&data, row as u32 + 2, |k| g.next(k));
+        data.steering.pins.push(pin);
     }
     data
 }

@@ -88,7 +88,9 @@ pub struct Change {
 }
 
 /// The changes from `previous` to the plan `moves` of `year`, sorted by teacher id.
-/// A teacher listed twice in the previous plan counts once (the first row).
+/// A teacher listed twice in the previous plan counts once: by the row the new plan
+/// keeps, if it keeps one, else by the first row (so that the `kept` rows are the
+/// previous moves kept, as `summary.json` `kept` and objective level (3) count them).
 pub fn changes(
     data: &Dataset,
     rules: &Rules,
@@ -109,8 +111,18 @@ pub fn changes(
         .map(|(i, t)| (t.id.as_str(), i))
         .collect();
     let mut out: BTreeMap<&str, Change> = BTreeMap::new();
-    for p in previous {
-        if out.contains_key(p.teacher.as_str()) {
+    // Each teacher's row (index in `previous`): the first one the new plan keeps, else
+    // the first one.
+    let keeps = |p: &PreviousMove| now.get(p.teacher.as_str()) == Some(&&p.to);
+    let mut row_of: HashMap<&str, usize> = HashMap::new();
+    for (i, p) in previous.iter().enumerate() {
+        let e = row_of.entry(p.teacher.as_str()).or_insert(i);
+        if keeps(p) && !keeps(&previous[*e]) {
+            *e = i;
+        }
+    }
+    for (i, p) in previous.iter().enumerate() {
+        if row_of.get(p.teacher.as_str()) != Some(&i) {
             continue;
         }
         let to = now.get(p.teacher.as_str()).copied();
