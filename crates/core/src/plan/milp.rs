@@ -25,6 +25,16 @@
 //! for exact integer arithmetic in the solver's doubles; otherwise they are solved one
 //! after another, each fixing the optimum of the one before.
 //!
+//! When the folded solve does not close, [`prove_levels`] takes the best plan found
+//! and proves it level by level: the least shortfall of the relaxation, rounded up,
+//! then the most priority among plans of that shortfall, rounded down (then, for a
+//! plan's own outputs, the most volunteers among plans of both). The folded
+//! objective's relaxation may owe a fraction of a backbone teacher less than any
+//! plan and spend that fraction, worth W1/W2 priority points each, on priority, so its
+//! priority bound can stay loose by most of the priority range where the shortfall is
+//! already proven; with the shortfall held at its proven least, the same relaxation's
+//! priority bound is exact at the root on the Nanchang probe components of this kind.
+//!
 //! The solve is bounded by a number of branch-and-bound nodes derived from
 //! `--time-limit`, never by the clock,
 //! so a component gives the same answer on any machine and thread count.
@@ -90,6 +100,10 @@ pub struct Gap {
 struct Vars {
     y: Vec<Variable>,
     c: Vec<[[Option<Variable>; 2]; 2]>,
+    /// Per sender: its integer counts of backbone and of other teachers sent.
+    counts: Vec<[Variable; 2]>,
+    /// Per backbone group: its integer k (`None` for a group that cannot send).
+    k: Vec<Option<Variable>>,
     shortfall: Expression,
     priority: Expression,
     volunteers: Expression,
@@ -148,6 +162,7 @@ fn build(comp: &Component, pv: &mut ProblemVariables) -> (Vars, Vec<good_lp::Con
         c.push(cv);
     }
     let mut shortfall = Expression::from(0.0);
+    let mut counts = Vec::with_capacity(comp.senders.len());
     for (p, s) in comp.senders.iter().enumerate() {
         // Integral counts per school and lane make every flow below them a network
         // flow with integer data, so the rest may stay continuous.
@@ -156,6 +171,7 @@ fn build(comp: &Component, pv: &mut ProblemVariables) -> (Vars, Vec<good_lp::Con
         cons.push(constraint!(bsent[p].clone() == nb));
         cons.push(constraint!(sent[p].clone() - bsent[p].clone() == no));
         cons.push(constraint!(sent[p].clone() <= f64::from(s.cap)));
+        counts.push([nb, no]);
         if s.quota > 0 {
             let sh = pv.add(variable().min(0).max(s.quota));
             cons.push(constraint!(sh + sent[p].clone() >= f64::from(s.quota)));
@@ -165,6 +181,8 @@ fn build(comp: &Component, pv: &mut ProblemVariables) -> (Vars, Vec<good_lp::Con
     let mut vars = Vars {
         y,
         c,
+        counts,
+        k: Vec::new(),
         shortfall,
         priority,
         volunteers,
@@ -208,6 +226,7 @@ fn add_backbone(
         let max_sent: u32 = group.iter().map(|&p| comp.senders[p].cap).sum();
         if max_sent == 0 {
             ks.push(None);
+            vars.k.push(None);
             continue;
         }
         let mut gs = Expression::from(0.0);
@@ -218,6 +237,7 @@ fn add_backbone(
         }
         let k_max = super::lagrange::ceil_share(max_sent, num, den);
         let k = pv.add(variable().integer().min(0).max(k_max));
+        vars.k.push(Some(k));
         let bshort = pv.add(variable().min(0).max(max_sent));
         cons.push(constraint!(den as f64 * k >= (num as f64) * gs.clone()));
         for ((s1, f1), (s2, f2)) in staircase_hull(max_sent, num, den) {
@@ -316,25 +336,13 @@ pub fn solve(comp: &Component, time_limit: f64) -> Result<ComponentSolution, Str
     let mut optimal = true;
     let mut nodes = 0;
     for level in 0..3u8 {
-        let mut pv = ProblemVariables::new();
-        let (vars, mut cons) = build(comp, &mut pv);
-        for &(l, value) in &fixed {
-            cons.push(match l {
-                0 => constraint!(vars.shortfall.clone() <= value + 0.5),
-                1 => constraint!(vars.priority.clone() >= value - 0.5),
-                _ => constraint!(vars.volunteers.clone() >= value - 0.5),
-            });
-        }
-        let index = indices(&pv);
-        let problem = match level {
-            0 => pv.minimise(vars.shortfall.clone()),
-            1 => pv.maximise(vars.priority.clone()),
-            _ => pv.maximise(vars.volunteers.clone()),
-        };
         let budget = node_limit(comp, time_limit / 3.0);
-        let (sol, opt, n) = run((problem, index), cons, budget)?;
-        optimal &= opt;
-        nodes += n;
+        let (r, vars) = solve_level(comp, level, &fixed, budget, None)?;
+        optimal &= r.optimal;
+        nodes += r.nodes;
+        let sol = r
+            .values
+            .ok_or_else(|| "solver failed: no plan within its node budget".to_string())?;
         if level == 2 {
             return extract(comp, &vars, &sol, (optimal, 3, nodes));
         }
@@ -345,6 +353,145 @@ pub fn solve(comp: &Component, time_limit: f64) -> Result<ComponentSolution, Str
         fixed.push((level, value));
     }
     Err("unreachable: three levels always return".into())
+}
+
+/// Optimises objective level `level` (0: shortfall, 1: priority, 2: volunteers) with
+/// the levels before it held at `fixed`, within `budget` nodes, starting from the
+/// plan `from` when there is one.
+fn solve_level(
+    comp: &Component,
+    level: u8,
+    fixed: &[(u8, f64)],
+    budget: u64,
+    from: Option<&ComponentSolution>,
+) -> Result<(Run, Vars), String> {
+    let mut pv = ProblemVariables::new();
+    let (vars, mut cons) = build(comp, &mut pv);
+    for &(l, value) in fixed {
+        cons.push(match l {
+            0 => constraint!(vars.shortfall.clone() <= value + 0.5),
+            1 => constraint!(vars.priority.clone() >= value - 0.5),
+            _ => constraint!(vars.volunteers.clone() >= value - 0.5),
+        });
+    }
+    let index = indices(&pv);
+    let problem = match level {
+        0 => pv.minimise(vars.shortfall.clone()),
+        1 => pv.maximise(vars.priority.clone()),
+        _ => pv.maximise(vars.volunteers.clone()),
+    };
+    let start = from.map(|sol| hint(comp, &vars, sol));
+    let r = run_hinted((problem, index), cons, budget, start)?;
+    Ok((r, vars))
+}
+
+/// Proves levels (1) and (2) of a plan found elsewhere (the flow search's best), one
+/// level at a time: the least shortfall of the relaxation, rounded up (shortfall is an
+/// integer), must reach the plan's; then, among plans of that shortfall, the most
+/// priority of the relaxation, rounded down, must not pass the plan's. Each level
+/// starts from the plan (its per-school counts and k as a hint), so the branch and
+/// bound prunes from its first node.
+///
+/// Solving the levels apart is what makes the difference on fixed-charge components:
+/// the folded objective W1·shortfall − W2·priority lets a relaxation that owes a
+/// fraction of a backbone teacher less spend that fraction, worth W1/W2 priority
+/// points each, on priority, so its bound on priority is loose by up to the whole
+/// priority range even where the shortfall is already proven. With the shortfall
+/// fixed at its proven least, the priority bound of the same relaxation is exact at
+/// the root on the Nanchang probe components that neither solver closed before.
+///
+/// Returns the plan proven at both levels: `incumbent`, or a better one the branch
+/// and bound found; `None` when the budget did not prove either. Levels (3) and
+/// below are not proven (the result says so through its `gap`).
+pub fn prove_levels(
+    comp: &Component,
+    time_limit: f64,
+    incumbent: &ComponentSolution,
+    volunteers: bool,
+) -> Result<Option<ComponentSolution>, String> {
+    if comp.arcs.is_empty() {
+        return Ok(None);
+    }
+    let budget = node_limit(comp, time_limit / if volunteers { 3.0 } else { 2.0 });
+    let levels = |s: &ComponentSolution| super::unproven::levels(comp, s);
+    // Level (1): the relaxation's least shortfall, rounded up, must reach the plan's,
+    // or the branch and bound must have closed at a better plan.
+    let (first, vars) = solve_level(comp, 0, &[], budget, Some(incumbent))?;
+    let least = first.bound.map_or(f64::NEG_INFINITY, |b| (b - 1e-6).ceil());
+    let mut incumbent = incumbent.clone();
+    if least < levels(&incumbent).0 as f64 {
+        let Some(values) = first.values.as_ref().filter(|_| first.optimal) else {
+            return Ok(None);
+        };
+        incumbent = extract(comp, &vars, values, (false, 1, first.nodes))?;
+        if (levels(&incumbent).0 as f64) > least {
+            return Ok(None);
+        }
+    }
+    let (shortfall, priority) = levels(&incumbent);
+    // Level (2), the shortfall held at the plan's: the most priority, rounded down.
+    let fixed = [(0u8, shortfall as f64)];
+    let (second, vars) = solve_level(comp, 1, &fixed, budget, Some(&incumbent))?;
+    let most = second.bound.map_or(f64::INFINITY, |b| (b + 1e-6).floor());
+    let mut sol = if most <= priority as f64 {
+        incumbent
+    } else {
+        // The branch and bound closed level (2) at a better plan than the incumbent.
+        let Some(values) = second.values.as_ref().filter(|_| second.optimal) else {
+            return Ok(None);
+        };
+        let better = extract(comp, &vars, values, (false, 2, second.nodes))?;
+        let (s, p) = levels(&better);
+        if s != shortfall || (p as f64) < most {
+            return Ok(None);
+        }
+        better
+    };
+    let (_, best_priority) = levels(&sol);
+    let gap = Gap {
+        shortfall,
+        shortfall_bound: shortfall,
+        priority: best_priority,
+        priority_bound: best_priority,
+    };
+    if !volunteers {
+        sol.optimal = false;
+        sol.gap = Some(gap);
+        return Ok(Some(sol));
+    }
+    // Level (3), both held: the most volunteers, proven by the branch and bound.
+    let fixed = [(0u8, shortfall as f64), (1, best_priority as f64)];
+    let (third, vars) = solve_level(comp, 2, &fixed, budget, Some(&sol))?;
+    let Some(values) = third.values.as_ref().filter(|_| third.optimal) else {
+        return Ok(None);
+    };
+    let nodes = first.nodes + second.nodes + third.nodes;
+    let full = extract(comp, &vars, values, (true, 3, nodes))?;
+    let (s, p) = levels(&full);
+    Ok((s == shortfall && p == best_priority).then_some(full))
+}
+
+/// A plan's integer variables (per-school counts, each group's k) as a hint.
+fn hint(comp: &Component, vars: &Vars, sol: &ComponentSolution) -> Vec<(Variable, f64)> {
+    let mut sent = vec![[0u32; 2]; comp.senders.len()];
+    for (si, cf) in sol.class_flow.iter().enumerate() {
+        let p = comp.supplies[si].sender;
+        sent[p][0] += cf[1][0] + cf[1][1];
+        sent[p][1] += cf[0][0] + cf[0][1];
+    }
+    let mut out = Vec::new();
+    for (v, n) in vars.counts.iter().zip(&sent) {
+        out.push((v[0], f64::from(n[0])));
+        out.push((v[1], f64::from(n[1])));
+    }
+    let (num, den) = comp.backbone_share;
+    for (k, members) in vars.k.iter().zip(&comp.backbone_groups) {
+        if let Some(k) = k {
+            let gs: u32 = members.iter().map(|&p| sent[p][0] + sent[p][1]).sum();
+            out.push((*k, f64::from(super::lagrange::ceil_share(gs, num, den))));
+        }
+    }
+    out
 }
 
 /// The position of each variable in creation order, which is microlp's order too.
@@ -378,27 +525,73 @@ impl Solution for Values {
 /// Solves within `nodes` branch-and-bound nodes (never the clock, so that the answer
 /// does not depend on the machine or its load). The values, whether they are proven optimal, and the nodes solved.
 fn run(
-    (problem, index): (good_lp::variable::UnsolvedProblem, HashMap<Variable, usize>),
+    problem: (good_lp::variable::UnsolvedProblem, HashMap<Variable, usize>),
     cons: Vec<good_lp::Constraint>,
     nodes: u64,
 ) -> Result<(Values, bool, usize), String> {
+    let r = run_hinted(problem, cons, nodes, None)?;
+    let values = r
+        .values
+        .ok_or_else(|| "solver failed: no plan within its node budget".to_string())?;
+    Ok((values, r.optimal, r.nodes))
+}
+
+/// What one bounded solver call found.
+struct Run {
+    /// The best plan found, if any.
+    values: Option<Values>,
+    optimal: bool,
+    nodes: usize,
+    /// The best proven bound on the objective (in its own direction), if any.
+    bound: Option<f64>,
+}
+
+/// Solves within `nodes` branch-and-bound nodes, starting from `hint` (values of some
+/// variables, which the solver fixes and completes into its first plan when it can).
+fn run_hinted(
+    (problem, index): (good_lp::variable::UnsolvedProblem, HashMap<Variable, usize>),
+    cons: Vec<good_lp::Constraint>,
+    nodes: u64,
+    hint: Option<Vec<(Variable, f64)>>,
+) -> Result<Run, String> {
     let mut model = problem.using(microlp);
     for c in cons {
         model.add_constraint(c);
     }
     let mut opts = ::microlp::SolveOptions::default();
     opts.node_limit = Some(nodes.max(1));
+    opts.warm_start = hint.map(|h| {
+        let handles = microlp_handles(index.len());
+        h.into_iter()
+            .filter_map(|(v, x)| index.get(&v).map(|&i| (handles[i], x)))
+            .collect()
+    });
     let outcome = model
         .as_inner()
         .solve_with(opts)
         .map_err(|e| format!("solver failed: {e}"))?;
+    let stats = outcome.stats();
     let optimal = outcome.is_optimal();
-    let solved = usize::try_from(outcome.stats().nodes_solved).unwrap_or(usize::MAX);
-    let sol = outcome
-        .into_solution()
-        .map_err(|_| "solver failed: no plan within its node budget".to_string())?;
-    let values = sol.iter().map(|(_, x)| x).collect();
-    Ok((Values { index, values }, optimal, solved))
+    let nodes = usize::try_from(stats.nodes_solved).unwrap_or(usize::MAX);
+    let values = outcome.into_solution().ok().map(|sol| Values {
+        index,
+        values: sol.iter().map(|(_, x)| x).collect(),
+    });
+    Ok(Run {
+        values,
+        optimal,
+        nodes,
+        bound: stats.best_bound,
+    })
+}
+
+/// microlp's handles of the first `n` variables of a problem. A handle is the
+/// variable's creation index (`microlp::Variable::idx`) and good_lp creates them in
+/// its own order (`indices`), so the handles of a scratch problem with `n` variables
+/// are those of the model.
+fn microlp_handles(n: usize) -> Vec<::microlp::Variable> {
+    let mut scratch = ::microlp::Problem::new(::microlp::OptimizationDirection::Minimize);
+    (0..n).map(|_| scratch.add_var(0.0, (0.0, 0.0))).collect()
 }
 
 fn extract(

@@ -54,7 +54,8 @@ pub struct PlanOptions {
     /// A probe horizon of the target search or of "what it takes", whose plans are
     /// read only for their figures: a component the flow search has not closed after
     /// a short budget goes to its MILP at once (see [`solve_component`]). Plans stay
-    /// proven optimal; an equal-cost plan may differ in the tie-breaks.
+    /// proven optimal at levels (1) and (2); an equal-cost plan may differ in the
+    /// tie-breaks and the levels below.
     pub probe: bool,
 }
 
@@ -447,11 +448,19 @@ const MILP_MAX_ARCS: usize = 4000;
 
 /// How the two exact solvers of a component take turns, in `--time-limit` seconds of
 /// work: the search gets `search_first` before the MILP is tried, the MILP
-/// `milp_budget` (at most the limit) before the search resumes with the whole limit.
+/// `milp_budget` (at most the limit), then the MILP one level at a time
+/// `levels_budget` to prove the best plan found so far, before the search resumes
+/// with the whole limit.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Order {
     search_first: f64,
     milp_budget: f64,
+    /// Then the MILP one objective level at a time, from the best plan found.
+    levels_budget: f64,
+    /// Whether a plan proven at levels (1) and (2) is enough (probes: their figures
+    /// are read, not their plans), or level (3) must be proven too
+    /// ([`milp::prove_levels`]).
+    two_levels: bool,
 }
 
 impl Order {
@@ -460,17 +469,22 @@ impl Order {
     pub(crate) const PLAN: Order = Order {
         search_first: 0.5,
         milp_budget: 30.0,
+        levels_budget: 6.0,
+        two_levels: false,
     };
 
     /// Probe horizons (only their figures are read). Their components sit at low or
     /// high shares where the backbone rule is a fixed charge: on the Nanchang target
     /// searches the flow search either closes one within a few hundred nodes or not
     /// within thousands, while the MILP's hull relaxation closes most of the latter at
-    /// its root; and a MILP that has not closed after a few hundred nodes rarely does
-    /// within thousands, where the search still may.
+    /// its root (0–100 nodes). The rest close when their best plan is proven one level
+    /// at a time (levels (1) and (2) are what a probe reads), within a few hundred
+    /// nodes, where the folded MILP ran out of thousands.
     pub(crate) const PROBE: Order = Order {
         search_first: 0.05,
-        milp_budget: 2.0,
+        milp_budget: 0.25,
+        levels_budget: 2.0,
+        two_levels: true,
     };
 
     pub(crate) fn of(probe: bool) -> Order {
@@ -501,8 +515,8 @@ fn solve_component(
     // (3) and (4): components with such pins, wishes or previous moves are the
     // search's alone.
     let forced = comp.forced() > 0 || comp.steered();
-    let milp = (!forced && comp.arcs.len() <= MILP_MAX_ARCS && milp::has_budget(comp, budget))
-        .then(|| milp::solve(comp, budget));
+    let small = !forced && comp.arcs.len() <= MILP_MAX_ARCS && milp::has_budget(comp, budget);
+    let milp = small.then(|| milp::solve(comp, budget));
     if std::env::var_os("ROTAPLAN_DEBUG").is_some() {
         eprintln!(
             "  MILP of {} arcs: {:.3} s {:?}",
@@ -515,6 +529,34 @@ fn solve_component(
     if let Some(Ok(m)) = &milp {
         if m.optimal {
             return Ok(m.clone());
+        }
+    }
+    if small {
+        // The better of the two plans found so far, proven one objective level at a
+        // time.
+        let t = Instant::now();
+        let found = [
+            quick.as_ref().map(|o| &o.solution),
+            milp.as_ref().and_then(|m| m.as_ref().ok()),
+        ];
+        let best = found.into_iter().flatten().min_by_key(|s| {
+            let (shortfall, priority) = unproven::levels(comp, s);
+            (shortfall, std::cmp::Reverse(priority))
+        });
+        let budget = time_limit.min(order.levels_budget);
+        let proof = best.map(|b| milp::prove_levels(comp, budget, b, !order.two_levels));
+        if std::env::var_os("ROTAPLAN_DEBUG").is_some() {
+            eprintln!(
+                "  levels of {} arcs: {:.3} s {:?}",
+                comp.arcs.len(),
+                t.elapsed().as_secs_f64(),
+                proof
+                    .as_ref()
+                    .map(|p| p.as_ref().map(|s| s.as_ref().map(|s| (s.optimal, s.nodes))))
+            );
+        }
+        if let Some(Ok(Some(sol))) = proof {
+            return Ok(sol);
         }
     }
     let searched = if time_limit > first {
