@@ -142,145 +142,102 @@ fn own_plan_is_valid_and_matches_the_optimum() {
     }
 }
 
-/// One edit of the plan and the one violation it must cause: (name, edit, teacher
-/// whose row is reported, rule).
-type Edit = fn(&mut Vec<Vec<String>>);
+/// One edit of the plan: cells of a teacher's row set, a teacher's row replaced by
+/// another move (teacher, from, to, subject), a move appended, or anything else.
+enum Edit {
+    Set(&'static str, &'static [(usize, &'static str)]),
+    Replace(&'static str, [&'static str; 4]),
+    Push([&'static str; 4]),
+    Other(fn(&mut Vec<Vec<String>>)),
+}
+
+impl Edit {
+    fn apply(&self, r: &mut Vec<Vec<String>>) {
+        match self {
+            Edit::Set(teacher, cells) => {
+                let i = at(r, teacher);
+                for &(col, v) in cells.iter() {
+                    r[i][col] = v.into();
+                }
+            }
+            Edit::Replace(teacher, [t, f, to, s]) => {
+                let i = at(r, teacher);
+                r[i] = move_row(t, f, to, s);
+            }
+            Edit::Push([t, f, to, s]) => r.push(move_row(t, f, to, s)),
+            Edit::Other(edit) => edit(r),
+        }
+    }
+}
 
 #[test]
 fn each_injected_violation_is_found_alone_at_its_row() {
+    use Edit::*;
     let dir = tempfile::tempdir().unwrap();
     let plan = plan_tiny(dir.path());
     let base = read_rows(&plan.join("plan.csv"));
+    // (edit, teacher whose row is reported, rule)
     let cases: Vec<(Edit, &str, &str)> = vec![
         (
-            |r| r.push(move_row("ZZ-99", "U1", "R2", "math")),
+            Push(["ZZ-99", "U1", "R2", "math"]),
             "ZZ-99",
             "unknown_teacher",
         ),
+        (Set("U2-02", &[(TO, "R9")]), "U2-02", "unknown_school"),
+        (Set("U2-02", &[(FROM, "U1")]), "U2-02", "wrong_from_school"),
+        (Set("U1-06", &[(0, "U1-12")]), "U1-12", "not_eligible"),
         (
-            |r| {
-                let i = at(r, "U2-02");
-                r[i][TO] = "R9".into()
-            },
-            "U2-02",
-            "unknown_school",
-        ),
-        (
-            |r| {
-                let i = at(r, "U2-02");
-                r[i][FROM] = "U1".into()
-            },
-            "U2-02",
-            "wrong_from_school",
-        ),
-        (
-            |r| {
-                let i = at(r, "U1-06");
-                r[i][0] = "U1-12".into()
-            },
-            "U1-12",
-            "not_eligible",
-        ),
-        (
-            |r| {
+            Other(|r| {
                 let i = at(r, "U2-02");
                 let x = r[i].clone();
                 r.push(x)
-            },
+            }),
             "U2-02",
             "moved_twice",
         ),
         (
-            |r| {
-                let i = at(r, "U1-06");
-                r[i] = move_row("U1-01", "U1", "U1", "math")
-            },
+            Replace("U1-06", ["U1-01", "U1", "U1", "math"]),
             "U1-01",
             "pair_same_school",
         ),
+        (Set("T1-01", &[(TO, "U1")]), "T1-01", "pair_direction"),
         (
-            |r| {
-                let i = at(r, "T1-01");
-                r[i][TO] = "U1".into()
-            },
-            "T1-01",
-            "pair_direction",
-        ),
-        (
-            |r| {
-                let i = at(r, "T1-01");
-                r[i] = move_row("X1-01", "X1", "R1", "math")
-            },
+            Replace("T1-01", ["X1-01", "X1", "R1", "math"]),
             "X1-01",
             "pair_district",
         ),
+        (Set("T1-01", &[(TO, "R3")]), "T1-01", "pair_distance"),
         (
-            |r| {
-                let i = at(r, "T1-01");
-                r[i][TO] = "R3".into()
-            },
-            "T1-01",
-            "pair_distance",
-        ),
-        (
-            |r| {
-                let i = at(r, "U1-06");
-                r[i] = move_row("U1-02", "U1", "R2", "math")
-            },
+            Replace("U1-06", ["U1-02", "U1", "R2", "math"]),
             "U1-02",
             "pair_stage",
         ),
         (
-            |r| {
-                let i = at(r, "U1-06");
-                r[i][SUBJECT] = "music".into()
-            },
+            Set("U1-06", &[(SUBJECT, "music")]),
             "U1-06",
             "subject_mismatch",
         ),
         (
-            |r| {
+            Other(|r| {
                 let i = at(r, "U1-06");
                 r.remove(i);
                 r.push(move_row("U1-02", "U1", "R1", "math"))
-            },
+            }),
             "U1-02",
             "post_overfilled",
         ),
+        (Push(["U1-08", "U1", "R1", "music"]), "U1-08", "school_cap"),
         (
-            |r| r.push(move_row("U1-08", "U1", "R1", "music")),
-            "U1-08",
-            "school_cap",
-        ),
-        (
-            |r| {
-                let i = at(r, "U1-09");
-                r[i][9] = "2022".into();
-                r[i][10] = "2024".into()
-            },
+            Set("U1-09", &[(9, "2022"), (10, "2024")]),
             "U1-09",
             "wrong_year",
         ),
-        (
-            |r| {
-                let i = at(r, "U1-09");
-                r[i][10] = "2022".into()
-            },
-            "U1-09",
-            "wrong_term",
-        ),
-        (
-            |r| {
-                let i = at(r, "U1-09");
-                r[i][8] = "支教".into()
-            },
-            "U1-09",
-            "wrong_form",
-        ),
+        (Set("U1-09", &[(10, "2022")]), "U1-09", "wrong_term"),
+        (Set("U1-09", &[(8, "支教")]), "U1-09", "wrong_form"),
     ];
     for (n, (edit, teacher, rule)) in cases.into_iter().enumerate() {
         let mut rows = base.clone();
-        edit(&mut rows);
+        edit.apply(&mut rows);
         let file = dir.path().join(format!("edited-{n}.csv"));
         write_rows(&file, &rows);
         let out = dir.path().join(format!("v{n}"));
