@@ -9,7 +9,7 @@ pub use crate::rules::EligibilityRule;
 pub use reason::Reason;
 
 use crate::model::{Dataset, LedgerEntry, School, SchoolId, Teacher};
-use crate::rules::{ExclusionContext, Rules};
+use crate::rules::{EvalError, ExclusionContext, Rules};
 use std::collections::HashMap;
 
 /// The eligibility verdict of one teacher in one plan year.
@@ -32,7 +32,9 @@ pub struct ExclusionFailure {
     /// Line of the exclusion's `when` in the rule file, when known.
     pub line: Option<usize>,
     pub teacher: String,
-    pub message: String,
+    /// Why the expression gave no true or false (its words are the message); boxed to
+    /// keep the errors that carry it small.
+    pub message: Box<EvalError>,
 }
 
 impl ExclusionFailure {
@@ -174,7 +176,7 @@ pub fn assess_one(
                         exclusion: ex.id.clone(),
                         line: ex.line,
                         teacher: t.id.to_string(),
-                        message,
+                        message: Box::new(message),
                     })
                 }
             }

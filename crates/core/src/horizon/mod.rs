@@ -41,12 +41,18 @@ pub struct HorizonOptions {
     pub stop_when_met: bool,
 }
 
+/// What [`run`]'s per-year callback may fail with: the caller's own error, of any type
+/// (a `String` converts with `?` or `.into()`).
+pub type OutputError = Box<dyn std::error::Error + Send + Sync>;
+
 #[derive(Debug, thiserror::Error)]
 pub enum HorizonError {
     #[error("plan year {year}: {source}")]
     Plan { year: i32, source: PlanError },
-    #[error("plan year {year}: {message}")]
-    Output { year: i32, message: String },
+    /// The caller's per-year callback failed (for the command line: writing the year's
+    /// files); its own error, shown as it words itself.
+    #[error("plan year {year}: {source}")]
+    Output { year: i32, source: OutputError },
     #[error("plan year {year}: {source}")]
     Itinerant {
         year: i32,

@@ -124,7 +124,7 @@ pub fn run<F>(
     mut on_year: F,
 ) -> Result<HorizonRun, HorizonError>
 where
-    F: FnMut(&YearView<'_>) -> Result<(), String>,
+    F: FnMut(&YearView<'_>) -> Result<(), super::OutputError>,
 {
     let mut ledger = data.ledger.clone();
     let base_len = ledger.len();
@@ -224,7 +224,7 @@ where
             ledger: &ledger,
             itinerant: itinerant.as_ref(),
         })
-        .map_err(|message| HorizonError::Output { year, message })?;
+        .map_err(|source| HorizonError::Output { year, source })?;
         let end = year + rules.term.years - 1;
         ledger.extend(plan.moves.iter().map(|m| LedgerEntry {
             teacher: roster.teachers[m.teacher].id.clone(),

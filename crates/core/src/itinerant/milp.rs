@@ -14,6 +14,7 @@
 //! Levels: (1) max Σ x; (2) min Σ u; (3) min Σ distance_m · n.
 
 use super::unit::Comp;
+use good_lp::ResolutionError;
 use good_lp::{
     constraint, microlp, variable, Expression, ProblemVariables, Solution, SolutionStatus,
     SolverModel, Variable, WithTimeLimit,
@@ -171,7 +172,7 @@ struct Outcome {
     optimal: bool,
 }
 
-fn run(c: &Comp, level: Level, fixed: &[(Level, u64)]) -> Result<Outcome, String> {
+fn run(c: &Comp, level: Level, fixed: &[(Level, u64)]) -> Result<Outcome, ResolutionError> {
     let Model {
         pv,
         x,
@@ -203,7 +204,7 @@ fn run(c: &Comp, level: Level, fixed: &[(Level, u64)]) -> Result<Outcome, String
             Level::Travel => constraint!(travel.clone() <= v),
         });
     }
-    let sol = model.solve().map_err(|e| e.to_string())?;
+    let sol = model.solve()?;
     let optimal = matches!(sol.status(), SolutionStatus::Optimal);
     let _ = (n, u);
     // Integer variables come back as doubles within the solver's tolerance.
@@ -224,7 +225,7 @@ fn run(c: &Comp, level: Level, fixed: &[(Level, u64)]) -> Result<Outcome, String
 }
 
 /// Solves one component for the three levels in turn.
-pub(super) fn solve(c: &Comp) -> Result<Solved, String> {
+pub(super) fn solve(c: &Comp) -> Result<Solved, ResolutionError> {
     let l1 = run(c, Level::Covered, &[])?;
     if l1.objective == 0 {
         return Ok(Solved {

@@ -138,11 +138,15 @@ pub enum ItinerantError {
     When {
         program: String,
         teacher: String,
-        message: String,
+        /// Boxed to keep the error small.
+        message: Box<crate::rules::EvalError>,
     },
     /// The solver failed on a component (not a time limit: that gives `optimal: false`).
-    #[error("the itinerant solver failed on {unit}: {message}")]
-    Solver { unit: String, message: String },
+    #[error("the itinerant solver failed on {unit}: {source}")]
+    Solver {
+        unit: String,
+        source: good_lp::ResolutionError,
+    },
     /// The independent checker found a broken hard rule: a bug, nothing is written.
     #[error("the itinerant plan failed the independent check (a bug; nothing was written):\n{}", .0.join("\n"))]
     Verification(Vec<String>),
@@ -302,7 +306,7 @@ pub fn plan(ctx: &Context<'_>) -> Result<ItinerantPlan, ItinerantError> {
                         return Err(ItinerantError::When {
                             program: program.id.clone(),
                             teacher: t.id.to_string(),
-                            message,
+                            message: Box::new(message),
                         })
                     }
                 }
@@ -334,9 +338,9 @@ pub fn plan(ctx: &Context<'_>) -> Result<ItinerantPlan, ItinerantError> {
                 u.comps
                     .iter()
                     .map(|c| {
-                        milp::solve(c).map_err(|message| ItinerantError::Solver {
+                        milp::solve(c).map_err(|source| ItinerantError::Solver {
                             unit: format!("{}/{}", program.id, unit_name(&u.key)),
-                            message,
+                            source,
                         })
                     })
                     .collect()

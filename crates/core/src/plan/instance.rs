@@ -184,7 +184,7 @@ pub struct Solved {
 
 /// Solves `comp` as `plan` does (or, with `probe`, as a probe horizon of the target
 /// search does), within the work of `time_limit` seconds.
-pub fn solve(comp: &Component, time_limit: f64, probe: bool) -> Result<Solved, String> {
+pub fn solve(comp: &Component, time_limit: f64, probe: bool) -> Result<Solved, super::SolverError> {
     let sol = super::solve_component(comp, time_limit, super::Order::of(probe))?;
     let (shortfall, priority) = super::unproven::levels(comp, &sol);
     Ok(Solved {

@@ -40,6 +40,7 @@
 //! so a component gives the same answer on any machine and thread count.
 
 use super::problem::Component;
+use super::SolverError;
 use good_lp::{
     constraint, microlp, variable, Expression, ProblemVariables, Solution, SolutionStatus,
     SolverModel, Variable,
@@ -297,7 +298,7 @@ fn staircase_hull(cap: u32, num: i64, den: i64) -> Vec<((u32, u32), (u32, u32))>
 
 /// Solves one component to the lexicographic optimum (or the best found within
 /// the work of `time_limit` seconds, with `optimal: false`).
-pub fn solve(comp: &Component, time_limit: f64) -> Result<ComponentSolution, String> {
+pub fn solve(comp: &Component, time_limit: f64) -> Result<ComponentSolution, SolverError> {
     if comp.arcs.is_empty() {
         return Ok(ComponentSolution {
             arc_flow: Vec::new(),
@@ -340,9 +341,7 @@ pub fn solve(comp: &Component, time_limit: f64) -> Result<ComponentSolution, Str
         let (r, vars) = solve_level(comp, level, &fixed, budget, None)?;
         optimal &= r.optimal;
         nodes += r.nodes;
-        let sol = r
-            .values
-            .ok_or_else(|| "solver failed: no plan within its node budget".to_string())?;
+        let sol = r.values.ok_or(SolverError::NoPlanWithinBudget)?;
         if level == 2 {
             return extract(comp, &vars, &sol, (optimal, 3, nodes));
         }
@@ -352,7 +351,7 @@ pub fn solve(comp: &Component, time_limit: f64) -> Result<ComponentSolution, Str
         };
         fixed.push((level, value));
     }
-    Err("unreachable: three levels always return".into())
+    Err(SolverError::LevelsExhausted)
 }
 
 /// Optimises objective level `level` (0: shortfall, 1: priority, 2: volunteers) with
@@ -364,7 +363,7 @@ fn solve_level(
     fixed: &[(u8, f64)],
     budget: u64,
     from: Option<&ComponentSolution>,
-) -> Result<(Run, Vars), String> {
+) -> Result<(Run, Vars), SolverError> {
     let mut pv = ProblemVariables::new();
     let (vars, mut cons) = build(comp, &mut pv);
     for &(l, value) in fixed {
@@ -408,7 +407,7 @@ pub fn prove_levels(
     time_limit: f64,
     incumbent: &ComponentSolution,
     volunteers: bool,
-) -> Result<Option<ComponentSolution>, String> {
+) -> Result<Option<ComponentSolution>, SolverError> {
     if comp.arcs.is_empty() {
         return Ok(None);
     }
@@ -528,11 +527,9 @@ fn run(
     problem: (good_lp::variable::UnsolvedProblem, HashMap<Variable, usize>),
     cons: Vec<good_lp::Constraint>,
     nodes: u64,
-) -> Result<(Values, bool, usize), String> {
+) -> Result<(Values, bool, usize), SolverError> {
     let r = run_hinted(problem, cons, nodes, None)?;
-    let values = r
-        .values
-        .ok_or_else(|| "solver failed: no plan within its node budget".to_string())?;
+    let values = r.values.ok_or(SolverError::NoPlanWithinBudget)?;
     Ok((values, r.optimal, r.nodes))
 }
 
@@ -553,7 +550,7 @@ fn run_hinted(
     cons: Vec<good_lp::Constraint>,
     nodes: u64,
     hint: Option<Vec<(Variable, f64)>>,
-) -> Result<Run, String> {
+) -> Result<Run, SolverError> {
     let mut model = problem.using(microlp);
     for c in cons {
         model.add_constraint(c);
@@ -569,7 +566,7 @@ fn run_hinted(
     let outcome = model
         .as_inner()
         .solve_with(opts)
-        .map_err(|e| format!("solver failed: {e}"))?;
+        .map_err(SolverError::Backend)?;
     let stats = outcome.stats();
     let optimal = outcome.is_optimal();
     let nodes = usize::try_from(stats.nodes_solved).unwrap_or(usize::MAX);
@@ -599,7 +596,7 @@ fn extract(
     vars: &Vars,
     sol: &impl Solution,
     (optimal, solves, nodes): (bool, u32, usize),
-) -> Result<ComponentSolution, String> {
+) -> Result<ComponentSolution, SolverError> {
     let round = |x: f64| x.round().max(0.0) as u32;
     ComponentSolution {
         arc_flow: vars.y.iter().map(|&v| round(sol.value(v))).collect(),
@@ -629,7 +626,7 @@ fn extract(
 impl ComponentSolution {
     /// Rejects a solver answer whose rounded flows do not balance; such an answer is
     /// reported, never turned into a plan.
-    fn balanced(self, comp: &Component) -> Result<Self, String> {
+    fn balanced(self, comp: &Component) -> Result<Self, SolverError> {
         let mut out = vec![0u32; comp.supplies.len()];
         for (a, &(si, _)) in comp.arcs.iter().enumerate() {
             out[si] += self.arc_flow[a];
@@ -637,10 +634,11 @@ impl ComponentSolution {
         for (si, cf) in self.class_flow.iter().enumerate() {
             let s: u32 = cf.iter().flatten().sum();
             if s != out[si] {
-                return Err(format!(
-                    "the solver returned unbalanced flows ({s} ≠ {}) for supply {si}",
-                    out[si]
-                ));
+                return Err(SolverError::Unbalanced {
+                    supply: si,
+                    classes: s,
+                    arcs: out[si],
+                });
             }
         }
         Ok(self)

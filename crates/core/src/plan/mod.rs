@@ -6,6 +6,7 @@
 
 mod assign;
 mod changes;
+mod error;
 mod facts;
 pub(crate) mod flow;
 pub mod instance;
@@ -21,6 +22,7 @@ mod unproven;
 
 pub use crate::model::Move;
 pub use changes::{counts as change_counts, Change, ChangeKind, ChangeReason};
+pub use error::SolverError;
 pub use facts::{PostSlots, SchoolFacts, YearFacts};
 pub use pairs::{allowed, distance_km, pair_blocks, stages_compatible, PairBlock};
 pub use pin_cost::{PinCost, PinFigures};
@@ -162,7 +164,7 @@ pub enum PlanError {
     #[error("custom exclusion `{}`{} failed on teacher {}: {}", .0.exclusion, .0.at_line(), .0.teacher, .0.message)]
     Exclusion(ExclusionFailure),
     #[error("the solver failed: {0}")]
-    Solver(String),
+    Solver(SolverError),
     #[error("the plan failed the independent check (a bug; nothing was written):\n{}", .0.join("\n"))]
     Verification(Vec<String>),
     #[error("the plan was cancelled")]
@@ -205,11 +207,7 @@ pub fn plan_year(
     let eligible: Vec<bool> = verdicts.iter().map(Verdict::eligible).collect();
     if opts.method == Method::Seniority {
         if !steer.own.is_empty() {
-            return Err(PlanError::Solver(
-                "the seniority method does not take `move`, `to` or `not_to` pins; plan \
-                 with --method optimal"
-                    .to_string(),
-            ));
+            return Err(PlanError::Solver(SolverError::SeniorityPins));
         }
         let moves = seniority::seniority_moves(data, rules, &facts, &eligible);
         return finish(
@@ -254,14 +252,9 @@ pub fn plan_year(
         if optimal {
             return Err(PlanError::Pins(left));
         }
-        return Err(PlanError::Solver(format!(
-            "the search stopped (time limit) before it placed every teacher pinned to move \
-             (pins rows {}); raise --time-limit",
-            left.iter()
-                .map(|r| r.row.to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        )));
+        return Err(PlanError::Solver(SolverError::PinsUnplaced {
+            rows: left.iter().map(|r| r.row).collect(),
+        }));
     }
     let pin_figures = if pins.is_empty() {
         None
@@ -337,12 +330,12 @@ fn solve_all(
     if let Some(pb) = &opts.progress {
         pb.start(comps.len() as u64);
     }
-    let mut solved: Vec<(usize, Result<milp::ComponentSolution, String>)> = order
+    let mut solved: Vec<(usize, Result<milp::ComponentSolution, SolverError>)> = order
         .par_iter()
         .map(|&i| {
             let t = Instant::now();
             if opts.cancelled() {
-                return (i, Err(String::new()));
+                return (i, Err(SolverError::Cancelled));
             }
             let r = solve_component(&comps[i], opts.time_limit, Order::of(opts.probe));
             if let Some(dir) = std::env::var_os("ROTAPLAN_DUMP_DIR") {
@@ -500,7 +493,7 @@ fn solve_component(
     comp: &Component,
     time_limit: f64,
     order: Order,
-) -> Result<milp::ComponentSolution, String> {
+) -> Result<milp::ComponentSolution, SolverError> {
     let first = time_limit.min(order.search_first);
     let quick = search::solve(comp, first, 200_000);
     if let Some(o) = &quick {
@@ -572,11 +565,7 @@ fn solve_component(
     match (milp, searched) {
         (_, Some(o)) => Ok(o.solution),
         (Some(m), None) => m,
-        (None, None) if forced => Err(
-            "the pins, wishes and previous moves of one component are too many for exact \
-                 128-bit costs"
-                .into(),
-        ),
+        (None, None) if forced => Err(SolverError::SteeringTooLarge),
         (None, None) => milp::solve(comp, time_limit),
     }
 }

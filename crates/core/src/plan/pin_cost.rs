@@ -236,7 +236,7 @@ fn structure_hash(comps: &[Component]) -> u64 {
 fn solve_many(comps: &[&Component], time_limit: f64) -> Result<Vec<ComponentSolution>, PlanError> {
     let mut order: Vec<usize> = (0..comps.len()).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(comps[i].arcs.len()));
-    let mut solved: Vec<(usize, Result<ComponentSolution, String>)> = order
+    let mut solved: Vec<(usize, Result<ComponentSolution, super::SolverError>)> = order
         .par_iter()
         .map(|&i| (i, solve_component(comps[i], time_limit, Order::PLAN)))
         .collect();

@@ -21,7 +21,7 @@ use std::collections::BTreeSet;
 use std::fmt;
 use std::sync::{Arc, OnceLock};
 
-use super::fields::EXPR_FIELDS;
+use super::fields::{BadValue, EXPR_FIELDS};
 
 /// Type names CEL lets an expression use as identifiers (`type(age) == int`).
 const CEL_TYPE_NAMES: &[&str] = &[
@@ -108,12 +108,12 @@ pub enum ExprError {
         hint: String,
     },
     /// Compares an enumerated field with a value it never takes (one message each).
-    #[error("{}", .0.join("; "))]
-    BadValues(Vec<String>),
+    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    BadValues(Vec<BadValue>),
     /// Fails on any teacher: an unknown function, operands of the wrong type, or a
     /// result that is not a bool.
     #[error("{0}")]
-    Fails(String),
+    Fails(EvalError),
 }
 
 impl ExprError {
@@ -204,10 +204,10 @@ impl Expr {
 
     /// Whether the expression is true for this teacher (true = excluded). Errors: the
     /// expression fails at run time (e.g. division by zero) or does not give a bool.
-    pub fn eval(&self, ctx: &ExclusionContext<'_>) -> Result<bool, String> {
+    pub fn eval(&self, ctx: &ExclusionContext<'_>) -> Result<bool, EvalError> {
         match self.run(ctx) {
             Ok(v) => as_bool(&v),
-            Err(e) => Err(runtime_message(&e)),
+            Err(e) => Err(EvalError::of(&e)),
         }
     }
 
@@ -243,7 +243,7 @@ impl Expr {
                     | ExecutionError::NoSuchOverload(_)
                     | ExecutionError::NotSupportedAsMethod { .. }
                     | ExecutionError::InvalidArgumentCount { .. }),
-                ) => return Err(ExprError::Fails(runtime_message(&e))),
+                ) => return Err(ExprError::Fails(EvalError::of(&e))),
                 // Value-dependent failures (division by zero, a bad index, …) are not
                 // the expression's fault on made-up values.
                 Err(_) => {}
@@ -253,39 +253,82 @@ impl Expr {
     }
 }
 
-/// A run-time failure in words, without the interpreter's internal value dumps
-/// (`Division by zero of Int(1)` becomes `division by zero`).
-fn runtime_message(e: &ExecutionError) -> String {
-    match e {
-        ExecutionError::DivisionByZero(_) => "division by zero".into(),
-        ExecutionError::RemainderByZero(_) => "remainder (%) by zero".into(),
-        ExecutionError::Overflow(op, _, _) => {
-            format!("the result of `{op}` is too large for a whole number")
-        }
-        ExecutionError::IndexOutOfBounds(_) => "a list index is out of range".into(),
-        ExecutionError::ValuesNotComparable(a, b) => format!(
-            "a {} value cannot be compared with a {} value",
-            a.type_of(),
-            b.type_of()
-        ),
-        ExecutionError::UnsupportedBinaryOperator(op, a, b) => format!(
-            "`{op}` cannot be applied to a {} and a {}",
-            a.type_of(),
-            b.type_of()
-        ),
-        ExecutionError::UnsupportedIndex(_, _) => "this value cannot be indexed so".into(),
-        ExecutionError::DuplicateKey(_) => "a map repeats a key".into(),
-        ExecutionError::NoSuchKey(k) => format!("no such key `{k}`"),
-        ExecutionError::FunctionError { function, message } => {
-            format!("{function}(): {message}")
-        }
-        other => {
-            // Other messages carry no value dumps; keep them.
-            let m = other.to_string();
-            if m.contains("Int(") || m.contains("String(") || m.contains("Value") {
-                "the expression cannot be evaluated for this teacher".into()
-            } else {
-                m
+/// Why an expression gave no true or false for one teacher: a run-time failure, in
+/// words without the interpreter's internal value dumps (`Division by zero of Int(1)`
+/// is [`EvalError::DivisionByZero`], `division by zero`), or a value that is not a bool.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EvalError {
+    /// The expression gives a value of another type (`ty`, as CEL names it).
+    #[error("the expression gives a value of type {ty}, not a bool (true = excluded)")]
+    NotBool { ty: String },
+    #[error("division by zero")]
+    DivisionByZero,
+    #[error("remainder (%) by zero")]
+    RemainderByZero,
+    /// Whole-number overflow of the operator `op`.
+    #[error("the result of `{op}` is too large for a whole number")]
+    Overflow { op: String },
+    #[error("a list index is out of range")]
+    IndexOutOfRange,
+    /// A comparison of two values of different types (`a`, `b`: their CEL types).
+    #[error("a {a} value cannot be compared with a {b} value")]
+    NotComparable { a: String, b: String },
+    /// The operator `op` between operands of these types.
+    #[error("`{op}` cannot be applied to a {a} and a {b}")]
+    Operator { op: String, a: String, b: String },
+    #[error("this value cannot be indexed so")]
+    BadIndex,
+    #[error("a map repeats a key")]
+    DuplicateKey,
+    #[error("no such key `{0}`")]
+    NoSuchKey(String),
+    /// A function of the expression failed.
+    #[error("{function}(): {message}")]
+    Function { function: String, message: String },
+    /// Another failure whose message would show the interpreter's values.
+    #[error("the expression cannot be evaluated for this teacher")]
+    Opaque,
+    /// Another failure, in the interpreter's words (they show no values).
+    #[error("{0}")]
+    Other(String),
+}
+
+impl EvalError {
+    /// What to do about it.
+    pub fn help(&self) -> &'static str {
+        "fix the expression so that it gives true or false for every teacher"
+    }
+
+    fn of(e: &ExecutionError) -> EvalError {
+        match e {
+            ExecutionError::DivisionByZero(_) => EvalError::DivisionByZero,
+            ExecutionError::RemainderByZero(_) => EvalError::RemainderByZero,
+            ExecutionError::Overflow(op, _, _) => EvalError::Overflow { op: op.to_string() },
+            ExecutionError::IndexOutOfBounds(_) => EvalError::IndexOutOfRange,
+            ExecutionError::ValuesNotComparable(a, b) => EvalError::NotComparable {
+                a: a.type_of().to_string(),
+                b: b.type_of().to_string(),
+            },
+            ExecutionError::UnsupportedBinaryOperator(op, a, b) => EvalError::Operator {
+                op: op.to_string(),
+                a: a.type_of().to_string(),
+                b: b.type_of().to_string(),
+            },
+            ExecutionError::UnsupportedIndex(_, _) => EvalError::BadIndex,
+            ExecutionError::DuplicateKey(_) => EvalError::DuplicateKey,
+            ExecutionError::NoSuchKey(k) => EvalError::NoSuchKey(k.to_string()),
+            ExecutionError::FunctionError { function, message } => EvalError::Function {
+                function: function.clone(),
+                message: message.clone(),
+            },
+            other => {
+                // Other messages carry no value dumps; keep them.
+                let m = other.to_string();
+                if m.contains("Int(") || m.contains("String(") || m.contains("Value") {
+                    EvalError::Opaque
+                } else {
+                    EvalError::Other(m)
+                }
             }
         }
     }
@@ -293,7 +336,7 @@ fn runtime_message(e: &ExecutionError) -> String {
 
 /// How a text value compared with `field` is normalised: `None` for a field whose
 /// values are free text (names, ids, districts).
-fn normalise_value(field: &str, lit: &str) -> Option<Result<String, String>> {
+fn normalise_value(field: &str, lit: &str) -> Option<Result<String, BadValue>> {
     super::fields::field(field)?
         .normalise
         .map(|f| f(field, lit))
@@ -308,7 +351,7 @@ fn field_of<'e>(e: &'e IdedExpr, bound: &[String]) -> Option<&'e str> {
 }
 
 /// Rewrites a text literal compared with `field` into its English word.
-fn normalise_literal(e: &mut IdedExpr, field: &str, errors: &mut Vec<String>) {
+fn normalise_literal(e: &mut IdedExpr, field: &str, errors: &mut Vec<BadValue>) {
     if let Ast::Literal(LiteralValue::String(lit)) = &mut e.expr {
         match normalise_value(field, lit.inner()) {
             Some(Ok(word)) => *lit = CelString::from(word),
@@ -320,7 +363,7 @@ fn normalise_literal(e: &mut IdedExpr, field: &str, errors: &mut Vec<String>) {
 
 /// Normalises every text value compared with an enumerated field or `subject`:
 /// `field == 'v'`, `'v' == field`, `!=` likewise, and `field in ['v', …]`.
-fn normalise_values(e: &mut IdedExpr, bound: &mut Vec<String>, errors: &mut Vec<String>) {
+fn normalise_values(e: &mut IdedExpr, bound: &mut Vec<String>, errors: &mut Vec<BadValue>) {
     match &mut e.expr {
         Ast::Unspecified | Ast::Literal(_) | Ast::Ident(_) => {}
         Ast::Call(call) => {
@@ -390,13 +433,12 @@ fn normalise_values(e: &mut IdedExpr, bound: &mut Vec<String>, errors: &mut Vec<
     }
 }
 
-fn as_bool(v: &Value) -> Result<bool, String> {
+fn as_bool(v: &Value) -> Result<bool, EvalError> {
     match v {
         Value::Bool(b) => Ok(*b),
-        other => Err(format!(
-            "the expression gives a value of type {}, not a bool (true = excluded)",
-            other.type_of()
-        )),
+        other => Err(EvalError::NotBool {
+            ty: other.type_of().to_string(),
+        }),
     }
 }
 
@@ -599,7 +641,7 @@ mod tests {
         }
     }
 
-    fn eval(src: &str) -> Result<bool, String> {
+    fn eval(src: &str) -> Result<bool, EvalError> {
         let (t, s) = (teacher(), school());
         let ctx = ExclusionContext {
             teacher: &t,
@@ -607,7 +649,8 @@ mod tests {
             year: 2023,
             retirement_age: 55,
         };
-        Expr::parse(src).map_err(|e| e.to_string())?.eval(&ctx)
+        let x = Expr::parse(src).unwrap_or_else(|e| panic!("{src}: {e}"));
+        x.eval(&ctx)
     }
 
     #[test]
@@ -733,9 +776,10 @@ mod tests {
             retirement_age: 55,
         };
         let e = x.eval(&ctx).unwrap_err();
-        assert_eq!(e, "division by zero");
+        assert_eq!(e, EvalError::DivisionByZero);
+        assert_eq!(e.to_string(), "division by zero");
         let y = Expr::parse("[1, 2][staff + 5] == 1").unwrap();
-        let e = y.eval(&ctx).unwrap_err();
+        let e = y.eval(&ctx).unwrap_err().to_string();
         assert!(!e.contains("Int(") && !e.contains("List("), "{e}");
     }
 
@@ -753,6 +797,7 @@ mod tests {
         assert!(x
             .eval(&ctx)
             .unwrap_err()
+            .to_string()
             .to_lowercase()
             .contains("division"));
         assert_eq!(x.variables(), ["staff".to_string()]);

@@ -16,8 +16,22 @@ pub(crate) enum FieldValue<'a> {
 }
 
 /// Normalises a text value compared with a field: the field's name and the text as
-/// written → the English word, or a message listing the values.
-type Normalise = fn(&str, &str) -> Result<String, String>;
+/// written → the English word, or the values the field takes.
+type Normalise = fn(&str, &str) -> Result<String, BadValue>;
+
+/// A text value compared with an enumerated field that never takes it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "'{value}' is not a value of `{field}`, so the comparison would never be true; write \
+     one of {expected}"
+)]
+pub struct BadValue {
+    pub field: String,
+    /// The value as written.
+    pub value: String,
+    /// The field's values, each as `english (中文)`.
+    pub expected: String,
+}
 
 /// One variable an expression may name.
 pub struct Field {
@@ -39,23 +53,21 @@ fn age(c: &ExclusionContext<'_>) -> i64 {
 }
 
 /// The English word of `V` for a text value written in an expression (the English
-/// word in any case, or the Chinese alias), or a message listing the values.
-fn vocab_word<V: Vocab>(field: &str, lit: &str) -> Result<String, String> {
+/// word in any case, or the Chinese alias), or the values it takes.
+fn vocab_word<V: Vocab>(field: &str, lit: &str) -> Result<String, BadValue> {
     let t = lit.trim();
     V::TABLE
         .iter()
         .find(|(_, en, zh)| t.eq_ignore_ascii_case(en) || t == *zh)
         .map(|(_, en, _)| (*en).to_string())
-        .ok_or_else(|| {
-            format!(
-                "'{lit}' is not a value of `{field}`, so the comparison would never be \
-                 true; write one of {}",
-                V::expected()
-            )
+        .ok_or_else(|| BadValue {
+            field: field.to_string(),
+            value: lit.to_string(),
+            expected: V::expected(),
         })
 }
 
-fn subject_word(_field: &str, lit: &str) -> Result<String, String> {
+fn subject_word(_field: &str, lit: &str) -> Result<String, BadValue> {
     Ok(Subject::normalise(lit).as_str().to_string())
 }
 

@@ -17,8 +17,8 @@ mod suggest;
 #[cfg(test)]
 mod docs_tests;
 
-pub use expr::{ExclusionContext, Expr, ExprError};
-pub use fields::{Field, EXPR_FIELDS, FIELDS};
+pub use expr::{EvalError, ExclusionContext, Expr, ExprError};
+pub use fields::{BadValue, Field, EXPR_FIELDS, FIELDS};
 pub use itinerant::{ItinerantProgram, ItinerantRules, ItinerantScope, Weekday};
 /// The key table (sections and their keys), for the workspace's rules form.
 pub use keys::{keys_of, sections};

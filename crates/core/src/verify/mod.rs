@@ -20,7 +20,7 @@ use crate::model::{
     Backbone, Dataset, LedgerEntry, LedgerStatus, Role, SchoolId, Stage, Subject, Teacher,
     TeacherId,
 };
-use crate::rules::{BackboneLevel, ExclusionContext, Rules, StageMatch};
+use crate::rules::{BackboneLevel, EvalError, ExclusionContext, Rules, StageMatch};
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashMap};
@@ -148,7 +148,7 @@ fn ineligibility<'r>(
     t: &Teacher,
     school: Option<&crate::model::School>,
     ledger: &[&LedgerEntry],
-) -> Result<Vec<&'r str>, String> {
+) -> Result<Vec<&'r str>, EvalError> {
     let e = &rules.eligibility;
     let mut why: Vec<&'r str> = Vec::new();
     let mut fail = |bad: bool, id: &'static str| {
@@ -250,7 +250,7 @@ pub fn check_rows(
     for x in ledger {
         by_teacher.entry(&x.teacher).or_default().push(x);
     }
-    let why_not = |ti: usize| -> Result<Vec<&str>, String> {
+    let why_not = |ti: usize| -> Result<Vec<&str>, EvalError> {
         let t = &data.teachers[ti];
         let s = school.get(t.school.as_str()).map(|&si| &data.schools[si]);
         let mine = by_teacher.get(&t.id).map_or(&[][..], Vec::as_slice);

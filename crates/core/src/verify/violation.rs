@@ -5,6 +5,7 @@
 use super::pins::PinViolation;
 use crate::model::{Form, Locality, Role, SchoolId, Stage, Subject, TeacherId};
 use crate::rules::rule_id::rule_ids;
+use crate::rules::EvalError;
 use std::fmt;
 
 /// One broken rule of a plan: where (the plan file's row, when the rule is about a
@@ -88,7 +89,7 @@ pub enum Broken {
     WrongForm { form: Form, expected: Form },
     /// A custom `[[eligibility.exclude]]` condition could not be evaluated for the
     /// teacher, so their eligibility is unknown.
-    ExclusionFailed { message: String },
+    ExclusionFailed { message: EvalError },
     /// A pin that does not hold (pins.csv): `rule` is `pin_stay`, `pin_move`, `pin_to`
     /// or `pin_not_to`, `pin_row` the pin's row in pins.csv.
     Pin {
