@@ -191,9 +191,10 @@ fn components(
     // Components in order of their first teacher; members keep input order.
     let mut comp_of: BTreeMap<usize, usize> = BTreeMap::new();
     let mut comps: Vec<Comp> = Vec::new();
-    let mut teacher_pos: Vec<usize> = vec![usize::MAX; nt];
+    // Each teacher's position in their component, in teacher order.
+    let mut teacher_pos: Vec<usize> = Vec::with_capacity(nt);
     let mut need_pos: Vec<Option<(usize, usize)>> = vec![None; unit_needs.len()];
-    for c in 0..nt {
+    for (c, ct) in cts.iter().enumerate() {
         let root = find(&mut parent, c);
         let ci = *comp_of.entry(root).or_insert_with(|| {
             comps.push(Comp {
@@ -205,8 +206,8 @@ fn components(
             });
             comps.len() - 1
         });
-        teacher_pos[c] = comps[ci].teachers.len();
-        comps[ci].teachers.push(cts[c].clone());
+        teacher_pos.push(comps[ci].teachers.len());
+        comps[ci].teachers.push(ct.clone());
     }
     for (c, host, d, js) in groups {
         let ci = comp_of[&find(&mut parent, c)];

@@ -36,12 +36,7 @@ pub fn bound(
     (lo, hi): (&[u32], &[u32]),
     lambda: &[Cost],
 ) -> Option<Cost> {
-    let mut group_of = vec![usize::MAX; comp.senders.len()];
-    for (gi, members) in comp.backbone_groups.iter().enumerate() {
-        for &p in members {
-            group_of[p] = gi;
-        }
-    }
+    let group_of = comp.backbone_group_of();
     // Cheapest price-adjusted arc of each supply.
     // Sums run in 128 bits: prices come from flow distances, which the weights'
     // overflow check leaves 32 bits of headroom for (`search::Weights::of`).
@@ -76,8 +71,8 @@ pub fn bound(
     let mut total = 0i128;
     for (p, s) in comp.senders.iter().enumerate() {
         let (klo, khi) = match group_of[p] {
-            usize::MAX => (0, u32::MAX),
-            g => (lo[g], hi[g]),
+            None => (0, u32::MAX),
+            Some(g) => (lo[g], hi[g]),
         };
         let u = &mut units[p];
         u.backbone.sort_unstable();

@@ -216,12 +216,7 @@ fn add_backbone(
     if num == 0 {
         return;
     }
-    let mut group_of = vec![usize::MAX; comp.senders.len()];
-    for (gi, group) in comp.backbone_groups.iter().enumerate() {
-        for &p in group {
-            group_of[p] = gi;
-        }
-    }
+    let group_of = comp.backbone_group_of();
     let mut ks = Vec::with_capacity(comp.backbone_groups.len());
     for group in &comp.backbone_groups {
         let max_sent: u32 = group.iter().map(|&p| comp.senders[p].cap).sum();
@@ -254,7 +249,7 @@ fn add_backbone(
     }
     for (a, &(si, gi)) in comp.arcs.iter().enumerate() {
         let p = comp.supplies[si].sender;
-        let Some(Some(k)) = ks.get(group_of[p]) else {
+        let Some(Some(k)) = group_of[p].and_then(|g| ks.get(g)) else {
             continue;
         };
         let u = comp.supplies[si]
@@ -569,6 +564,7 @@ fn run_hinted(
         .map_err(SolverError::Backend)?;
     let stats = outcome.stats();
     let optimal = outcome.is_optimal();
+    // Saturating: a count beyond usize is as good as usize::MAX for the figures.
     let nodes = usize::try_from(stats.nodes_solved).unwrap_or(usize::MAX);
     let values = outcome.into_solution().ok().map(|sol| Values {
         index,

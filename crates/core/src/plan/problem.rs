@@ -113,17 +113,30 @@ impl Component {
     /// such supply is one teacher).
     pub fn level_teachers(&self) -> [u64; 6] {
         let mut out = [0u64; 6];
-        let mut last: [usize; 6] = [usize::MAX; 6];
+        // Per bit, the supply of the last arc counted (arcs are in supply order).
+        let mut last: [Option<usize>; 6] = [None; 6];
         for (a, &(si, _)) in self.arcs.iter().enumerate() {
             let m = self.mask(a);
             for (bit, (n, l)) in out.iter_mut().zip(last.iter_mut()).enumerate() {
-                if m & (1 << bit) != 0 && *l != si {
-                    *l = si;
+                if m & (1 << bit) != 0 && *l != Some(si) {
+                    *l = Some(si);
                     *n += 1;
                 }
             }
         }
         out
+    }
+
+    /// Each sender's backbone group (its position in `backbone_groups`), `None` for a
+    /// sender in no group.
+    pub fn backbone_group_of(&self) -> Vec<Option<usize>> {
+        let mut group_of = vec![None; self.senders.len()];
+        for (gi, members) in self.backbone_groups.iter().enumerate() {
+            for &p in members {
+                group_of[p] = Some(gi);
+            }
+        }
+        group_of
     }
 
     /// Number of teachers who must move (supplies of `move`/`to` pins).

@@ -440,6 +440,12 @@ fn children(comp: &Component, tpl: &Template, node: Node, branch: Branch) -> Vec
         .collect()
 }
 
+/// An arc the network does not have (a class of a supply with no teacher in it).
+// INVARIANT: `Graph::add_arc` returns positions below the graph's arc count, which a
+// `Vec` keeps below `usize::MAX`, so no real arc is `NO_ARC`. A plain number rather
+// than an `Option` because `evaluate` reads these arcs for every node of the search.
+const NO_ARC: usize = usize::MAX;
+
 /// The flow network of a component, built once; each node of the search copies it
 /// and resets the few arcs its bounds on k change.
 struct Template {
@@ -449,7 +455,10 @@ struct Template {
     /// The return arc sink → src (capacity 0 until a warm start closes the circulation).
     ret: usize,
     group_sink: Vec<usize>,
+    /// Per supply, [non-backbone, backbone] × [non-volunteer, volunteer]: the arc from
+    /// the sender's lane, or [`NO_ARC`] for a class the supply has no teacher in.
     class_arcs: Vec<[[usize; 2]; 2]>,
+    /// Per arc of the component, [non-backbone, backbone]: the post arc, or [`NO_ARC`].
     post_arcs: Vec<[usize; 2]>,
     /// Per backbone group: the arc from the source (capacity N(hi)).
     group_src: Vec<usize>,
@@ -623,14 +632,14 @@ fn build(comp: &Component, w: Weights, node: &Node, k_max: Vec<u32>) -> Template
     let mut class_arcs = Vec::with_capacity(comp.supplies.len());
     let mut class_nodes = Vec::with_capacity(comp.supplies.len());
     for sup in &comp.supplies {
-        let mut arcs = [[usize::MAX; 2]; 2];
-        let mut nodes = [usize::MAX; 2];
+        let mut arcs = [[NO_ARC; 2]; 2];
+        let mut nodes = [None; 2];
         for b in 0..2 {
             if sup.counts[b][0] + sup.counts[b][1] == 0 {
                 continue;
             }
             let v = g.add_node();
-            nodes[b] = v;
+            nodes[b] = Some(v);
             let pinned = if sup.forced { w.w0 } else { 0 };
             let bonus = (if b == 1 { -w.unit } else { 0 }) - pinned;
             arcs[b][0] = g.add_arc(lanes[sup.sender][b], v, i64::from(sup.counts[b][0]), bonus);
@@ -656,10 +665,9 @@ fn build(comp: &Component, w: Weights, node: &Node, k_max: Vec<u32>) -> Template
     let mut post_arcs = Vec::with_capacity(comp.arcs.len());
     for (a, &(si, gi)) in comp.arcs.iter().enumerate() {
         let prio = -w.w2 * Cost::from(comp.groups[gi].priority) - w.reward(comp.mask(a));
-        let mut pair = [usize::MAX; 2];
+        let mut pair = [NO_ARC; 2];
         for b in 0..2 {
-            let from = class_nodes[si][b];
-            if from != usize::MAX {
+            if let Some(from) = class_nodes[si][b] {
                 pair[b] = g.add_arc(from, group_sink[gi], big, prio);
             }
         }
@@ -720,7 +728,7 @@ fn evaluate(
         };
     }
 
-    let f = |e: usize| if e == usize::MAX { 0 } else { g.flow(e) as u32 };
+    let f = |e: usize| if e == NO_ARC { 0 } else { g.flow(e) as u32 };
     let arc_flow: Vec<u32> = post_arcs.iter().map(|p| f(p[0]) + f(p[1])).collect();
     let class_flow: Vec<[[u32; 2]; 2]> = class_arcs
         .iter()

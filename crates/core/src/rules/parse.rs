@@ -97,7 +97,7 @@ fn parse_named(
     b.cross_checks();
     // File problems in line order, then the overrides' in the order given.
     b.errors
-        .sort_by_key(|e| (e.file == "--set", e.line.unwrap_or(usize::MAX)));
+        .sort_by_key(|e| (e.file == "--set", e.line.is_none(), e.line));
     if b.errors.is_empty() {
         Ok(b.rules)
     } else {

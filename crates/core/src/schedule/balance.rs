@@ -109,13 +109,10 @@ fn covers(a: &Kind, b: &Kind) -> bool {
 /// The placements keep their events, dates and panel sizes.
 pub(super) fn balance(w: &World<'_>, data: &Dataset, placed: &mut [Placement]) -> Balance {
     let one_school = w.rules.one_school_per_evaluator_day;
-    let mut groups: BTreeMap<(i64, usize), Vec<usize>> = BTreeMap::new();
+    // By (day, host school when one school per evaluator-day).
+    let mut groups: BTreeMap<(i64, Option<usize>), Vec<usize>> = BTreeMap::new();
     for (i, p) in placed.iter().enumerate() {
-        let host = if one_school {
-            w.events[p.event].host
-        } else {
-            usize::MAX
-        };
+        let host = one_school.then(|| w.events[p.event].host);
         groups.entry((p.date.ordinal(), host)).or_default().push(i);
     }
     // Days already taken by sittings that keep their panels.

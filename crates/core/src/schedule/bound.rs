@@ -32,15 +32,14 @@ pub fn day_split(k: usize, p: usize, c: usize, per_day: usize) -> (usize, Vec<us
     // best[i] = (cost, days, last day size) for i evaluations.
     let mut best: Vec<(usize, usize, usize)> = vec![(0, 0, 0); k + 1];
     for i in 1..=k {
-        let mut b = (usize::MAX, usize::MAX, 0);
-        for n in 1..=per_day.min(i) {
-            let (cost, days, _) = best[i - n];
-            let cand = (cost + day_cost(n, p, c), days + 1, n);
-            if (cand.0, cand.1) < (b.0, b.1) {
-                b = cand;
-            }
-        }
-        best[i] = b;
+        // The first of the cheapest (i ≥ 1 and per_day ≥ 1: at least one candidate).
+        best[i] = (1..=per_day.min(i))
+            .map(|n| {
+                let (cost, days, _) = best[i - n];
+                (cost + day_cost(n, p, c), days + 1, n)
+            })
+            .min_by_key(|&(cost, days, _)| (cost, days))
+            .unwrap_or((0, 0, 0));
     }
     let mut sizes = Vec::new();
     let mut i = k;
@@ -94,9 +93,7 @@ pub fn lower_bound(
     let mut by_school: BTreeMap<usize, (usize, usize, usize)> = BTreeMap::new();
     for &i in placeable {
         let p = events[i].panel_size as usize;
-        let e = by_school
-            .entry(events[i].host)
-            .or_insert((0, usize::MAX, 0));
+        let e = by_school.entry(events[i].host).or_insert((0, p, 0));
         e.0 += 1;
         e.1 = e.1.min(p);
         e.2 += p;

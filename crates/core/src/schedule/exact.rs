@@ -156,10 +156,17 @@ pub(super) fn intersect(a: &[i64], b: &[i64]) -> Vec<i64> {
         .collect()
 }
 
+/// The cost of a subset or total the dynamic programs below have not reached yet.
+// INVARIANT: costs are sums of evaluator-day counts, far below `usize::MAX`, so a real
+// cost never equals it; every read of an entry checks for it before adding to it. A
+// plain number rather than an `Option` because the subset loop of `cheapest` runs
+// 3^n times.
+const UNREACHED: usize = usize::MAX;
+
 /// The cheapest split of `full` into sittings under `cost` (None: not a sitting):
 /// per subset its (cost, sittings) and the sitting holding its lowest member.
 fn cheapest(full: usize, cost: &[Option<usize>]) -> (Vec<(usize, usize)>, Vec<usize>) {
-    let mut best = vec![(usize::MAX, usize::MAX); full + 1];
+    let mut best = vec![(UNREACHED, UNREACHED); full + 1];
     let mut choice = vec![0usize; full + 1];
     best[0] = (0, 0);
     for mask in 1..=full {
@@ -169,7 +176,7 @@ fn cheapest(full: usize, cost: &[Option<usize>]) -> (Vec<(usize, usize)>, Vec<us
         loop {
             let t = sub | low;
             if let (Some(c), (before, n)) = (cost[t], best[mask ^ t]) {
-                if before != usize::MAX {
+                if before != UNREACHED {
                     let cand = (before + c, n + 1);
                     if cand < best[mask] {
                         best[mask] = cand;
@@ -187,7 +194,7 @@ fn cheapest(full: usize, cost: &[Option<usize>]) -> (Vec<(usize, usize)>, Vec<us
 }
 
 fn parts(full: usize, best: &[(usize, usize)], choice: &[usize]) -> Option<Vec<usize>> {
-    if best[full].0 == usize::MAX {
+    if best[full].0 == UNREACHED {
         return None;
     }
     let mut out = Vec::new();
@@ -812,7 +819,7 @@ fn finish(
 fn fewest_bound(w: &World<'_>, plans: &[HostPlan], n: usize, cmax: u32) -> usize {
     let limit = (w.rules.max_per_school_per_day as usize).max(1);
     let c = (cmax as usize).min(limit).max(1);
-    let mut best = vec![usize::MAX; n + 1];
+    let mut best = vec![UNREACHED; n + 1];
     best[0] = 0;
     for p in plans {
         let evs: Vec<usize> = p
@@ -829,7 +836,7 @@ fn fewest_bound(w: &World<'_>, plans: &[HostPlan], n: usize, cmax: u32) -> usize
         let cost = |k: usize| day_split(k, pmin, c, limit).0.max((k * pmin).div_ceil(c));
         let mut next = best.clone();
         for (have, &b) in best.iter().enumerate() {
-            if b == usize::MAX {
+            if b == UNREACHED {
                 continue;
             }
             for k in 1..=evs.len() {
@@ -839,7 +846,7 @@ fn fewest_bound(w: &World<'_>, plans: &[HostPlan], n: usize, cmax: u32) -> usize
         }
         best = next;
     }
-    if best[n] == usize::MAX {
+    if best[n] == UNREACHED {
         0
     } else {
         best[n]

@@ -27,6 +27,14 @@ use crate::model::{Dataset, Date};
 use crate::rules::{EvaluationRules, Recusal};
 use std::collections::{BTreeMap, BTreeSet};
 
+/// The district or subject index of a name missing from `build_world`'s indexes.
+// INVARIANT: never taken: `build_world` indexes the district of every school and every
+// evaluator and the subject of every event before it looks them up. Were it taken, it
+// would equal no real index (a district recusal that never applies, a subject nobody
+// lists). A plain number rather than an `Option` because the recusal and subject checks
+// run for every evaluator and event the solver tries.
+const UNINDEXED: usize = usize::MAX;
+
 /// What the solver needs to know about one evaluator.
 pub(super) struct Person {
     pub(super) school: Option<usize>,
@@ -113,7 +121,7 @@ pub(super) fn build_world<'a>(
             district: districts
                 .get(e.district.as_str())
                 .copied()
-                .unwrap_or(usize::MAX),
+                .unwrap_or(UNINDEXED),
             subjects: e
                 .subjects
                 .iter()
@@ -130,7 +138,7 @@ pub(super) fn build_world<'a>(
             districts
                 .get(s.district.as_str())
                 .copied()
-                .unwrap_or(usize::MAX)
+                .unwrap_or(UNINDEXED)
         })
         .collect();
     World {
@@ -144,7 +152,7 @@ pub(super) fn build_world<'a>(
                 subjects
                     .get(e.subject.as_str())
                     .copied()
-                    .unwrap_or(usize::MAX)
+                    .unwrap_or(UNINDEXED)
             })
             .collect(),
         event_days: events
