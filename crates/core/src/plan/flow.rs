@@ -13,7 +13,7 @@ pub type Cost = i128;
 /// The largest arc cost (in magnitude) a graph may be built with: 32 bits below
 /// `Cost::MAX`. Distances and potentials are sums of arc costs along simple paths, and
 /// the total is a sum of cost × flow; with fewer than 2^30 nodes and the flows the
-/// callers bound (search.rs: `Weights::of` keeps the whole objective within the same
+/// callers bound (weights.rs: `Weights::of` keeps the whole objective within the same
 /// headroom; assign.rs: a group's arrivals), none of these sums can overflow.
 pub const MAX_ARC_COST: Cost = Cost::MAX >> 32;
 

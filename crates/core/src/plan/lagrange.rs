@@ -12,7 +12,7 @@
 
 use super::flow::Cost;
 use super::problem::Component;
-use super::search::Weights;
+use super::weights::Weights;
 
 /// Whether the bound applies: every backbone group is a single school.
 pub fn applies(comp: &Component) -> bool {
@@ -39,7 +39,7 @@ pub fn bound(
     let group_of = comp.backbone_group_of();
     // Cheapest price-adjusted arc of each supply.
     // Sums run in 128 bits: prices come from flow distances, which the weights'
-    // overflow check leaves 32 bits of headroom for (`search::Weights::of`).
+    // overflow check leaves 32 bits of headroom for (`weights::Weights::of`).
     let mut best_arc = vec![i128::MAX; comp.supplies.len()];
     // An arc's steering reward (levels (3), (4)) is part of its price: each supply
     // with a reward is one teacher, so its cheapest arc is exact.

@@ -19,6 +19,7 @@ mod search;
 mod seniority;
 mod steer;
 mod unproven;
+mod weights;
 
 pub use crate::model::Move;
 pub use changes::{counts as change_counts, Change, ChangeKind, ChangeReason};
