@@ -160,11 +160,7 @@ pub fn explain_teacher(
     t: Id<Teacher>,
 ) -> TeacherExplanation {
     let teacher = data.teacher(t);
-    let school = plan
-        .facts
-        .school_index
-        .get(&teacher.school)
-        .map(|&s| Id::new(s));
+    let school = plan.facts.school_id(&teacher.school);
     let reasons = plan
         .verdicts
         .get(t.index())
@@ -218,7 +214,7 @@ fn wish_notes(
     wishes
         .into_iter()
         .map(|w| {
-            let school = plan.facts.school_index.get(&w.school).map(|&r| Id::new(r));
+            let school = plan.facts.school_id(&w.school);
             let outcome = match (school, s) {
                 (Some(r), _) if host == Some(r) => WishOutcome::Met,
                 _ if !eligible => WishOutcome::NotEligible,

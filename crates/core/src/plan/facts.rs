@@ -1,7 +1,7 @@
 //! Per-school figures of one plan year: staff, eligible, quota, cap, open posts.
 
 use crate::eligibility::Verdict;
-use crate::model::{Dataset, LedgerEntry, SchoolId, Subject};
+use crate::model::{Dataset, Id, LedgerEntry, School, SchoolId, Subject};
 use crate::rules::Rules;
 use std::collections::{BTreeMap, HashMap};
 
@@ -32,6 +32,13 @@ pub struct YearFacts {
 }
 
 impl YearFacts {
+    /// The school of `id` as the rest of the library names it (`data.schools[id]`),
+    /// when it is in the data. The planner's own tables (`schools`, `school_index`,
+    /// `open_posts`) use its plain position.
+    pub fn school_id(&self, id: &SchoolId) -> Option<Id<School>> {
+        self.school_index.get(id).map(|&i| Id::new(i))
+    }
+
     pub fn compute(
         data: &Dataset,
         rules: &Rules,

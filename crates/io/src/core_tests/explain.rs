@@ -100,7 +100,7 @@ fn tiny_specific_reasons() {
     assert!(matches!(ex("T1-01").placement, Placement::Placed { .. }));
     let school = explain_school(
         &plan,
-        Id::new(plan.facts.school_index[&data.teachers[x1].school]),
+        plan.facts.school_id(&data.teachers[x1].school).unwrap(),
     );
     assert_eq!(school.went.len(), 0);
 }
