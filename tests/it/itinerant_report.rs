@@ -6,6 +6,7 @@
 //! period").
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use crate::cli_support::write_file;
 use calamine::{Data, Reader, Xlsx};
 use rotaplan_core::horizon::HORIZON_HEADER;
 use std::collections::BTreeMap;
@@ -354,13 +355,12 @@ fn horizon_counts_the_itinerant_teachers_of_every_year() {
 fn progress_forecasts_itinerant_teachers_and_counts_the_ledgers() {
     let tmp = tempfile::tempdir().unwrap();
     let data = root().join("fixtures/itinerant-township");
-    let ledger = tmp.path().join("ledger.csv");
-    std::fs::write(
-        &ledger,
+    let ledger = write_file(
+        tmp.path(),
+        "ledger.csv",
         "teacher_id,from_school,to_school,subject,form,start_year,end_year,status\n\
          T2,V3,V2,music,itinerant,2021,2021,completed\n",
-    )
-    .unwrap();
+    );
     let out = tmp.path().join("p");
     ok(&[
         "progress",

@@ -212,12 +212,7 @@ impl Schedule {
         events: &[Event],
         data: &Dataset,
     ) -> std::collections::BTreeMap<usize, u64> {
-        let index: std::collections::BTreeMap<&str, usize> = data
-            .schools
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (s.id.as_str(), i))
-            .collect();
+        let index: std::collections::BTreeMap<&str, usize> = data.school_positions();
         let home = |e: usize| {
             data.evaluators
                 .get(e)

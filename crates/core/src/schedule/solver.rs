@@ -106,12 +106,7 @@ pub(super) fn build_world<'a>(
         let n = subjects.len();
         subjects.entry(ev.subject.as_str()).or_insert(n);
     }
-    let school_idx: BTreeMap<&str, usize> = data
-        .schools
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.id.as_str(), i))
-        .collect();
+    let school_idx: BTreeMap<&str, usize> = data.school_positions();
     let people = data
         .evaluators
         .iter()
