@@ -28,8 +28,8 @@
 //! let plan = plan_year(&data, &rules, 2021, &data.ledger, &PlanOptions::default())?;
 //! let (_schools, figures) = summarize(&data, &rules, &plan)?;
 //! assert!(figures.optimal);
-//! assert_eq!(figures.sent, plan.moves.len() as u64);
-//! println!("{} teachers move, shortfall {}", figures.sent, figures.shortfall);
+//! assert_eq!(figures.totals.sent, plan.moves.len() as u64);
+//! println!("{} teachers move, shortfall {}", figures.totals.sent, figures.totals.shortfall);
 //!
 //! // Why a teacher is, or is not, placed.
 //! let t = data.teacher_ids().find(|&t| data.teacher(t).id.as_str() == "U1-03").ok_or("no U1-03")?;
@@ -57,7 +57,7 @@ pub use rotaplan_core::model::{Dataset, Id, School, SchoolId, Teacher, TeacherId
 pub use rotaplan_core::plan::{plan_year, Method, Move, PlanError, PlanOptions, YearPlan};
 pub use rotaplan_core::progress::ProgressSink;
 pub use rotaplan_core::rules::{load_rules, parse_rules, RuleErrors, Rules};
-pub use rotaplan_core::stats::{FiguresMismatch, SchoolRow, Summary};
+pub use rotaplan_core::stats::{FiguresMismatch, SchoolRow, Summary, Totals};
 pub use rotaplan_core::verify::{check, Violation};
 pub use rotaplan_io::input::{load, DataSources, InputErrors, Loaded};
 

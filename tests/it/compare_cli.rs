@@ -3,6 +3,7 @@
 //! period flags are checked.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use crate::cli_support::{run, s};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -249,21 +250,10 @@ fn tiny_year_matches_plan() {
     let stdout = String::from_utf8_lossy(&o.stdout);
     assert_eq!(stdout.lines().filter(|l| l.contains(".toml")).count(), 4);
     let p = tempfile::tempdir().unwrap();
-    ok(&rotaplan(
-        &[
-            "plan".as_ref(),
-            "--quiet".as_ref(),
-            "--year".as_ref(),
-            "2021".as_ref(),
-            "--data".as_ref(),
-            data.as_os_str(),
-            "--rules".as_ref(),
-            base.as_os_str(),
-            "--out".as_ref(),
-            p.path().as_os_str(),
-        ],
-        None,
-    ));
+    let (d, r, to) = (s(&data), s(&base), s(p.path()));
+    ok(&run(&[
+        "plan", "--quiet", "--year", "2021", "--data", d, "--rules", r, "--out", to,
+    ]));
     let summary: serde_json::Value =
         serde_json::from_slice(&std::fs::read(p.path().join("summary.json")).unwrap()).unwrap();
     let rows = table(&out.path().join("compare.csv"));

@@ -6,7 +6,9 @@
 //! period").
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use crate::cli_support::write_file;
 use calamine::{Data, Reader, Xlsx};
+use rotaplan_core::horizon::HORIZON_HEADER;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -292,17 +294,9 @@ fn horizon_counts_the_itinerant_teachers_of_every_year() {
     let (h, _) = csv_rows(&out.join("horizon.csv"));
     assert_eq!(h.last().unwrap(), "itinerant", "appended last");
     assert_eq!(
-        h[..8],
-        [
-            "year",
-            "eligible",
-            "sent",
-            "backbone_sent",
-            "returned",
-            "cumulative",
-            "target_cumulative",
-            "shortfall"
-        ]
+        h[..HORIZON_HEADER.len()],
+        HORIZON_HEADER,
+        "the horizon's own columns first"
     );
     let sum: serde_json::Value = serde_json::from_str(&read(&out.join("summary.json"))).unwrap();
     assert_eq!(sum["cumulative"], 10);
@@ -361,13 +355,12 @@ fn horizon_counts_the_itinerant_teachers_of_every_year() {
 fn progress_forecasts_itinerant_teachers_and_counts_the_ledgers() {
     let tmp = tempfile::tempdir().unwrap();
     let data = root().join("fixtures/itinerant-township");
-    let ledger = tmp.path().join("ledger.csv");
-    std::fs::write(
-        &ledger,
+    let ledger = write_file(
+        tmp.path(),
+        "ledger.csv",
         "teacher_id,from_school,to_school,subject,form,start_year,end_year,status\n\
          T2,V3,V2,music,itinerant,2021,2021,completed\n",
-    )
-    .unwrap();
+    );
     let out = tmp.path().join("p");
     ok(&[
         "progress",

@@ -8,8 +8,8 @@
 use proptest::prelude::*;
 use rotaplan_core::horizon::{self, HorizonOptions};
 use rotaplan_core::model::{
-    Backbone, Dataset, Gender, Locality, Need, Role, School, SchoolId, Stage, Status, Subject,
-    Teacher, TeacherId, Title,
+    Backbone, Dataset, Gender, Locality, Need, Role, School, Status, Subject, Teacher, TeacherId,
+    Title,
 };
 use rotaplan_core::rules::{LeaderRules, Rules, Share};
 
@@ -41,15 +41,8 @@ fn build(
     leaders: u8,
 ) -> (Dataset, Rules) {
     let school = |i: usize, locality| School {
-        id: SchoolId(format!("S{i}")),
-        name: format!("s{i}"),
-        district: "D".into(),
-        township: None,
         locality,
-        weak: false,
-        stage: Stage::Primary,
-        coord: None,
-        staff: None,
+        ..School::new(format!("S{i}"), format!("s{i}"), "D")
     };
     let schools = vec![
         school(0, Locality::Urban),
@@ -172,22 +165,7 @@ proptest! {
 
 #[test]
 fn the_table_agrees_with_the_published_checks() {
-    let mut t = Teacher {
-        id: TeacherId("x".into()),
-        name: String::new(),
-        gender: Gender::M,
-        birth_year: 1965,
-        school: SchoolId("S0".into()),
-        subject: Subject::new("math"),
-        title: Title::None,
-        backbone: Backbone::None,
-        role: Role::Teacher,
-        joined_school_year: 2000,
-        status: Status::Active,
-        volunteer: false,
-        birth_month: 1,
-        retirement_age: None,
-    };
+    let mut t = Teacher::new("x", "S0", "math", 1965, 2000);
     assert_eq!(retirement_year(&t), 2025);
     t.birth_month = 12;
     assert_eq!(retirement_year(&t), 2026);

@@ -247,15 +247,13 @@ fn brute_force_levels(data: &Dataset, rules: &Rules, year: i32) -> Option<Levels
                 .collect();
             let rep = verify::check(data, rules, year, &data.ledger, &moves);
             // Pins, when the instance has any, checked on ids alone.
-            let placed: Vec<(&str, &str)> = moves
-                .iter()
-                .map(|m| {
-                    (
-                        data.teachers[m.teacher].id.as_str(),
-                        data.schools[m.to].id.as_str(),
-                    )
-                })
-                .collect();
+            let ids = |m: &Move| {
+                (
+                    data.teacher(m.teacher).id.as_str(),
+                    data.school(m.to).id.as_str(),
+                )
+            };
+            let placed: Vec<(&str, &str)> = moves.iter().map(ids).collect();
             let pins_ok = check_pins(&data.steering.pins, year, &placed).is_empty();
             if rep.violations.is_empty() && pins_ok {
                 let l = levels_of(data, &rep.figures, &moves);

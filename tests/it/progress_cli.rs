@@ -2,6 +2,7 @@
 //! references reported and a forecast.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use crate::cli_support::write_file;
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -9,17 +10,16 @@ use std::process::Command;
 fn tallies_forms_reports_unknowns_and_forecasts() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let tmp = tempfile::tempdir().unwrap();
-    let ledger = tmp.path().join("actual.csv");
-    std::fs::write(
-        &ledger,
+    let ledger = write_file(
+        tmp.path(),
+        "actual.csv",
         "teacher_id,from_school,to_school,subject,form,start_year,end_year,status\n\
          U1-01,U1,R1,math,transfer,2021,2023,active\n\
          U1-02,U1,R1,math,itinerant,2021,2021,completed\n\
          U1-04,U1,T1,chinese,support,2022,2022,completed\n\
          U1-05,U1,R1,chinese,transfer,2022,2024,cancelled\n\
          GHOST,U1,R1,math,transfer,2022,2024,active\n",
-    )
-    .unwrap();
+    );
     let out = tmp.path().join("out");
     let o = Command::new(env!("CARGO_BIN_EXE_rotaplan"))
         .args(["progress", "--data"])

@@ -6,7 +6,7 @@
 
 use proptest::prelude::*;
 use rotaplan_core::model::{
-    Dataset, Date, Evaluator, EvaluatorId, Locality, MonthDay, School, SchoolId, Stage, Subject,
+    Dataset, Date, Evaluator, EvaluatorId, MonthDay, School, SchoolId, Subject,
 };
 use rotaplan_core::rules::{EvaluationRules, Recusal};
 use rotaplan_core::schedule::bound::lower_bound;
@@ -24,17 +24,11 @@ struct Instance {
 }
 
 fn school(i: usize, districts: usize) -> School {
-    School {
-        id: SchoolId(format!("S{i}")),
-        name: format!("学校{i}"),
-        district: format!("D{}", i % districts),
-        township: None,
-        locality: Locality::Urban,
-        weak: false,
-        stage: Stage::Primary,
-        coord: None,
-        staff: None,
-    }
+    School::new(
+        format!("S{i}"),
+        format!("学校{i}"),
+        format!("D{}", i % districts),
+    )
 }
 
 fn instance() -> impl Strategy<Value = Instance> {

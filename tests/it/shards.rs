@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::cli_support::{code_and_text as rotaplan, files_under, root, s};
+use crate::cli_support::{code_and_text as rotaplan, files_under, root, s, write_file};
 
 fn without_timing(json: &str) -> String {
     json.lines()
@@ -640,12 +640,8 @@ fn shard_refuses_a_pin_to_another_district() {
     let tmp = tempfile::tempdir().unwrap();
     let tiny = root().join("fixtures/tiny");
     // U1 is in 青山湖区 (shard 1/2), X1 in 湾里管理局 (shard 2/2).
-    let pins = tmp.path().join("pins.csv");
-    std::fs::write(
-        &pins,
-        "teacher_id,action,school_id\nU1-02,not_to,X1\nU1-01,to,X1\n",
-    )
-    .unwrap();
+    let pins_csv = "teacher_id,action,school_id\nU1-02,not_to,X1\nU1-01,to,X1\n";
+    let pins = write_file(tmp.path(), "pins.csv", pins_csv);
     let out = tmp.path().join("o");
     let plan = |shard: Option<&str>| {
         let mut args = vec![

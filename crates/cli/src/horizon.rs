@@ -7,12 +7,14 @@ use clap::Args;
 use rotaplan_core::horizon::{self, HorizonError, HorizonOptions, HorizonSummary};
 use rotaplan_core::model::Dataset;
 use rotaplan_core::plan::{PlanError, PlanOptions};
-use rotaplan_core::shortfall::shortfall_reasons;
-use rotaplan_core::stats::summarize;
+use rotaplan_core::rules::Rules;
+use rotaplan_core::shortfall::{shortfall_reasons, ShortfallReason};
+use rotaplan_core::stats::{summarize, SchoolRow};
 use rotaplan_io::output::redact::Redactor;
 use rotaplan_io::output::{plan_files, Staged};
 use rotaplan_io::report::horizon_page::{horizon_page, horizon_workbook, DistrictYears};
 use rotaplan_io::report::Lang;
+use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::time::Instant;
 
@@ -125,6 +127,52 @@ pub(super) fn shown_itinerant(
     })
 }
 
+/// A horizon year as staged: its school rows and shortfall reasons, and the roster
+/// and itinerant plan written (redacted when asked).
+pub(super) struct StagedYear {
+    pub rows: Vec<SchoolRow>,
+    pub reasons: BTreeMap<usize, Vec<ShortfallReason>>,
+    pub redacted: Option<Dataset>,
+    pub itinerant: Option<rotaplan_core::itinerant::ItinerantPlan>,
+}
+
+impl StagedYear {
+    /// The roster as written: redacted when asked, else the year's own.
+    pub fn shown<'a>(&'a self, v: &horizon::YearView<'a>) -> &'a Dataset {
+        self.redacted.as_ref().unwrap_or(v.roster)
+    }
+}
+
+/// Stages year `v`'s plan files under `{year}/`, the roster redacted by `redactor`.
+pub(super) fn stage_year(
+    staged: &mut Staged,
+    v: &horizon::YearView<'_>,
+    rules: &Rules,
+    redactor: Option<&Redactor>,
+) -> Result<StagedYear, String> {
+    let (rows, summary) = year_summary(v, rules)?;
+    let reasons = shortfall_reasons(v.roster, rules, v.plan);
+    let redacted = redacted_roster(redactor, v.roster)?;
+    let itinerant = shown_itinerant(v, redacted.as_ref());
+    plan_files(
+        staged,
+        &format!("{}/", v.row.year),
+        redacted.as_ref().unwrap_or(v.roster),
+        rules,
+        v.plan,
+        &rows,
+        &summary,
+        &reasons,
+        itinerant.as_ref(),
+    )?;
+    Ok(StagedYear {
+        rows,
+        reasons,
+        redacted,
+        itinerant,
+    })
+}
+
 pub fn run(a: &HorizonArgs, quiet: bool) -> Exit {
     execute(a, quiet, None)
 }
@@ -165,22 +213,7 @@ pub fn execute(a: &HorizonArgs, quiet: bool, watch: Option<&super::Watch>) -> Ex
     let mut more_posts = horizon::MorePostsTally::default();
     let base = horizon::run(data, &rules, years, &opts, |v| {
         more_posts.add(v, &rules);
-        let (rows, summary) = year_summary(v, &rules)?;
-        let reasons = shortfall_reasons(v.roster, &rules, v.plan);
-        let prefix = format!("{}/", v.row.year);
-        let redacted = redacted_roster(redactor.as_ref(), v.roster)?;
-        let itinerant = shown_itinerant(v, redacted.as_ref());
-        plan_files(
-            &mut staged,
-            &prefix,
-            redacted.as_ref().unwrap_or(v.roster),
-            &rules,
-            v.plan,
-            &rows,
-            &summary,
-            &reasons,
-            itinerant.as_ref(),
-        )?;
+        stage_year(&mut staged, v, &rules, redactor.as_ref())?;
         districts.add(v, &rules);
         bar.inc(1);
         if show {

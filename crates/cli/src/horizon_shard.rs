@@ -3,15 +3,14 @@
 //! year rows and the probe horizons `merge` replays the target search on.
 
 use super::common::{fingerprint, write_out};
-use super::horizon::{fail, redacted_roster, shown_itinerant, year_summary, HorizonArgs};
+use super::horizon::{fail, stage_year, HorizonArgs};
 use super::Exit;
 use rotaplan_core::horizon::{self, default_points_per_round, grid_index, HorizonOptions, Period};
 use rotaplan_core::model::Dataset;
 use rotaplan_core::plan::PlanOptions;
 use rotaplan_core::rules::{Rules, Share};
-use rotaplan_core::shortfall::shortfall_reasons;
 use rotaplan_io::output::redact::Redactor;
-use rotaplan_io::output::{plan_files, OutDir, Staged};
+use rotaplan_io::output::{OutDir, Staged};
 use rotaplan_io::report::district_years::DistrictYears;
 use rotaplan_io::report::Lang;
 use rotaplan_io::shard::horizon::{probe_points, run_probes, run_takes, uncount};
@@ -99,30 +98,15 @@ pub fn run(
     let base = horizon::run(&data, rules, years, &opts, |v| {
         districts.add_except(v, rules, &cut.foreign);
         more_posts.add(v, rules);
-        let (rows, summary) = year_summary(v, rules)?;
-        let reasons = shortfall_reasons(v.roster, rules, v.plan);
+        let y = stage_year(&mut staged, v, rules, target.redactor)?;
         let prefix = format!("{}/", v.row.year);
-        let redacted = redacted_roster(target.redactor, v.roster)?;
-        let shown = redacted.as_ref().unwrap_or(v.roster);
-        let itinerant = shown_itinerant(v, redacted.as_ref());
-        plan_files(
-            &mut staged,
-            &prefix,
-            shown,
-            rules,
-            v.plan,
-            &rows,
-            &summary,
-            &reasons,
-            itinerant.as_ref(),
-        )?;
         let m = ShardManifest {
             shard,
             fingerprint: Some(fp.clone()),
             districts: cut.districts.clone(),
             report: Some(
-                ShardReport::new(v.roster, rules, v.plan, &rows, &reasons, Lang::Zh)
-                    .with_itinerant(shown, rules, itinerant.as_ref()),
+                ShardReport::new(v.roster, rules, v.plan, &y.rows, &y.reasons, Lang::Zh)
+                    .with_itinerant(y.shown(v), rules, y.itinerant.as_ref()),
             ),
             horizon: None,
         };

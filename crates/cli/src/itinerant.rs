@@ -109,24 +109,20 @@ fn report_files(
 }
 
 pub fn run(a: &ItinerantArgs, quiet: bool) -> Exit {
+    run_or_exit(a, quiet).unwrap_or_else(|e| e)
+}
+
+/// `run`, with every early exit as the error.
+fn run_or_exit(a: &ItinerantArgs, quiet: bool) -> Result<Exit, Exit> {
     let inputs = a.data.inputs_with(&a.rules, []);
-    let out = match prepare_out(&a.out, "itinerant", &inputs, a.force) {
-        Ok(o) => o,
-        Err(e) => return e,
-    };
-    let (rules, loaded) = match load_all(&a.rules, &a.data) {
-        Ok(x) => x,
-        Err(e) => return e,
-    };
+    let out = prepare_out(&a.out, "itinerant", &inputs, a.force)?;
+    let (rules, loaded) = load_all(&a.rules, &a.data)?;
     let data = &loaded.data;
     if !data.itinerant.has_needs() && !quiet {
         eprintln!("notice: no itinerant_needs file (or it is empty): nothing to plan");
     }
     let started = std::time::Instant::now();
-    let plan = match plan_or_exit(data, &rules, a.year, &BTreeSet::new()) {
-        Ok(p) => p,
-        Err(e) => return e,
-    };
+    let plan = plan_or_exit(data, &rules, a.year, &BTreeSet::new())?;
     let summary = ItinerantSummary {
         year: a.year,
         rules_name: &rules.plan.name,
@@ -146,15 +142,13 @@ pub fn run(a: &ItinerantArgs, quiet: bool) -> Exit {
         Ok(json) => staged.add("summary.json", json),
         Err(e) => {
             eprintln!("error: {e}\nnothing was written.");
-            return Exit::Failure;
+            return Err(Exit::Failure);
         }
     }
-    if let Err(e) = write_out(&out, &staged) {
-        return e;
-    }
+    write_out(&out, &staged)?;
     if !quiet {
         print!("{}", render(&plan));
         println!("wrote {}", a.out.display());
     }
-    Exit::Done
+    Ok(Exit::Done)
 }

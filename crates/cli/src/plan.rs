@@ -224,7 +224,7 @@ pub fn execute(
         }
         println!("wrote {}", a.output.out.display());
     }
-    if a.strict && summary.shortfall > 0 {
+    if a.strict && summary.totals.shortfall > 0 {
         return Exit::Strict;
     }
     Exit::Done

@@ -42,21 +42,56 @@ pub struct DistrictFigures {
     pub urban_to_rural: u32,
 }
 
-/// summary.json of `plan`.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct Summary {
-    pub year: i32,
-    pub rules_name: String,
+/// The headline counts of a plan: summary.json's top-level figures, and the core of
+/// `compare`'s figures. Each is a count, so the totals of several plans (a horizon's
+/// years, a country's shards) are their sums ([`Totals::add`]).
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Totals {
     pub eligible: u64,
     pub quota: u64,
     pub sent: u64,
     pub backbone_sent: u64,
+    /// Quota shortfall plus backbone shortfall (plus mandatory leaders not moved).
     pub shortfall: u64,
     pub quota_shortfall: u64,
     pub backbone_shortfall: u64,
     pub filled_priority: u64,
     pub posts: u64,
     pub posts_filled: u64,
+}
+
+/// `a.f += b.f` for each field `f` named.
+macro_rules! add_fields {
+    ($a:expr, $b:expr; $($f:ident),+) => {
+        $($a.$f += $b.$f;)+
+    };
+}
+pub(crate) use add_fields;
+
+impl Totals {
+    /// Adds `o` (another plan's totals) to these.
+    pub fn add(&mut self, o: &Totals) {
+        add_fields!(self, o; eligible, quota, sent, backbone_sent, shortfall, quota_shortfall,
+            backbone_shortfall, filled_priority, posts, posts_filled);
+    }
+}
+
+impl DistrictFigures {
+    /// Adds `o` (the same district in another plan) to these figures.
+    pub fn add(&mut self, o: &DistrictFigures) {
+        add_fields!(self, o; schools, eligible, quota, sent, backbone_sent, shortfall, posts,
+            posts_filled, urban_to_rural);
+    }
+}
+
+/// summary.json of `plan`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Summary {
+    pub year: i32,
+    pub rules_name: String,
+    /// Written in place, as top-level fields (`eligible`, `quota`, …).
+    #[serde(flatten)]
+    pub totals: Totals,
     pub optimal: bool,
     pub solve_seconds: f64,
     pub components: usize,
@@ -260,16 +295,18 @@ pub fn summarize(
     let summary = Summary {
         year: plan.year,
         rules_name: rules.plan.name.clone(),
-        eligible: rows.iter().map(|r| u64::from(r.eligible)).sum::<u64>() + mandatory_eligible,
-        quota: rows.iter().map(|r| u64::from(r.quota)).sum(),
-        sent: plan.moves.len() as u64,
-        backbone_sent: bsent.iter().map(|&b| u64::from(b)).sum::<u64>() + leaders_bb,
-        shortfall: quota_short + backbone_short + lead.shortfall,
-        quota_shortfall: quota_short,
-        backbone_shortfall: backbone_short,
-        filled_priority: plan.moves.iter().map(|m| u64::from(m.priority)).sum(),
-        posts: posts.iter().map(|&p| u64::from(p)).sum(),
-        posts_filled: plan.moves.len() as u64,
+        totals: Totals {
+            eligible: rows.iter().map(|r| u64::from(r.eligible)).sum::<u64>() + mandatory_eligible,
+            quota: rows.iter().map(|r| u64::from(r.quota)).sum(),
+            sent: plan.moves.len() as u64,
+            backbone_sent: bsent.iter().map(|&b| u64::from(b)).sum::<u64>() + leaders_bb,
+            shortfall: quota_short + backbone_short + lead.shortfall,
+            quota_shortfall: quota_short,
+            backbone_shortfall: backbone_short,
+            filled_priority: plan.moves.iter().map(|m| u64::from(m.priority)).sum(),
+            posts: posts.iter().map(|&p| u64::from(p)).sum(),
+            posts_filled: plan.moves.len() as u64,
+        },
         optimal: plan.optimal,
         solve_seconds: (plan.solve_seconds * 1000.0).round() / 1000.0,
         components: plan.components,
@@ -308,13 +345,14 @@ pub fn summarize(
         ),
     };
     let c = &plan.check;
+    let t = &summary.totals;
     let mine = (
-        summary.eligible,
-        summary.sent,
-        summary.backbone_sent,
-        summary.shortfall,
-        summary.filled_priority,
-        summary.posts,
+        t.eligible,
+        t.sent,
+        t.backbone_sent,
+        t.shortfall,
+        t.filled_priority,
+        t.posts,
     );
     let theirs = (
         c.eligible,

@@ -3,6 +3,7 @@
 
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+use crate::cli_support::write_file;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -37,17 +38,15 @@ pub fn horizon(out: &Path, lang: &str) {
 
 /// A ledger of exchanges made in 2021–2022 (forms of all kinds, one cancelled).
 pub fn ledger(dir: &Path) -> PathBuf {
-    let p = dir.join("actual.csv");
-    std::fs::write(
-        &p,
+    write_file(
+        dir,
+        "actual.csv",
         "teacher_id,from_school,to_school,subject,form,start_year,end_year,status\n\
          U1-01,U1,R1,math,transfer,2021,2023,active\n\
          U1-02,U1,R1,math,itinerant,2021,2021,completed\n\
          U1-04,U1,T1,chinese,support,2022,2022,completed\n\
          U1-05,U1,R1,chinese,transfer,2022,2024,cancelled\n",
     )
-    .unwrap();
-    p
 }
 
 pub fn progress(out: &Path, ledger: &Path, lang: &str) {

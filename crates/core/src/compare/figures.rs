@@ -3,32 +3,15 @@
 
 use crate::model::{Dataset, Locality};
 use crate::plan::{distance_km, YearPlan};
-use crate::stats::{SchoolRow, Summary};
+use crate::stats::{add_fields, DistrictFigures, SchoolRow, Summary, Totals};
 use std::collections::BTreeMap;
 
-/// Per-district figures of `compare.csv` (`<district>:sent`, `:shortfall`,
-/// `:posts_filled`).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct DistrictTotals {
-    pub sent: u64,
-    pub shortfall: u64,
-    pub posts_filled: u64,
-}
-
-/// The plan summary's figures plus what `compare` adds (urban→rural, rural posts,
+/// The plan summary's totals plus what `compare` adds (urban→rural, rural posts,
 /// distance); sums of these over a horizon's years are still meaningful.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Figures {
-    pub eligible: u64,
-    pub quota: u64,
-    pub sent: u64,
-    pub backbone_sent: u64,
-    pub shortfall: u64,
-    pub quota_shortfall: u64,
-    pub backbone_shortfall: u64,
-    pub filled_priority: u64,
-    pub posts: u64,
-    pub posts_filled: u64,
+    /// summary.json's counts (eligible, quota, sent, … posts filled).
+    pub totals: Totals,
     pub urban_to_rural: u64,
     pub rural_posts: u64,
     pub rural_posts_filled: u64,
@@ -43,23 +26,16 @@ pub struct Figures {
     pub filled_priority_without_pins: u64,
     /// Moves of the previous plan kept (`--previous`), `None` without a previous plan.
     pub kept: Option<u64>,
-    pub by_district: BTreeMap<String, DistrictTotals>,
+    /// summary.json's `by_district` (`compare.csv` shows `<district>:sent`,
+    /// `:shortfall`, `:posts_filled`).
+    pub by_district: BTreeMap<String, DistrictFigures>,
 }
 
 impl Default for Figures {
     /// The neutral element of [`Figures::add`] (nothing planned is trivially optimal).
     fn default() -> Self {
         Figures {
-            eligible: 0,
-            quota: 0,
-            sent: 0,
-            backbone_sent: 0,
-            shortfall: 0,
-            quota_shortfall: 0,
-            backbone_shortfall: 0,
-            filled_priority: 0,
-            posts: 0,
-            posts_filled: 0,
+            totals: Totals::default(),
             urban_to_rural: 0,
             rural_posts: 0,
             rural_posts_filled: 0,
@@ -118,16 +94,7 @@ impl Figures {
     pub fn of(data: &Dataset, plan: &YearPlan, rows: &[SchoolRow], s: &Summary) -> Figures {
         let rural = |r: &&SchoolRow| r.locality == Locality::Rural.as_str();
         Figures {
-            eligible: s.eligible,
-            quota: s.quota,
-            sent: s.sent,
-            backbone_sent: s.backbone_sent,
-            shortfall: s.shortfall,
-            quota_shortfall: s.quota_shortfall,
-            backbone_shortfall: s.backbone_shortfall,
-            filled_priority: s.filled_priority,
-            posts: s.posts,
-            posts_filled: s.posts_filled,
+            totals: s.totals,
             urban_to_rural: s
                 .by_district
                 .values()
@@ -152,70 +119,42 @@ impl Figures {
             shortfall_without_pins: s.pins.shortfall_without_pins,
             filled_priority_without_pins: s.pins.filled_priority_without_pins,
             kept: s.kept,
-            by_district: s
-                .by_district
-                .iter()
-                .map(|(d, f)| {
-                    let t = DistrictTotals {
-                        sent: u64::from(f.sent),
-                        shortfall: u64::from(f.shortfall),
-                        posts_filled: u64::from(f.posts_filled),
-                    };
-                    (d.clone(), t)
-                })
-                .collect(),
+            by_district: s.by_district.clone(),
         }
     }
 
     /// Adds `o` (another year of a horizon) to these figures.
     pub fn add(&mut self, o: &Figures) {
-        self.eligible += o.eligible;
-        self.quota += o.quota;
-        self.sent += o.sent;
-        self.backbone_sent += o.backbone_sent;
-        self.shortfall += o.shortfall;
-        self.quota_shortfall += o.quota_shortfall;
-        self.backbone_shortfall += o.backbone_shortfall;
-        self.filled_priority += o.filled_priority;
-        self.posts += o.posts;
-        self.posts_filled += o.posts_filled;
-        self.urban_to_rural += o.urban_to_rural;
-        self.rural_posts += o.rural_posts;
-        self.rural_posts_filled += o.rural_posts_filled;
-        self.metres += o.metres;
+        self.totals.add(&o.totals);
+        add_fields!(self, o; urban_to_rural, rural_posts, rural_posts_filled, metres, pins,
+            shortfall_without_pins, filled_priority_without_pins);
         self.optimal &= o.optimal;
-        self.pins += o.pins;
-        self.shortfall_without_pins += o.shortfall_without_pins;
-        self.filled_priority_without_pins += o.filled_priority_without_pins;
         // Only a year planned with a previous plan counts (a horizon's first year).
         self.kept = match (self.kept, o.kept) {
             (None, None) => None,
             (a, b) => Some(a.unwrap_or(0) + b.unwrap_or(0)),
         };
         for (d, f) in &o.by_district {
-            let e = self.by_district.entry(d.clone()).or_default();
-            e.sent += f.sent;
-            e.shortfall += f.shortfall;
-            e.posts_filled += f.posts_filled;
+            self.by_district.entry(d.clone()).or_default().add(f);
         }
     }
 
     pub fn backbone_share(&self) -> String {
-        ratio(self.backbone_sent, self.sent)
+        ratio(self.totals.backbone_sent, self.totals.sent)
     }
 
     pub fn urban_to_rural_share(&self) -> String {
-        ratio(self.urban_to_rural, self.sent)
+        ratio(self.urban_to_rural, self.totals.sent)
     }
 
     /// What the pins cost: shortfall with them less without (≥ 0 when exact).
     pub fn pins_shortfall_delta(&self) -> i64 {
-        self.shortfall as i64 - self.shortfall_without_pins as i64
+        self.totals.shortfall as i64 - self.shortfall_without_pins as i64
     }
 
     /// What the pins cost: filled priority without them less with (≥ 0 when exact).
     pub fn pins_priority_delta(&self) -> i64 {
-        self.filled_priority_without_pins as i64 - self.filled_priority as i64
+        self.filled_priority_without_pins as i64 - self.totals.filled_priority as i64
     }
 
     /// Total distance, km with three decimals.
@@ -226,17 +165,17 @@ impl Figures {
     /// The cells under [`FIGURE_COLUMNS`].
     pub fn cells(&self) -> Vec<String> {
         vec![
-            self.eligible.to_string(),
-            self.quota.to_string(),
-            self.sent.to_string(),
-            self.backbone_sent.to_string(),
+            self.totals.eligible.to_string(),
+            self.totals.quota.to_string(),
+            self.totals.sent.to_string(),
+            self.totals.backbone_sent.to_string(),
             self.backbone_share(),
-            self.shortfall.to_string(),
-            self.quota_shortfall.to_string(),
-            self.backbone_shortfall.to_string(),
-            self.filled_priority.to_string(),
-            self.posts.to_string(),
-            self.posts_filled.to_string(),
+            self.totals.shortfall.to_string(),
+            self.totals.quota_shortfall.to_string(),
+            self.totals.backbone_shortfall.to_string(),
+            self.totals.filled_priority.to_string(),
+            self.totals.posts.to_string(),
+            self.totals.posts_filled.to_string(),
             self.urban_to_rural_share(),
             self.rural_posts_filled.to_string(),
             self.distance_km(),
@@ -287,36 +226,44 @@ mod tests {
     #[test]
     fn sums_over_years() {
         let mut a = Figures {
-            sent: 3,
-            backbone_sent: 1,
+            totals: Totals {
+                sent: 3,
+                backbone_sent: 1,
+                ..Totals::default()
+            },
             metres: 1500,
             ..Figures::default()
         };
         a.by_district.insert(
             "东湖区".into(),
-            DistrictTotals {
+            DistrictFigures {
                 sent: 3,
                 shortfall: 1,
                 posts_filled: 3,
+                ..DistrictFigures::default()
             },
         );
         let mut b = Figures {
-            sent: 1,
-            backbone_sent: 1,
+            totals: Totals {
+                sent: 1,
+                backbone_sent: 1,
+                ..Totals::default()
+            },
             metres: 2501,
             optimal: false,
             ..Figures::default()
         };
         b.by_district.insert(
             "东湖区".into(),
-            DistrictTotals {
+            DistrictFigures {
                 sent: 1,
                 shortfall: 0,
                 posts_filled: 1,
+                ..DistrictFigures::default()
             },
         );
         a.add(&b);
-        assert_eq!(a.sent, 4);
+        assert_eq!(a.totals.sent, 4);
         assert_eq!(a.backbone_share(), "0.5000");
         assert_eq!(a.distance_km(), "4.001");
         assert!(!a.optimal);

@@ -10,7 +10,7 @@ mod period;
 mod tables;
 mod variants;
 
-pub use figures::{DistrictTotals, Figures};
+pub use figures::Figures;
 pub use period::{
     period_compare_csv, period_moves_csv, render_period_table, run_periods, PeriodOutcome,
 };

@@ -188,41 +188,17 @@ pub fn assess_one(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{
-        Backbone, Form, Gender, LedgerStatus, Locality, Role, Stage, Status, Subject, Title,
-    };
+    use crate::model::{Form, LedgerStatus, Subject};
 
     fn teacher() -> Teacher {
         Teacher {
-            id: "T1".into(),
             name: "t".into(),
-            gender: Gender::M,
-            birth_year: 1980,
-            school: "S1".into(),
-            subject: Subject("math".into()),
-            title: Title::None,
-            backbone: Backbone::None,
-            role: Role::Teacher,
-            joined_school_year: 2000,
-            status: Status::Active,
-            volunteer: false,
-            birth_month: 1,
-            retirement_age: None,
+            ..Teacher::new("T1", "S1", "math", 1980, 2000)
         }
     }
 
     fn school() -> School {
-        School {
-            id: "S1".into(),
-            name: "s".into(),
-            district: "D".into(),
-            township: None,
-            locality: Locality::Urban,
-            weak: false,
-            stage: Stage::Primary,
-            coord: None,
-            staff: None,
-        }
+        School::new("S1", "s", "D")
     }
 
     fn entry(start_year: i32, end_year: i32, status: LedgerStatus) -> LedgerEntry {

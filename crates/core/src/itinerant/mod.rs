@@ -240,12 +240,7 @@ struct Left {
 /// Plans every program for the year and checks the result independently.
 pub fn plan(ctx: &Context<'_>) -> Result<ItinerantPlan, ItinerantError> {
     let data = ctx.data;
-    let school_idx: HashMap<&str, usize> = data
-        .schools
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.id.as_str(), i))
-        .collect();
+    let school_idx: HashMap<&str, usize> = data.school_positions();
     let needs = need_rows(data, &school_idx);
     let mut remaining: Vec<u32> = needs.iter().map(|n| n.periods).collect();
     let away: BTreeSet<&TeacherId> = data

@@ -110,6 +110,16 @@ impl Dataset {
         &self.schools[id]
     }
 
+    /// Each school's position in `schools` by its id, in the map the caller names
+    /// (`HashMap<&str, usize>` or `BTreeMap<&str, usize>`).
+    pub fn school_positions<'a, M: FromIterator<(&'a str, usize)>>(&'a self) -> M {
+        self.schools
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id.as_str(), i))
+            .collect()
+    }
+
     /// The id of every teacher, in table order.
     pub fn teacher_ids(&self) -> impl Iterator<Item = Id<Teacher>> {
         (0..self.teachers.len()).map(Id::new)

@@ -41,6 +41,29 @@ pub struct School {
     pub staff: Option<u32>,
 }
 
+impl School {
+    /// A school named by its id, name and district, the rest at its plainest: urban,
+    /// not weak, primary, no township, no coordinates, headcount from the roster. Set
+    /// other fields with struct update syntax (`School { weak: true, ..School::new(…) }`).
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        district: impl Into<String>,
+    ) -> School {
+        School {
+            id: SchoolId::new(id),
+            name: name.into(),
+            district: district.into(),
+            township: None,
+            locality: Locality::Urban,
+            weak: false,
+            stage: Stage::Primary,
+            coord: None,
+            staff: None,
+        }
+    }
+}
+
 /// A teacher as given in `teachers.csv`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Teacher {
@@ -63,6 +86,36 @@ pub struct Teacher {
 }
 
 impl Teacher {
+    /// An active teacher of `subject` at `school`, the rest at its plainest: male, born
+    /// in January of `birth_year`, joined the school in `joined_school_year`, no title,
+    /// not backbone, not a volunteer, a plain teacher's role, the rules' retirement age.
+    /// Set other fields with struct update syntax (`Teacher { gender: Gender::F,
+    /// ..Teacher::new(…) }`).
+    pub fn new(
+        id: impl Into<String>,
+        school: impl Into<String>,
+        subject: impl Into<String>,
+        birth_year: i32,
+        joined_school_year: i32,
+    ) -> Teacher {
+        Teacher {
+            id: TeacherId::new(id),
+            name: String::new(),
+            gender: Gender::M,
+            birth_year,
+            school: SchoolId::new(school),
+            subject: Subject::new(subject),
+            title: Title::None,
+            backbone: Backbone::None,
+            role: Role::Teacher,
+            joined_school_year,
+            status: Status::Active,
+            volunteer: false,
+            birth_month: 1,
+            retirement_age: None,
+        }
+    }
+
     pub fn is_backbone(&self) -> bool {
         self.backbone != Backbone::None
     }

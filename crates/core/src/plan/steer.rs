@@ -71,12 +71,7 @@ impl YearSteer {
     /// schools (impossible after loading) are skipped.
     pub fn new(data: &Dataset, pins: &[&Pin]) -> YearSteer {
         let teachers = teacher_index(data);
-        let schools: HashMap<&str, usize> = data
-            .schools
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (s.id.as_str(), i))
-            .collect();
+        let schools: HashMap<&str, usize> = data.school_positions();
         let mut out = YearSteer::default();
         for p in pins {
             let Some(&ti) = teachers.get(p.teacher.as_str()) else {
@@ -112,12 +107,7 @@ impl YearSteer {
     /// teacher for one school the best rank counts.
     pub fn add_targets(&mut self, data: &Dataset, eligible: &[bool]) {
         let teachers = teacher_index(data);
-        let schools: HashMap<&str, usize> = data
-            .schools
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (s.id.as_str(), i))
-            .collect();
+        let schools: HashMap<&str, usize> = data.school_positions();
         let mut marks: BTreeMap<(usize, usize), u8> = BTreeMap::new();
         let mut mark = |t: &str, s: &str, bit: u8| {
             if let (Some(&ti), Some(&r)) = (teachers.get(t), schools.get(s)) {

@@ -253,21 +253,11 @@ pub fn check(
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
-    use crate::model::{Evaluator, EvaluatorId, Locality, School, SchoolId, Stage, Subject};
+    use crate::model::{Evaluator, EvaluatorId, School, SchoolId, Subject};
     use crate::schedule::Placement;
 
     fn school(i: usize, district: &str) -> School {
-        School {
-            id: SchoolId(format!("S{i}")),
-            name: format!("S{i}"),
-            district: district.into(),
-            township: None,
-            locality: Locality::Urban,
-            weak: false,
-            stage: Stage::Primary,
-            coord: None,
-            staff: None,
-        }
+        School::new(format!("S{i}"), format!("S{i}"), district)
     }
 
     fn evaluator(i: usize, school: Option<usize>, district: &str, subject: &str) -> Evaluator {

@@ -52,13 +52,7 @@ pub(super) fn day_groups(
     data: &Dataset,
     evs: &[usize],
 ) -> (Vec<Placement>, Vec<usize>) {
-    let c = w
-        .people
-        .iter()
-        .map(|p| p.cap as usize)
-        .max()
-        .unwrap_or(0)
-        .max(1);
+    let c = w.max_cap();
     let pmax = evs
         .iter()
         .map(|&e| w.events[e].panel_size as usize)

@@ -737,20 +737,8 @@ fn with_reasons(
             },
         ));
     }
-    sort(&mut s, events);
+    s.sort(events);
     s
-}
-
-fn sort(s: &mut Schedule, events: &[Event]) {
-    s.placed.sort_by(|a, b| {
-        (a.date, events[a.event].host, &events[a.event].id).cmp(&(
-            b.date,
-            events[b.event].host,
-            &events[b.event].id,
-        ))
-    });
-    s.unscheduled
-        .sort_by(|a, b| events[a.0].id.cmp(&events[b.0].id));
 }
 
 /// `proven` and the per-school figures of a finished schedule.
@@ -861,13 +849,7 @@ fn fewest_bound(w: &World<'_>, plans: &[HostPlan], n: usize, cmax: u32) -> usize
 /// them needs `ceil(k / max_per_school_per_day)` days, so at least that many days
 /// are used.
 fn cross_school_bound(w: &World<'_>, evs: &[usize], n: usize) -> usize {
-    let c = w
-        .people
-        .iter()
-        .map(|p| p.cap as usize)
-        .max()
-        .unwrap_or(0)
-        .max(1);
+    let c = w.max_cap();
     let mut ps: Vec<usize> = evs
         .iter()
         .map(|&e| w.events[e].panel_size as usize)

@@ -155,6 +155,20 @@ pub struct HostFigures {
 }
 
 impl Schedule {
+    /// Puts the placements in output order (date, host school, event id) and the
+    /// unscheduled evaluations in event id order.
+    pub(crate) fn sort(&mut self, events: &[Event]) {
+        self.placed.sort_by(|a, b| {
+            (a.date, events[a.event].host, &events[a.event].id).cmp(&(
+                b.date,
+                events[b.event].host,
+                &events[b.event].id,
+            ))
+        });
+        self.unscheduled
+            .sort_by(|a, b| events[a.0].id.cmp(&events[b.0].id));
+    }
+
     /// Distinct (evaluator, date) pairs: objective (2).
     pub fn evaluator_days(&self) -> usize {
         let mut pairs: Vec<(usize, Date)> = self
@@ -198,12 +212,7 @@ impl Schedule {
         events: &[Event],
         data: &Dataset,
     ) -> std::collections::BTreeMap<usize, u64> {
-        let index: std::collections::BTreeMap<&str, usize> = data
-            .schools
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (s.id.as_str(), i))
-            .collect();
+        let index: std::collections::BTreeMap<&str, usize> = data.school_positions();
         let home = |e: usize| {
             data.evaluators
                 .get(e)

@@ -55,6 +55,16 @@ pub(super) struct World<'a> {
 }
 
 impl World<'_> {
+    /// The most seats one evaluator-day holds: the largest daily limit, at least 1.
+    pub(super) fn max_cap(&self) -> usize {
+        self.people
+            .iter()
+            .map(|p| p.cap as usize)
+            .max()
+            .unwrap_or(0)
+            .max(1)
+    }
+
     /// Whether evaluator `e` may not sit on event `ev` (回避).
     pub(super) fn recused(&self, e: usize, ev: usize) -> bool {
         let p = &self.people[e];
@@ -104,12 +114,7 @@ pub(super) fn build_world<'a>(
         let n = subjects.len();
         subjects.entry(ev.subject.as_str()).or_insert(n);
     }
-    let school_idx: BTreeMap<&str, usize> = data
-        .schools
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.id.as_str(), i))
-        .collect();
+    let school_idx: BTreeMap<&str, usize> = data.school_positions();
     let people = data
         .evaluators
         .iter()
@@ -500,15 +505,7 @@ pub fn greedy(events: &[Event], data: &Dataset, rules: &EvaluationRules) -> Sche
             ));
         }
     }
-    out.placed.sort_by(|a, b| {
-        (a.date, events[a.event].host, &events[a.event].id).cmp(&(
-            b.date,
-            events[b.event].host,
-            &events[b.event].id,
-        ))
-    });
-    out.unscheduled
-        .sort_by(|a, b| events[a.0].id.cmp(&events[b.0].id));
+    out.sort(events);
     out
 }
 

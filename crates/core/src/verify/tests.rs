@@ -3,40 +3,24 @@
 
 use super::*;
 use crate::model::PlanRow;
-use crate::model::{Backbone, Gender, Locality, Need, School, Status, Teacher, Title};
 use crate::model::{Dataset, Id};
+use crate::model::{Gender, Locality, Need, School, Teacher};
 use crate::rules::LeaderRules;
 
 fn school(id: &str, locality: Locality) -> School {
     School {
-        id: id.into(),
-        name: id.into(),
-        district: "D".into(),
-        township: None,
         locality,
-        weak: false,
-        stage: Stage::Primary,
-        coord: None,
         staff: Some(20),
+        ..School::new(id, id, "D")
     }
 }
 
 fn teacher(id: &str, role: Role, joined: i32) -> Teacher {
     Teacher {
-        id: id.into(),
         name: id.into(),
         gender: Gender::F,
-        birth_year: 1980,
-        school: "U".into(),
-        subject: Subject::new("math"),
-        title: Title::None,
-        backbone: Backbone::None,
         role,
-        joined_school_year: joined,
-        status: Status::Active,
-        volunteer: false,
-        birth_month: 1,
-        retirement_age: None,
+        ..Teacher::new(id, "U", "math", 1980, joined)
     }
 }
 

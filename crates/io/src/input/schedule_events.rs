@@ -19,11 +19,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 fn school_index(data: &Dataset) -> BTreeMap<&str, usize> {
-    data.schools
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.id.as_str(), i))
-        .collect()
+    data.school_positions()
 }
 
 /// The exchanges of a plan file, for the years they cover. `end_year` may be missing

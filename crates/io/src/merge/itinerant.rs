@@ -2,9 +2,8 @@
 //! school (home school, uncovered school), so by district, and each district's block
 //! comes from the shard that planned it.
 
-use super::tables::{open_shard_csv, Table};
+use super::tables::{merge_by_district, Table};
 use crate::output::Staged;
-use csv::StringRecord;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -48,27 +47,14 @@ pub fn merge_itinerant(
         .collect();
     let mut merged: Vec<Table> = Vec::new();
     for (name, column) in FILES {
-        let mut header: Option<StringRecord> = None;
-        let mut blocks: BTreeMap<String, Vec<StringRecord>> = BTreeMap::new();
-        for dir in dirs {
-            let path = dir.join(format!("{prefix}{name}"));
-            let at = |e: &dyn std::fmt::Display| vec![format!("{}: {e}", path.display())];
-            let (mut r, h, col) = open_shard_csv(&path, &header, column)?;
-            for rec in r.records() {
-                let rec = rec.map_err(|e| at(&e))?;
-                let school = rec.get(col).unwrap_or_default();
-                let Some(d) = district.get(school) else {
-                    return Err(at(&format!("school {school} is in no shard's schools.csv")));
-                };
-                blocks.entry((*d).to_string()).or_default().push(rec);
-            }
-            header = Some(h);
-        }
-        let table = Table {
-            header: header.unwrap_or_default(),
-            rows: blocks.into_values().flatten().collect(),
-        };
-        staged.add(format!("{prefix}{name}"), table.csv().map_err(|e| vec![e])?);
+        let file = format!("{prefix}{name}");
+        let table = merge_by_district(dirs, &file, column, |_, _, school| {
+            district
+                .get(school)
+                .map(|d| d.to_string())
+                .ok_or_else(|| format!("school {school} is in no shard's schools.csv"))
+        })?;
+        staged.add(file, table.csv().map_err(|e| vec![e])?);
         merged.push(table);
     }
     let [lessons, uncovered]: [Table; 2] = merged

@@ -67,43 +67,59 @@ pub(super) fn open_shard_csv(
     Ok((r, h, col))
 }
 
+/// `file` of every shard folder as one table: its rows in district blocks (districts
+/// in order, each block's rows in shard order). `district_of` names a row's district
+/// from the shard's header, the row and its `column` cell, or says why it cannot
+/// (the error names the file).
+pub(super) fn merge_by_district(
+    dirs: &[&Path],
+    file: &str,
+    column: &str,
+    mut district_of: impl FnMut(&StringRecord, &StringRecord, &str) -> Result<String, String>,
+) -> Result<Table, Vec<String>> {
+    let mut header: Option<StringRecord> = None;
+    let mut blocks: BTreeMap<String, Vec<StringRecord>> = BTreeMap::new();
+    for dir in dirs {
+        let path = dir.join(file);
+        let at = |e: &dyn std::fmt::Display| vec![format!("{}: {e}", path.display())];
+        let (mut r, h, col) = open_shard_csv(&path, &header, column)?;
+        for rec in r.records() {
+            let rec = rec.map_err(|e| at(&e))?;
+            let district =
+                district_of(&h, &rec, rec.get(col).unwrap_or_default()).map_err(|e| at(&e))?;
+            blocks.entry(district).or_default().push(rec);
+        }
+        header = Some(h);
+    }
+    Ok(Table {
+        header: header.unwrap_or_default(),
+        rows: blocks.into_values().flatten().collect(),
+    })
+}
+
 /// Reads `{dir}/{prefix}{table}` of every shard folder (in shard order).
 pub fn merge_tables(dirs: &[&Path], prefix: &str) -> Result<Tables, Vec<String>> {
     let mut school_district: BTreeMap<String, String> = BTreeMap::new();
     let mut out = Vec::new();
     for (name, column) in TABLES {
-        let mut header: Option<StringRecord> = None;
-        let mut blocks: BTreeMap<String, Vec<StringRecord>> = BTreeMap::new();
-        for dir in dirs {
-            let path = dir.join(format!("{prefix}{name}"));
-            let at = |e: &dyn std::fmt::Display| vec![format!("{}: {e}", path.display())];
-            let (mut r, h, col) = open_shard_csv(&path, &header, column)?;
-            let district_col = h.iter().position(|c| c == "district");
-            let school_col = h.iter().position(|c| c == "school_id");
-            for rec in r.records() {
-                let rec = rec.map_err(|e| at(&e))?;
-                let key = rec.get(col).unwrap_or_default().to_string();
-                if name == "schools.csv" {
-                    if let (Some(dc), Some(sc)) = (district_col, school_col) {
-                        school_district.insert(
-                            rec.get(sc).unwrap_or_default().to_string(),
-                            rec.get(dc).unwrap_or_default().to_string(),
-                        );
-                    }
+        let file = format!("{prefix}{name}");
+        let table = merge_by_district(dirs, &file, column, |h, rec, key| {
+            let cell = |name: &str| {
+                let c = h.iter().position(|c| c == name)?;
+                Some(rec.get(c).unwrap_or_default().to_string())
+            };
+            if name == "schools.csv" {
+                if let (Some(d), Some(s)) = (cell("district"), cell("school_id")) {
+                    school_district.insert(s, d);
                 }
-                let district = if name == "eligibility.csv" {
-                    school_district.get(&key).cloned().unwrap_or_default()
-                } else {
-                    key
-                };
-                blocks.entry(district).or_default().push(rec);
             }
-            header = Some(h);
-        }
-        out.push(Table {
-            header: header.unwrap_or_default(),
-            rows: blocks.into_values().flatten().collect(),
-        });
+            Ok(if name == "eligibility.csv" {
+                school_district.get(key).cloned().unwrap_or_default()
+            } else {
+                key.to_string()
+            })
+        })?;
+        out.push(table);
     }
     let mut it = out.into_iter();
     match (it.next(), it.next(), it.next()) {

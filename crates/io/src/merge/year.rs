@@ -253,16 +253,7 @@ pub fn merge_summaries<'a>(parts: impl Iterator<Item = &'a Summary>) -> Result<S
             out = Some(p.clone());
             continue;
         };
-        o.eligible += p.eligible;
-        o.quota += p.quota;
-        o.sent += p.sent;
-        o.backbone_sent += p.backbone_sent;
-        o.shortfall += p.shortfall;
-        o.quota_shortfall += p.quota_shortfall;
-        o.backbone_shortfall += p.backbone_shortfall;
-        o.filled_priority += p.filled_priority;
-        o.posts += p.posts;
-        o.posts_filled += p.posts_filled;
+        o.totals.add(&p.totals);
         o.optimal &= p.optimal;
         o.solve_seconds = ((o.solve_seconds + p.solve_seconds) * 1000.0).round() / 1000.0;
         o.components += p.components;

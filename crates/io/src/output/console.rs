@@ -35,21 +35,21 @@ pub fn render_plan_summary(s: &Summary) -> String {
     let _ = writeln!(
         o,
         "eligible {}  quota {}  sent {}  backbone {} ({})  shortfall {} (quota {}, backbone {})",
-        s.eligible,
-        s.quota,
-        s.sent,
-        s.backbone_sent,
-        pct(s.backbone_sent, s.sent),
-        s.shortfall,
-        s.quota_shortfall,
-        s.backbone_shortfall
+        s.totals.eligible,
+        s.totals.quota,
+        s.totals.sent,
+        s.totals.backbone_sent,
+        pct(s.totals.backbone_sent, s.totals.sent),
+        s.totals.shortfall,
+        s.totals.quota_shortfall,
+        s.totals.backbone_shortfall
     );
     let _ = writeln!(
         o,
         "posts filled {} of {}  priority filled {}  optimal: {}  ({:.2} s, {} components)",
-        s.posts_filled,
-        s.posts,
-        s.filled_priority,
+        s.totals.posts_filled,
+        s.totals.posts,
+        s.totals.filled_priority,
         if s.optimal { "proven" } else { "NOT proven" },
         s.solve_seconds,
         s.components

@@ -6,42 +6,44 @@
 use super::i18n::{Lang, Text};
 use super::multiples::{mini_bars, MiniBar};
 use super::page::{Block, Figure, Page, Section};
-use crate::compare::{Outcome, PeriodOutcome};
+use crate::compare::{Figures, Outcome, PeriodOutcome};
 use crate::model::Dataset;
 use crate::plan::distance_km;
 use crate::xlsx::{tables_workbook, Table, XlsxWriteError};
-
-/// The figures of one variant the page draws.
-struct Figures {
-    sent: u64,
-    shortfall: u64,
-    posts: u64,
-    posts_filled: u64,
-    backbone_share: Option<f64>,
-    urban_to_rural_share: Option<f64>,
-    distance_km: f64,
-}
 
 /// One variant as the page shows it.
 struct Row {
     label: String,
     method: String,
     optimal: bool,
+    /// `compare.csv`'s figures: the year's, or summed over the period.
     figs: Figures,
+    /// The total distance drawn, km: over a year the moves' distances summed as
+    /// measured, over a period the figures' metres.
+    distance_km: f64,
     /// Over a period: counted person-times and the target.
     cumulative: Option<(u64, u64)>,
 }
 
-fn figures(data: &Dataset, o: &Outcome) -> Figures {
-    let s = &o.summary;
-    let u2r: u64 = s
-        .by_district
-        .values()
-        .map(|d| u64::from(d.urban_to_rural))
-        .sum();
-    let share = |x: u64| (s.sent > 0).then(|| x as f64 / s.sent as f64);
-    let distance_km = o
-        .plan
+impl Row {
+    /// `x / sent`, none when nothing is sent.
+    fn share(&self, x: u64) -> Option<f64> {
+        let sent = self.figs.totals.sent;
+        (sent > 0).then(|| x as f64 / sent as f64)
+    }
+
+    fn backbone_share(&self) -> Option<f64> {
+        self.share(self.figs.totals.backbone_sent)
+    }
+
+    fn urban_to_rural_share(&self) -> Option<f64> {
+        self.share(self.figs.urban_to_rural)
+    }
+}
+
+/// The moves' total distance in km, unrounded.
+fn distance(data: &Dataset, o: &Outcome) -> f64 {
+    o.plan
         .moves
         .iter()
         .filter_map(|m| {
@@ -53,16 +55,7 @@ fn figures(data: &Dataset, o: &Outcome) -> Figures {
                 _ => None,
             }
         })
-        .sum();
-    Figures {
-        sent: s.sent,
-        shortfall: s.shortfall,
-        posts: s.posts,
-        posts_filled: s.posts_filled,
-        backbone_share: share(s.backbone_sent),
-        urban_to_rural_share: share(u2r),
-        distance_km,
-    }
+        .sum()
 }
 
 fn pct(x: Option<f64>) -> String {
@@ -77,7 +70,8 @@ pub fn compare_page(data: &Dataset, outcomes: &[Outcome], year: i32, lang: Lang)
             label: o.variant.label(),
             method: o.variant.method.as_str().to_string(),
             optimal: o.summary.optimal,
-            figs: figures(data, o),
+            figs: Figures::of(data, &o.plan, &o.rows, &o.summary),
+            distance_km: distance(data, o),
             cumulative: None,
         })
         .collect();
@@ -89,24 +83,13 @@ pub fn compare_page(data: &Dataset, outcomes: &[Outcome], year: i32, lang: Lang)
 pub fn compare_period_page(outcomes: &[PeriodOutcome], lang: Lang) -> Page {
     let rows: Vec<Row> = outcomes
         .iter()
-        .map(|o| {
-            let f = &o.figures;
-            let share = |x: u64| (f.sent > 0).then(|| x as f64 / f.sent as f64);
-            Row {
-                label: o.variant.label(),
-                method: o.variant.method.as_str().to_string(),
-                optimal: f.optimal,
-                figs: Figures {
-                    sent: f.sent,
-                    shortfall: f.shortfall,
-                    posts: f.posts,
-                    posts_filled: f.posts_filled,
-                    backbone_share: share(f.backbone_sent),
-                    urban_to_rural_share: share(f.urban_to_rural),
-                    distance_km: f.metres as f64 / 1000.0,
-                },
-                cumulative: Some((o.cumulative, o.target_exchanges)),
-            }
+        .map(|o| Row {
+            label: o.variant.label(),
+            method: o.variant.method.as_str().to_string(),
+            optimal: o.figures.optimal,
+            figs: o.figures.clone(),
+            distance_km: o.figures.metres as f64 / 1000.0,
+            cumulative: Some((o.cumulative, o.target_exchanges)),
         })
         .collect();
     let years = match (
@@ -121,16 +104,19 @@ pub fn compare_period_page(outcomes: &[PeriodOutcome], lang: Lang) -> Page {
 
 fn side_by_side(rows: &[Row], subtitle: String, lang: Lang) -> Page {
     let t = |zh, en| lang.pick(zh, en).to_string();
-    let figs: Vec<&Figures> = rows.iter().map(|r| &r.figs).collect();
     let name = |i: usize| format!("V{}", i + 1);
-    let best_sent = figs.iter().map(|f| f.sent).max().unwrap_or(0);
-    let least_short = figs.iter().map(|f| f.shortfall).min().unwrap_or(0);
-    let chart = |title: String, max: Option<f64>, bar: &dyn Fn(&Figures) -> (f64, String, bool)| {
-        let bars: Vec<MiniBar> = figs
+    let best_sent = rows.iter().map(|r| r.figs.totals.sent).max().unwrap_or(0);
+    let least_short = rows
+        .iter()
+        .map(|r| r.figs.totals.shortfall)
+        .min()
+        .unwrap_or(0);
+    let chart = |title: String, max: Option<f64>, bar: &dyn Fn(&Row) -> (f64, String, bool)| {
+        let bars: Vec<MiniBar> = rows
             .iter()
             .enumerate()
-            .map(|(i, f)| {
-                let (value, note, alert) = bar(f);
+            .map(|(i, r)| {
+                let (value, note, alert) = bar(r);
                 MiniBar {
                     label: name(i),
                     value,
@@ -142,42 +128,39 @@ fn side_by_side(rows: &[Row], subtitle: String, lang: Lang) -> Page {
         mini_bars(&title, &bars, max)
     };
     let mut multiples = vec![
-        chart(Text::Sent.get(lang).to_string(), None, &|f| {
+        chart(Text::Sent.get(lang).to_string(), None, &|r| {
+            let f = &r.figs.totals;
             (f.sent as f64, f.sent.to_string(), false)
         }),
-        chart(Text::Shortfall.get(lang).to_string(), None, &|f| {
+        chart(Text::Shortfall.get(lang).to_string(), None, &|r| {
+            let f = &r.figs.totals;
             (f.shortfall as f64, f.shortfall.to_string(), f.shortfall > 0)
         }),
-        chart(Text::PostsFilled.get(lang).to_string(), None, &|f| {
+        chart(Text::PostsFilled.get(lang).to_string(), None, &|r| {
+            let f = &r.figs.totals;
             (
                 f.posts_filled as f64,
                 format!("{} / {}", f.posts_filled, f.posts),
                 false,
             )
         }),
-        chart(t("骨干占比", "Backbone share"), Some(1.0), &|f| {
-            let v = f.backbone_share.unwrap_or(0.0);
-            (
-                v,
-                pct(f.backbone_share),
-                f.backbone_share.is_some() && v < 0.2,
-            )
+        chart(t("骨干占比", "Backbone share"), Some(1.0), &|r| {
+            let share = r.backbone_share();
+            let v = share.unwrap_or(0.0);
+            (v, pct(share), share.is_some() && v < 0.2)
         }),
         chart(
             t("城区到乡村占比", "Urban→rural share"),
             Some(1.0),
-            &|f| {
-                (
-                    f.urban_to_rural_share.unwrap_or(0.0),
-                    pct(f.urban_to_rural_share),
-                    false,
-                )
+            &|r| {
+                let share = r.urban_to_rural_share();
+                (share.unwrap_or(0.0), pct(share), false)
             },
         ),
         chart(
             t("总距离（公里）", "Total distance (km)"),
             None,
-            &|f| (f.distance_km, format!("{:.0}", f.distance_km), false),
+            &|r| (r.distance_km, format!("{:.0}", r.distance_km), false),
         ),
     ];
     if rows.iter().any(|r| r.cumulative.is_some()) {
@@ -212,9 +195,9 @@ fn side_by_side(rows: &[Row], subtitle: String, lang: Lang) -> Page {
     }
     let legend_rows: Vec<Vec<String>> = rows
         .iter()
-        .zip(&figs)
         .enumerate()
-        .map(|(i, (o, f))| {
+        .map(|(i, o)| {
+            let f = &o.figs.totals;
             vec![
                 name(i),
                 o.label.clone(),
@@ -222,8 +205,8 @@ fn side_by_side(rows: &[Row], subtitle: String, lang: Lang) -> Page {
                 f.sent.to_string(),
                 f.shortfall.to_string(),
                 format!("{} / {}", f.posts_filled, f.posts),
-                pct(f.backbone_share),
-                pct(f.urban_to_rural_share),
+                pct(o.backbone_share()),
+                pct(o.urban_to_rural_share()),
                 (if o.optimal { Text::Yes } else { Text::No })
                     .get(lang)
                     .to_string(),

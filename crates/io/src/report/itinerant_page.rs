@@ -93,12 +93,7 @@ impl ItinerantGrid {
             .filter(|d| rules.itinerant.programs.iter().any(|p| p.days.contains(d)))
             .collect();
         let day_at = |d: Weekday| days.iter().position(|x| *x == d);
-        let school_idx: HashMap<&str, usize> = data
-            .schools
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (s.id.as_str(), i))
-            .collect();
+        let school_idx: HashMap<&str, usize> = data.school_positions();
         let names: HashMap<&str, &str> = data
             .teachers
             .iter()

@@ -35,13 +35,21 @@ pub fn plan_page(r: &PlanReport, lang: Lang) -> Page {
         alert,
     };
     let figures = vec![
-        fig(Text::Eligible, s.eligible.to_string(), false),
-        fig(Text::Quota, s.quota.to_string(), false),
-        fig(Text::Sent, s.sent.to_string(), false),
-        fig(Text::BackboneSent, s.backbone_sent.to_string(), false),
-        fig(Text::Shortfall, s.shortfall.to_string(), s.shortfall > 0),
-        fig(Text::Posts, s.posts.to_string(), false),
-        fig(Text::PostsFilled, s.posts_filled.to_string(), false),
+        fig(Text::Eligible, s.totals.eligible.to_string(), false),
+        fig(Text::Quota, s.totals.quota.to_string(), false),
+        fig(Text::Sent, s.totals.sent.to_string(), false),
+        fig(
+            Text::BackboneSent,
+            s.totals.backbone_sent.to_string(),
+            false,
+        ),
+        fig(
+            Text::Shortfall,
+            s.totals.shortfall.to_string(),
+            s.totals.shortfall > 0,
+        ),
+        fig(Text::Posts, s.totals.posts.to_string(), false),
+        fig(Text::PostsFilled, s.totals.posts_filled.to_string(), false),
         fig(
             Text::Optimal,
             t(if s.optimal { Text::Yes } else { Text::No }),
@@ -90,7 +98,7 @@ pub fn plan_page(r: &PlanReport, lang: Lang) -> Page {
     sections.extend(super::steering_section::pins_section(
         &r.tallies.pins,
         &s.pins,
-        (s.shortfall, s.filled_priority),
+        (s.totals.shortfall, s.totals.filled_priority),
         lang,
     ));
     sections.extend(super::steering_section::wishes_section(
