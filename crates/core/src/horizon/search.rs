@@ -204,7 +204,8 @@ pub fn early_round(data: &Dataset, rules: &Rules, opts: &HorizonOptions) -> Earl
     }
 }
 
-/// [`search_observed`], taking the probes of `early` where the search asks for them.
+/// [`search_observed`], taking the probes of `early` where the search asks for them
+/// (`on_probe` is called for those as they are taken).
 pub fn search_ahead(
     data: &Dataset,
     rules: &Rules,
