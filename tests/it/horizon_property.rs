@@ -379,3 +379,41 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 40, ..ProptestConfig::default() })]
+
+    /// The target search's first round run beside the base horizon, on the guess that
+    /// the rules' own share meets the target, gives the search it would give without:
+    /// targets on both sides of the base horizon's cumulative (a right and a wrong
+    /// guess), shares on and off the grid.
+    #[test]
+    fn early_round_never_changes_the_search(
+        (data, mut rules) in instance(),
+        target in 0u32..40,
+        off_grid in any::<bool>(),
+    ) {
+        rules.plan.target_exchanges = target;
+        if off_grid {
+            rules.quota.min_share_of_eligible = Share::parse("0.123").unwrap();
+        }
+        let opts = HorizonOptions {
+            plan: PlanOptions { time_limit: 10.0, ..PlanOptions::default() },
+            stop_when_met: false,
+        };
+        let years = rules.plan.first_year..=rules.plan.last_year;
+        let base = horizon::run(&data, &rules, years, &opts, |_| Ok(()));
+        let base = match base {
+            Ok(h) => h,
+            Err(e) => return Err(TestCaseError::fail(e.to_string())),
+        };
+        let plain = horizon::search_observed(&data, &rules, &base, &opts, &|_| {});
+        let early = horizon::early_round(&data, &rules, &opts);
+        let ahead = horizon::search_ahead(&data, &rules, &base, &opts, early, &|_| {});
+        let json = |s: &Result<horizon::TargetSearch, horizon::HorizonError>| match s {
+            Ok(s) => serde_json::to_string(s).unwrap(),
+            Err(e) => e.to_string(),
+        };
+        prop_assert_eq!(json(&plain), json(&ahead));
+    }
+}

@@ -211,7 +211,7 @@ pub fn execute(a: &HorizonArgs, quiet: bool, watch: Option<&super::Watch>) -> Ex
     };
     let mut districts = DistrictYears::default();
     let mut more_posts = horizon::MorePostsTally::default();
-    let base = horizon::run(data, &rules, years, &opts, |v| {
+    let on_year = |v: &horizon::YearView<'_>| -> Result<(), String> {
         more_posts.add(v, &rules);
         stage_year(&mut staged, v, &rules, redactor.as_ref())?;
         districts.add(v, &rules);
@@ -223,7 +223,13 @@ pub fn execute(a: &HorizonArgs, quiet: bool, watch: Option<&super::Watch>) -> Ex
             ));
         }
         Ok(())
-    });
+    };
+    // The target search's first round runs beside the base horizon (see
+    // `horizon::early_round`): its horizons do not depend on the base one.
+    let (base, early) = rayon::join(
+        || horizon::run(data, &rules, years, &opts, on_year),
+        || horizon::early_round(data, &rules, &opts),
+    );
     if watch.is_none() {
         bar.finish_and_clear();
     }
@@ -250,7 +256,7 @@ pub fn execute(a: &HorizonArgs, quiet: bool, watch: Option<&super::Watch>) -> Ex
     let probes = crate::progress::counter("target search: shares tried", quiet);
     let ((search, search_seconds), (takes, takes_seconds)) = rayon::join(
         || {
-            let s = horizon::search_observed(data, &rules, &base, &opts, &|_| probes.inc(1));
+            let s = horizon::search_ahead(data, &rules, &base, &opts, early, &|_| probes.inc(1));
             (s, t1.elapsed().as_secs_f64())
         },
         || {

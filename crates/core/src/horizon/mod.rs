@@ -20,8 +20,9 @@ pub use report::{
 pub use run::counts;
 pub use run::{roster_for_year, run, HorizonRun, YearRow, YearView};
 pub use search::{
-    default_points_per_round, first_round_points, grid_index, grid_share, next_round, search,
-    search_observed, search_with, Probe, SearchStart, TargetSearch, GRID_POINTS,
+    default_points_per_round, early_round, first_round_points, grid_index, grid_share, next_round,
+    search, search_ahead, search_observed, search_with, EarlyRound, Probe, SearchStart,
+    TargetSearch, GRID_POINTS,
 };
 pub use takes::render as render_what_it_takes;
 pub use takes::render_with as render_what_it_takes_with;

@@ -174,24 +174,97 @@ pub fn search_observed(
     opts: &HorizonOptions,
     on_probe: &(dyn Fn(u32) + Sync),
 ) -> Result<TargetSearch, HorizonError> {
-    let years = rules.plan.first_year..=rules.plan.last_year;
+    search_ahead(data, rules, base, opts, EarlyRound::default(), on_probe)
+}
+
+/// Probe horizons evaluated before the base horizon was known ([`early_round`]): the
+/// search takes those it asks for instead of running them again.
+#[derive(Debug, Default)]
+pub struct EarlyRound {
+    probes: Vec<(u32, Result<Vec<YearRow>, HorizonError>)>,
+}
+
+/// The first round of the search on the guess that the rules' own share meets the
+/// target (a period's rules are written to meet it), run while the base horizon is
+/// still being planned, so that both cores work during its serial stretches (years
+/// in turn, the tail of a year's largest component). A probe horizon depends on its
+/// share alone, so a guess only decides which horizons are run early, never what they
+/// give: when the guess is wrong the search runs the round it needs and these are
+/// left unused. With the rules' share off the grid the first round does not depend on
+/// the base horizon at all.
+pub fn early_round(data: &Dataset, rules: &Rules, opts: &HorizonOptions) -> EarlyRound {
+    let start = SearchStart::of(rules);
+    let known: Vec<(u32, bool)> = start.base_index.map(|b| (b, true)).into_iter().collect();
+    let points = next_round(&known, default_points_per_round()).unwrap_or_default();
+    EarlyRound {
+        probes: points
+            .par_iter()
+            .map(|&i| (i, probe_rows(data, rules, opts, i)))
+            .collect(),
+    }
+}
+
+/// [`search_observed`], taking the probes of `early` where the search asks for them
+/// (`on_probe` is called for those as they are taken).
+pub fn search_ahead(
+    data: &Dataset,
+    rules: &Rules,
+    base: &HorizonRun,
+    opts: &HorizonOptions,
+    mut early: EarlyRound,
+    on_probe: &(dyn Fn(u32) + Sync),
+) -> Result<TargetSearch, HorizonError> {
+    let k = default_points_per_round();
+    search_with(SearchStart::of(rules), &base.rows, k, |points| {
+        let mut ready: Vec<Option<Result<Vec<YearRow>, HorizonError>>> = points
+            .iter()
+            .map(|&i| {
+                let at = early.probes.iter().position(|p| p.0 == i)?;
+                on_probe(i);
+                Some(early.probes.swap_remove(at).1)
+            })
+            .collect();
+        let missing: Vec<u32> = points
+            .iter()
+            .zip(&ready)
+            .filter(|(_, r)| r.is_none())
+            .map(|(&i, _)| i)
+            .collect();
+        let mut run_now = missing
+            .par_iter()
+            .map(|&i| {
+                let rows = probe_rows(data, rules, opts, i);
+                on_probe(i);
+                rows
+            })
+            .collect::<Vec<_>>()
+            .into_iter();
+        ready
+            .iter_mut()
+            .map(|r| match r.take().or_else(|| run_now.next()) {
+                Some(rows) => rows.map(Some),
+                None => Ok(None),
+            })
+            .collect()
+    })
+}
+
+/// The probe horizon at grid point `i`: the rules with that share, stopped once the
+/// target is met.
+fn probe_rows(
+    data: &Dataset,
+    rules: &Rules,
+    opts: &HorizonOptions,
+    i: u32,
+) -> Result<Vec<YearRow>, HorizonError> {
     let sub = HorizonOptions {
         plan: opts.plan.for_probes(),
         stop_when_met: true,
     };
-    let k = default_points_per_round();
-    search_with(SearchStart::of(rules), &base.rows, k, |points| {
-        points
-            .par_iter()
-            .map(|&i| {
-                let mut r = rules.clone();
-                r.quota.min_share_of_eligible = grid_share(i);
-                let rows = run(data, &r, years.clone(), &sub, |_| Ok(())).map(|h| Some(h.rows));
-                on_probe(i);
-                rows
-            })
-            .collect()
-    })
+    let mut r = rules.clone();
+    r.quota.min_share_of_eligible = grid_share(i);
+    let years = r.plan.first_year..=r.plan.last_year;
+    run(data, &r, years, &sub, |_| Ok(())).map(|h| h.rows)
 }
 
 /// The search, with `evaluate` giving the rows of a horizon at each grid point asked
