@@ -211,7 +211,7 @@ pub fn execute(a: &HorizonArgs, quiet: bool, watch: Option<&super::Watch>) -> Ex
     };
     let mut districts = DistrictYears::default();
     let mut more_posts = horizon::MorePostsTally::default();
-    let on_year = |v: &horizon::YearView<'_>| -> Result<(), String> {
+    let on_year = |v: &horizon::YearView<'_>| -> Result<(), horizon::OutputError> {
         more_posts.add(v, &rules);
         stage_year(&mut staged, v, &rules, redactor.as_ref())?;
         districts.add(v, &rules);

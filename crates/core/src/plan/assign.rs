@@ -7,7 +7,7 @@
 //! member schools by shortest total distance (an exact min-cost flow on the planner's
 //! one `flow::Graph`).
 
-use super::flow::{Cost, Graph};
+use super::flow::{fits_64, Cost, FlowCost, Graph};
 use super::milp::ComponentSolution;
 use super::pairs::distance_km;
 use super::problem::Component;
@@ -58,24 +58,47 @@ fn route(supply: &[u32], capacity: &[u32], cost: &[Vec<i64>]) -> Vec<Vec<u32>> {
         .max()
         .unwrap_or(0);
     let ship = (mc + nc + 1) * (longest * scale + mc * nc) + 1;
+    let units: Cost = supply.iter().map(|&s| Cost::from(s)).sum();
+    let price = |i: usize, j: usize| Cost::from(cost[i][j]) * scale + ((m - i) * j) as Cost;
+    // 64-bit costs when they fit (the same flow, less work): source → sender →
+    // member school → sink is three arcs.
+    if fits_64(2 + m + n, ship, units, 3) {
+        route_in::<i64>(supply, capacity, price, ship)
+    } else {
+        route_in::<Cost>(supply, capacity, price, ship)
+    }
+}
+
+/// `route`'s flow with costs of type `C`: `cost(i, j)` per unit from sender `i` to
+/// member school `j`, `-ship` per unit shipped.
+fn route_in<C: FlowCost>(
+    supply: &[u32],
+    capacity: &[u32],
+    cost: impl Fn(usize, usize) -> Cost,
+    ship: Cost,
+) -> Vec<Vec<u32>> {
+    let (m, n) = (supply.len(), capacity.len());
     let (src, sink) = (0, 1);
-    let mut g = Graph::new(2 + m + n);
+    let mut g: Graph<C> = Graph::new(2 + m + n);
     for (i, &s) in supply.iter().enumerate() {
-        g.add_arc(src, 2 + i, i64::from(s), -ship);
+        g.add_arc(src, 2 + i, i64::from(s), C::narrow(-ship));
     }
     let arcs: Vec<Vec<usize>> = (0..m)
         .map(|i| {
             (0..n)
                 .map(|j| {
-                    let tie = ((m - i) * j) as Cost;
-                    let c = Cost::from(cost[i][j]) * scale + tie;
-                    g.add_arc(2 + i, 2 + m + j, i64::from(supply[i]), c)
+                    g.add_arc(
+                        2 + i,
+                        2 + m + j,
+                        i64::from(supply[i]),
+                        C::narrow(cost(i, j)),
+                    )
                 })
                 .collect()
         })
         .collect();
     for (j, &c) in capacity.iter().enumerate() {
-        g.add_arc(2 + m + j, sink, i64::from(c), 0);
+        g.add_arc(2 + m + j, sink, i64::from(c), C::ZERO);
     }
     g.min_cost_flow(src, sink);
     arcs.iter()

@@ -1,28 +1,114 @@
 //! Min-cost flow by successive shortest paths (Dijkstra with Johnson potentials),
 //! in exact integer arithmetic. It stops as soon as no augmenting path has negative
 //! cost, which is a minimum-cost flow of any value (not a maximum flow).
+//!
+//! A graph is generic over its cost type (`FlowCost`): 128-bit by default, 64-bit when
+//! the caller has checked with [`fits_64`] that every cost, potential, distance and
+//! total of the graph fits (the search's folded weights usually do; 128-bit
+//! arithmetic and twice the memory per cost made the large components' solves
+//! markedly slower). Both compute the same integers, so the solves agree exactly.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::sync::Arc;
 
-/// Arc costs, potentials and distances: 128-bit, so that the folded lexicographic
-/// costs of the search (`search.rs`, up to ten levels) stay exact.
+/// The callers' cost type: 128-bit, so that the folded lexicographic costs of the
+/// search (`search.rs`, up to ten levels) stay exact.
 pub type Cost = i128;
 
-/// The largest arc cost (in magnitude) a graph may be built with: 32 bits below
+/// An exact integer type for a graph's costs, potentials and distances: `i64` or
+/// `i128`.
+pub trait FlowCost:
+    Copy
+    + Ord
+    + Default
+    + std::fmt::Debug
+    + Send
+    + Sync
+    + std::ops::Add<Output = Self>
+    + std::ops::Sub<Output = Self>
+    + std::ops::Mul<Output = Self>
+    + std::ops::Neg<Output = Self>
+    + std::ops::AddAssign
+    + std::iter::Sum
+    + From<i64>
+    + Into<Cost>
+{
+    /// "Unreachable".
+    const MAX: Self;
+    /// Zero.
+    const ZERO: Self;
+    /// Whether this is the widest cost type (no wider one to solve in instead).
+    const WIDEST: bool;
+    /// A bound on |potential| that `reoptimize` keeps (a `Range` error beyond it)
+    /// and below which `feasible_potentials` calls a potential a negative cycle:
+    /// `MAX / 8`, see [`fits_64`].
+    const POT_LIMIT: Self;
+    /// `x` in this type; the caller has checked that it fits ([`fits_64`]).
+    fn narrow(x: Cost) -> Self;
+}
+
+/// `FlowCost` for a primitive signed integer; `$widest` when it is `Cost` itself.
+macro_rules! flow_cost {
+    ($t:ty, $widest:expr) => {
+        impl FlowCost for $t {
+            const MAX: $t = <$t>::MAX;
+            const WIDEST: bool = $widest;
+            const ZERO: $t = 0;
+            const POT_LIMIT: $t = <$t>::MAX / 8;
+            fn narrow(x: Cost) -> $t {
+                // INVARIANT: the caller checked with `fits_64` that every cost it
+                // passes fits; saturating keeps this total (never reached).
+                debug_assert!(<$t>::try_from(x).is_ok(), "cost {x} does not fit");
+                <$t>::try_from(x).unwrap_or(if x < 0 { <$t>::MIN } else { <$t>::MAX })
+            }
+        }
+    };
+}
+
+flow_cost!(i128, true);
+flow_cost!(i64, false);
+
+/// Whether a graph of `nodes` nodes whose arc costs are at most `max_cost` in magnitude
+/// and which carries at most `max_flow` units from source to sink, each along at most
+/// `path_arcs` arcs, may be solved with 64-bit costs (`Graph<i64>`) exactly.
+///
+/// With B = nodes × max_cost (a bound on any simple path's cost) and L = the 64-bit
+/// `POT_LIMIT` (= MAX / 8): shortest distances and potentials stay within B (L in
+/// `reoptimize`, which checks it), reduced distances within 3B (B + 2L), Dijkstra's
+/// sums within 6B (B + C + 4L), and a flow's total Σ cost × flow within
+/// max_cost × max_flow × path_arcs. Requiring B ≤ MAX / 16 and that total ≤ MAX / 16
+/// keeps every one of them below `i64::MAX`.
+pub fn fits_64(nodes: usize, max_cost: Cost, max_flow: Cost, path_arcs: usize) -> bool {
+    let limit = Cost::from(i64::MAX / 16);
+    let (Ok(n), Ok(arcs)) = (Cost::try_from(nodes), Cost::try_from(path_arcs)) else {
+        return false;
+    };
+    let c = max_cost.abs();
+    let path = n.checked_mul(c);
+    let total = c
+        .checked_mul(max_flow.max(0))
+        .and_then(|x| x.checked_mul(arcs));
+    matches!((path, total), (Some(p), Some(t)) if p <= limit && t <= limit)
+}
+
+/// The largest arc cost (in magnitude) a 128-bit graph may be built with: 32 bits below
 /// `Cost::MAX`. Distances and potentials are sums of arc costs along simple paths, and
 /// the total is a sum of cost × flow; with fewer than 2^30 nodes and the flows the
 /// callers bound (weights.rs: `Weights::of` keeps the whole objective within the same
-/// headroom; assign.rs: a group's arrivals), none of these sums can overflow.
+/// headroom; assign.rs: a group's arrivals), none of these sums can overflow. A 64-bit
+/// graph is checked by [`fits_64`] instead.
 pub const MAX_ARC_COST: Cost = Cost::MAX >> 32;
 
 /// Nodes are stored as `u32`; a graph stays well below this many so that path sums of
 /// `MAX_ARC_COST` fit (see there).
 const MAX_NODES: usize = 1 << 30;
 
-impl Warm {
-    /// Bytes held, to bound what a search keeps of its open nodes.
+impl<C: FlowCost> Warm<C> {
+    /// Bytes held, to bound what a search keeps of its open nodes. Potentials are
+    /// counted at the 128-bit size whatever `C` is, so that which open nodes keep
+    /// their state (and so which of several equal optima a search finds) does not
+    /// depend on the width a graph was solved in.
     pub fn bytes(&self) -> usize {
         self.flows.capacity() * std::mem::size_of::<(u32, u32)>()
             + self.pot.capacity() * std::mem::size_of::<Cost>()
@@ -57,39 +143,78 @@ pub enum FlowError {
     /// `BAD_CAPACITY_RANGE`.
     #[error("a flow does not fit 32 bits")]
     Overflow,
+    /// A potential of a warm start left the range the graph's cost type keeps
+    /// (`FlowCost::POT_LIMIT`): a 64-bit graph should be solved in 128 bits.
+    #[error("a potential left the range of the graph's cost type")]
+    Range,
 }
 
 /// Capacity of the return arc t→s that closes a flow into a circulation.
 const RETURN_CAP: i64 = 1 << 40;
 
 /// An optimal circulation and its potentials, to restart a modified graph from.
-#[derive(Debug, Clone, Default)]
-pub struct Warm {
+#[derive(Debug, Clone)]
+pub struct Warm<C = Cost> {
     /// (arc, flow) of the forward arcs that carry flow.
     flows: Vec<(u32, u32)>,
     /// Every residual arc has cost + pot[from] − pot[to] ≥ 0.
-    pot: Vec<Cost>,
+    pot: Vec<C>,
 }
 
-#[derive(Debug, Clone, Default)]
-pub struct Graph {
+impl<C> Default for Warm<C> {
+    fn default() -> Self {
+        Warm {
+            flows: Vec::new(),
+            pot: Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Graph<C = Cost> {
     /// The shape is shared between copies of one network (nodes of a search differ
     /// only in capacities and costs), so copying a graph copies two arrays.
     adj: Arc<Vec<Vec<u32>>>,
     to: Arc<Vec<u32>>,
     cap: Vec<i64>,
-    cost: Vec<Cost>,
+    cost: Vec<C>,
     /// Shortest residual distances from the source once `min_cost_flow` ended
-    /// (Cost::MAX: unreachable). Their negatives price the arcs into the sink.
-    last_dist: Vec<Cost>,
+    /// (C::MAX: unreachable). Their negatives price the arcs into the sink.
+    last_dist: Vec<C>,
 }
 
-impl Graph {
-    pub fn new(nodes: usize) -> Graph {
+impl<C: FlowCost> Graph<C> {
+    pub fn new(nodes: usize) -> Graph<C> {
         debug_assert!(nodes < MAX_NODES, "{nodes} nodes");
         Graph {
             adj: Arc::new(vec![Vec::new(); nodes]),
-            ..Graph::default()
+            to: Arc::default(),
+            cap: Vec::new(),
+            cost: Vec::new(),
+            last_dist: Vec::new(),
+        }
+    }
+
+    /// Nodes of the graph.
+    pub fn nodes(&self) -> usize {
+        self.adj.len()
+    }
+
+    /// The largest arc cost in magnitude.
+    pub fn max_abs_cost(&self) -> Cost {
+        self.cost.iter().map(|&c| c.into().abs()).max().unwrap_or(0)
+    }
+
+    /// The same network with costs of type `D` (sharing its shape), its capacities
+    /// and flows as they are, without the distances of a last solve; the caller has
+    /// checked with [`fits_64`] that the costs fit.
+    pub fn narrowed<D: FlowCost>(&self) -> Graph<D> {
+        Graph {
+            adj: Arc::clone(&self.adj),
+            to: Arc::clone(&self.to),
+            cap: self.cap.clone(),
+            cost: self.cost.iter().map(|&c| D::narrow(c.into())).collect(),
+            last_dist: Vec::new(),
         }
     }
 
@@ -101,12 +226,13 @@ impl Graph {
     }
 
     /// Resets arc `e` of a graph that carries no flow yet to capacity `cap`, cost `cost`.
-    pub fn set_arc(&mut self, e: usize, cap: i64, cost: Cost) {
+    pub fn set_arc(&mut self, e: usize, cap: i64, cost: C) {
         // INVARIANT: the callers' weights keep every cost within MAX_ARC_COST (checked
-        // by `Weights::of`); the sums below rely on it.
+        // by `Weights::of`), and within `fits_64`'s bound in a 64-bit graph; the sums
+        // below rely on it.
         debug_assert!(
-            cost.unsigned_abs() <= MAX_ARC_COST.unsigned_abs(),
-            "arc cost {cost}"
+            cost.into().unsigned_abs() <= MAX_ARC_COST.unsigned_abs(),
+            "arc cost {cost:?}"
         );
         self.cap[e] = cap.max(0);
         self.cap[e ^ 1] = 0;
@@ -116,11 +242,11 @@ impl Graph {
 
     /// Adds arc u→v and returns its id (for `flow`). Arcs of zero capacity are kept so
     /// that ids stay predictable.
-    pub fn add_arc(&mut self, u: usize, v: usize, cap: i64, cost: Cost) -> usize {
+    pub fn add_arc(&mut self, u: usize, v: usize, cap: i64, cost: C) -> usize {
         // INVARIANT: as in `set_arc`.
         debug_assert!(
-            cost.unsigned_abs() <= MAX_ARC_COST.unsigned_abs(),
-            "arc cost {cost}"
+            cost.into().unsigned_abs() <= MAX_ARC_COST.unsigned_abs(),
+            "arc cost {cost:?}"
         );
         let e = self.to.len();
         let to = Arc::make_mut(&mut self.to);
@@ -137,8 +263,8 @@ impl Graph {
     }
 
     /// Residual distance from the source of the last `min_cost_flow` to `v`.
-    pub fn distance(&self, v: usize) -> Cost {
-        self.last_dist.get(v).copied().unwrap_or(Cost::MAX)
+    pub fn distance(&self, v: usize) -> C {
+        self.last_dist.get(v).copied().unwrap_or(C::MAX)
     }
 
     pub fn flow(&self, arc: usize) -> i64 {
@@ -146,18 +272,18 @@ impl Graph {
     }
 
     /// Sends flow from `s` to `t` while it lowers the total cost; returns that cost.
-    pub fn min_cost_flow(&mut self, s: usize, t: usize) -> Cost {
+    pub fn min_cost_flow(&mut self, s: usize, t: usize) -> C {
         let n = self.adj.len();
         let mut pot = self.bellman_ford(s);
-        let mut total: Cost = 0;
-        let mut dist = vec![Cost::MAX; n];
+        let mut total = C::ZERO;
+        let mut dist = vec![C::MAX; n];
         let mut prev = vec![u32::MAX; n];
         loop {
-            dist.iter_mut().for_each(|d| *d = Cost::MAX);
+            dist.iter_mut().for_each(|d| *d = C::MAX);
             prev.iter_mut().for_each(|p| *p = u32::MAX);
-            dist[s] = 0;
+            dist[s] = C::ZERO;
             let mut heap = BinaryHeap::new();
-            heap.push(Reverse((Cost::default(), s as u32)));
+            heap.push(Reverse((C::ZERO, s as u32)));
             while let Some(Reverse((d, u))) = heap.pop() {
                 let u = u as usize;
                 if d > dist[u] {
@@ -169,7 +295,7 @@ impl Graph {
                         continue;
                     }
                     let v = self.to[e] as usize;
-                    if pot[v] == Cost::MAX {
+                    if pot[v] == C::MAX {
                         continue;
                     }
                     // INVARIANT: d, pot[u] and pot[v] are path sums of fewer than
@@ -185,17 +311,17 @@ impl Graph {
             // After this, pot holds true shortest distances from `s` for every node
             // Dijkstra reached (`dist` stays for the ones it did not).
             for v in 0..n {
-                if dist[v] != Cost::MAX && pot[v] != Cost::MAX {
+                if dist[v] != C::MAX && pot[v] != C::MAX {
                     pot[v] += dist[v];
                 }
             }
             // pot[t] - pot[s] is now the true cost of the cheapest path; stop when there
             // is none, or it would not lower the cost.
-            if dist[t] == Cost::MAX || pot[t] - pot[s] >= 0 {
+            if dist[t] == C::MAX || pot[t] - pot[s] >= C::ZERO {
                 self.last_dist = (0..n)
                     .map(|v| {
-                        if dist[v] == Cost::MAX {
-                            Cost::MAX
+                        if dist[v] == C::MAX {
+                            C::MAX
                         } else {
                             pot[v] - pot[s]
                         }
@@ -208,18 +334,18 @@ impl Graph {
             // reduced cost), Dinic-style, before the next Dijkstra.
             // INVARIANT: `total` ends as Σ cost × flow of a minimum-cost flow, which the
             // callers keep within range (see MAX_ARC_COST); it only decreases on the way.
-            total += path_cost * Cost::from(self.blocking_flow(s, t, &pot));
+            total += path_cost * C::from(self.blocking_flow(s, t, &pot));
         }
         total
     }
 
     /// Augments along arcs of zero reduced cost until `t` is unreachable through them;
     /// returns the units pushed. Levels keep the admissible graph acyclic.
-    fn blocking_flow(&mut self, s: usize, t: usize, pot: &[Cost]) -> i64 {
+    fn blocking_flow(&mut self, s: usize, t: usize, pot: &[C]) -> i64 {
         let n = self.adj.len();
-        let admissible = |g: &Graph, e: usize, u: usize| {
+        let admissible = |g: &Graph<C>, e: usize, u: usize| {
             let v = g.to[e] as usize;
-            g.cap[e] > 0 && pot[v] != Cost::MAX && g.cost[e] + pot[u] - pot[v] == 0
+            g.cap[e] > 0 && pot[v] != C::MAX && g.cost[e] + pot[u] - pot[v] == C::ZERO
         };
         let mut pushed = 0i64;
         let mut level = vec![u32::MAX; n];
@@ -260,7 +386,7 @@ impl Graph {
         limit: i64,
         level: &[u32],
         next: &mut [usize],
-        pot: &[Cost],
+        pot: &[C],
     ) -> i64 {
         let mut path: Vec<usize> = Vec::new();
         let mut u = s;
@@ -279,8 +405,8 @@ impl Graph {
                 let v = self.to[e] as usize;
                 if self.cap[e] > 0
                     && level[v] == level[u].wrapping_add(1)
-                    && pot[v] != Cost::MAX
-                    && self.cost[e] + pot[u] - pot[v] == 0
+                    && pot[v] != C::MAX
+                    && self.cost[e] + pot[u] - pot[v] == C::ZERO
                 {
                     path.push(e);
                     u = v;
@@ -304,7 +430,7 @@ impl Graph {
     /// `ret`, an arc t→s of cost 0 added when the graph was built, and finds potentials
     /// under which every residual arc has a non-negative reduced cost. An error when they
     /// cannot be found (the caller then solves cold again).
-    pub fn warm_state(&mut self, s: usize, t: usize, ret: usize) -> Result<Warm, FlowError> {
+    pub fn warm_state(&mut self, s: usize, t: usize, ret: usize) -> Result<Warm<C>, FlowError> {
         if self.to.get(ret).copied() != Some(s as u32) || self.to[ret ^ 1] != t as u32 {
             return Err(FlowError::Mismatch);
         }
@@ -329,10 +455,11 @@ impl Graph {
 
     /// Potentials with non-negative reduced costs on all residual arcs (Bellman–Ford
     /// from a virtual root at distance 0 to every node). A negative cycle keeps
-    /// relaxing, so it ends as `WorkLimit` too.
-    fn feasible_potentials(&self) -> Result<Vec<Cost>, FlowError> {
+    /// relaxing, so it ends as `WorkLimit`, or as `NegativeCycle` once a potential
+    /// falls below −`POT_LIMIT` (no simple path of the graph is that cheap).
+    fn feasible_potentials(&self) -> Result<Vec<C>, FlowError> {
         let n = self.adj.len();
-        let mut pot: Vec<Cost> = vec![0; n];
+        let mut pot: Vec<C> = vec![C::ZERO; n];
         let mut queued = vec![true; n];
         let mut queue: std::collections::VecDeque<usize> = (0..n).collect();
         let mut budget = 64usize.saturating_mul(self.to.len()).max(1 << 16);
@@ -347,6 +474,9 @@ impl Graph {
                 let v = self.to[e] as usize;
                 let nd = pot[u] + self.cost[e];
                 if nd < pot[v] {
+                    if nd < -C::POT_LIMIT {
+                        return Err(FlowError::NegativeCycle);
+                    }
                     pot[v] = nd;
                     if !queued[v] {
                         queued[v] = true;
@@ -359,7 +489,7 @@ impl Graph {
     }
 
     /// The flows and potentials, compactly (open nodes of a search hold thousands).
-    fn snapshot(&self, pot: Vec<Cost>) -> Result<Warm, FlowError> {
+    fn snapshot(&self, pot: Vec<C>) -> Result<Warm<C>, FlowError> {
         let mut flows: Vec<(u32, u32)> = Vec::new();
         for e in (0..self.to.len()).step_by(2) {
             if self.cap[e ^ 1] > 0 {
@@ -372,18 +502,18 @@ impl Graph {
     }
 
     /// Σ cost × flow over the arcs.
-    pub fn total_cost(&self) -> Cost {
+    pub fn total_cost(&self) -> C {
         (0..self.to.len())
             .step_by(2)
-            .map(|e| self.cost[e] * Cost::from(self.cap[e ^ 1]))
+            .map(|e| self.cost[e] * C::from(self.cap[e ^ 1]))
             .sum()
     }
 
     /// The dual price of the capacity of arc u→`t` under the potentials of `warm`.
-    pub fn capacity_price(warm: &Warm, u: usize, t: usize) -> Cost {
+    pub fn capacity_price(warm: &Warm<C>, u: usize, t: usize) -> C {
         match (warm.pot.get(u), warm.pot.get(t)) {
-            (Some(&pu), Some(&pt)) => (pt - pu).max(0),
-            _ => 0,
+            (Some(&pu), Some(&pt)) => (pt - pu).max(C::ZERO),
+            _ => C::ZERO,
         }
     }
 
@@ -394,7 +524,7 @@ impl Graph {
     /// (successive shortest paths from many sources). Far fewer Dijkstra runs than a
     /// cold solve when few arcs changed. On an error the graph is unusable for this
     /// solve (the caller builds it again and solves cold).
-    pub fn reoptimize(&mut self, warm: &Warm, ret: usize) -> Result<Warm, FlowError> {
+    pub fn reoptimize(&mut self, warm: &Warm<C>, ret: usize) -> Result<Warm<C>, FlowError> {
         let n = self.adj.len();
         let m = self.to.len();
         if warm.pot.len() != n || ret >= m || ret & 1 == 1 {
@@ -412,9 +542,9 @@ impl Graph {
             let total = self.cap[e] + self.cap[e ^ 1];
             let (u, v) = (self.to[e ^ 1] as usize, self.to[e] as usize);
             let rc = self.cost[e] + pot[u] - pot[v];
-            let f = if rc < 0 {
+            let f = if rc < C::ZERO {
                 total
-            } else if rc > 0 {
+            } else if rc > C::ZERO {
                 0
             } else {
                 x[e / 2].min(total)
@@ -428,17 +558,17 @@ impl Graph {
         if left > 1 << 20 {
             return Err(FlowError::WorkLimit);
         }
-        let mut dist = vec![Cost::MAX; n];
+        let mut dist = vec![C::MAX; n];
         let mut prev = vec![u32::MAX; n];
         let mut heap = BinaryHeap::new();
         while left > 0 {
-            dist.iter_mut().for_each(|d| *d = Cost::MAX);
+            dist.iter_mut().for_each(|d| *d = C::MAX);
             prev.iter_mut().for_each(|p| *p = u32::MAX);
             heap.clear();
             for v in 0..n {
                 if excess[v] > 0 {
-                    dist[v] = 0;
-                    heap.push(Reverse((Cost::default(), v as u32)));
+                    dist[v] = C::ZERO;
+                    heap.push(Reverse((C::ZERO, v as u32)));
                 }
             }
             let mut target = None;
@@ -458,7 +588,7 @@ impl Graph {
                     }
                     let v = self.to[e] as usize;
                     let rc = self.cost[e] + pot[u] - pot[v];
-                    if rc < 0 {
+                    if rc < C::ZERO {
                         return Err(FlowError::NegativeCycle);
                     }
                     let nd = d + rc;
@@ -473,6 +603,12 @@ impl Graph {
             let reach = dist[t];
             for v in 0..n {
                 pot[v] += dist[v].min(reach);
+                // INVARIANT: potentials stay within POT_LIMIT, which keeps the reduced
+                // costs and distances above within the type (`fits_64`); a run that
+                // drifts beyond it stops here instead of overflowing.
+                if pot[v] > C::POT_LIMIT || pot[v] < -C::POT_LIMIT {
+                    return Err(FlowError::Range);
+                }
             }
             // Walk back to the source of the path.
             let mut push = -excess[t];
@@ -502,14 +638,14 @@ impl Graph {
     }
 
     /// Shortest distances from `s` over arcs with capacity (costs may be negative; the
-    /// graphs built here have no negative cycles). Unreachable nodes get Cost::MAX and
+    /// graphs built here have no negative cycles). Unreachable nodes get C::MAX and
     /// stay unreachable: augmenting only adds arcs between reachable nodes.
-    fn bellman_ford(&self, s: usize) -> Vec<Cost> {
+    fn bellman_ford(&self, s: usize) -> Vec<C> {
         let n = self.adj.len();
-        let mut dist = vec![Cost::MAX; n];
+        let mut dist = vec![C::MAX; n];
         let mut queued = vec![false; n];
         let mut queue = std::collections::VecDeque::new();
-        dist[s] = 0;
+        dist[s] = C::ZERO;
         queue.push_back(s);
         queued[s] = true;
         while let Some(u) = queue.pop_front() {
@@ -561,25 +697,42 @@ mod tests {
     /// A layered network s → 3 → 3 → t with the given (cap, cost) per arc, closed by a
     /// return arc t → s of capacity 0.
     fn layered(arcs: &[(i64, i64)]) -> (Graph, usize) {
+        layered_in::<Cost>(arcs)
+    }
+
+    /// `layered` with costs of type `C`.
+    fn layered_in<C: FlowCost>(arcs: &[(i64, i64)]) -> (Graph<C>, usize) {
         let mut g = Graph::new(8);
         let mut it = arcs.iter();
         let mut next = || *it.next().unwrap_or(&(0, 0));
         for a in 2..5 {
             let (c, k) = next();
-            g.add_arc(0, a, c, Cost::from(k));
+            g.add_arc(0, a, c, C::from(k));
         }
         for a in 2..5 {
             for b in 5..8 {
                 let (c, k) = next();
-                g.add_arc(a, b, c, Cost::from(k));
+                g.add_arc(a, b, c, C::from(k));
             }
         }
         for b in 5..8 {
             let (c, k) = next();
-            g.add_arc(b, 1, c, Cost::from(k));
+            g.add_arc(b, 1, c, C::from(k));
         }
-        let ret = g.add_arc(1, 0, 0, 0);
+        let ret = g.add_arc(1, 0, 0, C::ZERO);
         (g, ret)
+    }
+
+    #[test]
+    fn fits_64_at_its_bounds() {
+        let limit = Cost::from(i64::MAX / 16);
+        assert!(fits_64(1, limit, 1, 1));
+        assert!(!fits_64(1, limit + 1, 1, 1));
+        assert!(fits_64(4, limit / 4, 0, 7));
+        assert!(!fits_64(5, limit / 4, 0, 7));
+        assert!(fits_64(2, 1_000, limit / 7_000, 7));
+        assert!(!fits_64(2, 1_000, limit / 7_000 + 1, 7));
+        assert!(!fits_64(usize::MAX, Cost::MAX, Cost::MAX, usize::MAX));
     }
 
     proptest! {
@@ -612,6 +765,34 @@ mod tests {
             let (mut cold0, _) = layered(&before);
             prop_assert!(again.reoptimize(&state.unwrap_or_default(), ret).is_ok());
             prop_assert_eq!(again.total_cost(), cold0.min_cost_flow(0, 1));
+        }
+
+        /// The same networks solved with 64-bit and 128-bit costs: the same flows,
+        /// totals, warm states and re-optimised flows.
+        #[test]
+        fn widths_agree(
+            before in proptest::collection::vec((0i64..5, -6_000_000_000i64..6_000_000_000), 15),
+            after in proptest::collection::vec((0i64..5, -6_000_000_000i64..6_000_000_000), 15),
+        ) {
+            let (mut a, ret) = layered_in::<i128>(&before);
+            let (mut b, _) = layered_in::<i64>(&before);
+            prop_assert_eq!(a.min_cost_flow(0, 1), b.min_cost_flow(0, 1).into());
+            let flows = |g: &Graph<i128>, h: &Graph<i64>| {
+                (0..16).all(|e| g.flow(2 * e) == h.flow(2 * e))
+            };
+            prop_assert!(flows(&a, &b));
+            let (wa, wb) = (a.warm_state(0, 1, ret), b.warm_state(0, 1, ret));
+            prop_assert_eq!(wa.is_ok(), wb.is_ok());
+            let (wa, wb) = (wa.unwrap_or_default(), wb.unwrap_or_default());
+            prop_assert_eq!(&wa.flows, &wb.flows);
+            let narrowed: Vec<i128> = wb.pot.iter().map(|&p| i128::from(p)).collect();
+            prop_assert_eq!(&wa.pot, &narrowed);
+            let (mut a2, _) = layered_in::<i128>(&after);
+            let (mut b2, _) = layered_in::<i64>(&after);
+            let (ra, rb) = (a2.reoptimize(&wa, ret), b2.reoptimize(&wb, ret));
+            prop_assert_eq!(ra.is_ok(), rb.is_ok());
+            prop_assert_eq!(a2.total_cost(), b2.total_cost().into());
+            prop_assert!(flows(&a2, &b2));
         }
 
         #[test]

@@ -53,12 +53,17 @@
 //! of thousands of teachers these products pass 2^63, so costs, potentials and bounds
 //! are exact 128-bit integers (`flow::Cost`); no floating point is involved. A
 //! component whose weights would not fit 128 bits is not solved by the search (its
-//! outcome says so), never rounded. A search stopped by its
+//! outcome says so), never rounded. Most components' networks fit 64 bits all the
+//! same (checked exactly by `flow::fits_64` from the node count, the largest arc
+//! cost and the teachers), and are searched with 64-bit flows, which compute the
+//! same integers with about a fifth less work on the largest components; should a
+//! 64-bit warm start's potentials still leave their range, the component is searched
+//! again in 128 bits, so the width never changes a plan. A search stopped by its
 //! work budget reports its least open bound, read back into levels (1) and (2): the
 //! least shortfall any plan may have, and the most priority a plan of the found
 //! plan's shortfall may fill.
 
-use super::flow::{Cost, Graph, Warm};
+use super::flow::{fits_64, Cost, FlowCost, FlowError, Graph, Warm};
 use super::lagrange::{self, ceil_share, max_sent_for};
 use super::milp::{ComponentSolution, Gap};
 use super::problem::Component;
@@ -121,7 +126,7 @@ enum Branch {
 }
 
 /// A solved node: its lower bound and the real plan its flow describes.
-struct Solved {
+struct Solved<C> {
     bound: Cost,
     cost: Cost,
     sol: ComponentSolution,
@@ -134,7 +139,7 @@ struct Solved {
     /// expected; the search then does not claim optimality).
     stuck: bool,
     /// The node's optimal circulation, for its children to start from.
-    warm: Option<Warm>,
+    warm: Option<Warm<C>>,
     /// Whether the flow was solved from scratch (about ten times the work of a warm
     /// start).
     cold: bool,
@@ -167,6 +172,43 @@ pub fn solve(comp: &Component, time_limit: f64, max_nodes: usize) -> Option<Outc
         hi: k_max.clone(),
         alloc: Vec::new(),
     };
+    let wide = build(comp, w, &root, k_max);
+    // The same search in 64-bit arithmetic when every cost, potential and total of
+    // this component's networks fits (`flow::fits_64`): the same integers at a
+    // fraction of the work. Should a potential still leave the 64-bit range, the
+    // search starts again in 128 bits, so the plan never depends on the width.
+    if fits_64(
+        wide.g.nodes(),
+        wide.max_arc_cost(w),
+        wide.max_flow,
+        PATH_ARCS,
+    ) {
+        if let Ok(outcome) = search(
+            comp,
+            w,
+            &wide.narrowed::<i64>(),
+            &root,
+            (time_limit, max_nodes),
+        ) {
+            return outcome;
+        }
+    }
+    search(comp, w, &wide, &root, (time_limit, max_nodes)).unwrap_or(None)
+}
+
+/// Arcs of a source-to-sink path of a node's network, the return arc included.
+const PATH_ARCS: usize = 7;
+
+/// The branch and bound of `solve` on the networks of `tpl`; `Err` only when a 64-bit
+/// solve left its range (`FlowError::Range`).
+fn search<C: FlowCost>(
+    comp: &Component,
+    w: Weights,
+    tpl: &Template<C>,
+    root: &Node,
+    (time_limit, max_nodes): (f64, usize),
+) -> Result<Option<Outcome>, FlowError> {
+    let root = root.clone();
     let mut best: Option<(Cost, ComponentSolution)> = None;
     let mut heap: BinaryHeap<(std::cmp::Reverse<Cost>, std::cmp::Reverse<usize>)> =
         BinaryHeap::new();
@@ -184,8 +226,7 @@ pub fn solve(comp: &Component, time_limit: f64, max_nodes: usize) -> Option<Outc
     let work_limit = (time_limit.max(0.0) * WORK_PER_SECOND / size) as u64;
     let mut work = 0u64;
 
-    let tpl = build(comp, w, &root, k_max);
-    let root_solved = evaluate((comp, &tpl), w, &root, None);
+    let root_solved = evaluate((comp, tpl), w, &root, None)?;
     // Dive: charge every gapped group its current k at once, a few times over. The
     // flow then moves backbone teachers where it can, which gives an incumbent close
     // to the optimum so that the best-first search below prunes early.
@@ -198,7 +239,7 @@ pub fn solve(comp: &Component, time_limit: f64, max_nodes: usize) -> Option<Outc
         for &(g, k) in &gaps {
             dive.lo[g] = k.min(dive.hi[g]);
         }
-        let d = evaluate((comp, &tpl), w, &dive, root_solved.warm.as_ref());
+        let d = evaluate((comp, tpl), w, &dive, root_solved.warm.as_ref())?;
         if best.as_ref().is_none_or(|(c, _)| d.cost < *c) {
             best = Some((d.cost, d.sol));
         }
@@ -208,7 +249,7 @@ pub fn solve(comp: &Component, time_limit: f64, max_nodes: usize) -> Option<Outc
         std::cmp::Reverse(root_solved.bound),
         std::cmp::Reverse(next_id),
     ));
-    let mut pending: BTreeMap<usize, Solved> = BTreeMap::new();
+    let mut pending: BTreeMap<usize, Solved<C>> = BTreeMap::new();
     pending.insert(next_id, root_solved);
     nodes.insert(next_id, root);
     next_id += 1;
@@ -240,8 +281,8 @@ pub fn solve(comp: &Component, time_limit: f64, max_nodes: usize) -> Option<Outc
             floor = floor.min(bound);
             break;
         }
-        for child in children(comp, &tpl, node, branch) {
-            let mut cs = evaluate((comp, &tpl), w, &child, s.warm.as_ref());
+        for child in children(comp, tpl, node, branch) {
+            let mut cs = evaluate((comp, tpl), w, &child, s.warm.as_ref())?;
             work += if cs.cold { COLD_WORK } else { 1 };
             // Every node's flow is a real plan: take it as soon as it is better, and do
             // not keep it in the queue (memory grows with the open nodes).
@@ -273,7 +314,7 @@ pub fn solve(comp: &Component, time_limit: f64, max_nodes: usize) -> Option<Outc
         }
         floor = floor.min(heap.iter().map(|(b, _)| b.0).min().unwrap_or(Cost::MAX));
     }
-    best.map(|(cost, mut solution)| {
+    Ok(best.map(|(cost, mut solution)| {
         solution.optimal = proven;
         solution.nodes = solved_nodes;
         if !proven {
@@ -282,7 +323,7 @@ pub fn solve(comp: &Component, time_limit: f64, max_nodes: usize) -> Option<Outc
             solution.gap = Some(gap(comp, w, cost + all, floor.min(cost) + all));
         }
         Outcome { solution, proven }
-    })
+    }))
 }
 
 /// How far the plan of folded cost `cost` may be from the optimum, given the lower
@@ -310,7 +351,7 @@ fn gap(comp: &Component, w: Weights, cost: Cost, bound: Cost) -> Gap {
 }
 
 /// The two children of `node` split by `branch`, less those that hold no plan.
-fn children(comp: &Component, tpl: &Template, node: Node, branch: Branch) -> Vec<Node> {
+fn children<C>(comp: &Component, tpl: &Template<C>, node: Node, branch: Branch) -> Vec<Node> {
     let mut left = node.clone();
     let mut right = node;
     let g = match branch {
@@ -347,8 +388,8 @@ const NO_ARC: usize = usize::MAX;
 
 /// The flow network of a component, built once; each node of the search copies it
 /// and resets the few arcs its bounds on k change.
-struct Template {
-    g: Graph,
+struct Template<C> {
+    g: Graph<C>,
     src: usize,
     sink: usize,
     /// The return arc sink → src (capacity 0 until a warm start closes the circulation).
@@ -372,23 +413,56 @@ struct Template {
     per_unit: Vec<Cost>,
     /// W1 × Σ quota.
     quota_constant: Cost,
+    /// Teachers of the component: no node's flow carries more from source to sink.
+    max_flow: Cost,
 }
 
 /// One node's network: the template with the node's capacities and charges.
-struct Built {
-    g: Graph,
+struct Built<C> {
+    g: Graph<C>,
     constant: Cost,
     enveloped: Vec<bool>,
 }
 
-impl Template {
-    fn node(&self, comp: &Component, w: Weights, node: &Node) -> Built {
+impl Template<Cost> {
+    /// The largest arc cost (in magnitude) of any node's network: the template's, or
+    /// a sender's rewarded arc with its group's envelope charge (`Template::node`).
+    fn max_arc_cost(&self, w: Weights) -> Cost {
+        let charged = self.per_unit.iter().map(|&c| (c - w.w1).abs().max(c.abs()));
+        self.g.max_abs_cost().max(charged.max().unwrap_or(0))
+    }
+
+    /// The template with 64-bit costs; the caller has checked with `fits_64` that
+    /// they fit.
+    fn narrowed<D: FlowCost>(&self) -> Template<D> {
+        Template {
+            g: self.g.narrowed(),
+            group_sink: self.group_sink.clone(),
+            class_arcs: self.class_arcs.clone(),
+            post_arcs: self.post_arcs.clone(),
+            group_src: self.group_src.clone(),
+            sender_arcs: self.sender_arcs.clone(),
+            group_of: self.group_of.clone(),
+            k_max: self.k_max.clone(),
+            envelope_ok: self.envelope_ok.clone(),
+            per_unit: self.per_unit.clone(),
+            src: self.src,
+            sink: self.sink,
+            ret: self.ret,
+            quota_constant: self.quota_constant,
+            max_flow: self.max_flow,
+        }
+    }
+}
+
+impl<C: FlowCost> Template<C> {
+    fn node(&self, comp: &Component, w: Weights, node: &Node) -> Built<C> {
         let (num, den) = comp.backbone_share;
         let big = i64::from(u32::MAX);
         let mut g = self.g.clone();
         let mut constant = self.quota_constant;
         for (gi, &e) in self.group_src.iter().enumerate() {
-            g.set_arc(e, max_sent_for(node.hi[gi], num, den).min(big), 0);
+            g.set_arc(e, max_sent_for(node.hi[gi], num, den).min(big), C::ZERO);
             constant += w.w1 * Cost::from(node.lo[gi]);
         }
         let enveloped: Vec<bool> = self
@@ -403,9 +477,11 @@ impl Template {
             let charge = if enveloped[gi] { self.per_unit[gi] } else { 0 };
             let rewarded = i64::from(s.quota.min(s.cap));
             let [a, b, r] = self.sender_arcs[p];
-            g.set_arc(a, rewarded, charge - w.w1);
-            g.set_arc(b, i64::from(s.cap) - rewarded, charge);
-            g.set_arc(r, i64::from(reward[p]), -w.w1);
+            // INVARIANT: these costs are within `max_arc_cost`, which `fits_64` checked
+            // for a 64-bit network (and `C::narrow` asserts).
+            g.set_arc(a, rewarded, C::narrow(charge - w.w1));
+            g.set_arc(b, i64::from(s.cap) - rewarded, C::narrow(charge));
+            g.set_arc(r, i64::from(reward[p]), C::narrow(-w.w1));
         }
         Built {
             g,
@@ -415,7 +491,7 @@ impl Template {
     }
 }
 
-impl Template {
+impl<C> Template<C> {
     /// Per sender: how many of its backbone teachers the node's flow may count against
     /// the group's lower bound lo: its own allocation lo_p plus the group's
     /// unallocated rest U = lo − Σ lo_q, at most hi_p. A group of one school gets lo.
@@ -435,27 +511,32 @@ impl Template {
 /// Solves the node's flow, warm from its parent's circulation when there is one (the
 /// network is the same for every node, only capacities and costs differ). The result
 /// is the same minimum either way; a failed warm start solves cold.
-fn solve_flow(
-    tpl: &Template,
+/// `Err(FlowError::Range)` when a 64-bit warm start left its range (the caller then
+/// searches again in 128 bits).
+#[allow(clippy::type_complexity)]
+fn solve_flow<C: FlowCost>(
+    tpl: &Template<C>,
     comp: &Component,
     w: Weights,
     node: &Node,
-    parent: Option<&Warm>,
-) -> (Built, Option<Warm>, bool) {
+    parent: Option<&Warm<C>>,
+) -> Result<(Built<C>, Option<Warm<C>>, bool), FlowError> {
     if let Some(p) = parent {
         let mut b = tpl.node(comp, w, node);
-        if let Ok(state) = b.g.reoptimize(p, tpl.ret) {
-            return (b, Some(state), false);
+        match b.g.reoptimize(p, tpl.ret) {
+            Ok(state) => return Ok((b, Some(state), false)),
+            Err(FlowError::Range) if !C::WIDEST => return Err(FlowError::Range),
+            Err(_) => {}
         }
     }
     let mut b = tpl.node(comp, w, node);
     b.g.min_cost_flow(tpl.src, tpl.sink);
     // Any failure (see `FlowError`) only costs the children a cold solve.
     let state = b.g.warm_state(tpl.src, tpl.sink, tpl.ret).ok();
-    (b, state, true)
+    Ok((b, state, true))
 }
 
-fn build(comp: &Component, w: Weights, node: &Node, k_max: Vec<u32>) -> Template {
+fn build(comp: &Component, w: Weights, node: &Node, k_max: Vec<u32>) -> Template<Cost> {
     let (num, den) = comp.backbone_share;
     let big = i64::from(u32::MAX);
     let mut g = Graph::new(2);
@@ -588,17 +669,22 @@ fn build(comp: &Component, w: Weights, node: &Node, k_max: Vec<u32>) -> Template
         envelope_ok,
         per_unit,
         quota_constant,
+        max_flow: comp
+            .supplies
+            .iter()
+            .map(|s| Cost::from(s.counts[0][0] + s.counts[0][1] + s.counts[1][0] + s.counts[1][1]))
+            .sum(),
     }
 }
 
-fn evaluate(
-    (comp, tpl): (&Component, &Template),
+fn evaluate<C: FlowCost>(
+    (comp, tpl): (&Component, &Template<C>),
     w: Weights,
     node: &Node,
-    parent: Option<&Warm>,
-) -> Solved {
+    parent: Option<&Warm<C>>,
+) -> Result<Solved<C>, FlowError> {
     let (num, den) = comp.backbone_share;
-    let (built, warm, cold) = solve_flow(tpl, comp, w, node, parent);
+    let (built, warm, cold) = solve_flow(tpl, comp, w, node, parent)?;
     let Built {
         g,
         constant,
@@ -606,7 +692,7 @@ fn evaluate(
     } = built;
     let (sink, group_sink, class_arcs, post_arcs) =
         (tpl.sink, &tpl.group_sink, &tpl.class_arcs, &tpl.post_arcs);
-    let flow_cost = g.total_cost();
+    let flow_cost: Cost = g.total_cost().into();
     let mut bound = constant + flow_cost;
     // The Lagrangian bound knows nothing of pins' rewards.
     if lagrange::applies(comp) && w.w0 == 0 {
@@ -614,10 +700,10 @@ fn evaluate(
         let lambda: Vec<Cost> = group_sink
             .iter()
             .map(|&v| match &warm {
-                Some(state) => Graph::capacity_price(state, v, sink),
+                Some(state) => Graph::capacity_price(state, v, sink).into(),
                 None => match g.distance(v) {
-                    Cost::MAX => 0,
-                    d => (-d).max(0),
+                    d if d == C::MAX => 0,
+                    d => (-Into::<Cost>::into(d)).max(0),
                 },
             })
             .collect();
@@ -724,7 +810,7 @@ fn evaluate(
         - w.unit * Cost::from(backbone_total)
         - w.w0 * Cost::from(forced_moved)
         - steered;
-    Solved {
+    Ok(Solved {
         bound,
         cost,
         warm,
@@ -740,7 +826,7 @@ fn evaluate(
         branch,
         gaps,
         stuck,
-    }
+    })
 }
 
 /// The charge per teacher sent (at weight `w1` per backbone teacher owed) of the
@@ -821,7 +907,7 @@ fn allocation_gap(
 mod tests {
     use super::*;
     use crate::model::Subject;
-    use crate::plan::problem::PostGroup;
+    use crate::plan::problem::{PostGroup, Sender, Supply};
 
     /// The least deficit of any allocation k_p ∈ [lo_p, hi_p] with Σ k_p ≥ lo, by
     /// enumeration.
@@ -912,6 +998,114 @@ mod tests {
     fn one_member_is_charged_exactly() {
         assert_eq!(allocation_gap(&[0], 3, (&[0], &[9], &[5]), -2), None);
         assert_eq!(reward_cap(0, 9, 3), 3);
+    }
+
+    /// A small random component: `senders` schools with random quotas, caps and
+    /// classes of teachers, post groups of random priority and capacity, random
+    /// allowed arcs, backbone shares counted per school or over all senders.
+    fn random_component(seed: u64) -> Component {
+        let mut x = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+        let mut next = |n: u32| {
+            x = x
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            ((x >> 33) % u64::from(n)) as u32
+        };
+        let nsend = 2 + next(4) as usize;
+        let senders: Vec<Sender> = (0..nsend)
+            .map(|p| {
+                let cap = 1 + next(6);
+                Sender {
+                    school: p,
+                    quota: next(cap + 1),
+                    cap,
+                }
+            })
+            .collect();
+        let supplies: Vec<Supply> = (0..nsend * 2)
+            .map(|i| Supply {
+                sender: i % nsend,
+                subject: Subject::new("math"),
+                counts: [[next(4), next(2)], [next(3), next(2)]],
+                mandatory_leaders: false,
+                teacher: None,
+                forced: false,
+                targets: Vec::new(),
+            })
+            .collect();
+        let groups: Vec<PostGroup> = (0..1 + next(3))
+            .map(|_| PostGroup {
+                subject: Subject::new("math"),
+                priority: 1 + next(5),
+                capacity: 1 + next(8),
+                members: Vec::new(),
+                senders: Vec::new(),
+            })
+            .collect();
+        let mut arcs = Vec::new();
+        for si in 0..supplies.len() {
+            for gi in 0..groups.len() {
+                if next(3) > 0 {
+                    arcs.push((si, gi));
+                }
+            }
+        }
+        let backbone_groups = if next(2) == 0 {
+            (0..nsend).map(|p| vec![p]).collect()
+        } else {
+            vec![(0..nsend).collect()]
+        };
+        let backbone_share = [(0, 1), (1, 5), (1, 3), (1, 2)][next(4) as usize];
+        Component {
+            senders,
+            supplies,
+            groups,
+            arcs,
+            backbone_groups,
+            backbone_share,
+            arc_mask: Vec::new(),
+        }
+    }
+
+    /// The 64-bit search and the 128-bit one find the same plan with the same proof
+    /// and the same nodes: the width is invisible.
+    #[test]
+    fn both_widths_search_alike() {
+        for seed in 0..300 {
+            let comp = random_component(seed);
+            let Some(w) = Weights::of(&comp) else {
+                panic!("seed {seed}: weights do not fit");
+            };
+            let (num, den) = comp.backbone_share;
+            let k_max: Vec<u32> = comp
+                .backbone_groups
+                .iter()
+                .map(|g| ceil_share(g.iter().map(|&p| comp.senders[p].cap).sum(), num, den))
+                .collect();
+            let root = Node {
+                lo: vec![0; k_max.len()],
+                hi: k_max.clone(),
+                alloc: Vec::new(),
+            };
+            let wide = build(&comp, w, &root, k_max);
+            assert!(fits_64(
+                wide.g.nodes(),
+                wide.max_arc_cost(w),
+                wide.max_flow,
+                PATH_ARCS
+            ));
+            let limits = (10.0, 200_000);
+            let a = search(&comp, w, &wide, &root, limits).ok().flatten();
+            let narrow = wide.narrowed::<i64>();
+            let b = search(&comp, w, &narrow, &root, limits).ok().flatten();
+            let key = |o: Option<Outcome>| {
+                o.map(|o| {
+                    let s = o.solution;
+                    (s.arc_flow, s.class_flow, s.optimal, s.nodes, o.proven)
+                })
+            };
+            assert_eq!(key(a), key(b), "seed {seed}");
+        }
     }
 
     #[test]
