@@ -5,7 +5,7 @@ use super::common::{write_out, OutArgs, PlanInputs};
 use super::Exit;
 use clap::Args;
 use rotaplan_core::horizon::{self, HorizonError, HorizonOptions, HorizonSummary};
-use rotaplan_core::model::Dataset;
+use rotaplan_core::model::{Dataset, Id, School};
 use rotaplan_core::plan::{PlanError, PlanOptions};
 use rotaplan_core::rules::Rules;
 use rotaplan_core::shortfall::{shortfall_reasons, ShortfallReason};
@@ -131,7 +131,7 @@ pub(super) fn shown_itinerant(
 /// and itinerant plan written (redacted when asked).
 pub(super) struct StagedYear {
     pub rows: Vec<SchoolRow>,
-    pub reasons: BTreeMap<usize, Vec<ShortfallReason>>,
+    pub reasons: BTreeMap<Id<School>, Vec<ShortfallReason>>,
     pub redacted: Option<Dataset>,
     pub itinerant: Option<rotaplan_core::itinerant::ItinerantPlan>,
 }

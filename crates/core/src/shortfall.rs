@@ -3,7 +3,7 @@
 //! Computed after the plan from the year's facts and the moves, so each shortfall in
 //! `schools.csv`, `explain` and the report carries the rule and values that bound.
 
-use crate::model::{Dataset, Subject};
+use crate::model::{Dataset, Id, IdVec, School, Subject};
 use crate::plan::{allowed, YearPlan};
 use crate::rules::{BackboneLevel, Rules};
 use std::collections::{BTreeMap, BTreeSet};
@@ -39,33 +39,33 @@ impl ShortfallReason {
     }
 }
 
-/// Reasons per school index, for schools with a shortfall.
+/// Reasons per school, for schools with a shortfall.
 pub fn shortfall_reasons(
     data: &Dataset,
     rules: &Rules,
     plan: &YearPlan,
-) -> BTreeMap<usize, Vec<ShortfallReason>> {
+) -> BTreeMap<Id<School>, Vec<ShortfallReason>> {
     let facts = &plan.facts;
     let n = data.schools.len();
-    let mut sent = vec![0u32; n];
-    let mut bsent = vec![0u32; n];
-    let mut filled: BTreeMap<(usize, Subject), u32> = BTreeMap::new();
+    let mut sent: IdVec<School, u32> = IdVec::from_vec(vec![0; n]);
+    let mut bsent: IdVec<School, u32> = IdVec::from_vec(vec![0; n]);
+    let mut filled: BTreeMap<(Id<School>, Subject), u32> = BTreeMap::new();
     // Mandatory leaders are outside their school's quota, cap and backbone share.
     let outside =
         |t: &crate::model::Teacher| rules.mandatory_leaders() && rules.leader_role(t).is_some();
     for m in &plan.moves {
-        *filled.entry((m.to.index(), m.subject.clone())).or_default() += 1;
+        *filled.entry((m.to, m.subject.clone())).or_default() += 1;
         let t = &data.teachers[m.teacher];
         if outside(t) {
             continue;
         }
-        sent[m.from.index()] += 1;
+        sent[m.from] += 1;
         if t.is_backbone() {
-            bsent[m.from.index()] += 1;
+            bsent[m.from] += 1;
         }
     }
     // Eligible subjects per school, split by backbone.
-    let mut subjects: BTreeMap<usize, [BTreeSet<Subject>; 2]> = BTreeMap::new();
+    let mut subjects: BTreeMap<Id<School>, [BTreeSet<Subject>; 2]> = BTreeMap::new();
     for (t, v) in data.teachers.iter().zip(&plan.verdicts) {
         if v.eligible() && !outside(t) {
             if let Some(&si) = facts.school_index.get(&t.school) {
@@ -76,7 +76,7 @@ pub fn shortfall_reasons(
     }
     // Only a district's own posts are candidates under `same_district`: this keeps
     // national runs linear.
-    type Candidate<'a> = (&'a (usize, Subject), &'a crate::plan::PostSlots);
+    type Candidate<'a> = (&'a (Id<School>, Subject), &'a crate::plan::PostSlots);
     let mut by_district: BTreeMap<&str, Vec<Candidate>> = BTreeMap::new();
     for (key, slots) in &facts.open_posts {
         let district = if rules.flow.same_district {
@@ -86,7 +86,7 @@ pub fn shortfall_reasons(
         };
         by_district.entry(district).or_default().push((key, slots));
     }
-    let reachable = |si: usize, subj: &BTreeSet<Subject>| -> (u32, u32) {
+    let reachable = |si: Id<School>, subj: &BTreeSet<Subject>| -> (u32, u32) {
         // (allowed open posts, of which still unfilled)
         let mut total = 0;
         let mut left = 0;
@@ -109,8 +109,7 @@ pub fn shortfall_reasons(
         (total, left)
     };
     let mut out = BTreeMap::new();
-    for si in 0..n {
-        let f = &facts.schools[si];
+    for (si, f) in facts.schools.iter_enumerated() {
         let mut reasons = Vec::new();
         let empty: [BTreeSet<Subject>; 2] = Default::default();
         let subj = subjects.get(&si).unwrap_or(&empty);

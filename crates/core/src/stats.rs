@@ -200,7 +200,7 @@ pub fn summarize(
     }
     for ((r, subject), slots) in &plan.facts.open_posts {
         let open = slots.iter().map(|s| s.1).sum::<u32>();
-        posts[*r] += open;
+        posts[r.index()] += open;
         if crate::model::Role::leader_post(subject).is_some() {
             lead.posts += u64::from(open);
         }
@@ -223,8 +223,7 @@ pub fn summarize(
     let mut rows = Vec::with_capacity(n);
     let mut districts: BTreeMap<String, DistrictFigures> = BTreeMap::new();
     let mut quota_short = 0u64;
-    for (i, s) in data.schools.iter().enumerate() {
-        let f = &plan.facts.schools[i];
+    for (i, (s, f)) in data.schools.iter().zip(&plan.facts.schools).enumerate() {
         let qs = f.quota.saturating_sub(sent[i]);
         quota_short += u64::from(qs);
         let school_bb = if q.backbone_share_level == BackboneLevel::School {

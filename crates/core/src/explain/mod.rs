@@ -244,7 +244,7 @@ fn wish_outcome(
         .facts
         .open_posts
         .iter()
-        .filter(|((x, subj), _)| *x == r.index() && rules.post_fits(planned_as, subj))
+        .filter(|((x, subj), _)| *x == r && rules.post_fits(planned_as, subj))
         .map(|((_, subj), slots)| (subj, slots.iter().map(|x| x.1).sum::<u32>()))
         .filter(|x| x.1 > 0)
         .collect();
@@ -296,7 +296,7 @@ fn fitting_posts(
         let count: u32 = slots.iter().map(|x| x.1).sum();
         if allowed(from, &data.schools[*r], rules) {
             let best = slots.iter().map(|x| x.0).max().unwrap_or(0);
-            ok.insert((Id::new(*r), subj.clone()), (count, best));
+            ok.insert((*r, subj.clone()), (count, best));
         } else {
             blocked += count;
         }
@@ -327,7 +327,7 @@ fn placement(
     if posts.is_empty() {
         return Placement::NoAllowedPost { blocked };
     }
-    let f = &plan.facts.schools[s.index()];
+    let f = &plan.facts.schools[s];
     // Mandatory leaders are outside the school's cap (a unit quota each).
     let outside =
         |i: Id<Teacher>| rules.mandatory_leaders() && rules.leader_role(data.teacher(i)).is_some();
@@ -399,7 +399,7 @@ fn one_more(
     let bb = u32::from(data.teachers[t].is_backbone());
     let backbone_loss =
         short(sent + 1, backbone_sent + bb).saturating_sub(short(sent, backbone_sent));
-    let quota_gain = u32::from(school_sent < plan.facts.schools[s.index()].quota);
+    let quota_gain = u32::from(school_sent < plan.facts.schools[s].quota);
     if backbone_loss > quota_gain {
         Placement::BackboneShare {
             sent,
@@ -445,12 +445,7 @@ pub struct SchoolExplanation {
 }
 
 pub fn explain_school(plan: &YearPlan, s: Id<School>) -> SchoolExplanation {
-    let f = plan
-        .facts
-        .schools
-        .get(s.index())
-        .cloned()
-        .unwrap_or_default();
+    let f = plan.facts.schools.get(s).cloned().unwrap_or_default();
     let went: Vec<(Id<Teacher>, Id<School>)> = plan
         .moves
         .iter()
@@ -467,7 +462,7 @@ pub fn explain_school(plan: &YearPlan, s: Id<School>) -> SchoolExplanation {
         .facts
         .open_posts
         .iter()
-        .filter(|((r, _), _)| *r == s.index())
+        .filter(|((r, _), _)| *r == s)
         .map(|(_, v)| v.iter().map(|x| x.1).sum::<u32>())
         .sum();
     let sent = went.len() as u32;

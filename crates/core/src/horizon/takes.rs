@@ -13,7 +13,7 @@
 
 use super::run::{run, YearRow};
 use super::{HorizonError, HorizonOptions, YearView};
-use crate::model::Dataset;
+use crate::model::{Dataset, IdVec, School};
 use crate::rules::Rules;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -79,11 +79,11 @@ pub fn unplaced_within_quota(v: &YearView<'_>, rules: &Rules) -> BTreeMap<(Strin
     let n = data.schools.len();
     let mandatory = rules.mandatory_leaders();
     let mut moved = vec![false; data.teachers.len()];
-    let mut sent = vec![0u32; n];
+    let mut sent: IdVec<School, u32> = IdVec::from_vec(vec![0; n]);
     for m in &plan.moves {
         moved[m.teacher.index()] = true;
         if !(mandatory && rules.leader_role(&data.teachers[m.teacher]).is_some()) {
-            sent[m.from.index()] += 1;
+            sent[m.from] += 1;
         }
     }
     // Eligible teachers left at home, per school, in the plan's preference order.
@@ -104,11 +104,10 @@ pub fn unplaced_within_quota(v: &YearView<'_>, rules: &Rules) -> BTreeMap<(Strin
             );
             *out.entry(key).or_default() += 1;
         } else {
-            left[si].push(ti);
+            left[si.index()].push(ti);
         }
     }
-    for (si, list) in left.iter_mut().enumerate() {
-        let f = &plan.facts.schools[si];
+    for ((si, f), list) in plan.facts.schools.iter_enumerated().zip(&mut left) {
         let room = f.quota.min(f.cap).saturating_sub(sent[si]) as usize;
         if room == 0 {
             continue;

@@ -1,15 +1,16 @@
 //! Typed positions in the dataset's tables: an `Id<Teacher>` is an index into
 //! `Dataset::teachers`, an `Id<School>` one into `Dataset::schools`. Where a position
 //! crosses modules (a move, a candidate list, an explanation, a figure) it is typed, so
-//! a school's position can never be passed where a teacher's is meant. The solver's own
-//! indices (supplies, groups, graph nodes) stay plain `usize` inside `plan`.
+//! a school's position can never be passed where a teacher's is meant; a table with one
+//! row per school (the year facts) is an [`IdVec`]. The solver's own indices (supplies,
+//! groups, graph nodes) stay plain `usize` inside `plan`.
 
 use super::{Dataset, School, Teacher};
 use std::cmp::Ordering;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::marker::PhantomData;
-use std::ops::Index;
+use std::ops::{Index, IndexMut};
 
 /// The position of a `T` in its dataset table (as PubGrub's arena ids). The phantom
 /// `fn() -> T` keeps the id `Copy`, `Send` and `Sync` whatever `T` is.
@@ -92,6 +93,85 @@ impl<T> Index<Id<T>> for Vec<T> {
     }
 }
 
+/// A table of one `V` per row of the `K` table (`facts.schools[id]` for an
+/// `Id<School>`): indexed by `Id<K>` only, so a plain position or another table's id
+/// cannot reach it.
+#[derive(Clone, PartialEq)]
+pub struct IdVec<K, V> {
+    rows: Vec<V>,
+    of: PhantomData<fn() -> K>,
+}
+
+impl<K, V> IdVec<K, V> {
+    /// The table whose row `i` is `rows[i]`.
+    pub fn from_vec(rows: Vec<V>) -> Self {
+        IdVec {
+            rows,
+            of: PhantomData,
+        }
+    }
+
+    /// The number of rows.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Whether the table has no row.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// The row of `id`, if the table has one.
+    pub fn get(&self, id: Id<K>) -> Option<&V> {
+        self.rows.get(id.raw)
+    }
+
+    /// The rows in order.
+    pub fn iter(&self) -> std::slice::Iter<'_, V> {
+        self.rows.iter()
+    }
+
+    /// The rows in order with their ids.
+    pub fn iter_enumerated(&self) -> impl Iterator<Item = (Id<K>, &V)> {
+        self.rows.iter().enumerate().map(|(i, v)| (Id::new(i), v))
+    }
+}
+
+impl<K, V> Default for IdVec<K, V> {
+    fn default() -> Self {
+        IdVec::from_vec(Vec::new())
+    }
+}
+
+impl<K, V: fmt::Debug> fmt::Debug for IdVec<K, V> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.rows.fmt(f)
+    }
+}
+
+impl<K, V> Index<Id<K>> for IdVec<K, V> {
+    type Output = V;
+
+    fn index(&self, id: Id<K>) -> &V {
+        &self.rows[id.raw]
+    }
+}
+
+impl<K, V> IndexMut<Id<K>> for IdVec<K, V> {
+    fn index_mut(&mut self, id: Id<K>) -> &mut V {
+        &mut self.rows[id.raw]
+    }
+}
+
+impl<'a, K, V> IntoIterator for &'a IdVec<K, V> {
+    type Item = &'a V;
+    type IntoIter = std::slice::Iter<'a, V>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.rows.iter()
+    }
+}
+
 impl Dataset {
     /// The teacher at `id`.
     ///
@@ -145,5 +225,10 @@ mod tests {
         assert_eq!(table[Id::<&str>::new(3)], "d");
         assert_eq!(table[..][Id::<&str>::new(0)], "a");
         assert_eq!(format!("{:?}", Id::<School>::new(2)), "School#2");
+        let mut per: IdVec<School, u32> = IdVec::from_vec(vec![7, 8]);
+        per[Id::new(1)] += 1;
+        assert_eq!(per[Id::new(1)], 9);
+        let rows: Vec<_> = per.iter_enumerated().collect();
+        assert_eq!(rows, [(Id::new(0), &7), (Id::new(1), &9)]);
     }
 }

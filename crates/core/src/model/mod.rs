@@ -17,7 +17,7 @@ mod vocab;
 pub use date::{Date, MonthDay};
 pub use geo::{great_circle_km, EARTH_RADIUS_KM};
 pub use ids::{EvaluatorId, SchoolId, Subject, TeacherId, KNOWN_SUBJECTS};
-pub use index::Id;
+pub use index::{Id, IdVec};
 pub use moves::Move;
 pub use plan_row::PlanRow;
 pub use vocab::{

@@ -1,7 +1,7 @@
 //! Per-school figures of one plan year: staff, eligible, quota, cap, open posts.
 
 use crate::eligibility::Verdict;
-use crate::model::{Dataset, Id, LedgerEntry, School, SchoolId, Subject};
+use crate::model::{Dataset, Id, IdVec, LedgerEntry, School, SchoolId, Subject};
 use crate::rules::Rules;
 use std::collections::{BTreeMap, HashMap};
 
@@ -21,22 +21,23 @@ pub struct SchoolFacts {
 /// Open posts of one (school, subject): (priority, open count), highest priority first.
 pub type PostSlots = Vec<(u32, u32)>;
 
-/// Everything about a plan year that does not depend on the plan.
+/// Everything about a plan year that does not depend on the plan. Schools are named by
+/// their typed position (`data.schools[id]`); the solver turns them into its own plain
+/// indices inside `plan`.
 #[derive(Debug, Clone)]
 pub struct YearFacts {
     pub year: i32,
-    pub schools: Vec<SchoolFacts>,
-    pub school_index: HashMap<SchoolId, usize>,
-    /// (receiving school index, post subject) → open posts by priority.
-    pub open_posts: BTreeMap<(usize, Subject), PostSlots>,
+    /// Each school's figures, by its id.
+    pub schools: IdVec<School, SchoolFacts>,
+    pub school_index: HashMap<SchoolId, Id<School>>,
+    /// (receiving school, post subject) → open posts by priority.
+    pub open_posts: BTreeMap<(Id<School>, Subject), PostSlots>,
 }
 
 impl YearFacts {
-    /// The school of `id` as the rest of the library names it (`data.schools[id]`),
-    /// when it is in the data. The planner's own tables (`schools`, `school_index`,
-    /// `open_posts`) use its plain position.
+    /// The school of `id` (`data.schools[id]`), when it is in the data.
     pub fn school_id(&self, id: &SchoolId) -> Option<Id<School>> {
-        self.school_index.get(id).map(|&i| Id::new(i))
+        self.school_index.get(id).copied()
     }
 
     pub fn compute(
@@ -46,14 +47,14 @@ impl YearFacts {
         ledger: &[LedgerEntry],
         verdicts: &[Verdict],
     ) -> YearFacts {
-        let school_index: HashMap<SchoolId, usize> = data
-            .schools
-            .iter()
-            .enumerate()
+        let school_index: HashMap<SchoolId, Id<School>> = data
+            .school_ids()
+            .zip(&data.schools)
             .map(|(i, s)| (s.id.clone(), i))
             .collect();
-        let mut facts = vec![SchoolFacts::default(); data.schools.len()];
-        let mut roster = vec![0u32; data.schools.len()];
+        let mut facts: IdVec<School, SchoolFacts> =
+            IdVec::from_vec(vec![SchoolFacts::default(); data.schools.len()]);
+        let mut roster: IdVec<School, u32> = IdVec::from_vec(vec![0; data.schools.len()]);
         let mandatory = rules.mandatory_leaders();
         for (t, v) in data.teachers.iter().zip(verdicts) {
             let Some(&si) = school_index.get(&t.school) else {
@@ -72,7 +73,7 @@ impl YearFacts {
             }
         }
         let q = &rules.quota;
-        for (i, s) in data.schools.iter().enumerate() {
+        for (i, s) in data.school_ids().zip(&data.schools) {
             let f = &mut facts[i];
             f.staff = s.staff.unwrap_or(roster[i]);
             f.quota = q.min_share_of_eligible.ceil_mul(f.eligible);
@@ -98,9 +99,9 @@ fn open_posts(
     data: &Dataset,
     year: i32,
     ledger: &[LedgerEntry],
-    index: &HashMap<SchoolId, usize>,
-) -> BTreeMap<(usize, Subject), PostSlots> {
-    let mut by_prio: BTreeMap<(usize, Subject), BTreeMap<u32, u32>> = BTreeMap::new();
+    index: &HashMap<SchoolId, Id<School>>,
+) -> BTreeMap<(Id<School>, Subject), PostSlots> {
+    let mut by_prio: BTreeMap<(Id<School>, Subject), BTreeMap<u32, u32>> = BTreeMap::new();
     for n in data.needs.iter().filter(|n| n.applies(year)) {
         if let Some(&si) = index.get(&n.school) {
             *by_prio

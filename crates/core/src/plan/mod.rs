@@ -32,7 +32,7 @@ pub use steer::{other_district_refusal, PinRefusal};
 pub use unproven::{Remedy, Unproven};
 
 use crate::eligibility::{self, ExclusionFailure, Verdict};
-use crate::model::{Dataset, Id, LedgerEntry};
+use crate::model::{Dataset, LedgerEntry};
 use crate::rules::Rules;
 use crate::verify;
 use problem::build_steered;
@@ -308,7 +308,7 @@ fn candidates(
         if eligible[ti.index()] && !steer.own.contains_key(&ti.index()) {
             if let Some(&si) = facts.school_index.get(&t.school) {
                 candidates
-                    .entry((Id::new(si), rules.plan_subject(t)))
+                    .entry((si, rules.plan_subject(t)))
                     .or_default()
                     .push(ti);
             }

@@ -147,10 +147,15 @@ fn touched_by(
 ) -> BTreeSet<usize> {
     let mut out = BTreeSet::new();
     if let Some(&ti) = teachers.get(pin.teacher.as_str()) {
-        out.extend(facts.school_index.get(&data.teachers[ti].school));
+        out.extend(
+            facts
+                .school_index
+                .get(&data.teachers[ti].school)
+                .map(|s| s.index()),
+        );
     }
     if let Some(s) = pin.action.school() {
-        out.extend(facts.school_index.get(s));
+        out.extend(facts.school_index.get(s).map(|s| s.index()));
     }
     out
 }
@@ -328,7 +333,7 @@ pub(super) fn pin_figures(ctx: &Context<'_>, pins: &[&Pin]) -> Result<PinFigures
                             .facts
                             .school_index
                             .get(&t.school)
-                            .is_some_and(|s| cl.schools.contains(s))
+                            .is_some_and(|s| cl.schools.contains(&s.index()))
                     })
                     .collect()
             })

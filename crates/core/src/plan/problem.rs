@@ -10,7 +10,7 @@
 use super::facts::YearFacts;
 use super::pairs::allowed;
 use super::steer::YearSteer;
-use crate::model::{Dataset, Subject};
+use crate::model::{Dataset, Id, Subject};
 use crate::rules::{BackboneLevel, Rules};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -213,11 +213,13 @@ pub fn build_steered(
         if !ok {
             continue;
         }
-        let Some(&si) = facts.school_index.get(&t.school) else {
+        let Some(&id) = facts.school_index.get(&t.school) else {
             continue;
         };
+        // The solver's own school positions are plain indices from here on.
+        let si = id.index();
         let leader = mandatory && rules.leader_role(t).is_some();
-        if !leader && facts.schools[si].cap == 0 {
+        if !leader && facts.schools[id].cap == 0 {
             continue;
         }
         let c = supply
@@ -231,7 +233,8 @@ pub fn build_steered(
         c[usize::from(leader || t.is_backbone())][usize::from(t.volunteer)] += 1;
     }
     let sender_schools: BTreeSet<usize> = supply.keys().map(|(s, _, _)| *s).collect();
-    let receiver_schools: BTreeSet<usize> = facts.open_posts.keys().map(|(r, _)| *r).collect();
+    let receiver_schools: BTreeSet<usize> =
+        facts.open_posts.keys().map(|(r, _)| r.index()).collect();
 
     // Allowed senders of each receiving school. With `same_district` only the
     // district's own senders are candidates, which keeps national runs linear.
@@ -305,7 +308,7 @@ pub fn build_steered(
     for &s in &sender_schools {
         let root = uf.find(s);
         let c = comps.entry(root).or_default();
-        let f = &facts.schools[s];
+        let f = &facts.schools[Id::new(s)];
         if supply.keys().any(|k| k.0 == s && !k.1) {
             sender_pos.insert((s, false), (root, c.senders.len()));
             c.senders.push(Sender {
@@ -383,6 +386,7 @@ pub fn build_steered(
     // Post groups: (signature, subject, priority).
     let mut groups: BTreeMap<GroupKey, Vec<(usize, u32)>> = BTreeMap::new();
     for ((r, subject), slots) in &facts.open_posts {
+        let r = &r.index();
         let Some(sig) = signature.get(r) else {
             continue;
         };

@@ -10,7 +10,7 @@ use super::assign::preference_order;
 use super::facts::YearFacts;
 use super::pairs::{allowed, distance_km};
 use crate::model::Move;
-use crate::model::{Dataset, Id, Subject, Teacher};
+use crate::model::{Dataset, Id, IdVec, School, Subject, Teacher};
 use crate::rules::Rules;
 use std::collections::{BTreeMap, HashMap};
 
@@ -24,15 +24,15 @@ pub fn seniority_moves(
     let mut order: Vec<Id<Teacher>> = data.teacher_ids().filter(|t| eligible[t.index()]).collect();
     preference_order(data, &mut order);
     // Open posts: (school, subject) → remaining (priority, count), highest first.
-    let mut open: BTreeMap<(usize, Subject), Vec<(u32, u32)>> = facts.open_posts.clone();
+    let mut open: BTreeMap<(Id<School>, Subject), Vec<(u32, u32)>> = facts.open_posts.clone();
     // Receiving schools that have any post, for the nearest-post search.
-    let mut posts_of_school: BTreeMap<usize, Vec<Subject>> = BTreeMap::new();
+    let mut posts_of_school: BTreeMap<Id<School>, Vec<Subject>> = BTreeMap::new();
     for (r, subj) in open.keys() {
         posts_of_school.entry(*r).or_default().push(subj.clone());
     }
-    let mut sent = vec![0u32; data.schools.len()];
+    let mut sent: IdVec<School, u32> = IdVec::from_vec(vec![0; data.schools.len()]);
     // Allowed receivers of each sending school, nearest first (unknown distance = 0).
-    let mut receivers: HashMap<usize, Vec<(i64, usize)>> = HashMap::new();
+    let mut receivers: HashMap<Id<School>, Vec<(i64, Id<School>)>> = HashMap::new();
     let mut moves = Vec::new();
     for t in order {
         let teacher = data.teacher(t);
@@ -47,7 +47,7 @@ pub fn seniority_moves(
         let planned_as = rules.plan_subject(teacher);
         let list = receivers.entry(s).or_insert_with(|| {
             let from = &data.schools[s];
-            let mut v: Vec<(i64, usize)> = posts_of_school
+            let mut v: Vec<(i64, Id<School>)> = posts_of_school
                 .keys()
                 .copied()
                 .filter(|&r| allowed(from, &data.schools[r], rules))
@@ -60,7 +60,7 @@ pub fn seniority_moves(
             v.sort_unstable();
             v
         });
-        let mut chosen: Option<(usize, Subject, u32)> = None;
+        let mut chosen: Option<(Id<School>, Subject, u32)> = None;
         'search: for &(_, r) in list.iter() {
             let Some(subjects) = posts_of_school.get(&r) else {
                 continue;
@@ -96,8 +96,8 @@ pub fn seniority_moves(
         }
         moves.push(Move {
             teacher: t,
-            from: Id::new(s),
-            to: Id::new(r),
+            from: s,
+            to: r,
             subject,
             priority,
         });

@@ -28,7 +28,7 @@ use super::pairs::pair_blocks;
 use super::problem::Component;
 use crate::eligibility::Verdict;
 use crate::model::steering::{Pin, PinAction};
-use crate::model::Dataset;
+use crate::model::{Dataset, Id, School};
 use crate::rules::Rules;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -214,8 +214,8 @@ pub fn static_refusals(
     // Forced pins per sending school (leaders under mandatory rotation excepted: they
     // have a sender of their own whose cap is their number).
     // (Several pins of one teacher count once: by teacher index.)
-    let mut forced_at: BTreeMap<usize, BTreeMap<usize, &Pin>> = BTreeMap::new();
-    let mut to_at: BTreeMap<usize, BTreeMap<usize, &Pin>> = BTreeMap::new();
+    let mut forced_at: BTreeMap<Id<School>, BTreeMap<usize, &Pin>> = BTreeMap::new();
+    let mut to_at: BTreeMap<Id<School>, BTreeMap<usize, &Pin>> = BTreeMap::new();
     for p in pins {
         if !p.action.forces_move() {
             continue;
@@ -241,7 +241,7 @@ pub fn static_refusals(
             continue;
         };
         let subject = rules.plan_subject(t);
-        let open_at = |r: usize| -> u32 {
+        let open_at = |r: Id<School>| -> u32 {
             facts
                 .open_posts
                 .range((r, crate::model::Subject::new(""))..)

@@ -13,7 +13,7 @@
 //!   all, so a plan under the pins always exists.
 
 use super::rng::Rng;
-use crate::model::Dataset;
+use crate::model::{Dataset, Id, School};
 use crate::plan::{allowed, distance_km, plan_year, PlanOptions, YearFacts};
 use crate::rules::Rules;
 use std::collections::BTreeMap;
@@ -45,7 +45,7 @@ pub fn wishes_csv(
         .map_err(|e| other(&e.message))?;
     let facts = YearFacts::compute(data, rules, year, &data.ledger, &verdicts);
     // Receiving schools per post subject.
-    let mut hosts: BTreeMap<&crate::model::Subject, Vec<usize>> = BTreeMap::new();
+    let mut hosts: BTreeMap<&crate::model::Subject, Vec<Id<School>>> = BTreeMap::new();
     for ((r, subject), slots) in &facts.open_posts {
         if slots.iter().any(|s| s.1 > 0) {
             hosts.entry(subject).or_default().push(*r);
@@ -62,7 +62,7 @@ pub fn wishes_csv(
         };
         let s = &data.schools[si];
         let subject = rules.plan_subject(t);
-        let mut cands: Vec<(i64, usize)> = hosts
+        let mut cands: Vec<(i64, Id<School>)> = hosts
             .iter()
             .filter(|(post, _)| rules.post_fits(&subject, post))
             .flat_map(|(_, rs)| rs.iter().copied())

@@ -2,7 +2,7 @@
 //! report.html and plan.xlsx, each exactly as one run writes it.
 
 use super::tables::{merge_tables, Table};
-use crate::model::{Locality, Vocab};
+use crate::model::{Id, Locality, School, Vocab};
 use crate::output::{plan_workbook, ItinerantSheets, Staged, SCHOOLS_HEADER, XLSX_MAX_ROWS};
 use crate::report::itinerant_page::ItinerantGrid;
 use crate::report::{plan_page, PlanReport, PlanTallies};
@@ -77,7 +77,7 @@ pub fn merge_year(
         .enumerate()
         .map(|(i, r)| (r.school_id.as_str(), i))
         .collect();
-    let mut reasons: BTreeMap<usize, Vec<ShortfallReason>> = BTreeMap::new();
+    let mut reasons: BTreeMap<Id<School>, Vec<ShortfallReason>> = BTreeMap::new();
     for (r, _) in &parts {
         for (school, why) in &r.reasons {
             let Some(&i) = index.get(school.as_str()) else {
@@ -85,7 +85,7 @@ pub fn merge_year(
                     "{prefix}shard.json names school {school}, which no schools.csv has"
                 )]);
             };
-            reasons.insert(i, why.clone());
+            reasons.insert(Id::new(i), why.clone());
         }
     }
     // The itinerant grid: the shards' townships (disjoint districts) together.

@@ -3,7 +3,7 @@
 
 use super::{csv_table, Staged};
 use crate::itinerant::ItinerantPlan;
-use crate::model::{Dataset, Role, Subject};
+use crate::model::{Dataset, Id, Role, School, Subject};
 use crate::plan::{distance_km, YearPlan};
 use crate::report::itinerant_page::{grid_header, grid_rows, ItinerantGrid};
 use crate::report::{plan_page, Lang, PlanReport, PlanTallies};
@@ -61,7 +61,7 @@ pub fn plan_files(
     plan: &YearPlan,
     rows: &[SchoolRow],
     summary: &Summary,
-    reasons: &BTreeMap<usize, Vec<ShortfallReason>>,
+    reasons: &BTreeMap<Id<School>, Vec<ShortfallReason>>,
     itinerant: Option<&ItinerantPlan>,
 ) -> Result<(), String> {
     plan_files_lang(
@@ -88,7 +88,7 @@ pub fn plan_files_lang(
     plan: &YearPlan,
     rows: &[SchoolRow],
     summary: &Summary,
-    reasons: &BTreeMap<usize, Vec<ShortfallReason>>,
+    reasons: &BTreeMap<Id<School>, Vec<ShortfallReason>>,
     itinerant: Option<&ItinerantPlan>,
     lang: Lang,
 ) -> Result<(), String> {
@@ -140,7 +140,7 @@ pub fn plan_files_lang(
                 r.received.to_string(),
                 r.posts.to_string(),
                 r.posts_filled.to_string(),
-                reasons.get(&i).map_or(String::new(), |v| {
+                reasons.get(&Id::new(i)).map_or(String::new(), |v| {
                     v.iter().map(|x| x.id()).collect::<Vec<_>>().join(";")
                 }),
             ]

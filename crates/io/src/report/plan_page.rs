@@ -6,6 +6,7 @@ use super::charts::{columns, hbars, sankey, Bar, Column, Flow};
 use super::i18n::{Lang, Text};
 use super::page::{Block, Figure, Page, Section};
 use super::plan_tallies::{locality_label, PlanTallies};
+use crate::model::{Id, School};
 use crate::plan::{Remedy, Unproven};
 use crate::shortfall::ShortfallReason;
 use crate::stats::{SchoolRow, Summary};
@@ -17,7 +18,7 @@ pub struct PlanReport<'a> {
     pub tallies: &'a PlanTallies,
     pub rows: &'a [SchoolRow],
     pub summary: &'a Summary,
-    pub reasons: &'a BTreeMap<usize, Vec<ShortfallReason>>,
+    pub reasons: &'a BTreeMap<Id<School>, Vec<ShortfallReason>>,
     /// The backbone share the rules ask for (0.20 in Nanchang), for the reference line.
     pub backbone_target: f64,
     /// The itinerant weekday grid, when the year has itinerant teaching (its figures
@@ -308,7 +309,7 @@ fn shortfall_table(r: &PlanReport, lang: Lang) -> Block {
         .map(|(i, x)| {
             let why = r
                 .reasons
-                .get(&i)
+                .get(&Id::new(i))
                 .map(|v| {
                     v.iter()
                         .map(|z| reason_text(z, lang))

@@ -4,7 +4,7 @@
 
 use super::Shard;
 use crate::horizon::{Period, YearRow};
-use crate::model::Dataset;
+use crate::model::{Dataset, Id, School};
 use crate::plan::YearPlan;
 use crate::report::district_years::DistrictYear;
 use crate::report::itinerant_page::ItinerantGrid;
@@ -138,7 +138,7 @@ impl ShardReport {
         rules: &Rules,
         plan: &YearPlan,
         rows: &[SchoolRow],
-        reasons: &BTreeMap<usize, Vec<ShortfallReason>>,
+        reasons: &BTreeMap<Id<School>, Vec<ShortfallReason>>,
         lang: Lang,
     ) -> ShardReport {
         ShardReport {
@@ -147,7 +147,7 @@ impl ShardReport {
             tallies: PlanTallies::new(data, plan),
             reasons: reasons
                 .iter()
-                .filter_map(|(i, v)| Some((rows.get(*i)?.school_id.clone(), v.clone())))
+                .filter_map(|(i, v)| Some((rows.get(i.index())?.school_id.clone(), v.clone())))
                 .collect(),
             itinerant: None,
         }
