@@ -24,7 +24,7 @@ pub fn seniority_moves(
     let mut order: Vec<Id<Teacher>> = data.teacher_ids().filter(|t| eligible[t.index()]).collect();
     preference_order(data, &mut order);
     // Open posts: (school, subject) → remaining (priority, count), highest first.
-    let mut open: BTreeMap<(Id<School>, Subject), Vec<(u32, u32)>> = facts.open_posts.clone();
+    let mut open = facts.open_posts.clone();
     // Receiving schools that have any post, for the nearest-post search.
     let mut posts_of_school: BTreeMap<Id<School>, Vec<Subject>> = BTreeMap::new();
     for (r, subj) in open.keys() {
