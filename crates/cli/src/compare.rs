@@ -127,6 +127,7 @@ pub fn execute(a: &CompareArgs, quiet: bool, watch: Option<&super::Watch>) -> Ex
         Some(year) => run_year(a, quiet, &variants, rules, &loaded, &target, year),
         None => run_horizon(a, quiet, &variants, rules, &loaded, &target),
     }
+    .unwrap_or_else(|e| e)
 }
 
 /// Where the files go and the data they show.
@@ -142,6 +143,44 @@ impl Target<'_> {
     fn data<'d>(&'d self, data: &'d Dataset) -> &'d Dataset {
         self.shown.unwrap_or(data)
     }
+
+    /// [`per_variant`], with the exit code as the error when a variant failed or the
+    /// run was cancelled.
+    fn outcomes<T: Send>(
+        &self,
+        variants: &[Variant],
+        rules: Vec<Rules>,
+        quiet: bool,
+        each: impl Fn(&Variant, Rules) -> Result<Vec<T>, CompareError> + Sync,
+    ) -> Result<Vec<T>, Exit> {
+        let outcomes = per_variant(variants, rules, quiet, self.watch, each).map_err(failed)?;
+        if self.watch.is_some_and(super::Watch::cancelled) {
+            return Err(Exit::Failure);
+        }
+        Ok(outcomes)
+    }
+}
+
+/// The end of a run whose files are written: unless `quiet`, the table and a line
+/// saying how many variants took how long (`note` after the seconds) and where the
+/// files are.
+fn done(
+    a: &CompareArgs,
+    quiet: bool,
+    start: Instant,
+    variants: usize,
+    table: impl FnOnce() -> String,
+    note: &str,
+) -> Exit {
+    if !quiet {
+        print!("{}", table());
+        println!(
+            "{variants} variants in {:.2} s{note}; wrote {}",
+            start.elapsed().as_secs_f64(),
+            a.output.out.display()
+        );
+    }
+    Exit::Done
 }
 
 /// Exit code and message for a failed variant; nothing is written.
@@ -235,38 +274,22 @@ fn run_year(
     loaded: &Loaded,
     target: &Target<'_>,
     year: i32,
-) -> Exit {
+) -> Result<Exit, Exit> {
     let start = Instant::now();
     let data = &loaded.data;
-    let outcomes = match per_variant(variants, rules, quiet, target.watch, |v, r| {
+    let outcomes = target.outcomes(variants, rules, quiet, |v, r| {
         run_variants(data, std::slice::from_ref(v), vec![r], year, a.time_limit)
-    }) {
-        Ok(o) => o,
-        Err(e) => return failed(e),
-    };
-    if target.watch.is_some_and(super::Watch::cancelled) {
-        return Exit::Failure;
-    }
+    })?;
     let shown = target.data(data);
     let page = compare_page(shown, &outcomes, year, a.lang);
-    if let Err(e) = write(
+    write(
         target.out,
         compare_csv(shown, &outcomes),
         moves_csv(shown, &outcomes),
         page,
-    ) {
-        return e;
-    }
-    if !quiet {
-        print!("{}", render_table(data, &outcomes));
-        println!(
-            "{} variants in {:.2} s; wrote {}",
-            outcomes.len(),
-            start.elapsed().as_secs_f64(),
-            a.output.out.display()
-        );
-    }
-    Exit::Done
+    )?;
+    let table = || render_table(data, &outcomes);
+    Ok(done(a, quiet, start, outcomes.len(), table, ""))
 }
 
 /// `compare --horizon`: every variant plans its whole period.
@@ -277,18 +300,12 @@ fn run_horizon(
     rules: Vec<Rules>,
     loaded: &Loaded,
     target: &Target<'_>,
-) -> Exit {
+) -> Result<Exit, Exit> {
     let start = Instant::now();
     let data = &loaded.data;
-    let outcomes = match per_variant(variants, rules, quiet, target.watch, |v, r| {
+    let outcomes = target.outcomes(variants, rules, quiet, |v, r| {
         run_periods(data, std::slice::from_ref(v), vec![r], a.time_limit)
-    }) {
-        Ok(o) => o,
-        Err(e) => return failed(e),
-    };
-    if target.watch.is_some_and(super::Watch::cancelled) {
-        return Exit::Failure;
-    }
+    })?;
     // Period moves name teachers by id: pseudonyms when redacting.
     let shown_outcomes = target.redactor.map(|r| {
         let mut o = outcomes.clone();
@@ -297,7 +314,7 @@ fn run_horizon(
         }
         o
     });
-    if let Err(e) = write(
+    write(
         target.out,
         period_compare_csv(&outcomes),
         period_moves_csv(
@@ -305,17 +322,14 @@ fn run_horizon(
             shown_outcomes.as_ref().unwrap_or(&outcomes),
         ),
         compare_period_page(&outcomes, a.lang),
-    ) {
-        return e;
-    }
-    if !quiet {
-        print!("{}", render_period_table(&outcomes));
-        println!(
-            "{} variants in {:.2} s (target search not run: see `horizon`); wrote {}",
-            outcomes.len(),
-            start.elapsed().as_secs_f64(),
-            a.output.out.display()
-        );
-    }
-    Exit::Done
+    )?;
+    let table = || render_period_table(&outcomes);
+    Ok(done(
+        a,
+        quiet,
+        start,
+        outcomes.len(),
+        table,
+        " (target search not run: see `horizon`)",
+    ))
 }

@@ -164,6 +164,7 @@ pub(super) fn stage_year(
         &summary,
         &reasons,
         itinerant.as_ref(),
+        Lang::Zh,
     )?;
     Ok(StagedYear {
         rows,

@@ -6,7 +6,7 @@ use clap::Args;
 use rotaplan_core::plan::{plan_year, Method, PlanError, PlanOptions};
 use rotaplan_core::shortfall::shortfall_reasons;
 use rotaplan_core::stats::summarize;
-use rotaplan_io::output::{plan_files_lang, render_plan_summary, Staged};
+use rotaplan_io::output::{plan_files, render_plan_summary, Staged};
 use rotaplan_io::report::Lang;
 use rotaplan_io::shard::{Shard, ShardManifest, ShardReport, MANIFEST};
 
@@ -158,7 +158,7 @@ pub fn execute(
         Some(r) => p.with_ids_of(data, r),
         None => p.clone(),
     });
-    if let Err(e) = plan_files_lang(
+    if let Err(e) = plan_files(
         &mut staged,
         "",
         shown,

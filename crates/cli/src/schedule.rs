@@ -114,28 +114,22 @@ fn report(errors: &InputErrors) -> Exit {
 }
 
 pub fn run(a: &ScheduleArgs, quiet: bool) -> Exit {
+    run_or_exit(a, quiet).unwrap_or_else(|e| e)
+}
+
+/// `run`, with every early exit as the error.
+fn run_or_exit(a: &ScheduleArgs, quiet: bool) -> Result<Exit, Exit> {
     let inputs = a
         .data
         .inputs_with(&a.rules, [Some(a.plan.clone()), a.events.clone()]);
-    let (out, redactor) = match a.output.open("schedule", &inputs) {
-        Ok(o) => o,
-        Err(e) => return e,
-    };
-    let (rules, loaded) = match load_all(&a.rules, &a.data) {
-        Ok(x) => x,
-        Err(e) => return e,
-    };
+    let (out, redactor) = a.output.open("schedule", &inputs)?;
+    let (rules, loaded) = load_all(&a.rules, &a.data)?;
     let data = &loaded.data;
-    let (year, mut events) = match plan_events(&a.plan, data, &rules, a.year) {
-        Ok(x) => x,
-        Err(e) => return report(&e),
-    };
+    let (year, mut events) = plan_events(&a.plan, data, &rules, a.year).map_err(|e| report(&e))?;
     if let Some(path) = &a.events {
         let taken: BTreeSet<String> = events.iter().map(|e| e.id.clone()).collect();
-        match extra_events(path, data, &rules, &taken) {
-            Ok(mut extra) => events.append(&mut extra),
-            Err(e) => return report(&e),
-        }
+        let mut extra = extra_events(path, data, &rules, &taken).map_err(|e| report(&e))?;
+        events.append(&mut extra);
     }
     if data.evaluators.is_empty() && !events.is_empty() {
         eprintln!("notice: no evaluators were loaded (evaluators.csv); nothing can be scheduled");
@@ -152,7 +146,7 @@ pub fn run(a: &ScheduleArgs, quiet: bool) -> Exit {
             eprintln!("  {v}");
         }
         eprintln!("nothing was written.");
-        return Exit::Failure;
+        return Err(Exit::Failure);
     }
     let placeable = events.len()
         - sched
@@ -166,26 +160,23 @@ pub fn run(a: &ScheduleArgs, quiet: bool) -> Exit {
 
     // Redacted files are rendered from copies with pseudonyms (same order, so the
     // schedule's indices hold), after the schedule is made on the real data.
-    let shown = match redactor
+    let shown = redactor
         .as_ref()
         .map(|r| redact(r, data, &events))
         .transpose()
-    {
-        Ok(s) => s,
-        Err(e) => {
+        .map_err(|e| {
             eprintln!("error: {e}\nnothing was written.");
-            return Exit::Failure;
-        }
-    };
+            Exit::Failure
+        })?;
     let (data, events) = match &shown {
         Some((d, e)) => (d, e.as_slice()),
         None => (data, events.as_slice()),
     };
     let mut staged = Staged::default();
-    if let Err(e) = files(&mut staged, a, data, events, &sched, &summary) {
+    files(&mut staged, a, data, events, &sched, &summary).map_err(|e| {
         eprintln!("error: {e}");
-        return Exit::Failure;
-    }
+        Exit::Failure
+    })?;
     let report = ScheduleReport {
         year,
         rules_name: &rules.plan.name,
@@ -198,9 +189,7 @@ pub fn run(a: &ScheduleArgs, quiet: bool) -> Exit {
         "report.html",
         schedule_page(&report, a.lang).render().into_bytes(),
     );
-    if let Err(e) = write_out(&out, &staged) {
-        return e;
-    }
+    write_out(&out, &staged)?;
     if !quiet {
         println!(
             "year {year}: {} evaluations, {} scheduled, {} unscheduled ({} cannot be placed at all)",
@@ -216,9 +205,9 @@ pub fn run(a: &ScheduleArgs, quiet: bool) -> Exit {
         println!("wrote {}", a.output.out.display());
     }
     if a.strict && summary.unscheduled > 0 {
-        return Exit::Strict;
+        return Ok(Exit::Strict);
     }
-    Exit::Done
+    Ok(Exit::Done)
 }
 
 /// Copies of the data and events with pseudonyms for teachers and evaluators (an

@@ -99,31 +99,25 @@ trait Tally {
     }
 }
 
-impl Tally for YearTally {
-    fn counters(&mut self) -> [&mut u64; 6] {
-        [
-            &mut self.transfer,
-            &mut self.itinerant,
-            &mut self.support,
-            &mut self.counted,
-            &mut self.backbone,
-            &mut self.urban_to_rural,
-        ]
-    }
+/// Implements [`Tally`] for structs with the six counter fields.
+macro_rules! impl_tally {
+    ($($t:ty),*) => {$(
+        impl Tally for $t {
+            fn counters(&mut self) -> [&mut u64; 6] {
+                [
+                    &mut self.transfer,
+                    &mut self.itinerant,
+                    &mut self.support,
+                    &mut self.counted,
+                    &mut self.backbone,
+                    &mut self.urban_to_rural,
+                ]
+            }
+        }
+    )*};
 }
 
-impl Tally for DistrictTally {
-    fn counters(&mut self) -> [&mut u64; 6] {
-        [
-            &mut self.transfer,
-            &mut self.itinerant,
-            &mut self.support,
-            &mut self.counted,
-            &mut self.backbone,
-            &mut self.urban_to_rural,
-        ]
-    }
-}
+impl_tally!(YearTally, DistrictTally);
 
 /// Where a ledger row's ids lead in the data.
 struct Lookup<'a> {

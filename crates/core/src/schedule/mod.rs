@@ -171,6 +171,11 @@ impl Schedule {
 
     /// Distinct (evaluator, date) pairs: objective (2).
     pub fn evaluator_days(&self) -> usize {
+        self.evaluator_date_pairs().len()
+    }
+
+    /// The distinct (evaluator, date) pairs of the placed evaluations, sorted.
+    fn evaluator_date_pairs(&self) -> Vec<(usize, Date)> {
         let mut pairs: Vec<(usize, Date)> = self
             .placed
             .iter()
@@ -178,21 +183,14 @@ impl Schedule {
             .collect();
         pairs.sort_unstable();
         pairs.dedup();
-        pairs.len()
+        pairs
     }
 
     /// Days worked by each evaluator of `data` (objective 3 is the sum of their
     /// squares, smallest when the days are spread most evenly).
     pub fn days_per_evaluator(&self, evaluators: usize) -> Vec<usize> {
-        let mut pairs: Vec<(usize, Date)> = self
-            .placed
-            .iter()
-            .flat_map(|p| p.panel.iter().map(move |&e| (e, p.date)))
-            .collect();
-        pairs.sort_unstable();
-        pairs.dedup();
         let mut days = vec![0usize; evaluators];
-        for (e, _) in pairs {
+        for (e, _) in self.evaluator_date_pairs() {
             if let Some(d) = days.get_mut(e) {
                 *d += 1;
             }

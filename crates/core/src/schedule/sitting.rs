@@ -257,15 +257,7 @@ fn rounded(
     if have != size {
         return None;
     }
-    let per = deal_counts(panels, same_subject, kinds, &x)?;
-    let out: Vec<(Kind, u32, Vec<u32>)> = kinds
-        .iter()
-        .zip(x)
-        .zip(per)
-        .filter(|((_, m), _)| *m > 0)
-        .map(|(((k, _), m), p)| (*k, m, p))
-        .collect();
-    Some(Crew { size, kinds: out })
+    crew_of(panels, same_subject, kinds, x, size)
 }
 
 /// Whether `crew` satisfies every constraint of the program exactly.
@@ -342,6 +334,19 @@ fn greedy_at(
             }
         }
     }
+    crew_of(panels, same_subject, kinds, x, size)
+}
+
+/// The crew of `size` with `x[k]` members of kind `k` (kinds without members left
+/// out), each kind's seats on each evaluation dealt by [`deal_counts`]. `None` when
+/// some panel cannot be filled.
+fn crew_of(
+    panels: &[u32],
+    same_subject: u32,
+    kinds: &[(Kind, u32)],
+    x: Vec<u32>,
+    size: usize,
+) -> Option<Crew> {
     let per = deal_counts(panels, same_subject, kinds, &x)?;
     let kinds: Vec<(Kind, u32, Vec<u32>)> = kinds
         .iter()

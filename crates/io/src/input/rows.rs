@@ -27,6 +27,18 @@ impl FileReport {
             ..FileReport::default()
         }
     }
+
+    /// Row `row` could not be read (`reason`): an error, and the file is incomplete.
+    fn unreadable(&mut self, row: usize, reason: String) {
+        self.errors.push(InputError::at(
+            &self.file,
+            row,
+            None,
+            None,
+            InputErrorKind::Unreadable { reason },
+        ));
+        self.complete = false;
+    }
 }
 
 /// The accepted rows of one file.
@@ -89,14 +101,7 @@ fn header(table: &mut Table, spec: &Spec, report: &mut FileReport) -> Option<Hea
         let (row, rec) = match table.next() {
             Next::Row(row, rec) => (row, rec),
             Next::Bad { row, reason } => {
-                report.errors.push(InputError::at(
-                    &file,
-                    row,
-                    None,
-                    None,
-                    InputErrorKind::Unreadable { reason },
-                ));
-                report.complete = false;
+                report.unreadable(row, reason);
                 return None;
             }
             Next::End => {
@@ -182,16 +187,7 @@ pub(crate) fn drive(
                 );
                 each(&mut ctx);
             }
-            Next::Bad { row, reason } => {
-                report.errors.push(InputError::at(
-                    &file,
-                    row,
-                    None,
-                    None,
-                    InputErrorKind::Unreadable { reason },
-                ));
-                report.complete = false;
-            }
+            Next::Bad { row, reason } => report.unreadable(row, reason),
             Next::End => break,
         }
     }

@@ -11,8 +11,8 @@ pub mod redact;
 pub use console::render_plan_summary;
 pub use folder::{OutDir, OutError, OWNER_FILE};
 pub use plan_files::{
-    itinerant_workbook, plan_files, plan_files_lang, plan_workbook, ItinerantSheets, PLAN_HEADER,
-    PLAN_SHEET, SCHOOLS_HEADER, XLSX_MAX_ROWS,
+    itinerant_workbook, plan_files, plan_workbook, ItinerantSheets, PLAN_HEADER, PLAN_SHEET,
+    SCHOOLS_HEADER, XLSX_MAX_ROWS,
 };
 
 use std::fs;

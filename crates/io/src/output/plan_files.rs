@@ -50,37 +50,10 @@ pub const SCHOOLS_HEADER: [&str; 15] = [
 ];
 
 /// Renders the files of a plan year under `prefix` (e.g. "" or "2021/"), the report
-/// in Chinese. With an itinerant plan (its teacher ids those of `data`), also
+/// in `lang`. With an itinerant plan (its teacher ids those of `data`), also
 /// itinerant.csv, itinerant_uncovered.csv and the itinerant section and sheets.
 #[allow(clippy::too_many_arguments)]
 pub fn plan_files(
-    staged: &mut Staged,
-    prefix: &str,
-    data: &Dataset,
-    rules: &Rules,
-    plan: &YearPlan,
-    rows: &[SchoolRow],
-    summary: &Summary,
-    reasons: &BTreeMap<Id<School>, Vec<ShortfallReason>>,
-    itinerant: Option<&ItinerantPlan>,
-) -> Result<(), String> {
-    plan_files_lang(
-        staged,
-        prefix,
-        data,
-        rules,
-        plan,
-        rows,
-        summary,
-        reasons,
-        itinerant,
-        Lang::Zh,
-    )
-}
-
-/// [`plan_files`] with the report in `lang`.
-#[allow(clippy::too_many_arguments)]
-pub fn plan_files_lang(
     staged: &mut Staged,
     prefix: &str,
     data: &Dataset,

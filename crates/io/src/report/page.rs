@@ -108,6 +108,13 @@ pub fn scoped_css(selector: &str) -> String {
     )
 }
 
+/// Appends `open`, `inner` and `close` to `h`.
+fn wrap(h: &mut String, open: &str, inner: &str, close: &str) {
+    h.push_str(open);
+    h.push_str(inner);
+    h.push_str(close);
+}
+
 fn render_block(h: &mut String, b: &Block) {
     match b {
         Block::Figures(figs) => {
@@ -126,56 +133,42 @@ fn render_block(h: &mut String, b: &Block) {
             h.push_str("</div>\n");
         }
         Block::Chart(svg) => {
-            h.push_str("<figure>");
-            h.push_str(svg);
-            h.push_str("</figure>\n");
+            wrap(h, "<figure>", svg, "</figure>\n");
         }
         Block::Multiples(svgs) => {
             h.push_str("<div class=\"multiples\">");
             for svg in svgs {
-                h.push_str("<figure>");
-                h.push_str(svg);
-                h.push_str("</figure>");
+                wrap(h, "<figure>", svg, "</figure>");
             }
             h.push_str("</div>\n");
         }
         Block::Answer(lines) => {
             h.push_str("<div class=\"answer\">");
             for l in lines {
-                h.push_str("<p>");
-                h.push_str(&esc(l));
-                h.push_str("</p>");
+                wrap(h, "<p>", &esc(l), "</p>");
             }
             h.push_str("</div>\n");
         }
         Block::Note(t) => {
-            h.push_str("<p class=\"note\">");
-            h.push_str(&esc(t));
-            h.push_str("</p>\n");
+            wrap(h, "<p class=\"note\">", &esc(t), "</p>\n");
         }
         Block::Table { header, rows } => {
             h.push_str("<div class=\"tbl\"><table><thead><tr>");
             for c in header {
-                h.push_str("<th>");
-                h.push_str(&esc(c));
-                h.push_str("</th>");
+                wrap(h, "<th>", &esc(c), "</th>");
             }
             h.push_str("</tr></thead><tbody>\n");
             for r in rows {
                 h.push_str("<tr>");
                 for c in r {
-                    h.push_str("<td>");
-                    h.push_str(&esc(c));
-                    h.push_str("</td>");
+                    wrap(h, "<td>", &esc(c), "</td>");
                 }
                 h.push_str("</tr>\n");
             }
             h.push_str("</tbody></table></div>\n");
         }
         Block::Subheading(t) => {
-            h.push_str("<h3>");
-            h.push_str(&esc(t));
-            h.push_str("</h3>\n");
+            wrap(h, "<h3>", &esc(t), "</h3>\n");
         }
         Block::Details {
             summary,
