@@ -5,21 +5,15 @@
 use std::path::Path;
 use std::process::Output;
 
-use crate::cli_support::{root, run, s, text};
+use crate::cli_support::{argv, exited, root, run, s, text};
 
 /// `plan --year 2021` on a data folder and rule file, into `out`.
 fn plan_2021(data: &Path, rules: &Path, out: &Path) -> Output {
-    run(&[
-        "plan",
-        "--data",
-        s(data),
-        "--rules",
-        s(rules),
-        "--year",
-        "2021",
-        "--out",
-        s(out),
-    ])
+    let line = "plan --data {data} --rules {rules} --year 2021 --out {out}";
+    run(&argv(
+        line,
+        &[("data", &data), ("rules", &rules), ("out", &out)],
+    ))
 }
 
 #[test]
@@ -90,31 +84,16 @@ fn bad_rules_name_file_line_key_and_suggest() {
 fn set_overrides_are_checked_like_the_file() {
     let rules = root().join("rules/nanchang-2021-2025.toml");
     let tiny = root().join("fixtures/tiny");
-    let o = run(&[
-        "check",
-        "--data",
-        s(&tiny),
-        "--rules",
-        s(&rules),
-        "--set",
-        "quota.min_share_of_eligble=0.2",
-        "--set",
-        "term.years=-1",
-    ]);
-    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let check = |sets: &str| {
+        let line = format!("check --data {{data}} --rules {{rules}} {sets}");
+        run(&argv(&line, &[("data", &tiny), ("rules", &rules)]))
+    };
+    let o = check("--set quota.min_share_of_eligble=0.2 --set term.years=-1");
+    exited(&o, 2);
     let t = text(&o);
     assert!(t.contains("min_share_of_eligible"), "{t}");
     assert!(t.contains("term.years"), "{t}");
-    let ok = run(&[
-        "check",
-        "--data",
-        s(&tiny),
-        "--rules",
-        s(&rules),
-        "--set",
-        "quota.min_share_of_eligible=0.2",
-    ]);
-    assert_eq!(ok.status.code(), Some(0), "{}", text(&ok));
+    exited(&check("--set quota.min_share_of_eligible=0.2"), 0);
 }
 
 #[test]

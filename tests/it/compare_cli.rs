@@ -3,20 +3,37 @@
 //! period flags are checked.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use crate::cli_support::{run, s};
+use crate::cli_support::{argv, json, root, run, s, Var};
 use std::collections::BTreeMap;
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn rules(name: &str) -> PathBuf {
     root().join("rules").join(name)
 }
 
-fn rotaplan(args: &[&std::ffi::OsStr], threads: Option<&str>) -> Output {
+fn base_rules() -> PathBuf {
+    rules("nanchang-2021-2025.toml")
+}
+
+/// Runs the arguments `line` (see [`argv`]) with `RAYON_NUM_THREADS` = `threads`:
+/// `{data}` is fixtures/`data`, `{base}` the Nanchang rules, `{cross}`
+/// variant-cross-district.toml, the others as in `vars`.
+fn on(data: &str, line: &str, vars: &[Var], threads: Option<&str>) -> Output {
+    let data = root().join("fixtures").join(data);
+    let (base, cross) = (base_rules(), rules("variant-cross-district.toml"));
+    let fixed: [Var; 3] = [("data", &data), ("base", &base), ("cross", &cross)];
+    let all: Vec<Var> = fixed.into_iter().chain(vars.iter().copied()).collect();
+    rotaplan(&argv(line, &all), threads)
+}
+
+/// [`on`] fixtures/tiny.
+fn on_tiny(line: &str, vars: &[Var]) -> Output {
+    on("tiny", line, vars, None)
+}
+
+fn rotaplan<S: AsRef<OsStr>>(args: &[S], threads: Option<&str>) -> Output {
     let mut c = Command::new(env!("CARGO_BIN_EXE_rotaplan"));
     c.args(args);
     if let Some(n) = threads {
@@ -60,25 +77,11 @@ fn num(row: &BTreeMap<String, String>, col: &str) -> u64 {
 /// baseline, run with `threads`; returns the output folder.
 fn compare_horizon(data: &str, sweep: &str, threads: &str) -> tempfile::TempDir {
     let out = tempfile::tempdir().unwrap();
-    let o = rotaplan(
-        &[
-            "compare".as_ref(),
-            "--quiet".as_ref(),
-            "--horizon".as_ref(),
-            "--data".as_ref(),
-            root().join("fixtures").join(data).as_os_str(),
-            "--rules".as_ref(),
-            rules("nanchang-2021-2025.toml").as_os_str(),
-            "--rules".as_ref(),
-            rules("variant-cross-district.toml").as_os_str(),
-            "--set".as_ref(),
-            sweep.as_ref(),
-            "--seniority".as_ref(),
-            "--out".as_ref(),
-            out.path().as_os_str(),
-        ],
-        Some(threads),
+    let line = format!(
+        "compare --quiet --horizon --data {{data}} --rules {{base}} --rules {{cross}} \
+         --set {sweep} --seniority --out {{out}}"
     );
+    let o = on(data, &line, &[("out", &out.path())], Some(threads));
     ok(&o);
     out
 }
@@ -144,20 +147,10 @@ fn tiny_horizon_matches_horizon_and_is_thread_independent() {
 
     // The first variant is exactly what `horizon` plans with the same rules.
     let h = tempfile::tempdir().unwrap();
-    ok(&rotaplan(
-        &[
-            "horizon".as_ref(),
-            "--quiet".as_ref(),
-            "--data".as_ref(),
-            root().join("fixtures/tiny").as_os_str(),
-            "--rules".as_ref(),
-            rules("nanchang-2021-2025.toml").as_os_str(),
-            "--set".as_ref(),
-            "quota.min_share_of_eligible=0.10".as_ref(),
-            "--out".as_ref(),
-            h.path().as_os_str(),
-        ],
-        None,
+    ok(&on_tiny(
+        "horizon --quiet --data {data} --rules {base} \
+         --set quota.min_share_of_eligible=0.10 --out {out}",
+        &[("out", &h.path())],
     ));
     let first = &rows[0];
     let mut moves_by_teacher: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -228,22 +221,10 @@ fn tiny_year_matches_plan() {
     let out = tempfile::tempdir().unwrap();
     let data = root().join("fixtures/tiny");
     let base = rules("nanchang-2021-2025.toml");
-    let o = rotaplan(
-        &[
-            "compare".as_ref(),
-            "--year".as_ref(),
-            "2021".as_ref(),
-            "--data".as_ref(),
-            data.as_os_str(),
-            "--rules".as_ref(),
-            base.as_os_str(),
-            "--rules".as_ref(),
-            rules("variant-cross-district.toml").as_os_str(),
-            "--seniority".as_ref(),
-            "--out".as_ref(),
-            out.path().as_os_str(),
-        ],
-        None,
+    let o = on_tiny(
+        "compare --year 2021 --data {data} --rules {base} --rules {cross} --seniority \
+         --out {out}",
+        &[("out", &out.path())],
     );
     ok(&o);
     // One stdout line per variant, after the header.
@@ -254,8 +235,7 @@ fn tiny_year_matches_plan() {
     ok(&run(&[
         "plan", "--quiet", "--year", "2021", "--data", d, "--rules", r, "--out", to,
     ]));
-    let summary: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(p.path().join("summary.json")).unwrap()).unwrap();
+    let summary = json(&p.path().join("summary.json"));
     let rows = table(&out.path().join("compare.csv"));
     assert_eq!(rows.len(), 4);
     assert_eq!(rows[0]["variant"], "nanchang-2021-2025.toml");
@@ -278,22 +258,11 @@ fn tiny_year_matches_plan() {
 
 #[test]
 fn period_flags_are_exclusive_and_required() {
-    let data = root().join("fixtures/tiny");
-    let base = rules("nanchang-2021-2025.toml");
-    for extra in [&[][..], &["--year", "2021", "--horizon"][..]] {
+    for extra in ["", "--year 2021 --horizon"] {
         let out = tempfile::tempdir().unwrap();
         let target = out.path().join("o");
-        let mut args: Vec<&std::ffi::OsStr> = vec![
-            "compare".as_ref(),
-            "--data".as_ref(),
-            data.as_os_str(),
-            "--rules".as_ref(),
-            base.as_os_str(),
-            "--out".as_ref(),
-            target.as_os_str(),
-        ];
-        args.extend(extra.iter().map(std::ffi::OsStr::new));
-        let o = rotaplan(&args, None);
+        let line = format!("compare --data {{data}} --rules {{base}} --out {{out}} {extra}");
+        let o = on_tiny(&line, &[("out", &target)]);
         assert_eq!(o.status.code(), Some(2), "{extra:?}");
         let err = String::from_utf8_lossy(&o.stderr);
         assert!(err.contains("--year") && err.contains("--horizon"), "{err}");
@@ -305,20 +274,10 @@ fn period_flags_are_exclusive_and_required() {
 fn bad_sweep_value_in_horizon_mode_writes_nothing() {
     let out = tempfile::tempdir().unwrap();
     let target = out.path().join("o");
-    let o = rotaplan(
-        &[
-            "compare".as_ref(),
-            "--horizon".as_ref(),
-            "--data".as_ref(),
-            root().join("fixtures/tiny").as_os_str(),
-            "--rules".as_ref(),
-            rules("nanchang-2021-2025.toml").as_os_str(),
-            "--set".as_ref(),
-            "quota.min_share_of_eligible=0.10,lots".as_ref(),
-            "--out".as_ref(),
-            target.as_os_str(),
-        ],
-        None,
+    let o = on_tiny(
+        "compare --horizon --data {data} --rules {base} \
+         --set quota.min_share_of_eligible=0.10,lots --out {out}",
+        &[("out", &target)],
     );
     assert_eq!(o.status.code(), Some(2));
     let err = String::from_utf8_lossy(&o.stderr);
@@ -334,8 +293,6 @@ fn bad_sweep_value_in_horizon_mode_writes_nothing() {
 #[test]
 fn pins_cost_per_variant() {
     let dir = tempfile::tempdir().unwrap();
-    let data = root().join("fixtures/tiny");
-    let base = rules("nanchang-2021-2025.toml");
     let pins = dir.path().join("pins.csv");
     std::fs::write(
         &pins,
@@ -344,26 +301,16 @@ fn pins_cost_per_variant() {
     .unwrap();
     let out = dir.path().join("cmp");
     let p = dir.path().join("plan");
-    let run = |cmd: &[&str], out: &Path| {
-        let mut args: Vec<&std::ffi::OsStr> = cmd.iter().map(|s| s.as_ref()).collect();
-        args.extend([
-            "--year".as_ref(),
-            "2021".as_ref(),
-            "--data".as_ref(),
-            data.as_os_str(),
-            "--rules".as_ref(),
-            base.as_os_str(),
-            "--pins".as_ref(),
-            pins.as_os_str(),
-            "--out".as_ref(),
-            out.as_os_str(),
-        ]);
-        ok(&rotaplan(&args, None));
+    let run = |cmd: &str, out: &Path| {
+        let line = format!("{cmd} --year 2021 --data {{data}} --rules {{base}} --pins {{pins}}");
+        ok(&on_tiny(
+            &format!("{line} --out {{out}}"),
+            &[("pins", &pins), ("out", &out)],
+        ));
     };
-    run(&["compare", "--quiet"], &out);
-    run(&["plan", "--quiet"], &p);
-    let s: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(p.join("summary.json")).unwrap()).unwrap();
+    run("compare --quiet", &out);
+    run("plan --quiet", &p);
+    let s = json(&p.join("summary.json"));
     let rows = table(&out.join("compare.csv"));
     let r = &rows[0];
     assert_eq!(num(r, "pins"), 4);
@@ -390,27 +337,18 @@ fn pins_cost_per_variant() {
 #[test]
 fn kept_per_variant() {
     let dir = tempfile::tempdir().unwrap();
-    let data = root().join("fixtures/tiny");
-    let base = rules("nanchang-2021-2025.toml");
-    let run = |cmd: &[&str], out: &Path, previous: Option<&Path>| {
-        let mut args: Vec<&std::ffi::OsStr> = cmd.iter().map(|s| s.as_ref()).collect();
-        args.extend([
-            "--year".as_ref(),
-            "2021".as_ref(),
-            "--data".as_ref(),
-            data.as_os_str(),
-            "--rules".as_ref(),
-            base.as_os_str(),
-            "--out".as_ref(),
-            out.as_os_str(),
-        ]);
-        if let Some(p) = previous {
-            args.extend(["--previous".as_ref(), p.as_os_str()]);
-        }
-        ok(&rotaplan(&args, None));
+    let run = |cmd: &str, out: &Path, previous: Option<&Path>| {
+        let line = format!("{cmd} --year 2021 --data {{data}} --rules {{base}} --out {{out}}");
+        ok(&match previous {
+            Some(p) => on_tiny(
+                &format!("{line} --previous {{previous}}"),
+                &[("out", &out), ("previous", &p)],
+            ),
+            None => on_tiny(&line, &[("out", &out)]),
+        });
     };
     let first = dir.path().join("first");
-    run(&["plan", "--quiet"], &first, None);
+    run("plan --quiet", &first, None);
     // The first plan's moves but one, sent elsewhere.
     let plan = std::fs::read_to_string(first.join("plan.csv")).unwrap();
     let previous = dir.path().join("previous.csv");
@@ -419,15 +357,14 @@ fn kept_per_variant() {
     lines.remove(1);
     std::fs::write(&previous, lines.join("\n") + "\n").unwrap();
     let (cmp, replan) = (dir.path().join("cmp"), dir.path().join("replan"));
-    run(&["compare", "--quiet"], &cmp, Some(&previous));
-    run(&["plan", "--quiet"], &replan, Some(&previous));
-    let s: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(replan.join("summary.json")).unwrap()).unwrap();
+    run("compare --quiet", &cmp, Some(&previous));
+    run("plan --quiet", &replan, Some(&previous));
+    let s = json(&replan.join("summary.json"));
     let kept = s["kept"].as_u64().unwrap();
     assert!(kept > 0);
     let rows = table(&cmp.join("compare.csv"));
     assert_eq!(num(&rows[0], "kept"), kept);
     let plain = dir.path().join("cmp0");
-    run(&["compare", "--quiet"], &plain, None);
+    run("compare --quiet", &plain, None);
     assert_eq!(table(&plain.join("compare.csv"))[0]["kept"], "");
 }

@@ -6,14 +6,12 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
-type Row = BTreeMap<String, String>;
+use crate::cli_support::root;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+type Row = BTreeMap<String, String>;
 
 fn table(path: &Path) -> Vec<Row> {
     let mut r = csv::Reader::from_path(path).unwrap();

@@ -19,12 +19,10 @@
 
 use calamine::{open_workbook_auto, Data, Reader};
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use crate::cli_support::root;
 
 /// One command run: its name (the golden folder), its arguments with `{root}` (the
 /// repository) and `{out}` (the run's temporary folder) filled in, and whether its

@@ -5,12 +5,9 @@
 //! in 2023 (counted in `returned`).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::PathBuf;
 use std::process::Command;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use crate::cli_support::root;
 
 fn reasons(dir: &std::path::Path, year: i32, teacher: &str) -> String {
     let e = std::fs::read_to_string(dir.join(format!("{year}/eligibility.csv"))).unwrap();

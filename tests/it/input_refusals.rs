@@ -5,11 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use crate::cli_support::{root, run, s, text};
-
-fn rules() -> PathBuf {
-    root().join("rules/nanchang-2021-2025.toml")
-}
+use crate::cli_support::{argv, exited, nanchang_rules as rules, root, run, s, text, tiny};
 
 /// A copy of fixtures/tiny in `tmp/data`.
 fn tiny_copy(tmp: &Path) -> PathBuf {
@@ -44,6 +40,15 @@ fn refused(o: &Output, needles: &[&str], out: Option<&Path>) -> String {
     t
 }
 
+/// Runs `line` (see [`argv`]) with `{data}`, `{out}` and `{rules}`, the Nanchang rules.
+fn run_line(line: &str, data: &Path, out: &Path) -> Output {
+    let rules = rules();
+    run(&argv(
+        line,
+        &[("data", &data), ("rules", &rules), ("out", &out)],
+    ))
+}
+
 #[test]
 fn ledger_duplicates_overlaps_self_exchanges_and_wrong_sending_schools() {
     let tmp = tempfile::tempdir().unwrap();
@@ -70,31 +75,12 @@ fn ledger_duplicates_overlaps_self_exchanges_and_wrong_sending_schools() {
         "ledger.csv: row 10, column from_school, value \"U2\": teacher U1-01 is at school U1 in teachers.csv (there since 2010)",
         "nothing was written",
     ];
-    let data = s(&d);
-    for args in [
-        vec!["check", "--data", data, "--rules", s(&rules())],
-        vec![
-            "plan",
-            "--data",
-            data,
-            "--rules",
-            s(&rules()),
-            "--year",
-            "2021",
-            "--out",
-            s(&out),
-        ],
-        vec![
-            "progress",
-            "--data",
-            data,
-            "--rules",
-            s(&rules()),
-            "--out",
-            s(&out),
-        ],
+    for line in [
+        "check --data {data} --rules {rules}",
+        "plan --data {data} --rules {rules} --year 2021 --out {out}",
+        "progress --data {data} --rules {rules} --out {out}",
     ] {
-        let t = refused(&run(&args), &needles, Some(&out));
+        let t = refused(&run_line(line, &d, &out), &needles, Some(&out));
         assert!(!t.contains("row 11") && !t.contains("row 12"), "{t}");
     }
 }
@@ -136,19 +122,14 @@ fn cel_values_in_chinese_match_like_the_english_word() {
             &format!("[[eligibility.exclude]]\nid = \"custom\"\nwhen = \"{when}\"\n"),
         );
         let out = tmp.path().join(name.replace(".toml", ""));
-        let o = run(&[
-            "plan",
-            "--quiet",
-            "--data",
-            s(&tiny),
-            "--rules",
-            s(&r),
-            "--year",
-            "2021",
-            "--out",
-            s(&out),
-        ]);
-        assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+        let line = "plan --quiet --data {data} --rules {rules} --year 2021 --out {out}";
+        exited(
+            &run(&argv(
+                line,
+                &[("data", &tiny), ("rules", &r), ("out", &out)],
+            )),
+            0,
+        );
         outputs.push(std::fs::read_to_string(out.join("eligibility.csv")).unwrap());
     }
     assert!(outputs[0].contains("custom"), "{}", outputs[0]);
@@ -171,125 +152,32 @@ fn numeric_flags_are_validated() {
     let tmp = tempfile::tempdir().unwrap();
     let tiny = root().join("fixtures/tiny");
     let out = tmp.path().join("out");
-    let rules = rules();
-    let (d, r, o) = (s(&tiny), s(&rules), s(&out));
-    let cases: Vec<Vec<&str>> = vec![
-        vec![
-            "plan",
-            "--data",
-            d,
-            "--rules",
-            r,
-            "--year",
-            "2021",
-            "--out",
-            o,
-            "--time-limit",
-            "nan",
-        ],
-        vec![
-            "plan",
-            "--data",
-            d,
-            "--rules",
-            r,
-            "--year",
-            "2021",
-            "--out",
-            o,
-            "--time-limit=-1",
-        ],
-        vec![
-            "plan",
-            "--data",
-            d,
-            "--rules",
-            r,
-            "--year",
-            "2021",
-            "--out",
-            o,
-            "--time-limit",
-            "inf",
-        ],
-        vec![
-            "plan", "--data", d, "--rules", r, "--year", "20x1", "--out", o,
-        ],
-        vec![
-            "plan",
-            "--data",
-            d,
-            "--rules",
-            r,
-            "--year=-2021",
-            "--out",
-            o,
-        ],
-        vec![
-            "plan", "--data", d, "--rules", r, "--year", "2021", "--out", o, "--shard", "0/4",
-        ],
-        vec![
-            "horizon",
-            "--data",
-            d,
-            "--rules",
-            r,
-            "--out",
-            o,
-            "--time-limit",
-            "0",
-        ],
-        vec![
-            "explain",
-            "--data",
-            d,
-            "--rules",
-            r,
-            "--year",
-            "1e9",
-            "--teacher",
-            "U1-01",
-        ],
-        vec!["progress", "--data", d, "--rules", r, "--as-of", "99999"],
-        vec!["check", "--data", d, "--rules", r, "--year", "abc"],
-        vec![
-            "compare",
-            "--data",
-            d,
-            "--rules",
-            r,
-            "--year",
-            "2021",
-            "--out",
-            o,
-            "--time-limit",
-            "NaN",
-        ],
-        vec!["gen", "--profile", "tiny", "--seed", "-1", "--out", o],
+    let plan = "plan --data {data} --rules {rules} --year 2021 --out {out}";
+    let cases = [
+        format!("{plan} --time-limit nan"),
+        format!("{plan} --time-limit=-1"),
+        format!("{plan} --time-limit inf"),
+        "plan --data {data} --rules {rules} --year 20x1 --out {out}".into(),
+        "plan --data {data} --rules {rules} --year=-2021 --out {out}".into(),
+        format!("{plan} --shard 0/4"),
+        "horizon --data {data} --rules {rules} --out {out} --time-limit 0".into(),
+        "explain --data {data} --rules {rules} --year 1e9 --teacher U1-01".into(),
+        "progress --data {data} --rules {rules} --as-of 99999".into(),
+        "check --data {data} --rules {rules} --year abc".into(),
+        "compare --data {data} --rules {rules} --year 2021 --out {out} --time-limit NaN".into(),
+        "gen --profile tiny --seed -1 --out {out}".into(),
     ];
-    for args in cases {
-        let res = run(&args);
+    for args in &cases {
+        let res = run_line(args, &tiny, &out);
         let t = text(&res);
         assert_eq!(res.status.code(), Some(2), "{args:?}: {t}");
         assert!(
             !t.contains("panicked") && !t.contains("internal error"),
             "{t}"
         );
-        assert!(!out.exists(), "{args:?} wrote {o}");
+        assert!(!out.exists(), "{args:?} wrote {}", out.display());
     }
-    let t = text(&run(&[
-        "plan",
-        "--data",
-        d,
-        "--rules",
-        r,
-        "--year",
-        "2021",
-        "--out",
-        o,
-        "--time-limit",
-        "nan",
-    ]));
+    let t = text(&run_line(&cases[0], &tiny, &out));
     assert!(
         t.contains("expected a number of seconds greater than 0"),
         "{t}"
@@ -304,21 +192,14 @@ fn explain_refuses_namesakes_and_years_outside_the_period() {
         &d.join("teachers.csv"),
         "U2-99,王芳,女,1985,U2,数学,中级,无,教师,2010,在岗,否,\n",
     );
-    let rules = rules();
-    let (data, r) = (s(&d), s(&rules));
-    let o = run(&[
-        "explain",
-        "--data",
-        data,
-        "--rules",
-        r,
-        "--year",
-        "2021",
-        "--teacher",
-        "王芳",
-    ]);
+    let out = tmp.path().join("out");
+    let explain = |year: &str, teacher: &str| {
+        let line =
+            format!("explain --data {{data}} --rules {{rules}} --year {year} --teacher {teacher}");
+        run_line(&line, &d, &out)
+    };
     refused(
-        &o,
+        &explain("2021", "王芳"),
         &[
             "2 teachers in teachers.csv are named `王芳`",
             "U1-01 (school U1",
@@ -327,61 +208,20 @@ fn explain_refuses_namesakes_and_years_outside_the_period() {
         ],
         None,
     );
-    let o = run(&[
-        "explain",
-        "--data",
-        data,
-        "--rules",
-        r,
-        "--year",
-        "2021",
-        "--teacher",
-        "U1-01",
-    ]);
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    exited(&explain("2021", "U1-01"), 0);
     for y in ["2030", "2020"] {
-        let o = run(&[
-            "explain",
-            "--data",
-            data,
-            "--rules",
-            r,
-            "--year",
-            y,
-            "--teacher",
-            "U1-01",
-        ]);
         refused(
-            &o,
+            &explain(y, "U1-01"),
             &["outside the plan period", "2021–2025", "--any-year"],
             None,
         );
     }
-    let o = run(&[
-        "explain",
-        "--data",
-        data,
-        "--rules",
-        r,
-        "--year",
-        "2030",
-        "--any-year",
-        "--teacher",
-        "U1-01",
-    ]);
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    let out = tmp.path().join("out");
-    let o = run(&[
-        "plan",
-        "--data",
-        data,
-        "--rules",
-        r,
-        "--year",
-        "2026",
-        "--out",
-        s(&out),
-    ]);
+    exited(&explain("2030 --any-year", "U1-01"), 0);
+    let o = run_line(
+        "plan --data {data} --rules {rules} --year 2026 --out {out}",
+        &d,
+        &out,
+    );
     refused(&o, &["outside the plan period"], Some(&out));
 }
 
@@ -390,33 +230,18 @@ fn progress_uses_the_data_folders_ledger() {
     let tmp = tempfile::tempdir().unwrap();
     let tiny = root().join("fixtures/tiny");
     let out = tmp.path().join("out");
-    let o = run(&[
-        "progress",
-        "--data",
-        s(&tiny),
-        "--rules",
-        s(&rules()),
-        "--as-of",
-        "2021",
-        "--out",
-        s(&out),
-    ]);
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let progress = "progress --data {data} --rules {rules} --out {out}";
+    exited(
+        &run_line(&format!("{progress} --as-of 2021"), &tiny, &out),
+        0,
+    );
     let csv = std::fs::read_to_string(out.join("progress.csv")).unwrap();
     assert!(csv.starts_with("year,"), "{csv}");
     // Without any ledger, progress asks for one.
     let d = tiny_copy(tmp.path());
     std::fs::remove_file(d.join("ledger.csv")).unwrap();
     let out2 = tmp.path().join("out2");
-    let o = run(&[
-        "progress",
-        "--data",
-        s(&d),
-        "--rules",
-        s(&rules()),
-        "--out",
-        s(&out2),
-    ]);
+    let o = run_line(progress, &d, &out2);
     refused(&o, &["progress needs a ledger"], Some(&out2));
 }
 
@@ -431,7 +256,7 @@ fn missing_columns_list_the_headers_and_the_closest_and_output_headers_load() {
         format!("学校代码（必填）,subject,count,priority\n{body}"),
     )
     .unwrap();
-    let o = run(&["check", "--data", s(&d), "--rules", s(&rules())]);
+    let o = check(&d);
     refused(
         &o,
         &[
@@ -446,8 +271,7 @@ fn missing_columns_list_the_headers_and_the_closest_and_output_headers_load() {
         format!("学校编号,subject,count,priority\n{body}"),
     )
     .unwrap();
-    let o = run(&["check", "--data", s(&d), "--rules", s(&rules())]);
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    exited(&check(&d), 0);
 }
 
 #[test]
@@ -461,7 +285,7 @@ fn a_misread_encoding_is_one_message_and_invisible_characters_are_named() {
         .decode_without_bom_handling(body.as_bytes())
         .0;
     std::fs::write(d.join("teachers.csv"), format!("{header}\n{garbled}")).unwrap();
-    let o = run(&["check", "--data", s(&d), "--rules", s(&rules())]);
+    let o = check(&d);
     let t = refused(
         &o,
         &[
@@ -479,7 +303,7 @@ fn a_misread_encoding_is_one_message_and_invisible_characters_are_named() {
         .decode_without_bom_handling(teachers.as_bytes())
         .0;
     std::fs::write(d.join("teachers.csv"), all.as_bytes()).unwrap();
-    let o = run(&["check", "--data", s(&d), "--rules", s(&rules())]);
+    let o = check(&d);
     let t = refused(
         &o,
         &["teachers.csv: row 1: the file's text encoding looks wrong"],
@@ -495,7 +319,7 @@ fn a_misread_encoding_is_one_message_and_invisible_characters_are_named() {
         "U2-98\u{200B},孙丽,女,1985,U2,数学,中级,无,教师,2010,在岗,否,\n\
          U2-97,孙强,男,1985,U\u{0}2,数学,中级,无,教师,2010,在岗,否,\n",
     );
-    let o = run(&["check", "--data", s(&d), "--rules", s(&rules())]);
+    let o = check(&d);
     refused(
         &o,
         &[
@@ -532,7 +356,7 @@ fn hidden_first_sheet_is_skipped_and_the_sheet_is_named() {
     };
     let xlsx = d.join("teachers.xlsx");
     write(&csv, &xlsx);
-    let o = run(&["check", "--data", s(&d), "--rules", s(&rules())]);
+    let o = check(&d);
     let t = text(&o);
     assert_eq!(o.status.code(), Some(0), "{t}");
     assert!(
@@ -543,7 +367,7 @@ fn hidden_first_sheet_is_skipped_and_the_sheet_is_named() {
         &csv.replace("U1-01,王芳,女,1980", "U1-01,王芳,女,19x0"),
         &xlsx,
     );
-    let o = run(&["check", "--data", s(&d), "--rules", s(&rules())]);
+    let o = check(&d);
     refused(
         &o,
         &["teachers.xlsx [sheet 名册]: row 2, column 出生年份 (birth_year), value \"19x0\""],
@@ -561,22 +385,12 @@ fn over_long_cells_are_refused_when_loading() {
         &format!("U2-96,{long},女,1985,U2,数学,中级,无,教师,2010,在岗,否,\n"),
     );
     let out = tmp.path().join("out");
-    for args in [
-        vec!["check", "--data", s(&d), "--rules", s(&rules())],
-        vec![
-            "plan",
-            "--data",
-            s(&d),
-            "--rules",
-            s(&rules()),
-            "--year",
-            "2021",
-            "--out",
-            s(&out),
-        ],
+    for line in [
+        "check --data {data} --rules {rules}",
+        "plan --data {data} --rules {rules} --year 2021 --out {out}",
     ] {
         refused(
-            &run(&args),
+            &run_line(line, &d, &out),
             &[
                 "teachers.csv: row 31, column 姓名 (name)",
                 "32768 characters long",
@@ -587,18 +401,22 @@ fn over_long_cells_are_refused_when_loading() {
     }
 }
 
+/// `check` of `data` with the Nanchang rules.
+fn check(data: &Path) -> Output {
+    run(&["check", "--data", s(data), "--rules", s(&rules())])
+}
+
+/// `check` of fixtures/tiny with the rules file `rules`.
+fn check_with(rules: &Path) -> Output {
+    run(&["check", "--data", s(&tiny()), "--rules", s(rules)])
+}
+
 #[test]
 fn toml_syntax_errors_give_line_column_and_duplicate_key() {
     let tmp = tempfile::tempdir().unwrap();
     let r = tmp.path().join("dup.toml");
     std::fs::write(&r, "[plan]\nfirst_year = 2021\n  first_year = 2022\n").unwrap();
-    let o = run(&[
-        "check",
-        "--data",
-        s(&root().join("fixtures/tiny")),
-        "--rules",
-        s(&r),
-    ]);
+    let o = check_with(&r);
     refused(
         &o,
         &[&format!(
@@ -617,13 +435,7 @@ fn toml_syntax_errors_give_line_column_and_duplicate_key() {
         ),
     )
     .unwrap();
-    let o = run(&[
-        "check",
-        "--data",
-        s(&root().join("fixtures/tiny")),
-        "--rules",
-        s(&r),
-    ]);
+    let o = check_with(&r);
     let t = refused(
         &o,
         &[

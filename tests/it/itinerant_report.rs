@@ -6,18 +6,15 @@
 //! period").
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use crate::cli_support::write_file;
+use crate::cli_support::{argv, root, write_file, Var};
 use calamine::{Data, Reader, Xlsx};
 use rotaplan_core::horizon::HORIZON_HEADER;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::ffi::OsStr;
+use std::path::Path;
 use std::process::Command;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn rotaplan(args: &[&str]) -> std::process::Output {
+fn rotaplan<S: AsRef<OsStr>>(args: &[S]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_rotaplan"))
         .current_dir(root())
         .arg("--quiet")
@@ -26,17 +23,16 @@ fn rotaplan(args: &[&str]) -> std::process::Output {
         .unwrap()
 }
 
-fn ok(args: &[&str]) {
-    let o = rotaplan(args);
+/// Runs `rotaplan --quiet` with the arguments `line` (see [`argv`]), which must
+/// succeed.
+fn ok(line: &str, vars: &[Var]) {
+    let args = argv(line, vars);
+    let o = rotaplan(&args);
     assert!(
         o.status.success(),
         "{args:?}: {}",
         String::from_utf8_lossy(&o.stderr)
     );
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
 }
 
 fn read(p: &Path) -> String {
@@ -174,17 +170,8 @@ fn township_plan_report_and_workbook_show_the_grid() {
     let data = root().join("fixtures/itinerant-township");
     let (zh, en) = (tmp.path().join("zh"), tmp.path().join("en"));
     for (out, lang) in [(&zh, "zh"), (&en, "en")] {
-        ok(&[
-            "plan",
-            "--data",
-            s(&data),
-            "--year",
-            "2021",
-            "--lang",
-            lang,
-            "--out",
-            s(out),
-        ]);
+        let line = "plan --data {data} --year 2021 --lang {lang} --out {out}";
+        ok(line, &[("data", &data), ("lang", &lang), ("out", out)]);
     }
     assert_grid_is_csv(&zh, &zh.join("plan.xlsx"));
     let page = read(&zh.join("report.html"));
@@ -200,15 +187,8 @@ fn township_plan_report_and_workbook_show_the_grid() {
     assert!(page.contains("<td>张画 art 4</td>"));
     // The `itinerant` command writes the same grid on a page and a workbook of its own.
     let it = tmp.path().join("it");
-    ok(&[
-        "itinerant",
-        "--data",
-        s(&data),
-        "--year",
-        "2021",
-        "--out",
-        s(&it),
-    ]);
+    let line = "itinerant --data {data} --year 2021 --out {out}";
+    ok(line, &[("data", &data), ("out", &it)]);
     assert_grid_is_csv(&it, &it.join("itinerant.xlsx"));
     assert!(read(&it.join("report.html")).contains("<td>王乐 音乐 4</td>"));
 }
@@ -217,17 +197,8 @@ fn township_plan_report_and_workbook_show_the_grid() {
 fn county_workbook_grid_equals_itinerant_csv() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("county");
-    ok(&[
-        "plan",
-        "--data",
-        "fixtures/county",
-        "--rules",
-        "rules/nanchang-2021-2025.toml",
-        "--year",
-        "2021",
-        "--out",
-        s(&out),
-    ]);
+    let line = "plan --data fixtures/county --rules rules/nanchang-2021-2025.toml --year 2021";
+    ok(&format!("{line} --out {{out}}"), &[("out", &out)]);
     assert_grid_is_csv(&out, &out.join("plan.xlsx"));
     let page = read(&out.join("report.html"));
     assert!(
@@ -246,18 +217,9 @@ fn redacted_plan_keeps_names_out_of_the_itinerant_files() {
     let key = tmp.path().join("key");
     std::fs::write(&key, "0123456789abcdef0123456789abcdef").unwrap();
     let out = tmp.path().join("red");
-    ok(&[
-        "plan",
-        "--data",
-        "fixtures/itinerant-township",
-        "--year",
-        "2021",
-        "--redact",
-        "--redact-key-file",
-        s(&key),
-        "--out",
-        s(&out),
-    ]);
+    let line = "plan --data fixtures/itinerant-township --year 2021 --redact";
+    let line = format!("{line} --redact-key-file {{key}} --out {{out}}");
+    ok(&line, &[("key", &key), ("out", &out)]);
     let csv = read(&out.join("itinerant.csv"));
     let page = read(&out.join("report.html"));
     for secret in ["王乐", "张画", ",T1,", ",T3,"] {
@@ -281,7 +243,10 @@ fn horizon_counts_the_itinerant_teachers_of_every_year() {
     let tmp = tempfile::tempdir().unwrap();
     let data = root().join("fixtures/itinerant-township");
     let out = tmp.path().join("h");
-    ok(&["horizon", "--data", s(&data), "--out", s(&out)]);
+    ok(
+        "horizon --data {data} --out {out}",
+        &[("data", &data), ("out", &out)],
+    );
     // README "Over the period": T1 and T3 every year, nobody moved (no posts).
     let rows = horizon_rows(&out);
     assert_eq!(rows.len(), 5);
@@ -303,15 +268,8 @@ fn horizon_counts_the_itinerant_teachers_of_every_year() {
     assert_eq!(sum["years"][0]["itinerant"], 2);
     // Each year folder has the year's itinerant files, the first one as `plan` makes.
     let plan = tmp.path().join("p");
-    ok(&[
-        "plan",
-        "--data",
-        s(&data),
-        "--year",
-        "2021",
-        "--out",
-        s(&plan),
-    ]);
+    let line = "plan --data {data} --year 2021 --out {out}";
+    ok(line, &[("data", &data), ("out", &plan)]);
     assert_eq!(
         read(&out.join("2021/itinerant.csv")),
         read(&plan.join("itinerant.csv"))
@@ -335,15 +293,8 @@ fn horizon_counts_the_itinerant_teachers_of_every_year() {
     let rules = tmp.path().join("transfer-only.toml");
     std::fs::write(&rules, "[plan]\ncount_forms = [\"transfer\"]\n").unwrap();
     let out2 = tmp.path().join("h2");
-    ok(&[
-        "horizon",
-        "--data",
-        s(&data),
-        "--rules",
-        s(&rules),
-        "--out",
-        s(&out2),
-    ]);
+    let line = "horizon --data {data} --rules {rules} --out {out}";
+    ok(line, &[("data", &data), ("rules", &rules), ("out", &out2)]);
     for r in horizon_rows(&out2) {
         assert_eq!(r["itinerant"], "2");
         assert_eq!(r["counted"], "0");
@@ -362,17 +313,8 @@ fn progress_forecasts_itinerant_teachers_and_counts_the_ledgers() {
          T2,V3,V2,music,itinerant,2021,2021,completed\n",
     );
     let out = tmp.path().join("p");
-    ok(&[
-        "progress",
-        "--data",
-        s(&data),
-        "--ledger",
-        s(&ledger),
-        "--as-of",
-        "2022",
-        "--out",
-        s(&out),
-    ]);
+    let line = "progress --data {data} --ledger {ledger} --as-of 2022 --out {out}";
+    ok(line, &[("data", &data), ("ledger", &ledger), ("out", &out)]);
     let (h, rows) = csv_rows(&out.join("progress.csv"));
     let col = |n: &str| h.iter().position(|x| x == n).unwrap();
     let by_year: Vec<(String, String, String, String)> = rows

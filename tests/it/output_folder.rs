@@ -8,32 +8,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn tiny() -> PathBuf {
-    root().join("fixtures/tiny")
-}
-
-fn rotaplan(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_rotaplan"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
+use crate::cli_support::{root, run as rotaplan, s, text, tiny};
 
 /// Every file under `dir` (relative path → bytes), hidden ones included.
 fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {

@@ -3,12 +3,10 @@
 //! retirement-age reform and a personal retirement age, and "what it takes".
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use crate::cli_support::root;
 
 fn rotaplan(args: &[&str], out: &Path) -> Output {
     let o = Command::new(env!("CARGO_BIN_EXE_rotaplan"))

@@ -11,11 +11,8 @@
 #![allow(clippy::unwrap_used)]
 
 use std::path::Path;
-use std::process::Command;
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_rotaplan"))
-}
+use crate::cli_support::{bin, exited, json};
 
 fn tiny_plan(dir: &Path) -> std::path::PathBuf {
     let out = dir.join("plan");
@@ -66,14 +63,8 @@ fn tiny_schedule_is_the_hand_worked_one() {
     let plan = tiny_plan(tmp.path());
     let out = tmp.path().join("s");
     let o = schedule(&plan, &out, &["--quiet"]);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    let s: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+    exited(&o, 0);
+    let s = json(&out.join("summary.json"));
     assert_eq!(s["events"], 4);
     assert_eq!(s["scheduled"], 4);
     assert_eq!(s["unscheduled"], 0);
@@ -172,32 +163,16 @@ fn recused_everywhere_gives_reasons_and_strict_exit() {
     let tmp = tempfile::tempdir().unwrap();
     let plan = tiny_plan(tmp.path());
     let out = tmp.path().join("s");
-    let o = schedule(
-        &plan,
-        &out,
-        &[
-            "--quiet",
-            "--strict",
-            "--set",
-            "evaluation.recuse=[\"host_district\"]",
-        ],
-    );
-    assert_eq!(o.status.code(), Some(3));
+    let recuse = "evaluation.recuse=[\"host_district\"]";
+    let o = schedule(&plan, &out, &["--quiet", "--strict", "--set", recuse]);
+    exited(&o, 3);
     let un = rows(&out.join("unscheduled.csv"));
     assert_eq!(un.len(), 4);
     assert!(un.iter().all(|r| r[2] == "too_few_evaluators"));
     // A window with only a weekend: no workday.
     let out2 = tmp.path().join("s2");
-    let o = schedule(
-        &plan,
-        &out2,
-        &[
-            "--quiet",
-            "--set",
-            "evaluation.window=[\"11-06\",\"11-07\"]",
-        ],
-    );
-    assert_eq!(o.status.code(), Some(0));
+    let weekend = "evaluation.window=[\"11-06\",\"11-07\"]";
+    exited(&schedule(&plan, &out2, &["--quiet", "--set", weekend]), 0);
     let un = rows(&out2.join("unscheduled.csv"));
     assert!(un.iter().all(|r| r[2] == "no_workday_in_window"), "{un:?}");
 }
@@ -244,12 +219,7 @@ fn inspections_from_an_events_file() {
 /// `INS-T1` of school T1 in 2021-11-08..12: its schedule.csv row.
 fn scheduled_inspection(plan: &Path, ev: &Path, out: &Path) -> Vec<String> {
     let o = schedule(plan, out, &["--quiet", "--events", ev.to_str().unwrap()]);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    exited(&o, 0);
     let sched = rows(&out.join("schedule.csv"));
     let ins = sched.iter().find(|r| r[0] == "INS-T1").unwrap().clone();
     assert_eq!(ins[5], "inspection");
@@ -428,8 +398,7 @@ fn generated_data_has_evaluators_and_schedules() {
             .output()
             .unwrap(),
     );
-    let s: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+    let s = json(&out.join("summary.json"));
     let planned = rows(&plan.join("plan.csv")).len();
     assert_eq!(s["events"].as_u64().unwrap() as usize, planned);
     assert!(
@@ -446,23 +415,9 @@ fn short_window_bound_is_a_true_bound() {
     let tmp = tempfile::tempdir().unwrap();
     let plan = tiny_plan(tmp.path());
     let out = tmp.path().join("s");
-    let o = schedule(
-        &plan,
-        &out,
-        &[
-            "--quiet",
-            "--set",
-            "evaluation.window=[\"02-29\",\"03-01\"]",
-        ],
-    );
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    let s: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+    let one_day = "evaluation.window=[\"02-29\",\"03-01\"]";
+    exited(&schedule(&plan, &out, &["--quiet", "--set", one_day]), 0);
+    let s = json(&out.join("summary.json"));
     let (days, bound) = (
         s["evaluator_days"].as_u64().unwrap(),
         s["evaluator_days_lower_bound"].as_u64().unwrap(),
@@ -534,8 +489,7 @@ fn county_schedule_is_proven_optimal() {
     let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
     run(&a, "2");
     run(&b, "1");
-    let s: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(a.join("summary.json")).unwrap()).unwrap();
+    let s = json(&a.join("summary.json"));
     assert_eq!(s["scheduled"], s["events"]);
     assert_eq!(s["evaluator_days"], 154);
     assert_eq!(s["evaluator_days_lower_bound"], 154);
@@ -567,8 +521,7 @@ fn county_schedule_is_proven_optimal() {
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let s: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(c.join("summary.json")).unwrap()).unwrap();
+    let s = json(&c.join("summary.json"));
     assert_eq!(s["scheduled"], s["events"]);
     let (days, bound) = (
         s["evaluator_days"].as_u64().unwrap(),

@@ -5,7 +5,22 @@
 
 #![allow(clippy::unwrap_used)]
 
-use std::process::Command;
+use std::path::Path;
+
+use crate::cli_support::{json, run_ok, s};
+
+/// Plans `data` for 2021 under `rules`, then schedules that plan with the flags
+/// `extra`, both through the binary in `tmp`: the schedule's summary.json.
+fn plan_and_schedule(tmp: &Path, data: &str, rules: &str, extra: &[&str]) -> serde_json::Value {
+    let plan = tmp.join("plan");
+    let args = ["plan", "--data", data, "--rules", rules, "--year", "2021"];
+    run_ok(&[&args[..], &["--quiet", "--out", s(&plan)]].concat());
+    let out = tmp.join("schedule");
+    let csv = plan.join("plan.csv");
+    let args = ["schedule", "--data", data, "--rules", rules, "--quiet"];
+    run_ok(&[&args[..], extra, &["--plan", s(&csv), "--out", s(&out)]].concat());
+    json(&out.join("summary.json"))
+}
 
 #[test]
 #[ignore = "city scale: run in release by .ci/run"]
@@ -16,30 +31,7 @@ fn nanchang_schedules_are_proven_optimal() {
         "rules/variant-cross-district.toml",
         "rules/jiangxi-5yr-exemption.toml",
     ] {
-        let plan = tmp.path().join("plan");
-        let st = Command::new(env!("CARGO_BIN_EXE_rotaplan"))
-            .args(["plan", "--data", "fixtures/nanchang", "--rules", rules])
-            .args(["--year", "2021", "--quiet", "--out"])
-            .arg(&plan)
-            .status()
-            .unwrap();
-        assert!(st.success(), "{rules}");
-        let out = tmp.path().join("schedule");
-        let o = Command::new(env!("CARGO_BIN_EXE_rotaplan"))
-            .args(["schedule", "--data", "fixtures/nanchang", "--rules", rules])
-            .args(["--quiet", "--plan"])
-            .arg(plan.join("plan.csv"))
-            .arg("--out")
-            .arg(&out)
-            .output()
-            .unwrap();
-        assert!(
-            o.status.success(),
-            "{rules}: {}",
-            String::from_utf8_lossy(&o.stderr)
-        );
-        let s: serde_json::Value =
-            serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+        let s = plan_and_schedule(tmp.path(), "fixtures/nanchang", rules, &[]);
         assert_eq!(s["scheduled"], s["events"], "{rules}");
         assert_eq!(s["optimal"], true, "{rules}");
         assert_eq!(
@@ -58,27 +50,8 @@ fn nanchang_schedules_are_proven_optimal() {
 fn county_two_day_window_states_its_bounds() {
     let tmp = tempfile::tempdir().unwrap();
     let rules = "rules/nanchang-2021-2025.toml";
-    let plan = tmp.path().join("plan");
-    let st = Command::new(env!("CARGO_BIN_EXE_rotaplan"))
-        .args(["plan", "--data", "fixtures/county", "--rules", rules])
-        .args(["--year", "2021", "--quiet", "--out"])
-        .arg(&plan)
-        .status()
-        .unwrap();
-    assert!(st.success());
-    let out = tmp.path().join("schedule");
-    let o = Command::new(env!("CARGO_BIN_EXE_rotaplan"))
-        .args(["schedule", "--data", "fixtures/county", "--rules", rules])
-        .args(["--set", r#"evaluation.window=["11-01","11-02"]"#])
-        .args(["--quiet", "--plan"])
-        .arg(plan.join("plan.csv"))
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let s: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+    let window = r#"evaluation.window=["11-01","11-02"]"#;
+    let s = plan_and_schedule(tmp.path(), "fixtures/county", rules, &["--set", window]);
     let n = |k: &str| s[k].as_u64().unwrap();
     assert_eq!(n("events"), 152);
     // 45 evaluators × 2 days × 4 a day / 3 a panel = 240 seats' worth, but one school

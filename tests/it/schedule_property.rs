@@ -31,6 +31,90 @@ fn school(i: usize, districts: usize) -> School {
     )
 }
 
+/// Day `k` of the instances' calendar: Monday 2021-11-01 is day 0.
+fn day(k: i64) -> Date {
+    Date::from_ordinal(Date::new(2021, 11, 1).unwrap().ordinal() + k)
+}
+
+/// Evaluator `i` (E`i`, 评委`i`), of school S`school` if any, in `district`, judging
+/// the `subjects` (indices into [`SUBJECTS`]), away on the days `unavailable`.
+fn make_evaluator(
+    i: usize,
+    school: Option<usize>,
+    district: String,
+    subjects: impl Iterator<Item = usize>,
+    max_per_day: Option<u32>,
+    unavailable: Vec<i64>,
+) -> Evaluator {
+    Evaluator {
+        id: EvaluatorId(format!("E{i:02}")),
+        name: format!("评委{i}"),
+        school: school.map(|s| SchoolId(format!("S{s}"))),
+        district,
+        subjects: subjects.map(|k| Subject::normalise(SUBJECTS[k])).collect(),
+        max_per_day,
+        unavailable: unavailable.into_iter().map(day).collect(),
+    }
+}
+
+/// Event `i` (EV`i`) at school `host`, of the teacher sent from `sending` (an
+/// evaluation) or of none, in `SUBJECTS[subject]`, its window from day `start` to
+/// `start + len`.
+fn make_event(
+    i: usize,
+    kind: EventKind,
+    (host, sending): (usize, Option<usize>),
+    subject: usize,
+    (start, len): (i64, i64),
+    panel_size: u32,
+) -> Event {
+    Event {
+        id: format!("EV{i}"),
+        kind,
+        teacher: None,
+        host,
+        sending,
+        subject: Subject::normalise(SUBJECTS[subject]),
+        window: (day(start), day(start + len)),
+        panel_size,
+    }
+}
+
+/// The per-day limits of an instance: (per evaluator, per school, one school per
+/// evaluator-day).
+type Limits = (u32, u32, bool);
+
+/// `schools`, `evaluators` and `events` under rules with the window 11-01 to 12-20.
+fn assemble(
+    (schools, evaluators, events): (Vec<School>, Vec<Evaluator>, Vec<Event>),
+    holidays: Vec<i64>,
+    (panel_size, min_same_subject): (u32, u32),
+    recuse: Vec<Recusal>,
+    (cap, per_school, one_school): Limits,
+) -> Instance {
+    Instance {
+        data: Dataset {
+            schools,
+            evaluators,
+            ..Dataset::default()
+        },
+        rules: EvaluationRules {
+            window: (
+                MonthDay { month: 11, day: 1 },
+                MonthDay { month: 12, day: 20 },
+            ),
+            holidays: holidays.into_iter().map(day).collect(),
+            panel_size,
+            min_same_subject,
+            recuse,
+            max_per_evaluator_per_day: cap,
+            max_per_school_per_day: per_school,
+            one_school_per_evaluator_day: one_school,
+        },
+        events,
+    }
+}
+
 fn instance() -> impl Strategy<Value = Instance> {
     sized(6, 9, 14, 8)
 }
@@ -106,64 +190,35 @@ fn sized(
                 recuse,
                 holidays,
             )| {
-                let base = Date::new(2021, 11, 1).unwrap().ordinal();
-                let day = |k: i64| Date::from_ordinal(base + k);
                 let schools: Vec<School> = (0..n).map(|i| school(i, districts)).collect();
                 let evaluators = evs
                     .into_iter()
                     .enumerate()
-                    .map(|(i, (s, d, subj, max, unav))| Evaluator {
-                        id: EvaluatorId(format!("E{i:02}")),
-                        name: format!("评委{i}"),
-                        school: s.map(|s| SchoolId(format!("S{s}"))),
-                        district: s.map_or(format!("D{d}"), |s| schools[s].district.clone()),
-                        subjects: subj
-                            .into_iter()
-                            .map(|k| Subject::normalise(SUBJECTS[k]))
-                            .collect(),
-                        max_per_day: max,
-                        unavailable: unav.into_iter().map(day).collect(),
+                    .map(|(i, (s, d, subj, max, unav))| {
+                        let district = s.map_or(format!("D{d}"), |s| schools[s].district.clone());
+                        make_evaluator(i, s, district, subj.into_iter(), max, unav)
                     })
                     .collect();
                 let events = events
                     .into_iter()
                     .enumerate()
-                    .map(|(i, (host, sending, subj, start, len, p))| Event {
-                        id: format!("EV{i}"),
-                        kind: if sending.is_some() {
+                    .map(|(i, (host, sending, subj, start, len, p))| {
+                        let kind = if sending.is_some() {
                             EventKind::Evaluation
                         } else {
                             EventKind::Inspection
-                        },
-                        teacher: None,
-                        host,
-                        sending,
-                        subject: Subject::normalise(SUBJECTS[subj]),
-                        window: (day(start), day(start + len)),
-                        panel_size: if i % 3 == 0 { p.max(min_same) } else { panel },
+                        };
+                        let p = if i % 3 == 0 { p.max(min_same) } else { panel };
+                        make_event(i, kind, (host, sending), subj, (start, len), p)
                     })
                     .collect();
-                Instance {
-                    data: Dataset {
-                        schools,
-                        evaluators,
-                        ..Dataset::default()
-                    },
-                    rules: EvaluationRules {
-                        window: (
-                            MonthDay { month: 11, day: 1 },
-                            MonthDay { month: 12, day: 20 },
-                        ),
-                        holidays: holidays.into_iter().map(day).collect(),
-                        panel_size: panel,
-                        min_same_subject: min_same,
-                        recuse,
-                        max_per_evaluator_per_day: cap,
-                        max_per_school_per_day: per_school,
-                        one_school_per_evaluator_day: one_school,
-                    },
-                    events,
-                }
+                assemble(
+                    (schools, evaluators, events),
+                    holidays,
+                    (panel, min_same),
+                    recuse,
+                    (cap, per_school, one_school),
+                )
             },
         )
 }
@@ -237,61 +292,33 @@ fn tiny() -> impl Strategy<Value = Instance> {
     )
         .prop_map(
             |(n, districts, evs, events, min_same, recuse, (cap, per_school, one))| {
-                let base = Date::new(2021, 11, 1).unwrap().ordinal();
-                let day = |k: i64| Date::from_ordinal(base + k);
                 let schools: Vec<School> = (0..n).map(|i| school(i, districts)).collect();
                 let evaluators = evs
                     .into_iter()
                     .enumerate()
-                    .map(|(i, (s, d, subj, max, unav))| Evaluator {
-                        id: EvaluatorId(format!("E{i:02}")),
-                        name: format!("评委{i}"),
-                        school: s.filter(|&s| s < n).map(|s| SchoolId(format!("S{s}"))),
-                        district: format!("D{}", s.unwrap_or(d) % districts),
+                    .map(|(i, (s, d, subj, max, unav))| {
+                        let district = format!("D{}", s.unwrap_or(d) % districts);
                         // 1: first subject, 2: second, 3: both.
-                        subjects: (0..2)
-                            .filter(|k| subj >> k & 1 == 1)
-                            .map(|k| Subject::normalise(SUBJECTS[k]))
-                            .collect(),
-                        max_per_day: max,
-                        unavailable: unav.into_iter().map(day).collect(),
+                        let subjects = (0..2).filter(move |k| subj >> k & 1 == 1);
+                        make_evaluator(i, s.filter(|&s| s < n), district, subjects, max, unav)
                     })
                     .collect();
                 let events = events
                     .into_iter()
                     .enumerate()
-                    .map(|(i, (host, sending, subj, start, len, p))| Event {
-                        id: format!("EV{i}"),
-                        kind: EventKind::Evaluation,
-                        teacher: None,
-                        host: host % n,
-                        sending: sending.map(|s| s % n).filter(|&s| s != host % n),
-                        subject: Subject::normalise(SUBJECTS[subj]),
-                        window: (day(start), day(start + len)),
-                        panel_size: p.max(min_same),
+                    .map(|(i, (host, sending, subj, start, len, p))| {
+                        let sending = sending.map(|s| s % n).filter(|&s| s != host % n);
+                        let (at, window) = ((host % n, sending), (start, len));
+                        make_event(i, EventKind::Evaluation, at, subj, window, p.max(min_same))
                     })
                     .collect();
-                Instance {
-                    data: Dataset {
-                        schools,
-                        evaluators,
-                        ..Dataset::default()
-                    },
-                    rules: EvaluationRules {
-                        window: (
-                            MonthDay { month: 11, day: 1 },
-                            MonthDay { month: 12, day: 20 },
-                        ),
-                        holidays: vec![],
-                        panel_size: 2,
-                        min_same_subject: min_same,
-                        recuse,
-                        max_per_evaluator_per_day: cap,
-                        max_per_school_per_day: per_school,
-                        one_school_per_evaluator_day: one,
-                    },
-                    events,
-                }
+                assemble(
+                    (schools, evaluators, events),
+                    vec![],
+                    (2, min_same),
+                    recuse,
+                    (cap, per_school, one),
+                )
             },
         )
 }

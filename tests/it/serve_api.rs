@@ -250,35 +250,12 @@ fn sessions_scopes_uploads_plans_and_audit() {
 
     // Pins are stored as a new version of the dataset's pins.csv, checked first.
     let bad_pins = "teacher_id,action,school_id\nU1-06,fly,\nNOBODY,stay,\n";
-    let r = admin.send(
-        "PUT",
-        &format!("/api/datasets/{ds}/pins"),
-        "text/csv",
-        bad_pins.as_bytes(),
-        true,
-    );
+    let r = admin.put_pins(ds, bad_pins, true);
     assert_eq!(r.status, 422, "{}", r.text());
     assert_eq!(r.json()["errors"].as_array().unwrap().len(), 2);
     let pins = "teacher_id,action,school_id\nU1-06,stay,\n";
-    assert_eq!(
-        admin
-            .send(
-                "PUT",
-                &format!("/api/datasets/{ds}/pins"),
-                "text/csv",
-                pins.as_bytes(),
-                false
-            )
-            .status,
-        403
-    );
-    let r = admin.send(
-        "PUT",
-        &format!("/api/datasets/{ds}/pins"),
-        "text/csv",
-        pins.as_bytes(),
-        true,
-    );
+    assert_eq!(admin.put_pins(ds, pins, false).status, 403);
+    let r = admin.put_pins(ds, pins, true);
     assert_eq!(r.status, 200, "{}", r.text());
     let d = admin.get(&format!("/api/datasets/{ds}")).json();
     assert!(d["files"]
@@ -788,13 +765,7 @@ fn zip_uploads_rule_sets_why_failures_and_changes() {
 
     // A pin that cannot hold: the plan fails with the pin's row and rule in plain words.
     let pins = format!("teacher_id,action,school_id\n{not_eligible},move,\n");
-    let r = admin.send(
-        "PUT",
-        &format!("/api/datasets/{ds}/pins"),
-        "text/csv",
-        pins.as_bytes(),
-        true,
-    );
+    let r = admin.put_pins(ds, &pins, true);
     assert_eq!(r.status, 200, "{}", r.text());
     let r = admin.send(
         "POST",

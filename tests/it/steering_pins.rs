@@ -18,18 +18,16 @@
 //! (priority 3 instead of 1: +2).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
+
+use crate::cli_support::root;
 
 const PINS: &str = "工号,动作,学校代码,年度,备注\n\
 U1-06,留任,,,家庭原因\n\
 U1-01,指定学校,R1,2021,\n\
 U2-02,不去,R2,,\n\
 U1-05,必须交流,,,\n";
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn plan(pins: &Path, out: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_rotaplan"))

@@ -7,9 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use crate::cli_support::{exited, root};
 
 fn run(args: &[&std::ffi::OsStr]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_rotaplan"))
@@ -176,12 +174,7 @@ fn previous_must_not_be_overwritten_and_bad_rows_are_refused() {
     std::fs::write(&bad, "teacher_id,to_school\nU1-01,\n").unwrap();
     let out = dir.path().join("out");
     let o = plan(&tiny, &out, &[&PathBuf::from("--previous"), &bad]);
-    assert_eq!(
-        o.status.code(),
-        Some(2),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    exited(&o, 2);
     assert!(!out.exists());
     // --out holding the previous plan is refused: it is an input.
     let first = dir.path().join("first");
@@ -191,12 +184,7 @@ fn previous_must_not_be_overwritten_and_bad_rows_are_refused() {
         &first,
         &[&PathBuf::from("--previous"), &first.join("plan.csv")],
     );
-    assert_eq!(
-        o.status.code(),
-        Some(2),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    exited(&o, 2);
     assert!(first.join("plan.csv").is_file());
 }
 

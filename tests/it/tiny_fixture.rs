@@ -19,16 +19,7 @@
 //! - (3) The English teacher is U1-06, the volunteer.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::PathBuf;
-use std::process::Command;
-
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_rotaplan"))
-}
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use crate::cli_support::{bin, root};
 
 #[test]
 fn tiny_plan_matches_the_hand_worked_plan() {

@@ -5,19 +5,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_rotaplan"))
-}
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn tiny() -> PathBuf {
-    root().join("fixtures/tiny")
-}
+use crate::cli_support::{bin, exited, tiny};
 
 /// `plan` of the tiny fixture for 2021, into `dir/plan`.
 fn plan_tiny(dir: &Path) -> PathBuf {
@@ -116,12 +106,7 @@ fn own_plan_is_valid_and_matches_the_optimum() {
     for file in ["plan.csv", "plan.xlsx"] {
         let out = dir.path().join(format!("v-{file}"));
         let st = verify(&tiny(), &plan.join(file), &out);
-        assert_eq!(
-            st.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&st.stderr)
-        );
+        exited(&st, 0);
         assert!(violations(&out).is_empty());
         let j = json(&out);
         assert_eq!(j["valid"], true);
@@ -305,12 +290,7 @@ fn an_edited_workbook_and_a_gbk_file_load() {
     wb.save(&edited).unwrap();
     let out = dir.path().join("v-xlsx");
     let st = verify(&tiny(), &edited, &out);
-    assert_eq!(
-        st.status.code(),
-        Some(4),
-        "{}",
-        String::from_utf8_lossy(&st.stderr)
-    );
+    exited(&st, 4);
     assert_eq!(
         violations(&out),
         vec![(
@@ -357,12 +337,7 @@ fn an_edited_workbook_and_a_gbk_file_load() {
     std::fs::write(&file, gbk).unwrap();
     let out = dir.path().join("v-gbk");
     let st = verify(&tiny(), &file, &out);
-    assert_eq!(
-        st.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&st.stderr)
-    );
+    exited(&st, 0);
     assert_eq!(json(&out)["filled_priority"], 8);
 }
 
@@ -390,12 +365,7 @@ fn a_malformed_plan_is_refused_with_nothing_written() {
     let good = dir.path().join("good.csv");
     std::fs::write(&good, "teacher_id,to_school\nU1-06,R1\n").unwrap();
     let st = verify(&tiny(), &good, dir.path());
-    assert_eq!(
-        st.status.code(),
-        Some(2),
-        "{}",
-        String::from_utf8_lossy(&st.stderr)
-    );
+    exited(&st, 2);
     assert!(!dir.path().join("verify.json").exists());
 }
 
@@ -423,12 +393,7 @@ fn a_broken_pin_is_found_at_its_plan_row() {
         &out,
         &[Path::new("--pins"), &pins],
     );
-    assert_eq!(
-        st.status.code(),
-        Some(4),
-        "{}",
-        String::from_utf8_lossy(&st.stderr)
-    );
+    exited(&st, 4);
     assert_eq!(
         violations(&out),
         [("2".to_string(), teacher, "pin_stay".to_string())]
@@ -468,22 +433,12 @@ fn kept_counts_the_previous_plans_moves() {
     };
     let out = dir.path().join("v-prev");
     let st = run(&previous, &out);
-    assert_eq!(
-        st.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&st.stderr)
-    );
+    exited(&st, 0);
     assert_eq!(json(&out)["kept"].as_u64(), Some(moves as u64 - 2));
     // The plan's own workbook as the previous plan: every move kept.
     let out = dir.path().join("v-same");
     let st = run(&plan.join("plan.xlsx"), &out);
-    assert_eq!(
-        st.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&st.stderr)
-    );
+    exited(&st, 0);
     assert_eq!(json(&out)["kept"].as_u64(), Some(moves as u64));
     // A previous plan without a to_school column: refused, nothing written.
     let bad = dir.path().join("bad.csv");

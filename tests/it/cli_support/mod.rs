@@ -3,6 +3,8 @@
 
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+use std::ffi::{OsStr, OsString};
+use std::fmt::Debug;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -33,13 +35,49 @@ pub fn bin() -> Command {
 }
 
 /// Runs the binary with `args`.
-pub fn run(args: &[&str]) -> Output {
+pub fn run<S: AsRef<OsStr>>(args: &[S]) -> Output {
     bin().args(args).output().unwrap()
 }
 
 /// Runs the binary with `args`, which must succeed.
-pub fn run_ok(args: &[&str]) -> Output {
+pub fn run_ok<S: AsRef<OsStr> + Debug>(args: &[S]) -> Output {
     succeeded(args, run(args))
+}
+
+/// A word `{name}` of [`argv`] and the value it stands for.
+pub type Var<'a> = (&'a str, &'a dyn AsRef<OsStr>);
+
+/// The arguments of a command line written as one string: `line` split at white
+/// space, where a word `{name}` stands for the value `name` has in `vars` (a path or a
+/// text, kept as one argument whatever it holds).
+///
+/// `argv("plan --data {data} --out {out}", &[("data", &tiny()), ("out", &out)])`
+pub fn argv(line: &str, vars: &[Var]) -> Vec<OsString> {
+    line.split_whitespace()
+        .map(
+            |w| match w.strip_prefix('{').and_then(|w| w.strip_suffix('}')) {
+                Some(name) => vars
+                    .iter()
+                    .find(|(n, _)| *n == name)
+                    .unwrap_or_else(|| panic!("{line}: no value for {{{name}}}"))
+                    .1
+                    .as_ref()
+                    .to_os_string(),
+                None => w.into(),
+            },
+        )
+        .collect()
+}
+
+/// The JSON file at `path`.
+pub fn json(path: &Path) -> serde_json::Value {
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_slice(&bytes).unwrap()
+}
+
+/// Asserts that the run exited with `code`, its output in the message.
+pub fn exited(o: &Output, code: i32) {
+    assert_eq!(o.status.code(), Some(code), "{}", text(o));
 }
 
 /// `o`, after checking that the run of `what` succeeded (its output in the message).
@@ -58,7 +96,7 @@ pub fn text(o: &Output) -> String {
 }
 
 /// The exit code (-1 when killed) and [`text`].
-pub fn code_and_text(args: &[&str]) -> (i32, String) {
+pub fn code_and_text<S: AsRef<OsStr>>(args: &[S]) -> (i32, String) {
     let o = run(args);
     (o.status.code().unwrap_or(-1), text(&o))
 }

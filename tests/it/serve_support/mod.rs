@@ -212,6 +212,12 @@ impl Client {
         read(req.send(body)).0
     }
 
+    /// `PUT /api/datasets/{dataset}/pins` with the CSV text `pins`.
+    pub fn put_pins(&self, dataset: i64, pins: &str, csrf: bool) -> Reply {
+        let path = format!("/api/datasets/{dataset}/pins");
+        self.send("PUT", &path, "text/csv", pins.as_bytes(), csrf)
+    }
+
     pub fn delete(&self, path: &str, csrf: bool) -> Reply {
         let mut req = self
             .agent

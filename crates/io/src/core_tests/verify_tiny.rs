@@ -125,36 +125,40 @@ mod tiny {
 
     #[test]
     fn pairs_not_allowed() {
-        // U1-01 (math) to a math post at their own school U1.
-        assert_eq!(
-            found(|v| v[0] = row(2, "U1-01", "U1", "U1", "math")),
-            one(2, "pair_same_school")
-        );
-        // Town T1 to urban U1.
-        assert_eq!(
-            found(|v| v[3].to_school = "U1".into()),
-            one(5, "pair_direction")
-        );
-        // X1 is in another district.
-        assert_eq!(
-            found(|v| v[3] = row(5, "X1-01", "X1", "R1", "math")),
-            one(5, "pair_district")
-        );
-        // R3 is about 89 km from T1.
-        assert_eq!(
-            found(|v| v[3].to_school = "R3".into()),
-            one(5, "pair_distance")
-        );
-        // A primary school's teacher to a junior middle school.
-        assert_eq!(
-            found(|v| v[0] = row(2, "U1-02", "U1", "R2", "math")),
-            one(2, "pair_stage")
-        );
-        // An English teacher on R1's music post.
-        assert_eq!(
-            found(|v| v[0].subject = Some(Subject::new("music"))),
-            one(2, "subject_mismatch")
-        );
+        type Edit = fn(&mut Vec<PlanRow>);
+        let cases: [(Edit, usize, &str); 6] = [
+            // U1-01 (math) to a math post at their own school U1.
+            (
+                |v| v[0] = row(2, "U1-01", "U1", "U1", "math"),
+                2,
+                "pair_same_school",
+            ),
+            // Town T1 to urban U1.
+            (|v| v[3].to_school = "U1".into(), 5, "pair_direction"),
+            // X1 is in another district.
+            (
+                |v| v[3] = row(5, "X1-01", "X1", "R1", "math"),
+                5,
+                "pair_district",
+            ),
+            // R3 is about 89 km from T1.
+            (|v| v[3].to_school = "R3".into(), 5, "pair_distance"),
+            // A primary school's teacher to a junior middle school.
+            (
+                |v| v[0] = row(2, "U1-02", "U1", "R2", "math"),
+                2,
+                "pair_stage",
+            ),
+            // An English teacher on R1's music post.
+            (
+                |v| v[0].subject = Some(Subject::new("music")),
+                2,
+                "subject_mismatch",
+            ),
+        ];
+        for (edit, at, rule) in cases {
+            assert_eq!(found(edit), one(at, rule), "{rule}");
+        }
     }
 
     #[test]
