@@ -129,3 +129,28 @@ pub fn files_under(dir: &Path) -> Vec<(String, PathBuf)> {
     out.sort();
     out
 }
+
+#[test]
+fn argv_puts_each_value_in_as_one_word() {
+    let dir = Path::new("/tmp/a folder");
+    let got = argv(
+        "plan --data {data} --set a={data} --out {out}",
+        &[("data", &dir), ("out", &"o")],
+    );
+    let want = [
+        "plan",
+        "--data",
+        "/tmp/a folder",
+        "--set",
+        "a={data}",
+        "--out",
+        "o",
+    ];
+    assert_eq!(got, want.map(OsString::from));
+}
+
+#[test]
+#[should_panic(expected = "no value for {out}")]
+fn argv_refuses_a_word_without_a_value() {
+    argv("plan --out {out}", &[]);
+}

@@ -1,24 +1,15 @@
 //! Every teacher of fixtures/tiny gets a specific reason that agrees with the plan.
 
 use crate::eligibility::Reason;
-use crate::input::{load, DataSources};
 use crate::model::*;
 use crate::plan::YearPlan;
 use crate::plan::{plan_year, Method, PlanOptions};
-use crate::rules::load_rules;
 use crate::rules::Rules;
 use rotaplan_core::explain::*;
-use std::path::PathBuf;
 
 fn tiny(method: Method) -> (Dataset, Rules, YearPlan) {
-    let root = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."));
-    let data = load(&DataSources {
-        dir: Some(root.join("fixtures/tiny")),
-        ..Default::default()
-    })
-    .unwrap()
-    .data;
-    let rules = load_rules(&root.join("rules/nanchang-2021-2025.toml"), &[]).unwrap();
+    let data = super::fixture("tiny");
+    let rules = super::rules_file("nanchang-2021-2025.toml");
     let opts = PlanOptions {
         method,
         ..Default::default()

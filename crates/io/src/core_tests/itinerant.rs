@@ -2,23 +2,15 @@
 //! against brute-force enumeration on tiny townships, level by level.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use crate::input::{load, DataSources};
 use crate::itinerant::check::{check, ViolationKind};
 use crate::itinerant::{plan, Context, ItinerantPlan};
 use crate::model::{Dataset, ItinerantNeed, School, SchoolId, Status, Subject, TeacherId};
 use crate::rules::{parse_rules, Expr, Rules, Weekday};
 use proptest::prelude::*;
 use std::collections::{BTreeSet, HashMap};
-use std::path::PathBuf;
 
 fn fixture() -> Dataset {
-    let root = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."));
-    load(&DataSources {
-        dir: Some(root.join("fixtures/itinerant-township")),
-        ..Default::default()
-    })
-    .unwrap()
-    .data
+    super::fixture("itinerant-township")
 }
 
 fn defaults() -> Rules {

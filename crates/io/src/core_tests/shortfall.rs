@@ -1,25 +1,17 @@
 //! The shortfall reasons on fixtures/period (moved from the core: they need the loader).
 
-use crate::input::{load, DataSources};
 use crate::model::*;
 use crate::plan::YearPlan;
 use crate::plan::{plan_year, PlanOptions};
 use crate::rules::Rules;
-use crate::rules::{load_rules, Share};
+use crate::rules::Share;
 use crate::shortfall::*;
-use std::path::PathBuf;
 
 /// fixtures/period in 2026 with quota(U) = ceil(0.3 × 3) = 1: the plan moves
 /// UA (math) and the mandatory leader UP (principal post).
 fn period_2026() -> (Dataset, Rules, YearPlan) {
-    let root = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."));
-    let data = load(&DataSources {
-        dir: Some(root.join("fixtures/period")),
-        ..Default::default()
-    })
-    .unwrap()
-    .data;
-    let mut rules = load_rules(&root.join("rules/period-2026-2028.toml"), &[]).unwrap();
+    let data = super::fixture("period");
+    let mut rules = super::rules_file("period-2026-2028.toml");
     rules.quota.min_share_of_eligible = Share::parse("0.3").unwrap();
     let plan = plan_year(&data, &rules, 2026, &data.ledger, &PlanOptions::default()).unwrap();
     (data, rules, plan)

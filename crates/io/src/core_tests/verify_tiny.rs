@@ -11,15 +11,8 @@ mod tiny {
     use super::*;
 
     fn load() -> (Dataset, Rules) {
-        let dir = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
-            .join("fixtures/tiny");
-        let loaded = crate::input::load(&crate::input::DataSources {
-            dir: Some(dir),
-            ..Default::default()
-        })
-        .unwrap();
         (
-            loaded.data,
+            crate::core_tests::fixture("tiny"),
             crate::rules::parse_rules("", "defaults", &[]).unwrap(),
         )
     }
