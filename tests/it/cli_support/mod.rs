@@ -75,6 +75,17 @@ pub fn json(path: &Path) -> serde_json::Value {
     serde_json::from_slice(&bytes).unwrap()
 }
 
+/// Asserts that the run exited with `code` and that its standard error holds each of
+/// `needles`; returns the standard error.
+pub fn stderr_has(o: &Output, code: i32, needles: &[&str]) -> String {
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert_eq!(o.status.code(), Some(code), "{err}");
+    for n in needles {
+        assert!(err.contains(n), "missing {n:?} in:\n{err}");
+    }
+    err
+}
+
 /// Asserts that the run exited with `code`, its output in the message.
 pub fn exited(o: &Output, code: i32) {
     assert_eq!(o.status.code(), Some(code), "{}", text(o));
