@@ -275,9 +275,9 @@ pub fn execute(a: &HorizonArgs, quiet: bool, watch: Option<&super::Watch>) -> Ex
     }
     let district_rows = districts.rows();
     let csv = horizon::horizon_csv_with(&summary.years, summary.what_it_takes.as_ref())
-        .map_err(|e| e.to_string())
+        .map_err(RenderError::from)
         .and_then(|b| {
-            let xlsx = horizon_workbook(&b, &summary, &district_rows).map_err(|e| e.to_string())?;
+            let xlsx = horizon_workbook(&b, &summary, &district_rows)?;
             Ok((b, xlsx))
         });
     match csv {
