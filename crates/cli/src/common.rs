@@ -1,8 +1,9 @@
 //! Options and loading shared by every command.
 
 use super::Exit;
+use crate::error::{FlagError, OutsidePeriod};
 use clap::Args;
-use rotaplan_core::rules::{load_rules, Rules};
+use rotaplan_core::rules::{load_rules, RuleErrors, Rules};
 use rotaplan_io::input::{self, DataSources, Loaded};
 use rotaplan_io::output::redact::{RedactError, Redactor};
 use rotaplan_io::output::{OutDir, OutError, Staged};
@@ -219,6 +220,34 @@ impl PlanInputs {
     }
 }
 
+/// The rule set, the data and a plan file made by `plan` (or edited, or made
+/// elsewhere): what `verify` and `schedule` read.
+#[derive(Args, Debug, Clone)]
+pub struct PlanFileInputs {
+    #[command(flatten)]
+    pub rules: RuleArgs,
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// The plan: plan.csv or plan.xlsx as `plan` writes them (edited or not), or a
+    /// table with at least teacher_id and to_school.
+    #[arg(long, value_name = "FILE")]
+    pub plan: PathBuf,
+}
+
+impl PlanFileInputs {
+    /// Every input file and folder, with `more` (another file the command reads),
+    /// which `--out` must stay clear of.
+    pub fn paths(&self, more: Option<PathBuf>) -> Vec<PathBuf> {
+        self.data
+            .inputs_with(&self.rules, [Some(self.plan.clone()), more])
+    }
+
+    /// Loads the rules and the data (see [`load_all`]).
+    pub fn load(&self) -> Result<(Rules, Loaded), Exit> {
+        load_all(&self.rules, &self.data)
+    }
+}
+
 /// `--out`, `--force` and `--redact`: the output folder of a command that plans, and
 /// how it is written.
 #[derive(Args, Debug, Clone)]
@@ -324,12 +353,10 @@ pub fn write_out(out: &OutDir, staged: &Staged) -> Result<(), Exit> {
 }
 
 /// Loads the rule set, or prints its errors.
-pub fn load_rule_args(args: &RuleArgs) -> Result<Rules, String> {
+pub fn load_rule_args(args: &RuleArgs) -> Result<Rules, RuleErrors> {
     match &args.rules {
-        Some(path) => load_rules(path, &args.set).map_err(|e| e.to_string()),
-        None => {
-            rotaplan_core::rules::parse_rules("", "defaults", &args.set).map_err(|e| e.to_string())
-        }
+        Some(path) => load_rules(path, &args.set),
+        None => rotaplan_core::rules::parse_rules("", "defaults", &args.set),
     }
 }
 
@@ -374,40 +401,43 @@ const MAX_SECONDS: f64 = 7.0 * 24.0 * 3600.0;
 pub const FLAG_YEARS: (i32, i32) = (1900, 2100);
 
 /// `--time-limit SECONDS`: a finite number of seconds above 0 and at most a week.
-pub fn parse_seconds(s: &str) -> Result<f64, String> {
-    let help = "expected a number of seconds greater than 0, such as 120 (at most 604800, a week)";
+pub fn parse_seconds(s: &str) -> Result<f64, FlagError> {
+    let value = s.to_string();
     match s.trim().parse::<f64>() {
         Ok(v) if v.is_finite() && v > 0.0 && v <= MAX_SECONDS => Ok(v),
-        Ok(v) if v.is_nan() => Err(format!("`{s}` is not a number; {help}")),
-        Ok(_) => Err(format!("`{s}` is out of range; {help}")),
-        Err(_) => Err(format!("`{s}` is not a number; {help}")),
+        Ok(v) if v.is_nan() => Err(FlagError::NotSeconds { value }),
+        Ok(_) => Err(FlagError::SecondsOutOfRange { value }),
+        Err(_) => Err(FlagError::NotSeconds { value }),
     }
 }
 
 /// `--year Y` and the like: a whole year between 1900 and 2100.
-pub fn parse_year(s: &str) -> Result<i32, String> {
+pub fn parse_year(s: &str) -> Result<i32, FlagError> {
     let (lo, hi) = FLAG_YEARS;
-    let help = format!("expected a whole year between {lo} and {hi}, such as 2021");
+    let value = s.to_string();
     match s.trim().parse::<i64>() {
-        Ok(y) if (i64::from(lo)..=i64::from(hi)).contains(&y) => i32::try_from(y).map_err(|_| help),
-        Ok(_) => Err(format!("`{s}` is out of range; {help}")),
-        Err(_) => Err(format!("`{s}` is not a whole year; {help}")),
+        // INVARIANT: a year between 1900 and 2100 fits an i32.
+        Ok(y) if (i64::from(lo)..=i64::from(hi)).contains(&y) => {
+            i32::try_from(y).map_err(|_| FlagError::YearOutOfRange { value })
+        }
+        Ok(_) => Err(FlagError::YearOutOfRange { value }),
+        Err(_) => Err(FlagError::NotAYear { value }),
     }
 }
 
 /// A plan year given on the command line must be inside the rules' plan period
 /// (`[plan] first_year..=last_year`), unless `--any-year` says it is meant.
-pub fn check_period(rules: &Rules, year: i32, any_year: bool) -> Result<(), String> {
+pub fn check_period(rules: &Rules, year: i32, any_year: bool) -> Result<(), OutsidePeriod> {
     let (first, last) = (rules.plan.first_year, rules.plan.last_year);
     if any_year || (first..=last).contains(&year) {
         return Ok(());
     }
-    Err(format!(
-        "--year {year} is outside the plan period of {} ({first}–{last}, [plan] first_year \
-         and last_year); give a year in the period, or add --any-year to plan that year \
-         anyway",
-        rules.source
-    ))
+    Err(OutsidePeriod {
+        year,
+        rule_set: rules.source.to_string(),
+        first,
+        last,
+    })
 }
 
 /// `--method`'s parser: the names of [`rotaplan_core::plan::Method`], listed in `--help`.

@@ -79,8 +79,10 @@ fn write_steering(
 }
 
 /// `2026-2030` → (2026, 2030); one year (`2026`) is a range of one.
-fn parse_years(s: &str) -> Result<(i32, i32), String> {
-    let bad = || format!("expected a year range such as 2026-2030, got `{s}`");
+fn parse_years(s: &str) -> Result<(i32, i32), crate::FlagError> {
+    let bad = || crate::FlagError::YearRange {
+        value: s.to_string(),
+    };
     let (a, b) = s.split_once('-').unwrap_or((s, s));
     let a: i32 = a.trim().parse().map_err(|_| bad())?;
     let b: i32 = b.trim().parse().map_err(|_| bad())?;

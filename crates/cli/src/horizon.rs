@@ -9,9 +9,9 @@ use rotaplan_core::model::{Dataset, Id, School};
 use rotaplan_core::plan::{PlanError, PlanOptions};
 use rotaplan_core::rules::Rules;
 use rotaplan_core::shortfall::{shortfall_reasons, ShortfallReason};
-use rotaplan_core::stats::{summarize, SchoolRow};
-use rotaplan_io::output::redact::Redactor;
-use rotaplan_io::output::{plan_files, Staged};
+use rotaplan_core::stats::{summarize, FiguresMismatch, SchoolRow};
+use rotaplan_io::output::redact::{RedactError, Redactor};
+use rotaplan_io::output::{plan_files, RenderError, Staged};
 use rotaplan_io::report::horizon_page::{horizon_page, horizon_workbook, DistrictYears};
 use rotaplan_io::report::Lang;
 use std::collections::BTreeMap;
@@ -78,11 +78,8 @@ pub(super) fn fail(e: HorizonError, source: &str) -> Exit {
 pub(super) fn redacted_roster(
     redactor: Option<&Redactor>,
     roster: &Dataset,
-) -> Result<Option<Dataset>, String> {
-    redactor
-        .map(|r| r.dataset(roster))
-        .transpose()
-        .map_err(|e| e.to_string())
+) -> Result<Option<Dataset>, RedactError> {
+    redactor.map(|r| r.dataset(roster)).transpose()
 }
 
 /// A horizon year's school rows and summary, with its itinerant figures.
@@ -94,9 +91,9 @@ pub(super) fn year_summary(
         Vec<rotaplan_core::stats::SchoolRow>,
         rotaplan_core::stats::Summary,
     ),
-    String,
+    FiguresMismatch,
 > {
-    let (rows, mut summary) = summarize(v.roster, rules, v.plan).map_err(|e| e.to_string())?;
+    let (rows, mut summary) = summarize(v.roster, rules, v.plan)?;
     summary.itinerant = v
         .itinerant
         .map(|p| Box::new(rotaplan_core::itinerant::ItinerantFigures::of(p)));
@@ -149,7 +146,7 @@ pub(super) fn stage_year(
     v: &horizon::YearView<'_>,
     rules: &Rules,
     redactor: Option<&Redactor>,
-) -> Result<StagedYear, String> {
+) -> Result<StagedYear, RenderError> {
     let (rows, summary) = year_summary(v, rules)?;
     let reasons = shortfall_reasons(v.roster, rules, v.plan);
     let redacted = redacted_roster(redactor, v.roster)?;
@@ -278,9 +275,9 @@ pub fn execute(a: &HorizonArgs, quiet: bool, watch: Option<&super::Watch>) -> Ex
     }
     let district_rows = districts.rows();
     let csv = horizon::horizon_csv_with(&summary.years, summary.what_it_takes.as_ref())
-        .map_err(|e| e.to_string())
+        .map_err(RenderError::from)
         .and_then(|b| {
-            let xlsx = horizon_workbook(&b, &summary, &district_rows).map_err(|e| e.to_string())?;
+            let xlsx = horizon_workbook(&b, &summary, &district_rows)?;
             Ok((b, xlsx))
         });
     match csv {

@@ -5,12 +5,13 @@
 use super::common::{fingerprint, write_out};
 use super::horizon::{fail, stage_year, HorizonArgs};
 use super::Exit;
+use crate::error::FlagError;
 use rotaplan_core::horizon::{self, default_points_per_round, grid_index, HorizonOptions, Period};
 use rotaplan_core::model::Dataset;
 use rotaplan_core::plan::PlanOptions;
 use rotaplan_core::rules::{Rules, Share};
 use rotaplan_io::output::redact::Redactor;
-use rotaplan_io::output::{OutDir, Staged};
+use rotaplan_io::output::{OutDir, RenderError, Staged};
 use rotaplan_io::report::district_years::DistrictYears;
 use rotaplan_io::report::Lang;
 use rotaplan_io::shard::horizon::{probe_points, run_probes, run_takes, uncount};
@@ -18,21 +19,19 @@ use rotaplan_io::shard::{
     lang_name, HorizonShard, Shard, ShardManifest, ShardReport, TakesShard, MANIFEST,
 };
 
-fn json<T: serde::Serialize>(v: &T) -> Result<Vec<u8>, String> {
-    let mut b = serde_json::to_vec_pretty(v).map_err(|e| e.to_string())?;
+fn json<T: serde::Serialize>(v: &T) -> Result<Vec<u8>, RenderError> {
+    let mut b = serde_json::to_vec_pretty(v)?;
     b.push(b'\n');
     Ok(b)
 }
 
 /// `--probe-shares` as grid points; each must be a multiple of 0.005 in (0, 1].
-fn parse_probe_shares(list: &[String]) -> Result<Vec<u32>, String> {
+fn parse_probe_shares(list: &[String]) -> Result<Vec<u32>, FlagError> {
     list.iter()
         .map(|s| {
-            Share::parse(s).and_then(grid_index).ok_or_else(|| {
-                format!(
-                    "--probe-shares {s:?}: expected a share on the 0.005 grid in (0, 1], e.g. 0.35"
-                )
-            })
+            Share::parse(s)
+                .and_then(grid_index)
+                .ok_or_else(|| FlagError::ProbeShare { value: s.clone() })
         })
         .collect()
 }

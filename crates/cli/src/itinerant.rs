@@ -6,7 +6,7 @@ use clap::Args;
 use rotaplan_core::itinerant::{self, Context, ItinerantError, ItinerantFigures, ItinerantPlan};
 use rotaplan_core::model::Dataset;
 use rotaplan_core::rules::Rules;
-use rotaplan_io::output::{itinerant_workbook, ItinerantSheets, Staged};
+use rotaplan_io::output::{itinerant_workbook, ItinerantSheets, RenderError, Staged};
 use rotaplan_io::report::itinerant_page::{itinerant_page, ItinerantGrid};
 use rotaplan_io::report::Lang;
 use std::collections::BTreeSet;
@@ -92,7 +92,7 @@ fn report_files(
     a: &ItinerantArgs,
     plan: &ItinerantPlan,
     figures: &ItinerantFigures,
-) -> Result<(), String> {
+) -> Result<(), RenderError> {
     let grid = ItinerantGrid::new(data, rules, plan);
     let page = itinerant_page(&grid, figures, &rules.plan.name, a.year, a.lang);
     staged.add("report.html", page.render().into_bytes());
@@ -102,8 +102,7 @@ fn report_files(
         grid: &grid,
         lessons: &lessons,
         uncovered: &uncovered,
-    })
-    .map_err(|e| e.to_string())?;
+    })?;
     staged.add("itinerant.xlsx", xlsx);
     Ok(())
 }
@@ -135,9 +134,9 @@ fn run_or_exit(a: &ItinerantArgs, quiet: bool) -> Result<Exit, Exit> {
         j
     });
     let written = rotaplan_io::output::write_itinerant_files(&mut staged, "", data, &plan)
-        .map_err(|e| e.to_string())
+        .map_err(RenderError::from)
         .and_then(|()| report_files(&mut staged, data, &rules, a, &plan, &summary.itinerant))
-        .and(json.map_err(|e| e.to_string()));
+        .and(json.map_err(RenderError::from));
     match written {
         Ok(json) => staged.add("summary.json", json),
         Err(e) => {

@@ -7,6 +7,7 @@
 mod check;
 mod common;
 mod compare;
+mod error;
 mod explain;
 mod gen;
 mod horizon;
@@ -25,6 +26,7 @@ use clap::{Parser, Subcommand};
 use std::ffi::OsString;
 
 pub use common::{DataArgs, RuleArgs};
+pub use error::{CommandLineError, FlagError, OutsidePeriod};
 pub use serve::{plan_args_ok, plan_stages, run_plan, run_view, Watch};
 
 /// Exit codes (README, "Exit codes").

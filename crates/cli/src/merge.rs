@@ -5,7 +5,7 @@ use super::common::{prepare_out, write_out};
 use super::Exit;
 use clap::Args;
 use rotaplan_core::horizon;
-use rotaplan_io::merge::{merge, Merged, Shards};
+use rotaplan_io::merge::{merge, MergeError, Merged, Shards};
 use rotaplan_io::output::render_plan_summary;
 use std::path::PathBuf;
 
@@ -23,7 +23,7 @@ pub struct MergeArgs {
     pub force: bool,
 }
 
-fn refused(problems: Vec<String>) -> Exit {
+fn refused(problems: Vec<MergeError>) -> Exit {
     for p in problems {
         eprintln!("error: {p}");
     }

@@ -6,7 +6,7 @@ use super::common::{load_all, prepare_out, write_out, DataArgs, RuleArgs};
 use super::Exit;
 use clap::Args;
 use rotaplan_core::quota_progress::{progress, Progress};
-use rotaplan_io::output::{csv_bytes, Staged};
+use rotaplan_io::output::{csv_bytes, RenderError, Staged};
 use rotaplan_io::report::progress_page::{progress_page, progress_workbook};
 use rotaplan_io::report::Lang;
 use std::fmt::Write;
@@ -105,20 +105,17 @@ pub fn execute(a: &ProgressArgs, quiet: bool, watch: Option<&super::Watch>) -> E
     }
     if let Some(out) = &out {
         let mut staged = Staged::default();
-        let files = (|| -> Result<(), String> {
-            let years = csv_bytes(&p.years).map_err(|e| e.to_string())?;
-            let districts = csv_bytes(&p.districts).map_err(|e| e.to_string())?;
-            let xlsx = progress_workbook(&years, &districts).map_err(|e| e.to_string())?;
+        let files = (|| -> Result<(), RenderError> {
+            let years = csv_bytes(&p.years)?;
+            let districts = csv_bytes(&p.districts)?;
+            let xlsx = progress_workbook(&years, &districts)?;
             staged.add("progress.csv", years);
             staged.add("districts.csv", districts);
             staged.add("progress.xlsx", xlsx);
             let page = progress_page(&rules.plan.name, &p, a.lang);
             staged.add("report.html", page.render().into_bytes());
-            staged.add(
-                "unknown.csv",
-                csv_bytes(&p.unknown).map_err(|e| e.to_string())?,
-            );
-            let mut json = serde_json::to_vec_pretty(&p).map_err(|e| e.to_string())?;
+            staged.add("unknown.csv", csv_bytes(&p.unknown)?);
+            let mut json = serde_json::to_vec_pretty(&p)?;
             json.push(b'\n');
             staged.add("summary.json", json);
             Ok(())

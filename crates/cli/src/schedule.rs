@@ -1,6 +1,6 @@
 //! `rotaplan schedule --plan F`: dated evaluations with conflict-free panels.
 
-use super::common::{load_all, write_out, DataArgs, OutArgs, RuleArgs};
+use super::common::{write_out, OutArgs, PlanFileInputs};
 use super::Exit;
 use clap::Args;
 use rotaplan_core::schedule::check::check;
@@ -8,7 +8,7 @@ use rotaplan_core::schedule::{ics, solve, Event, Placement};
 use rotaplan_io::input::schedule_events::{extra_events, plan_events};
 use rotaplan_io::input::InputErrors;
 use rotaplan_io::output::redact::Redactor;
-use rotaplan_io::output::{csv_table, Staged};
+use rotaplan_io::output::{csv_table, RenderError, Staged};
 use rotaplan_io::report::schedule_page::{schedule_page, schedule_workbook, ScheduleReport};
 use rotaplan_io::report::Lang;
 use serde::Serialize;
@@ -18,13 +18,10 @@ use std::time::Instant;
 
 #[derive(Args, Debug)]
 pub struct ScheduleArgs {
+    // The rules, the data and the plan (`--plan`): one evaluation per exchange
+    // covering the year.
     #[command(flatten)]
-    pub rules: RuleArgs,
-    #[command(flatten)]
-    pub data: DataArgs,
-    /// plan.csv as written by `plan`: one evaluation per exchange covering the year.
-    #[arg(long, value_name = "FILE")]
-    pub plan: PathBuf,
+    pub inputs: PlanFileInputs,
     /// Calendar year of the evaluations (default: the earliest start_year in the plan).
     #[arg(long, value_parser = super::common::parse_year)]
     pub year: Option<i32>,
@@ -119,13 +116,12 @@ pub fn run(a: &ScheduleArgs, quiet: bool) -> Exit {
 
 /// `run`, with every early exit as the error.
 fn run_or_exit(a: &ScheduleArgs, quiet: bool) -> Result<Exit, Exit> {
-    let inputs = a
-        .data
-        .inputs_with(&a.rules, [Some(a.plan.clone()), a.events.clone()]);
+    let inputs = a.inputs.paths(a.events.clone());
     let (out, redactor) = a.output.open("schedule", &inputs)?;
-    let (rules, loaded) = load_all(&a.rules, &a.data)?;
+    let (rules, loaded) = a.inputs.load()?;
     let data = &loaded.data;
-    let (year, mut events) = plan_events(&a.plan, data, &rules, a.year).map_err(|e| report(&e))?;
+    let (year, mut events) =
+        plan_events(&a.inputs.plan, data, &rules, a.year).map_err(|e| report(&e))?;
     if let Some(path) = &a.events {
         let taken: BTreeSet<String> = events.iter().map(|e| e.id.clone()).collect();
         let mut extra = extra_events(path, data, &rules, &taken).map_err(|e| report(&e))?;
@@ -319,8 +315,7 @@ fn files(
     events: &[Event],
     sched: &rotaplan_core::schedule::Schedule,
     summary: &ScheduleSummary,
-) -> Result<(), String> {
-    let err = |e: csv::Error| e.to_string();
+) -> Result<(), RenderError> {
     let ids = |panel: &[usize]| {
         panel
             .iter()
@@ -373,7 +368,7 @@ fn files(
         "sending_school",
         "panel_names",
     ];
-    let schedule_csv = csv_table(&header, &rows).map_err(err)?;
+    let schedule_csv = csv_table(&header, &rows)?;
 
     let un: Vec<Vec<String>> = sched
         .unscheduled
@@ -402,9 +397,8 @@ fn files(
         "subject",
         "detail",
     ];
-    let unscheduled_csv = csv_table(&header, &un).map_err(err)?;
-    let xlsx = schedule_workbook(&schedule_csv, &unscheduled_csv, data, sched)
-        .map_err(|e| e.to_string())?;
+    let unscheduled_csv = csv_table(&header, &un)?;
+    let xlsx = schedule_workbook(&schedule_csv, &unscheduled_csv, data, sched)?;
     staged.add("schedule.csv", schedule_csv);
     staged.add("unscheduled.csv", unscheduled_csv);
     staged.add("schedule.xlsx", xlsx);
@@ -432,7 +426,7 @@ fn files(
             }
         }
     }
-    let mut json = serde_json::to_vec_pretty(summary).map_err(|e| e.to_string())?;
+    let mut json = serde_json::to_vec_pretty(summary)?;
     json.push(b'\n');
     staged.add("summary.json", json);
     Ok(())

@@ -2,6 +2,7 @@
 //! bridge through which its workers run `plan` exactly as the command does.
 
 use super::{Cli, Command};
+use crate::error::CommandLineError;
 use clap::{Args, Parser};
 use indicatif::ProgressBar;
 use std::net::SocketAddr;
@@ -32,14 +33,13 @@ pub fn plan_stages() -> ProgressBar {
 }
 
 /// Parses a `rotaplan plan …` command line; None when it is not one.
-fn parse_plan(args: &[String]) -> Result<super::plan::PlanArgs, String> {
-    match Cli::try_parse_from(args) {
-        Ok(Cli {
+fn parse_plan(args: &[String]) -> Result<super::plan::PlanArgs, CommandLineError> {
+    match Cli::try_parse_from(args)? {
+        Cli {
             command: Command::Plan(p),
             ..
-        }) => Ok(p),
-        Ok(_) => Err("not a plan command".into()),
-        Err(e) => Err(e.to_string()),
+        } => Ok(p),
+        _ => Err(CommandLineError::NotPlan),
     }
 }
 
@@ -51,7 +51,11 @@ pub fn plan_args_ok(args: &[String]) -> bool {
 /// Runs `rotaplan plan` with these arguments in this process (quietly), reporting its
 /// stages on `bar` and stopping when `cancel` is set: the exit code, or why the
 /// command line was refused.
-pub fn run_plan(args: &[String], bar: ProgressBar, cancel: Arc<AtomicBool>) -> Result<i32, String> {
+pub fn run_plan(
+    args: &[String],
+    bar: ProgressBar,
+    cancel: Arc<AtomicBool>,
+) -> Result<i32, CommandLineError> {
     let a = parse_plan(args)?;
     Ok(super::plan::execute(&a, true, bar, Some(cancel)) as i32)
 }
@@ -85,26 +89,25 @@ impl Watch {
 }
 
 /// The commands the workspace runs besides `plan`, as their command lines parse.
-fn parse_view(args: &[String]) -> Result<Command, String> {
-    match Cli::try_parse_from(args) {
-        Ok(Cli {
+fn parse_view(args: &[String]) -> Result<Command, CommandLineError> {
+    match Cli::try_parse_from(args)? {
+        Cli {
             command: c @ (Command::Horizon(_) | Command::Compare(_) | Command::Progress(_)),
             ..
-        }) => Ok(c),
-        Ok(_) => Err("not a horizon, compare or progress command".into()),
-        Err(e) => Err(e.to_string()),
+        } => Ok(c),
+        _ => Err(CommandLineError::NotView),
     }
 }
 
 /// Runs `rotaplan horizon`, `compare` or `progress` with these arguments in this
 /// process (quietly), followed by `watch`: the exit code, or why the command line was
 /// refused.
-pub fn run_view(args: &[String], watch: &Watch) -> Result<i32, String> {
+pub fn run_view(args: &[String], watch: &Watch) -> Result<i32, CommandLineError> {
     let code = match parse_view(args)? {
         Command::Horizon(a) => super::horizon::execute(&a, true, Some(watch)),
         Command::Compare(a) => super::compare::execute(&a, true, Some(watch)),
         Command::Progress(a) => super::progress_cmd::execute(&a, true, Some(watch)),
-        _ => return Err("not a horizon, compare or progress command".into()),
+        _ => return Err(CommandLineError::NotView),
     };
     Ok(code as i32)
 }

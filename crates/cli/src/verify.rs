@@ -4,7 +4,7 @@
 //! valid, 4 when a rule is broken (the files are written all the same), 2 when a file
 //! is malformed (nothing written).
 
-use super::common::{check_period, load_all, prepare_out, write_out, DataArgs, RuleArgs};
+use super::common::{check_period, prepare_out, write_out, PlanFileInputs};
 use super::Exit;
 use clap::Args;
 use rotaplan_core::plan::{plan_year, PlanError, PlanOptions};
@@ -17,14 +17,9 @@ use std::path::PathBuf;
 
 #[derive(Args, Debug)]
 pub struct VerifyArgs {
+    // The rules, the data and the plan to check (`--plan`).
     #[command(flatten)]
-    pub rules: RuleArgs,
-    #[command(flatten)]
-    pub data: DataArgs,
-    /// The plan to check: plan.csv or plan.xlsx (as `plan` writes them, edited or
-    /// not), or a table with at least teacher_id and to_school.
-    #[arg(long, value_name = "FILE")]
-    pub plan: PathBuf,
+    pub inputs: PlanFileInputs,
     /// An earlier plan (plan.csv or plan.xlsx, edited or not): verify.json `kept`
     /// counts the moves of --plan that it has too (same teacher, same host school).
     #[arg(long, value_name = "FILE")]
@@ -99,9 +94,7 @@ fn violation_rows(violations: &[Violation]) -> Vec<Vec<String>> {
 }
 
 pub fn run(a: &VerifyArgs, quiet: bool) -> Exit {
-    let inputs = a
-        .data
-        .inputs_with(&a.rules, [Some(a.plan.clone()), a.previous.clone()]);
+    let inputs = a.inputs.paths(a.previous.clone());
     let out = match prepare_out(&a.out, "verify", &inputs, a.force) {
         Ok(o) => o,
         Err(e) => return e,
@@ -112,7 +105,7 @@ pub fn run(a: &VerifyArgs, quiet: bool) -> Exit {
     );
     // Both the plan file and the data are read before giving up, so that one run
     // lists every problem in either.
-    let plan = load_plan(&a.plan);
+    let plan = load_plan(&a.inputs.plan);
     match &plan {
         Err(e) => eprintln!("{e}"),
         Ok(p) => {
@@ -132,7 +125,7 @@ pub fn run(a: &VerifyArgs, quiet: bool) -> Exit {
             }
         }
     }
-    let (rules, loaded) = match load_all(&a.rules, &a.data) {
+    let (rules, loaded) = match a.inputs.load() {
         Ok(x) => x,
         Err(e) => return e,
     };

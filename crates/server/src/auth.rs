@@ -68,15 +68,40 @@ impl User {
     }
 }
 
+/// Why a password could not be hashed or a token made: the system gave no random
+/// bytes, or argon2 refused (in their own words).
+#[derive(Debug, thiserror::Error)]
+pub enum SecretError {
+    /// The operating system's random source failed.
+    #[error("{0}")]
+    Random(getrandom::Error),
+    /// argon2 could not encode the salt or hash the password.
+    #[error("{0}")]
+    Hash(argon2::password_hash::Error),
+}
+
+impl SecretError {
+    /// What to do about it.
+    pub fn help(&self) -> &'static str {
+        match self {
+            SecretError::Random(_) => {
+                "the server needs the system's random source (/dev/urandom or getrandom); \
+                 check the machine or the container"
+            }
+            SecretError::Hash(_) => "try again; if it fails again, report it",
+        }
+    }
+}
+
 /// Hashes a password with argon2id and a random salt (PHC string).
-pub fn hash_password(password: &str) -> Result<String, String> {
+pub fn hash_password(password: &str) -> Result<String, SecretError> {
     let mut salt = [0u8; 16];
-    getrandom::fill(&mut salt).map_err(|e| e.to_string())?;
-    let salt = SaltString::encode_b64(&salt).map_err(|e| e.to_string())?;
+    getrandom::fill(&mut salt).map_err(SecretError::Random)?;
+    let salt = SaltString::encode_b64(&salt).map_err(SecretError::Hash)?;
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())
-        .map_err(|e| e.to_string())
+        .map_err(SecretError::Hash)
 }
 
 pub fn verify_password(password: &str, hash: &str) -> bool {
@@ -90,9 +115,9 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
 }
 
 /// 32 random bytes as hex.
-pub fn random_token() -> Result<String, String> {
+pub fn random_token() -> Result<String, SecretError> {
     let mut b = [0u8; 32];
-    getrandom::fill(&mut b).map_err(|e| e.to_string())?;
+    getrandom::fill(&mut b).map_err(SecretError::Random)?;
     Ok(hex(&b))
 }
 

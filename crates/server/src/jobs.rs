@@ -328,7 +328,12 @@ fn in_folder(
             ),
             )))
         }
-        Err(msg) => return Ok(Outcome::Failed(Failure::library("无法运行计算：", msg))),
+        Err(e) => {
+            return Ok(Outcome::Failed(Failure::library(
+                "无法运行计算：",
+                e.to_string(),
+            )))
+        }
     }
     let mut files = Vec::new();
     for e in std::fs::read_dir(&out)? {

@@ -219,7 +219,12 @@ pub(super) fn in_folder(
                 }),
             ))
         }
-        Err(msg) => return Ok(Outcome::Failed(Failure::library("无法运行计算：", msg))),
+        Err(e) => {
+            return Ok(Outcome::Failed(Failure::library(
+                "无法运行计算：",
+                e.to_string(),
+            )))
+        }
     }
     let mut files = Vec::new();
     collect(&out, "", &mut files)?;

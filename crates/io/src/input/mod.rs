@@ -170,7 +170,9 @@ fn read_sheet<T>(
                         OpenError::NotFound => InputErrorKind::MissingFile {
                             detail: "no such file".to_string(),
                         },
-                        OpenError::Other(reason) => InputErrorKind::Unreadable { reason },
+                        e => InputErrorKind::Unreadable {
+                            reason: e.to_string(),
+                        },
                     };
                     report.complete = false;
                     report.errors.push(InputError::file(&report.file, kind));

@@ -15,11 +15,36 @@ use std::io::{self, BufRead, BufReader, Cursor, Read, Seek, SeekFrom};
 use std::path::Path;
 use std::rc::Rc;
 
-/// Why a file could not be opened.
-#[derive(Debug)]
+/// Why a file could not be opened. Reported as a missing file or, in these words, as
+/// an unreadable one (`InputErrorKind::Unreadable`, whose help is the loader's).
+#[derive(Debug, thiserror::Error)]
 pub(crate) enum OpenError {
+    /// No file at the path.
+    #[error("no such file")]
     NotFound,
-    Other(String),
+    /// Reading the file failed (permissions, a device error, text that cannot be decoded).
+    #[error(transparent)]
+    Io(#[from] io::Error),
+    /// A workbook from which no worksheet can be read.
+    #[error("not a readable spreadsheet ({0})")]
+    Spreadsheet(#[from] SheetError),
+    /// A workbook so broken that the spreadsheet reader gave up on it.
+    #[error("not a readable spreadsheet (the workbook is damaged)")]
+    Damaged,
+}
+
+/// Why a workbook gives no worksheet to read.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum SheetError {
+    /// The spreadsheet reader's own words.
+    #[error("{0}")]
+    Reader(String),
+    /// A workbook without a single sheet.
+    #[error("the workbook has no sheet")]
+    NoSheet,
+    /// Every worksheet is hidden (their names).
+    #[error("the workbook has no visible worksheet (hidden: {}); unhide the sheet to read", .0.join(", "))]
+    Hidden(Vec<String>),
 }
 
 /// What the next call to [`Table::next`] found.
@@ -85,9 +110,9 @@ impl Table {
     ) -> Result<Table, OpenError> {
         let file = std::fs::File::open(path).map_err(|e| match e.kind() {
             io::ErrorKind::NotFound => OpenError::NotFound,
-            _ => OpenError::Other(e.to_string()),
+            _ => OpenError::Io(e),
         })?;
-        Table::from_reader_sheet(file, not_utf8, prefer).map_err(OpenError::Other)
+        Table::from_reader_sheet(file, not_utf8, prefer)
     }
 
     /// Reads from in-memory bytes (tests).
@@ -95,7 +120,7 @@ impl Table {
     pub(crate) fn from_reader<R: Read + Seek + 'static>(
         r: R,
         not_utf8: bool,
-    ) -> Result<Table, String> {
+    ) -> Result<Table, OpenError> {
         Table::from_reader_sheet(r, not_utf8, None)
     }
 
@@ -104,14 +129,14 @@ impl Table {
         mut r: R,
         not_utf8: bool,
         prefer: Option<&str>,
-    ) -> Result<Table, String> {
+    ) -> Result<Table, OpenError> {
         let mut magic = [0u8; 4];
-        let n = read_up_to(&mut r, &mut magic).map_err(|e| e.to_string())?;
-        r.seek(SeekFrom::Start(0)).map_err(|e| e.to_string())?;
+        let n = read_up_to(&mut r, &mut magic)?;
+        r.seek(SeekFrom::Start(0))?;
         match magic.get(..n).unwrap_or(&[]) {
             [0x50, 0x4B, 0x03, 0x04] | [0xD0, 0xCF, 0x11, 0xE0] => {
                 let mut bytes = Vec::new();
-                r.read_to_end(&mut bytes).map_err(|e| e.to_string())?;
+                r.read_to_end(&mut bytes)?;
                 let (range, choice) = first_sheet(&bytes, prefer)?;
                 drop(bytes);
                 let first_row = range.start().map_or(0, |(row, _)| row as usize);
@@ -128,10 +153,10 @@ impl Table {
         }
     }
 
-    fn from_text<R: Read + Seek + 'static>(r: R, not_utf8: bool) -> Result<Table, String> {
-        let d = decode(r, not_utf8).map_err(|e| e.to_string())?;
+    fn from_text<R: Read + Seek + 'static>(r: R, not_utf8: bool) -> Result<Table, OpenError> {
+        let d = decode(r, not_utf8)?;
         let mut buffered = BufReader::with_capacity(64 * 1024, d.reader);
-        let head = buffered.fill_buf().map_err(|e| e.to_string())?;
+        let head = buffered.fill_buf()?;
         let first_line = head.split(|b| *b == b'\n').next().unwrap_or(&[]);
         // Excel's "Unicode text" export is tab-separated; a header line with tabs and
         // no commas can only mean that.
@@ -318,7 +343,10 @@ fn newlines(record: &StringRecord) -> u64 {
 
 /// The first visible worksheet of a workbook. Third-party parsing of arbitrary bytes is
 /// guarded so a malformed workbook is an error message, never a crash.
-fn first_sheet(bytes: &[u8], prefer: Option<&str>) -> Result<(Range<Data>, SheetChoice), String> {
+fn first_sheet(
+    bytes: &[u8],
+    prefer: Option<&str>,
+) -> Result<(Range<Data>, SheetChoice), OpenError> {
     let attempt = std::panic::catch_unwind(|| {
         if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
             return range_of::<Xls<_>>(bytes, prefer);
@@ -333,20 +361,21 @@ fn first_sheet(bytes: &[u8], prefer: Option<&str>) -> Result<(Range<Data>, Sheet
     });
     match attempt {
         Ok(Ok(range)) => Ok(range),
-        Ok(Err(e)) => Err(format!("not a readable spreadsheet ({e})")),
-        Err(_) => Err("not a readable spreadsheet (the workbook is damaged)".to_string()),
+        Ok(Err(e)) => Err(OpenError::Spreadsheet(e)),
+        Err(_) => Err(OpenError::Damaged),
     }
 }
 
 fn range_of<'a, W>(
     bytes: &'a [u8],
     prefer: Option<&str>,
-) -> Result<(Range<Data>, SheetChoice), String>
+) -> Result<(Range<Data>, SheetChoice), SheetError>
 where
     W: Reader<Cursor<&'a [u8]>>,
     W::Error: fmt::Display,
 {
-    let mut book = W::new(Cursor::new(bytes)).map_err(|e| e.to_string())?;
+    let reader = |e: W::Error| SheetError::Reader(e.to_string());
+    let mut book = W::new(Cursor::new(bytes)).map_err(reader)?;
     let mut skipped = Vec::new();
     let mut chosen = None;
     let preferred = book.sheets_metadata().iter().find(|s| {
@@ -356,7 +385,7 @@ where
     });
     if let Some(sheet) = preferred {
         let name = sheet.name.clone();
-        let range = book.worksheet_range(&name).map_err(|e| e.to_string())?;
+        let range = book.worksheet_range(&name).map_err(reader)?;
         return Ok((range, SheetChoice { name, skipped }));
     }
     for sheet in book.sheets_metadata() {
@@ -368,15 +397,12 @@ where
     }
     let Some(name) = chosen else {
         return Err(if skipped.is_empty() {
-            "the workbook has no sheet".to_string()
+            SheetError::NoSheet
         } else {
-            format!(
-                "the workbook has no visible worksheet (hidden: {}); unhide the sheet to read",
-                skipped.join(", ")
-            )
+            SheetError::Hidden(skipped)
         });
     };
-    let range = book.worksheet_range(&name).map_err(|e| e.to_string())?;
+    let range = book.worksheet_range(&name).map_err(reader)?;
     Ok((range, SheetChoice { name, skipped }))
 }
 
@@ -536,6 +562,25 @@ mod tests {
         let mut bytes = b"PK\x03\x04".to_vec();
         bytes.extend_from_slice(&[0u8; 100]);
         let err = Table::from_reader(Cursor::new(bytes), false).err().unwrap();
-        assert!(err.contains("spreadsheet"), "{err}");
+        assert!(err.to_string().contains("spreadsheet"), "{err}");
+    }
+
+    /// The words of an unreadable workbook, as they were when these were strings.
+    #[test]
+    fn sheet_errors_keep_their_words() {
+        let hidden = OpenError::from(SheetError::Hidden(vec!["a".into(), "b".into()]));
+        assert_eq!(
+            hidden.to_string(),
+            "not a readable spreadsheet (the workbook has no visible worksheet (hidden: a, b); \
+             unhide the sheet to read)"
+        );
+        assert_eq!(
+            OpenError::from(SheetError::NoSheet).to_string(),
+            "not a readable spreadsheet (the workbook has no sheet)"
+        );
+        assert_eq!(
+            OpenError::Damaged.to_string(),
+            "not a readable spreadsheet (the workbook is damaged)"
+        );
     }
 }

@@ -9,13 +9,13 @@
 //! `--probe-shares` to rerun the shards with.
 
 use super::year::merge_year;
-use super::ShardDir;
+use super::{FileProblem, MergeError, ShardDir};
 use crate::horizon::{
     distance_grid, grid_index, horizon_csv_with, param_probe, render_what_it_takes_with,
     search_with, smallest_met_with, term_grid, HorizonSummary, MorePostsTally, SearchStart,
     WhatItTakes, YearRow,
 };
-use crate::output::Staged;
+use crate::output::{RenderError, Staged};
 use crate::report::district_years::merge_rows;
 use crate::report::horizon_page::{horizon_page, horizon_workbook};
 use crate::shard::HorizonShard;
@@ -27,43 +27,36 @@ use std::path::Path;
 pub fn merge(
     shards: &[ShardDir],
     staged: &mut Staged,
-) -> Result<(HorizonSummary, String), Vec<String>> {
+) -> Result<(HorizonSummary, String), Vec<MergeError>> {
     let hs: Vec<(&Path, &HorizonShard)> = shards
         .iter()
         .filter_map(|s| Some((s.dir.as_path(), s.manifest.horizon.as_ref()?)))
         .collect();
     let Some(&(dir0, first)) = hs.first() else {
-        return Err(vec!["no shard folders given".into()]);
+        return Err(vec![MergeError::NoShards]);
     };
     for &(dir, h) in &hs {
         if h.period != first.period {
-            return Err(vec![format!(
-                "{} planned another period or rules than {} ({:?} vs {:?})",
-                dir.display(),
-                dir0.display(),
-                h.period,
-                first.period
-            )]);
+            return Err(vec![MergeError::OtherPeriod {
+                dir: dir.display().to_string(),
+                first: dir0.display().to_string(),
+                period: format!("{:?}", h.period),
+                first_period: format!("{:?}", first.period),
+            }]);
         }
         if h.probes_per_round != first.probes_per_round {
-            return Err(vec![format!(
-                "{} searched {} shares per round but {} searched {} (machines with \
-                 different core counts): rerun the shards with the same \
-                 RAYON_NUM_THREADS",
-                dir.display(),
-                h.probes_per_round,
-                dir0.display(),
-                first.probes_per_round
-            )]);
+            return Err(vec![MergeError::OtherProbes {
+                dir: dir.display().to_string(),
+                probes: h.probes_per_round,
+                first: dir0.display().to_string(),
+                first_probes: first.probes_per_round,
+            }]);
         }
     }
     let period = &first.period;
-    let share = period.share().ok_or_else(|| {
-        vec![format!(
-            "bad min_share_of_eligible {:?}",
-            period.min_share_of_eligible
-        )]
-    })?;
+    let share = period
+        .share()
+        .ok_or_else(|| vec![MergeError::BadShare(period.min_share_of_eligible.clone())])?;
     let dirs: Vec<&Path> = hs.iter().map(|(d, _)| *d).collect();
     for year in period.first_year..=period.last_year {
         merge_year(&dirs, &format!("{year}/"), staged)?;
@@ -90,7 +83,7 @@ pub fn merge(
             .map(|i| probes.get(i).map(|rows| until_met(rows, start.target)))
             .collect())
     })
-    .map_err(|e| vec![e.to_string()])?;
+    .map_err(|e| vec![e.into()])?;
     let mut summary = HorizonSummary::of_period(period, base, search);
     let mut takes_text = String::new();
     if !summary.target_met {
@@ -99,25 +92,23 @@ pub fn merge(
         takes_text = text;
     }
     let lang = first.lang().ok_or_else(|| {
-        vec![format!(
-            "{}: unknown report language {:?}",
+        vec![MergeError::at(
             dir0.display(),
-            first.lang
+            FileProblem::UnknownLang(first.lang.clone()),
         )]
     })?;
     if let Some((dir, _)) = hs.iter().find(|(_, h)| h.lang != first.lang) {
-        return Err(vec![format!(
-            "{} wrote its report in another language than {}: rerun the shards with the \
-             same --lang",
-            dir.display(),
-            dir0.display()
-        )]);
+        return Err(vec![MergeError::OtherLang {
+            dir: dir.display().to_string(),
+            first: dir0.display().to_string(),
+        }]);
     }
     let years: Vec<i32> = summary.years.iter().map(|r| r.year).collect();
     let districts = merge_rows(hs.iter().flat_map(|(_, h)| h.districts.iter()), &years);
+    let rendered = |e: RenderError| vec![MergeError::Render(e)];
     let csv = horizon_csv_with(&summary.years, summary.what_it_takes.as_ref())
-        .map_err(|e| vec![e.to_string()])?;
-    let xlsx = horizon_workbook(&csv, &summary, &districts).map_err(|e| vec![e.to_string()])?;
+        .map_err(|e| rendered(e.into()))?;
+    let xlsx = horizon_workbook(&csv, &summary, &districts).map_err(|e| rendered(e.into()))?;
     staged.add("horizon.csv", csv);
     staged.add("horizon.xlsx", xlsx);
     staged.add(
@@ -126,7 +117,7 @@ pub fn merge(
             .render()
             .into_bytes(),
     );
-    let mut json = serde_json::to_vec_pretty(&summary).map_err(|e| vec![e.to_string()])?;
+    let mut json = serde_json::to_vec_pretty(&summary).map_err(|e| rendered(e.into()))?;
     json.push(b'\n');
     staged.add("summary.json", json);
     Ok((summary, takes_text))
@@ -140,32 +131,27 @@ fn what_it_takes(
     hs: &[(&Path, &HorizonShard)],
     target: u64,
     k: u32,
-) -> Result<(WhatItTakes, String), Vec<String>> {
+) -> Result<(WhatItTakes, String), Vec<MergeError>> {
     let mut parts: Vec<&crate::shard::TakesShard> = Vec::new();
     for (dir, h) in hs {
         match &h.takes {
             Some(t) => parts.push(t),
-            None => {
-                return Err(vec![format!(
-                    "{}: shard.json has no \"what it takes\" horizons (written by an older \
-                     rotaplan) and the merged period misses its target; rerun every shard",
-                    dir.display()
-                )])
-            }
+            None => return Err(vec![MergeError::at(dir.display(), FileProblem::NoTakes)]),
         }
     }
     let Some(first) = parts.first() else {
-        return Err(vec!["no shard folders given".into()]);
+        return Err(vec![MergeError::NoShards]);
     };
     if let Some(p) = parts
         .iter()
         .find(|p| p.term_years != first.term_years || p.max_distance_km != first.max_distance_km)
     {
-        return Err(vec![format!(
-            "the shards ran \"what it takes\" under different rules (term.years {} vs {}, \
-             max_distance_km {} vs {}); rerun every shard with the same rules",
-            first.term_years, p.term_years, first.max_distance_km, p.max_distance_km
-        )]);
+        return Err(vec![MergeError::OtherTakes {
+            first_term: first.term_years,
+            term: p.term_years,
+            first_km: first.max_distance_km,
+            km: p.max_distance_km,
+        }]);
     }
     let summed = |get: &dyn Fn(&crate::shard::TakesShard) -> Option<&Vec<YearRow>>| {
         let rows: Option<Vec<&[YearRow]>> =
@@ -176,11 +162,7 @@ fn what_it_takes(
     for t in term_grid(first.term_years) {
         let rows = summed(&|p| p.terms.get(&t))
             .map_err(|e| vec![e])?
-            .ok_or_else(|| {
-                vec![format!(
-                    "a shard lacks the horizon with term.years = {t}; rerun every shard"
-                )]
-            })?;
+            .ok_or_else(|| vec![MergeError::LacksTerm(t)])?;
         term_probes.push(param_probe(f64::from(t), &rows, target));
     }
     let grid = distance_grid(first.max_distance_km);
@@ -203,7 +185,7 @@ fn what_it_takes(
             })
             .collect())
     })
-    .map_err(|e| vec![e.to_string()])?;
+    .map_err(|e| vec![e.into()])?;
     let tally = MorePostsTally::merged(parts.iter().map(|p| &p.more_posts));
     let w = tally.answer(term_probes, distance);
     let text = render_what_it_takes_with(&w, first.term_years, first.max_distance_km);
@@ -222,11 +204,11 @@ fn until_met(rows: &[YearRow], target: u64) -> Vec<YearRow> {
 
 /// The shards' rows of the same years added up: counts summed, `optimal` only when
 /// every shard's year was, the target path as it is.
-fn add_up<'a>(mut parts: impl Iterator<Item = &'a [YearRow]>) -> Result<Vec<YearRow>, String> {
+fn add_up<'a>(mut parts: impl Iterator<Item = &'a [YearRow]>) -> Result<Vec<YearRow>, MergeError> {
     let mut out: Vec<YearRow> = parts.next().unwrap_or_default().to_vec();
     for p in parts {
         if p.len() != out.len() || p.iter().zip(&out).any(|(a, b)| a.year != b.year) {
-            return Err("the shards' horizons cover different years".into());
+            return Err(MergeError::OtherYears);
         }
         for (o, r) in out.iter_mut().zip(p) {
             o.eligible += r.eligible;

@@ -3,6 +3,7 @@
 //! comes from the shard that planned it.
 
 use super::tables::{merge_by_district, Table};
+use super::{FileProblem, MergeError};
 use crate::output::Staged;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -20,7 +21,7 @@ pub fn merge_itinerant(
     prefix: &str,
     schools: &Table,
     staged: &mut Staged,
-) -> Result<Option<[Table; 2]>, Vec<String>> {
+) -> Result<Option<[Table; 2]>, Vec<MergeError>> {
     let present: Vec<bool> = dirs
         .iter()
         .map(|d| d.join(format!("{prefix}{}", FILES[0].0)).is_file())
@@ -29,15 +30,15 @@ pub fn merge_itinerant(
         return Ok(None);
     }
     if let Some(i) = present.iter().position(|p| !p) {
-        return Err(vec![format!(
-            "{}: no {} although other shards have one: rerun this shard",
+        return Err(vec![MergeError::at(
             dirs[i].join(prefix).display(),
-            FILES[0].0
+            FileProblem::Lacks(FILES[0].0),
         )]);
     }
     let (Some(sc), Some(dc)) = (schools.column("school_id"), schools.column("district")) else {
-        return Err(vec![format!(
-            "{prefix}schools.csv: no school_id or district column"
+        return Err(vec![MergeError::at(
+            format!("{prefix}schools.csv"),
+            FileProblem::NoSchoolColumns,
         )]);
     };
     let district: BTreeMap<&str, &str> = schools
@@ -52,13 +53,13 @@ pub fn merge_itinerant(
             district
                 .get(school)
                 .map(|d| d.to_string())
-                .ok_or_else(|| format!("school {school} is in no shard's schools.csv"))
+                .ok_or_else(|| FileProblem::UnknownSchool(school.to_string()))
         })?;
-        staged.add(file, table.csv().map_err(|e| vec![e])?);
+        staged.add(file, table.csv().map_err(|e| vec![e.into()])?);
         merged.push(table);
     }
     let [lessons, uncovered]: [Table; 2] = merged
         .try_into()
-        .map_err(|_| vec!["the itinerant files did not merge (a bug)".to_string()])?;
+        .map_err(|_| vec![MergeError::Bug("the itinerant files did not merge (a bug)")])?;
     Ok(Some([lessons, uncovered]))
 }

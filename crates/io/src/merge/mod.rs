@@ -5,10 +5,13 @@
 //! tallies and the horizon's rows are sums over districts, added up from the shards'
 //! figures (`shard.json`, see `crate::shard::manifest`).
 
+mod error;
 mod horizon;
 mod itinerant;
 mod tables;
 mod year;
+
+pub use error::{FileProblem, MergeError};
 
 use crate::horizon::HorizonSummary;
 use crate::output::folder::read_owner;
@@ -43,7 +46,7 @@ impl Shards {
     /// Refused: a folder that is not a shard output of this version, whose
     /// `shard.json` its last run did not write (stale), shards of different data,
     /// rules, `--set`, N, command or year, a shard given twice or missing.
-    pub fn read(dirs: &[PathBuf]) -> Result<Shards, Vec<String>> {
+    pub fn read(dirs: &[PathBuf]) -> Result<Shards, Vec<MergeError>> {
         let mut problems = Vec::new();
         let mut shards = Vec::new();
         for dir in dirs {
@@ -63,10 +66,7 @@ impl Shards {
             .filter(|s| s.manifest.horizon.is_some())
             .count();
         if horizons != 0 && horizons != shards.len() {
-            return Err(vec![
-                "some folders are plan shards and some horizon shards: merge one kind at a time"
-                    .into(),
-            ]);
+            return Err(vec![MergeError::MixedKinds]);
         }
         check_fingerprints(&shards)?;
         check_complete(&shards).map_err(|e| vec![e])?;
@@ -89,7 +89,7 @@ impl Shards {
 }
 
 /// Merges checked shard folders into the files of one run.
-pub fn merge(shards: &Shards) -> Result<(Staged, Merged), Vec<String>> {
+pub fn merge(shards: &Shards) -> Result<(Staged, Merged), Vec<MergeError>> {
     let mut staged = Staged::default();
     let merged = if shards.horizon {
         let (summary, takes) = horizon::merge(&shards.shards, &mut staged)?;
@@ -102,12 +102,11 @@ pub fn merge(shards: &Shards) -> Result<(Staged, Merged), Vec<String>> {
 }
 
 /// Every shard was run on the same data, rules, command and year as the first.
-fn check_fingerprints(shards: &[ShardDir]) -> Result<(), Vec<String>> {
+fn check_fingerprints(shards: &[ShardDir]) -> Result<(), Vec<MergeError>> {
     let Some(first) = shards.first() else {
         return Ok(());
     };
     let mut problems = Vec::new();
-    let rerun = "rerun every shard with the same command, data, rules and --set values";
     for s in shards {
         let (Some(a), Some(b)) = (&first.manifest.fingerprint, &s.manifest.fingerprint) else {
             let old = if s.manifest.fingerprint.is_none() {
@@ -115,21 +114,22 @@ fn check_fingerprints(shards: &[ShardDir]) -> Result<(), Vec<String>> {
             } else {
                 first
             };
-            problems.push(format!(
-                "{}: shard.json has no fingerprint of its data and rules (written by an older rotaplan); {rerun}",
-                old.dir.display()
+            problems.push(MergeError::at(
+                old.dir.display(),
+                FileProblem::NoFingerprint,
             ));
             continue;
         };
         if let Some(d) = a.difference(b) {
-            problems.push(format!(
-                "{} and {} are not shards of one run: {d}; {rerun}",
-                first.dir.display(),
-                s.dir.display()
-            ));
+            problems.push(MergeError::NotOneRun {
+                first: first.dir.display().to_string(),
+                other: s.dir.display().to_string(),
+                difference: d,
+            });
         }
     }
-    problems.dedup();
+    // The same message twice in a row (an old first shard against each other one).
+    problems.dedup_by(|a, b| a.to_string() == b.to_string());
     if problems.is_empty() {
         Ok(())
     } else {
@@ -137,42 +137,39 @@ fn check_fingerprints(shards: &[ShardDir]) -> Result<(), Vec<String>> {
     }
 }
 
-fn read_manifest(dir: &Path) -> Result<ShardManifest, String> {
+fn read_manifest(dir: &Path) -> Result<ShardManifest, MergeError> {
     let path = dir.join(MANIFEST);
-    let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let bytes = std::fs::read(&path).map_err(|e| MergeError::at(path.display(), e))?;
     // A shard.json the folder's last run did not write is stale (left next to a
     // full plan by hand or by an older rotaplan): its figures would double rows.
     let listed = read_owner(dir).is_some_and(|o| o.files.iter().any(|f| f == MANIFEST));
     if !listed {
-        return Err(format!(
-            "{}: this shard.json was not written by the folder's last run (the folder holds {}); rerun the shard into its own folder",
+        let command = read_owner(dir).map(|o| o.command);
+        return Err(MergeError::at(
             path.display(),
-            match read_owner(dir) {
-                Some(o) => format!("the output of `rotaplan {}` without --shard", o.command),
-                None => "files from an older rotaplan or from elsewhere".to_string(),
-            }
+            FileProblem::Stale { command },
         ));
     }
     serde_json::from_slice(&bytes)
-        .map_err(|e| format!("{}: not a shard manifest: {e}", path.display()))
+        .map_err(|e| MergeError::at(path.display(), FileProblem::NotManifest(e)))
 }
 
-fn check_complete(shards: &[ShardDir]) -> Result<(), String> {
+fn check_complete(shards: &[ShardDir]) -> Result<(), MergeError> {
     let Some(first) = shards.first() else {
-        return Err("no shard folders given".into());
+        return Err(MergeError::NoShards);
     };
     let n = first.manifest.shard.count;
     let mut seen = vec![Vec::new(); n as usize];
     for s in shards {
         let sh = s.manifest.shard;
         if sh.count != n {
-            return Err(format!(
-                "{} is shard {}/{}, but {} is of {n}",
-                s.dir.display(),
-                sh.index,
-                sh.count,
-                first.dir.display()
-            ));
+            return Err(MergeError::OtherCount {
+                dir: s.dir.display().to_string(),
+                index: sh.index,
+                count: sh.count,
+                first: first.dir.display().to_string(),
+                n,
+            });
         }
         if let Some(v) = seen.get_mut(sh.index as usize - 1) {
             v.push(s.dir.display().to_string());
@@ -183,29 +180,29 @@ fn check_complete(shards: &[ShardDir]) -> Result<(), String> {
         .map(|i| format!("{i}/{n}"))
         .collect();
     if !missing.is_empty() {
-        return Err(format!("missing shard(s): {}", missing.join(", ")));
+        return Err(MergeError::Missing { missing });
     }
     if let Some((i, dirs)) = seen.iter().enumerate().find(|(_, d)| d.len() > 1) {
-        return Err(format!(
-            "shard {}/{n} given twice: {}",
-            i + 1,
-            dirs.join(", ")
-        ));
+        return Err(MergeError::Twice {
+            index: i + 1,
+            n,
+            dirs: dirs.clone(),
+        });
     }
     Ok(())
 }
 
-fn check_districts(shards: &[ShardDir]) -> Result<(), Vec<String>> {
+fn check_districts(shards: &[ShardDir]) -> Result<(), Vec<MergeError>> {
     let mut owner: BTreeMap<&str, &Path> = BTreeMap::new();
     let mut problems = Vec::new();
     for s in shards {
         for d in &s.manifest.districts {
             if let Some(other) = owner.insert(d.as_str(), &s.dir) {
-                problems.push(format!(
-                    "district {d} is in both {} and {}",
-                    other.display(),
-                    s.dir.display()
-                ));
+                problems.push(MergeError::DistrictTwice {
+                    district: d.clone(),
+                    first: other.display().to_string(),
+                    second: s.dir.display().to_string(),
+                });
             }
         }
     }

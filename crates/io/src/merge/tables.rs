@@ -1,5 +1,7 @@
 //! The CSV tables of a plan year, merged district block by district block.
 
+use super::{FileProblem, MergeError};
+use crate::output::RenderError;
 use csv::StringRecord;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -11,13 +13,13 @@ pub struct Table {
 }
 
 impl Table {
-    pub fn csv(&self) -> Result<Vec<u8>, String> {
+    pub fn csv(&self) -> Result<Vec<u8>, RenderError> {
         let mut w = csv::Writer::from_writer(Vec::new());
-        w.write_record(&self.header).map_err(|e| e.to_string())?;
+        w.write_record(&self.header)?;
         for r in &self.rows {
-            w.write_record(r).map_err(|e| e.to_string())?;
+            w.write_record(r)?;
         }
-        w.into_inner().map_err(|e| e.to_string())
+        Ok(w.into_inner()?)
     }
 
     /// The rows as strings, for the workbook.
@@ -54,15 +56,15 @@ pub(super) fn open_shard_csv(
     path: &Path,
     header: &Option<StringRecord>,
     column: &str,
-) -> Result<(csv::Reader<std::fs::File>, StringRecord, usize), Vec<String>> {
-    let at = |e: &dyn std::fmt::Display| vec![format!("{}: {e}", path.display())];
-    let mut r = csv::Reader::from_path(path).map_err(|e| at(&e))?;
-    let h = r.headers().map_err(|e| at(&e))?.clone();
+) -> Result<(csv::Reader<std::fs::File>, StringRecord, usize), Vec<MergeError>> {
+    let at = |e: FileProblem| vec![MergeError::at(path.display(), e)];
+    let mut r = csv::Reader::from_path(path).map_err(|e| at(e.into()))?;
+    let h = r.headers().map_err(|e| at(e.into()))?.clone();
     if header.as_ref().is_some_and(|x| *x != h) {
-        return Err(at(&"its columns differ from the other shards'"));
+        return Err(at(FileProblem::OtherColumns));
     }
     let Some(col) = h.iter().position(|c| c == column) else {
-        return Err(at(&format!("no column {column}")));
+        return Err(at(FileProblem::NoColumn(column.to_string())));
     };
     Ok((r, h, col))
 }
@@ -75,18 +77,17 @@ pub(super) fn merge_by_district(
     dirs: &[&Path],
     file: &str,
     column: &str,
-    mut district_of: impl FnMut(&StringRecord, &StringRecord, &str) -> Result<String, String>,
-) -> Result<Table, Vec<String>> {
+    mut district_of: impl FnMut(&StringRecord, &StringRecord, &str) -> Result<String, FileProblem>,
+) -> Result<Table, Vec<MergeError>> {
     let mut header: Option<StringRecord> = None;
     let mut blocks: BTreeMap<String, Vec<StringRecord>> = BTreeMap::new();
     for dir in dirs {
         let path = dir.join(file);
-        let at = |e: &dyn std::fmt::Display| vec![format!("{}: {e}", path.display())];
+        let at = |e: FileProblem| vec![MergeError::at(path.display(), e)];
         let (mut r, h, col) = open_shard_csv(&path, &header, column)?;
         for rec in r.records() {
-            let rec = rec.map_err(|e| at(&e))?;
-            let district =
-                district_of(&h, &rec, rec.get(col).unwrap_or_default()).map_err(|e| at(&e))?;
+            let rec = rec.map_err(|e| at(e.into()))?;
+            let district = district_of(&h, &rec, rec.get(col).unwrap_or_default()).map_err(at)?;
             blocks.entry(district).or_default().push(rec);
         }
         header = Some(h);
@@ -98,7 +99,7 @@ pub(super) fn merge_by_district(
 }
 
 /// Reads `{dir}/{prefix}{table}` of every shard folder (in shard order).
-pub fn merge_tables(dirs: &[&Path], prefix: &str) -> Result<Tables, Vec<String>> {
+pub fn merge_tables(dirs: &[&Path], prefix: &str) -> Result<Tables, Vec<MergeError>> {
     let mut school_district: BTreeMap<String, String> = BTreeMap::new();
     let mut out = Vec::new();
     for (name, column) in TABLES {
@@ -128,7 +129,7 @@ pub fn merge_tables(dirs: &[&Path], prefix: &str) -> Result<Tables, Vec<String>>
             schools,
             eligibility,
         }),
-        _ => Err(vec!["internal: three tables expected".into()]),
+        _ => Err(vec![MergeError::Bug("internal: three tables expected")]),
     }
 }
 
@@ -136,7 +137,7 @@ pub fn merge_tables(dirs: &[&Path], prefix: &str) -> Result<Tables, Vec<String>>
 /// teachers have pins), its rows in pin row order as one run writes them: a pin
 /// belongs to its teacher's shard, so the shards' rows are disjoint. `None` when no
 /// shard wrote it.
-pub fn merge_pin_costs(dirs: &[&Path], prefix: &str) -> Result<Option<Table>, Vec<String>> {
+pub fn merge_pin_costs(dirs: &[&Path], prefix: &str) -> Result<Option<Table>, Vec<MergeError>> {
     let mut header: Option<StringRecord> = None;
     let mut rows: Vec<(u64, StringRecord)> = Vec::new();
     for dir in dirs {
@@ -144,15 +145,15 @@ pub fn merge_pin_costs(dirs: &[&Path], prefix: &str) -> Result<Option<Table>, Ve
         if !path.exists() {
             continue;
         }
-        let at = |e: &dyn std::fmt::Display| vec![format!("{}: {e}", path.display())];
+        let at = |e: FileProblem| vec![MergeError::at(path.display(), e)];
         let (mut r, h, col) = open_shard_csv(&path, &header, "row")?;
         for rec in r.records() {
-            let rec = rec.map_err(|e| at(&e))?;
+            let rec = rec.map_err(|e| at(e.into()))?;
             let row: u64 = rec
                 .get(col)
                 .unwrap_or_default()
                 .parse()
-                .map_err(|_| at(&format!("row {:?} is not a number", rec.get(col))))?;
+                .map_err(|_| at(FileProblem::NotARow(rec.get(col).map(str::to_string))))?;
             rows.push((row, rec));
         }
         header = Some(h);
@@ -170,7 +171,7 @@ pub fn merge_pin_costs(dirs: &[&Path], prefix: &str) -> Result<Option<Table>, Ve
 /// changes.csv of every shard that wrote one (planned with `--previous`), its rows by
 /// teacher id as one run writes them: a previous move belongs to one shard (its
 /// teacher's), and so does a teacher's new move. `None` when no shard wrote it.
-pub fn merge_changes(dirs: &[&Path], prefix: &str) -> Result<Option<Table>, Vec<String>> {
+pub fn merge_changes(dirs: &[&Path], prefix: &str) -> Result<Option<Table>, Vec<MergeError>> {
     let mut header: Option<StringRecord> = None;
     let mut rows: Vec<StringRecord> = Vec::new();
     for dir in dirs {
@@ -178,10 +179,9 @@ pub fn merge_changes(dirs: &[&Path], prefix: &str) -> Result<Option<Table>, Vec<
         if !path.exists() {
             continue;
         }
-        let at = |e: &dyn std::fmt::Display| vec![format!("{}: {e}", path.display())];
         let (mut r, h, _) = open_shard_csv(&path, &header, "teacher_id")?;
         for rec in r.records() {
-            rows.push(rec.map_err(|e| at(&e))?);
+            rows.push(rec.map_err(|e| vec![MergeError::at(path.display(), e)])?);
         }
         header = Some(h);
     }

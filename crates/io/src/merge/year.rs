@@ -2,8 +2,11 @@
 //! report.html and plan.xlsx, each exactly as one run writes it.
 
 use super::tables::{merge_tables, Table};
+use super::{FileProblem, MergeError};
 use crate::model::{Id, Locality, School, Vocab};
-use crate::output::{plan_workbook, ItinerantSheets, Staged, SCHOOLS_HEADER, XLSX_MAX_ROWS};
+use crate::output::{
+    plan_workbook, ItinerantSheets, RenderError, Staged, SCHOOLS_HEADER, XLSX_MAX_ROWS,
+};
 use crate::report::itinerant_page::ItinerantGrid;
 use crate::report::{plan_page, PlanReport, PlanTallies};
 use crate::rules::Share;
@@ -19,7 +22,7 @@ pub fn merge_year(
     dirs: &[&Path],
     prefix: &str,
     staged: &mut Staged,
-) -> Result<Summary, Vec<String>> {
+) -> Result<Summary, Vec<MergeError>> {
     let mut parts: Vec<(ShardReport, Summary)> = Vec::new();
     let mut problems = Vec::new();
     for dir in dirs {
@@ -38,20 +41,23 @@ pub fn merge_year(
         ("schools.csv", &t.schools),
         ("eligibility.csv", &t.eligibility),
     ] {
-        staged.add(format!("{prefix}{name}"), table.csv().map_err(|e| vec![e])?);
+        staged.add(
+            format!("{prefix}{name}"),
+            table.csv().map_err(|e| vec![e.into()])?,
+        );
     }
     let itinerant = super::itinerant::merge_itinerant(dirs, prefix, &t.schools, staged)?;
     if let Some(pins) = super::tables::merge_pin_costs(dirs, prefix)? {
         staged.add(
             format!("{prefix}pins_cost.csv"),
-            pins.csv().map_err(|e| vec![e])?,
+            pins.csv().map_err(|e| vec![e.into()])?,
         );
     }
     let changes = super::tables::merge_changes(dirs, prefix)?;
     if let Some(c) = &changes {
         staged.add(
             format!("{prefix}changes.csv"),
-            c.csv().map_err(|e| vec![e])?,
+            c.csv().map_err(|e| vec![e.into()])?,
         );
     }
     let change_rows = changes.as_ref().map(Table::cells);
@@ -59,19 +65,19 @@ pub fn merge_year(
 
     let (first, _) = &parts[0];
     let lang = first.lang().ok_or_else(|| {
-        vec![format!(
-            "{}: unknown report language {:?}",
+        vec![MergeError::at(
             dirs[0].join(prefix).join(MANIFEST).display(),
-            first.lang
+            FileProblem::UnknownLang(first.lang.clone()),
         )]
     })?;
     let backbone_target = Share::parse(&first.backbone_target)
-        .ok_or_else(|| vec![format!("bad backbone_target {:?}", first.backbone_target)])?;
+        .ok_or_else(|| vec![MergeError::BadBackboneTarget(first.backbone_target.clone())])?;
     let mut tallies = PlanTallies::default();
     for (r, _) in &parts {
         tallies.add(&r.tallies);
     }
-    let rows = school_rows(&t.schools).map_err(|e| vec![format!("{prefix}schools.csv: {e}")])?;
+    let rows = school_rows(&t.schools)
+        .map_err(|e| vec![MergeError::at(format!("{prefix}schools.csv"), e)])?;
     let index: BTreeMap<&str, usize> = rows
         .iter()
         .enumerate()
@@ -81,8 +87,9 @@ pub fn merge_year(
     for (r, _) in &parts {
         for (school, why) in &r.reasons {
             let Some(&i) = index.get(school.as_str()) else {
-                return Err(vec![format!(
-                    "{prefix}shard.json names school {school}, which no schools.csv has"
+                return Err(vec![MergeError::at(
+                    format!("{prefix}shard.json"),
+                    FileProblem::UnlistedSchool(school.clone()),
                 )]);
             };
             reasons.insert(Id::new(i), why.clone());
@@ -111,7 +118,12 @@ pub fn merge_year(
                     .into_iter()
                     .find(|k| k.as_str() == kind)
                     .map(|k| (k, r.clone()))
-                    .ok_or_else(|| vec![format!("{prefix}changes.csv: unknown change {kind:?}")])
+                    .ok_or_else(|| {
+                        vec![MergeError::at(
+                            format!("{prefix}changes.csv"),
+                            FileProblem::UnknownChange(kind.to_string()),
+                        )]
+                    })
             })
             .collect::<Result<Vec<_>, _>>()?;
         page.sections
@@ -143,29 +155,27 @@ pub fn merge_year(
         change_rows.as_deref(),
         &tallies,
     )
-    .map_err(|e| vec![e.to_string()])?;
+    .map_err(|e| vec![RenderError::from(e).into()])?;
     staged.add(format!("{prefix}plan.xlsx"), xlsx);
-    let mut json = serde_json::to_vec_pretty(&summary).map_err(|e| vec![e.to_string()])?;
+    let mut json =
+        serde_json::to_vec_pretty(&summary).map_err(|e| vec![RenderError::from(e).into()])?;
     json.push(b'\n');
     staged.add(format!("{prefix}summary.json"), json);
     Ok(summary)
 }
 
-fn read_part(dir: &Path) -> Result<(ShardReport, Summary), String> {
+fn read_part(dir: &Path) -> Result<(ShardReport, Summary), MergeError> {
     let read = |name: &str| {
-        std::fs::read(dir.join(name)).map_err(|e| format!("{}: {e}", dir.join(name).display()))
+        std::fs::read(dir.join(name)).map_err(|e| MergeError::at(dir.join(name).display(), e))
     };
     let path = dir.join(MANIFEST);
     let manifest: ShardManifest = serde_json::from_slice(&read(MANIFEST)?)
-        .map_err(|e| format!("{}: not a shard manifest: {e}", path.display()))?;
-    let report = manifest.report.ok_or_else(|| {
-        format!(
-            "{}: has no report inputs (written by an older rotaplan?): rerun this shard",
-            path.display()
-        )
-    })?;
+        .map_err(|e| MergeError::at(path.display(), FileProblem::NotManifest(e)))?;
+    let report = manifest
+        .report
+        .ok_or_else(|| MergeError::at(path.display(), FileProblem::NoReportInputs))?;
     let summary: Summary = serde_json::from_slice(&read("summary.json")?)
-        .map_err(|e| format!("{}: {e}", dir.join("summary.json").display()))?;
+        .map_err(|e| MergeError::at(dir.join("summary.json").display(), FileProblem::Json(e)))?;
     Ok((report, summary))
 }
 
@@ -174,9 +184,9 @@ fn check_same(
     dirs: &[&Path],
     prefix: &str,
     parts: &[(ShardReport, Summary)],
-) -> Result<(), String> {
+) -> Result<(), MergeError> {
     let Some((r0, s0)) = parts.first() else {
-        return Err("no shard folders given".into());
+        return Err(MergeError::NoShards);
     };
     let key = |r: &ShardReport, s: &Summary| {
         format!(
@@ -186,21 +196,23 @@ fn check_same(
     };
     for ((r, s), dir) in parts.iter().zip(dirs) {
         if key(r, s) != key(r0, s0) {
-            return Err(format!(
-                "{} planned {}, but {} planned {}",
-                dir.join(prefix).display(),
-                key(r, s),
-                dirs[0].join(prefix).display(),
-                key(r0, s0)
-            ));
+            return Err(MergeError::OtherYear {
+                dir: dir.join(prefix).display().to_string(),
+                planned: key(r, s),
+                first: dirs[0].join(prefix).display().to_string(),
+                first_planned: key(r0, s0),
+            });
         }
     }
     Ok(())
 }
 
 /// schools.csv rows back as the report's `SchoolRow`s.
-fn school_rows(t: &Table) -> Result<Vec<SchoolRow>, String> {
-    let col = |name: &str| t.column(name).ok_or_else(|| format!("no column {name}"));
+fn school_rows(t: &Table) -> Result<Vec<SchoolRow>, FileProblem> {
+    let col = |name: &str| {
+        t.column(name)
+            .ok_or_else(|| FileProblem::NoColumn(name.to_string()))
+    };
     let (id, district, locality, weak) = (
         col("school_id")?,
         col("district")?,
@@ -217,7 +229,10 @@ fn school_rows(t: &Table) -> Result<Vec<SchoolRow>, String> {
         .enumerate()
         .map(|(row, r)| {
             let get = |c: usize| r.get(c).unwrap_or_default();
-            let bad = |c: usize| format!("row {}: bad value {:?}", row + 2, get(c));
+            let bad = |c: usize| FileProblem::BadValue {
+                row: row + 2,
+                value: get(c).to_string(),
+            };
             let n: Vec<u32> = nums
                 .iter()
                 .map(|&c| get(c).parse().map_err(|_| bad(c)))
@@ -246,7 +261,9 @@ fn school_rows(t: &Table) -> Result<Vec<SchoolRow>, String> {
 
 /// The summaries of the shards added up (`solve_seconds` too: the shards' solver
 /// time, a wall-clock field).
-pub fn merge_summaries<'a>(parts: impl Iterator<Item = &'a Summary>) -> Result<Summary, String> {
+pub fn merge_summaries<'a>(
+    parts: impl Iterator<Item = &'a Summary>,
+) -> Result<Summary, MergeError> {
     let mut out: Option<Summary> = None;
     for p in parts {
         let Some(o) = out.as_mut() else {
@@ -296,5 +313,5 @@ pub fn merge_summaries<'a>(parts: impl Iterator<Item = &'a Summary>) -> Result<S
         o.unproven
             .sort_by(|a, b| (&a.districts, a.schools).cmp(&(&b.districts, b.schools)));
     }
-    out.ok_or_else(|| "no shard folders given".to_string())
+    out.ok_or(MergeError::NoShards)
 }

@@ -4,11 +4,13 @@
 //! fails or is killed leaves the old folder or the new one, never a mix.
 
 mod console;
+mod error;
 pub mod folder;
 mod plan_files;
 pub mod redact;
 
 pub use console::render_plan_summary;
+pub use error::RenderError;
 pub use folder::{OutDir, OutError, OWNER_FILE};
 pub use plan_files::{
     itinerant_workbook, plan_files, plan_workbook, ItinerantSheets, PLAN_HEADER, PLAN_SHEET,

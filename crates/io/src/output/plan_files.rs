@@ -1,7 +1,7 @@
 //! `plan`'s files: plan.csv, schools.csv, eligibility.csv, summary.json, report.html,
 //! plan.xlsx.
 
-use super::{csv_table, Staged};
+use super::{csv_table, RenderError, Staged};
 use crate::itinerant::ItinerantPlan;
 use crate::model::{Dataset, Id, Role, School, Subject};
 use crate::plan::{distance_km, YearPlan};
@@ -64,8 +64,7 @@ pub fn plan_files(
     reasons: &BTreeMap<Id<School>, Vec<ShortfallReason>>,
     itinerant: Option<&ItinerantPlan>,
     lang: Lang,
-) -> Result<(), String> {
-    let err = |e: csv::Error| e.to_string();
+) -> Result<(), RenderError> {
     let end = plan.year + rules.term.years - 1;
     let moves: Vec<Vec<String>> = plan
         .moves
@@ -91,7 +90,7 @@ pub fn plan_files(
         .collect();
     staged.add(
         format!("{prefix}plan.csv"),
-        csv_table(&PLAN_HEADER, &moves).map_err(err)?,
+        csv_table(&PLAN_HEADER, &moves)?,
     );
 
     let school_rows: Vec<Vec<String>> = rows
@@ -121,12 +120,12 @@ pub fn plan_files(
         .collect();
     staged.add(
         format!("{prefix}schools.csv"),
-        csv_table(&SCHOOLS_HEADER, &school_rows).map_err(err)?,
+        csv_table(&SCHOOLS_HEADER, &school_rows)?,
     );
 
     // Written row by row: at national scale a table of strings would need gigabytes.
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(ELIG_HEADER).map_err(err)?;
+    w.write_record(ELIG_HEADER)?;
     let mut reasons_buf = String::new();
     // The workbook's eligibility sheet, only when it fits in a worksheet (Excel's limit
     // is 1,048,576 rows); a province or the country gets the CSV only.
@@ -141,8 +140,7 @@ pub fn plan_files(
             reasons_buf.push_str(r.id());
         }
         let eligible = if v.eligible() { "true" } else { "false" };
-        w.write_record([t.id.as_str(), t.school.as_str(), eligible, &reasons_buf])
-            .map_err(err)?;
+        w.write_record([t.id.as_str(), t.school.as_str(), eligible, &reasons_buf])?;
         if elig_sheet {
             elig.push(vec![
                 t.id.to_string(),
@@ -152,7 +150,7 @@ pub fn plan_files(
             ]);
         }
     }
-    let elig_csv = w.into_inner().map_err(|e| e.into_error().to_string())?;
+    let elig_csv = w.into_inner()?;
     staged.add(format!("{prefix}eligibility.csv"), elig_csv);
 
     let itinerant = itinerant.map(|p| {
@@ -165,11 +163,11 @@ pub fn plan_files(
     if let Some((_, lessons, uncovered)) = &itinerant {
         staged.add(
             format!("{prefix}itinerant.csv"),
-            csv_table(crate::itinerant::ITINERANT_HEADER, lessons).map_err(err)?,
+            csv_table(crate::itinerant::ITINERANT_HEADER, lessons)?,
         );
         staged.add(
             format!("{prefix}itinerant_uncovered.csv"),
-            csv_table(crate::itinerant::UNCOVERED_HEADER, uncovered).map_err(err)?,
+            csv_table(crate::itinerant::UNCOVERED_HEADER, uncovered)?,
         );
     }
     let tallies = PlanTallies::new(data, plan);
@@ -197,7 +195,7 @@ pub fn plan_files(
     if plan.changes.is_some() {
         staged.add(
             format!("{prefix}changes.csv"),
-            csv_table(&CHANGES_HEADER, &change_rows).map_err(err)?,
+            csv_table(&CHANGES_HEADER, &change_rows)?,
         );
     }
     let sheets = itinerant
@@ -217,18 +215,14 @@ pub fn plan_files(
             sheets.as_ref(),
             plan.changes.as_ref().map(|_| change_rows.as_slice()),
             &tallies,
-        )
-        .map_err(|e| e.to_string())?,
+        )?,
     );
 
     if !data.steering.pins.is_empty() {
-        staged.add(
-            format!("{prefix}pins_cost.csv"),
-            pins_cost_csv(plan).map_err(err)?,
-        );
+        staged.add(format!("{prefix}pins_cost.csv"), pins_cost_csv(plan)?);
     }
 
-    let mut json = serde_json::to_vec_pretty(summary).map_err(|e| e.to_string())?;
+    let mut json = serde_json::to_vec_pretty(summary)?;
     json.push(b'\n');
     staged.add(format!("{prefix}summary.json"), json);
     Ok(())

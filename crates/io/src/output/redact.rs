@@ -19,7 +19,7 @@ pub const MIN_KEY_BYTES: usize = 16;
 #[derive(Debug, thiserror::Error)]
 pub enum RedactError {
     #[error("--redact-key-file {file}: {reason}\n  help: make a key once with `head -c 32 /dev/urandom | base64 > {file}` and keep it private; use the same key for runs you want to compare")]
-    Key { file: String, reason: String },
+    Key { file: String, reason: KeyError },
     #[error("--redact: two {what} ids ({a} and {b}) got the same pseudonym {pseudonym}\n  help: use another key (this is astronomically rare)")]
     Collision {
         what: &'static str,
@@ -27,6 +27,17 @@ pub enum RedactError {
         b: String,
         pseudonym: String,
     },
+}
+
+/// Why a key cannot be used (its help is [`RedactError::Key`]'s: how to make one).
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    /// The key file cannot be read.
+    #[error(transparent)]
+    Unreadable(#[from] std::io::Error),
+    /// Fewer than [`MIN_KEY_BYTES`] bytes.
+    #[error("the key has {bytes} bytes; at least {MIN_KEY_BYTES} are needed")]
+    TooShort { bytes: usize },
 }
 
 /// Makes pseudonyms under one key.
@@ -45,23 +56,20 @@ impl Redactor {
     /// Reads the key: the file's bytes, trailing whitespace removed, at least
     /// [`MIN_KEY_BYTES`] of them.
     pub fn from_key_file(path: &Path) -> Result<Redactor, RedactError> {
-        let err = |reason: String| RedactError::Key {
+        let err = |reason: KeyError| RedactError::Key {
             file: path.display().to_string(),
             reason,
         };
-        let mut key = std::fs::read(path).map_err(|e| err(e.to_string()))?;
+        let mut key = std::fs::read(path).map_err(|e| err(e.into()))?;
         while key.last().is_some_and(u8::is_ascii_whitespace) {
             key.pop();
         }
         Redactor::new(key).map_err(err)
     }
 
-    pub fn new(key: Vec<u8>) -> Result<Redactor, String> {
+    pub fn new(key: Vec<u8>) -> Result<Redactor, KeyError> {
         if key.len() < MIN_KEY_BYTES {
-            return Err(format!(
-                "the key has {} bytes; at least {MIN_KEY_BYTES} are needed",
-                key.len()
-            ));
+            return Err(KeyError::TooShort { bytes: key.len() });
         }
         Ok(Redactor { key })
     }
@@ -158,7 +166,12 @@ mod tests {
         assert_eq!(p, a.pseudonym("teacher", "U1-01"));
         assert_ne!(p, b.pseudonym("teacher", "U1-01"));
         assert_ne!(p, a.pseudonym("evaluator", "U1-01"));
-        assert!(Redactor::new(b"short".to_vec()).is_err());
+        assert_eq!(
+            Redactor::new(b"short".to_vec())
+                .map(|_| ())
+                .map_err(|e| e.to_string()),
+            Err("the key has 5 bytes; at least 16 are needed".to_string())
+        );
     }
 
     #[test]

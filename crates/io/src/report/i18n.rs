@@ -141,14 +141,24 @@ impl std::fmt::Display for Lang {
     }
 }
 
+/// A `--lang` value that is neither `zh` nor `en`; the message says what to write.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown language {given:?}: write zh or en")]
+pub struct UnknownLang {
+    /// The value as given.
+    pub given: String,
+}
+
 impl std::str::FromStr for Lang {
-    type Err = String;
+    type Err = UnknownLang;
     /// `zh` or `en`, in any case.
-    fn from_str(s: &str) -> Result<Self, String> {
+    fn from_str(s: &str) -> Result<Self, UnknownLang> {
         match s.to_ascii_lowercase().as_str() {
             "zh" => Ok(Lang::Zh),
             "en" => Ok(Lang::En),
-            _ => Err(format!("unknown language {s:?}: write zh or en")),
+            _ => Err(UnknownLang {
+                given: s.to_string(),
+            }),
         }
     }
 }

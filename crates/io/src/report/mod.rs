@@ -31,6 +31,6 @@ mod snapshot;
 pub mod steering_section;
 pub mod svg;
 
-pub use i18n::Lang;
+pub use i18n::{Lang, UnknownLang};
 pub use plan_page::{plan_page, PlanReport};
 pub use plan_tallies::PlanTallies;

@@ -13,6 +13,26 @@ use crate::model::{Dataset, LedgerEntry};
 use crate::rules::{BackboneLevel, Rules};
 use std::collections::{BTreeSet, HashMap, HashSet};
 
+/// Why `--shard` cannot be used as given; each message says what to change.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ShardError {
+    /// `--shard` is not `I/N` with 1 ≤ I ≤ N.
+    #[error("--shard {given:?}: expected I/N with 1 ≤ I ≤ N, e.g. 1/4")]
+    BadShard { given: String },
+    /// The rules allow exchanges across districts, so districts cannot be planned apart.
+    #[error(
+        "--shard needs flow.same_district = true: with cross-district exchanges the \
+         districts are not independent"
+    )]
+    CrossDistrict,
+    /// A backbone share over the whole plan ties every district to the others.
+    #[error(
+        "--shard cannot split a plan-level backbone share (quota.backbone_share_level = \
+         \"plan\"); use school or district"
+    )]
+    PlanLevelBackbone,
+}
+
 /// Shard `index` (1-based) of `count`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Shard {
@@ -22,8 +42,10 @@ pub struct Shard {
 
 impl Shard {
     /// Parses `I/N` with 1 ≤ I ≤ N.
-    pub fn parse(s: &str) -> Result<Shard, String> {
-        let bad = || format!("--shard {s:?}: expected I/N with 1 ≤ I ≤ N, e.g. 1/4");
+    pub fn parse(s: &str) -> Result<Shard, ShardError> {
+        let bad = || ShardError::BadShard {
+            given: s.to_string(),
+        };
         let (i, n) = s.split_once('/').ok_or_else(bad)?;
         let index: u32 = i.trim().parse().map_err(|_| bad())?;
         let count: u32 = n.trim().parse().map_err(|_| bad())?;
@@ -48,18 +70,12 @@ impl Shard {
     /// no exchange across districts, no backbone share over the whole plan. (The
     /// horizon carries state per teacher and per school only, so the same holds
     /// for every year of it.)
-    pub fn check_rules(rules: &Rules) -> Result<(), String> {
+    pub fn check_rules(rules: &Rules) -> Result<(), ShardError> {
         if !rules.flow.same_district {
-            return Err(
-                "--shard needs flow.same_district = true: with cross-district \
-                        exchanges the districts are not independent"
-                    .into(),
-            );
+            return Err(ShardError::CrossDistrict);
         }
         if rules.quota.backbone_share_level == BackboneLevel::Plan {
-            return Err("--shard cannot split a plan-level backbone share \
-                        (quota.backbone_share_level = \"plan\"); use school or district"
-                .into());
+            return Err(ShardError::PlanLevelBackbone);
         }
         Ok(())
     }
@@ -269,6 +285,15 @@ mod tests {
         for bad in ["0/4", "5/4", "1/0", "x", "1/", "/3", "1/2/3"] {
             assert!(Shard::parse(bad).is_err(), "{bad}");
         }
+        assert_eq!(
+            Shard::parse("5/4").map_err(|e| e.to_string()),
+            Err("--shard \"5/4\": expected I/N with 1 ≤ I ≤ N, e.g. 1/4".to_string())
+        );
+        assert_eq!(
+            ShardError::CrossDistrict.to_string(),
+            "--shard needs flow.same_district = true: with cross-district exchanges the \
+             districts are not independent"
+        );
         for d in ["东湖区", "南昌县", "第0001县", ""] {
             let owners = (1..=4)
                 .filter(|&i| Shard { index: i, count: 4 }.owns(d))
