@@ -6,7 +6,7 @@
 
 use proptest::prelude::*;
 use rotaplan_core::model::{
-    Dataset, Date, Evaluator, EvaluatorId, MonthDay, School, SchoolId, Subject,
+    Dataset, Date, Evaluator, EvaluatorId, Id, MonthDay, School, SchoolId, Subject,
 };
 use rotaplan_core::rules::{EvaluationRules, Recusal};
 use rotaplan_core::schedule::bound::lower_bound;
@@ -136,8 +136,8 @@ fn sized(
                             EventKind::Inspection
                         },
                         teacher: None,
-                        host,
-                        sending,
+                        host: Id::new(host),
+                        sending: sending.map(Id::new),
                         subject: Subject::normalise(SUBJECTS[subj]),
                         window: (day(start), day(start + len)),
                         panel_size: if i % 3 == 0 { p.max(min_same) } else { panel },
@@ -264,8 +264,11 @@ fn tiny() -> impl Strategy<Value = Instance> {
                         id: format!("EV{i}"),
                         kind: EventKind::Evaluation,
                         teacher: None,
-                        host: host % n,
-                        sending: sending.map(|s| s % n).filter(|&s| s != host % n),
+                        host: Id::new(host % n),
+                        sending: sending
+                            .map(|s| s % n)
+                            .filter(|&s| s != host % n)
+                            .map(Id::new),
                         subject: Subject::normalise(SUBJECTS[subj]),
                         window: (day(start), day(start + len)),
                         panel_size: p.max(min_same),
@@ -304,8 +307,8 @@ fn brute_force(inst: &Instance) -> (usize, usize) {
         inst: &'a Instance,
         options: Vec<Vec<(Date, Vec<usize>)>>,
         /// (evaluator, date) → (host, evaluations).
-        seat: BTreeMap<(usize, Date), (usize, u32)>,
-        school: BTreeMap<(usize, Date), u32>,
+        seat: BTreeMap<(usize, Date), (Id<School>, u32)>,
+        school: BTreeMap<(Id<School>, Date), u32>,
         best: (usize, usize),
     }
     impl Search<'_> {
@@ -532,7 +535,7 @@ fn capacity_is_reported_when_evaluators_run_out() {
         id: format!("EV{i}"),
         kind: EventKind::Inspection,
         teacher: None,
-        host,
+        host: Id::new(host),
         sending: None,
         subject: Subject::normalise("math"),
         window: (d, d),
@@ -568,7 +571,7 @@ fn capacity_is_reported_when_evaluators_run_out() {
 /// placements and crew.
 struct BruteSitting {
     date: Date,
-    host: Option<usize>,
+    host: Option<Id<School>>,
     events: Vec<usize>,
     /// (allowed, subject, cap) of each slot of the crew's make-up.
     slots: Vec<(u64, u64, u32)>,
@@ -609,13 +612,9 @@ fn brute_kind(inst: &Instance, m: usize, events: &[usize]) -> (u64, u64, u32) {
 /// take as many a day), one sitting a day per evaluator; by exhaustive search.
 fn brute_tie_breaks(inst: &Instance, s: &rotaplan_core::schedule::Schedule) -> (usize, u64) {
     let one = inst.rules.one_school_per_evaluator_day;
-    let mut groups: BTreeMap<(Date, usize), Vec<usize>> = BTreeMap::new();
+    let mut groups: BTreeMap<(Date, Option<Id<School>>), Vec<usize>> = BTreeMap::new();
     for (i, p) in s.placed.iter().enumerate() {
-        let h = if one {
-            inst.events[p.event].host
-        } else {
-            usize::MAX
-        };
+        let h = one.then(|| inst.events[p.event].host);
         groups.entry((p.date, h)).or_default().push(i);
     }
     let sittings: Vec<BruteSitting> = groups
@@ -628,7 +627,7 @@ fn brute_tie_breaks(inst: &Instance, s: &rotaplan_core::schedule::Schedule) -> (
                 .collect();
             crew.sort_unstable();
             crew.dedup();
-            let hosts: std::collections::BTreeSet<usize> =
+            let hosts: std::collections::BTreeSet<Id<School>> =
                 events.iter().map(|&e| inst.events[e].host).collect();
             BruteSitting {
                 date,
@@ -644,7 +643,7 @@ fn brute_tie_breaks(inst: &Instance, s: &rotaplan_core::schedule::Schedule) -> (
             }
         })
         .collect();
-    let homes: Vec<Option<usize>> = inst
+    let homes: Vec<Option<Id<School>>> = inst
         .data
         .evaluators
         .iter()
@@ -652,13 +651,14 @@ fn brute_tie_breaks(inst: &Instance, s: &rotaplan_core::schedule::Schedule) -> (
             e.school
                 .as_ref()
                 .and_then(|id| inst.data.schools.iter().position(|s| &s.id == id))
+                .map(Id::new)
         })
         .collect();
     // Every (sitting, slot) in turn; `taken` holds the (evaluator, date) pairs in use.
     struct Search<'a> {
         inst: &'a Instance,
         sittings: &'a [BruteSitting],
-        homes: &'a [Option<usize>],
+        homes: &'a [Option<Id<School>>],
         taken: std::collections::BTreeSet<(usize, Date)>,
         days: Vec<usize>,
         metres: u64,

@@ -32,7 +32,7 @@ pub use steer::{other_district_refusal, PinRefusal};
 pub use unproven::{Remedy, Unproven};
 
 use crate::eligibility::{self, ExclusionFailure, Verdict};
-use crate::model::{Dataset, LedgerEntry};
+use crate::model::{Dataset, Id, LedgerEntry, Teacher};
 use crate::rules::Rules;
 use crate::verify;
 use problem::build_steered;
@@ -200,10 +200,13 @@ pub fn plan_year(
     // The rules' eligibility (which the quotas count), then `stay` pins on top.
     let rule_eligible: Vec<bool> = verdicts.iter().map(Verdict::eligible).collect();
     for (&ti, (row, note)) in &steer.stays {
-        verdicts[ti].reasons.push(eligibility::Reason::PinnedStay {
-            row: *row,
-            note: note.clone(),
-        });
+        // INVARIANT: `verdicts` has one row per teacher (`eligibility::assess`).
+        verdicts[ti.index()]
+            .reasons
+            .push(eligibility::Reason::PinnedStay {
+                row: *row,
+                note: note.clone(),
+            });
     }
     let eligible: Vec<bool> = verdicts.iter().map(Verdict::eligible).collect();
     if opts.method == Method::Seniority {
@@ -247,7 +250,7 @@ pub fn plan_year(
         (a.from, &data.teachers[a.teacher].id).cmp(&(b.from, &data.teachers[b.teacher].id))
     });
     // A pinned teacher left at home: no plan holds every pin, when that is proven.
-    let moved: BTreeSet<usize> = moves.iter().map(|m| m.teacher.index()).collect();
+    let moved: BTreeSet<Id<Teacher>> = moves.iter().map(|m| m.teacher).collect();
     let left: Vec<PinRefusal> = steer::unplaced_refusals(data, &pins, &moved);
     if !left.is_empty() {
         if optimal {
@@ -305,7 +308,7 @@ fn candidates(
 ) -> assign::Candidates {
     let mut candidates = assign::Candidates::new();
     for (ti, t) in data.teacher_ids().zip(&data.teachers) {
-        if eligible[ti.index()] && !steer.own.contains_key(&ti.index()) {
+        if eligible[ti.index()] && !steer.own.contains_key(&ti) {
             if let Some(&si) = facts.school_index.get(&t.school) {
                 candidates
                     .entry((si, rules.plan_subject(t)))
