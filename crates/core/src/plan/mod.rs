@@ -185,6 +185,12 @@ pub fn plan_year(
     opts: &PlanOptions,
 ) -> Result<YearPlan, PlanError> {
     let start = Instant::now();
+    // Every way out of the planner ends here: the moves checked and the figures made.
+    let finish_year = |parts, moves, proven, extra| {
+        finish(
+            data, rules, year, ledger, parts, moves, proven, extra, start,
+        )
+    };
     if opts.cancelled() {
         return Err(PlanError::Cancelled);
     }
@@ -214,17 +220,7 @@ pub fn plan_year(
             return Err(PlanError::Solver(SolverError::SeniorityPins));
         }
         let moves = seniority::seniority_moves(data, rules, &facts, &eligible);
-        return finish(
-            data,
-            rules,
-            year,
-            ledger,
-            (verdicts, facts),
-            moves,
-            (false, Vec::new()),
-            (0, None),
-            start,
-        );
+        return finish_year((verdicts, facts), moves, (false, Vec::new()), (0, None));
     }
     // Wishes and previous moves (levels (3) and (4)): own supplies for those teachers.
     steer.add_targets(data, &eligible);
@@ -275,16 +271,11 @@ pub fn plan_year(
         Some(pin_cost::pin_figures(&ctx, &pins)?)
     };
     let n = comps.len();
-    finish(
-        data,
-        rules,
-        year,
-        ledger,
+    finish_year(
         (verdicts, facts),
         moves,
         (optimal, unproven),
         (n, pin_figures),
-        start,
     )
 }
 

@@ -332,56 +332,46 @@ pub fn build_steered(
     }
     // Per component and sender position: (subject, supply index).
     let mut supplies_of: BTreeMap<(usize, usize), Vec<(Subject, usize)>> = BTreeMap::new();
-    for ((s, leader, subject), counts) in supply {
-        if counts.iter().flatten().sum::<u32>() == 0 {
-            continue;
-        }
+    // Adds a supply of sending school `s` (of one pinned teacher, or aggregated) to its
+    // sender's component, skipped when the sender has none.
+    let mut push_supply = |(s, leader): (usize, bool),
+                           subject: Subject,
+                           counts: [[u32; 2]; 2],
+                           teacher: Option<Id<Teacher>>| {
         let Some(&(root, pos)) = sender_pos.get(&(s, leader)) else {
-            continue;
+            return;
         };
         let Some(c) = comps.get_mut(&root) else {
-            continue;
+            return;
         };
         supplies_of
             .entry((root, pos))
             .or_default()
             .push((subject.clone(), c.supplies.len()));
-        c.supplies.push(Supply {
-            sender: pos,
-            subject,
-            counts,
-            mandatory_leaders: leader,
-            teacher: None,
-            forced: false,
-            targets: Vec::new(),
-        });
-    }
-    for (s, leader, subject, ti) in own {
-        let Some(&(root, pos)) = sender_pos.get(&(s, leader)) else {
-            continue;
-        };
-        let Some(c) = comps.get_mut(&root) else {
-            continue;
-        };
-        let t = data.teacher(ti);
-        let mut counts = [[0; 2]; 2];
-        counts[usize::from(leader || t.is_backbone())][usize::from(t.volunteer)] = 1;
-        supplies_of
-            .entry((root, pos))
-            .or_default()
-            .push((subject.clone(), c.supplies.len()));
+        let pins = teacher.and_then(|ti| steer.own.get(&ti));
         c.supplies.push(Supply {
             sender: pos,
             subject,
             counts,
             mandatory_leaders: leader,
             // The pins' ids become the solver's positions here.
-            teacher: Some(ti.index()),
-            forced: steer.own.get(&ti).is_some_and(|o| o.forced),
-            targets: steer.own.get(&ti).map_or_else(Vec::new, |o| {
+            teacher: teacher.map(Id::index),
+            forced: pins.is_some_and(|o| o.forced),
+            targets: pins.map_or_else(Vec::new, |o| {
                 o.targets.iter().map(|&(r, m)| (r.index(), m)).collect()
             }),
         });
+    };
+    for ((s, leader, subject), counts) in supply {
+        if counts.iter().flatten().sum::<u32>() > 0 {
+            push_supply((s, leader), subject, counts, None);
+        }
+    }
+    for (s, leader, subject, ti) in own {
+        let t = data.teacher(ti);
+        let mut counts = [[0; 2]; 2];
+        counts[usize::from(leader || t.is_backbone())][usize::from(t.volunteer)] = 1;
+        push_supply((s, leader), subject, counts, Some(ti));
     }
     // Post groups: (signature, subject, priority).
     let mut groups: BTreeMap<GroupKey, Vec<(usize, u32)>> = BTreeMap::new();
