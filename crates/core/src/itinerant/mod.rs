@@ -248,6 +248,8 @@ pub fn plan(ctx: &Context<'_>) -> Result<ItinerantPlan, ItinerantError> {
     let data = ctx.data;
     let school_idx: HashMap<&str, Id<School>> = data.school_positions();
     let needs = need_rows(data, &school_idx);
+    // INVARIANT: one row per row of `needs`, so every `Id<NeedRow>` (all made from
+    // `needs`) indexes both.
     let mut remaining: IdVec<NeedRow, u32> =
         IdVec::from_vec(needs.iter().map(|n| n.periods).collect());
     let away: BTreeSet<&TeacherId> = data

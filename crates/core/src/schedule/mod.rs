@@ -66,6 +66,10 @@ pub struct Event {
     pub kind: EventKind,
     pub teacher: Option<TeacherId>,
     /// The host school.
+    // INVARIANT: `host` and `sending` are ids of the dataset the events are scheduled
+    // with (io's `input/schedule_events.rs` takes them from its `school_positions`):
+    // the solver indexes its per-school tables (`World::school_district`) by them; the
+    // checker and the writers look them up with `Dataset::try_school`.
     pub host: Id<School>,
     /// The teacher's own (sending) school, when there is one.
     pub sending: Option<Id<School>>,

@@ -49,7 +49,8 @@ pub(super) struct World<'a> {
     pub(super) events: &'a [Event],
     pub(super) rules: &'a EvaluationRules,
     pub(super) people: Vec<Person>,
-    /// Each school's district index.
+    /// Each school's district index, one row per school of the data (see the
+    /// invariant on `Event::host`).
     pub(super) school_district: IdVec<School, usize>,
     pub(super) event_subject: Vec<usize>,
     pub(super) event_days: Vec<Vec<i64>>,
