@@ -6,7 +6,7 @@
 
 use proptest::prelude::*;
 use rotaplan_core::model::{
-    Dataset, Date, Evaluator, EvaluatorId, MonthDay, School, SchoolId, Subject,
+    Dataset, Date, Evaluator, EvaluatorId, Id, MonthDay, School, SchoolId, Subject,
 };
 use rotaplan_core::rules::{EvaluationRules, Recusal};
 use rotaplan_core::schedule::bound::lower_bound;
@@ -72,8 +72,8 @@ fn make_event(
         id: format!("EV{i}"),
         kind,
         teacher: None,
-        host,
-        sending,
+        host: Id::new(host),
+        sending: sending.map(Id::new),
         subject: Subject::normalise(SUBJECTS[subject]),
         window: (day(start), day(start + len)),
         panel_size,
@@ -331,8 +331,8 @@ fn brute_force(inst: &Instance) -> (usize, usize) {
         inst: &'a Instance,
         options: Vec<Vec<(Date, Vec<usize>)>>,
         /// (evaluator, date) → (host, evaluations).
-        seat: BTreeMap<(usize, Date), (usize, u32)>,
-        school: BTreeMap<(usize, Date), u32>,
+        seat: BTreeMap<(usize, Date), (Id<School>, u32)>,
+        school: BTreeMap<(Id<School>, Date), u32>,
         best: (usize, usize),
     }
     impl Search<'_> {
@@ -559,7 +559,7 @@ fn capacity_is_reported_when_evaluators_run_out() {
         id: format!("EV{i}"),
         kind: EventKind::Inspection,
         teacher: None,
-        host,
+        host: Id::new(host),
         sending: None,
         subject: Subject::normalise("math"),
         window: (d, d),
@@ -595,7 +595,7 @@ fn capacity_is_reported_when_evaluators_run_out() {
 /// placements and crew.
 struct BruteSitting {
     date: Date,
-    host: Option<usize>,
+    host: Option<Id<School>>,
     events: Vec<usize>,
     /// (allowed, subject, cap) of each slot of the crew's make-up.
     slots: Vec<(u64, u64, u32)>,
@@ -636,13 +636,9 @@ fn brute_kind(inst: &Instance, m: usize, events: &[usize]) -> (u64, u64, u32) {
 /// take as many a day), one sitting a day per evaluator; by exhaustive search.
 fn brute_tie_breaks(inst: &Instance, s: &rotaplan_core::schedule::Schedule) -> (usize, u64) {
     let one = inst.rules.one_school_per_evaluator_day;
-    let mut groups: BTreeMap<(Date, usize), Vec<usize>> = BTreeMap::new();
+    let mut groups: BTreeMap<(Date, Option<Id<School>>), Vec<usize>> = BTreeMap::new();
     for (i, p) in s.placed.iter().enumerate() {
-        let h = if one {
-            inst.events[p.event].host
-        } else {
-            usize::MAX
-        };
+        let h = one.then(|| inst.events[p.event].host);
         groups.entry((p.date, h)).or_default().push(i);
     }
     let sittings: Vec<BruteSitting> = groups
@@ -655,7 +651,7 @@ fn brute_tie_breaks(inst: &Instance, s: &rotaplan_core::schedule::Schedule) -> (
                 .collect();
             crew.sort_unstable();
             crew.dedup();
-            let hosts: std::collections::BTreeSet<usize> =
+            let hosts: std::collections::BTreeSet<Id<School>> =
                 events.iter().map(|&e| inst.events[e].host).collect();
             BruteSitting {
                 date,
@@ -671,7 +667,7 @@ fn brute_tie_breaks(inst: &Instance, s: &rotaplan_core::schedule::Schedule) -> (
             }
         })
         .collect();
-    let homes: Vec<Option<usize>> = inst
+    let homes: Vec<Option<Id<School>>> = inst
         .data
         .evaluators
         .iter()
@@ -679,13 +675,14 @@ fn brute_tie_breaks(inst: &Instance, s: &rotaplan_core::schedule::Schedule) -> (
             e.school
                 .as_ref()
                 .and_then(|id| inst.data.schools.iter().position(|s| &s.id == id))
+                .map(Id::new)
         })
         .collect();
     // Every (sitting, slot) in turn; `taken` holds the (evaluator, date) pairs in use.
     struct Search<'a> {
         inst: &'a Instance,
         sittings: &'a [BruteSitting],
-        homes: &'a [Option<usize>],
+        homes: &'a [Option<Id<School>>],
         taken: std::collections::BTreeSet<(usize, Date)>,
         days: Vec<usize>,
         metres: u64,

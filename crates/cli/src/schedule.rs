@@ -293,8 +293,7 @@ fn summarize(
             .iter()
             .map(|h| HostSummary {
                 school_id: data
-                    .schools
-                    .get(h.host)
+                    .try_school(h.host)
                     .map_or(String::new(), |s| s.id.to_string()),
                 evaluations: h.evaluations,
                 scheduled: h.scheduled,
@@ -335,7 +334,7 @@ fn files(
         .iter()
         .filter_map(|p| {
             let ev = events.get(p.event)?;
-            let school = data.schools.get(ev.host)?;
+            let school = data.try_school(ev.host)?;
             Some(vec![
                 ev.id.clone(),
                 ev.teacher
@@ -349,7 +348,7 @@ fn files(
                 school.name.clone(),
                 school.district.clone(),
                 ev.sending
-                    .and_then(|s| data.schools.get(s))
+                    .and_then(|s| data.try_school(s))
                     .map_or(String::new(), |s| s.id.to_string()),
                 names(&p.panel),
             ])
@@ -381,8 +380,7 @@ fn files(
                     .as_ref()
                     .map_or(String::new(), ToString::to_string),
                 r.id().to_string(),
-                data.schools
-                    .get(ev.host)
+                data.try_school(ev.host)
                     .map_or(String::new(), |s| s.id.to_string()),
                 ev.subject.to_string(),
                 r.to_string(),

@@ -6,7 +6,7 @@
 //! run: it costs several horizons per variant; run `horizon` on the variant of interest.
 
 use super::figures::{percent, Figures, FIGURE_COLUMNS};
-use super::tables::{district_header, districts, moves_table, not_proven};
+use super::tables::{district_header, districts, moves_table, not_proven, variant_table, Column};
 use super::{variant_error, CompareError, Variant};
 use crate::horizon::{self, HorizonError, HorizonOptions, YearRow};
 use crate::model::{Dataset, Id, LedgerStatus, SchoolId, Teacher, TeacherId};
@@ -254,41 +254,42 @@ pub fn period_moves_csv(data: &Dataset, outcomes: &[PeriodOutcome]) -> Result<Ve
 
 /// The stdout table of `compare --horizon`: one line per variant.
 pub fn render_period_table(outcomes: &[PeriodOutcome]) -> String {
-    let mut o = String::new();
-    let _ = writeln!(
-        o,
-        "{:>3}  {:>9}  {:>8} {:>7} {:>6} {:>9} {:>8} {:>11} {:>10} {:>7} {:>6}  variant",
-        "#",
-        "period",
-        "eligible",
-        "sent",
-        "bb%",
-        "shortfall",
-        "priority",
-        "filled",
-        "cumulative",
-        "target",
-        "met"
-    );
-    for (i, x) in outcomes.iter().enumerate() {
-        let f = &x.figures;
-        let _ = writeln!(
-            o,
-            "{:>3}  {:>9}  {:>8} {:>7} {:>6} {:>9} {:>8} {:>11} {:>10} {:>7} {:>6}  {}{}",
-            i + 1,
-            format!("{}–{}", x.first_year, x.last_year),
-            f.totals.eligible,
-            f.totals.sent,
-            percent(&f.backbone_share()),
-            f.totals.shortfall,
-            f.totals.filled_priority,
-            format!("{}/{}", f.totals.posts_filled, f.totals.posts),
-            x.cumulative,
-            x.target_exchanges,
-            x.met_in_year.map_or("no".to_string(), |y| y.to_string()),
-            x.variant.label(),
-            not_proven(f.optimal, x.variant.method)
-        );
-    }
-    o
+    const COLUMNS: &[Column] = &[
+        (0, 3, "#"),
+        (2, 9, "period"),
+        (2, 8, "eligible"),
+        (1, 7, "sent"),
+        (1, 6, "bb%"),
+        (1, 9, "shortfall"),
+        (1, 8, "priority"),
+        (1, 11, "filled"),
+        (1, 10, "cumulative"),
+        (1, 7, "target"),
+        (1, 6, "met"),
+    ];
+    variant_table(
+        COLUMNS,
+        outcomes.iter().enumerate().map(|(i, x)| {
+            let f = &x.figures;
+            let cells = vec![
+                (i + 1).to_string(),
+                format!("{}–{}", x.first_year, x.last_year),
+                f.totals.eligible.to_string(),
+                f.totals.sent.to_string(),
+                percent(&f.backbone_share()),
+                f.totals.shortfall.to_string(),
+                f.totals.filled_priority.to_string(),
+                format!("{}/{}", f.totals.posts_filled, f.totals.posts),
+                x.cumulative.to_string(),
+                x.target_exchanges.to_string(),
+                x.met_in_year.map_or("no".to_string(), |y| y.to_string()),
+            ];
+            let tail = format!(
+                "{}{}",
+                x.variant.label(),
+                not_proven(f.optimal, x.variant.method)
+            );
+            (cells, tail)
+        }),
+    )
 }

@@ -143,41 +143,69 @@ pub fn moves_csv(data: &Dataset, outcomes: &[Outcome]) -> Result<Vec<u8>, csv::E
 
 /// The side-by-side table on stdout: one line per variant.
 pub fn render_table(data: &Dataset, outcomes: &[Outcome]) -> String {
+    const COLUMNS: &[Column] = &[
+        (0, 3, "#"),
+        (2, 8, "eligible"),
+        (1, 6, "quota"),
+        (1, 6, "sent"),
+        (1, 7, "bb%"),
+        (1, 9, "shortfall"),
+        (1, 8, "priority"),
+        (1, 9, "filled"),
+        (1, 7, "u→r%"),
+        (1, 7, "rural"),
+        (1, 10, "km"),
+    ];
+    variant_table(
+        COLUMNS,
+        outcomes.iter().enumerate().map(|(i, x)| {
+            let f = figures(data, x);
+            let cells = vec![
+                (i + 1).to_string(),
+                f.totals.eligible.to_string(),
+                f.totals.quota.to_string(),
+                f.totals.sent.to_string(),
+                percent(&f.backbone_share()),
+                f.totals.shortfall.to_string(),
+                f.totals.filled_priority.to_string(),
+                format!("{}/{}", f.totals.posts_filled, f.totals.posts),
+                percent(&f.urban_to_rural_share()),
+                f.rural_posts_filled.to_string(),
+                (f.metres / 1000).to_string(),
+            ];
+            let tail = format!(
+                "{}{}",
+                x.variant.label(),
+                not_proven(f.optimal, x.variant.method)
+            );
+            (cells, tail)
+        }),
+    )
+}
+
+/// A column of a stdout table: the spaces before it, its width (cells are
+/// right-aligned) and its header.
+pub(super) type Column = (usize, usize, &'static str);
+
+/// A stdout table of `compare`: the header line, then one line per row of `rows`
+/// (its cells, one per column, and its tail: the variant's label and note), the tail
+/// two spaces after the last column (`variant` on the header line).
+pub(super) fn variant_table(
+    columns: &[Column],
+    rows: impl IntoIterator<Item = (Vec<String>, String)>,
+) -> String {
+    fn line(o: &mut String, columns: &[Column], cells: &[&str], tail: &str) {
+        for (&(gap, width, _), cell) in columns.iter().zip(cells) {
+            let _ = write!(o, "{:gap$}{cell:>width$}", "");
+        }
+        let _ = writeln!(o, "  {tail}");
+    }
     let mut o = String::new();
-    let _ = writeln!(
-        o,
-        "{:>3}  {:>8} {:>6} {:>6} {:>7} {:>9} {:>8} {:>9} {:>7} {:>7} {:>10}  variant",
-        "#",
-        "eligible",
-        "quota",
-        "sent",
-        "bb%",
-        "shortfall",
-        "priority",
-        "filled",
-        "u→r%",
-        "rural",
-        "km"
-    );
-    for (i, x) in outcomes.iter().enumerate() {
-        let f = figures(data, x);
-        let _ = writeln!(
-            o,
-            "{:>3}  {:>8} {:>6} {:>6} {:>7} {:>9} {:>8} {:>9} {:>7} {:>7} {:>10}  {}{}",
-            i + 1,
-            f.totals.eligible,
-            f.totals.quota,
-            f.totals.sent,
-            percent(&f.backbone_share()),
-            f.totals.shortfall,
-            f.totals.filled_priority,
-            format!("{}/{}", f.totals.posts_filled, f.totals.posts),
-            percent(&f.urban_to_rural_share()),
-            f.rural_posts_filled,
-            f.metres / 1000,
-            x.variant.label(),
-            not_proven(f.optimal, x.variant.method)
-        );
+    let header: Vec<&str> = columns.iter().map(|c| c.2).collect();
+    line(&mut o, columns, &header, "variant");
+    for (cells, tail) in rows {
+        let cells: Vec<&str> = cells.iter().map(String::as_str).collect();
+        line(&mut o, columns, &cells, &tail);
     }
     o
 }

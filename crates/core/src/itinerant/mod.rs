@@ -27,7 +27,9 @@ pub use files::{
 };
 pub use reason::UncoveredReason;
 
-use crate::model::{Dataset, LedgerEntry, SchoolId, Subject, TeacherId};
+use crate::model::{
+    Dataset, Id, IdVec, LedgerEntry, School, SchoolId, Subject, Teacher, TeacherId,
+};
 use crate::rules::{ItinerantScope, Rules, Weekday};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -163,10 +165,11 @@ pub struct Context<'a> {
     pub moved: &'a BTreeSet<TeacherId>,
 }
 
-/// A (school, subject) need, its rows added up.
+/// A (school, subject) need, its rows added up. The year's needs are an
+/// `IdVec<NeedRow, _>`: an `Id<NeedRow>` names one across the module's files.
 #[derive(Debug, Clone)]
 pub(crate) struct NeedRow {
-    pub school: usize,
+    pub school: Id<School>,
     pub subject: Subject,
     pub periods: u32,
 }
@@ -174,8 +177,11 @@ pub(crate) struct NeedRow {
 /// The needs of `data`, one per (school, subject), by school (input order) then first
 /// appearance of the subject. Rows naming unknown schools are skipped (loading has
 /// rejected them already).
-pub(crate) fn need_rows(data: &Dataset, school_idx: &HashMap<&str, usize>) -> Vec<NeedRow> {
-    let mut at: HashMap<(usize, &Subject), usize> = HashMap::new();
+pub(crate) fn need_rows(
+    data: &Dataset,
+    school_idx: &HashMap<&str, Id<School>>,
+) -> IdVec<NeedRow, NeedRow> {
+    let mut at: HashMap<(Id<School>, &Subject), usize> = HashMap::new();
     let mut rows: Vec<NeedRow> = Vec::new();
     for n in &data.itinerant.needs {
         let Some(&s) = school_idx.get(n.school.as_str()) else {
@@ -195,7 +201,7 @@ pub(crate) fn need_rows(data: &Dataset, school_idx: &HashMap<&str, usize>) -> Ve
     }
     // Stable: subjects keep their first appearance within a school.
     rows.sort_by_key(|r| r.school);
-    rows
+    IdVec::from_vec(rows)
 }
 
 /// Whether a ledger exchange keeps its teacher away in `year`.
@@ -228,7 +234,7 @@ fn unit_name(key: &(String, String)) -> String {
 }
 
 /// (home school, program, teacher, weekday, host school): the order of lessons.
-type LessonKey = (usize, usize, usize, Weekday, usize);
+type LessonKey = (Id<School>, usize, Id<Teacher>, Weekday, Id<School>);
 
 /// Per-teacher state carried from program to program.
 #[derive(Debug, Clone)]
@@ -240,9 +246,12 @@ struct Left {
 /// Plans every program for the year and checks the result independently.
 pub fn plan(ctx: &Context<'_>) -> Result<ItinerantPlan, ItinerantError> {
     let data = ctx.data;
-    let school_idx: HashMap<&str, usize> = data.school_positions();
+    let school_idx: HashMap<&str, Id<School>> = data.school_positions();
     let needs = need_rows(data, &school_idx);
-    let mut remaining: Vec<u32> = needs.iter().map(|n| n.periods).collect();
+    // INVARIANT: one row per row of `needs`, so every `Id<NeedRow>` (all made from
+    // `needs`) indexes both.
+    let mut remaining: IdVec<NeedRow, u32> =
+        IdVec::from_vec(needs.iter().map(|n| n.periods).collect());
     let away: BTreeSet<&TeacherId> = data
         .ledger
         .iter()
@@ -252,9 +261,9 @@ pub fn plan(ctx: &Context<'_>) -> Result<ItinerantPlan, ItinerantError> {
         .collect();
     // Teachers who could ever take part: spare lessons, a status in [eligibility]
     // statuses, not away, at a known school. Input order.
-    let mut pool: Vec<(usize, usize)> = Vec::new();
-    let mut left: HashMap<usize, Left> = HashMap::new();
-    for (ti, t) in data.teachers.iter().enumerate() {
+    let mut pool: Vec<(Id<Teacher>, Id<School>)> = Vec::new();
+    let mut left: HashMap<Id<Teacher>, Left> = HashMap::new();
+    for (ti, t) in data.teacher_ids().zip(&data.teachers) {
         let spare = data.itinerant.spare(&t.id);
         if spare == 0 || !ctx.rules.eligibility.statuses.contains(&t.status) || away.contains(&t.id)
         {
@@ -279,9 +288,10 @@ pub fn plan(ctx: &Context<'_>) -> Result<ItinerantPlan, ItinerantError> {
     let mut travel_m = 0u64;
     let mut keyed = Vec::new();
     for (pi, program) in ctx.rules.itinerant.programs.iter().enumerate() {
-        let mut takes_part: Vec<(usize, usize)> = Vec::new();
+        let mut takes_part: Vec<(Id<Teacher>, Id<School>)> = Vec::new();
         for &(ti, si) in &pool {
-            let t = &data.teachers[ti];
+            let t = data.teacher(ti);
+            // INVARIANT: every teacher of `pool` has a row in `left` (added together).
             let l = &left[&ti];
             let free = program.days.iter().any(|d| !l.days_used[d.index()]);
             if l.spare == 0 || !free {
@@ -290,7 +300,7 @@ pub fn plan(ctx: &Context<'_>) -> Result<ItinerantPlan, ItinerantError> {
             if let Some(when) = &program.when {
                 let c = crate::rules::ExclusionContext {
                     teacher: t,
-                    school: &data.schools[si],
+                    school: data.school(si),
                     year: ctx.year,
                     retirement_age: ctx.rules.retirement_age(t.gender),
                 };
@@ -316,6 +326,7 @@ pub fn plan(ctx: &Context<'_>) -> Result<ItinerantPlan, ItinerantError> {
             &remaining,
             &takes_part,
             |ti| {
+                // INVARIANT: `takes_part` is drawn from `pool`, whose teachers have a row.
                 let l = &left[&ti];
                 let days: Vec<Weekday> = program
                     .days
@@ -362,9 +373,9 @@ pub fn plan(ctx: &Context<'_>) -> Result<ItinerantPlan, ItinerantError> {
                             (w.home, pi, w.teacher, d.weekday, d.host),
                             Lesson {
                                 program: program.id.clone(),
-                                teacher: data.teachers[w.teacher].id.clone(),
-                                home: data.schools[w.home].id.clone(),
-                                host: data.schools[d.host].id.clone(),
+                                teacher: data.teacher(w.teacher).id.clone(),
+                                home: data.school(w.home).id.clone(),
+                                host: data.school(d.host).id.clone(),
                                 subject: needs[d.need].subject.clone(),
                                 weekday: d.weekday,
                                 periods: d.periods,

@@ -2,7 +2,7 @@
 
 use super::unit::{km, metres};
 use super::{unit_key, Context, NeedRow, Uncovered};
-use crate::model::TeacherId;
+use crate::model::{Id, IdVec, School, Teacher, TeacherId};
 use std::collections::{BTreeSet, HashMap};
 
 /// Why a school still lacks lessons of a subject after every program. When several
@@ -93,22 +93,22 @@ impl UncoveredReason {
     }
 }
 
-/// (teacher, home school) indices of the teachers with spare lessons, by unit.
-type UnitTeachers = HashMap<(String, String), Vec<(usize, usize)>>;
+/// (teacher, home school) of the teachers with spare lessons, by unit.
+type UnitTeachers = HashMap<(String, String), Vec<(Id<Teacher>, Id<School>)>>;
 
 /// The uncovered needs with their reasons, by school then subject order.
 pub(super) fn uncovered(
     ctx: &Context<'_>,
-    needs: &[NeedRow],
-    remaining: &[u32],
-    school_idx: &HashMap<&str, usize>,
+    needs: &IdVec<NeedRow, NeedRow>,
+    remaining: &IdVec<NeedRow, u32>,
+    school_idx: &HashMap<&str, Id<School>>,
     away: &BTreeSet<&TeacherId>,
 ) -> Vec<Uncovered> {
     let data = ctx.data;
     // Teachers with spare lessons, by program and unit.
     let programs = &ctx.rules.itinerant.programs;
     let mut by_unit: Vec<UnitTeachers> = vec![HashMap::new(); programs.len()];
-    for (ti, t) in data.teachers.iter().enumerate() {
+    for (ti, t) in data.teacher_ids().zip(&data.teachers) {
         if data.itinerant.spare(&t.id) == 0 {
             continue;
         }
@@ -116,18 +116,18 @@ pub(super) fn uncovered(
             continue;
         };
         for (pi, p) in programs.iter().enumerate() {
-            if let Some(key) = unit_key(&data.schools[hi], p.scope) {
+            if let Some(key) = unit_key(data.school(hi), p.scope) {
                 by_unit[pi].entry(key).or_default().push((ti, hi));
             }
         }
     }
     let none = Vec::new();
     let mut out = Vec::new();
-    for (k, n) in needs.iter().enumerate() {
+    for (k, n) in needs.iter_enumerated() {
         if remaining[k] == 0 {
             continue;
         }
-        let school = &data.schools[n.school];
+        let school = data.school(n.school);
         let mut best = UncoveredReason::NoProgram;
         for (pi, p) in programs
             .iter()
@@ -143,11 +143,11 @@ pub(super) fn uncovered(
             let (mut with_spare, mut may, mut near) = (0u32, 0u32, 0u32);
             let mut nearest: Option<u64> = None;
             for &(ti, hi) in by_unit[pi].get(&key).unwrap_or(&none) {
-                let t = &data.teachers[ti];
+                let t = data.teacher(ti);
                 if hi == n.school || !ctx.rules.subject_fits(&t.subject, &n.subject) {
                     continue;
                 }
-                let home = &data.schools[hi];
+                let home = data.school(hi);
                 with_spare += 1;
                 let when_ok = p.when.as_ref().is_none_or(|w| {
                     w.eval(&crate::rules::ExclusionContext {

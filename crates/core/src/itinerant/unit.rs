@@ -2,17 +2,16 @@
 //! take part, the needs they may serve, and the components of that bipartite graph.
 
 use super::{unit_key, NeedRow};
-use crate::model::Dataset;
+use crate::model::{Dataset, Id, IdVec, School, Teacher};
 use crate::rules::{ItinerantProgram, Rules, Weekday};
 use std::collections::BTreeMap;
 
 /// A teacher of a component.
 #[derive(Debug, Clone)]
 pub(super) struct CompTeacher {
-    /// Index into `Dataset::teachers`.
-    pub teacher: usize,
-    /// Index of the home school.
-    pub home: usize,
+    pub teacher: Id<Teacher>,
+    /// The home school.
+    pub home: Id<School>,
     /// Spare lessons left.
     pub spare: u32,
     /// Weekdays still free in this program, in week order.
@@ -24,8 +23,8 @@ pub(super) struct CompTeacher {
 pub(super) struct HostGroup {
     /// Index into `Comp::teachers`.
     pub teacher: usize,
-    /// Host school index.
-    pub host: usize,
+    /// The host school.
+    pub host: Id<School>,
     /// Home → host, metres (0 without coordinates).
     pub distance_m: u64,
     /// Indices into `Comp::needs`.
@@ -35,8 +34,8 @@ pub(super) struct HostGroup {
 /// A need of a component.
 #[derive(Debug, Clone)]
 pub(super) struct CompNeed {
-    /// Index into the year's need rows.
-    pub need: usize,
+    /// The year's need.
+    pub need: Id<NeedRow>,
     /// Periods still lacking.
     pub periods: u32,
 }
@@ -46,7 +45,7 @@ pub(super) struct CompNeed {
 pub(super) struct Comp {
     pub teachers: Vec<CompTeacher>,
     pub needs: Vec<CompNeed>,
-    /// By teacher, then host school index.
+    /// By teacher, then host school.
     pub groups: Vec<HostGroup>,
     pub max_periods_per_day: u32,
     pub max_schools: u32,
@@ -75,23 +74,23 @@ pub(super) fn units(
     data: &Dataset,
     rules: &Rules,
     program: &ItinerantProgram,
-    needs: &[NeedRow],
-    remaining: &[u32],
-    takes_part: &[(usize, usize)],
-    state: impl Fn(usize) -> (u32, Vec<Weekday>),
+    needs: &IdVec<NeedRow, NeedRow>,
+    remaining: &IdVec<NeedRow, u32>,
+    takes_part: &[(Id<Teacher>, Id<School>)],
+    state: impl Fn(Id<Teacher>) -> (u32, Vec<Weekday>),
 ) -> Vec<Unit> {
     type Key = (String, String);
-    let mut by_unit: BTreeMap<Key, (Vec<usize>, Vec<usize>)> = BTreeMap::new();
-    for (k, n) in needs.iter().enumerate() {
+    let mut by_unit: BTreeMap<Key, (Vec<Id<NeedRow>>, Vec<usize>)> = BTreeMap::new();
+    for (k, n) in needs.iter_enumerated() {
         if remaining[k] == 0 || !program.subjects.contains(&n.subject) {
             continue;
         }
-        if let Some(key) = unit_key(&data.schools[n.school], program.scope) {
+        if let Some(key) = unit_key(data.school(n.school), program.scope) {
             by_unit.entry(key).or_default().0.push(k);
         }
     }
     for (i, &(_, si)) in takes_part.iter().enumerate() {
-        if let Some(key) = unit_key(&data.schools[si], program.scope) {
+        if let Some(key) = unit_key(data.school(si), program.scope) {
             if let Some(e) = by_unit.get_mut(&key) {
                 e.1.push(i);
             }
@@ -121,29 +120,30 @@ fn components(
     data: &Dataset,
     rules: &Rules,
     program: &ItinerantProgram,
-    needs: &[NeedRow],
-    remaining: &[u32],
-    unit_needs: &[usize],
-    teachers: impl Iterator<Item = (usize, usize)>,
-    state: &impl Fn(usize) -> (u32, Vec<Weekday>),
+    needs: &IdVec<NeedRow, NeedRow>,
+    remaining: &IdVec<NeedRow, u32>,
+    unit_needs: &[Id<NeedRow>],
+    teachers: impl Iterator<Item = (Id<Teacher>, Id<School>)>,
+    state: &impl Fn(Id<Teacher>) -> (u32, Vec<Weekday>),
 ) -> Vec<Comp> {
-    // Edges teacher → needs, grouped by host. Node ids: teachers 0..T, needs T+k.
+    // Edges teacher → needs, grouped by host. Node ids: teachers 0..T, needs T+k
+    // (positions in `cts` and `unit_needs`: the union-find's own).
     let mut cts: Vec<CompTeacher> = Vec::new();
-    let mut groups: Vec<(usize, usize, u64, Vec<usize>)> = Vec::new();
+    let mut groups: Vec<(usize, Id<School>, u64, Vec<usize>)> = Vec::new();
     for (ti, home) in teachers {
-        let t = &data.teachers[ti];
+        let t = data.teacher(ti);
         let (spare, days) = state(ti);
         if spare == 0 || days.is_empty() {
             continue;
         }
-        let hs = &data.schools[home];
-        let mut mine: BTreeMap<usize, (u64, Vec<usize>)> = BTreeMap::new();
+        let hs = data.school(home);
+        let mut mine: BTreeMap<Id<School>, (u64, Vec<usize>)> = BTreeMap::new();
         for (j, &k) in unit_needs.iter().enumerate() {
             let n = &needs[k];
             if n.school == home || !rules.subject_fits(&t.subject, &n.subject) {
                 continue;
             }
-            let host = &data.schools[n.school];
+            let host = data.school(n.school);
             let d = match (hs.coord, host.coord) {
                 (Some(a), Some(b)) => {
                     let d = km(a, b);

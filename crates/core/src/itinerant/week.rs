@@ -8,14 +8,16 @@
 
 use super::milp::Solved;
 use super::unit::Comp;
+use super::NeedRow;
+use crate::model::{Id, School, Teacher};
 use crate::rules::{ItinerantProgram, Weekday};
 
 /// Lessons of one teacher on one weekday at one host, for one need.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct DayLesson {
-    pub host: usize,
-    /// Index into the year's need rows.
-    pub need: usize,
+    pub host: Id<School>,
+    /// The year's need it serves.
+    pub need: Id<NeedRow>,
     pub weekday: Weekday,
     pub periods: u32,
     pub distance_m: u64,
@@ -24,9 +26,8 @@ pub(super) struct DayLesson {
 /// One teacher's week.
 #[derive(Debug, Clone)]
 pub(super) struct Week {
-    /// Index into `Dataset::teachers`.
-    pub teacher: usize,
-    pub home: usize,
+    pub teacher: Id<Teacher>,
+    pub home: Id<School>,
     pub lessons: Vec<DayLesson>,
 }
 
@@ -58,7 +59,7 @@ pub(super) fn lay_out(c: &Comp, s: &Solved, program: &ItinerantProgram) -> Vec<W
         for (gi, total, days) in visits {
             let g = &c.groups[gi];
             // Per-need lessons still to place at this host, in the group's need order.
-            let mut todo: Vec<(usize, u32)> = g
+            let mut todo: Vec<(Id<NeedRow>, u32)> = g
                 .needs
                 .iter()
                 .zip(&s.x[gi])

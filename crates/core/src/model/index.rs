@@ -3,7 +3,8 @@
 //! crosses modules (a move, a candidate list, an explanation, a figure) it is typed, so
 //! a school's position can never be passed where a teacher's is meant; a table with one
 //! row per school (the year facts) is an [`IdVec`]. The solver's own indices (supplies,
-//! groups, graph nodes) stay plain `usize` inside `plan`.
+//! groups, graph nodes, the components' school positions) stay plain `usize` inside
+//! `plan`.
 
 use super::{Dataset, School, Teacher};
 use std::cmp::Ordering;
@@ -137,6 +138,12 @@ impl<K, V> IdVec<K, V> {
     }
 }
 
+impl<K, V> FromIterator<V> for IdVec<K, V> {
+    fn from_iter<I: IntoIterator<Item = V>>(rows: I) -> Self {
+        IdVec::from_vec(rows.into_iter().collect())
+    }
+}
+
 impl<K, V> Default for IdVec<K, V> {
     fn default() -> Self {
         IdVec::from_vec(Vec::new())
@@ -190,12 +197,17 @@ impl Dataset {
         &self.schools[id]
     }
 
-    /// Each school's position in `schools` by its id, in the map the caller names
-    /// (`HashMap<&str, usize>` or `BTreeMap<&str, usize>`).
-    pub fn school_positions<'a, M: FromIterator<(&'a str, usize)>>(&'a self) -> M {
-        self.schools
-            .iter()
-            .enumerate()
+    /// The school at `id`, or `None` for an id that is not a position in `schools`
+    /// (where a checker must not panic on a bad plan or event).
+    pub fn try_school(&self, id: Id<School>) -> Option<&School> {
+        self.schools.get(id.raw)
+    }
+
+    /// Each school's `Id<School>` by its id in the data, in the map the caller names
+    /// (`HashMap<&str, Id<School>>` or `BTreeMap<&str, Id<School>>`).
+    pub fn school_positions<'a, M: FromIterator<(&'a str, Id<School>)>>(&'a self) -> M {
+        self.school_ids()
+            .zip(&self.schools)
             .map(|(i, s)| (s.id.as_str(), i))
             .collect()
     }

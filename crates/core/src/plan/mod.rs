@@ -32,7 +32,7 @@ pub use steer::{other_district_refusal, PinRefusal};
 pub use unproven::{Remedy, Unproven};
 
 use crate::eligibility::{self, ExclusionFailure, Verdict};
-use crate::model::{Dataset, LedgerEntry};
+use crate::model::{Dataset, Id, LedgerEntry, Teacher};
 use crate::rules::Rules;
 use crate::verify;
 use problem::build_steered;
@@ -185,6 +185,12 @@ pub fn plan_year(
     opts: &PlanOptions,
 ) -> Result<YearPlan, PlanError> {
     let start = Instant::now();
+    // Every way out of the planner ends here: the moves checked and the figures made.
+    let finish_year = |parts, moves, proven, extra| {
+        finish(
+            data, rules, year, ledger, parts, moves, proven, extra, start,
+        )
+    };
     if opts.cancelled() {
         return Err(PlanError::Cancelled);
     }
@@ -200,10 +206,13 @@ pub fn plan_year(
     // The rules' eligibility (which the quotas count), then `stay` pins on top.
     let rule_eligible: Vec<bool> = verdicts.iter().map(Verdict::eligible).collect();
     for (&ti, (row, note)) in &steer.stays {
-        verdicts[ti].reasons.push(eligibility::Reason::PinnedStay {
-            row: *row,
-            note: note.clone(),
-        });
+        // INVARIANT: `verdicts` has one row per teacher (`eligibility::assess`).
+        verdicts[ti.index()]
+            .reasons
+            .push(eligibility::Reason::PinnedStay {
+                row: *row,
+                note: note.clone(),
+            });
     }
     let eligible: Vec<bool> = verdicts.iter().map(Verdict::eligible).collect();
     if opts.method == Method::Seniority {
@@ -211,17 +220,7 @@ pub fn plan_year(
             return Err(PlanError::Solver(SolverError::SeniorityPins));
         }
         let moves = seniority::seniority_moves(data, rules, &facts, &eligible);
-        return finish(
-            data,
-            rules,
-            year,
-            ledger,
-            (verdicts, facts),
-            moves,
-            (false, Vec::new()),
-            (0, None),
-            start,
-        );
+        return finish_year((verdicts, facts), moves, (false, Vec::new()), (0, None));
     }
     // Wishes and previous moves (levels (3) and (4)): own supplies for those teachers.
     steer.add_targets(data, &eligible);
@@ -247,7 +246,7 @@ pub fn plan_year(
         (a.from, &data.teachers[a.teacher].id).cmp(&(b.from, &data.teachers[b.teacher].id))
     });
     // A pinned teacher left at home: no plan holds every pin, when that is proven.
-    let moved: BTreeSet<usize> = moves.iter().map(|m| m.teacher.index()).collect();
+    let moved: BTreeSet<Id<Teacher>> = moves.iter().map(|m| m.teacher).collect();
     let left: Vec<PinRefusal> = steer::unplaced_refusals(data, &pins, &moved);
     if !left.is_empty() {
         if optimal {
@@ -272,16 +271,11 @@ pub fn plan_year(
         Some(pin_cost::pin_figures(&ctx, &pins)?)
     };
     let n = comps.len();
-    finish(
-        data,
-        rules,
-        year,
-        ledger,
+    finish_year(
         (verdicts, facts),
         moves,
         (optimal, unproven),
         (n, pin_figures),
-        start,
     )
 }
 
@@ -305,7 +299,7 @@ fn candidates(
 ) -> assign::Candidates {
     let mut candidates = assign::Candidates::new();
     for (ti, t) in data.teacher_ids().zip(&data.teachers) {
-        if eligible[ti.index()] && !steer.own.contains_key(&ti.index()) {
+        if eligible[ti.index()] && !steer.own.contains_key(&ti) {
             if let Some(&si) = facts.school_index.get(&t.school) {
                 candidates
                     .entry((si, rules.plan_subject(t)))

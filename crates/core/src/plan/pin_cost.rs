@@ -32,7 +32,7 @@
 use super::facts::YearFacts;
 use super::milp::ComponentSolution;
 use super::problem::{build_steered, Component};
-use super::steer::{schools_of, YearSteer};
+use super::steer::YearSteer;
 use super::{proven, solve_component, Order, PlanError};
 use crate::model::steering::Pin;
 use crate::model::Dataset;
@@ -40,6 +40,19 @@ use crate::rules::Rules;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::{Hash, Hasher};
+
+/// Every school position a component touches (senders and receivers).
+fn schools_of(comp: &Component) -> BTreeSet<usize> {
+    comp.senders
+        .iter()
+        .map(|s| s.school)
+        .chain(
+            comp.groups
+                .iter()
+                .flat_map(|g| g.members.iter().map(|m| m.0)),
+        )
+        .collect()
+}
 
 /// The cost of one pin: how levels (1) and (2) change if it alone were dropped
 /// (shortfall_delta ≤ 0 and filled_priority_delta ≥ 0 when the pin costs something).
@@ -352,7 +365,7 @@ pub(super) fn pin_figures(ctx: &Context<'_>, pins: &[&Pin]) -> Result<PinFigures
             // INVARIANT: `masks[k]` is Some for every cluster with a job (built above).
             let mut eligible = masks[k].clone().unwrap_or_default();
             for &ti in steer.stays.keys() {
-                eligible[ti] = false;
+                eligible[ti.index()] = false;
             }
             build_steered(data, ctx.rules, ctx.facts, &eligible, &steer)
         })

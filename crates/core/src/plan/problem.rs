@@ -10,7 +10,7 @@
 use super::facts::YearFacts;
 use super::pairs::allowed;
 use super::steer::YearSteer;
-use crate::model::{Dataset, Id, Subject};
+use crate::model::{Dataset, Id, Subject, Teacher};
 use crate::rules::{BackboneLevel, Rules};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -205,11 +205,11 @@ pub fn build_steered(
 ) -> Vec<Component> {
     let n = data.schools.len();
     // Teachers with a supply of their own: (school, leader?, subject, teacher).
-    let mut own: Vec<(usize, bool, Subject, usize)> = Vec::new();
+    let mut own: Vec<(usize, bool, Subject, Id<Teacher>)> = Vec::new();
     let mandatory = rules.mandatory_leaders();
     // Supplies per (school, leader sender?, subject planned under).
     let mut supply: BTreeMap<(usize, bool, Subject), [[u32; 2]; 2]> = BTreeMap::new();
-    for (ti, (t, &ok)) in data.teachers.iter().zip(eligible).enumerate() {
+    for (ti, (t, &ok)) in data.teacher_ids().zip(data.teachers.iter().zip(eligible)) {
         if !ok {
             continue;
         }
@@ -332,70 +332,60 @@ pub fn build_steered(
     }
     // Per component and sender position: (subject, supply index).
     let mut supplies_of: BTreeMap<(usize, usize), Vec<(Subject, usize)>> = BTreeMap::new();
-    for ((s, leader, subject), counts) in supply {
-        if counts.iter().flatten().sum::<u32>() == 0 {
-            continue;
-        }
+    // Adds a supply of sending school `s` (of one pinned teacher, or aggregated) to its
+    // sender's component, skipped when the sender has none.
+    let mut push_supply = |(s, leader): (usize, bool),
+                           subject: Subject,
+                           counts: [[u32; 2]; 2],
+                           teacher: Option<Id<Teacher>>| {
         let Some(&(root, pos)) = sender_pos.get(&(s, leader)) else {
-            continue;
+            return;
         };
         let Some(c) = comps.get_mut(&root) else {
-            continue;
+            return;
         };
         supplies_of
             .entry((root, pos))
             .or_default()
             .push((subject.clone(), c.supplies.len()));
+        let pins = teacher.and_then(|ti| steer.own.get(&ti));
         c.supplies.push(Supply {
             sender: pos,
             subject,
             counts,
             mandatory_leaders: leader,
-            teacher: None,
-            forced: false,
-            targets: Vec::new(),
+            // The pins' ids become the solver's positions here.
+            teacher: teacher.map(Id::index),
+            forced: pins.is_some_and(|o| o.forced),
+            targets: pins.map_or_else(Vec::new, |o| {
+                o.targets.iter().map(|&(r, m)| (r.index(), m)).collect()
+            }),
         });
+    };
+    for ((s, leader, subject), counts) in supply {
+        if counts.iter().flatten().sum::<u32>() > 0 {
+            push_supply((s, leader), subject, counts, None);
+        }
     }
     for (s, leader, subject, ti) in own {
-        let Some(&(root, pos)) = sender_pos.get(&(s, leader)) else {
-            continue;
-        };
-        let Some(c) = comps.get_mut(&root) else {
-            continue;
-        };
-        let t = &data.teachers[ti];
+        let t = data.teacher(ti);
         let mut counts = [[0; 2]; 2];
         counts[usize::from(leader || t.is_backbone())][usize::from(t.volunteer)] = 1;
-        supplies_of
-            .entry((root, pos))
-            .or_default()
-            .push((subject.clone(), c.supplies.len()));
-        c.supplies.push(Supply {
-            sender: pos,
-            subject,
-            counts,
-            mandatory_leaders: leader,
-            teacher: Some(ti),
-            forced: steer.own.get(&ti).is_some_and(|o| o.forced),
-            targets: steer
-                .own
-                .get(&ti)
-                .map_or_else(Vec::new, |o| o.targets.clone()),
-        });
+        push_supply((s, leader), subject, counts, Some(ti));
     }
     // Post groups: (signature, subject, priority).
     let mut groups: BTreeMap<GroupKey, Vec<(usize, u32)>> = BTreeMap::new();
-    for ((r, subject), slots) in &facts.open_posts {
-        let r = &r.index();
-        let Some(sig) = signature.get(r) else {
+    for ((id, subject), slots) in &facts.open_posts {
+        let r = id.index();
+        let Some(sig) = signature.get(&r) else {
             continue;
         };
         for &(priority, open) in slots {
-            let special = steer.special.contains(r).then_some(*r);
+            let special = steer.special.contains(id).then_some(r);
             groups
                 .entry((sig.clone(), subject.clone(), priority, special))
                 .or_default()
-                .push((*r, open));
+                .push((r, open));
         }
     }
     for ((sig, subject, priority, _), members) in groups {
@@ -412,7 +402,7 @@ pub fn build_steered(
         for &sp in &senders {
             for (tsubj, si) in supplies_of.get(&(root, sp)).map_or(&[][..], Vec::as_slice) {
                 let pinned_ok = match c.supplies[*si].teacher {
-                    Some(ti) => steer.admits(ti, &members),
+                    Some(ti) => steer.admits(Id::new(ti), &members),
                     None => true,
                 };
                 if pinned_ok && rules.post_fits(tsubj, &subject) {

@@ -25,10 +25,9 @@
 
 use super::facts::YearFacts;
 use super::pairs::pair_blocks;
-use super::problem::Component;
 use crate::eligibility::Verdict;
 use crate::model::steering::{Pin, PinAction};
-use crate::model::{Dataset, Id, School};
+use crate::model::{Dataset, Id, School, Teacher};
 use crate::rules::Rules;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -37,31 +36,31 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 pub struct OwnSteer {
     /// Must move (`move` or `to`).
     pub forced: bool,
-    /// `to` this school (index).
-    pub to: Option<usize>,
-    /// `not_to` these schools (indices).
-    pub not_to: Vec<usize>,
-    /// Host schools that meet a steering level: (school index, mask of
+    /// `to` this school.
+    pub to: Option<Id<School>>,
+    /// `not_to` these schools.
+    pub not_to: Vec<Id<School>>,
+    /// Host schools that meet a steering level: (school, mask of
     /// `problem::LEVEL_KEPT` / `problem::wish_bit(rank)`), by school.
-    pub targets: Vec<(usize, u8)>,
+    pub targets: Vec<(Id<School>, u8)>,
 }
 
-/// The pins in force in one year, by teacher and school index.
+/// The pins in force in one year, by teacher and school. `plan/problem.rs` turns the
+/// ids into the solver's positions.
 #[derive(Debug, Clone, Default)]
 pub struct YearSteer {
     /// Teachers with a supply of their own.
-    pub own: BTreeMap<usize, OwnSteer>,
+    pub own: BTreeMap<Id<Teacher>, OwnSteer>,
     /// Receiving schools named by a `to`/`not_to` pin.
-    pub special: BTreeSet<usize>,
+    pub special: BTreeSet<Id<School>>,
     /// Teachers pinned to stay: (row, note).
-    pub stays: BTreeMap<usize, (u32, String)>,
+    pub stays: BTreeMap<Id<Teacher>, (u32, String)>,
 }
 
-/// Teacher index by id.
-fn teacher_index(data: &Dataset) -> HashMap<&str, usize> {
-    data.teachers
-        .iter()
-        .enumerate()
+/// Each teacher's id in the dataset by their id in the data.
+fn teacher_index(data: &Dataset) -> HashMap<&str, Id<Teacher>> {
+    data.teacher_ids()
+        .zip(&data.teachers)
         .map(|(i, t)| (t.id.as_str(), i))
         .collect()
 }
@@ -71,7 +70,7 @@ impl YearSteer {
     /// schools (impossible after loading) are skipped.
     pub fn new(data: &Dataset, pins: &[&Pin]) -> YearSteer {
         let teachers = teacher_index(data);
-        let schools: HashMap<&str, usize> = data.school_positions();
+        let schools: HashMap<&str, Id<School>> = data.school_positions();
         let mut out = YearSteer::default();
         for p in pins {
             let Some(&ti) = teachers.get(p.teacher.as_str()) else {
@@ -107,11 +106,11 @@ impl YearSteer {
     /// teacher for one school the best rank counts.
     pub fn add_targets(&mut self, data: &Dataset, eligible: &[bool]) {
         let teachers = teacher_index(data);
-        let schools: HashMap<&str, usize> = data.school_positions();
-        let mut marks: BTreeMap<(usize, usize), u8> = BTreeMap::new();
+        let schools: HashMap<&str, Id<School>> = data.school_positions();
+        let mut marks: BTreeMap<(Id<Teacher>, Id<School>), u8> = BTreeMap::new();
         let mut mark = |t: &str, s: &str, bit: u8| {
             if let (Some(&ti), Some(&r)) = (teachers.get(t), schools.get(s)) {
-                if eligible.get(ti).copied().unwrap_or(false) {
+                if eligible.get(ti.index()).copied().unwrap_or(false) {
                     *marks.entry((ti, r)).or_default() |= bit;
                 }
             }
@@ -142,14 +141,18 @@ impl YearSteer {
     }
 
     /// Whether teacher `ti`'s pins let them fill a post of a group with these member
-    /// schools. A school named by a pin has groups of its own, so a group either is
-    /// that school alone or does not contain it.
-    pub fn admits(&self, ti: usize, members: &[(usize, u32)]) -> bool {
+    /// schools (the solver's school positions, with their open posts). A school named
+    /// by a pin has groups of its own, so a group either is that school alone or does
+    /// not contain it.
+    pub fn admits(&self, ti: Id<Teacher>, members: &[(usize, u32)]) -> bool {
         let Some(o) = self.own.get(&ti) else {
             return true;
         };
-        let to_ok = o.to.is_none_or(|x| members.iter().all(|&(r, _)| r == x));
-        let not_to_ok = members.iter().all(|(r, _)| !o.not_to.contains(r));
+        let to_ok =
+            o.to.is_none_or(|x| members.iter().all(|&(r, _)| r == x.index()));
+        let not_to_ok = members
+            .iter()
+            .all(|&(r, _)| !o.not_to.contains(&Id::new(r)));
         to_ok && not_to_ok
     }
 }
@@ -213,9 +216,9 @@ pub fn static_refusals(
     let mut out = Vec::new();
     // Forced pins per sending school (leaders under mandatory rotation excepted: they
     // have a sender of their own whose cap is their number).
-    // (Several pins of one teacher count once: by teacher index.)
-    let mut forced_at: BTreeMap<Id<School>, BTreeMap<usize, &Pin>> = BTreeMap::new();
-    let mut to_at: BTreeMap<Id<School>, BTreeMap<usize, &Pin>> = BTreeMap::new();
+    // (Several pins of one teacher count once: by teacher.)
+    let mut forced_at: BTreeMap<Id<School>, BTreeMap<Id<Teacher>, &Pin>> = BTreeMap::new();
+    let mut to_at: BTreeMap<Id<School>, BTreeMap<Id<Teacher>, &Pin>> = BTreeMap::new();
     for p in pins {
         if !p.action.forces_move() {
             continue;
@@ -223,9 +226,11 @@ pub fn static_refusals(
         let Some(&ti) = teachers.get(p.teacher.as_str()) else {
             continue;
         };
-        let t = &data.teachers[ti];
-        if !verdicts[ti].eligible() {
-            let ids: Vec<&str> = verdicts[ti].reasons.iter().map(|r| r.id()).collect();
+        let t = data.teacher(ti);
+        // INVARIANT: `verdicts` has one row per teacher (`eligibility::assess`).
+        let verdict = &verdicts[ti.index()];
+        if !verdict.eligible() {
+            let ids: Vec<&str> = verdict.reasons.iter().map(|r| r.id()).collect();
             out.push(refusal(
                 p,
                 "not_eligible",
@@ -325,7 +330,7 @@ pub fn static_refusals(
             .take_while(|((x, _), _)| *x == r)
             .filter(|((_, ps), _)| {
                 list.keys()
-                    .any(|&ti| rules.post_fits(&rules.plan_subject(&data.teachers[ti]), ps))
+                    .any(|&ti| rules.post_fits(&rules.plan_subject(data.teacher(ti)), ps))
             })
             .map(|(_, slots)| slots.iter().map(|x| x.1).sum::<u32>())
             .sum();
@@ -363,7 +368,7 @@ fn block_text(b: &super::pairs::PairBlock) -> String {
 pub fn unplaced_refusals(
     data: &Dataset,
     pins: &[&Pin],
-    moved: &BTreeSet<usize>,
+    moved: &BTreeSet<Id<Teacher>>,
 ) -> Vec<PinRefusal> {
     let teachers = teacher_index(data);
     let forced: Vec<&&Pin> = pins.iter().filter(|p| p.action.forces_move()).collect();
@@ -393,18 +398,5 @@ pub fn unplaced_refusals(
             };
             refusal(p, "no_open_post", detail)
         })
-        .collect()
-}
-
-/// Every school index a component touches (senders and receivers).
-pub fn schools_of(comp: &Component) -> BTreeSet<usize> {
-    comp.senders
-        .iter()
-        .map(|s| s.school)
-        .chain(
-            comp.groups
-                .iter()
-                .flat_map(|g| g.members.iter().map(|m| m.0)),
-        )
         .collect()
 }

@@ -622,14 +622,19 @@ mod tests {
         School::new("S01", "南昌市第一小学", "东湖区")
     }
 
-    fn eval(src: &str) -> Result<bool, EvalError> {
-        let (t, s) = (teacher(), school());
-        let ctx = ExclusionContext {
-            teacher: &t,
-            school: &s,
+    /// The context the tests evaluate in: `t` at `s` in 2023, retiring at 55.
+    fn context<'a>(t: &'a Teacher, s: &'a School) -> ExclusionContext<'a> {
+        ExclusionContext {
+            teacher: t,
+            school: s,
             year: 2023,
             retirement_age: 55,
-        };
+        }
+    }
+
+    fn eval(src: &str) -> Result<bool, EvalError> {
+        let (t, s) = (teacher(), school());
+        let ctx = context(&t, &s);
         let x = Expr::parse(src).unwrap_or_else(|e| panic!("{src}: {e}"));
         x.eval(&ctx)
     }
@@ -750,12 +755,7 @@ mod tests {
     fn runtime_messages_name_no_internal_types() {
         let x = Expr::parse("100 / (staff + 1) > 1").unwrap();
         let (t, s) = (teacher(), school());
-        let ctx = ExclusionContext {
-            teacher: &t,
-            school: &s,
-            year: 2023,
-            retirement_age: 55,
-        };
+        let ctx = context(&t, &s);
         let e = x.eval(&ctx).unwrap_err();
         assert_eq!(e, EvalError::DivisionByZero);
         assert_eq!(e.to_string(), "division by zero");
@@ -769,12 +769,7 @@ mod tests {
         // Value-dependent: fine on the samples (staff 40 / -1), fails on staff 0.
         let x = Expr::parse("100 / (staff + 1) > 1").unwrap();
         let (t, s) = (teacher(), school());
-        let ctx = ExclusionContext {
-            teacher: &t,
-            school: &s,
-            year: 2023,
-            retirement_age: 55,
-        };
+        let ctx = context(&t, &s);
         assert!(x
             .eval(&ctx)
             .unwrap_err()
@@ -793,13 +788,7 @@ mod tests {
                 let x = x.clone();
                 let (t, s) = (&t, &s);
                 sc.spawn(move || {
-                    let ctx = ExclusionContext {
-                        teacher: t,
-                        school: s,
-                        year: 2023,
-                        retirement_age: 55,
-                    };
-                    assert_eq!(x.eval(&ctx), Ok(true));
+                    assert_eq!(x.eval(&context(t, s)), Ok(true));
                 });
             }
         });

@@ -40,7 +40,7 @@ use super::exact::trip_metres;
 use super::sitting::{deal, Crew, Kind, MAX_SITTING};
 use super::solver::World;
 use super::Placement;
-use crate::model::Dataset;
+use crate::model::{Dataset, Id, School};
 use crate::plan::flow::{Cost, Graph};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -74,7 +74,7 @@ impl Balance {
 struct Sitting {
     day: i64,
     /// Host school when the sitting has one (travel is then costed).
-    host: Option<usize>,
+    host: Option<Id<School>>,
     /// Indexes into the placements, in placement order.
     items: Vec<usize>,
     /// Their events (indexes into the events), in the same order.
@@ -110,7 +110,7 @@ fn covers(a: &Kind, b: &Kind) -> bool {
 pub(super) fn balance(w: &World<'_>, data: &Dataset, placed: &mut [Placement]) -> Balance {
     let one_school = w.rules.one_school_per_evaluator_day;
     // By (day, host school when one school per evaluator-day).
-    let mut groups: BTreeMap<(i64, Option<usize>), Vec<usize>> = BTreeMap::new();
+    let mut groups: BTreeMap<(i64, Option<Id<School>>), Vec<usize>> = BTreeMap::new();
     for (i, p) in placed.iter().enumerate() {
         let host = one_school.then(|| w.events[p.event].host);
         groups.entry((p.date.ordinal(), host)).or_default().push(i);
@@ -131,7 +131,7 @@ pub(super) fn balance(w: &World<'_>, data: &Dataset, placed: &mut [Placement]) -
             .flatten();
         match crew {
             Some(crew) => {
-                let hosts: BTreeSet<usize> = evs.iter().map(|&e| w.events[e].host).collect();
+                let hosts: BTreeSet<Id<School>> = evs.iter().map(|&e| w.events[e].host).collect();
                 sittings.push(Sitting {
                     day,
                     host: (hosts.len() == 1)

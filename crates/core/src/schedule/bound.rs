@@ -13,7 +13,7 @@
 
 use super::solver::World;
 use super::Event;
-use crate::model::Dataset;
+use crate::model::{Dataset, Id, School};
 use crate::rules::EvaluationRules;
 use std::collections::BTreeMap;
 
@@ -90,7 +90,7 @@ pub fn lower_bound(
     }
     let c = max_daily_cap(data, rules).min(per_school);
     // host school → (count, smallest panel, slots)
-    let mut by_school: BTreeMap<usize, (usize, usize, usize)> = BTreeMap::new();
+    let mut by_school: BTreeMap<Id<School>, (usize, usize, usize)> = BTreeMap::new();
     for &i in placeable {
         let p = events[i].panel_size as usize;
         let e = by_school.entry(events[i].host).or_insert((0, p, 0));
@@ -120,7 +120,7 @@ pub(super) fn most_placed(w: &World<'_>, evs: &[usize]) -> usize {
     let limit = i64::from(w.rules.max_per_school_per_day);
     let need_s = w.rules.min_same_subject as usize;
     let one_school = w.rules.one_school_per_evaluator_day;
-    let host_recused = |m: usize, host: usize| {
+    let host_recused = |m: usize, host: Id<School>| {
         let p = &w.people[m];
         (w.rules.recuse.contains(&Recusal::HostSchool) && p.school == Some(host))
             || (w.rules.recuse.contains(&Recusal::HostDistrict)
@@ -132,7 +132,7 @@ pub(super) fn most_placed(w: &World<'_>, evs: &[usize]) -> usize {
         .min()
         .unwrap_or(1)
         .max(1);
-    let mut pmin_host: BTreeMap<usize, i64> = BTreeMap::new();
+    let mut pmin_host: BTreeMap<Id<School>, i64> = BTreeMap::new();
     for &e in evs {
         let p = pmin_host.entry(w.events[e].host).or_insert(i64::MAX);
         *p = (*p).min(i64::from(w.events[e].panel_size).max(1));
@@ -140,7 +140,7 @@ pub(super) fn most_placed(w: &World<'_>, evs: &[usize]) -> usize {
     // Nodes: 0 source, 1 sink, events, then (host, day) and day nodes as met.
     let mut g = MaxFlow::new(2 + evs.len());
     let mut nodes = 2 + evs.len();
-    let mut host_day: BTreeMap<(usize, i64), usize> = BTreeMap::new();
+    let mut host_day: BTreeMap<(Id<School>, i64), usize> = BTreeMap::new();
     let mut day_node: BTreeMap<i64, usize> = BTreeMap::new();
     for (i, &e) in evs.iter().enumerate() {
         g.arc(0, 2 + i, 1);
@@ -165,7 +165,7 @@ pub(super) fn most_placed(w: &World<'_>, evs: &[usize]) -> usize {
             g.arc(2 + i, hd, 1);
         }
     }
-    let seats = |d: i64, host: Option<usize>| -> i64 {
+    let seats = |d: i64, host: Option<Id<School>>| -> i64 {
         (0..w.people.len())
             .filter(|&m| !w.people[m].unavailable.contains(&d))
             .filter(|&m| host.is_none_or(|h| !host_recused(m, h)))

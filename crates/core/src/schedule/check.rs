@@ -4,7 +4,7 @@
 //! before writing; tests run it on random instances.
 
 use super::{Event, EventKind, Schedule};
-use crate::model::{Dataset, Date};
+use crate::model::{Dataset, Date, Id, School};
 use crate::rules::{EvaluationRules, Recusal};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -95,7 +95,7 @@ pub fn check(
     let mut v = Vec::new();
     let mut seen = vec![0u32; events.len()];
     let mut ev_load: BTreeMap<(usize, Date), (u32, Vec<&str>)> = BTreeMap::new();
-    let mut school_load: BTreeMap<(usize, Date), u32> = BTreeMap::new();
+    let mut school_load: BTreeMap<(Id<School>, Date), u32> = BTreeMap::new();
     for p in &schedule.placed {
         let Some(ev) = events.get(p.event) else {
             v.push(Violation::UnknownEvent { event: p.event });
@@ -129,11 +129,11 @@ pub fn check(
                 wanted: ev.panel_size,
             });
         }
-        let Some(host) = data.schools.get(ev.host) else {
+        let Some(host) = data.try_school(ev.host) else {
             v.push(Violation::UnknownEvent { event: p.event });
             continue;
         };
-        let sending = ev.sending.and_then(|s| data.schools.get(s)).map(|s| &s.id);
+        let sending = ev.sending.and_then(|s| data.try_school(s)).map(|s| &s.id);
         let mut subject = 0;
         for (k, &m) in p.panel.iter().enumerate() {
             let Some(e) = data.evaluators.get(m) else {
@@ -222,7 +222,7 @@ pub fn check(
             v.push(Violation::SchoolOverloaded {
                 school: data
                     .schools
-                    .get(*s)
+                    .get(s.index())
                     .map_or(String::new(), |x| x.id.to_string()),
                 date: *d,
                 load: *load,
@@ -283,8 +283,8 @@ mod tests {
             id: id.into(),
             kind: EventKind::Evaluation,
             teacher: None,
-            host,
-            sending: Some(sending),
+            host: Id::new(host),
+            sending: Some(Id::new(sending)),
             subject: Subject::normalise(subject),
             window: (day(1), day(5)),
             panel_size: 2,

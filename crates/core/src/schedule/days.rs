@@ -29,13 +29,13 @@ use super::exact::{counts, intersect, kinds_of, panels, trip_metres};
 use super::sitting::{crew_floor, deal, quick_crew, Crew, MAX_SITTING};
 use super::solver::World;
 use super::Placement;
-use crate::model::{Dataset, Date};
+use crate::model::{Dataset, Date, Id, School};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Who is booked where.
 struct Book {
     busy: Vec<BTreeSet<i64>>,
-    host_day: BTreeMap<(usize, i64), u32>,
+    host_day: BTreeMap<(Id<School>, i64), u32>,
 }
 
 fn gcd(a: usize, b: usize) -> usize {
@@ -81,7 +81,7 @@ pub(super) fn day_groups(
     let mut groups: Vec<Vec<usize>> = Vec::new();
     let mut cur: Vec<usize> = Vec::new();
     let mut shared: Vec<i64> = Vec::new();
-    let mut per_host: BTreeMap<usize, u32> = BTreeMap::new();
+    let mut per_host: BTreeMap<Id<School>, u32> = BTreeMap::new();
     for e in order {
         let host = w.events[e].host;
         let next = if cur.is_empty() {
@@ -141,7 +141,7 @@ fn place(
         .fold(w.event_days[group[0]].clone(), |acc, &e| {
             intersect(&acc, &w.event_days[e])
         });
-    let mut need: BTreeMap<usize, u32> = BTreeMap::new();
+    let mut need: BTreeMap<Id<School>, u32> = BTreeMap::new();
     for &e in group {
         *need.entry(w.events[e].host).or_insert(0) += 1;
     }
@@ -174,7 +174,7 @@ fn place(
     let mut kinds = kinds_of(w, group, |m| {
         !w.people[m].unavailable.contains(&day) && !book.busy[m].contains(&day)
     });
-    let hosts: Vec<usize> = group.iter().map(|&e| w.events[e].host).collect();
+    let hosts: Vec<Id<School>> = group.iter().map(|&e| w.events[e].host).collect();
     let members: Vec<Vec<usize>> = crew
         .kinds
         .iter()

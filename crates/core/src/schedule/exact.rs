@@ -49,7 +49,7 @@ use super::sitting::{crew_floor, deal, min_crew, Crew, Kind, MAX_SITTING};
 use super::solver::{alone, build_world, greedy, World};
 use super::whole::{solve_whole, Whole};
 use super::{Event, HostFigures, Method, Placement, Schedule};
-use crate::model::{Dataset, Date};
+use crate::model::{Dataset, Date, Id, School};
 use crate::rules::EvaluationRules;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
@@ -64,7 +64,7 @@ const EXACT_BUDGET: usize = 400;
 /// they share, and a smallest crew by kind.
 #[derive(Debug, Clone)]
 struct Planned {
-    host: usize,
+    host: Id<School>,
     events: Vec<usize>,
     days: Vec<i64>,
     crew: Crew,
@@ -73,7 +73,7 @@ struct Planned {
 /// A host school's split into sittings and its lower bound.
 #[derive(Debug, Clone)]
 struct HostPlan {
-    host: usize,
+    host: Id<School>,
     sittings: Vec<Planned>,
     /// Evaluations no planned sitting could take (tried one by one when dating).
     loose: Vec<usize>,
@@ -82,11 +82,8 @@ struct HostPlan {
 
 /// Metres from school `home` (an evaluator's own) to school `host`, rounded; 0 when
 /// there is no home school or either has no coordinates.
-pub fn trip_metres(data: &Dataset, home: Option<usize>, host: usize) -> u64 {
-    match (
-        home.and_then(|h| data.schools.get(h)),
-        data.schools.get(host),
-    ) {
+pub fn trip_metres(data: &Dataset, home: Option<Id<School>>, host: Id<School>) -> u64 {
+    match (home.and_then(|h| data.try_school(h)), data.try_school(host)) {
         (Some(a), Some(b)) => {
             crate::plan::distance_km(a, b).map_or(0, |km| (km * 1000.0).round().max(0.0) as u64)
         }
@@ -211,7 +208,7 @@ fn parts(full: usize, best: &[(usize, usize)], choice: &[usize]) -> Option<Vec<u
 }
 
 /// Step 1 for one host school: `evs` are its placeable evaluations, in id order.
-fn plan_host(w: &World<'_>, host: usize, evs: &[usize], cmax: u32) -> HostPlan {
+fn plan_host(w: &World<'_>, host: Id<School>, evs: &[usize], cmax: u32) -> HostPlan {
     let n = evs.len();
     let limit = (w.rules.max_per_school_per_day as usize).min(MAX_SITTING);
     if n == 0 || limit == 0 {
@@ -322,7 +319,7 @@ fn plan_host(w: &World<'_>, host: usize, evs: &[usize], cmax: u32) -> HostPlan {
 
 /// Step 1 for a host with many evaluations: the day split of the floor (by subject,
 /// sending school, id), each day costed exactly; bound = the floor's optimum.
-fn plan_large(w: &World<'_>, host: usize, evs: &[usize], cmax: u32, limit: usize) -> HostPlan {
+fn plan_large(w: &World<'_>, host: Id<School>, evs: &[usize], cmax: u32, limit: usize) -> HostPlan {
     let mut order = evs.to_vec();
     order.sort_by(|&a, &b| {
         (w.event_subject[a], w.events[a].sending, &w.events[a].id).cmp(&(
@@ -393,7 +390,7 @@ fn plan_large(w: &World<'_>, host: usize, evs: &[usize], cmax: u32, limit: usize
 struct Book {
     /// Days each evaluator already works.
     busy: Vec<BTreeSet<i64>>,
-    host_days: BTreeSet<(usize, i64)>,
+    host_days: BTreeSet<(Id<School>, i64)>,
     day_seats: BTreeMap<i64, usize>,
 }
 
@@ -414,7 +411,7 @@ fn date_sitting(
     w: &World<'_>,
     data: &Dataset,
     book: &Book,
-    host: usize,
+    host: Id<School>,
     events: &[usize],
     days: &[i64],
     want: Option<&Crew>,
@@ -498,7 +495,7 @@ fn date_all(
     let mut placed = Vec::new();
     let mut left: Vec<usize> = plans.iter().flat_map(|p| p.loose.clone()).collect();
     let mut as_planned = left.is_empty();
-    let mut put = |book: &mut Book, host: usize, events: &[usize], d: Dated| {
+    let mut put = |book: &mut Book, host: Id<School>, events: &[usize], d: Dated| {
         let ps = deal(&d.crew, &d.members, events.len());
         for (&ev, panel) in events.iter().zip(ps) {
             for &m in &panel {
@@ -547,11 +544,11 @@ fn classify(
 ) -> (
     Vec<(usize, Unscheduled)>,
     Vec<usize>,
-    BTreeMap<usize, Vec<usize>>,
+    BTreeMap<Id<School>, Vec<usize>>,
 ) {
     let mut intrinsic = Vec::new();
     let mut feasible_days = vec![0usize; events.len()];
-    let mut by_host: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    let mut by_host: BTreeMap<Id<School>, Vec<usize>> = BTreeMap::new();
     for (i, ev) in events.iter().enumerate() {
         match alone(w, i) {
             Err(r) => intrinsic.push((i, r)),
@@ -572,7 +569,7 @@ pub fn solve(events: &[Event], data: &Dataset, rules: &EvaluationRules) -> Sched
     let placeable: Vec<usize> = by_host.values().flatten().copied().collect();
     let one_school = rules.one_school_per_evaluator_day;
     let cmax = w.people.iter().map(|p| p.cap).max().unwrap_or(0);
-    let hosts: Vec<(usize, Vec<usize>)> = by_host.into_iter().collect();
+    let hosts: Vec<(Id<School>, Vec<usize>)> = by_host.into_iter().collect();
     let plans: Vec<HostPlan> = hosts
         .par_iter()
         .map(|(host, evs)| plan_host(&w, *host, evs, cmax))
@@ -750,9 +747,9 @@ fn finish(
     one_school: bool,
 ) {
     s.proven = s.placed.len() == s.scheduled_bound && s.evaluator_days() == s.lower_bound;
-    let bounds: BTreeMap<usize, &HostPlan> = plans.iter().map(|p| (p.host, p)).collect();
-    let mut per: BTreeMap<usize, HostFigures> = BTreeMap::new();
-    let figures = |host: usize| HostFigures {
+    let bounds: BTreeMap<Id<School>, &HostPlan> = plans.iter().map(|p| (p.host, p)).collect();
+    let mut per: BTreeMap<Id<School>, HostFigures> = BTreeMap::new();
+    let figures = |host: Id<School>| HostFigures {
         host,
         evaluations: 0,
         scheduled: 0,
@@ -768,8 +765,8 @@ fn finish(
             .or_insert_with(|| figures(ev.host))
             .evaluations += 1;
     }
-    let mut seats: BTreeMap<usize, BTreeSet<(Date, usize)>> = BTreeMap::new();
-    let mut dates: BTreeMap<usize, BTreeSet<Date>> = BTreeMap::new();
+    let mut seats: BTreeMap<Id<School>, BTreeSet<(Date, usize)>> = BTreeMap::new();
+    let mut dates: BTreeMap<Id<School>, BTreeSet<Date>> = BTreeMap::new();
     for p in &s.placed {
         let Some(ev) = events.get(p.event) else {
             continue;
@@ -861,7 +858,7 @@ fn cross_school_bound(w: &World<'_>, evs: &[usize], n: usize) -> usize {
     };
     let limit = (w.rules.max_per_school_per_day as usize).max(1);
     let days = if n >= evs.len() {
-        let mut per: BTreeMap<usize, usize> = BTreeMap::new();
+        let mut per: BTreeMap<Id<School>, usize> = BTreeMap::new();
         for &e in evs {
             *per.entry(w.events[e].host).or_insert(0) += 1;
         }

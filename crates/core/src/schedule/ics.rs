@@ -88,7 +88,7 @@ pub fn calendar(
         let Some(ev) = events.get(p.event) else {
             continue;
         };
-        let Some(school) = data.schools.get(ev.host) else {
+        let Some(school) = data.try_school(ev.host) else {
             continue;
         };
         line(&mut out, "BEGIN:VEVENT");

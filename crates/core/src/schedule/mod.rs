@@ -24,7 +24,7 @@ pub mod sitting;
 pub mod solver;
 pub mod whole;
 
-use crate::model::{Dataset, Date, Subject, TeacherId};
+use crate::model::{Dataset, Date, Id, School, Subject, TeacherId};
 
 pub use exact::solve;
 #[doc(hidden)]
@@ -65,10 +65,14 @@ pub struct Event {
     pub id: String,
     pub kind: EventKind,
     pub teacher: Option<TeacherId>,
-    /// Index of the host school in `Dataset::schools`.
-    pub host: usize,
-    /// Index of the teacher's own (sending) school, when there is one.
-    pub sending: Option<usize>,
+    /// The host school.
+    // INVARIANT: `host` and `sending` are ids of the dataset the events are scheduled
+    // with (io's `input/schedule_events.rs` takes them from its `school_positions`):
+    // the solver indexes its per-school tables (`World::school_district`) by them; the
+    // checker and the writers look them up with `Dataset::try_school`.
+    pub host: Id<School>,
+    /// The teacher's own (sending) school, when there is one.
+    pub sending: Option<Id<School>>,
     pub subject: Subject,
     /// First and last calendar day the event may take place.
     pub window: (Date, Date),
@@ -138,8 +142,8 @@ impl Method {
 /// evaluations), evaluator-days and bound.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HostFigures {
-    /// Index of the school in `Dataset::schools`.
-    pub host: usize,
+    /// The host school.
+    pub host: Id<School>,
     pub evaluations: usize,
     pub scheduled: usize,
     pub sittings: usize,
@@ -209,15 +213,15 @@ impl Schedule {
         &self,
         events: &[Event],
         data: &Dataset,
-    ) -> std::collections::BTreeMap<usize, u64> {
-        let index: std::collections::BTreeMap<&str, usize> = data.school_positions();
+    ) -> std::collections::BTreeMap<Id<School>, u64> {
+        let index: std::collections::BTreeMap<&str, Id<School>> = data.school_positions();
         let home = |e: usize| {
             data.evaluators
                 .get(e)
                 .and_then(|ev| ev.school.as_ref())
                 .and_then(|id| index.get(id.as_str()).copied())
         };
-        let mut trips: Vec<(usize, Date, usize)> = self
+        let mut trips: Vec<(usize, Date, Id<School>)> = self
             .placed
             .iter()
             .filter_map(|p| Some((p, events.get(p.event)?.host)))

@@ -40,7 +40,7 @@ use super::exact::{counts, kinds_of, panels, trip_metres};
 use super::sitting::{deal, quick_crew, Crew, MAX_SITTING};
 use super::solver::World;
 use super::Placement;
-use crate::model::{Dataset, Date};
+use crate::model::{Dataset, Date, Id, School};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The longest run of evaluations one candidate adds (a sitting grows further by later
@@ -99,16 +99,16 @@ pub(super) fn most_placed_greedy(
     let limit = (w.rules.max_per_school_per_day as usize).min(MAX_SITTING);
     let mut left: BTreeSet<usize> = evs.iter().copied().collect();
     let mut busy: Vec<BTreeSet<i64>> = vec![BTreeSet::new(); w.people.len()];
-    let mut sittings: BTreeMap<(usize, i64), Sitting> = BTreeMap::new();
+    let mut sittings: BTreeMap<(Id<School>, i64), Sitting> = BTreeMap::new();
     // (host, date) pairs that some evaluation could use.
-    let mut pairs: BTreeSet<(usize, i64)> = BTreeSet::new();
+    let mut pairs: BTreeSet<(Id<School>, i64)> = BTreeSet::new();
     for &e in evs {
         for &d in &w.event_days[e] {
             pairs.insert((w.events[e].host, d));
         }
     }
     // Cached candidates: (host, date) → (candidate or none, stale).
-    let mut cache: BTreeMap<(usize, i64), (Option<Candidate>, bool)> =
+    let mut cache: BTreeMap<(Id<School>, i64), (Option<Candidate>, bool)> =
         pairs.iter().map(|&p| (p, (None, true))).collect();
     loop {
         // The best cached candidate; stale ones are re-evaluated when on top.
@@ -117,7 +117,7 @@ pub(super) fn most_placed_greedy(
                 .iter()
                 .filter_map(|(&k, (c, stale))| c.as_ref().map(|c| (k, c, *stale)))
                 .fold(
-                    None::<((usize, i64), (usize, usize), bool)>,
+                    None::<((Id<School>, i64), (usize, usize), bool)>,
                     |acc, (k, c, s)| match acc {
                         Some((_, r, _)) if !beats((c.gain, c.cost), r) => acc,
                         _ => Some((k, (c.gain, c.cost), s)),
@@ -217,7 +217,7 @@ fn candidate(
     left: &BTreeSet<usize>,
     busy: &[BTreeSet<i64>],
     sitting: Option<&Sitting>,
-    (host, day): (usize, i64),
+    (host, day): (Id<School>, i64),
     limit: usize,
 ) -> Option<Candidate> {
     let base: Vec<usize> = sitting.map(|s| s.events.clone()).unwrap_or_default();

@@ -23,7 +23,7 @@ use super::bound::{day_split, max_daily_cap};
 use super::calendar::usable_days;
 use super::reason::Unscheduled;
 use super::{Event, EventKind, Placement, Schedule};
-use crate::model::{Dataset, Date};
+use crate::model::{Dataset, Date, Id, IdVec, School};
 use crate::rules::{EvaluationRules, Recusal};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -37,7 +37,7 @@ const UNINDEXED: usize = usize::MAX;
 
 /// What the solver needs to know about one evaluator.
 pub(super) struct Person {
-    pub(super) school: Option<usize>,
+    pub(super) school: Option<Id<School>>,
     pub(super) district: usize,
     pub(super) subjects: Vec<usize>,
     pub(super) unavailable: BTreeSet<i64>,
@@ -49,7 +49,9 @@ pub(super) struct World<'a> {
     pub(super) events: &'a [Event],
     pub(super) rules: &'a EvaluationRules,
     pub(super) people: Vec<Person>,
-    pub(super) school_district: Vec<usize>,
+    /// Each school's district index, one row per school of the data (see the
+    /// invariant on `Event::host`).
+    pub(super) school_district: IdVec<School, usize>,
     pub(super) event_subject: Vec<usize>,
     pub(super) event_days: Vec<Vec<i64>>,
 }
@@ -89,8 +91,8 @@ impl World<'_> {
 #[derive(Default)]
 struct Book {
     /// (evaluator, day) → (school, evaluations that day).
-    busy: BTreeMap<(usize, i64), (usize, u32)>,
-    school_day: BTreeMap<(usize, i64), u32>,
+    busy: BTreeMap<(usize, i64), (Id<School>, u32)>,
+    school_day: BTreeMap<(Id<School>, i64), u32>,
     district_day: BTreeMap<(usize, i64), u32>,
     days_worked: Vec<u32>,
 }
@@ -114,7 +116,7 @@ pub(super) fn build_world<'a>(
         let n = subjects.len();
         subjects.entry(ev.subject.as_str()).or_insert(n);
     }
-    let school_idx: BTreeMap<&str, usize> = data.school_positions();
+    let school_idx: BTreeMap<&str, Id<School>> = data.school_positions();
     let people = data
         .evaluators
         .iter()
@@ -226,7 +228,7 @@ fn can_take(
     w: &World<'_>,
     book: &Book,
     e: usize,
-    school: usize,
+    school: Id<School>,
     day: i64,
     extra: u32,
 ) -> Option<bool> {
@@ -333,7 +335,7 @@ fn deal(
     book: &Book,
     group: &[usize],
     day: i64,
-    host: usize,
+    host: Id<School>,
     mut crew: Vec<usize>,
     spare: &mut Vec<(usize, bool)>,
 ) -> Option<Vec<Vec<usize>>> {
@@ -451,7 +453,7 @@ pub fn greedy(events: &[Event], data: &Dataset, rules: &EvaluationRules) -> Sche
     let mut out = Schedule::default();
     let mut feasible_days = vec![0usize; events.len()];
     // host, window, panel size → placeable events
-    let mut buckets: BTreeMap<(usize, Date, Date, u32), Vec<usize>> = BTreeMap::new();
+    let mut buckets: BTreeMap<(Id<School>, Date, Date, u32), Vec<usize>> = BTreeMap::new();
     for (i, ev) in events.iter().enumerate() {
         match alone(&w, i) {
             Err(r) => out.unscheduled.push((i, r)),

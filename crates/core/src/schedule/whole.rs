@@ -26,7 +26,7 @@
 
 use super::solver::World;
 use super::Placement;
-use crate::model::Date;
+use crate::model::{Date, Id, School};
 use good_lp::{
     constraint, microlp, variable, Expression, ProblemVariables, Solution, SolverModel, Variable,
 };
@@ -68,9 +68,9 @@ pub(super) fn solve_whole(w: &World<'_>, evs: &[usize]) -> Whole {
     let bin = || variable().binary();
     let y: Vec<Variable> = seats.iter().map(|_| pv.add(bin())).collect();
     // Evaluator-day variables: (m, d, host) with one school a day, else (m, d, 0).
-    let mut day_keys: BTreeMap<(usize, i64, usize), Variable> = BTreeMap::new();
+    let mut day_keys: BTreeMap<(usize, i64, Option<Id<School>>), Variable> = BTreeMap::new();
     for &(e, m, d) in &seats {
-        let h = if one_school { w.events[e].host } else { 0 };
+        let h = one_school.then(|| w.events[e].host);
         day_keys.entry((m, d, h)).or_insert_with(|| pv.add(bin()));
     }
     let mut z: BTreeMap<(usize, i64), Variable> = BTreeMap::new();
@@ -85,14 +85,14 @@ pub(super) fn solve_whole(w: &World<'_>, evs: &[usize]) -> Whole {
     let mut model = pv.minimise(objective).using(microlp);
     // Panels.
     let mut panel: BTreeMap<(usize, i64), (Expression, Expression)> = BTreeMap::new();
-    let mut load: BTreeMap<(usize, i64, usize), Expression> = BTreeMap::new();
+    let mut load: BTreeMap<(usize, i64, Option<Id<School>>), Expression> = BTreeMap::new();
     for (&(e, m, d), &v) in seats.iter().zip(&y) {
         let entry = panel.entry((e, d)).or_default();
         entry.0.add_mul(1.0, v);
         if w.lists(m, w.event_subject[e]) {
             entry.1.add_mul(1.0, v);
         }
-        let h = if one_school { w.events[e].host } else { 0 };
+        let h = one_school.then(|| w.events[e].host);
         load.entry((m, d, h)).or_default().add_mul(1.0, v);
         // Redundant for integers, but it tightens the relaxation a lot.
         let day = day_keys[&(m, d, h)];
@@ -130,7 +130,7 @@ pub(super) fn solve_whole(w: &World<'_>, evs: &[usize]) -> Whole {
         }
     }
     // Daily limit of each host school.
-    let mut host_day: BTreeMap<(usize, i64), Expression> = BTreeMap::new();
+    let mut host_day: BTreeMap<(Id<School>, i64), Expression> = BTreeMap::new();
     for (&(e, d), &zv) in &z {
         host_day
             .entry((w.events[e].host, d))

@@ -11,14 +11,14 @@
 use super::events::{read_events, EVENT_ID, PANEL_SIZE, SCHOOL, TEACHER};
 use super::plan_file::read_plan as read_plan_file;
 use super::{InputError, InputErrorKind, InputErrors};
-use crate::model::{Dataset, Date, Subject, TeacherId};
+use crate::model::{Dataset, Date, Id, School, Subject, TeacherId};
 use crate::rules::Rules;
 use crate::schedule::calendar::window_in_year;
 use crate::schedule::{Event, EventKind};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-fn school_index(data: &Dataset) -> BTreeMap<&str, usize> {
+fn school_index(data: &Dataset) -> BTreeMap<&str, Id<School>> {
     data.school_positions()
 }
 
@@ -27,8 +27,8 @@ fn school_index(data: &Dataset) -> BTreeMap<&str, usize> {
 struct PlanRow {
     teacher: TeacherId,
     subject: Subject,
-    from: usize,
-    to: usize,
+    from: Id<School>,
+    to: Id<School>,
     start: i32,
     end: i32,
 }

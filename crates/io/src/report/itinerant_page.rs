@@ -11,7 +11,7 @@
 use super::i18n::{Lang, Text};
 use super::page::{Block, Figure, Page, Section};
 use crate::itinerant::{ItinerantFigures, ItinerantPlan, UncoveredReason};
-use crate::model::{Dataset, KNOWN_SUBJECTS};
+use crate::model::{Dataset, Id, School, KNOWN_SUBJECTS};
 use crate::rules::{Rules, Weekday};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -93,30 +93,30 @@ impl ItinerantGrid {
             .filter(|d| rules.itinerant.programs.iter().any(|p| p.days.contains(d)))
             .collect();
         let day_at = |d: Weekday| days.iter().position(|x| *x == d);
-        let school_idx: HashMap<&str, usize> = data.school_positions();
+        let school_idx: HashMap<&str, Id<School>> = data.school_positions();
         let names: HashMap<&str, &str> = data
             .teachers
             .iter()
             .map(|t| (t.id.as_str(), t.name.as_str()))
             .collect();
-        let mut needed: BTreeMap<usize, u32> = BTreeMap::new();
+        let mut needed: BTreeMap<Id<School>, u32> = BTreeMap::new();
         for n in &data.itinerant.needs {
             if let Some(&i) = school_idx.get(n.school.as_str()) {
                 *needed.entry(i).or_default() += n.periods;
             }
         }
         // Host schools by input order, each with its lessons by day.
-        let mut rows: BTreeMap<usize, GridRow> = BTreeMap::new();
-        let row_of = |i: usize| GridRow {
-            school: data.schools[i].id.to_string(),
-            name: data.schools[i].name.clone(),
+        let mut rows: BTreeMap<Id<School>, GridRow> = BTreeMap::new();
+        let row_of = |i: Id<School>| GridRow {
+            school: data.school(i).id.to_string(),
+            name: data.school(i).name.clone(),
             cells: vec![Vec::new(); days.len()],
             needed: 0,
         };
         for (&i, &n) in &needed {
             rows.entry(i).or_insert_with(|| row_of(i)).needed = n;
         }
-        let mut teachers: BTreeMap<usize, BTreeSet<&str>> = BTreeMap::new();
+        let mut teachers: BTreeMap<Id<School>, BTreeSet<&str>> = BTreeMap::new();
         for l in &plan.lessons {
             let (Some(&h), Some(d)) = (school_idx.get(l.host.as_str()), day_at(l.weekday)) else {
                 continue;
@@ -133,8 +133,8 @@ impl ItinerantGrid {
             });
             teachers.entry(h).or_default().insert(l.teacher.as_str());
         }
-        let key = |i: usize| {
-            let s = &data.schools[i];
+        let key = |i: Id<School>| {
+            let s = data.school(i);
             (s.district.clone(), s.township.clone().unwrap_or_default())
         };
         let mut units: BTreeMap<(String, String), GridUnit> = BTreeMap::new();

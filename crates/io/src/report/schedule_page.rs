@@ -287,8 +287,7 @@ fn host_blocks(r: &ScheduleReport, lang: Lang) -> Vec<Block> {
         .map(|h| {
             vec![
                 r.data
-                    .schools
-                    .get(h.host)
+                    .try_school(h.host)
                     .map_or_else(String::new, |s| s.name.clone()),
                 h.evaluations.to_string(),
                 h.scheduled.to_string(),
@@ -376,8 +375,7 @@ fn unscheduled_blocks(r: &ScheduleReport, lang: Lang) -> Vec<Block> {
                     .as_ref()
                     .map_or_else(String::new, ToString::to_string),
                 r.data
-                    .schools
-                    .get(ev.host)
+                    .try_school(ev.host)
                     .map_or_else(String::new, |s| s.name.clone()),
                 ev.subject.to_string(),
                 unscheduled_text(why, lang),

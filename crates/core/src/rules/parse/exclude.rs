@@ -56,45 +56,23 @@ impl Builder {
                     "id" => match get_str(&e.node, "\"new_mother\"") {
                         Ok(s) => {
                             let s = s.trim().to_string();
-                            if !is_identifier(&s) {
-                                ok = false;
-                                self.problems(
-                                    &path,
-                                    problem(
-                                        &e.node,
-                                        RuleErrorKind::BadValue,
-                                        "an exclusion id must be a simple identifier",
-                                        Some("use letters, digits and `_`, starting with a letter: new_mother".into()),
-                                    ),
-                                );
-                            } else if EligibilityRule::IDS.contains(&s.as_str()) {
-                                ok = false;
-                                self.problems(
-                                    &path,
-                                    problem(
-                                        &e.node,
-                                        RuleErrorKind::BadValue,
-                                        format!("`{s}` is the id of a built-in eligibility rule"),
-                                        Some("choose another id; reasons in eligibility.csv must say which rule excluded a teacher".into()),
-                                    ),
-                                );
-                            } else if let Some(first) = seen.get(&s) {
-                                ok = false;
-                                let at = first.map(|l| format!(" (line {l})")).unwrap_or_default();
-                                self.problems(
-                                    &path,
-                                    problem(
-                                        &e.node,
-                                        RuleErrorKind::BadValue,
-                                        format!("duplicate exclusion id `{s}`, already used{at}"),
-                                        Some(
-                                            "each [[eligibility.exclude]] needs its own id".into(),
+                            match id_problem(&s, &seen) {
+                                Some((message, help)) => {
+                                    ok = false;
+                                    self.problems(
+                                        &path,
+                                        problem(
+                                            &e.node,
+                                            RuleErrorKind::BadValue,
+                                            message,
+                                            Some(help.to_string()),
                                         ),
-                                    ),
-                                );
-                            } else {
-                                seen.insert(s.clone(), e.node.line);
-                                id = Some(s);
+                                    );
+                                }
+                                None => {
+                                    seen.insert(s.clone(), e.node.line);
+                                    id = Some(s);
+                                }
                             }
                         }
                         Err(p) => {
@@ -165,5 +143,29 @@ impl Builder {
             }
         }
         out
+    }
+}
+
+/// What is wrong with exclusion id `s` (message, help), given the ids already `seen`
+/// (with their lines); `None` for a good id.
+fn id_problem(s: &str, seen: &HashMap<String, Option<usize>>) -> Option<(String, &'static str)> {
+    if !is_identifier(s) {
+        Some((
+            "an exclusion id must be a simple identifier".to_string(),
+            "use letters, digits and `_`, starting with a letter: new_mother",
+        ))
+    } else if EligibilityRule::IDS.contains(&s) {
+        Some((
+            format!("`{s}` is the id of a built-in eligibility rule"),
+            "choose another id; reasons in eligibility.csv must say which rule excluded a teacher",
+        ))
+    } else if let Some(first) = seen.get(s) {
+        let at = first.map(|l| format!(" (line {l})")).unwrap_or_default();
+        Some((
+            format!("duplicate exclusion id `{s}`, already used{at}"),
+            "each [[eligibility.exclude]] needs its own id",
+        ))
+    } else {
+        None
     }
 }
