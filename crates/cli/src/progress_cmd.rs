@@ -6,6 +6,7 @@ use super::common::{load_all, prepare_out, write_out, DataArgs, RuleArgs};
 use super::Exit;
 use clap::Args;
 use rotaplan_core::quota_progress::{progress, Progress};
+use rotaplan_core::table::aligned_row;
 use rotaplan_io::output::{csv_bytes, RenderError, Staged};
 use rotaplan_io::report::progress_page::{progress_page, progress_workbook};
 use rotaplan_io::report::Lang;
@@ -140,9 +141,8 @@ pub fn execute(a: &ProgressArgs, quiet: bool, watch: Option<&super::Watch>) -> E
 fn render(name: &str, p: &Progress) -> String {
     let mut o = String::new();
     let _ = writeln!(o, "{name} — progress as of {}", p.as_of);
-    let _ = writeln!(
-        o,
-        "{:>6} {:>9} {:>10} {:>8} {:>8} {:>9} {:>12} {:>11} {:>7} {:>6}",
+    const WIDTHS: [usize; 10] = [6, 9, 10, 8, 8, 9, 12, 11, 7, 6];
+    let header = [
         "year",
         "transfer",
         "itinerant",
@@ -152,24 +152,24 @@ fn render(name: &str, p: &Progress) -> String {
         "urban→rural",
         "cumulative",
         "target",
-        "gap"
-    );
+        "gap",
+    ];
+    let _ = writeln!(o, "{}", aligned_row(&WIDTHS, &header));
     for y in &p.years {
-        let _ = writeln!(
-            o,
-            "{:>6} {:>9} {:>10} {:>8} {:>8} {:>9} {:>12} {:>11} {:>7} {:>6}{}",
-            y.year,
-            y.transfer,
-            y.itinerant,
-            y.support,
-            y.counted,
-            y.backbone,
-            y.urban_to_rural,
-            y.cumulative,
-            y.target_cumulative,
-            y.gap,
-            if y.forecast { "  (forecast)" } else { "" }
-        );
+        let cells: [&dyn std::fmt::Display; 10] = [
+            &y.year,
+            &y.transfer,
+            &y.itinerant,
+            &y.support,
+            &y.counted,
+            &y.backbone,
+            &y.urban_to_rural,
+            &y.cumulative,
+            &y.target_cumulative,
+            &y.gap,
+        ];
+        let forecast = if y.forecast { "  (forecast)" } else { "" };
+        let _ = writeln!(o, "{}{forecast}", aligned_row(&WIDTHS, &cells));
     }
     let _ = writeln!(
         o,

@@ -10,3 +10,34 @@ pub fn csv_table(header: &[&str], rows: &[Vec<String>]) -> Result<Vec<u8>, csv::
     }
     w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
 }
+
+/// One line of a plain-text table, without its newline: each cell right-aligned to its
+/// width, one space between cells (the layout of the year tables printed on screen).
+pub fn aligned_row<D: std::fmt::Display>(widths: &[usize], cells: &[D]) -> String {
+    let mut line = String::new();
+    for (i, (w, cell)) in widths.iter().zip(cells).enumerate() {
+        if i > 0 {
+            line.push(' ');
+        }
+        line.push_str(&format!("{cell:>w$}", w = *w));
+    }
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aligned_row_pads_each_cell_to_its_width() {
+        assert_eq!(aligned_row(&[4, 3], &["year", "7"]), "year   7");
+        assert_eq!(
+            aligned_row(&[2, 5], &[&"long" as &dyn std::fmt::Display, &-12]),
+            "long   -12"
+        );
+        assert_eq!(
+            aligned_row(&[6, 9], &[&2021 as &dyn std::fmt::Display, &"x"]),
+            format!("{:>6} {:>9}", 2021, "x")
+        );
+    }
+}

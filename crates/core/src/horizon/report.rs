@@ -5,7 +5,7 @@ use super::binding::Bound;
 use super::run::YearRow;
 use super::search::TargetSearch;
 use crate::rules::{Rules, Share};
-use crate::table::csv_table;
+use crate::table::{aligned_row, csv_table};
 use serde::{Deserialize, Serialize};
 use std::fmt::Write;
 
@@ -199,25 +199,31 @@ pub fn render(s: &HorizonSummary) -> String {
     let mut o = String::new();
     let _ = writeln!(o, "{} — {}–{}", s.rules_name, s.first_year, s.last_year);
     let itinerant = s.years.iter().any(|r| r.itinerant.is_some());
-    let _ = write!(
-        o,
-        "{:>6} {:>9} {:>7} {:>9} {:>9} {:>11} {:>11} {:>10}",
-        "year", "eligible", "sent", "returned", "counted", "cumulative", "target", "shortfall"
-    );
+    const WIDTHS: [usize; 8] = [6, 9, 7, 9, 9, 11, 11, 10];
+    let header = [
+        "year",
+        "eligible",
+        "sent",
+        "returned",
+        "counted",
+        "cumulative",
+        "target",
+        "shortfall",
+    ];
+    let _ = write!(o, "{}", aligned_row(&WIDTHS, &header));
     let _ = writeln!(o, "{}", if itinerant { "  itinerant" } else { "" });
     for r in &s.years {
-        let _ = write!(
-            o,
-            "{:>6} {:>9} {:>7} {:>9} {:>9} {:>11} {:>11} {:>10}",
-            r.year,
-            r.eligible,
-            r.sent,
-            r.returned,
-            r.counted,
-            r.cumulative,
-            r.target_cumulative,
-            r.shortfall
-        );
+        let cells: [&dyn std::fmt::Display; 8] = [
+            &r.year,
+            &r.eligible,
+            &r.sent,
+            &r.returned,
+            &r.counted,
+            &r.cumulative,
+            &r.target_cumulative,
+            &r.shortfall,
+        ];
+        let _ = write!(o, "{}", aligned_row(&WIDTHS, &cells));
         match r.itinerant {
             Some(n) if itinerant => {
                 let _ = writeln!(o, " {n:>10}");
