@@ -176,10 +176,11 @@ fn admissible<C: FlowCost>(cap: i64, cost: C, pu: C, pv: C) -> bool {
     cap > 0 && pv != C::MAX && cost + pu - pv == C::ZERO
 }
 
-/// Up to this many nodes, `min_cost_flow` finds its shortest paths by scanning for the
-/// nearest open node instead of with a heap (`assign`'s networks of a post group's
-/// senders and member schools have a few dozen).
-const DENSE_NODES: usize = 64;
+/// `min_cost_flow` finds its shortest paths by scanning for the nearest open node
+/// instead of with a heap when the nodes squared are at most this many times the
+/// (residual) arcs: dense networks such as `assign`'s routings (every sender to every
+/// member school), where the heap's pushes cost more than the scans.
+const DENSE_FACTOR: usize = 4;
 
 /// The work arrays of one solve, allocated once for all its rounds (the networks of
 /// `assign` are small and many, so allocating them per round cost more than the
@@ -320,7 +321,8 @@ impl<C: FlowCost> Graph<C> {
 
     /// Sends flow from `s` to `t` while it lowers the total cost; returns that cost.
     pub fn min_cost_flow(&mut self, s: usize, t: usize) -> C {
-        let dense = self.adj.len() <= DENSE_NODES;
+        let n = self.adj.len();
+        let dense = n.saturating_mul(n) <= DENSE_FACTOR.saturating_mul(self.to.len());
         self.successive_shortest_paths(s, t, dense, true)
     }
 
@@ -534,6 +536,13 @@ impl<C: FlowCost> Graph<C> {
                         queue[tail] = v as u32;
                         tail += 1;
                     }
+                }
+                // Once `t` has its level the search may stop: a node it has not
+                // reached yet would be at t's level or beyond, a dead end for the
+                // paths below (levels only rise along them), so leaving it unreached
+                // changes no path they find.
+                if level[t] != u32::MAX {
+                    break;
                 }
             }
             if level[t] == u32::MAX {
