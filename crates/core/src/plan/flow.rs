@@ -636,9 +636,25 @@ impl<C: FlowCost> Graph<C> {
     fn feasible_potentials(&self) -> Result<Vec<C>, FlowError> {
         let n = self.adj.len();
         let mut pot: Vec<C> = vec![C::ZERO; n];
-        let mut queued = vec![true; n];
-        let mut queue: std::collections::VecDeque<usize> = (0..n).collect();
-        let mut budget = 64usize.saturating_mul(self.to.len()).max(1 << 16);
+        let budget = 64usize.saturating_mul(self.to.len()).max(1 << 16);
+        self.label_correcting(&mut pot, (0..n).collect(), Some(budget))?;
+        Ok(pot)
+    }
+
+    /// Bellman–Ford with a first-in first-out queue over arcs with capacity, from the
+    /// nodes of `queue` at their `dist`. With a `budget` of arc scans, running over it
+    /// is `WorkLimit` and a distance below −`POT_LIMIT` is `NegativeCycle`; without
+    /// one it cannot fail (the caller's graph has no negative cycle).
+    fn label_correcting(
+        &self,
+        dist: &mut [C],
+        mut queue: std::collections::VecDeque<usize>,
+        mut budget: Option<usize>,
+    ) -> Result<(), FlowError> {
+        let mut queued = vec![false; dist.len()];
+        for &u in &queue {
+            queued[u] = true;
+        }
         while let Some(u) = queue.pop_front() {
             queued[u] = false;
             for &e in &self.adj[u] {
@@ -646,14 +662,16 @@ impl<C: FlowCost> Graph<C> {
                 if self.cap[e] == 0 {
                     continue;
                 }
-                budget = budget.checked_sub(1).ok_or(FlowError::WorkLimit)?;
+                if let Some(left) = budget.as_mut() {
+                    *left = left.checked_sub(1).ok_or(FlowError::WorkLimit)?;
+                }
                 let v = self.to[e] as usize;
-                let nd = pot[u] + self.cost[e];
-                if nd < pot[v] {
-                    if nd < -C::POT_LIMIT {
+                let nd = dist[u] + self.cost[e];
+                if nd < dist[v] {
+                    if budget.is_some() && nd < -C::POT_LIMIT {
                         return Err(FlowError::NegativeCycle);
                     }
-                    pot[v] = nd;
+                    dist[v] = nd;
                     if !queued[v] {
                         queued[v] = true;
                         queue.push_back(v);
@@ -661,7 +679,7 @@ impl<C: FlowCost> Graph<C> {
                 }
             }
         }
-        Ok(pot)
+        Ok(())
     }
 
     /// The flows and potentials, compactly (open nodes of a search hold thousands).
@@ -788,31 +806,10 @@ impl<C: FlowCost> Graph<C> {
     /// graphs built here have no negative cycles). Unreachable nodes get C::MAX and
     /// stay unreachable: augmenting only adds arcs between reachable nodes.
     fn bellman_ford(&self, s: usize) -> Vec<C> {
-        let n = self.adj.len();
-        let mut dist = vec![C::MAX; n];
-        let mut queued = vec![false; n];
-        let mut queue = std::collections::VecDeque::new();
+        let mut dist = vec![C::MAX; self.adj.len()];
         dist[s] = C::ZERO;
-        queue.push_back(s);
-        queued[s] = true;
-        while let Some(u) = queue.pop_front() {
-            queued[u] = false;
-            for &e in &self.adj[u] {
-                let e = e as usize;
-                if self.cap[e] == 0 {
-                    continue;
-                }
-                let v = self.to[e] as usize;
-                let nd = dist[u] + self.cost[e];
-                if nd < dist[v] {
-                    dist[v] = nd;
-                    if !queued[v] {
-                        queued[v] = true;
-                        queue.push_back(v);
-                    }
-                }
-            }
-        }
+        // INVARIANT: without a budget `label_correcting` cannot fail.
+        let _ = self.label_correcting(&mut dist, [s].into(), None);
         dist
     }
 }
