@@ -1,6 +1,10 @@
 //! Min-cost flow by successive shortest paths (Dijkstra with Johnson potentials),
 //! in exact integer arithmetic. It stops as soon as no augmenting path has negative
-//! cost, which is a minimum-cost flow of any value (not a maximum flow).
+//! cost, which is a minimum-cost flow of any value (not a maximum flow). Each round
+//! pushes a blocking flow along every cheapest path; its Dijkstra stops once the sink
+//! and every node as near are settled, and scans for the nearest node instead of
+//! using a heap on dense networks (`assign`'s routings). Neither changes a distance
+//! the blocking flow reads, so every variant pushes the same flow (tested).
 //!
 //! A graph is generic over its cost type (`FlowCost`): 128-bit by default, 64-bit when
 //! the caller has checked with [`fits_64`] that every cost, potential, distance and
@@ -74,9 +78,11 @@ flow_cost!(i64, false);
 /// `path_arcs` arcs, may be solved with 64-bit costs (`Graph<i64>`) exactly.
 ///
 /// With B = nodes × max_cost (a bound on any simple path's cost) and L = the 64-bit
-/// `POT_LIMIT` (= MAX / 8): shortest distances and potentials stay within B (L in
-/// `reoptimize`, which checks it), reduced distances within 3B (B + 2L), Dijkstra's
-/// sums within 6B (B + C + 4L), and a flow's total Σ cost × flow within
+/// `POT_LIMIT` (= MAX / 8): shortest distances stay within B, potentials within 3B
+/// in `min_cost_flow` (a round cut at the sink raises a node by at most the sink's
+/// rise, and the sink rises by at most 2B in all) and within L in `reoptimize`, which
+/// checks it; reduced distances within B + 2L, Dijkstra's sums within B + C + 4L,
+/// and a flow's total Σ cost × flow within
 /// max_cost × max_flow × path_arcs. Requiring B ≤ MAX / 16 and that total ≤ MAX / 16
 /// keeps every one of them below `i64::MAX`.
 pub fn fits_64(nodes: usize, max_cost: Cost, max_flow: Cost, path_arcs: usize) -> bool {
