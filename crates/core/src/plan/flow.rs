@@ -762,8 +762,8 @@ impl<C: FlowCost> Graph<C> {
         while left > 0 {
             sc.dist.fill(C::MAX);
             sc.prev.fill(u32::MAX);
-            for v in 0..n {
-                if excess[v] > 0 {
+            for (v, &x) in excess.iter().enumerate() {
+                if x > 0 {
                     sc.dist[v] = C::ZERO;
                     sc.heap.push(Reverse((C::ZERO, v as u32)));
                 }
