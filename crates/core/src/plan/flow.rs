@@ -1,6 +1,10 @@
 //! Min-cost flow by successive shortest paths (Dijkstra with Johnson potentials),
 //! in exact integer arithmetic. It stops as soon as no augmenting path has negative
-//! cost, which is a minimum-cost flow of any value (not a maximum flow).
+//! cost, which is a minimum-cost flow of any value (not a maximum flow). Each round
+//! pushes a blocking flow along every cheapest path; its Dijkstra stops once the sink
+//! and every node as near are settled, and scans for the nearest node instead of
+//! using a heap on dense networks (`assign`'s routings). Neither changes a distance
+//! the blocking flow reads, so every variant pushes the same flow (tested).
 //!
 //! A graph is generic over its cost type (`FlowCost`): 128-bit by default, 64-bit when
 //! the caller has checked with [`fits_64`] that every cost, potential, distance and
@@ -74,9 +78,11 @@ flow_cost!(i64, false);
 /// `path_arcs` arcs, may be solved with 64-bit costs (`Graph<i64>`) exactly.
 ///
 /// With B = nodes × max_cost (a bound on any simple path's cost) and L = the 64-bit
-/// `POT_LIMIT` (= MAX / 8): shortest distances and potentials stay within B (L in
-/// `reoptimize`, which checks it), reduced distances within 3B (B + 2L), Dijkstra's
-/// sums within 6B (B + C + 4L), and a flow's total Σ cost × flow within
+/// `POT_LIMIT` (= MAX / 8): shortest distances stay within B, potentials within 3B
+/// in `min_cost_flow` (a round cut at the sink raises a node by at most the sink's
+/// rise, and the sink rises by at most 2B in all) and within L in `reoptimize`, which
+/// checks it; reduced distances within B + 2L, Dijkstra's sums within B + C + 4L,
+/// and a flow's total Σ cost × flow within
 /// max_cost × max_flow × path_arcs. Requiring B ≤ MAX / 16 and that total ≤ MAX / 16
 /// keeps every one of them below `i64::MAX`.
 pub fn fits_64(nodes: usize, max_cost: Cost, max_flow: Cost, path_arcs: usize) -> bool {
@@ -166,6 +172,54 @@ impl<C> Default for Warm<C> {
         Warm {
             flows: Vec::new(),
             pot: Vec::new(),
+        }
+    }
+}
+
+/// Whether a residual arc of capacity `cap` and cost `cost` from a node of potential
+/// `pu` to one of potential `pv` has room and zero reduced cost.
+fn admissible<C: FlowCost>(cap: i64, cost: C, pu: C, pv: C) -> bool {
+    cap > 0 && pv != C::MAX && cost + pu - pv == C::ZERO
+}
+
+/// `min_cost_flow` finds its shortest paths by scanning for the nearest open node
+/// instead of with a heap when the nodes squared are at most this many times the
+/// (residual) arcs: dense networks such as `assign`'s routings (every sender to every
+/// member school), where the heap's pushes cost more than the scans.
+const DENSE_FACTOR: usize = 4;
+
+/// The work arrays of one solve, allocated once for all its rounds (the networks of
+/// `assign` are small and many, so allocating them per round cost more than the
+/// rounds' work).
+struct Scratch<C> {
+    /// Distances under reduced costs (C::MAX: not reached).
+    dist: Vec<C>,
+    /// The arc into each node of its shortest-path tree (u32::MAX: none).
+    prev: Vec<u32>,
+    /// Settled nodes of the dense Dijkstra.
+    done: Vec<bool>,
+    heap: BinaryHeap<Reverse<(C, u32)>>,
+    /// Breadth-first levels of the admissible graph (u32::MAX: not reached).
+    level: Vec<u32>,
+    /// Per node, the position in its arc list that the blocking flow's search is at.
+    next: Vec<usize>,
+    /// The breadth-first queue (each node enters it at most once).
+    queue: Vec<u32>,
+    /// The augmenting path being built, as arcs.
+    path: Vec<usize>,
+}
+
+impl<C: FlowCost> Scratch<C> {
+    fn new(n: usize) -> Scratch<C> {
+        Scratch {
+            dist: vec![C::MAX; n],
+            prev: vec![u32::MAX; n],
+            done: vec![false; n],
+            heap: BinaryHeap::new(),
+            level: vec![u32::MAX; n],
+            next: vec![0; n],
+            queue: vec![0; n],
+            path: Vec::new(),
         }
     }
 }
@@ -274,45 +328,67 @@ impl<C: FlowCost> Graph<C> {
     /// Sends flow from `s` to `t` while it lowers the total cost; returns that cost.
     pub fn min_cost_flow(&mut self, s: usize, t: usize) -> C {
         let n = self.adj.len();
+        let dense = n.saturating_mul(n) <= DENSE_FACTOR.saturating_mul(self.to.len());
+        self.successive_shortest_paths(s, t, dense, true)
+    }
+
+    /// `min_cost_flow`, its shortest paths found by the dense Dijkstra or the heap one
+    /// (the same distances, so the same flow), each round stopping early at `t` when
+    /// `early` (the same flow again; the tests compare all four).
+    fn successive_shortest_paths(&mut self, s: usize, t: usize, dense: bool, early: bool) -> C {
+        let n = self.adj.len();
         let mut pot = self.bellman_ford(s);
         let mut total = C::ZERO;
-        let mut dist = vec![C::MAX; n];
-        let mut prev = vec![u32::MAX; n];
+        let mut sc = Scratch::new(n);
         loop {
-            dist.iter_mut().for_each(|d| *d = C::MAX);
-            prev.iter_mut().for_each(|p| *p = u32::MAX);
-            dist[s] = C::ZERO;
-            let mut heap = BinaryHeap::new();
-            heap.push(Reverse((C::ZERO, s as u32)));
-            while let Some(Reverse((d, u))) = heap.pop() {
-                let u = u as usize;
-                if d > dist[u] {
-                    continue;
+            sc.dist.fill(C::MAX);
+            sc.dist[s] = C::ZERO;
+            // A round whose cheapest path lowers the cost stops once every node as near
+            // as `t` is settled: `cut` is then t's distance (see `gains`).
+            let gains = |d: C| early && pot[t] + d - pot[s] < C::ZERO;
+            let cut = if dense {
+                self.dijkstra_dense(&pot, &mut sc, t, gains)
+            } else {
+                sc.heap.push(Reverse((C::ZERO, s as u32)));
+                let mut cut = None;
+                // INVARIANT: the potentials are feasible (see below), so no reduced
+                // cost is negative and there is no error to stop at.
+                let _ = self.dijkstra_heap(&pot, &mut sc, |u, d| {
+                    if cut.is_some_and(|c| d > c) {
+                        return true;
+                    }
+                    if u == t && gains(d) {
+                        cut = Some(d);
+                    }
+                    false
+                });
+                cut
+            };
+            let dist = &sc.dist;
+            match cut {
+                // After this, pot holds true shortest distances from `s` for every node
+                // Dijkstra reached (`dist` stays for the ones it did not).
+                None => {
+                    for v in 0..n {
+                        if dist[v] != C::MAX && pot[v] != C::MAX {
+                            pot[v] += dist[v];
+                        }
+                    }
                 }
-                for &e in &self.adj[u] {
-                    let e = e as usize;
-                    if self.cap[e] == 0 {
-                        continue;
+                // Every node within `c` is settled, so it gets its true distance as
+                // above; the others are farther and get `c` (Johnson's potentials stay
+                // feasible: min(dist, c) changes by at most an arc's reduced cost).
+                // Arcs of zero reduced cost from `s` then lead through settled nodes
+                // only, exactly those of a full round, so the blocking flow and every
+                // later round are the same as with a full Dijkstra. What a node gains
+                // this way over all rounds is at most what `t` gains (at most 2B, see
+                // `fits_64`).
+                Some(c) => {
+                    for v in 0..n {
+                        if pot[v] != C::MAX {
+                            pot[v] += dist[v].min(c);
+                        }
                     }
-                    let v = self.to[e] as usize;
-                    if pot[v] == C::MAX {
-                        continue;
-                    }
-                    // INVARIANT: d, pot[u] and pot[v] are path sums of fewer than
-                    // MAX_NODES costs of at most MAX_ARC_COST: no overflow.
-                    let nd = d + self.cost[e] + pot[u] - pot[v];
-                    if nd < dist[v] {
-                        dist[v] = nd;
-                        prev[v] = e as u32;
-                        heap.push(Reverse((nd, v as u32)));
-                    }
-                }
-            }
-            // After this, pot holds true shortest distances from `s` for every node
-            // Dijkstra reached (`dist` stays for the ones it did not).
-            for v in 0..n {
-                if dist[v] != C::MAX && pot[v] != C::MAX {
-                    pot[v] += dist[v];
                 }
             }
             // pot[t] - pot[s] is now the true cost of the cheapest path; stop when there
@@ -334,42 +410,153 @@ impl<C: FlowCost> Graph<C> {
             // reduced cost), Dinic-style, before the next Dijkstra.
             // INVARIANT: `total` ends as Σ cost × flow of a minimum-cost flow, which the
             // callers keep within range (see MAX_ARC_COST); it only decreases on the way.
-            total += path_cost * C::from(self.blocking_flow(s, t, &pot));
+            total += path_cost * C::from(self.blocking_flow(s, t, &pot, &mut sc));
         }
         total
     }
 
+    /// Dijkstra from the node at distance 0 in `sc.dist`, by scanning for the nearest
+    /// open node: for the small networks of `assign` (a post group's senders and
+    /// member schools), cheaper than a heap. It fills `sc.dist` with the distances
+    /// under reduced costs (`prev` is left alone: `min_cost_flow` needs the distances
+    /// only, and those are the same however ties are settled). Once it settles `t` at
+    /// a distance `d` for which `stop_at(d)` holds, it settles the nodes no farther
+    /// than `d` and stops, returning `Some(d)`; `None` when it ran to the end.
+    fn dijkstra_dense(
+        &self,
+        pot: &[C],
+        sc: &mut Scratch<C>,
+        t: usize,
+        stop_at: impl Fn(C) -> bool,
+    ) -> Option<C> {
+        let (adj, to, cap, cost) = (&self.adj[..], &self.to[..], &self.cap[..], &self.cost[..]);
+        let (dist, done) = (&mut sc.dist[..], &mut sc.done[..]);
+        done.fill(false);
+        let mut cut = None;
+        loop {
+            let mut best = C::MAX;
+            let mut at = usize::MAX;
+            for (u, (&d, &done)) in dist.iter().zip(done.iter()).enumerate() {
+                if !done && d < best {
+                    best = d;
+                    at = u;
+                }
+            }
+            if at == usize::MAX || cut.is_some_and(|c| best > c) {
+                return cut;
+            }
+            done[at] = true;
+            if at == t && stop_at(best) {
+                cut = Some(best);
+            }
+            let base = best + pot[at];
+            for &e in &adj[at] {
+                let e = e as usize;
+                if cap[e] == 0 {
+                    continue;
+                }
+                let v = to[e] as usize;
+                if done[v] || pot[v] == C::MAX {
+                    continue;
+                }
+                // INVARIANT: as in `dijkstra_heap`.
+                let nd = base + cost[e] - pot[v];
+                if nd < dist[v] {
+                    dist[v] = nd;
+                }
+            }
+        }
+    }
+
+    /// Dijkstra with a binary heap from the nodes already in `sc.heap` (at their
+    /// `sc.dist`), over residual arcs with their reduced costs under `pot`, skipping
+    /// nodes of potential C::MAX (unreachable for good). Fills `sc.dist` and
+    /// `sc.prev`; stops at the first node `u` it would settle at distance `d` for
+    /// which `stop(u, d)` holds and returns it (unsettled). A negative reduced cost is
+    /// `NegativeCycle`: `pot` was not feasible.
+    fn dijkstra_heap(
+        &self,
+        pot: &[C],
+        sc: &mut Scratch<C>,
+        mut stop: impl FnMut(usize, C) -> bool,
+    ) -> Result<Option<usize>, FlowError> {
+        let (adj, to, cap, cost) = (&self.adj[..], &self.to[..], &self.cap[..], &self.cost[..]);
+        let (dist, prev, heap) = (&mut sc.dist[..], &mut sc.prev[..], &mut sc.heap);
+        while let Some(Reverse((d, u))) = heap.pop() {
+            let u = u as usize;
+            if d > dist[u] {
+                continue;
+            }
+            if stop(u, d) {
+                heap.clear();
+                return Ok(Some(u));
+            }
+            for &e in &adj[u] {
+                let e = e as usize;
+                if cap[e] == 0 {
+                    continue;
+                }
+                let v = to[e] as usize;
+                if pot[v] == C::MAX {
+                    continue;
+                }
+                // INVARIANT: d, pot[u] and pot[v] are path sums of fewer than
+                // MAX_NODES costs of at most MAX_ARC_COST (or within POT_LIMIT, see
+                // `fits_64`): no overflow.
+                let rc = cost[e] + pot[u] - pot[v];
+                if rc < C::ZERO {
+                    heap.clear();
+                    return Err(FlowError::NegativeCycle);
+                }
+                let nd = d + rc;
+                if nd < dist[v] {
+                    dist[v] = nd;
+                    prev[v] = e as u32;
+                    heap.push(Reverse((nd, v as u32)));
+                }
+            }
+        }
+        Ok(None)
+    }
+
     /// Augments along arcs of zero reduced cost until `t` is unreachable through them;
     /// returns the units pushed. Levels keep the admissible graph acyclic.
-    fn blocking_flow(&mut self, s: usize, t: usize, pot: &[C]) -> i64 {
-        let n = self.adj.len();
-        let admissible = |g: &Graph<C>, e: usize, u: usize| {
-            let v = g.to[e] as usize;
-            g.cap[e] > 0 && pot[v] != C::MAX && g.cost[e] + pot[u] - pot[v] == C::ZERO
-        };
+    fn blocking_flow(&mut self, s: usize, t: usize, pot: &[C], sc: &mut Scratch<C>) -> i64 {
         let mut pushed = 0i64;
-        let mut level = vec![u32::MAX; n];
-        let mut next = vec![0usize; n];
         loop {
-            level.iter_mut().for_each(|l| *l = u32::MAX);
+            let (adj, to, cap, cost) = (&self.adj[..], &self.to[..], &self.cap[..], &self.cost[..]);
+            let (level, queue) = (&mut sc.level[..], &mut sc.queue[..]);
+            level.fill(u32::MAX);
             level[s] = 0;
-            let mut queue = std::collections::VecDeque::from([s]);
-            while let Some(u) = queue.pop_front() {
-                for &e in &self.adj[u] {
+            // Each node enters the queue once: `queue[..tail]` holds them in order.
+            queue[0] = s as u32;
+            let (mut head, mut tail) = (0, 1);
+            while head < tail {
+                let u = queue[head] as usize;
+                head += 1;
+                for &e in &adj[u] {
                     let e = e as usize;
-                    let v = self.to[e] as usize;
-                    if level[v] == u32::MAX && admissible(self, e, u) {
+                    let v = to[e] as usize;
+                    if level[v] == u32::MAX && admissible(cap[e], cost[e], pot[u], pot[v]) {
                         level[v] = level[u] + 1;
-                        queue.push_back(v);
+                        queue[tail] = v as u32;
+                        tail += 1;
                     }
+                }
+                // Once `t` has its level the search may stop: a node it has not
+                // reached yet would be at t's level or beyond, a dead end for the
+                // paths below (levels only rise along them), so leaving it unreached
+                // changes no path they find.
+                if level[t] != u32::MAX {
+                    break;
                 }
             }
             if level[t] == u32::MAX {
                 return pushed;
             }
-            next.iter_mut().for_each(|x| *x = 0);
+            sc.next.fill(0);
             loop {
-                let f = self.dfs(s, t, i64::MAX, &level, &mut next, pot);
+                let f = self.dfs(s, t, pot, sc);
                 if f == 0 {
                     break;
                 }
@@ -378,35 +565,30 @@ impl<C: FlowCost> Graph<C> {
         }
     }
 
-    /// One augmenting path of the level graph, iteratively (no recursion depth limit).
-    fn dfs(
-        &mut self,
-        s: usize,
-        t: usize,
-        limit: i64,
-        level: &[u32],
-        next: &mut [usize],
-        pot: &[C],
-    ) -> i64 {
-        let mut path: Vec<usize> = Vec::new();
+    /// One augmenting path of the level graph, iteratively (no recursion depth limit),
+    /// saturating its bottleneck.
+    fn dfs(&mut self, s: usize, t: usize, pot: &[C], sc: &mut Scratch<C>) -> i64 {
+        let (adj, to, cost) = (&self.adj[..], &self.to[..], &self.cost[..]);
+        let cap = &mut self.cap[..];
+        let (level, next, path) = (&sc.level[..], &mut sc.next[..], &mut sc.path);
+        path.clear();
         let mut u = s;
         loop {
             if u == t {
-                let push = path.iter().fold(limit, |m, &e| m.min(self.cap[e]));
-                for &e in &path {
-                    self.cap[e] -= push;
-                    self.cap[e ^ 1] += push;
+                let push = path.iter().fold(i64::MAX, |m, &e| m.min(cap[e]));
+                for &e in path.iter() {
+                    cap[e] -= push;
+                    cap[e ^ 1] += push;
                 }
                 return push;
             }
             let mut advanced = false;
-            while next[u] < self.adj[u].len() {
-                let e = self.adj[u][next[u]] as usize;
-                let v = self.to[e] as usize;
-                if self.cap[e] > 0
-                    && level[v] == level[u].wrapping_add(1)
-                    && pot[v] != C::MAX
-                    && self.cost[e] + pot[u] - pot[v] == C::ZERO
+            let arcs = &adj[u];
+            while let Some(&e) = arcs.get(next[u]) {
+                let e = e as usize;
+                let v = to[e] as usize;
+                if level[v] == level[u].wrapping_add(1)
+                    && admissible(cap[e], cost[e], pot[u], pot[v])
                 {
                     path.push(e);
                     u = v;
@@ -420,7 +602,7 @@ impl<C: FlowCost> Graph<C> {
                 let Some(e) = path.pop() else {
                     return 0;
                 };
-                u = self.to[e ^ 1] as usize;
+                u = to[e ^ 1] as usize;
                 next[u] += 1;
             }
         }
@@ -460,9 +642,25 @@ impl<C: FlowCost> Graph<C> {
     fn feasible_potentials(&self) -> Result<Vec<C>, FlowError> {
         let n = self.adj.len();
         let mut pot: Vec<C> = vec![C::ZERO; n];
-        let mut queued = vec![true; n];
-        let mut queue: std::collections::VecDeque<usize> = (0..n).collect();
-        let mut budget = 64usize.saturating_mul(self.to.len()).max(1 << 16);
+        let budget = 64usize.saturating_mul(self.to.len()).max(1 << 16);
+        self.label_correcting(&mut pot, (0..n).collect(), Some(budget))?;
+        Ok(pot)
+    }
+
+    /// Bellman–Ford with a first-in first-out queue over arcs with capacity, from the
+    /// nodes of `queue` at their `dist`. With a `budget` of arc scans, running over it
+    /// is `WorkLimit` and a distance below −`POT_LIMIT` is `NegativeCycle`; without
+    /// one it cannot fail (the caller's graph has no negative cycle).
+    fn label_correcting(
+        &self,
+        dist: &mut [C],
+        mut queue: std::collections::VecDeque<usize>,
+        mut budget: Option<usize>,
+    ) -> Result<(), FlowError> {
+        let mut queued = vec![false; dist.len()];
+        for &u in &queue {
+            queued[u] = true;
+        }
         while let Some(u) = queue.pop_front() {
             queued[u] = false;
             for &e in &self.adj[u] {
@@ -470,14 +668,16 @@ impl<C: FlowCost> Graph<C> {
                 if self.cap[e] == 0 {
                     continue;
                 }
-                budget = budget.checked_sub(1).ok_or(FlowError::WorkLimit)?;
+                if let Some(left) = budget.as_mut() {
+                    *left = left.checked_sub(1).ok_or(FlowError::WorkLimit)?;
+                }
                 let v = self.to[e] as usize;
-                let nd = pot[u] + self.cost[e];
-                if nd < pot[v] {
-                    if nd < -C::POT_LIMIT {
+                let nd = dist[u] + self.cost[e];
+                if nd < dist[v] {
+                    if budget.is_some() && nd < -C::POT_LIMIT {
                         return Err(FlowError::NegativeCycle);
                     }
-                    pot[v] = nd;
+                    dist[v] = nd;
                     if !queued[v] {
                         queued[v] = true;
                         queue.push_back(v);
@@ -485,7 +685,7 @@ impl<C: FlowCost> Graph<C> {
                 }
             }
         }
-        Ok(pot)
+        Ok(())
     }
 
     /// The flows and potentials, compactly (open nodes of a search hold thousands).
@@ -558,48 +758,19 @@ impl<C: FlowCost> Graph<C> {
         if left > 1 << 20 {
             return Err(FlowError::WorkLimit);
         }
-        let mut dist = vec![C::MAX; n];
-        let mut prev = vec![u32::MAX; n];
-        let mut heap = BinaryHeap::new();
+        let mut sc = Scratch::new(n);
         while left > 0 {
-            dist.iter_mut().for_each(|d| *d = C::MAX);
-            prev.iter_mut().for_each(|p| *p = u32::MAX);
-            heap.clear();
-            for v in 0..n {
-                if excess[v] > 0 {
-                    dist[v] = C::ZERO;
-                    heap.push(Reverse((C::ZERO, v as u32)));
+            sc.dist.fill(C::MAX);
+            sc.prev.fill(u32::MAX);
+            for (v, &x) in excess.iter().enumerate() {
+                if x > 0 {
+                    sc.dist[v] = C::ZERO;
+                    sc.heap.push(Reverse((C::ZERO, v as u32)));
                 }
             }
-            let mut target = None;
-            while let Some(Reverse((d, u))) = heap.pop() {
-                let u = u as usize;
-                if d > dist[u] {
-                    continue;
-                }
-                if excess[u] < 0 {
-                    target = Some(u);
-                    break;
-                }
-                for &e in &self.adj[u] {
-                    let e = e as usize;
-                    if self.cap[e] == 0 {
-                        continue;
-                    }
-                    let v = self.to[e] as usize;
-                    let rc = self.cost[e] + pot[u] - pot[v];
-                    if rc < C::ZERO {
-                        return Err(FlowError::NegativeCycle);
-                    }
-                    let nd = d + rc;
-                    if nd < dist[v] {
-                        dist[v] = nd;
-                        prev[v] = e as u32;
-                        heap.push(Reverse((nd, v as u32)));
-                    }
-                }
-            }
+            let target = self.dijkstra_heap(&pot, &mut sc, |u, _| excess[u] < 0)?;
             let t = target.ok_or(FlowError::Infeasible)?;
+            let (dist, prev) = (&sc.dist, &sc.prev);
             let reach = dist[t];
             for v in 0..n {
                 pot[v] += dist[v].min(reach);
@@ -641,31 +812,10 @@ impl<C: FlowCost> Graph<C> {
     /// graphs built here have no negative cycles). Unreachable nodes get C::MAX and
     /// stay unreachable: augmenting only adds arcs between reachable nodes.
     fn bellman_ford(&self, s: usize) -> Vec<C> {
-        let n = self.adj.len();
-        let mut dist = vec![C::MAX; n];
-        let mut queued = vec![false; n];
-        let mut queue = std::collections::VecDeque::new();
+        let mut dist = vec![C::MAX; self.adj.len()];
         dist[s] = C::ZERO;
-        queue.push_back(s);
-        queued[s] = true;
-        while let Some(u) = queue.pop_front() {
-            queued[u] = false;
-            for &e in &self.adj[u] {
-                let e = e as usize;
-                if self.cap[e] == 0 {
-                    continue;
-                }
-                let v = self.to[e] as usize;
-                let nd = dist[u] + self.cost[e];
-                if nd < dist[v] {
-                    dist[v] = nd;
-                    if !queued[v] {
-                        queued[v] = true;
-                        queue.push_back(v);
-                    }
-                }
-            }
-        }
+        // INVARIANT: without a budget `label_correcting` cannot fail.
+        let _ = self.label_correcting(&mut dist, [s].into(), None);
         dist
     }
 }
@@ -793,6 +943,49 @@ mod tests {
             prop_assert_eq!(ra.is_ok(), rb.is_ok());
             prop_assert_eq!(a2.total_cost(), b2.total_cost().into());
             prop_assert!(flows(&a2, &b2));
+        }
+
+        /// Both shortest-path searches of `min_cost_flow`, with and without stopping
+        /// a round at the sink, give the same flows, totals and distances.
+        #[test]
+        fn shortest_path_variants_agree(
+            arcs in proptest::collection::vec((0i64..5, -6i64..6), 15),
+        ) {
+            let (mut full, _) = layered(&arcs);
+            let want = full.successive_shortest_paths(0, 1, false, false);
+            for (dense, early) in [(true, true), (true, false), (false, true)] {
+                let (mut g, _) = layered(&arcs);
+                prop_assert_eq!(g.successive_shortest_paths(0, 1, dense, early), want);
+                prop_assert_eq!(&g.cap, &full.cap);
+                prop_assert_eq!(&g.last_dist, &full.last_dist);
+            }
+        }
+
+        /// The same on random acyclic networks of up to 24 nodes with many equal
+        /// costs (so many cheapest paths tie and rounds stop among equal distances).
+        #[test]
+        fn shortest_path_variants_agree_on_dags(
+            n in 3usize..24,
+            arcs in proptest::collection::vec((0usize..24, 0usize..24, 0i64..4, -3i64..4), 1..90),
+        ) {
+            let build = || {
+                let mut g: Graph = Graph::new(n);
+                for &(a, b, cap, cost) in &arcs {
+                    let (a, b) = (a % n, b % n);
+                    if a < b {
+                        g.add_arc(a, b, cap, Cost::from(cost));
+                    }
+                }
+                g
+            };
+            let mut full = build();
+            let want = full.successive_shortest_paths(0, n - 1, false, false);
+            for (dense, early) in [(true, true), (true, false), (false, true)] {
+                let mut g = build();
+                prop_assert_eq!(g.successive_shortest_paths(0, n - 1, dense, early), want);
+                prop_assert_eq!(&g.cap, &full.cap);
+                prop_assert_eq!(&g.last_dist, &full.last_dist);
+            }
         }
 
         #[test]
