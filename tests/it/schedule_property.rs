@@ -233,7 +233,7 @@ proptest! {
         prop_assert!(v.is_empty(), "{v:?}");
         prop_assert_eq!(s.placed.len() + s.unscheduled.len(), inst.events.len());
         let placeable: Vec<usize> = (0..inst.events.len())
-            .filter(|i| !s.unscheduled.iter().any(|(j, r)| j == i && r.is_intrinsic()))
+            .filter(|&i| !s.unscheduled.iter().any(|(j, r)| j.index() == i && r.is_intrinsic()))
             .collect();
         if s.placed.len() == placeable.len() {
             let lb = lower_bound(&inst.events, &placeable, &inst.data, &inst.rules);
@@ -249,7 +249,7 @@ proptest! {
         let s = solve(&inst.events, &inst.data, &inst.rules);
         if let Some(p) = s.placed.first() {
             let mut broken = s.clone();
-            broken.placed[0].panel.push(p.panel.first().copied().unwrap_or(0));
+            broken.placed[0].panel.push(p.panel.first().copied().unwrap_or(Id::new(0)));
             prop_assert!(!check(&inst.events, &inst.data, &inst.rules, &broken).is_empty());
             let mut weekend = s.clone();
             // 2021-11-06 is a Saturday.
@@ -644,10 +644,10 @@ fn brute_tie_breaks(inst: &Instance, s: &rotaplan_core::schedule::Schedule) -> (
     let sittings: Vec<BruteSitting> = groups
         .into_iter()
         .map(|((date, _), items)| {
-            let events: Vec<usize> = items.iter().map(|&i| s.placed[i].event).collect();
+            let events: Vec<usize> = items.iter().map(|&i| s.placed[i].event.index()).collect();
             let mut crew: Vec<usize> = items
                 .iter()
-                .flat_map(|&i| s.placed[i].panel.iter().copied())
+                .flat_map(|&i| s.placed[i].panel.iter().map(|m| m.index()))
                 .collect();
             crew.sort_unstable();
             crew.dedup();

@@ -3,6 +3,7 @@
 use super::common::{write_out, OutArgs, PlanFileInputs};
 use super::Exit;
 use clap::Args;
+use rotaplan_core::model::{Evaluator, Id};
 use rotaplan_core::schedule::check::check;
 use rotaplan_core::schedule::{ics, solve, Event, Placement};
 use rotaplan_io::input::schedule_events::{extra_events, plan_events};
@@ -242,7 +243,7 @@ fn summarize(
 ) -> ScheduleSummary {
     let days = sched.evaluator_days();
     let bound = sched.lower_bound;
-    let mut per: BTreeMap<usize, BTreeSet<rotaplan_core::model::Date>> = BTreeMap::new();
+    let mut per: BTreeMap<Id<Evaluator>, BTreeSet<rotaplan_core::model::Date>> = BTreeMap::new();
     for p in &sched.placed {
         for &e in &p.panel {
             per.entry(e).or_default().insert(p.date);
@@ -315,17 +316,17 @@ fn files(
     sched: &rotaplan_core::schedule::Schedule,
     summary: &ScheduleSummary,
 ) -> Result<(), RenderError> {
-    let ids = |panel: &[usize]| {
+    let ids = |panel: &[Id<Evaluator>]| {
         panel
             .iter()
-            .filter_map(|&m| data.evaluators.get(m).map(|e| e.id.to_string()))
+            .filter_map(|&m| data.try_evaluator(m).map(|e| e.id.to_string()))
             .collect::<Vec<_>>()
             .join(";")
     };
-    let names = |panel: &[usize]| {
+    let names = |panel: &[Id<Evaluator>]| {
         panel
             .iter()
-            .filter_map(|&m| data.evaluators.get(m).map(|e| e.name.clone()))
+            .filter_map(|&m| data.try_evaluator(m).map(|e| e.name.clone()))
             .collect::<Vec<_>>()
             .join(";")
     };
@@ -333,7 +334,7 @@ fn files(
         .placed
         .iter()
         .filter_map(|p| {
-            let ev = events.get(p.event)?;
+            let ev = events.get(p.event.index())?;
             let school = data.try_school(ev.host)?;
             Some(vec![
                 ev.id.clone(),
@@ -373,7 +374,7 @@ fn files(
         .unscheduled
         .iter()
         .filter_map(|(i, r)| {
-            let ev = events.get(*i)?;
+            let ev = events.get(i.index())?;
             Some(vec![
                 ev.id.clone(),
                 ev.teacher
@@ -409,14 +410,14 @@ fn files(
         ics::calendar(&name, events, data, &teachers, &all).into_bytes(),
     );
     if a.ics_per_evaluator {
-        let mut by: BTreeMap<usize, Vec<&Placement>> = BTreeMap::new();
+        let mut by: BTreeMap<Id<Evaluator>, Vec<&Placement>> = BTreeMap::new();
         for p in &sched.placed {
             for &m in &p.panel {
                 by.entry(m).or_default().push(p);
             }
         }
         for (m, ps) in by {
-            if let Some(e) = data.evaluators.get(m) {
+            if let Some(e) = data.try_evaluator(m) {
                 let file = format!("ics/{}.ics", safe_file_name(e.id.as_str()));
                 let cal =
                     ics::calendar(&format!("{name} {}", e.name), events, data, &teachers, &ps);

@@ -1,12 +1,13 @@
 //! Typed positions in the dataset's tables: an `Id<Teacher>` is an index into
-//! `Dataset::teachers`, an `Id<School>` one into `Dataset::schools`. Where a position
+//! `Dataset::teachers`, an `Id<School>` one into `Dataset::schools`, an
+//! `Id<Evaluator>` one into `Dataset::evaluators` (a schedule's panels). Where a position
 //! crosses modules (a move, a candidate list, an explanation, a figure) it is typed, so
 //! a school's position can never be passed where a teacher's is meant; a table with one
 //! row per school (the year facts) is an [`IdVec`]. The solver's own indices (supplies,
 //! groups, graph nodes, the components' school positions) stay plain `usize` inside
 //! `plan`.
 
-use super::{Dataset, School, Teacher};
+use super::{Dataset, Evaluator, School, Teacher};
 use std::cmp::Ordering;
 use std::fmt;
 use std::hash::{Hash, Hasher};
@@ -201,6 +202,12 @@ impl Dataset {
     /// (where a checker must not panic on a bad plan or event).
     pub fn try_school(&self, id: Id<School>) -> Option<&School> {
         self.schools.get(id.raw)
+    }
+
+    /// The evaluator at `id`, or `None` for an id that is not a position in
+    /// `evaluators` (where a checker or a writer must not panic on a bad schedule).
+    pub fn try_evaluator(&self, id: Id<Evaluator>) -> Option<&Evaluator> {
+        self.evaluators.get(id.raw)
     }
 
     /// Each school's `Id<School>` by its id in the data, in the map the caller names

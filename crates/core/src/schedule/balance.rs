@@ -121,10 +121,12 @@ pub(super) fn balance(w: &World<'_>, data: &Dataset, placed: &mut [Placement]) -
     let mut sittings: Vec<Sitting> = Vec::new();
     let mut partial = false;
     for ((day, _), items) in groups {
-        let evs: Vec<usize> = items.iter().map(|&i| placed[i].event).collect();
+        // The crews are chosen on the solver's plain positions (`World`'s tables,
+        // `fixed_days` below): in range by `Placement`'s invariants.
+        let evs: Vec<usize> = items.iter().map(|&i| placed[i].event.index()).collect();
         let members: BTreeSet<usize> = items
             .iter()
-            .flat_map(|&i| placed[i].panel.iter().copied())
+            .flat_map(|&i| placed[i].panel.iter().map(|m| m.index()))
             .collect();
         let crew = (evs.len() <= MAX_SITTING)
             .then(|| make_up(w, &evs, &items, placed, &members))
@@ -164,7 +166,7 @@ pub(super) fn balance(w: &World<'_>, data: &Dataset, placed: &mut [Placement]) -
     for (s, members) in sittings.iter().zip(chosen) {
         let panels = deal(&s.crew, &members, s.items.len());
         for (&i, panel) in s.items.iter().zip(panels) {
-            placed[i].panel = panel;
+            placed[i].panel = panel.into_iter().map(Id::new).collect();
         }
     }
     if partial {
@@ -192,7 +194,7 @@ fn make_up(
     }
     for (e, &i) in items.iter().enumerate() {
         for m in &placed[i].panel {
-            let k = kind_of_member.get(m)?;
+            let k = kind_of_member.get(&m.index())?;
             by_kind.get_mut(k)?.1[e] += 1;
         }
     }

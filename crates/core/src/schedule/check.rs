@@ -4,7 +4,7 @@
 //! before writing; tests run it on random instances.
 
 use super::{Event, EventKind, Schedule};
-use crate::model::{Dataset, Date, Id, School};
+use crate::model::{Dataset, Date, Evaluator, Id, School};
 use crate::rules::{EvaluationRules, Recusal};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -84,6 +84,9 @@ impl fmt::Display for Violation {
     }
 }
 
+/// An evaluator's load on one day: the evaluations sat and their host schools' ids.
+type DayLoad<'a> = (u32, Vec<&'a str>);
+
 /// Every hard rule broken by `schedule`; empty when it is valid. Also checks that each
 /// event is either placed once or listed as unscheduled, never both or neither.
 pub fn check(
@@ -94,14 +97,17 @@ pub fn check(
 ) -> Vec<Violation> {
     let mut v = Vec::new();
     let mut seen = vec![0u32; events.len()];
-    let mut ev_load: BTreeMap<(usize, Date), (u32, Vec<&str>)> = BTreeMap::new();
+    let mut ev_load: BTreeMap<(Id<Evaluator>, Date), DayLoad<'_>> = BTreeMap::new();
     let mut school_load: BTreeMap<(Id<School>, Date), u32> = BTreeMap::new();
     for p in &schedule.placed {
-        let Some(ev) = events.get(p.event) else {
-            v.push(Violation::UnknownEvent { event: p.event });
+        let Some(ev) = events.get(p.event.index()) else {
+            v.push(Violation::UnknownEvent {
+                event: p.event.index(),
+            });
             continue;
         };
-        seen[p.event] += 1;
+        // In range: `seen` has one row per event and `events.get` found this one.
+        seen[p.event.index()] += 1;
         let id = ev.id.clone();
         let d = p.date;
         if d < ev.window.0 || d > ev.window.1 {
@@ -130,13 +136,15 @@ pub fn check(
             });
         }
         let Some(host) = data.try_school(ev.host) else {
-            v.push(Violation::UnknownEvent { event: p.event });
+            v.push(Violation::UnknownEvent {
+                event: p.event.index(),
+            });
             continue;
         };
         let sending = ev.sending.and_then(|s| data.try_school(s)).map(|s| &s.id);
         let mut subject = 0;
         for (k, &m) in p.panel.iter().enumerate() {
-            let Some(e) = data.evaluators.get(m) else {
+            let Some(e) = data.try_evaluator(m) else {
                 v.push(Violation::UnknownEvaluator { event: id.clone() });
                 continue;
             };
@@ -198,7 +206,7 @@ pub fn check(
         *school_load.entry((ev.host, d)).or_insert(0) += 1;
     }
     for ((m, d), (load, schools)) in &ev_load {
-        let Some(e) = data.evaluators.get(*m) else {
+        let Some(e) = data.try_evaluator(*m) else {
             continue;
         };
         let cap = e.max_per_day.unwrap_or(rules.max_per_evaluator_per_day);
@@ -231,7 +239,7 @@ pub fn check(
         }
     }
     for (i, _) in &schedule.unscheduled {
-        if let Some(n) = seen.get_mut(*i) {
+        if let Some(n) = seen.get_mut(i.index()) {
             *n += 1;
         }
     }
@@ -270,6 +278,11 @@ mod tests {
             max_per_day: None,
             unavailable: vec![],
         }
+    }
+
+    /// A panel of the evaluators at these positions.
+    fn members(positions: &[usize]) -> Vec<Id<Evaluator>> {
+        positions.iter().map(|&m| Id::new(m)).collect()
     }
 
     fn day(d: u32) -> Date {
@@ -315,9 +328,9 @@ mod tests {
             ..crate::rules::Rules::default().evaluation
         };
         let place = |event, d, panel: &[usize]| Placement {
-            event,
+            event: Id::new(event),
             date: day(d),
-            panel: panel.to_vec(),
+            panel: members(panel),
         };
         let sched = Schedule {
             placed: vec![place(0, 1, &[0, 1]), place(1, 4, &[0, 1])],
@@ -356,17 +369,17 @@ mod tests {
         );
         let v = broken(|_, _, s| s.placed[0].date = day(3));
         assert!(has(&v, |x| matches!(x, Violation::Holiday { .. })), "{v:?}");
-        let v = broken(|_, _, s| s.placed[0].panel = vec![0]);
+        let v = broken(|_, _, s| s.placed[0].panel = members(&[0]));
         assert!(
             has(&v, |x| matches!(x, Violation::PanelSize { .. })),
             "{v:?}"
         );
-        let v = broken(|_, _, s| s.placed[0].panel = vec![0, 99]);
+        let v = broken(|_, _, s| s.placed[0].panel = members(&[0, 99]));
         assert!(
             has(&v, |x| matches!(x, Violation::UnknownEvaluator { .. })),
             "{v:?}"
         );
-        let v = broken(|_, _, s| s.placed[0].panel = vec![0, 0]);
+        let v = broken(|_, _, s| s.placed[0].panel = members(&[0, 0]));
         assert!(
             has(&v, |x| matches!(x, Violation::DuplicateMember { .. })),
             "{v:?}"
@@ -376,12 +389,12 @@ mod tests {
             has(&v, |x| matches!(x, Violation::Unavailable { .. })),
             "{v:?}"
         );
-        let v = broken(|_, _, s| s.placed[1].panel = vec![0, 2]);
+        let v = broken(|_, _, s| s.placed[1].panel = members(&[0, 2]));
         assert!(
             has(&v, |x| matches!(x, Violation::TooFewSubject { .. })),
             "{v:?}"
         );
-        let v = broken(|_, _, s| s.placed[0].panel = vec![1, 3]);
+        let v = broken(|_, _, s| s.placed[0].panel = members(&[1, 3]));
         assert!(
             has(&v, |x| matches!(
                 x,
@@ -392,7 +405,7 @@ mod tests {
             )),
             "{v:?}"
         );
-        let v = broken(|_, _, s| s.placed[1].panel = vec![1, 3]);
+        let v = broken(|_, _, s| s.placed[1].panel = members(&[1, 3]));
         assert!(
             has(&v, |x| matches!(
                 x,
@@ -416,8 +429,8 @@ mod tests {
         );
         // E2 may take one a day; both evaluations on one day at two schools.
         let v = broken(|_, _, s| {
-            s.placed[0].panel = vec![1, 2];
-            s.placed[1].panel = vec![1, 2];
+            s.placed[0].panel = members(&[1, 2]);
+            s.placed[1].panel = members(&[1, 2]);
             s.placed[1].date = day(1);
         });
         assert!(
@@ -434,9 +447,9 @@ mod tests {
             twin.id = "EV2".into();
             e.push(twin);
             s.placed.push(Placement {
-                event: 2,
+                event: Id::new(2),
                 date: day(1),
-                panel: vec![0, 1],
+                panel: members(&[0, 1]),
             });
         });
         assert!(
@@ -452,7 +465,7 @@ mod tests {
             has(&v, |x| matches!(x, Violation::PlacedTwice { .. })),
             "{v:?}"
         );
-        let v = broken(|_, _, s| s.placed[0].event = 9);
+        let v = broken(|_, _, s| s.placed[0].event = Id::new(9));
         assert!(
             has(&v, |x| matches!(x, Violation::UnknownEvent { .. })),
             "{v:?}"

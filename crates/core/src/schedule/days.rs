@@ -29,7 +29,7 @@ use super::exact::{counts, intersect, kinds_of, panels, trip_metres};
 use super::sitting::{crew_floor, deal, quick_crew, Crew, MAX_SITTING};
 use super::solver::World;
 use super::Placement;
-use crate::model::{Dataset, Date, Id, School};
+use crate::model::{Dataset, Id, School};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Who is booked where.
@@ -202,11 +202,7 @@ fn place(
         for &m in &panel {
             book.busy[m].insert(day);
         }
-        out.push(Placement {
-            event: e,
-            date: Date::from_ordinal(day),
-            panel,
-        });
+        out.push(Placement::from_positions(e, day, panel));
     }
     for (h, k) in need {
         *book.host_day.entry((h, day)).or_insert(0) += k;

@@ -49,7 +49,7 @@ use super::sitting::{crew_floor, deal, min_crew, Crew, Kind, MAX_SITTING};
 use super::solver::{alone, build_world, greedy, World};
 use super::whole::{solve_whole, Whole};
 use super::{Event, HostFigures, Method, Placement, Schedule};
-use crate::model::{Dataset, Date, Id, School};
+use crate::model::{Dataset, Date, Evaluator, Id, School};
 use crate::rules::EvaluationRules;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
@@ -501,11 +501,7 @@ fn date_all(
             for &m in &panel {
                 book.busy[m].insert(d.day);
             }
-            placed.push(Placement {
-                event: ev,
-                date: Date::from_ordinal(d.day),
-                panel,
-            });
+            placed.push(Placement::from_positions(ev, d.day, panel));
         }
         book.host_days.insert((host, d.day));
         *book.day_seats.entry(d.day).or_insert(0) += d.crew.size;
@@ -631,7 +627,7 @@ pub fn solve(events: &[Event], data: &Dataset, rules: &EvaluationRules) -> Sched
     let proven = s.placed.len() == s.scheduled_bound && s.evaluator_days() == s.lower_bound;
     if !proven {
         if let Whole::Optimal(placed) = solve_whole(&w, &placeable) {
-            let taken: BTreeSet<usize> = placed.iter().map(|p| p.event).collect();
+            let taken: BTreeSet<usize> = placed.iter().map(|p| p.event.index()).collect();
             let unplaced = placeable
                 .iter()
                 .copied()
@@ -723,12 +719,15 @@ fn with_reasons(
 ) -> Schedule {
     let mut s = Schedule {
         placed,
-        unscheduled: intrinsic.to_vec(),
+        unscheduled: intrinsic
+            .iter()
+            .map(|(ev, why)| (Id::new(*ev), why.clone()))
+            .collect(),
         ..Schedule::default()
     };
     for ev in unplaced {
         s.unscheduled.push((
-            ev,
+            Id::new(ev),
             Unscheduled::Capacity {
                 days: feasible_days[ev],
             },
@@ -765,10 +764,10 @@ fn finish(
             .or_insert_with(|| figures(ev.host))
             .evaluations += 1;
     }
-    let mut seats: BTreeMap<Id<School>, BTreeSet<(Date, usize)>> = BTreeMap::new();
+    let mut seats: BTreeMap<Id<School>, BTreeSet<(Date, Id<Evaluator>)>> = BTreeMap::new();
     let mut dates: BTreeMap<Id<School>, BTreeSet<Date>> = BTreeMap::new();
     for p in &s.placed {
-        let Some(ev) = events.get(p.event) else {
+        let Some(ev) = events.get(p.event.index()) else {
             continue;
         };
         per.entry(ev.host)

@@ -85,7 +85,7 @@ pub fn calendar(
     line(&mut out, "METHOD:PUBLISH");
     line(&mut out, &format!("X-WR-CALNAME:{}", text(name)));
     for p in placed {
-        let Some(ev) = events.get(p.event) else {
+        let Some(ev) = events.get(p.event.index()) else {
             continue;
         };
         let Some(school) = data.try_school(ev.host) else {
@@ -126,7 +126,7 @@ pub fn calendar(
         );
         line(&mut out, "TRANSP:TRANSPARENT");
         for &m in &p.panel {
-            if let Some(e) = data.evaluators.get(m) {
+            if let Some(e) = data.try_evaluator(m) {
                 line(
                     &mut out,
                     &format!(

@@ -24,7 +24,7 @@ pub mod sitting;
 pub mod solver;
 pub mod whole;
 
-use crate::model::{Dataset, Date, Id, School, Subject, TeacherId};
+use crate::model::{Dataset, Date, Evaluator, Id, School, Subject, TeacherId};
 
 pub use exact::solve;
 #[doc(hidden)]
@@ -79,12 +79,32 @@ pub struct Event {
     pub panel_size: u32,
 }
 
-/// One placed event: its date and panel (indexes into `Dataset::evaluators`, sorted).
+/// One placed event: its date and panel (ids into `Dataset::evaluators`, sorted).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Placement {
-    pub event: usize,
+    /// The event's id: its position in the events list the schedule was made for.
+    // INVARIANT: the solvers place only events of the list they are given, so
+    // `events[p.event]` is in range for that list (`Schedule::sort`, `balance`); the
+    // checker and the writers, which may be handed any schedule, use `events.get`.
+    pub event: Id<Event>,
     pub date: Date,
-    pub panel: Vec<usize>,
+    /// The panel's members: their ids in `Dataset::evaluators`.
+    // INVARIANT: the solvers draw members from the `World` of the dataset they are
+    // given (one row per evaluator), so `balance` may index its per-person tables by
+    // them; the checker and the writers use `Dataset::try_evaluator`.
+    pub panel: Vec<Id<Evaluator>>,
+}
+
+impl Placement {
+    /// A placement from the solvers' plain positions (event in the events list,
+    /// members in `Dataset::evaluators`), which their internal tables use.
+    pub(crate) fn from_positions(event: usize, day: i64, panel: Vec<usize>) -> Self {
+        Placement {
+            event: Id::new(event),
+            date: Date::from_ordinal(day),
+            panel: panel.into_iter().map(Id::new).collect(),
+        }
+    }
 }
 
 /// The outcome of scheduling: placements sorted by (date, school, event), and every
@@ -92,7 +112,7 @@ pub struct Placement {
 #[derive(Debug, Clone, Default)]
 pub struct Schedule {
     pub placed: Vec<Placement>,
-    pub unscheduled: Vec<(usize, Unscheduled)>,
+    pub unscheduled: Vec<(Id<Event>, Unscheduled)>,
     /// A lower bound on the evaluator-days of every schedule that places as many
     /// evaluations as the most any schedule can (see [`exact`]).
     pub lower_bound: usize,
@@ -179,8 +199,8 @@ impl Schedule {
     }
 
     /// The distinct (evaluator, date) pairs of the placed evaluations, sorted.
-    fn evaluator_date_pairs(&self) -> Vec<(usize, Date)> {
-        let mut pairs: Vec<(usize, Date)> = self
+    fn evaluator_date_pairs(&self) -> Vec<(Id<Evaluator>, Date)> {
+        let mut pairs: Vec<(Id<Evaluator>, Date)> = self
             .placed
             .iter()
             .flat_map(|p| p.panel.iter().map(move |&e| (e, p.date)))
@@ -195,7 +215,7 @@ impl Schedule {
     pub fn days_per_evaluator(&self, evaluators: usize) -> Vec<usize> {
         let mut days = vec![0usize; evaluators];
         for (e, _) in self.evaluator_date_pairs() {
-            if let Some(d) = days.get_mut(e) {
+            if let Some(d) = days.get_mut(e.index()) {
                 *d += 1;
             }
         }
@@ -215,16 +235,15 @@ impl Schedule {
         data: &Dataset,
     ) -> std::collections::BTreeMap<Id<School>, u64> {
         let index: std::collections::BTreeMap<&str, Id<School>> = data.school_positions();
-        let home = |e: usize| {
-            data.evaluators
-                .get(e)
+        let home = |e: Id<Evaluator>| {
+            data.try_evaluator(e)
                 .and_then(|ev| ev.school.as_ref())
                 .and_then(|id| index.get(id.as_str()).copied())
         };
-        let mut trips: Vec<(usize, Date, Id<School>)> = self
+        let mut trips: Vec<(Id<Evaluator>, Date, Id<School>)> = self
             .placed
             .iter()
-            .filter_map(|p| Some((p, events.get(p.event)?.host)))
+            .filter_map(|p| Some((p, events.get(p.event.index())?.host)))
             .flat_map(|(p, host)| p.panel.iter().map(move |&e| (e, p.date, host)))
             .collect();
         trips.sort_unstable();

@@ -40,7 +40,7 @@ use super::exact::{counts, kinds_of, panels, trip_metres};
 use super::sitting::{deal, quick_crew, Crew, MAX_SITTING};
 use super::solver::World;
 use super::Placement;
-use crate::model::{Dataset, Date, Id, School};
+use crate::model::{Dataset, Id, School};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The longest run of evaluations one candidate adds (a sitting grows further by later
@@ -201,11 +201,7 @@ pub(super) fn most_placed_greedy(
             continue;
         };
         for (&ev, panel) in s.events.iter().zip(deal(crew, &s.members, s.events.len())) {
-            placed.push(Placement {
-                event: ev,
-                date: Date::from_ordinal(day),
-                panel,
-            });
+            placed.push(Placement::from_positions(ev, day, panel));
         }
     }
     (placed, left.into_iter().collect())

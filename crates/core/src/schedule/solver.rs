@@ -456,7 +456,7 @@ pub fn greedy(events: &[Event], data: &Dataset, rules: &EvaluationRules) -> Sche
     let mut buckets: BTreeMap<(Id<School>, Date, Date, u32), Vec<usize>> = BTreeMap::new();
     for (i, ev) in events.iter().enumerate() {
         match alone(&w, i) {
-            Err(r) => out.unscheduled.push((i, r)),
+            Err(r) => out.unscheduled.push((Id::new(i), r)),
             Ok(d) => {
                 feasible_days[i] = d;
                 buckets
@@ -500,7 +500,7 @@ pub fn greedy(events: &[Event], data: &Dataset, rules: &EvaluationRules) -> Sche
     for ev in singles {
         if !place_group(&w, &mut book, &mut out, &[ev]) {
             out.unscheduled.push((
-                ev,
+                Id::new(ev),
                 Unscheduled::Capacity {
                     days: feasible_days[ev],
                 },
@@ -537,11 +537,7 @@ fn place_group(w: &World<'_>, book: &mut Book, out: &mut Schedule, g: &[usize]) 
         if let Some(panels) = try_place(w, book, g, day) {
             commit(w, book, g, day, &panels);
             for (&ev, panel) in g.iter().zip(panels) {
-                out.placed.push(Placement {
-                    event: ev,
-                    date: Date::from_ordinal(day),
-                    panel,
-                });
+                out.placed.push(Placement::from_positions(ev, day, panel));
             }
             return true;
         }

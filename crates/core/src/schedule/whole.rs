@@ -26,7 +26,7 @@
 
 use super::solver::World;
 use super::Placement;
-use crate::model::{Date, Id, School};
+use crate::model::{Id, School};
 use good_lp::{
     constraint, microlp, variable, Expression, ProblemVariables, Solution, SolverModel, Variable,
 };
@@ -160,11 +160,7 @@ pub(super) fn solve_whole(w: &World<'_>, evs: &[usize]) -> Whole {
         if members.len() != w.events[e].panel_size as usize {
             return Whole::Failed;
         }
-        placed.push(Placement {
-            event: e,
-            date: Date::from_ordinal(d),
-            panel: members,
-        });
+        placed.push(Placement::from_positions(e, d, members));
     }
     Whole::Optimal(placed)
 }

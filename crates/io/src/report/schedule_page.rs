@@ -5,7 +5,7 @@ use super::charts::{calendar, CalendarWords, Day};
 use super::i18n::{Lang, Text};
 use super::multiples::histogram;
 use super::page::{Block, Figure, Page, Section};
-use crate::model::{Dataset, Date};
+use crate::model::{Dataset, Date, Evaluator, Id};
 use crate::schedule::{Event, Schedule, Unscheduled};
 use crate::xlsx::{tables_workbook, Table, XlsxWriteError};
 use std::collections::{BTreeMap, BTreeSet};
@@ -24,7 +24,7 @@ pub struct ScheduleReport<'a> {
 /// One evaluator's load: distinct days worked and evaluations sat on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Load {
-    pub evaluator: usize,
+    pub evaluator: Id<Evaluator>,
     pub days: usize,
     pub evaluations: usize,
 }
@@ -35,7 +35,7 @@ pub fn loads(data: &Dataset, sched: &Schedule) -> Vec<Load> {
     let mut evaluations = vec![0usize; data.evaluators.len()];
     for p in &sched.placed {
         for &m in &p.panel {
-            if let (Some(d), Some(e)) = (days.get_mut(m), evaluations.get_mut(m)) {
+            if let (Some(d), Some(e)) = (days.get_mut(m.index()), evaluations.get_mut(m.index())) {
                 d.insert(p.date);
                 *e += 1;
             }
@@ -45,7 +45,7 @@ pub fn loads(data: &Dataset, sched: &Schedule) -> Vec<Load> {
         .zip(evaluations)
         .enumerate()
         .map(|(evaluator, (d, evaluations))| Load {
-            evaluator,
+            evaluator: Id::new(evaluator),
             days: d.len(),
             evaluations,
         })
@@ -368,7 +368,7 @@ fn unscheduled_blocks(r: &ScheduleReport, lang: Lang) -> Vec<Block> {
         .iter()
         .take(LIST_ROWS)
         .filter_map(|(i, why)| {
-            let ev = r.events.get(*i)?;
+            let ev = r.events.get(i.index())?;
             Some(vec![
                 ev.id.clone(),
                 ev.teacher
@@ -422,7 +422,7 @@ pub fn schedule_workbook(
     let load_rows = loads(data, sched)
         .into_iter()
         .filter_map(|l| {
-            let e = data.evaluators.get(l.evaluator)?;
+            let e = data.try_evaluator(l.evaluator)?;
             Some(vec![
                 e.id.to_string(),
                 e.name.clone(),
